@@ -1,0 +1,1 @@
+"""The `amnesty` command line (Typer): one module per group of commands, registered in `main`."""

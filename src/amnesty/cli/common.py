@@ -1,0 +1,49 @@
+"""Helpers shared by the command modules: reading input files, loading the law, JSON output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from amnesty.law.loader import Law, LawPackError, load_law
+
+
+def read_text_input(path: Path) -> str:
+    """Read a text file (or standard input for '-'), failing with a clear message."""
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise typer.BadParameter(f"no such file: {path}") from None
+    except UnicodeDecodeError as error:
+        raise typer.BadParameter(f"{path} is not UTF-8 text (byte {error.start})") from None
+
+
+def load_law_or_exit(pack: Path | None) -> Law:
+    """Load the law pack, or stop with the loader's message (file, field, problem) and exit code 2."""
+    try:
+        return load_law(pack)
+    except LawPackError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def parse_as_of(value: str | None) -> dt.date | None:
+    """Parse the --as-of option (ISO date)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"--as-of must be an ISO date (YYYY-MM-DD), got {value!r}") from None
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to standard output (UTF-8, indented)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

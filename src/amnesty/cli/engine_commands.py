@@ -1,0 +1,205 @@
+"""Commands around the engine: `evaluate`, `explain`, `law`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json, read_text_input
+from amnesty.domain.decision import Decision
+from amnesty.domain.enums import Flag, Outcome
+from amnesty.engine.evaluate import evaluate
+from amnesty.explain import OUTCOME_WORDS, format_date, headline
+from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
+
+FileArg = Annotated[
+    Path, typer.Argument(help="Case records: a JSON object, a JSON array, or JSON Lines ('-' for stdin).")
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Evaluation date (ISO); default: the law's entry into force.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Treat unverified list entries and tags as needs_review.")
+]
+PackOpt = Annotated[
+    Path | None, typer.Option("--law-pack", help="A law pack YAML file instead of the bundled one.")
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of the explanation: en, ru or kk.")]
+
+_OUTCOME_STYLE = {
+    Outcome.TERMINATE_CASE: "green",
+    Outcome.RELEASE: "green",
+    Outcome.EXPUNGE_CONVICTION: "green",
+    Outcome.REDUCE_SENTENCE: "cyan",
+    Outcome.REDUCE_AT_SENTENCING: "cyan",
+    Outcome.NO_RELIEF: "yellow",
+    Outcome.NEEDS_REVIEW: "yellow",
+    Outcome.EXCLUDED: "red",
+    Outcome.NOT_COVERED: "red",
+}
+
+
+def _decide(
+    path: Path, as_of: str | None, strict: bool, pack: Path | None
+) -> tuple[list[Decision], list[RecordError], bool]:
+    law = load_law_or_exit(pack)
+    as_of_date = parse_as_of(as_of)
+    items, single = read_json_records(read_text_input(path))
+    items = duplicate_person_errors(items)
+    decisions = [
+        evaluate(item.record, law, as_of_date, strict) for item in items if isinstance(item, ParsedRecord)
+    ]
+    errors = [item for item in items if isinstance(item, RecordError)]
+    return decisions, errors, single
+
+
+def evaluate_command(
+    file: FileArg, as_of: AsOfOpt = None, strict: StrictOpt = False, law_pack: PackOpt = None
+) -> None:
+    """Decide every record in FILE and print the decisions as JSON (one object for one record, else an
+    array). Invalid records are reported on stderr as JSON, naming the field and the problem; the
+    others are still decided. Exit code 0 when every record was evaluated, 1 when some were invalid."""
+    decisions, errors, single = _decide(file, as_of, strict, law_pack)
+    payload = [decision.to_json_dict() for decision in decisions]
+    if single and len(payload) == 1:
+        print_json(payload[0])
+    elif not (single and not payload):
+        print_json(payload)
+    if errors:
+        sys.stderr.write(
+            json.dumps([error.to_json_dict() for error in errors], ensure_ascii=False, indent=2) + "\n"
+        )
+        raise typer.Exit(1)
+
+
+def _explain_one(console: Console, decision: Decision, language: str) -> None:
+    style = _OUTCOME_STYLE[decision.outcome]
+    lines = [f"[bold {style}]{headline(decision, language)}[/]"]
+    if Flag.PROVISIONAL_BASIS in decision.flags:
+        lines.append(
+            "[bold yellow]PROVISIONAL: rests on an assumed or unverified legal fact; a lawyer must check it.[/]"
+        )
+    if Flag.INTERPRETATION in decision.flags:
+        lines.append("[yellow]Rests on a reading of the law where it is silent (see the reasons).[/]")
+    lines.append(
+        f"Acting body: {decision.acting_body.value}   As of: {format_date(decision.as_of, language)}"
+    )
+    console.print(Panel("\n".join(lines), title=f"Person {decision.person_id}", expand=False))
+    charges = Table(title="Charges", show_lines=False)
+    for column in ("Article", "Title", "Category", "Covered", "Why"):
+        charges.add_column(column)
+    for charge in decision.charges:
+        covered = {True: "yes", False: "no", None: "uncertain"}[charge.covered]
+        why = "\n".join(f"[{r.rule}] {r.texts.get(language, r.text)}" for r in charge.reasons)
+        ref = f"{charge.article}" + (f"({charge.part})" if charge.part else "")
+        category = charge.category.value if charge.category else "unknown"
+        charges.add_row(ref, charge.title or "", category, covered, why)
+    console.print(charges)
+    if decision.reasons:
+        console.print("[bold]Why[/]")
+        for r in decision.reasons:
+            console.print(
+                f"  • {r.texts.get(language, r.text)}  [dim]({r.rule}; {r.cites}; {r.provenance.value})[/]"
+            )
+    if decision.resocialisation:
+        console.print("[bold]Resocialisation tasks[/]")
+        for task in decision.resocialisation:
+            console.print(f"  • {task.kind.value} — {task.akimat or 'region unknown'} ({task.status.value})")
+    console.print(
+        f"[dim]Law {decision.law} version {decision.law_version}, engine {decision.engine_version}[/]\n"
+    )
+
+
+def explain_command(
+    file: FileArg,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+    lang: LangOpt = "en",
+) -> None:
+    """Explain the decision for each record in FILE in plain words: what happens to the person, why,
+    and under which rules and articles."""
+    if lang not in OUTCOME_WORDS[Outcome.RELEASE]:
+        raise typer.BadParameter("--lang must be en, ru or kk")
+    decisions, errors, _ = _decide(file, as_of, strict, law_pack)
+    console = Console()
+    for decision in decisions:
+        _explain_one(console, decision, lang)
+    for error in errors:
+        problems = "; ".join(f"{e.field}: {e.problem}" for e in error.errors)
+        console.print(
+            f"[red]Record {error.index} ({error.person_id or 'no person_id'}) is invalid:[/] {problems}"
+        )
+    if errors:
+        raise typer.Exit(1)
+
+
+def law_command(
+    law_pack: PackOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole pack as JSON.")] = False,
+) -> None:
+    """Show the law pack: dates, the Article 1 list, exclusions and relief, each with its provenance
+    (verified, reported, inferred, assumed, unverified)."""
+    law = load_law_or_exit(law_pack)
+    pack = law.pack
+    if as_json:
+        print_json({"version": law.version, **pack.model_dump(mode="json")})
+        return
+    console = Console()
+    console.print(Panel(f"[bold]{pack.title.en}[/]\n{pack.title.ru}\nversion {law.version}", expand=False))
+    dates = Table(title="Dates")
+    for column in ("Date", "Value", "Provenance"):
+        dates.add_column(column)
+    window = pack.dates.offence_window
+    dates.add_row("signed", str(pack.dates.signed.value), pack.dates.signed.provenance.value)
+    dates.add_row(
+        "entry into force",
+        str(pack.dates.entry_into_force.value),
+        pack.dates.entry_into_force.provenance.value,
+    )
+    dates.add_row("offence window", f"{window.start} .. {window.end}", window.provenance.value)
+    console.print(dates)
+    articles = Table(title=f"Article 1 list (known through art. {pack.article_list.known_through})")
+    for column in ("Article", "Parts", "Title", "Provenance"):
+        articles.add_column(column)
+    for entry in pack.article_list.entries:
+        parts = "all" if entry.parts == "all" else ", ".join(map(str, entry.parts))
+        marker = {"verified": "green", "inferred": "yellow", "unverified": "red"}.get(
+            entry.provenance.value, "white"
+        )
+        articles.add_row(
+            str(entry.article),
+            parts,
+            law.title(entry.article, None) or "",
+            f"[{marker}]{entry.provenance.value}[/]",
+        )
+    console.print(articles)
+    exclusions = Table(title="Exclusions")
+    for column in ("Rule", "Code", "Trigger", "Provenance", "Cites"):
+        exclusions.add_column(column)
+    for exclusion in pack.exclusions:
+        trigger = exclusion.tag.value if exclusion.tag else "recidivism"
+        exclusions.add_row(
+            exclusion.rule, exclusion.code, trigger, exclusion.provenance.value, exclusion.cites
+        )
+    console.print(exclusions)
+    rules = Table(title="Rules")
+    for column in ("Rule", "Title", "Cites", "Provenance"):
+        rules.add_column(column)
+    for rule_id, rule in pack.rules.items():
+        rules.add_row(rule_id, rule.title, rule.cites, rule.provenance.value)
+    console.print(rules)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the engine commands to the application."""
+    app.command("evaluate")(evaluate_command)
+    app.command("explain")(explain_command)
+    app.command("law")(law_command)

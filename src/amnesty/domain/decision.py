@@ -1,0 +1,115 @@
+"""The decision: the output of the engine for one person (CONTRACT.md, decision).
+
+Decisions are frozen Pydantic models whose JSON form is exactly the contract's shape, extended with
+optional fields (`texts` in every language, `provenance`, indicative figures, resocialisation tasks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from amnesty.domain.enums import (
+    ActingBody,
+    Category,
+    Flag,
+    Outcome,
+    Provenance,
+    Punishment,
+    ReleaseMode,
+    TaskKind,
+    TaskStatus,
+)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class TermOut(_Out):
+    """A term in the contract's JSON shape."""
+
+    years: int
+    months: int
+    days: int
+
+
+class Reason(_Out):
+    """One step of the reason trace: code, rule, citation and the sentence a person reads."""
+
+    code: str
+    rule: str
+    cites: str
+    text: str
+    texts: dict[str, str]
+    provenance: Provenance
+
+
+class ChargeResult(_Out):
+    """Scope result for one charge."""
+
+    article: int
+    part: int | None
+    category: Category | None
+    category_source: str | None
+    title: str | None
+    covered: bool | None
+    reasons: tuple[Reason, ...]
+
+
+class SentenceResult(_Out):
+    """The sentence before and after the amnesty, with the arithmetic shown."""
+
+    punishment: Punishment | None
+    start_date: dt.date | None
+    original_term: TermOut | None
+    new_term: TermOut | None
+    original_end_date: dt.date | None
+    new_end_date: dt.date | None
+    release: ReleaseMode | None
+    fraction_removed: str | None = None
+    indicative_fine_mci: float | None = None
+    indicative_hours: float | None = None
+    unserved_days_on_entry_into_force: int | None = None
+
+
+class ResocialisationTask(_Out):
+    """A duty of the akimat of the person's region towards a released person (LAW.md section 6)."""
+
+    kind: TaskKind
+    region: str | None
+    akimat: str | None
+    status: TaskStatus
+    rule: str
+    cites: str
+
+
+class Decision(_Out):
+    """What the law gives one person, with every reason."""
+
+    person_id: str
+    law: str
+    law_version: str
+    engine_version: str
+    as_of: dt.date
+    strict: bool
+    outcome: Outcome
+    acting_body: ActingBody
+    charges: tuple[ChargeResult, ...]
+    sentence: SentenceResult | None
+    reasons: tuple[Reason, ...]
+    flags: tuple[Flag, ...]
+    resocialisation: tuple[ResocialisationTask, ...]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The decision as plain JSON data (dates as ISO strings)."""
+        return self.model_dump(mode="json")
+
+    def reason_codes(self) -> list[str]:
+        """Every reason code in the decision: person level first, then per charge."""
+        codes = [reason.code for reason in self.reasons]
+        for charge in self.charges:
+            codes.extend(reason.code for reason in charge.reasons)
+        return codes

@@ -1,0 +1,162 @@
+"""The case record: one person and the charges of one criminal case (CONTRACT.md, input).
+
+Records are validated Pydantic models, frozen once built. Validation names the field and the
+problem; data that is merely missing (a category, a sentence) is *not* an error here: the engine
+answers `needs_review` for it, never "no".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from amnesty.domain.enums import Category, Context, PersonRole, Punishment, Recidivism, Stage, Tag
+from amnesty.domain.regions import normalise_region
+from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
+
+NonNegativeInt = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+class TermIn(_Frozen):
+    """A term as recorded: years, months, days (non-negative integers)."""
+
+    years: NonNegativeInt = 0
+    months: NonNegativeInt = 0
+    days: NonNegativeInt = 0
+
+
+class Sentence(_Frozen):
+    """The main punishment imposed (serving, served) or about to be imposed (trial: court's calculator)."""
+
+    punishment: Punishment
+    term: TermIn | None = None
+    start_date: dt.date | None = None
+    conditional: bool = False
+    fine_amount_mci: Annotated[float, Field(ge=0)] | None = None
+    hours: Annotated[int, Field(ge=0)] | None = None
+    additional: tuple[str, ...] = ()
+
+
+class Charge(_Frozen):
+    """One charge: an article (and part) of the Criminal Code of 3 July 2014."""
+
+    article: Annotated[int, Field(ge=1, le=500)]
+    part: Annotated[int, Field(ge=1, le=20)] | None = None
+    category: Category | None = None
+    offence_date: dt.date
+    offence_end_date: dt.date | None = None
+    territory: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "KZ"
+    context: Context = Context.UNKNOWN
+    tags: tuple[Tag, ...] = ()
+
+    @field_validator("territory", mode="before")
+    @classmethod
+    def _upper_territory(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _end_not_before_start(self) -> Charge:
+        if self.offence_end_date is not None and self.offence_end_date < self.offence_date:
+            raise ValueError("offence_end_date is before offence_date")
+        return self
+
+
+class CaseRecord(_Frozen):
+    """One person and the charges of one criminal case."""
+
+    person_id: Annotated[str, Field(min_length=1, max_length=64)]
+    iin: str | None = None
+    birth_date: dt.date | None = None
+    full_name: Annotated[str, Field(max_length=200)] | None = None
+    case_number: Annotated[str, Field(max_length=64)] | None = None
+    region: str | None = None
+    role: PersonRole = PersonRole.PARTICIPANT
+    recidivism: Recidivism = Recidivism.NONE
+    stage: Stage
+    charges: Annotated[tuple[Charge, ...], Field(min_length=1)]
+    sentence: Sentence | None = None
+    conviction_expunged: bool = False
+    fixed_residence: bool | None = None
+    able_bodied: bool | None = None
+    needs_medical_care: bool | None = None
+    needs_documents: bool | None = None
+
+    @field_validator("person_id")
+    @classmethod
+    def _strip_person_id(cls, value: str) -> str:
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("person_id is empty")
+        return stripped
+
+    @field_validator("iin")
+    @classmethod
+    def _valid_iin(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        try:
+            return validate_iin(value.strip())
+        except IinError as error:
+            raise ValueError(str(error)) from error
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        return normalise_region(value)
+
+    @model_validator(mode="after")
+    def _iin_agrees_with_birth_date(self) -> CaseRecord:
+        if self.iin is not None and self.birth_date is not None:
+            from_iin = birth_date_from_iin(self.iin)
+            if from_iin is not None and from_iin != self.birth_date:
+                raise ValueError(
+                    f"birth_date {self.birth_date.isoformat()} disagrees with the IIN "
+                    f"(which encodes {from_iin.isoformat()})"
+                )
+        return self
+
+    @property
+    def effective_birth_date(self) -> dt.date | None:
+        """The birth date as recorded, or else as encoded in the IIN."""
+        if self.birth_date is not None:
+            return self.birth_date
+        return birth_date_from_iin(self.iin) if self.iin else None
+
+
+class FieldError(BaseModel):
+    """One validation problem: which field, and what is wrong with it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: str
+    problem: str
+
+
+def field_errors(error: ValidationError) -> list[FieldError]:
+    """Turn a Pydantic error into field paths a clerk can read (`charges[0].offence_date`)."""
+    result: list[FieldError] = []
+    for item in error.errors(include_url=False):
+        path = ""
+        for part in item["loc"]:
+            if isinstance(part, int):
+                path += f"[{part}]"
+            elif part not in ("function-after", "function-before"):
+                path += ("." if path else "") + str(part)
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        result.append(FieldError(field=path or "(record)", problem=message))
+    return result
+
+
+def parse_record(data: Any) -> CaseRecord:
+    """Validate one record (a mapping); raises `ValidationError` naming the fields."""
+    return CaseRecord.model_validate(data)

@@ -1,0 +1,239 @@
+"""The evaluator: applies a law to one validated record and returns its decision with the reason trace.
+
+Order (LAW.md): exclusions (X1-X9, per person) before scope (S1-S4, per charge); then the
+several-charges rule (M1) and the relief table (R1-R8, N1); then resocialisation (T1). Pure: no I/O
+and no clock; the as-of date is a parameter that defaults to the law's entry into force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from amnesty import __version__
+from amnesty.domain.decision import ChargeResult, Decision, Reason
+from amnesty.domain.enums import Category, Context, Flag, Outcome, Provenance, Tri
+from amnesty.domain.records import CaseRecord, Charge
+from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.exclusions import EXCLUSION_RULES
+from amnesty.engine.relief import CATEGORY_WORDS, Relief, default_body, plain_sentence, relief_for
+from amnesty.engine.resocialisation import t1_resocialisation
+from amnesty.engine.rules import Finding, article_ref, implements, reason
+from amnesty.engine.scope import s1_offence_window, s2_territory, s3_context, s4_listed_article
+from amnesty.law.loader import Law, default_law
+
+ENGINE_VERSION = __version__
+
+_CONTEXT_WORDS = {
+    Context.RIOT: {
+        "en": "in connection with the mass riots",
+        "ru": "в связи с массовыми беспорядками",
+        "kk": "жаппай тәртіпсіздіктерге байланысты",
+    },
+    Context.SUPPRESSION: {
+        "en": "while suppressing the mass riots",
+        "ru": "при подавлении массовых беспорядков",
+        "kk": "жаппай тәртіпсіздіктерді басу кезінде",
+    },
+}
+
+
+@dataclass(frozen=True)
+class ChargeScope:
+    """A charge's scope answer, its effective category and whether it rests on unverified facts."""
+
+    result: ChargeResult
+    answer: Tri
+    provisional: bool
+
+
+def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
+    """Apply S1-S4 to one charge; every rule runs, so every failing condition is reported."""
+    findings = (
+        s1_offence_window(charge, law),
+        s2_territory(charge, law),
+        s3_context(charge, law),
+        s4_listed_article(charge, law, strict),
+    )
+    answers = {finding.answer for finding in findings}
+    answer = Tri.NO if Tri.NO in answers else Tri.UNKNOWN if Tri.UNKNOWN in answers else Tri.YES
+    reasons: list[Reason] = []
+    ref = article_ref(charge.article, charge.part)
+    if answer is Tri.YES:
+        entry = law.list_by_article[charge.article]
+        words = _CONTEXT_WORDS.get(charge.context, _CONTEXT_WORDS[Context.RIOT])
+        reasons.append(
+            reason(
+                law,
+                C.IN_SCOPE,
+                "S4",
+                article_ref=ref,
+                date=charge.offence_date.isoformat(),
+                provenance=entry.provenance.value,
+                context_en=words["en"],
+                context_ru=words["ru"],
+                context_kk=words["kk"],
+            )
+        )
+    for finding in findings:
+        reasons.extend(finding.reasons)
+    provisional = any(f.provisional for f in findings)
+    category, source = charge.category, "record" if charge.category is not None else None
+    if category is None:
+        facts = law.facts(charge.article, charge.part)
+        if facts.category is not None:
+            category, source = facts.category, "catalogue"
+            provenance = facts.category_provenance or Provenance.UNVERIFIED
+            reasons.append(
+                reason(
+                    law,
+                    C.CATEGORY_FROM_CATALOGUE,
+                    "M1",
+                    category=facts.category.value,
+                    article_ref=ref,
+                    provenance=provenance.value,
+                )
+            )
+            provisional = provisional or provenance is Provenance.UNVERIFIED
+    covered = {Tri.YES: True, Tri.NO: False, Tri.UNKNOWN: None}[answer]
+    result = ChargeResult(
+        article=charge.article,
+        part=charge.part,
+        category=category,
+        category_source=source,
+        title=law.title(charge.article, charge.part),
+        covered=covered,
+        reasons=tuple(reasons),
+    )
+    return ChargeScope(result, answer, provisional)
+
+
+@implements("M1", "Law 152-VII; Criminal Code art. 58")
+def m1_several_charges(
+    scopes: list[ChargeScope], law: Law
+) -> tuple[Outcome | None, Category | None, list[Reason]]:
+    """M1: a person whose charges are all outside the law is not covered; some covered and some not is
+    `PARTIAL_COVERAGE` (the court re-aggregates); any uncertain charge is `COVERAGE_UNCERTAIN`; all
+    covered: the relief follows the gravest category (`AGGREGATE_BY_GRAVEST` when several), and a
+    charge with no known category is `MISSING_CATEGORY`. Returns (final outcome or None, category)."""
+    answers = [scope.answer for scope in scopes]
+    if all(answer is Tri.NO for answer in answers):
+        return Outcome.NOT_COVERED, None, [reason(law, C.NOT_COVERED, "M1")]
+    if Tri.UNKNOWN in answers:
+        return Outcome.NEEDS_REVIEW, None, [reason(law, C.COVERAGE_UNCERTAIN, "M1")]
+    if Tri.NO in answers:
+        return Outcome.NEEDS_REVIEW, None, [reason(law, C.PARTIAL_COVERAGE, "M1")]
+    missing = [scope.result for scope in scopes if scope.result.category is None]
+    if missing:
+        return (
+            Outcome.NEEDS_REVIEW,
+            None,
+            [
+                reason(law, C.MISSING_CATEGORY, "M1", article_ref=article_ref(c.article, c.part))
+                for c in missing
+            ],
+        )
+    categories = [scope.result.category for scope in scopes if scope.result.category is not None]
+    gravest = max(categories, key=lambda category: category.gravity)
+    notes = []
+    if len(scopes) > 1:
+        notes.append(reason(law, C.AGGREGATE_BY_GRAVEST, "M1", category=CATEGORY_WORDS[gravest]))
+    return None, gravest, notes
+
+
+def _exclusions(record: CaseRecord, law: Law, strict: bool) -> list[Finding]:
+    return [rule(record, law, strict) for rule in EXCLUSION_RULES]
+
+
+def evaluate(
+    record: CaseRecord,
+    law: Law | None = None,
+    as_of: dt.date | None = None,
+    strict: bool = False,
+) -> Decision:
+    """The decision the law gives the person in `record`, as of `as_of` (default: entry into force)."""
+    law = law or default_law()
+    as_of = as_of or law.entry_into_force
+    flags: set[Flag] = {Flag.STRICT_MODE} if strict else set()
+    person_reasons: list[Reason] = []
+    provisional = False
+    if as_of < law.entry_into_force:
+        flags.add(Flag.BEFORE_ENTRY_INTO_FORCE)
+        person_reasons.append(
+            reason(
+                law,
+                C.BEFORE_ENTRY_INTO_FORCE,
+                "E1",
+                as_of=as_of.isoformat(),
+                entry_into_force=law.entry_into_force.isoformat(),
+            )
+        )
+
+    scopes = [scope_charge(charge, law, strict) for charge in record.charges]
+    exclusion_findings = _exclusions(record, law, strict)
+    excluded = [f for f in exclusion_findings if f.answer is Tri.YES]
+    uncertain = [f for f in exclusion_findings if f.answer is Tri.UNKNOWN]
+    exceptions = [r for f in exclusion_findings if f.answer is Tri.NO for r in f.reasons]
+
+    outcome: Outcome
+    relief: Relief | None = None
+    if excluded:
+        outcome = Outcome.EXCLUDED
+        person_reasons += [r for f in excluded for r in f.reasons] + exceptions
+        provisional = all(f.provisional for f in excluded)
+    else:
+        person_reasons += exceptions
+        coverage_outcome, category, notes = m1_several_charges(scopes, law)
+        person_reasons += notes
+        if coverage_outcome is Outcome.NOT_COVERED:
+            outcome = coverage_outcome
+            person_reasons += [r for f in uncertain for r in f.reasons]
+        elif uncertain:
+            outcome = Outcome.NEEDS_REVIEW
+            person_reasons += [r for f in uncertain for r in f.reasons]
+            provisional = any(f.provisional for f in uncertain)
+        elif coverage_outcome is not None:
+            outcome = coverage_outcome
+        else:
+            assert category is not None
+            relief = relief_for(record, law, category, as_of)
+            outcome = relief.outcome
+            person_reasons += relief.reasons
+            provisional = relief.provisional or any(scope.provisional for scope in scopes)
+            if relief.favourable_reading:
+                flags.add(Flag.INTERPRETATION)
+            if len(scopes) > 1:
+                flags.add(Flag.INTERPRETATION)
+
+    if provisional or (outcome is not Outcome.EXCLUDED and any(s.provisional for s in scopes) and relief):
+        flags.add(Flag.PROVISIONAL_BASIS)
+
+    sentence = relief.sentence if relief is not None else plain_sentence(record.sentence, None)
+    if (
+        record.sentence is not None
+        and record.sentence.additional
+        and outcome in (Outcome.REDUCE_SENTENCE, Outcome.RELEASE, Outcome.REDUCE_AT_SENTENCING)
+    ):
+        person_reasons.append(
+            reason(
+                law, C.ADDITIONAL_PUNISHMENT_UNCHANGED, "N1", additional=", ".join(record.sentence.additional)
+            )
+        )
+    tasks, task_reasons = t1_resocialisation(record, law, outcome)
+    person_reasons += task_reasons
+
+    return Decision(
+        person_id=record.person_id,
+        law=law.pack.id,
+        law_version=law.version,
+        engine_version=ENGINE_VERSION,
+        as_of=as_of,
+        strict=strict,
+        outcome=outcome,
+        acting_body=relief.acting_body if relief is not None else default_body(record),
+        charges=tuple(scope.result for scope in scopes),
+        sentence=sentence,
+        reasons=tuple(person_reasons),
+        flags=tuple(sorted(flags, key=lambda flag: flag.value)),
+        resocialisation=tasks,
+    )

@@ -1,0 +1,163 @@
+"""Exclusion rules X1-X9, per person: grounds on which the law does not apply at all (LAW.md section 3).
+
+Any charge of the case counts, covered or not. A charge's kinds (tags) are the catalogue's for its
+article and part plus those recorded on the charge, which take precedence. An exclusion that rests
+only on an unverified catalogue entry is provisional (and, in strict mode, uncertain).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from amnesty.domain.enums import Provenance, Recidivism, Tag, Tri
+from amnesty.domain.records import CaseRecord, Charge
+from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.rules import Finding, article_ref, implements, reason
+from amnesty.law.loader import Law
+
+
+def charge_tags(charge: Charge, law: Law) -> dict[Tag, Provenance]:
+    """Kinds of a charge with the provenance of each; tags recorded on the charge count as verified."""
+    tags = dict(law.facts(charge.article, charge.part).tags)
+    for tag in charge.tags:
+        tags[tag] = Provenance.VERIFIED
+    return tags
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Full years of age on a day."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, strict: bool) -> Finding:
+    """Shared logic of X1-X5, X7, X8: some charge of the case carries the excluding tag."""
+    exclusion = law.exclusion_by_tag.get(tag)
+    if exclusion is None:  # a what-if variant may remove an exclusion
+        return Finding(Tri.NO)
+    firm, doubtful = [], []
+    for charge in record.charges:
+        provenance = charge_tags(charge, law).get(tag)
+        if provenance is None:
+            continue
+        ref = article_ref(charge.article, charge.part)
+        excluded = reason(law, C(exclusion.code), rule_id, article_ref=ref)
+        if provenance is Provenance.UNVERIFIED:
+            doubtful += [
+                excluded,
+                reason(law, C.EXCLUSION_TAG_UNVERIFIED, rule_id, article_ref=ref, tag=tag.value),
+            ]
+        else:
+            firm.append(excluded)
+    if firm:
+        return Finding(Tri.YES, tuple(firm + doubtful))
+    if doubtful:
+        return Finding(Tri.UNKNOWN if strict else Tri.YES, tuple(doubtful), provisional=True)
+    return Finding(Tri.NO)
+
+
+@implements("X1", "Law 152-VII")
+def x1_terrorist(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X1: no amnesty where the case includes a terrorist crime."""
+    return _tagged_exclusion(record, law, Tag.TERRORIST, "X1", strict)
+
+
+@implements("X2", "Law 152-VII")
+def x2_extremist(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X2: no amnesty where the case includes an extremist crime."""
+    return _tagged_exclusion(record, law, Tag.EXTREMIST, "X2", strict)
+
+
+@implements("X3", "Law 152-VII")
+def x3_corruption(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X3: no amnesty where the case includes a corruption crime."""
+    return _tagged_exclusion(record, law, Tag.CORRUPTION, "X3", strict)
+
+
+@implements("X4", "Law 152-VII; Criminal Code art. 175")
+def x4_treason(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X4: no amnesty for high treason."""
+    return _tagged_exclusion(record, law, Tag.TREASON, "X4", strict)
+
+
+@implements("X5", "Law 152-VII; Criminal Code art. 179")
+def x5_seizure_of_power(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X5: no amnesty for seizure or retention of power (the 'attempted coup' charges)."""
+    return _tagged_exclusion(record, law, Tag.SEIZURE_OF_POWER, "X5", strict)
+
+
+@implements("X6", "Law 152-VII; Criminal Code art. 272 part 1")
+def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X6: no amnesty for organisers of mass riots, except a person under 18 on the day of the offence.
+
+    Base rule and exception (Catala's default logic): the exclusion holds unless the age on the
+    offence date, from the birth date or else the IIN, is under the threshold; an unknown age is
+    uncertain, never read as adult.
+    """
+    exclusion = law.exclusion_by_tag.get(Tag.RIOT_ORGANISATION)
+    if exclusion is None:
+        return Finding(Tri.NO)
+    birth_date = record.effective_birth_date
+    under = exclusion.minor_exception_under
+    answers: list[Finding] = []
+    for charge in record.charges:
+        provenance = charge_tags(charge, law).get(Tag.RIOT_ORGANISATION)
+        if provenance is None:
+            continue
+        ref = article_ref(charge.article, charge.part)
+        day = charge.offence_date.isoformat()
+        if under is not None and birth_date is None:
+            answers.append(
+                Finding(Tri.UNKNOWN, (reason(law, C.AGE_UNKNOWN, "X6", article_ref=ref, date=day),))
+            )
+            continue
+        if under is not None and birth_date is not None and age_on(birth_date, charge.offence_date) < under:
+            age = age_on(birth_date, charge.offence_date)
+            exception = reason(law, C.MINOR_ORGANISER_EXCEPTION, "X6", article_ref=ref, date=day, age=age)
+            answers.append(Finding(Tri.NO, (exception,)))
+            continue
+        answers.append(Finding(Tri.YES, (reason(law, C(exclusion.code), "X6", article_ref=ref, date=day),)))
+    if not answers:
+        return Finding(Tri.NO)
+    reasons = tuple(r for answer in answers for r in answer.reasons)
+    for level in (Tri.YES, Tri.UNKNOWN):
+        if any(answer.answer is level for answer in answers):
+            return Finding(level, reasons)
+    return Finding(Tri.NO, reasons)
+
+
+@implements("X7", "Law 152-VII; Criminal Code art. 146")
+def x7_torture(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X7: no amnesty for torture."""
+    return _tagged_exclusion(record, law, Tag.TORTURE, "X7", strict)
+
+
+@implements("X8", "Law 152-VII")
+def x8_sexual_offence_minor(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X8: no amnesty for crimes against the sexual inviolability of minors."""
+    return _tagged_exclusion(record, law, Tag.SEXUAL_OFFENCE_MINOR, "X8", strict)
+
+
+_RECIDIVISM_WORDS = {Recidivism.RECIDIVISM: "recidivism", Recidivism.DANGEROUS: "dangerous recidivism"}
+
+
+@implements("X9", "Law 152-VII")
+def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
+    """X9: no amnesty where the case establishes recidivism or dangerous recidivism."""
+    exclusion = law.recidivism_exclusion
+    if exclusion is None or record.recidivism is Recidivism.NONE:
+        return Finding(Tri.NO)
+    words = _RECIDIVISM_WORDS[record.recidivism]
+    return Finding(Tri.YES, (reason(law, C.EXCLUDED_RECIDIVISM, "X9", recidivism=words),))
+
+
+EXCLUSION_RULES = (
+    x1_terrorist,
+    x2_extremist,
+    x3_corruption,
+    x4_treason,
+    x5_seizure_of_power,
+    x6_riot_organiser,
+    x7_torture,
+    x8_sexual_offence_minor,
+    x9_recidivism,
+)

@@ -1,0 +1,309 @@
+"""Human sentences for every reason code, in English, Russian and Kazakh.
+
+Templates take named parameters (`{article}`, `{date}` ...) filled from the reason's details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from amnesty.engine.codes import ReasonCode as C
+
+LANGUAGES = ("en", "ru", "kk")
+
+MESSAGES: dict[C, dict[str, str]] = {
+    C.IN_SCOPE: {
+        "en": "Art. {article_ref} falls within the amnesty: committed on {date} in Kazakhstan, {context_en}, under an article listed in Article 1 ({provenance}).",
+        "ru": "Ст. {article_ref} подпадает под амнистию: совершено {date} на территории Казахстана, {context_ru}, по статье из перечня статьи 1 ({provenance}).",
+        "kk": "{article_ref}-бап рақымшылыққа жатады: {date} Қазақстан аумағында, {context_kk}, 1-баптың тізбесіндегі бап бойынша жасалған ({provenance}).",
+    },
+    C.OUT_OF_WINDOW: {
+        "en": "Committed on {date}, outside the period of 4 to 7 January 2022 that the law covers.",
+        "ru": "Совершено {date}, вне периода с 4 по 7 января 2022 года, на который распространяется закон.",
+        "kk": "{date} жасалған, заң қамтитын 2022 жылғы 4-7 қаңтар кезеңінен тыс.",
+    },
+    C.OFFENCE_SPANS_WINDOW: {
+        "en": "The offence began on {date} and continued until {end_date}, beyond 7 January 2022: whether the law covers it needs review.",
+        "ru": "Деяние начато {date} и продолжалось до {end_date}, после 7 января 2022 года: применимость закона требует проверки.",
+        "kk": "Әрекет {date} басталып, {end_date} дейін, 2022 жылғы 7 қаңтардан кейін жалғасқан: заңның қолданылуы тексеруді қажет етеді.",
+    },
+    C.OUTSIDE_TERRITORY: {
+        "en": "Committed outside the territory of Kazakhstan ({territory}).",
+        "ru": "Совершено вне территории Республики Казахстан ({territory}).",
+        "kk": "Қазақстан Республикасының аумағынан тыс жасалған ({territory}).",
+    },
+    C.CONTEXT_UNRELATED: {
+        "en": "Recorded as unrelated to the January 2022 events.",
+        "ru": "Записано как не связанное с январскими событиями 2022 года.",
+        "kk": "2022 жылғы қаңтар оқиғаларына қатысы жоқ деп жазылған.",
+    },
+    C.CONTEXT_UNKNOWN: {
+        "en": "The record does not say whether the offence was connected with the riots or their suppression: needs review.",
+        "ru": "В деле не указано, связано ли деяние с беспорядками или их подавлением: требуется проверка.",
+        "kk": "Істе әрекеттің тәртіпсіздіктерге немесе оларды басуға байланысы көрсетілмеген: тексеру қажет.",
+    },
+    C.ARTICLE_NOT_LISTED: {
+        "en": "Art. {article} is not in the list of Article 1 of the law.",
+        "ru": "Ст. {article} не входит в перечень статьи 1 закона.",
+        "kk": "{article}-бап заңның 1-бабының тізбесіне кірмейді.",
+    },
+    C.PART_NOT_LISTED: {
+        "en": "Art. {article} is listed only in parts {parts}; part {part} is not.",
+        "ru": "Ст. {article} включена в перечень только частями {parts}; часть {part} не включена.",
+        "kk": "{article}-бап тізбеге тек {parts} бөліктерімен енгізілген; {part}-бөлік енгізілмеген.",
+    },
+    C.PART_UNKNOWN: {
+        "en": "Art. {article} is listed only in parts {parts}, and the record does not give the part: needs review.",
+        "ru": "Ст. {article} включена только частями {parts}, а часть в деле не указана: требуется проверка.",
+        "kk": "{article}-бап тек {parts} бөліктерімен енгізілген, ал істе бөлік көрсетілмеген: тексеру қажет.",
+    },
+    C.ARTICLE_LIST_INCOMPLETE: {
+        "en": "Art. {article} is above Art. {known_through}, and the list after it was not available: needs review.",
+        "ru": "Ст. {article} следует после ст. {known_through}, а продолжение перечня недоступно: требуется проверка.",
+        "kk": "{article}-бап {known_through}-баптан кейін тұр, ал тізбенің жалғасы қолжетімсіз: тексеру қажет.",
+    },
+    C.LIST_ENTRY_INFERRED: {
+        "en": "Art. {article} is taken as listed by inference, not read in the published list.",
+        "ru": "Ст. {article} считается включённой в перечень по выводу, а не по опубликованному тексту.",
+        "kk": "{article}-бап тізбеге жарияланған мәтін бойынша емес, тұжырым бойынша енгізілген деп саналады.",
+    },
+    C.LIST_ENTRY_UNVERIFIED: {
+        "en": "Art. {article} is an unverified candidate for the list: the decision is provisional and a lawyer must check it.",
+        "ru": "Ст. {article} — непроверенный кандидат в перечень: решение предварительное, его должен проверить юрист.",
+        "kk": "{article}-бап — тізбеге тексерілмеген үміткер: шешім алдын ала, оны заңгер тексеруі тиіс.",
+    },
+    C.CATEGORY_FROM_CATALOGUE: {
+        "en": "The record gives no category; the catalogue gives '{category}' for Art. {article_ref} ({provenance}).",
+        "ru": "В деле не указана категория; по каталогу для ст. {article_ref} — «{category}» ({provenance}).",
+        "kk": "Істе санат көрсетілмеген; каталог бойынша {article_ref}-бап үшін — «{category}» ({provenance}).",
+    },
+    C.EXCLUDED_TERRORIST: {
+        "en": "The law does not apply: the case includes a terrorist crime (Art. {article_ref}).",
+        "ru": "Закон не применяется: в деле есть террористическое преступление (ст. {article_ref}).",
+        "kk": "Заң қолданылмайды: істе террористік қылмыс бар ({article_ref}-бап).",
+    },
+    C.EXCLUDED_EXTREMIST: {
+        "en": "The law does not apply: the case includes an extremist crime (Art. {article_ref}).",
+        "ru": "Закон не применяется: в деле есть экстремистское преступление (ст. {article_ref}).",
+        "kk": "Заң қолданылмайды: істе экстремистік қылмыс бар ({article_ref}-бап).",
+    },
+    C.EXCLUDED_CORRUPTION: {
+        "en": "The law does not apply: the case includes a corruption crime (Art. {article_ref}).",
+        "ru": "Закон не применяется: в деле есть коррупционное преступление (ст. {article_ref}).",
+        "kk": "Заң қолданылмайды: істе сыбайлас жемқорлық қылмысы бар ({article_ref}-бап).",
+    },
+    C.EXCLUDED_TREASON: {
+        "en": "The law does not apply: the case includes high treason (Art. {article_ref}).",
+        "ru": "Закон не применяется: в деле есть государственная измена (ст. {article_ref}).",
+        "kk": "Заң қолданылмайды: істе мемлекеттік опасыздық бар ({article_ref}-бап).",
+    },
+    C.EXCLUDED_SEIZURE_OF_POWER: {
+        "en": "The law does not apply: the case includes seizure or retention of power (Art. {article_ref}).",
+        "ru": "Закон не применяется: в деле есть захват или удержание власти (ст. {article_ref}).",
+        "kk": "Заң қолданылмайды: істе билікті басып алу немесе ұстап қалу бар ({article_ref}-бап).",
+    },
+    C.EXCLUDED_RIOT_ORGANISER: {
+        "en": "The law does not apply: the person is charged with organising the mass riots (Art. {article_ref}) and was an adult on {date}.",
+        "ru": "Закон не применяется: лицо обвиняется в организации массовых беспорядков (ст. {article_ref}) и было совершеннолетним {date}.",
+        "kk": "Заң қолданылмайды: адам жаппай тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап) және {date} кәмелетке толған.",
+    },
+    C.EXCLUDED_TORTURE: {
+        "en": "The law does not apply: the case includes torture (Art. {article_ref}).",
+        "ru": "Закон не применяется: в деле есть пытки (ст. {article_ref}).",
+        "kk": "Заң қолданылмайды: істе азаптау бар ({article_ref}-бап).",
+    },
+    C.EXCLUDED_SEXUAL_OFFENCE_MINOR: {
+        "en": "The law does not apply: the case includes a crime against the sexual inviolability of a minor (Art. {article_ref}).",
+        "ru": "Закон не применяется: в деле есть преступление против половой неприкосновенности несовершеннолетних (ст. {article_ref}).",
+        "kk": "Заң қолданылмайды: істе кәмелетке толмағандардың жыныстық тиіспеушілігіне қарсы қылмыс бар ({article_ref}-бап).",
+    },
+    C.EXCLUDED_RECIDIVISM: {
+        "en": "The law does not apply: the case establishes {recidivism}.",
+        "ru": "Закон не применяется: в деле установлен {recidivism}.",
+        "kk": "Заң қолданылмайды: істе {recidivism} анықталған.",
+    },
+    C.MINOR_ORGANISER_EXCEPTION: {
+        "en": "Charged with organising the riots (Art. {article_ref}) but under 18 on {date} (aged {age}): the exclusion does not apply.",
+        "ru": "Обвиняется в организации беспорядков (ст. {article_ref}), но {date} не достиг 18 лет ({age}): исключение не применяется.",
+        "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап), бірақ {date} 18-ге толмаған ({age} жаста): алып тастау қолданылмайды.",
+    },
+    C.AGE_UNKNOWN: {
+        "en": "Charged with organising the riots (Art. {article_ref}); neither birth date nor IIN gives the age on {date}: needs review.",
+        "ru": "Обвиняется в организации беспорядков (ст. {article_ref}); ни дата рождения, ни ИИН не дают возраста на {date}: требуется проверка.",
+        "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап); туған күні де, ЖСН де {date} жасын көрсетпейді: тексеру қажет.",
+    },
+    C.EXCLUSION_TAG_UNVERIFIED: {
+        "en": "That Art. {article_ref} is '{tag}' comes from an unverified catalogue entry: a lawyer must check it.",
+        "ru": "Отнесение ст. {article_ref} к «{tag}» взято из непроверенной записи каталога: требуется проверка юристом.",
+        "kk": "{article_ref}-баптың «{tag}» санатына жатқызылуы каталогтың тексерілмеген жазбасынан алынған: заңгер тексеруі тиіс.",
+    },
+    C.NOT_COVERED: {
+        "en": "No charge in the case falls within the amnesty.",
+        "ru": "Ни одно из обвинений по делу не подпадает под амнистию.",
+        "kk": "Іс бойынша бірде-бір айып рақымшылыққа жатпайды.",
+    },
+    C.PARTIAL_COVERAGE: {
+        "en": "Some charges fall within the amnesty and others do not: the court must re-aggregate the sentence.",
+        "ru": "Часть обвинений подпадает под амнистию, часть нет: суд должен заново определить наказание по совокупности.",
+        "kk": "Айыптардың бір бөлігі рақымшылыққа жатады, бір бөлігі жатпайды: сот жазаны жиынтық бойынша қайта белгілеуі тиіс.",
+    },
+    C.COVERAGE_UNCERTAIN: {
+        "en": "Whether some charges fall within the amnesty cannot be decided from the record: needs review.",
+        "ru": "По материалам дела нельзя решить, подпадают ли некоторые обвинения под амнистию: требуется проверка.",
+        "kk": "Іс материалдары бойынша кейбір айыптардың рақымшылыққа жататынын шешу мүмкін емес: тексеру қажет.",
+    },
+    C.AGGREGATE_BY_GRAVEST: {
+        "en": "Several charges: the relief follows the gravest category among them ({category}).",
+        "ru": "Несколько обвинений: льгота определяется по наиболее тяжкой категории ({category}).",
+        "kk": "Бірнеше айып: жеңілдік олардың ең ауыр санатына ({category}) қарай белгіленеді.",
+    },
+    C.MISSING_CATEGORY: {
+        "en": "The category of Art. {article_ref} is neither in the record nor in the catalogue: needs review.",
+        "ru": "Категория ст. {article_ref} не указана ни в деле, ни в каталоге: требуется проверка.",
+        "kk": "{article_ref}-баптың санаты істе де, каталогта да жоқ: тексеру қажет.",
+    },
+    C.MISSING_SENTENCE: {
+        "en": "The record lacks the sentence needed to apply the rule ({missing}): needs review.",
+        "ru": "В деле нет сведений о наказании, нужных для применения правила ({missing}): требуется проверка.",
+        "kk": "Істе ережені қолдану үшін қажет жаза туралы мәлімет жоқ ({missing}): тексеру қажет.",
+    },
+    C.TERMINATE_CASE: {
+        "en": "Released from criminal liability: the case is closed ({category}).",
+        "ru": "Освобождается от уголовной ответственности: дело прекращается ({category}).",
+        "kk": "Қылмыстық жауаптылықтан босатылады: іс тоқтатылады ({category}).",
+    },
+    C.RELEASE_FROM_PUNISHMENT: {
+        "en": "Released from the punishment ({category}).",
+        "ru": "Освобождается от наказания ({category}).",
+        "kk": "Жазадан босатылады ({category}).",
+    },
+    C.EXPUNGE_CONVICTION: {
+        "en": "The conviction is removed ({category}).",
+        "ru": "Судимость снимается ({category}).",
+        "kk": "Соттылық алынып тасталады ({category}).",
+    },
+    C.ALREADY_EXPUNGED: {
+        "en": "The conviction has already been removed: nothing left to grant.",
+        "ru": "Судимость уже снята: амнистии нечего добавить.",
+        "kk": "Соттылық бұрын алынып тасталған: рақымшылық ештеңе қоспайды.",
+    },
+    C.REDUCE_GRAVE: {
+        "en": "Grave crime: the imposed main punishment is cut by three quarters, from {original_term} to {new_term}; new end date {new_end_date}.",
+        "ru": "Тяжкое преступление: назначенное основное наказание сокращается на три четверти: назначено {original_term}, остаётся {new_term}; новая дата окончания {new_end_date}.",
+        "kk": "Ауыр қылмыс: тағайындалған негізгі жаза төрттен үшке қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
+    },
+    C.REDUCE_ESPECIALLY_GRAVE: {
+        "en": "Especially grave crime: the imposed main punishment is cut by half, from {original_term} to {new_term}; new end date {new_end_date}.",
+        "ru": "Особо тяжкое преступление: назначенное основное наказание сокращается наполовину: назначено {original_term}, остаётся {new_term}; новая дата окончания {new_end_date}.",
+        "kk": "Аса ауыр қылмыс: тағайындалған негізгі жаза екі есеге қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
+    },
+    C.REDUCE_AT_SENTENCING: {
+        "en": "{category_text} crime not yet sentenced: the court cuts the punishment by {fraction_text} when it sentences.",
+        "ru": "{category_text} преступление, приговор ещё не вынесен: суд сокращает наказание на {fraction_text} при вынесении приговора.",
+        "kk": "{category_text} қылмыс, үкім әлі шығарылмаған: сот үкім шығарған кезде жазаны {fraction_text} қысқартады.",
+    },
+    C.SENTENCING_CALCULATION: {
+        "en": "Court's calculator: a sentence of {original_term} from {start_date} becomes {new_term}, ending on {new_end_date}.",
+        "ru": "Расчёт для суда: наказание сроком {original_term} с {start_date} сократится до срока {new_term} с окончанием {new_end_date}.",
+        "kk": "Сотқа арналған есеп: {start_date} бастап {original_term} жаза {new_term} болады, {new_end_date} аяқталады.",
+    },
+    C.NO_EXPUNGEMENT_GRAVE: {
+        "en": "Sentence for a {category} crime already served: the law removes convictions only for lesser categories.",
+        "ru": "Наказание за {category} преступление отбыто: закон снимает судимость только по менее тяжким категориям.",
+        "kk": "{category} қылмыс үшін жаза өтелген: заң соттылықты тек жеңілірек санаттар бойынша алып тастайды.",
+    },
+    C.ONE_YEAR_RULE: {
+        "en": "After the reduction, the unserved part on {entry_into_force} is at most one year (new end {new_end_date}): released from the rest of the punishment.",
+        "ru": "После сокращения неотбытая часть на {entry_into_force} не превышает одного года (новое окончание {new_end_date}): освобождается от оставшейся части наказания.",
+        "kk": "Қысқартудан кейін {entry_into_force} өтелмеген бөлігі бір жылдан аспайды (жаңа аяқталу {new_end_date}): жазаның қалған бөлігінен босатылады.",
+    },
+    C.REDUCED_TERM_SERVED: {
+        "en": "The reduced term ended on {new_end_date}, before {as_of}: released at once.",
+        "ru": "Сокращённый срок истёк {new_end_date}, до {as_of}: освобождается немедленно.",
+        "kk": "Қысқартылған мерзім {new_end_date}, {as_of} дейін аяқталған: дереу босатылады.",
+    },
+    C.ENTRY_INTO_FORCE_ASSUMED: {
+        "en": "The one-year rule is measured from {entry_into_force}, the assumed date of entry into force: confirm against the official publication.",
+        "ru": "Правило одного года отсчитывается от {entry_into_force} — предполагаемой даты вступления закона в силу: сверить с официальной публикацией.",
+        "kk": "Бір жыл ережесі {entry_into_force} — заңның күшіне енуінің болжамды күнінен есептеледі: ресми жариялаумен салыстыру қажет.",
+    },
+    C.BEFORE_ENTRY_INTO_FORCE: {
+        "en": "Evaluated as of {as_of}, before the law enters into force on {entry_into_force}.",
+        "ru": "Оценка на {as_of}, до вступления закона в силу {entry_into_force}.",
+        "kk": "Бағалау {as_of} күнге, заң {entry_into_force} күшіне енгенге дейін.",
+    },
+    C.NON_CUSTODIAL_GRAVE: {
+        "en": "{punishment} for a {category} crime: the law's cut applies to the amount, but how is for the court; indicative figure {indicative}.",
+        "ru": "{punishment} за {category} преступление: сокращение применяется к размеру, порядок определяет суд; ориентировочно {indicative}.",
+        "kk": "{category} қылмыс үшін {punishment}: қысқарту мөлшерге қолданылады, тәртібін сот белгілейді; шамамен {indicative}.",
+    },
+    C.CONDITIONAL_SENTENCE_GRAVE: {
+        "en": "Conditional sentence for a {category} crime: needs review; indicative reduced term {new_term}.",
+        "ru": "Условное осуждение за {category} преступление: требуется проверка; ориентировочный сокращённый срок {new_term}.",
+        "kk": "{category} қылмыс үшін шартты соттау: тексеру қажет; шамамен қысқартылған мерзім {new_term}.",
+    },
+    C.ADDITIONAL_PUNISHMENT_UNCHANGED: {
+        "en": "Additional punishments stay as imposed: {additional}.",
+        "ru": "Дополнительные наказания остаются в назначенном виде: {additional}.",
+        "kk": "Қосымша жазалар тағайындалған күйінде қалады: {additional}.",
+    },
+    C.RESOCIALISATION_TASKS: {
+        "en": "Released from an institution: the akimat of {region} takes over ({tasks}).",
+        "ru": "Освобождается из учреждения: акимат {region} принимает меры по ресоциализации ({tasks}).",
+        "kk": "Мекемеден босатылады: {region} әкімдігі ресоциализация шараларын қабылдайды ({tasks}).",
+    },
+    C.REGION_UNKNOWN: {
+        "en": "The record gives no region: the resocialisation tasks have no akimat yet.",
+        "ru": "В деле не указан регион: задачи по ресоциализации пока не закреплены за акиматом.",
+        "kk": "Істе өңір көрсетілмеген: ресоциализация міндеттері әлі әкімдікке бекітілмеген.",
+    },
+}
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _plural_ru(value: int, one: str, few: str, many: str) -> str:
+    if value % 10 == 1 and value % 100 != 11:
+        return one
+    if 2 <= value % 10 <= 4 and not 12 <= value % 100 <= 14:
+        return few
+    return many
+
+
+def describe_term(years: int, months: int, days: int, language: str) -> str:
+    """A term in words: '2 years 3 months', '2 года 3 месяца', '2 жыл 3 ай' (zero parts left out)."""
+    parts: list[str] = []
+    for value, unit in ((years, "y"), (months, "m"), (days, "d")):
+        if not value:
+            continue
+        if language == "ru":
+            forms = {
+                "y": ("год", "года", "лет"),
+                "m": ("месяц", "месяца", "месяцев"),
+                "d": ("день", "дня", "дней"),
+            }
+            parts.append(f"{value} {_plural_ru(value, *forms[unit])}")
+        elif language == "kk":
+            parts.append(f"{value} { {'y': 'жыл', 'm': 'ай', 'd': 'күн'}[unit] }")
+        else:
+            word = {"y": "year", "m": "month", "d": "day"}[unit]
+            parts.append(f"{value} {word}{'' if value == 1 else 's'}")
+    if parts:
+        return " ".join(parts)
+    return {"ru": "0 дней", "kk": "0 күн"}.get(language, "0 days")
+
+
+def _localise(value: str, language: str) -> str:
+    if value.startswith("term:"):
+        years, months, days = (int(part) for part in value[5:].split(","))
+        return describe_term(years, months, days, language)
+    return value
+
+
+def render(code: C, language: str, params: Mapping[str, str]) -> str:
+    """The sentence for a reason code in a language, parameters filled in ('?' where absent)."""
+    template = MESSAGES[code].get(language) or MESSAGES[code]["en"]
+    return template.format_map(_Blank({key: _localise(value, language) for key, value in params.items()}))

@@ -1,0 +1,64 @@
+"""Rule T1: tasks for the akimat of the region of a person released from an institution (LAW.md section 6)."""
+
+from __future__ import annotations
+
+from amnesty.domain.decision import Reason, ResocialisationTask
+from amnesty.domain.enums import Outcome, TaskKind, TaskStatus
+from amnesty.domain.records import CaseRecord
+from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.rules import implements, reason
+from amnesty.law.loader import Law
+
+_TASK_WORDS = {
+    TaskKind.EMPLOYMENT: "employment",
+    TaskKind.SOCIAL_ASSISTANCE: "social assistance",
+    TaskKind.RESOCIALISATION_CENTRE: "place in a resocialisation centre",
+    TaskKind.MEDICAL_CARE: "medical care",
+    TaskKind.DOCUMENTS: "documents",
+}
+
+
+def released_from_institution(record: CaseRecord, outcome: Outcome) -> bool:
+    """True when the decision releases a person held in custody (imprisonment or arrest, not suspended)."""
+    sentence = record.sentence
+    return (
+        outcome is Outcome.RELEASE
+        and sentence is not None
+        and sentence.punishment.is_custodial
+        and not sentence.conditional
+    )
+
+
+@implements("T1", "Law 152-VII")
+def t1_resocialisation(
+    record: CaseRecord, law: Law, outcome: Outcome
+) -> tuple[tuple[ResocialisationTask, ...], tuple[Reason, ...]]:
+    """T1: employment (if able to work), social assistance, a resocialisation centre (if no fixed
+    residence), medical care and documents (if needed). Unknown needs are not read as 'no need':
+    only an explicit `false` leaves a duty out, except employment, which needs a known ability to work
+    and is otherwise created for the akimat to assess."""
+    if not released_from_institution(record, outcome):
+        return (), ()
+    kinds = [TaskKind.SOCIAL_ASSISTANCE]
+    if record.able_bodied is not False:
+        kinds.insert(0, TaskKind.EMPLOYMENT)
+    if record.fixed_residence is not True:
+        kinds.append(TaskKind.RESOCIALISATION_CENTRE)
+    if record.needs_medical_care is not False:
+        kinds.append(TaskKind.MEDICAL_CARE)
+    if record.needs_documents is not False:
+        kinds.append(TaskKind.DOCUMENTS)
+    cites = law.pack.rules["T1"].cites
+    region = record.region
+    akimat = f"Akimat of {region}" if region else None
+    tasks = tuple(
+        ResocialisationTask(
+            kind=kind, region=region, akimat=akimat, status=TaskStatus.OPEN, rule="T1", cites=cites
+        )
+        for kind in kinds
+    )
+    words = ", ".join(_TASK_WORDS[kind] for kind in kinds)
+    reasons = [reason(law, C.RESOCIALISATION_TASKS, "T1", region=region or "?", tasks=words)]
+    if region is None:
+        reasons.append(reason(law, C.REGION_UNKNOWN, "T1"))
+    return tasks, tuple(reasons)

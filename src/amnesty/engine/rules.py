@@ -1,0 +1,80 @@
+"""The rule registry: each rule function names the rule ID of LAW.md and the article it implements.
+
+`@implements("S1", "Law 152-VII, art. 1")` records the function under its rule ID, so a test can
+check that every rule of LAW.md has exactly one function and that code and law pack cite the same
+article. `Finding` is a rule's tri-state answer with the reasons that led to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, ParamSpec, TypeVar
+
+from amnesty.domain.decision import Reason
+from amnesty.domain.enums import Tri
+from amnesty.engine.codes import ReasonCode
+from amnesty.engine.messages import LANGUAGES, render
+from amnesty.law.loader import Law
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's identity: its ID in LAW.md, the article it cites and the function implementing it."""
+
+    rule_id: str
+    cites: str
+    function: Callable[..., Any]
+
+
+RULES: dict[str, RuleInfo] = {}
+
+
+def implements(rule_id: str, cites: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a function as the implementation of rule `rule_id`, citing `cites`."""
+
+    def register(function: Callable[P, R]) -> Callable[P, R]:
+        if rule_id in RULES:
+            raise RuntimeError(f"rule {rule_id} implemented twice")
+        RULES[rule_id] = RuleInfo(rule_id, cites, function)
+        return function
+
+    return register
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A tri-state answer with its reasons; `provisional` when it rests on an unverified or assumed fact."""
+
+    answer: Tri
+    reasons: tuple[Reason, ...] = field(default=())
+    provisional: bool = False
+
+
+def reason(law: Law, code: ReasonCode, rule_id: str, **params: object) -> Reason:
+    """Build a reason: citation and provenance from the law pack, sentences in every language."""
+    return _reason(law, code, rule_id, tuple(sorted((key, str(value)) for key, value in params.items())))
+
+
+@lru_cache(maxsize=65_536)
+def _reason(law: Law, code: ReasonCode, rule_id: str, params: tuple[tuple[str, str], ...]) -> Reason:
+    rule_text = law.pack.rules[rule_id]
+    text_params = dict(params)
+    texts = {language: render(code, language, text_params) for language in LANGUAGES}
+    return Reason(
+        code=code.value,
+        rule=rule_id,
+        cites=rule_text.cites,
+        text=texts["en"],
+        texts=texts,
+        provenance=rule_text.provenance,
+    )
+
+
+def article_ref(article: int, part: int | None) -> str:
+    """'272(2)' for article 272 part 2, or '188' when no part is given (the same in every language)."""
+    return f"{article}({part})" if part is not None else str(article)

@@ -1,0 +1,1 @@
+"""Law packs: the amnesty law and the Criminal Code catalogue as versioned, validated data."""

@@ -1,0 +1,207 @@
+"""Loading law packs: read YAML, validate against the schema, hash the content, index for lookups.
+
+A malformed pack fails loudly with `LawPackError`, whose message names the file, the field and the
+problem. The content hash (over the validated data, not the file's formatting) identifies the pack
+version; every decision records it.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from amnesty.domain.enums import Category, Provenance, Tag
+from amnesty.law.schema import Catalogue, CatalogueEntry, Exclusion, LawPack, ListEntry
+
+DEFAULT_PACK = "kz-2022-152-vii"
+DEFAULT_CATALOGUE = "criminal-code-kz-2014"
+
+
+class LawPackError(ValueError):
+    """A law pack, catalogue or variant that cannot be loaded; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class CatalogueFacts:
+    """What the catalogue knows of one article and part: titles, category and tags."""
+
+    entries: tuple[CatalogueEntry, ...]
+    category: Category | None
+    category_provenance: Provenance | None
+    tags: dict[Tag, Provenance]
+
+
+@dataclass(frozen=True, eq=False)
+class Law:
+    """A validated law pack with its catalogue, content hash and lookup indexes (immutable)."""
+
+    pack: LawPack
+    catalogue: Catalogue
+    version: str
+    list_by_article: Mapping[int, ListEntry] = field(repr=False)
+    exclusion_by_tag: Mapping[Tag, Exclusion] = field(repr=False)
+    recidivism_exclusion: Exclusion | None = field(repr=False)
+    _catalogue_index: Mapping[tuple[int, int | None], tuple[CatalogueEntry, ...]] = field(repr=False)
+
+    @property
+    def entry_into_force(self) -> dt.date:
+        """The day the law enters into force (default as-of date)."""
+        value = self.pack.dates.entry_into_force.value
+        assert value is not None, "validated at load"
+        return value
+
+    def fraction_for(self, category: Category) -> Fraction | None:
+        """Share of the term removed for the category (R4/R5), None when the law does not reduce it."""
+        return self.pack.relief.fraction_for(category)
+
+    @cache  # noqa: B019 - Law is frozen and lives as long as the process
+    def facts(self, article: int, part: int | None) -> CatalogueFacts:
+        """Catalogue facts for an article and part: the part's entry refines the article's."""
+        general = self._catalogue_index.get((article, None), ())
+        specific = self._catalogue_index.get((article, part), ()) if part is not None else ()
+        entries = general + specific
+        category: Category | None = None
+        category_provenance: Provenance | None = None
+        tags: dict[Tag, Provenance] = {}
+        for entry in entries:
+            if entry.category is not None:
+                category, category_provenance = entry.category, entry.provenance
+            for tag in entry.tags:
+                tags[tag] = entry.provenance
+        return CatalogueFacts(entries, category, category_provenance, tags)
+
+    def title(self, article: int, part: int | None, language: str = "en") -> str | None:
+        """Short title of an article (the part's own title when the catalogue has one)."""
+        entries = self.facts(article, part).entries
+        if not entries:
+            return None
+        return str(getattr(entries[-1].title, language))
+
+
+def _format_location(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else ("." if path else "") + str(part)
+    return path or "(top level)"
+
+
+def _validate(model: type[BaseModel], data: Any, source: str) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{_format_location(tuple(item['loc']))}: {str(item['msg']).removeprefix('Value error, ')}"
+            for item in error.errors(include_url=False)
+        )
+        raise LawPackError(f"{source}: {problems}") from error
+
+
+def _read_yaml(path: Path | str, text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise LawPackError(f"{path}: not valid YAML: {error}") from error
+
+
+def _content_hash(pack: LawPack, catalogue: Catalogue) -> str:
+    canonical = json.dumps(
+        {"pack": pack.model_dump(mode="json"), "catalogue": catalogue.model_dump(mode="json")},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def deep_merge(base: Any, overlay: Any) -> Any:
+    """Overlay mapping values onto a base (recursively); lists and scalars in the overlay replace."""
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = deep_merge(base.get(key), value) if key in base else copy.deepcopy(value)
+        return merged
+    return copy.deepcopy(overlay)
+
+
+def build_law(pack_data: Any, catalogue_data: Any, pack_source: str, catalogue_source: str) -> Law:
+    """Validate raw pack and catalogue data and build the indexed `Law`."""
+    pack: LawPack = _validate(LawPack, pack_data, pack_source)
+    catalogue: Catalogue = _validate(Catalogue, catalogue_data, catalogue_source)
+    if pack.dates.entry_into_force.value is None:
+        raise LawPackError(f"{pack_source}: dates.entry_into_force.value: required")
+    index: dict[tuple[int, int | None], tuple[CatalogueEntry, ...]] = {}
+    for entry in catalogue.entries:
+        key = (entry.article, entry.part)
+        index[key] = (*index.get(key, ()), entry)
+    by_tag: dict[Tag, Exclusion] = {}
+    recidivism: Exclusion | None = None
+    for exclusion in pack.exclusions:
+        if exclusion.tag is not None:
+            by_tag[exclusion.tag] = exclusion
+        else:
+            recidivism = exclusion
+    return Law(
+        pack=pack,
+        catalogue=catalogue,
+        version=_content_hash(pack, catalogue),
+        list_by_article={entry.article: entry for entry in pack.article_list.entries},
+        exclusion_by_tag=by_tag,
+        recidivism_exclusion=recidivism,
+        _catalogue_index=index,
+    )
+
+
+def _bundled_text(name: str) -> str:
+    return resources.files("amnesty.law").joinpath("data", f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def raw_pack(name: str = DEFAULT_PACK) -> Any:
+    """The bundled pack as plain data (for overlays and display)."""
+    return _read_yaml(f"{name}.yaml", _bundled_text(name))
+
+
+def load_law(
+    pack_path: Path | None = None,
+    catalogue_path: Path | None = None,
+    variant: Mapping[str, Any] | None = None,
+    variant_source: str = "variant",
+) -> Law:
+    """Load a law pack (bundled by default), optionally with a what-if variant overlaid on it."""
+    if pack_path is None:
+        pack_source, pack_text = f"{DEFAULT_PACK}.yaml", _bundled_text(DEFAULT_PACK)
+    else:
+        pack_source, pack_text = str(pack_path), _read_file(pack_path)
+    if catalogue_path is None:
+        cat_source, cat_text = f"{DEFAULT_CATALOGUE}.yaml", _bundled_text(DEFAULT_CATALOGUE)
+    else:
+        cat_source, cat_text = str(catalogue_path), _read_file(catalogue_path)
+    pack_data = _read_yaml(pack_source, pack_text)
+    if variant is not None:
+        pack_data = deep_merge(pack_data, dict(variant))
+        pack_source = f"{pack_source} + {variant_source}"
+    return build_law(pack_data, _read_yaml(cat_source, cat_text), pack_source, cat_source)
+
+
+def _read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LawPackError(f"{path}: cannot read: {error}") from error
+
+
+@cache
+def default_law() -> Law:
+    """The bundled law pack and catalogue, loaded once per process."""
+    return load_law()
