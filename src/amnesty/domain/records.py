@@ -143,7 +143,12 @@ class FieldError(BaseModel):
 def field_errors(error: ValidationError) -> list[FieldError]:
     """Turn a Pydantic error into field paths a clerk can read (`charges[0].offence_date`)."""
     result: list[FieldError] = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    nested = [tuple(item["loc"]) for item in items]
+    for item in items:
+        loc = tuple(item["loc"])
+        if item["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in nested):
+            continue  # a collection reported empty only because its items failed: the items' errors say why
         path = ""
         for part in item["loc"]:
             if isinstance(part, int):
