@@ -50,6 +50,7 @@ EXPECT_KEYS = {
     "release",
     "indicative_fine_mci",
     "indicative_hours",
+    "unserved_days_on_entry_into_force",
     "tasks",
 }
 
@@ -189,9 +190,7 @@ def _codes(reasons: Iterable[Any]) -> list[str]:
     return [reason.code for reason in reasons]
 
 
-def _check_list_per_charge(
-    decision: Decision, expected: list[Any], what: str, problems: list[str]
-) -> bool:
+def _check_list_per_charge(decision: Decision, expected: list[Any], what: str, problems: list[str]) -> bool:
     if len(expected) != len(decision.charges):
         problems.append(
             f"{what}: the scenario lists {len(expected)} charge(s) but the decision has {len(decision.charges)}"
@@ -237,10 +236,14 @@ def check_expectations(decision: Decision, expect: dict[str, Any]) -> list[str]:
     if "categories" in expect and _check_list_per_charge(
         decision, expect["categories"], "categories", problems
     ):
-        for number, (wanted, charge) in enumerate(zip(expect["categories"], decision.charges, strict=True), 1):
+        for number, (wanted, charge) in enumerate(
+            zip(expect["categories"], decision.charges, strict=True), 1
+        ):
             got = charge.category.value if charge.category is not None else None
             if wanted != got:
-                problems.append(f"expected charge {number} to be of category {wanted}, but the engine has {got}")
+                problems.append(
+                    f"expected charge {number} to be of category {wanted}, but the engine has {got}"
+                )
 
     if "flags" in expect:
         wanted_flags = sorted(expect["flags"] or [])
@@ -274,9 +277,7 @@ def _check_sentence(decision: Decision, expect: dict[str, Any], problems: list[s
         got = getattr(sentence, key) if sentence is not None else None
         got_dict = got.model_dump() if got is not None else None
         wanted = expect[key]
-        wanted_dict = (
-            {"years": 0, "months": 0, "days": 0, **wanted} if isinstance(wanted, dict) else wanted
-        )
+        wanted_dict = {"years": 0, "months": 0, "days": 0, **wanted} if isinstance(wanted, dict) else wanted
         if wanted_dict != got_dict:
             problems.append(
                 f"expected the {key.replace('_', ' ')} {_term_text(wanted_dict)},"
@@ -294,12 +295,14 @@ def _check_sentence(decision: Decision, expect: dict[str, Any], problems: list[s
         got_release = sentence.release.value if sentence is not None and sentence.release else None
         if expect["release"] != got_release:
             problems.append(f"expected release '{expect['release']}', but the engine has '{got_release}'")
-    for key in ("indicative_fine_mci", "indicative_hours"):
+    for key in ("indicative_fine_mci", "indicative_hours", "unserved_days_on_entry_into_force"):
         if key not in expect:
             continue
         got_amount = getattr(sentence, key) if sentence is not None else None
         if expect[key] != got_amount:
-            problems.append(f"expected the {key.replace('_', ' ')} {expect[key]}, but the engine has {got_amount}")
+            problems.append(
+                f"expected the {key.replace('_', ' ')} {expect[key]}, but the engine has {got_amount}"
+            )
 
 
 def _params() -> list[Any]:
@@ -307,7 +310,9 @@ def _params() -> list[Any]:
         pytest.param(
             scenario,
             id=scenario.test_id,
-            marks=[pytest.mark.xfail(reason=scenario.xfail_reason, strict=True)] if scenario.xfail_reason else [],
+            marks=[pytest.mark.xfail(reason=scenario.xfail_reason, strict=True)]
+            if scenario.xfail_reason
+            else [],
         )
         for scenario in load_scenarios()
     ]
