@@ -385,6 +385,69 @@ def test_every_rule_of_the_law_pack_is_exercised() -> None:
     assert not missing, f"no passing scenario exercises the rules {missing}"
 
 
+# The rule each reason code belongs to, as LAW.md and CONTRACT.md name them (the engine's own codes,
+# whose rule is the engine's choice, are left out).
+RULE_OF_CODE = {
+    "IN_SCOPE": "S4",
+    "OUT_OF_WINDOW": "S1",
+    "OFFENCE_SPANS_WINDOW": "S1",
+    "OUTSIDE_TERRITORY": "S2",
+    "CONTEXT_UNRELATED": "S3",
+    "CONTEXT_UNKNOWN": "S3",
+    "ARTICLE_NOT_LISTED": "S4",
+    "PART_NOT_LISTED": "S4",
+    "ARTICLE_LIST_INCOMPLETE": "S4",
+    "EXCLUDED_TERRORIST": "X1",
+    "EXCLUDED_EXTREMIST": "X2",
+    "EXCLUDED_CORRUPTION": "X3",
+    "EXCLUDED_TREASON": "X4",
+    "EXCLUDED_SEIZURE_OF_POWER": "X5",
+    "EXCLUDED_RIOT_ORGANISER": "X6",
+    "MINOR_ORGANISER_EXCEPTION": "X6",
+    "EXCLUDED_TORTURE": "X7",
+    "EXCLUDED_SEXUAL_OFFENCE_MINOR": "X8",
+    "EXCLUDED_RECIDIVISM": "X9",
+    "TERMINATE_CASE": "R1",
+    "RELEASE_FROM_PUNISHMENT": "R2",
+    "EXPUNGE_CONVICTION": "R3",
+    "ALREADY_EXPUNGED": "R3",
+    "REDUCE_GRAVE": "R4",
+    "REDUCE_ESPECIALLY_GRAVE": "R5",
+    "REDUCE_AT_SENTENCING": "R6",
+    "NO_EXPUNGEMENT_GRAVE": "R7",
+    "ONE_YEAR_RULE": "R8",
+    "REDUCED_TERM_SERVED": "R8",
+    "PARTIAL_COVERAGE": "M1",
+    "AGGREGATE_BY_GRAVEST": "M1",
+    "NON_CUSTODIAL_GRAVE": "N1",
+    "CONDITIONAL_SENTENCE_GRAVE": "N1",
+    "RESOCIALISATION_TASKS": "T1",
+}
+
+
+def test_every_reason_names_its_rule_citation_and_sentence() -> None:
+    """Each reason of each decision carries the rule LAW.md gives its code, the rule's citation, and a
+    sentence in English, Russian and Kazakh (CONTRACT.md: code, rule, cites, text)."""
+    law = default_law()
+    problems: list[str] = []
+    for scenario in _passing():
+        decision = decide(scenario)
+        reasons = list(decision.reasons) + [r for charge in decision.charges for r in charge.reasons]
+        for reason in reasons:
+            where = f"{scenario.name}: {reason.code}"
+            wanted_rule = RULE_OF_CODE.get(reason.code)
+            if wanted_rule is not None and reason.rule != wanted_rule:
+                problems.append(f"{where} cites rule {reason.rule}, LAW.md places it under {wanted_rule}")
+            if reason.rule not in law.pack.rules:
+                problems.append(f"{where} cites rule {reason.rule}, which the law pack does not have")
+            elif reason.cites != law.pack.rules[reason.rule].cites:
+                problems.append(f"{where} cites '{reason.cites}', not the citation of rule {reason.rule}")
+            missing = [lang for lang in ("en", "ru", "kk") if not reason.texts.get(lang, "").strip()]
+            if missing or any("{" in text for text in reason.texts.values()):
+                problems.append(f"{where} lacks a finished sentence (languages missing: {missing})")
+    assert not problems, "\n".join(problems)
+
+
 def test_scenario_names_are_unique_and_files_are_well_formed() -> None:
     """Loading the files succeeds (no malformed scenario, no duplicate name) and there are enough of them."""
     scenarios = load_scenarios()
