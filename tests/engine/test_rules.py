@@ -297,9 +297,37 @@ def test_t1_tasks_only_for_release_from_custody(make_record: MakeRecord, law: La
     record = make_record(
         fixed_residence=False, able_bodied=False, needs_medical_care=False, needs_documents=True
     )
-    tasks, _ = resocialisation.t1_resocialisation(record, law, Outcome.RELEASE)
+    tasks, _ = resocialisation.t1_resocialisation(record, law, Outcome.RELEASE, AS_OF)
     assert [t.kind.value for t in tasks] == ["social_assistance", "resocialisation_centre", "documents"]
     assert tasks[0].akimat == "Akimat of Almaty"
-    assert resocialisation.t1_resocialisation(record, law, Outcome.REDUCE_SENTENCE) == ((), ())
+    assert resocialisation.t1_resocialisation(record, law, Outcome.REDUCE_SENTENCE, AS_OF) == ((), ())
     fine = make_record(sentence={"punishment": "fine", "fine_amount_mci": 10})
-    assert resocialisation.t1_resocialisation(fine, law, Outcome.RELEASE) == ((), ())
+    assert resocialisation.t1_resocialisation(fine, law, Outcome.RELEASE, AS_OF) == ((), ())
+
+
+def test_reasons_carry_the_provenance_of_the_fact_they_rest_on(make_record: MakeRecord, law: Law) -> None:
+    from amnesty.engine.evaluate import evaluate
+
+    inferred = evaluate(make_record(), law)
+    assert [(r.code, r.provenance.value) for r in inferred.charges[0].reasons] == [
+        ("IN_SCOPE", "inferred"),
+        ("LIST_ENTRY_INFERRED", "inferred"),
+    ]
+    unverified = evaluate(make_record(charge={"article": 293, "part": 1}), law)
+    assert [(r.code, r.provenance.value) for r in unverified.charges[0].reasons] == [
+        ("IN_SCOPE", "unverified"),
+        ("LIST_ENTRY_UNVERIFIED", "unverified"),
+    ]
+    verified = evaluate(make_record(charge={"article": 188, "part": 2}), law)
+    assert verified.charges[0].reasons[0].provenance.value == "verified"
+
+
+def test_a_birth_date_after_the_offence_is_refused(make_record: MakeRecord) -> None:
+    from pydantic import ValidationError
+
+    from amnesty.domain.records import field_errors
+
+    with pytest.raises(ValidationError) as error:
+        make_record(birth_date="2023-01-01")
+    assert [e.field for e in field_errors(error.value)] == ["birth_date"]
+    assert "born on 2023-01-01" in field_errors(error.value)[0].problem
