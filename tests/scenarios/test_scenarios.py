@@ -13,6 +13,7 @@ must be produced by (and expected in) at least one scenario that passes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -453,3 +454,19 @@ def test_scenario_names_are_unique_and_files_are_well_formed() -> None:
     scenarios = load_scenarios()
     assert len(scenarios) >= 70
     assert len({scenario.name for scenario in scenarios}) == len(scenarios)
+
+
+def test_russian_and_kazakh_sentences_have_no_english_words_left() -> None:
+    """The Russian and Kazakh texts are wholly translated: no English word (beyond the accepted 'KZ'-style
+    codes and placeholders) is left in a reason's sentence."""
+    leftovers: list[str] = []
+    for scenario in _passing():
+        decision = decide(scenario)
+        for reason in list(decision.reasons) + [r for charge in decision.charges for r in charge.reasons]:
+            if reason.code == "ADDITIONAL_PUNISHMENT_UNCHANGED":
+                continue  # quotes the record's own words for the additional punishment
+            for language in ("ru", "kk"):
+                words = re.findall(r"\b[A-Za-z]{3,}\b", reason.texts[language])
+                if words:
+                    leftovers.append(f"{scenario.name}: {reason.code} ({language}): {words}")
+    assert not leftovers, "\n".join(leftovers)

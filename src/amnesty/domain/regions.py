@@ -33,3 +33,57 @@ def normalise_region(value: str) -> str:
     if found is None:
         raise ValueError(f"unknown region {value!r}; expected one of: {', '.join(REGIONS)}")
     return found
+
+
+REGION_NAMES: dict[str, dict[str, str]] = {
+    "ru": {
+        "Abai": "Абайская область",
+        "Akmola": "Акмолинская область",
+        "Aktobe": "Актюбинская область",
+        "Almaty Region": "Алматинская область",
+        "Atyrau": "Атырауская область",
+        "East Kazakhstan": "Восточно-Казахстанская область",
+        "Jambyl": "Жамбылская область",
+        "Jetisu": "область Жетісу",
+        "Karaganda": "Карагандинская область",
+        "Kostanay": "Костанайская область",
+        "Kyzylorda": "Кызылординская область",
+        "Mangystau": "Мангистауская область",
+        "North Kazakhstan": "Северо-Казахстанская область",
+        "Pavlodar": "Павлодарская область",
+        "Turkistan": "Туркестанская область",
+        "Ulytau": "область Ұлытау",
+        "West Kazakhstan": "Западно-Казахстанская область",
+        "Astana": "город Астана",
+        "Almaty": "город Алматы",
+        "Shymkent": "город Шымкент",
+    },
+    "kk": {
+        "Abai": "Абай облысы",
+        "Akmola": "Ақмола облысы",
+        "Aktobe": "Ақтөбе облысы",
+        "Almaty Region": "Алматы облысы",
+        "Atyrau": "Атырау облысы",
+        "East Kazakhstan": "Шығыс Қазақстан облысы",
+        "Jambyl": "Жамбыл облысы",
+        "Jetisu": "Жетісу облысы",
+        "Karaganda": "Қарағанды облысы",
+        "Kostanay": "Қостанай облысы",
+        "Kyzylorda": "Қызылорда облысы",
+        "Mangystau": "Маңғыстау облысы",
+        "North Kazakhstan": "Солтүстік Қазақстан облысы",
+        "Pavlodar": "Павлодар облысы",
+        "Turkistan": "Түркістан облысы",
+        "Ulytau": "Ұлытау облысы",
+        "West Kazakhstan": "Батыс Қазақстан облысы",
+        "Astana": "Астана қаласы",
+        "Almaty": "Алматы қаласы",
+        "Shymkent": "Шымкент қаласы",
+    },
+}
+"""Region names in Russian and Kazakh (the canonical English names are the keys)."""
+
+
+def region_name(region: str, language: str) -> str:
+    """The region's name in a language (English canonical name when no translation is known)."""
+    return REGION_NAMES.get(language, {}).get(region, region)

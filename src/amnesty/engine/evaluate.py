@@ -16,7 +16,8 @@ from amnesty.domain.enums import Category, Context, Flag, Outcome, Provenance, T
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import EXCLUSION_RULES
-from amnesty.engine.relief import CATEGORY_WORDS, Relief, default_body, plain_sentence, relief_for
+from amnesty.engine.messages import word
+from amnesty.engine.relief import Relief, category_word, default_body, plain_sentence, relief_for
 from amnesty.engine.resocialisation import t1_resocialisation
 from amnesty.engine.rules import Finding, article_ref, implements, reason
 from amnesty.engine.scope import s1_offence_window, s2_territory, s3_context, s4_listed_article
@@ -70,7 +71,7 @@ def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
                 entry.provenance,
                 article_ref=ref,
                 date=charge.offence_date.isoformat(),
-                provenance=entry.provenance.value,
+                provenance=word("provenance", entry.provenance.value),
                 context_en=words["en"],
                 context_ru=words["ru"],
                 context_kk=words["kk"],
@@ -91,9 +92,9 @@ def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
                     C.CATEGORY_FROM_CATALOGUE,
                     "M1",
                     provenance,
-                    category=facts.category.value,
+                    category=category_word(facts.category),
                     article_ref=ref,
-                    provenance=provenance.value,
+                    provenance=word("provenance", provenance.value),
                 )
             )
             provisional = provisional or provenance is Provenance.UNVERIFIED
@@ -139,7 +140,7 @@ def m1_several_charges(
     gravest = max(categories, key=lambda category: category.gravity)
     notes = []
     if len(scopes) > 1:
-        notes.append(reason(law, C.AGGREGATE_BY_GRAVEST, "M1", category=CATEGORY_WORDS[gravest]))
+        notes.append(reason(law, C.AGGREGATE_BY_GRAVEST, "M1", category=category_word(gravest)))
     return None, gravest, notes
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from amnesty.domain.enums import Provenance, Recidivism, Tag, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.messages import word
 from amnesty.engine.rules import Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
 
@@ -44,7 +45,7 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
         if provenance is Provenance.UNVERIFIED:
             doubtful += [
                 excluded,
-                reason(law, C.EXCLUSION_TAG_UNVERIFIED, rule_id, article_ref=ref, tag=tag.value),
+                reason(law, C.EXCLUSION_TAG_UNVERIFIED, rule_id, article_ref=ref, tag=word("tag", tag.value)),
             ]
         else:
             firm.append(excluded)
@@ -137,16 +138,13 @@ def x8_sexual_offence_minor(record: CaseRecord, law: Law, strict: bool) -> Findi
     return _tagged_exclusion(record, law, Tag.SEXUAL_OFFENCE_MINOR, "X8", strict)
 
 
-_RECIDIVISM_WORDS = {Recidivism.RECIDIVISM: "recidivism", Recidivism.DANGEROUS: "dangerous recidivism"}
-
-
 @implements("X9", "Law 152-VII")
 def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X9: no amnesty where the case establishes recidivism or dangerous recidivism."""
     exclusion = law.recidivism_exclusion
     if exclusion is None or record.recidivism is Recidivism.NONE:
         return Finding(Tri.NO)
-    words = _RECIDIVISM_WORDS[record.recidivism]
+    words = word("recidivism", record.recidivism.value)
     return Finding(Tri.YES, (reason(law, C.EXCLUDED_RECIDIVISM, "X9", recidivism=words),))
 
 

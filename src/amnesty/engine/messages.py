@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from amnesty.domain.regions import region_name
 from amnesty.engine.codes import ReasonCode as C
 
 LANGUAGES = ("en", "ru", "kk")
@@ -198,9 +199,9 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "Аса ауыр қылмыс: тағайындалған негізгі жаза екі есеге қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
     },
     C.REDUCE_AT_SENTENCING: {
-        "en": "{category_text} crime not yet sentenced: the court cuts the punishment by {fraction_text} when it sentences.",
-        "ru": "{category_text} преступление, приговор ещё не вынесен: суд сокращает наказание на {fraction_text} при вынесении приговора.",
-        "kk": "{category_text} қылмыс, үкім әлі шығарылмаған: сот үкім шығарған кезде жазаны {fraction_text} қысқартады.",
+        "en": "Not yet sentenced ({category}): the court cuts the punishment by {fraction} when it sentences.",
+        "ru": "Приговор ещё не вынесен ({category}): суд сокращает наказание {fraction} при вынесении приговора.",
+        "kk": "Үкім әлі шығарылмаған ({category}): сот үкім шығарған кезде жазаны {fraction} қысқартады.",
     },
     C.SENTENCING_CALCULATION: {
         "en": "Court's calculator: a sentence of {original_term} from {start_date} becomes {new_term}, ending on {new_end_date}.",
@@ -208,9 +209,9 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "Сотқа арналған есеп: {start_date} бастап {original_term} жаза {new_term} болады, {new_end_date} аяқталады.",
     },
     C.NO_EXPUNGEMENT_GRAVE: {
-        "en": "Sentence for a {category} crime already served: the law removes convictions only for lesser categories.",
-        "ru": "Наказание за {category} преступление отбыто: закон снимает судимость только по менее тяжким категориям.",
-        "kk": "{category} қылмыс үшін жаза өтелген: заң соттылықты тек жеңілірек санаттар бойынша алып тастайды.",
+        "en": "Sentence already served ({category}): the law removes convictions only for lesser categories.",
+        "ru": "Наказание отбыто ({category}): закон снимает судимость только по менее тяжким категориям.",
+        "kk": "Жаза өтелген ({category}): заң соттылықты тек жеңілірек санаттар бойынша алып тастайды.",
     },
     C.ONE_YEAR_RULE: {
         "en": "After the reduction, the unserved part on {entry_into_force} is at most one year (new end {new_end_date}): released from the rest of the punishment.",
@@ -233,14 +234,14 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "Бағалау {as_of} күнге, заң {entry_into_force} күшіне енгенге дейін.",
     },
     C.NON_CUSTODIAL_GRAVE: {
-        "en": "{punishment} for a {category} crime: the law's cut applies to the amount, but how is for the court; indicative figure {indicative}.",
-        "ru": "{punishment} за {category} преступление: сокращение применяется к размеру, порядок определяет суд; ориентировочно {indicative}.",
-        "kk": "{category} қылмыс үшін {punishment}: қысқарту мөлшерге қолданылады, тәртібін сот белгілейді; шамамен {indicative}.",
+        "en": "{punishment} ({category}): the law's cut applies to the amount, but how is for the court; indicative figure {indicative} {unit}.",
+        "ru": "{punishment} ({category}): сокращение применяется к размеру, порядок определяет суд; ориентировочно {indicative} {unit}.",
+        "kk": "{punishment} ({category}): қысқарту мөлшерге қолданылады, тәртібін сот белгілейді; шамамен {indicative} {unit}.",
     },
     C.CONDITIONAL_SENTENCE_GRAVE: {
-        "en": "Conditional sentence for a {category} crime: needs review; indicative reduced term {new_term}.",
-        "ru": "Условное осуждение за {category} преступление: требуется проверка; ориентировочный сокращённый срок {new_term}.",
-        "kk": "{category} қылмыс үшін шартты соттау: тексеру қажет; шамамен қысқартылған мерзім {new_term}.",
+        "en": "Conditional sentence ({category}): needs review; indicative reduced term {new_term}.",
+        "ru": "Условное осуждение ({category}): требуется проверка; ориентировочный сокращённый срок {new_term}.",
+        "kk": "Шартты соттау ({category}): тексеру қажет; шамамен қысқартылған мерзім {new_term}.",
     },
     C.ADDITIONAL_PUNISHMENT_UNCHANGED: {
         "en": "Additional punishments stay as imposed: {additional}.",
@@ -249,8 +250,8 @@ MESSAGES: dict[C, dict[str, str]] = {
     },
     C.RESOCIALISATION_TASKS: {
         "en": "Released from an institution: the akimat of {region} takes over ({tasks}).",
-        "ru": "Освобождается из учреждения: акимат {region} принимает меры по ресоциализации ({tasks}).",
-        "kk": "Мекемеден босатылады: {region} әкімдігі ресоциализация шараларын қабылдайды ({tasks}).",
+        "ru": "Освобождается из учреждения: меры по ресоциализации принимает акимат ({region}): {tasks}.",
+        "kk": "Мекемеден босатылады: ресоциализация шараларын әкімдік ({region}) қабылдайды: {tasks}.",
     },
     C.REGION_UNKNOWN: {
         "en": "The record gives no region: the resocialisation tasks have no akimat yet.",
@@ -296,7 +297,145 @@ def describe_term(years: int, months: int, days: int, language: str) -> str:
     return {"ru": "0 дней", "kk": "0 күн"}.get(language, "0 days")
 
 
+WORDS: dict[str, dict[str, dict[str, str]]] = {
+    "category": {
+        "misdemeanour": {
+            "en": "criminal misdemeanour",
+            "ru": "уголовный проступок",
+            "kk": "қылмыстық теріс қылық",
+        },
+        "small": {
+            "en": "crime of small gravity",
+            "ru": "преступление небольшой тяжести",
+            "kk": "онша ауыр емес қылмыс",
+        },
+        "medium": {
+            "en": "crime of medium gravity",
+            "ru": "преступление средней тяжести",
+            "kk": "ауырлығы орташа қылмыс",
+        },
+        "grave": {"en": "grave crime", "ru": "тяжкое преступление", "kk": "ауыр қылмыс"},
+        "especially_grave": {
+            "en": "especially grave crime",
+            "ru": "особо тяжкое преступление",
+            "kk": "аса ауыр қылмыс",
+        },
+    },
+    "fraction": {
+        "3/4": {"en": "three quarters", "ru": "на три четверти", "kk": "төрттен үшке"},
+        "1/2": {"en": "half", "ru": "наполовину", "kk": "жартысына"},
+    },
+    "punishment": {
+        "fine": {"en": "A fine", "ru": "Штраф", "kk": "Айыппұл"},
+        "correctional_labour": {
+            "en": "Correctional labour",
+            "ru": "Исправительные работы",
+            "kk": "Түзеу жұмыстары",
+        },
+        "community_service": {
+            "en": "Community service",
+            "ru": "Общественные работы",
+            "kk": "Қоғамдық жұмыстар",
+        },
+    },
+    "unit": {
+        "mci": {"en": "MCI", "ru": "МРП", "kk": "АЕК"},
+        "hours": {"en": "hours", "ru": "часов", "kk": "сағат"},
+        "none": {"en": "(no amount recorded)", "ru": "(размер не указан)", "kk": "(мөлшері көрсетілмеген)"},
+    },
+    "recidivism": {
+        "recidivism": {"en": "recidivism", "ru": "рецидив преступлений", "kk": "қылмыстардың қайталануы"},
+        "dangerous": {
+            "en": "dangerous recidivism",
+            "ru": "опасный рецидив",
+            "kk": "қылмыстардың қауіпті қайталануы",
+        },
+    },
+    "provenance": {
+        "verified": {
+            "en": "verified",
+            "ru": "проверено по тексту закона",
+            "kk": "заң мәтіні бойынша тексерілген",
+        },
+        "reported": {"en": "reported", "ru": "по сообщениям о законе", "kk": "заң туралы хабарлар бойынша"},
+        "inferred": {"en": "inferred", "ru": "выведено из текста", "kk": "мәтіннен тұжырымдалған"},
+        "assumed": {"en": "assumed", "ru": "предположение", "kk": "болжам"},
+        "unverified": {"en": "unverified", "ru": "не проверено", "kk": "тексерілмеген"},
+    },
+    "tag": {
+        "terrorist": {
+            "en": "terrorist crime",
+            "ru": "террористическое преступление",
+            "kk": "террористік қылмыс",
+        },
+        "extremist": {
+            "en": "extremist crime",
+            "ru": "экстремистское преступление",
+            "kk": "экстремистік қылмыс",
+        },
+        "corruption": {
+            "en": "corruption crime",
+            "ru": "коррупционное преступление",
+            "kk": "сыбайлас жемқорлық қылмысы",
+        },
+        "treason": {"en": "high treason", "ru": "государственная измена", "kk": "мемлекеттік опасыздық"},
+        "seizure_of_power": {"en": "seizure of power", "ru": "захват власти", "kk": "билікті басып алу"},
+        "torture": {"en": "torture", "ru": "пытки", "kk": "азаптау"},
+        "sexual_offence_minor": {
+            "en": "crime against the sexual inviolability of minors",
+            "ru": "преступление против половой неприкосновенности несовершеннолетних",
+            "kk": "кәмелетке толмағандардың жыныстық тиіспеушілігіне қарсы қылмыс",
+        },
+        "riot_organisation": {
+            "en": "organisation of mass riots",
+            "ru": "организация массовых беспорядков",
+            "kk": "жаппай тәртіпсіздіктерді ұйымдастыру",
+        },
+    },
+    "missing": {
+        "sentence": {"en": "no sentence", "ru": "нет сведений о наказании", "kk": "жаза туралы мәлімет жоқ"},
+        "term": {
+            "en": "no term of the sentence",
+            "ru": "не указан срок наказания",
+            "kk": "жаза мерзімі көрсетілмеген",
+        },
+        "start_date": {
+            "en": "no start date of the term",
+            "ru": "не указана дата начала срока",
+            "kk": "мерзімнің басталу күні көрсетілмеген",
+        },
+    },
+    "task": {
+        "employment": {"en": "employment", "ru": "трудоустройство", "kk": "жұмысқа орналастыру"},
+        "social_assistance": {"en": "social assistance", "ru": "социальная помощь", "kk": "әлеуметтік көмек"},
+        "resocialisation_centre": {
+            "en": "place in a resocialisation centre",
+            "ru": "размещение в центре ресоциализации",
+            "kk": "ресоциализация орталығына орналастыру",
+        },
+        "medical_care": {"en": "medical care", "ru": "медицинская помощь", "kk": "медициналық көмек"},
+        "documents": {"en": "documents", "ru": "документы", "kk": "құжаттар"},
+    },
+}
+"""Vocabulary that message parameters refer to, spelt out in each language by `render`."""
+
+
+def word(kind: str, *values: str) -> str:
+    """A message parameter naming one or more vocabulary entries (`word("task", "employment")`);
+    `render` spells it out in each language, several values joined by commas."""
+    return f"w:{kind}:{'+'.join(values)}"
+
+
 def _localise(value: str, language: str) -> str:
+    if value.startswith("w:"):
+        _, kind, names = value.split(":", 2)
+        if kind == "region":
+            return region_name(names, language)
+        vocabulary = WORDS[kind]
+        return ", ".join(
+            vocabulary[name].get(language, vocabulary[name]["en"]) if name in vocabulary else name
+            for name in names.split("+")
+        )
     if value.startswith("term:"):
         years, months, days = (int(part) for part in value[5:].split(","))
         return describe_term(years, months, days, language)

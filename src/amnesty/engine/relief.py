@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from amnesty.domain.decision import Reason, SentenceResult, TermOut
-from amnesty.domain.enums import ActingBody, Category, Outcome, Provenance, Punishment, ReleaseMode, Stage
+from amnesty.domain.enums import ActingBody, Category, Outcome, Provenance, ReleaseMode, Stage
 from amnesty.domain.records import CaseRecord, Sentence
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.messages import word
 from amnesty.engine.rules import implements, reason
 from amnesty.engine.terms import (
     ReducedSentence,
@@ -27,13 +28,10 @@ from amnesty.engine.terms import (
 from amnesty.engine.terms import unserved_days as count_unserved_days
 from amnesty.law.loader import Law
 
-CATEGORY_WORDS = {
-    Category.MISDEMEANOUR: "criminal misdemeanour",
-    Category.SMALL: "small gravity",
-    Category.MEDIUM: "medium gravity",
-    Category.GRAVE: "grave",
-    Category.ESPECIALLY_GRAVE: "especially grave",
-}
+
+def category_word(category: Category) -> str:
+    """The category as a message parameter (spelt out in each language)."""
+    return word("category", category.value)
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,7 @@ def _missing_sentence(law: Law, record: CaseRecord, rule_id: str, missing: str) 
     return Relief(
         Outcome.NEEDS_REVIEW,
         default_body(record),
-        (reason(law, C.MISSING_SENTENCE, rule_id, missing=missing),),
+        (reason(law, C.MISSING_SENTENCE, rule_id, missing=word("missing", missing)),),
         plain_sentence(record.sentence, None),
     )
 
@@ -132,9 +130,9 @@ def _missing_term_parts(sentence: Sentence | None) -> str | None:
     if sentence is None:
         return "sentence"
     if sentence.term is None:
-        return "sentence.term"
+        return "term"
     if sentence.start_date is None:
-        return "sentence.start_date"
+        return "start_date"
     return None
 
 
@@ -142,7 +140,7 @@ def _missing_term_parts(sentence: Sentence | None) -> str | None:
 def r1_terminate_case(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R1: misdemeanours and small or medium crimes before sentence: the case is closed."""
     body = ActingBody.INVESTIGATOR if record.stage is Stage.PRE_TRIAL else ActingBody.COURT
-    words = CATEGORY_WORDS[category]
+    words = category_word(category)
     return Relief(Outcome.TERMINATE_CASE, body, (reason(law, C.TERMINATE_CASE, "R1", category=words),))
 
 
@@ -151,7 +149,7 @@ def r2_release(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R2: misdemeanours and small or medium crimes while serving: released from every kind of punishment."""
     sentence = record.sentence
     body = ActingBody.PENITENTIARY if in_custody(sentence) else ActingBody.PROBATION
-    words = CATEGORY_WORDS[category]
+    words = category_word(category)
     return Relief(
         Outcome.RELEASE,
         body,
@@ -168,7 +166,7 @@ def r3_expunge(record: CaseRecord, law: Law, category: Category) -> Relief:
         return Relief(
             Outcome.NO_RELIEF, ActingBody.LEGAL_STATISTICS, (reason(law, C.ALREADY_EXPUNGED, "R3"),)
         )
-    words = CATEGORY_WORDS[category]
+    words = category_word(category)
     return Relief(
         Outcome.EXPUNGE_CONVICTION,
         ActingBody.LEGAL_STATISTICS,
@@ -234,13 +232,12 @@ def r6_reduce_at_sentencing(record: CaseRecord, law: Law, category: Category) ->
     fraction = law.fraction_for(category)
     if fraction is None:
         return Relief(Outcome.NO_RELIEF, default_body(record), ())
-    fraction_words = {Fraction(3, 4): "three quarters", Fraction(1, 2): "half"}
     main = reason(
         law,
         C.REDUCE_AT_SENTENCING,
         "R6",
-        category_text=CATEGORY_WORDS[category].capitalize(),
-        fraction_text=fraction_words.get(fraction, _fraction_text(fraction)),
+        category=category_word(category),
+        fraction=word("fraction", _fraction_text(fraction)),
     )
     sentence = record.sentence
     if sentence is None or not sentence.punishment.is_term or _missing_term_parts(sentence) is not None:
@@ -272,7 +269,7 @@ def r7_no_expungement_grave(record: CaseRecord, law: Law, category: Category) ->
     return Relief(
         Outcome.NO_RELIEF,
         ActingBody.LEGAL_STATISTICS,
-        (reason(law, C.NO_EXPUNGEMENT_GRAVE, "R7", category=CATEGORY_WORDS[category]),),
+        (reason(law, C.NO_EXPUNGEMENT_GRAVE, "R7", category=category_word(category)),),
         plain_sentence(record.sentence, None),
     )
 
@@ -330,20 +327,13 @@ def r8_one_year_rule(
     )
 
 
-_PUNISHMENT_WORDS = {
-    Punishment.FINE: "A fine",
-    Punishment.CORRECTIONAL_LABOUR: "Correctional labour",
-    Punishment.COMMUNITY_SERVICE: "Community service",
-}
-
-
 @implements("N1", "Law 152-VII")
 def n1_non_custodial_grave(
     record: CaseRecord, sentence: Sentence, law: Law, category: Category, fraction: Fraction
 ) -> Relief:
     """N1: a fine, correctional labour or community service, or a conditional sentence, for a grave or
     especially grave crime: `needs_review`, with the indicative figures after the cut."""
-    words = CATEGORY_WORDS[category]
+    words = category_word(category)
     if sentence.conditional:
         term = _term(sentence)
         indicative = None
@@ -361,11 +351,11 @@ def n1_non_custodial_grave(
     fine = scale_amount(sentence.fine_amount_mci, fraction) if sentence.fine_amount_mci is not None else None
     hours = scale_amount(sentence.hours, fraction) if sentence.hours is not None else None
     if fine is not None:
-        indicative_text = f"{fine} MCI"
+        indicative_text, unit = str(fine), word("unit", "mci")
     elif hours is not None:
-        indicative_text = f"{hours} hours"
+        indicative_text, unit = str(hours), word("unit", "hours")
     else:
-        indicative_text = "unknown (no amount recorded)"
+        indicative_text, unit = "?", word("unit", "none")
     result = plain_sentence(sentence, None)
     assert result is not None
     result = result.model_copy(
@@ -383,9 +373,10 @@ def n1_non_custodial_grave(
                 law,
                 C.NON_CUSTODIAL_GRAVE,
                 "N1",
-                punishment=_PUNISHMENT_WORDS.get(sentence.punishment, sentence.punishment.value),
+                punishment=word("punishment", sentence.punishment.value),
                 category=words,
                 indicative=indicative_text,
+                unit=unit,
             ),
         ),
         result,

@@ -8,16 +8,9 @@ from amnesty.domain.decision import Reason, ResocialisationTask
 from amnesty.domain.enums import Outcome, TaskKind, TaskStatus
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.messages import word
 from amnesty.engine.rules import implements, reason
 from amnesty.law.loader import Law
-
-_TASK_WORDS = {
-    TaskKind.EMPLOYMENT: "employment",
-    TaskKind.SOCIAL_ASSISTANCE: "social assistance",
-    TaskKind.RESOCIALISATION_CENTRE: "place in a resocialisation centre",
-    TaskKind.MEDICAL_CARE: "medical care",
-    TaskKind.DOCUMENTS: "documents",
-}
 
 
 def released_from_institution(record: CaseRecord, outcome: Outcome) -> bool:
@@ -65,8 +58,9 @@ def t1_resocialisation(
         )
         for kind in kinds
     )
-    words = ", ".join(_TASK_WORDS[kind] for kind in kinds)
-    reasons = [reason(law, C.RESOCIALISATION_TASKS, "T1", region=region or "?", tasks=words)]
+    tasks_word = word("task", *(kind.value for kind in kinds))
+    region_word = word("region", region) if region else "?"
+    reasons = [reason(law, C.RESOCIALISATION_TASKS, "T1", region=region_word, tasks=tasks_word)]
     if region is None:
         reasons.append(reason(law, C.REGION_UNKNOWN, "T1"))
     return tasks, tuple(reasons)
