@@ -163,3 +163,11 @@ def install_error_handlers(app: FastAPI) -> None:
         where = getattr(route, "path", "?")
         LOG.error("unexpected %s in %s %s", type(error).__name__, request.method, where)
         return error_response(500, "internal_error", "unexpected server error; it has been logged")
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error statuses an endpoint can answer."""
+    return {
+        status: {"model": ErrorResponse, "description": _STATUS_CODES.get(status, "error")}
+        for status in statuses
+    }

@@ -237,9 +237,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tasks_region"), ["region"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_status"), ["status"], unique=False)
     _protect_audit_events()
-    op.execute(
-        "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')"
-    )
+    op.execute("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')")
 
 
 _SQLITE_TRIGGERS = (
