@@ -40,36 +40,36 @@ def apply_case_fields(case: Case, record: CaseRecord) -> None:
     case.case_key = case_key(record)
     case.stage = record.stage.value
     case.updated_at = utcnow()
-    case.charges = [
-        ChargeRow(
-            position=position,
-            article=charge.article,
-            part=charge.part,
-            category=charge.category.value if charge.category else None,
-            offence_date=charge.offence_date,
-            offence_end_date=charge.offence_end_date,
-            territory=charge.territory,
-            context=charge.context.value,
-            tags=[tag.value for tag in charge.tags],
-        )
-        for position, charge in enumerate(record.charges)
-    ]
+    existing = list(case.charges)
+    for position, charge in enumerate(record.charges):
+        row = existing[position] if position < len(existing) else ChargeRow(position=position)
+        row.article = charge.article
+        row.part = charge.part
+        row.category = charge.category.value if charge.category else None
+        row.offence_date = charge.offence_date
+        row.offence_end_date = charge.offence_end_date
+        row.territory = charge.territory
+        row.context = charge.context.value
+        row.tags = [tag.value for tag in charge.tags]
+        if position >= len(existing):
+            case.charges.append(row)
+    del case.charges[len(record.charges) :]
     sentence = record.sentence
     if sentence is None:
         case.sentence = None
         return
     term = sentence.term
-    case.sentence = SentenceRow(
-        punishment=sentence.punishment.value,
-        term_years=term.years if term else None,
-        term_months=term.months if term else None,
-        term_days=term.days if term else None,
-        start_date=sentence.start_date,
-        conditional=sentence.conditional,
-        fine_amount_mci=sentence.fine_amount_mci,
-        hours=sentence.hours,
-        additional=list(sentence.additional),
-    )
+    target = case.sentence if case.sentence is not None else SentenceRow()
+    target.punishment = sentence.punishment.value
+    target.term_years = term.years if term else None
+    target.term_months = term.months if term else None
+    target.term_days = term.days if term else None
+    target.start_date = sentence.start_date
+    target.conditional = sentence.conditional
+    target.fine_amount_mci = sentence.fine_amount_mci
+    target.hours = sentence.hours
+    target.additional = list(sentence.additional)
+    case.sentence = target
 
 
 def case_record_data(case: Case) -> dict[str, Any]:
