@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from amnesty.store.models import Case, ChargeRow, DecisionRow, OverrideRow, Person, TaskRow
@@ -116,13 +116,14 @@ def _person_conditions(filters: CaseFilter, region_limit: str | None) -> list[Co
         conditions.append(Person.iin == filters.iin.strip())
     if filters.q:
         text = filters.q.strip()
+        other = aliased(Case)
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(
             or_(
                 Person.full_name.ilike(pattern, escape="\\"),
                 Person.person_id == text,
                 Person.iin == text,
-                exists(select(Case.id).where(Case.person_fk == Person.id, Case.case_number == text)),
+                exists(select(other.id).where(other.person_fk == Person.id, other.case_number == text)),
             )
         )
     return conditions
