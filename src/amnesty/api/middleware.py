@@ -83,7 +83,9 @@ class SecurityHeadersMiddleware:
         finally:
             request_is_secure.reset(marker)
             route = scope.get("route")
-            template = getattr(route, "path", None) or ("/api/?" if path.startswith("/api") else "/?")
+            template = getattr(route, "path", None) or "/?"
+            if path.startswith("/api") and not template.startswith("/api"):
+                template = "/api" + template
             LOG.info(
                 "%s %s %s %.1fms",
                 scope.get("method", "?"),
