@@ -152,10 +152,12 @@ def serve(
     import uvicorn
 
     from amnesty.app import create_app
+    from amnesty.auth.secret import secret_key
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app(database_url)
+    secret_key()  # generated into the data directory now, unless AMNESTY_SECRET_KEY is set
     typer.echo(f"database: {_describe(app.state.database_url)}")
     if demo:
         _seed_demo(app.state.sessions, app.state.law, demo_persons)
