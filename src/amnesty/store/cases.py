@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
@@ -102,10 +102,13 @@ def upsert_case(db: Session, record: CaseRecord, actor: str) -> tuple[Case, str]
         person = Person(person_id=record.person_id)
         apply_person_fields(person, record)
         db.add(person)
-        db.flush()
         record_event(db, actor, "person.create", "person", person.person_id)
     key = case_key(record)
-    case = db.scalar(select(Case).where(Case.person_fk == person.id, Case.case_key == key))
+    case = (
+        None
+        if person.id is None
+        else db.scalar(select(Case).where(Case.person_fk == person.id, Case.case_key == key))
+    )
     if case is None:
         case = Case(person=person)
         apply_person_fields(person, record)
@@ -139,16 +142,18 @@ def evaluate_case(
     as_of: dt.date | None = None,
     strict: bool = False,
     force: bool = False,
+    new_case: bool = False,
 ) -> tuple[DecisionRow, bool]:
     """Evaluate the case and store the decision if anything differs from the newest one
     (facts, law version, engine version, as-of, strictness or result), or if `force`.
-    Returns the newest decision and whether it was created now."""
+    Returns the newest decision and whether it was created now (`new_case`: the case was just
+    created, so there is no previous decision to look up)."""
     active_law = law or default_law()
     record = case_to_record(case)
     decision = evaluate(record, active_law, as_of=as_of, strict=strict)
     data = decision.to_json_dict()
     facts = record_json(record)
-    previous = latest_decision(db, case)
+    previous = None if new_case else latest_decision(db, case)
     if (
         previous is not None
         and not force
@@ -198,6 +203,8 @@ def evaluate_case(
 
 def _create_tasks(db: Session, case: Case, row: DecisionRow, decision: Decision, actor: str) -> int:
     """One task per resocialisation duty of the decision, unless the case already has that task."""
+    if not decision.resocialisation:
+        return 0
     existing = set(db.scalars(select(TaskRow.kind).where(TaskRow.case_fk == case.id)))
     created = 0
     for duty in decision.resocialisation:
@@ -234,15 +241,15 @@ def import_records(
     if errors or not checked:
         raise ImportRejectedError(errors)
     result = ImportResult(records=len(checked))
+    tasks_before = db.scalar(select(func.count(TaskRow.id))) or 0
     for item in checked:
         assert isinstance(item, ParsedRecord)
         case, status = upsert_case(db, item.record, actor)
         setattr(result, status, getattr(result, status) + 1)
-        before = db.query(TaskRow).filter(TaskRow.case_fk == case.id).count()
-        _row, created = evaluate_case(db, case, actor, law=law, as_of=as_of)
+        _row, created = evaluate_case(db, case, actor, law=law, as_of=as_of, new_case=status == "created")
         result.decisions += int(created)
-        result.tasks += db.query(TaskRow).filter(TaskRow.case_fk == case.id).count() - before
         result.case_ids.append(case.id)
+    result.tasks = (db.scalar(select(func.count(TaskRow.id))) or 0) - tasks_before
     record_event(
         db,
         actor,
