@@ -171,7 +171,7 @@ async def import_file(
             raise ApiError(
                 422, "validation_error", f"the file is not UTF-8 text (byte {error.start})"
             ) from None
-        if "\x00" in text:
+        if "\x00" in text or "\\u0000" in text:
             raise ApiError(422, "validation_error", "the file contains a NUL character")
         items, _single = read_json_records(text)
     else:

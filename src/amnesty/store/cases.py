@@ -28,6 +28,7 @@ from amnesty.store.convert import (
     case_record_data,
     case_to_record,
     record_json,
+    storable_problems,
 )
 from amnesty.store.diff import decision_diff
 from amnesty.store.models import Case, DecisionRow, Person, TaskRow
@@ -236,7 +237,7 @@ def import_records(
 ) -> ImportResult:
     """Store and evaluate every record, or nothing: raises `ImportRejectedError` with every row's
     errors when any row is invalid (person_id must be unique within the input). The caller commits."""
-    checked = duplicate_person_errors(items)
+    checked = [_storable(item) for item in duplicate_person_errors(items)]
     errors = [item for item in checked if isinstance(item, RecordError)]
     if errors or not checked:
         raise ImportRejectedError(errors)
@@ -261,6 +262,15 @@ def import_records(
     return result
 
 
+def _storable(item: ParsedRecord | RecordError) -> ParsedRecord | RecordError:
+    if isinstance(item, RecordError):
+        return item
+    problems = storable_problems(item.record)
+    if not problems:
+        return item
+    return RecordError(item.index, item.line, item.record.person_id, tuple(problems))
+
+
 def update_case(
     db: Session,
     case: Case,
@@ -273,6 +283,9 @@ def update_case(
     then re-evaluate it. The person_id and case number of the record must be the case's own."""
     if case.version != expected_version:
         raise VersionConflictError("case", case.id, expected_version, case.version)
+    problems = storable_problems(record)
+    if problems:
+        raise ValueError(f"{problems[0].field}: {problems[0].problem}")
     if record.person_id != case.person.person_id:
         raise ValueError("person_id: a case cannot be moved to another person")
     if case_key(record) != case.case_key and _key_taken(db, case, case_key(record)):
