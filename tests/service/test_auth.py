@@ -226,3 +226,23 @@ def test_unknown_route_is_json(service):
     response = service.client.get("/api/nowhere")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_unexpected_errors_answer_json_and_keep_case_data_out_of_the_log(service, caplog):
+    from amnesty.app import create_app
+
+    app = create_app(service.app.state.database_url)
+
+    @app.get("/test/boom")
+    def boom() -> None:
+        raise RuntimeError("Secret Name 850315300128")
+
+    with caplog.at_level("INFO"):
+        response = TestClient(app).get("/test/boom")
+    app.state.engine.dispose()
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "RuntimeError" in caplog.text
+    assert "Secret Name" not in caplog.text
+    assert "850315300128" not in caplog.text

@@ -161,3 +161,50 @@ def test_serve_demo_answers_with_demo_data(backend, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_db_reevaluate_after_a_law_pack_change(fresh_url, tmp_path, record):
+    import yaml
+
+    from amnesty.law.loader import deep_merge, raw_pack
+    from amnesty.store import repository as repo
+    from amnesty.store.models import Case
+
+    runner.invoke(cli, ["db", "upgrade", "--database-url", fresh_url])
+    engine = make_engine(fresh_url)
+    sessions = make_sessionmaker(engine)
+    grave = record(
+        "P-REEVAL",
+        charges=[
+            {"article": 272, "part": 2, "category": "grave", "offence_date": "2022-01-05", "context": "riot"}
+        ],
+        sentence={"punishment": "imprisonment", "term": {"years": 8}, "start_date": "2022-01-06"},
+    )
+    try:
+        with sessions() as db:
+            from amnesty.io.json_records import validate_item
+
+            repo.import_records(
+                db, [validate_item(0, None, grave), validate_item(1, None, record("P-OTHER"))], "t"
+            )
+            db.commit()
+        same = runner.invoke(cli, ["db", "reevaluate", "--database-url", fresh_url])
+        assert same.exit_code == 0, same.output
+        assert "2 cases re-evaluated" in same.output
+        assert "0 new decisions" in same.output
+        pack = deep_merge(raw_pack(), {"relief": {"reduction": {"grave": "1/2"}}})
+        path = tmp_path / "variant.yaml"
+        path.write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
+        changed = runner.invoke(
+            cli, ["db", "reevaluate", "--law-pack", str(path), "--database-url", fresh_url]
+        )
+        assert changed.exit_code == 0, changed.output
+        assert "2 new decisions" in changed.output
+        with sessions() as db:
+            case = db.query(Case).join(Case.person).filter_by(person_id="P-REEVAL").one()
+            history = case.decisions
+            assert len(history) == 2
+            assert history[1].law_version != history[0].law_version
+            assert any(c["field"] == "sentence.new_term.years" for c in history[1].diff["decision"])
+    finally:
+        engine.dispose()

@@ -26,6 +26,9 @@ DOCS_CSP = (
     "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 )
+INTERNAL_ERROR = (
+    b'{"error":{"code":"internal_error","message":"unexpected server error; it has been logged","fields":[]}}'
+)
 BASE_HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
@@ -80,6 +83,24 @@ class SecurityHeadersMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as error:
+            # Answer 500 as JSON here, so no traceback (which may quote case data) reaches the server log.
+            route = scope.get("route")
+            LOG.error(
+                "unexpected %s in %s %s",
+                type(error).__name__,
+                scope.get("method", "?"),
+                getattr(route, "path", "?"),
+            )
+            if "status" not in status_holder:
+                await send_with_headers(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send_with_headers({"type": "http.response.body", "body": INTERNAL_ERROR})
         finally:
             request_is_secure.reset(marker)
             route = scope.get("route")

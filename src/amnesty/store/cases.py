@@ -317,3 +317,37 @@ def _key_taken(db: Session, case: Case, key: str) -> bool:
 def case_record(case: Case) -> dict[str, Any]:
     """The stored facts of a case as record JSON."""
     return record_json(case_to_record(case)) if case.charges else case_record_data(case)
+
+
+@dataclass
+class ReevaluationResult:
+    """What a re-evaluation of every case did."""
+
+    cases: int = 0
+    new_decisions: int = 0
+    changed_outcomes: int = 0
+
+
+def reevaluate_all(
+    db: Session,
+    actor: str,
+    law: Law | None = None,
+    as_of: dt.date | None = None,
+    batch_size: int = 500,
+) -> ReevaluationResult:
+    """Re-evaluate every case (after a law pack or engine update); a new decision, with its diff, is
+    stored only where something changed. Commits after each batch of cases."""
+    result = ReevaluationResult()
+    last_id = 0
+    while True:
+        cases = list(db.scalars(select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch_size)))
+        if not cases:
+            return result
+        for case in cases:
+            before = latest_decision(db, case)
+            row, created = evaluate_case(db, case, actor, law=law, as_of=as_of)
+            result.cases += 1
+            result.new_decisions += int(created)
+            result.changed_outcomes += int(created and before is not None and before.outcome != row.outcome)
+            last_id = case.id
+        db.commit()
