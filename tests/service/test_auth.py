@@ -246,3 +246,13 @@ def test_unexpected_errors_answer_json_and_keep_case_data_out_of_the_log(service
     assert "RuntimeError" in caplog.text
     assert "Secret Name" not in caplog.text
     assert "850315300128" not in caplog.text
+
+
+def test_oversized_bodies_are_refused_before_reading(service):
+    response = service.client.post(
+        "/api/evaluate",
+        content=b"[]",
+        headers=service.as_role(Role.ADMIN) | {"content-length": str(65 * 1024 * 1024)},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"

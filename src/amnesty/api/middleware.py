@@ -1,4 +1,5 @@
-"""ASGI middleware: security headers on every response, and request logging without personal data.
+"""ASGI middleware: security headers on every response, a cap on declared body sizes, unexpected
+errors answered as JSON, and request logging without personal data.
 
 The log line names the method, the route *template* (`/api/persons/{person_id}`, never the actual
 identifier or query string), the status and the duration.
@@ -50,6 +51,32 @@ def _host(scope: Scope) -> str | None:
     return str(server[0]) if server else None
 
 
+MAX_BODY_BYTES = 64 * 1024 * 1024
+TOO_LARGE = (
+    b'{"error":{"code":"payload_too_large","message":"the request body is larger than 64 MiB","fields":[]}}'
+)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+async def _send_error(send: Send, status: int, body: bytes) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        *BASE_HEADERS.items(),
+        (b"content-security-policy", CSP.encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers (CSP, nosniff, frame denial, HSTS over HTTPS, no-store for the API)."""
 
@@ -62,6 +89,9 @@ class SecurityHeadersMiddleware:
             return
         path: str = scope.get("path", "")
         https = scope.get("scheme") == "https"
+        if _declared_length(scope) > MAX_BODY_BYTES:
+            await _send_error(send, 413, TOO_LARGE)
+            return
         marker = request_is_secure.set(cookie_must_be_secure(scope.get("scheme", "http"), _host(scope)))
         started = time.perf_counter()
         status_holder: dict[str, Any] = {}
