@@ -256,3 +256,16 @@ def test_oversized_bodies_are_refused_before_reading(service):
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_unknown_usernames_are_not_written_to_the_audit_trail(service):
+    typed = "my-password-typed-in-the-wrong-box"
+    response = service.client.post("/api/auth/token", json={"username": typed, "password": "whatever-else"})
+    assert response.status_code == 401
+    log = service.client.get(
+        "/api/audit?action=login.failure&page_size=200", headers=service.as_role(Role.AUDITOR)
+    )
+    assert log.json()["total"] >= 1
+    assert typed not in log.text
+    assert "(unknown)" in log.text
+    LOGIN_LIMITER.reset()
