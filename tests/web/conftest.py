@@ -47,7 +47,9 @@ def signed_in_client(app: FastAPI, username: str, language: str = "en") -> TestC
     """A TestClient with a session for the user and a language cookie."""
     client = TestClient(app)
     client.cookies.set("lang", language)
-    response = client.post("/signin", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    response = client.post(
+        "/signin", data={"username": username, "password": PASSWORD}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return client
 
@@ -104,7 +106,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 

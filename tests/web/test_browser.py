@@ -11,6 +11,7 @@ import pytest
 
 from amnesty.domain.enums import Category, Outcome, ReleaseMode
 from amnesty.web.memory import MemoryBackend
+
 from .conftest import PASSWORD, LiveServer, shot
 
 pytestmark = pytest.mark.browser
@@ -74,7 +75,8 @@ def test_from_the_dashboard_find_who_is_released_and_why_in_russian(page: Any, l
     page.wait_for_url(re.compile(r".*/cases/P-\d+$"))
     person_id = page.url.rsplit("/", 1)[-1]
     file = backend.person(person_id)
-    assert file is not None and file.record.full_name == name
+    assert file is not None
+    assert file.record.full_name == name
     assert file.decision.outcome is Outcome.RELEASE
     headline = page.locator("#decision-headline").inner_text()
     assert headline.startswith("Освобождается от наказания")
@@ -98,13 +100,17 @@ def test_find_a_case_by_iin_sort_and_page(page: Any, live: Live) -> None:
     assert "Найдено: 120" in page.get_by_role("status").first.inner_text()
     page.get_by_label("ФИО, ИИН или номер дела").fill(target.record.iin or "")
     page.get_by_role("button", name="Найти").click()
-    page.wait_for_function("document.querySelector('#results [role=status]').textContent.includes('Найдено: 1')")
+    page.wait_for_function(
+        "document.querySelector('#results [role=status]').textContent.includes('Найдено: 1')"
+    )
     rows = page.locator("#results tbody tr")
     assert rows.count() == 1
     assert target.record.person_id in rows.first.get_by_role("link").get_attribute("href")
     page.get_by_label("ФИО, ИИН или номер дела").fill("")
     page.get_by_role("button", name="Найти").click()
-    page.wait_for_function("document.querySelector('#results [role=status]').textContent.includes('Найдено: 120')")
+    page.wait_for_function(
+        "document.querySelector('#results [role=status]').textContent.includes('Найдено: 120')"
+    )
     page.locator("#results thead").get_by_role("link", name="Регион").click()
     page.wait_for_url(re.compile(r".*sort=region.*"))
     regions = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
@@ -139,7 +145,8 @@ def test_what_if_shows_both_decisions_with_differences_marked(page: Any, live: L
     assert "различ" in page.locator("#cmp-h").inner_text()
     shot(page, "what-if")
     stored = backend.person(file.record.person_id)
-    assert stored is not None and stored.decision.outcome is Outcome.REDUCE_SENTENCE
+    assert stored is not None
+    assert stored.decision.outcome is Outcome.REDUCE_SENTENCE
 
 
 def test_new_case_with_a_mistake_then_fixed(page: Any, live: Live) -> None:
@@ -179,14 +186,17 @@ def test_new_case_with_a_mistake_then_fixed(page: Any, live: Live) -> None:
     page.wait_for_url(re.compile(r".*/cases/P-NEW-001$"))
     assert page.locator("#decision-headline").inner_text().startswith("Освобождается от наказания")
     stored = backend.person("P-NEW-001")
-    assert stored is not None and stored.record.iin == "850315300128"
+    assert stored is not None
+    assert stored.record.iin == "850315300128"
     shot(page, "new-case-saved")
 
 
 def test_batch_upload_with_bad_rows(page: Any, live: Live, tmp_path: Path) -> None:
     good = {
         "stage": "pre_trial",
-        "charges": [{"article": 293, "part": 1, "category": "small", "offence_date": "2022-01-05", "context": "riot"}],
+        "charges": [
+            {"article": 293, "part": 1, "category": "small", "offence_date": "2022-01-05", "context": "riot"}
+        ],
     }
     lines = [
         json.dumps({"person_id": "B-1", **good}),
@@ -209,7 +219,8 @@ def test_batch_upload_with_bad_rows(page: Any, live: Live, tmp_path: Path) -> No
         page.get_by_role("link", name="отклонённые строки (CSV)").click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
     assert text.splitlines()[0] == "index,line,person_id,field,problem"
-    assert "B-3,charges" in text and "B-4,iin" in text
+    assert "B-3,charges" in text
+    assert "B-4,iin" in text
     with page.expect_download() as info:
         page.get_by_role("link", name="решения (JSON Lines)").click()
     decisions = [json.loads(x) for x in Path(info.value.path()).read_text(encoding="utf-8").splitlines()]

@@ -110,7 +110,9 @@ def override(
     except UnknownCaseError as error:
         raise HTTPException(status_code=404) from error
     if request.headers.get("HX-Request"):
-        return Response(status_code=204, headers={"HX-Redirect": f"/cases/{person_id}?saved=override#overrides"})
+        return Response(
+            status_code=204, headers={"HX-Redirect": f"/cases/{person_id}?saved=override#overrides"}
+        )
     return RedirectResponse(f"/cases/{person_id}?saved=override#overrides", status_code=303)
 
 

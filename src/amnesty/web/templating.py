@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from amnesty.domain.decision import TermOut
 from amnesty.engine.messages import describe_term
 from amnesty.explain import OUTCOME_WORDS
+from amnesty.law.loader import default_law
 from amnesty.web import i18n
 from amnesty.web.labels import REGION_GRID, VOCABULARY, label, rule_title
 from amnesty.web.session import csrf_token
@@ -36,6 +37,11 @@ def outcome_sentence(outcome: Any) -> str:
     return words.get(i18n.current_language.get(), words["en"])
 
 
+def law_title(article: int, part: int | None) -> str | None:
+    """The Criminal Code title of an article in the current language."""
+    return default_law().title(article, part, i18n.current_language.get())
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -47,6 +53,7 @@ def _environment() -> Environment:
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         label=label,
+        law_title=law_title,
         rule_title=rule_title,
         csrf_token_value=csrf_token,
         local_date=i18n.local_date,
