@@ -126,3 +126,37 @@ def shot(page: Any, name: str) -> None:
     """Save a full-page screenshot as a test artefact."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+SERVICE_USERS = (
+    ("officer", "case_officer", None),
+    ("reviewer", "reviewer", None),
+    ("social", "social_worker", "Almaty"),
+    ("auditor", "auditor", None),
+    ("admin", "admin", None),
+)
+
+
+def make_service_app(tmp: Path, persons: int = 64) -> FastAPI:
+    """`amnesty.app.create_app` on a temporary SQLite file seeded with the service's demo records
+    and one user per role (password PASSWORD)."""
+    os.environ.setdefault("AMNESTY_DATA_DIR", str(tmp))
+    from amnesty.app import create_app
+    from amnesty.auth import create_user
+    from amnesty.store.demo import seed_records
+
+    app = create_app(f"sqlite:///{tmp / 'web-test.sqlite3'}")
+    with app.state.sessions() as db:
+        seed_records(db, app.state.law, persons)
+        for username, role, region in SERVICE_USERS:
+            create_user(db, username, PASSWORD, role, region)
+        db.commit()
+    return app
+
+
+@pytest.fixture(scope="session")
+def service_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, FastAPI]]:
+    pytest.importorskip("amnesty.app")
+    app = make_service_app(tmp_path_factory.mktemp("service-web"))
+    with LiveServer(app) as server:
+        yield server, app

@@ -171,8 +171,8 @@ class WebBackend(Protocol):
         """Cases matching the query, sorted and paginated."""
         ...
 
-    def person(self, person_id: str) -> PersonFile | None:
-        """A person's file, or None."""
+    def person(self, person_id: str, actor: str | None = None) -> PersonFile | None:
+        """A person's file, or None; with an actor, the read is audited where the store audits."""
         ...
 
     def add_case(self, record: CaseRecord, by: WebUser) -> PersonFile:

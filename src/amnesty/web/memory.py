@@ -71,6 +71,11 @@ def _sort_value(row: CaseRow, key: SortKey) -> tuple[Any, ...]:
     return (values[key], row.person_id)
 
 
+def sort_rows(rows: list[CaseRow], query: CaseQuery) -> list[CaseRow]:
+    """Rows in the query's order."""
+    return sorted(rows, key=lambda r: _sort_value(r, query.sort), reverse=query.descending)
+
+
 def matches(row: CaseRow, query: CaseQuery) -> bool:
     """Whether a row satisfies the query's filters (text matches name, IIN, case number or id)."""
     if query.region and row.region != query.region:
@@ -155,13 +160,14 @@ class MemoryBackend:
 
     def search(self, query: CaseQuery) -> CasePage:
         """Filter, sort and paginate."""
-        rows = [row for row in (case_row(f) for f in self.files.values()) if matches(row, query)]
-        rows.sort(key=lambda r: _sort_value(r, query.sort), reverse=query.descending)
+        rows = sort_rows(
+            [row for row in (case_row(f) for f in self.files.values()) if matches(row, query)], query
+        )
         start = (max(query.page, 1) - 1) * query.per_page
         return CasePage(tuple(rows[start : start + query.per_page]), len(rows), query.page, query.per_page)
 
-    def person(self, person_id: str) -> PersonFile | None:
-        """A person's file."""
+    def person(self, person_id: str, actor: str | None = None) -> PersonFile | None:
+        """A person's file (`actor` is for audited stores; nothing is audited in memory)."""
         return self.files.get(person_id)
 
     def add_case(self, record: CaseRecord, by: WebUser) -> PersonFile:

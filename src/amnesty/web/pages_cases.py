@@ -101,7 +101,7 @@ def _require_form(request: Request) -> WebUser:
 
 
 def _file_for(request: Request, user: WebUser, person_id: str) -> PersonFile:
-    file = get_backend(request).person(person_id)
+    file = get_backend(request).person(person_id, actor=user.username)
     scope = region_scope(user)
     if file is None or (scope and file.record.region != scope):
         raise HTTPException(status_code=404, detail="No such person in your register.")
