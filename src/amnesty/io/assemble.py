@@ -148,10 +148,31 @@ def convert_cell(column: str, value: Any) -> Any:
     return value
 
 
+_PLAIN_TYPES: dict[str, type] = {
+    **dict.fromkeys(INT_COLUMNS, int),
+    **dict.fromkeys(BOOL_COLUMNS, bool),
+    **dict.fromkeys(FLOAT_COLUMNS, float),
+    **dict.fromkeys(("birth_date", "offence_date", "offence_end_date", "sentence_start_date"), dt.date),
+}
+"""Columns whose value needs no conversion when it already has this exact type (typed Parquet)."""
+
+
 def _convert_row(row: SourceRow, person_id: str | None) -> tuple[dict[str, Any], list[RowProblem]]:
     converted: dict[str, Any] = {}
     problems: list[RowProblem] = []
+    plain = _PLAIN_TYPES
     for column, raw in row.values.items():
+        if raw is None:
+            continue
+        kind = type(raw)
+        if kind is str and column not in plain and column not in LIST_COLUMNS:
+            text = raw.strip()
+            if text:
+                converted[column] = text
+            continue
+        if plain.get(column) is kind:
+            converted[column] = raw
+            continue
         try:
             value = convert_cell(column, raw)
         except _CellError as error:

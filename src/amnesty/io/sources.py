@@ -270,15 +270,20 @@ def open_parquet(path: Path, info: SourceInfo) -> pq.ParquetFile:
     return parquet
 
 
-def arrow_rows(table: pa.Table | pa.RecordBatch, first_row: int) -> list[SourceRow]:
-    """Turn a slice of a Parquet file into rows (numbered from `first_row`)."""
+def arrow_rows(table: pa.Table | pa.RecordBatch, numbers: list[int]) -> list[SourceRow]:
+    """Turn a slice of a Parquet file into rows, numbered by `numbers`."""
     columns = [name for name in table.schema.names if name in _KNOWN]
-    data = [table.column(name).to_pylist() for name in columns]
-    rows: list[SourceRow] = []
-    for offset, cells in enumerate(zip(*data, strict=True)):
-        values = {name: _arrow_value(cell) for name, cell in zip(columns, cells, strict=True)}
-        rows.append(SourceRow(first_row + offset, values))
-    return rows
+    data = []
+    for name in columns:
+        column = table.column(name)
+        values = column.to_pylist()
+        if pa.types.is_timestamp(column.type):
+            values = [_arrow_value(value) for value in values]
+        data.append(values)
+    return [
+        SourceRow(number, dict(zip(columns, cells, strict=True)))
+        for number, cells in zip(numbers, zip(*data, strict=True), strict=True)
+    ]
 
 
 def _arrow_value(cell: Any) -> Any:

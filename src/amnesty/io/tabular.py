@@ -72,11 +72,7 @@ class Chunk:
         if self.table is None:
             return list(self.groups)
         numbers = self.table.column(ROW_COLUMN).to_pylist()
-        rows = arrow_rows(self.table.drop_columns([ROW_COLUMN]), 0)
-        rows = [
-            SourceRow(number, row.values, row.problems) for number, row in zip(numbers, rows, strict=True)
-        ]
-        return group_consecutive(rows)
+        return group_consecutive(arrow_rows(self.table.drop_columns([ROW_COLUMN]), numbers))
 
 
 def group_consecutive(rows: Iterable[SourceRow]) -> list[tuple[SourceRow, ...]]:
@@ -226,10 +222,10 @@ class Source:
             rows: dict[str, list[SourceRow]] = {}
             for table in held:
                 numbers = table.column(ROW_COLUMN).to_pylist()
-                for number, row in zip(numbers, arrow_rows(table.drop_columns([ROW_COLUMN]), 0), strict=True):
+                for row in arrow_rows(table.drop_columns([ROW_COLUMN]), numbers):
                     key = row.person_key
                     assert key is not None
-                    rows.setdefault(key, []).append(SourceRow(number, row.values))
+                    rows.setdefault(key, []).append(row)
             ordered = sorted(rows.values(), key=lambda group: group[0].row)
             yield Chunk(index, tuple(tuple(group) for group in ordered), None, missing)
 
