@@ -306,7 +306,11 @@ def _validate(
         record = parse_record(data)
     except ValidationError as error:
         nested = rows[0].nested
-        for item in field_errors(error):
+        items = field_errors(error)
+        if any(item.field.startswith("charges[") for item in items):
+            # a charge that failed validation also makes the list "too short": one problem, not two
+            items = [item for item in items if item.field != "charges"]
+        for item in items:
             if nested:
                 problems.append(RowProblem(rows[0].row, person_id, item.field, item.problem))
                 continue
