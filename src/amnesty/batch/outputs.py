@@ -20,7 +20,8 @@ from typing import IO, Any
 
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from amnesty.batch.process import DECISION_COLUMNS, DECISION_SCHEMA, DIMENSIONS, ChunkResult
+from amnesty.batch.process import DIMENSIONS, ChunkResult
+from amnesty.batch.rows import DECISION_COLUMNS, DECISION_SCHEMA
 from amnesty.io.assemble import RowProblem
 
 DECISIONS_PARQUET = "decisions.parquet"

@@ -8,9 +8,7 @@ it, the bytes are the same.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,8 +17,8 @@ from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from amnesty.domain.decision import Decision, TermOut
-from amnesty.domain.records import CaseRecord
+from amnesty.batch.fastpath import NotCoveredPath
+from amnesty.batch.rows import csv_text, decision_row, decisions_table
 from amnesty.engine.evaluate import evaluate
 from amnesty.io.assemble import PersonRecord, RowProblem
 from amnesty.io.tabular import Chunk, decide_group
@@ -30,28 +28,6 @@ DIMENSIONS = ("outcome", "stage", "category", "region", "role")
 """The dimensions `summary.json` counts decided persons by."""
 UNKNOWN = "unknown"
 
-DECISION_SCHEMA = pa.schema(
-    [
-        ("person_id", pa.string()),
-        ("outcome", pa.string()),
-        ("acting_body", pa.string()),
-        ("stage", pa.string()),
-        ("category", pa.string()),
-        ("region", pa.string()),
-        ("role", pa.string()),
-        ("original_term", pa.string()),
-        ("new_term", pa.string()),
-        ("original_end_date", pa.date32()),
-        ("new_end_date", pa.date32()),
-        ("release", pa.string()),
-        ("reason_codes", pa.string()),
-        ("flags", pa.string()),
-        ("as_of", pa.date32()),
-        ("law_version", pa.string()),
-    ]
-)
-DECISION_COLUMNS = tuple(DECISION_SCHEMA.names)
-
 
 @dataclass(frozen=True)
 class RunSettings:
@@ -60,12 +36,20 @@ class RunSettings:
     law_pack: str | None = None
     as_of: dt.date | None = None
     strict: bool = False
+    fast_path: bool = True
+    """Use the memoised path for plainly uncovered persons (`amnesty.batch.fastpath`)."""
 
 
 @cache
 def law_for(law_pack: str | None) -> Law:
     """The law pack (bundled when None), loaded once per process."""
     return default_law() if law_pack is None else load_law(Path(law_pack))
+
+
+@cache
+def _fast_path(law_pack: str | None, as_of: dt.date | None, strict: bool) -> NotCoveredPath:
+    law = law_for(law_pack)
+    return NotCoveredPath(law, as_of or law.entry_into_force, strict)
 
 
 @dataclass
@@ -84,68 +68,10 @@ class ChunkResult:
     counts: dict[str, Counter[str]] = field(default_factory=dict)
 
 
-def term_text(term: TermOut | None) -> str | None:
-    """A term as an ISO 8601 duration (`P2Y0M0D`), or None."""
-    return None if term is None else f"P{term.years}Y{term.months}M{term.days}D"
-
-
-def gravest_category(decision: Decision) -> str | None:
-    """The gravest known category among the person's charges."""
-    known = [charge.category for charge in decision.charges if charge.category is not None]
-    return max(known, key=lambda category: category.gravity).value if known else None
-
-
-def decision_row(record: CaseRecord, decision: Decision) -> tuple[Any, ...]:
-    """One person's decision as a flat row (DECISION_COLUMNS order)."""
-    sentence = decision.sentence
-    return (
-        decision.person_id,
-        decision.outcome.value,
-        decision.acting_body.value,
-        record.stage.value,
-        gravest_category(decision),
-        record.region,
-        record.role.value,
-        term_text(sentence.original_term) if sentence else None,
-        term_text(sentence.new_term) if sentence else None,
-        sentence.original_end_date if sentence else None,
-        sentence.new_end_date if sentence else None,
-        sentence.release.value if sentence and sentence.release else None,
-        ";".join(decision.reason_codes()),
-        ";".join(flag.value for flag in decision.flags),
-        decision.as_of,
-        decision.law_version,
-    )
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def decisions_table(rows: list[tuple[Any, ...]]) -> pa.Table:
-    """Decision rows as an Arrow table with the fixed schema."""
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in DECISION_COLUMNS]
-    arrays = [
-        pa.array(list(values), type=kind) for values, kind in zip(columns, DECISION_SCHEMA.types, strict=True)
-    ]
-    return pa.Table.from_arrays(arrays, schema=DECISION_SCHEMA)
-
-
-def csv_text(rows: list[tuple[Any, ...]]) -> str:
-    """Decision rows as CSV text (no header; `\\n` line ends; dates ISO; empty for none)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows([_csv_cell(value) for value in row] for row in rows)
-    return buffer.getvalue()
-
-
 def process_chunk(chunk: Chunk, settings: RunSettings) -> ChunkResult:
     """Assemble, validate and decide every person of a chunk."""
     law = law_for(settings.law_pack)
+    fast = _fast_path(settings.law_pack, settings.as_of, settings.strict) if settings.fast_path else None
     rows: list[tuple[Any, ...]] = []
     lines: list[str] = []
     rejected: list[RowProblem] = []
@@ -158,10 +84,14 @@ def process_chunk(chunk: Chunk, settings: RunSettings) -> ChunkResult:
             result.rows_rejected += len(person.rows)
             result.persons_rejected += 1
             continue
-        decision = evaluate(person.record, law, settings.as_of, settings.strict)
-        row = decision_row(person.record, decision)
+        quick = fast.decide(person.record) if fast is not None else None
+        if quick is not None:
+            line, row = quick
+        else:
+            decision = evaluate(person.record, law, settings.as_of, settings.strict)
+            line, row = decision.model_dump_json(), decision_row(person.record, decision)
         rows.append(row)
-        lines.append(decision.model_dump_json())
+        lines.append(line)
         result.rows_decided += len(person.rows)
         result.persons_decided += 1
         for dimension, index in (("outcome", 1), ("stage", 3), ("category", 4), ("region", 5), ("role", 6)):
