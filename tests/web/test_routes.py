@@ -256,7 +256,7 @@ def test_batch_upload_keeps_every_row_and_is_private_to_its_owner() -> None:
     assert len(decisions) + len(rejected) == len(rows)
     assert len(rejected) >= 1
     assert signed_in_client(app, "admin").get(job_url).status_code == 404
-    refused = client.post("/batch", data={"csrf_token": token}, files={"file": ("x.csv", "a,b")})
+    refused = client.post("/batch", data={"csrf_token": token}, files={"file": ("x.txt", "a,b")})
     assert refused.status_code == 422
 
 
@@ -268,3 +268,34 @@ def test_static_files_are_a_fixed_list() -> None:
     assert client.get("/static/htmx.min.js").status_code == 200
     assert client.get("/static/app.css").status_code == 200
     assert client.get("/static/..%2Frouting.py").status_code == 404
+
+
+def test_csv_upload_goes_through_the_batch_runner_and_keeps_every_row() -> None:
+    pytest.importorskip("amnesty.batch.run")
+    import time
+
+    app, _ = make_app(10)
+    client = signed_in_client(app, "officer")
+    body = (
+        "person_id,stage,article,part,category,offence_date,context\n"
+        "C-1,pre_trial,293,1,small,2022-01-05,riot\n"
+        "C-2,pre_trial,293,1,small,2022-01-05,riot\n"
+        "C-3,pre_trial,293,1,small,2022-13-45,riot\n"
+    )
+    token = csrf_of(client, "/batch")
+    response = client.post(
+        "/batch", data={"csrf_token": token}, files={"file": ("x.csv", body)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    job_url = response.headers["location"]
+    for _ in range(500):
+        if "Finished." in client.get(job_url).text:
+            break
+        time.sleep(0.02)
+    decisions = [json.loads(line) for line in client.get(job_url + "/decisions.jsonl").text.splitlines()]
+    rejected = client.get(job_url + "/rejected.csv").text.splitlines()
+    assert [d["person_id"] for d in decisions] == ["C-1", "C-2"]
+    assert {d["outcome"] for d in decisions} == {"terminate_case"}
+    assert len(rejected) == 2
+    assert "C-3" in rejected[1]
+    assert "offence_date" in rejected[1]

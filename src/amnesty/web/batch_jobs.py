@@ -1,25 +1,42 @@
 """Batch uploads from the web page: evaluate a file in a background thread, report progress, keep results.
 
-Uses the batch helper's `amnesty.batch` when it offers `run_batch_file`; otherwise reads JSON / JSON
-Lines in-process with `amnesty.io.json_records` (other formats are refused with a message). Nothing
-read is dropped: rows in = decisions + rejected rows. Results stay in memory for the session only and
-can be downloaded by the user who uploaded them.
+JSON and JSON Lines are read in-process with `amnesty.io.json_records` (progress per record). CSV,
+XLSX and Parquet go through the batch helper's `amnesty.batch.run.run_batch` when it is installed
+(its output files are read back; progress is shown when the run ends). Nothing read is dropped: rows
+in = decisions + rejected rows. Results stay in this process's memory and can be downloaded only by
+the user who uploaded them.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import secrets
+import tempfile
 import threading
 from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from amnesty.engine.evaluate import evaluate
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
 
-ACCEPTED_SUFFIXES = (".json", ".jsonl", ".ndjson")
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet")
+
+
+def tabular_available() -> bool:
+    """Whether the batch helper's tabular readers are installed."""
+    try:
+        return find_spec("amnesty.batch.run") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+ACCEPTED_SUFFIXES = JSON_SUFFIXES + (TABULAR_SUFFIXES if tabular_available() else ())
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
@@ -60,7 +77,9 @@ class BatchJobs:
         job = BatchJob(id=secrets.token_urlsafe(12), owner=owner, filename=filename)
         with self._lock:
             self._jobs[job.id] = job
-        threading.Thread(target=_run, args=(job, content), daemon=True).start()
+        tabular = filename.lower().endswith(TABULAR_SUFFIXES)
+        target = _run_tabular if tabular else _run
+        threading.Thread(target=target, args=(job, content), daemon=True).start()
         return job
 
 
@@ -81,6 +100,36 @@ def _run(job: BatchJob, content: bytes) -> None:
         elif isinstance(item, RecordError):
             job.rejected.append(item.to_json_dict())
         job.done += 1
+    job.finished = True
+
+
+def _run_tabular(job: BatchJob, content: bytes) -> None:
+    """CSV / XLSX / Parquet through `amnesty.batch.run.run_batch` in a private temporary directory."""
+    run_module = importlib.import_module("amnesty.batch.run")
+    suffix = Path(job.filename).suffix.lower()
+    try:
+        with tempfile.TemporaryDirectory(prefix="amnesty-web-batch-") as folder:
+            source = Path(folder) / f"upload{suffix}"
+            source.write_bytes(content)
+            out = Path(folder) / "out"
+            summary = run_module.run_batch(source, out)
+            job.total = int(summary.rows_in)
+            decisions_text = (out / "decisions.jsonl").read_text(encoding="utf-8")
+            job.decisions = [json.loads(line) for line in decisions_text.splitlines() if line.strip()]
+            with (out / "rejected.csv").open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    number = int(row["row"]) if row.get("row") else None
+                    job.rejected.append(
+                        {
+                            "index": (number - 1) if number else 0,
+                            "line": number,
+                            "person_id": row.get("person_id") or None,
+                            "errors": [{"field": row.get("field", ""), "problem": row.get("problem", "")}],
+                        }
+                    )
+            job.done = job.total
+    except (OSError, ValueError, RuntimeError) as error:
+        job.failure = type(error).__name__
     job.finished = True
 
 

@@ -128,7 +128,14 @@ def _jobs(request: Request) -> BatchJobs:
 def batch_page(request: Request) -> Response:
     """The upload form."""
     user = require(request, Page.BATCH)
-    context = {"user": user, "csrf": csrf_token(request), "error": None, "Page": Page, "can": can}
+    context = {
+        "user": user,
+        "csrf": csrf_token(request),
+        "error": None,
+        "types": ", ".join(ACCEPTED_SUFFIXES),
+        "Page": Page,
+        "can": can,
+    }
     return render(request, "batch.html", context)
 
 
@@ -143,14 +150,23 @@ async def batch_upload(
     name = (file.filename or "upload").rsplit("/", 1)[-1][:200]
     error = None
     if not name.lower().endswith(ACCEPTED_SUFFIXES):
-        error = gettext("This file type is not accepted here. Upload a .json or .jsonl file.")
+        error = gettext("This file type is not accepted here. Upload one of: {types}.").format(
+            types=", ".join(ACCEPTED_SUFFIXES)
+        )
     content = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
         error = gettext("The file is larger than 50 MB.")
     if not content:
         error = gettext("The file is empty.")
     if error:
-        context = {"user": user, "csrf": csrf_token(request), "error": error, "Page": Page, "can": can}
+        context = {
+            "user": user,
+            "csrf": csrf_token(request),
+            "error": error,
+            "types": ", ".join(ACCEPTED_SUFFIXES),
+            "Page": Page,
+            "can": can,
+        }
         return render(request, "batch.html", context, status_code=422)
     job = _jobs(request).start(user.username, name, content)
     return RedirectResponse(f"/batch/{job.id}", status_code=303)
