@@ -5,18 +5,20 @@ shown on the pages is their newest case with its newest decision; the decision J
 service is read back into the engine's frozen `Decision`. Writes go through the service's functions
 (so they are audited) and are committed here. Reading a person's page is an audited read.
 
-The case list, statistics and review queue are computed over the newest decisions loaded in one
-query; that is fine for the tens of thousands of the January caseload, not for a national registry
-(the service's paginated queries would then be used instead).
+The case list, statistics and review queue are computed in memory over every person's newest
+decision, loaded in one query and cached until a decision, override or person changes. That suits
+the January caseload (thousands of persons), not a national registry, for which the service's
+paginated SQL queries should be used instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from amnesty.audit.chain import record_event
@@ -29,7 +31,7 @@ from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord, parse_record
 from amnesty.io.json_records import ParsedRecord
 from amnesty.law.loader import Law, default_law
-from amnesty.store.models import Case, DecisionRow, Person
+from amnesty.store.models import Case, DecisionRow, OverrideRow, Person
 from amnesty.store.repository import OverrideInput, case_record, get_person, import_records, record_override
 from amnesty.web.backend import (
     CasePage,
@@ -87,6 +89,8 @@ class ServiceBackend:
 
     sessions: sessionmaker[Session]
     law: Law
+    _cache: tuple[tuple[Any, ...], list[CaseRow], Stats] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def authenticate(self, username: str, password: str) -> WebUser | None:
         """The service's login (Argon2, rate limited); a rate-limited login is refused like a wrong one."""
@@ -104,13 +108,29 @@ class ServiceBackend:
             row = get_user(db, username)
             return _web_user(row) if row is not None and not row.disabled else None
 
-    def _files(self, db: Session) -> list[PersonFile]:
-        people = db.scalars(select(Person).options(*_LOAD).order_by(Person.person_id))
-        return [file for file in (_file(person) for person in people) if file is not None]
+    def _snapshot(self) -> tuple[list[CaseRow], Stats]:
+        """Rows and counts of every person's newest decision, rebuilt only when the store changed
+        (decisions and overrides are append-only; person edits bump `updated_at`)."""
+        with self.sessions() as db:
+            token = (
+                db.scalar(select(func.max(DecisionRow.id))),
+                db.scalar(select(func.max(OverrideRow.id))),
+                db.scalar(select(func.count(Person.id))),
+                db.scalar(select(func.max(Person.updated_at))),
+            )
+            with self._lock:
+                if self._cache is not None and self._cache[0] == token:
+                    return self._cache[1], self._cache[2]
+            people = db.scalars(select(Person).options(*_LOAD).order_by(Person.person_id))
+            files = [file for file in (_file(person) for person in people) if file is not None]
+        rows = [case_row(file) for file in files]
+        stats = stats_of(files)
+        with self._lock:
+            self._cache = (token, rows, stats)
+        return rows, stats
 
     def _rows(self) -> list[CaseRow]:
-        with self.sessions() as db:
-            return [case_row(file) for file in self._files(db)]
+        return self._snapshot()[0]
 
     def search(self, query: CaseQuery) -> CasePage:
         """Filter, sort and paginate the newest decisions."""
@@ -167,8 +187,7 @@ class ServiceBackend:
 
     def stats(self) -> Stats:
         """Dashboard counts over the newest decisions."""
-        with self.sessions() as db:
-            return stats_of(self._files(db))
+        return self._snapshot()[1]
 
     def releases_due(self, limit: int = 10) -> tuple[CaseRow, ...]:
         """Releases, at once first."""
