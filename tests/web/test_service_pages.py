@@ -123,3 +123,20 @@ def test_service_dashboard_to_a_release_and_its_reasons_in_russian(
         shot(page, "service-person")
     finally:
         context.close()
+
+
+def test_signing_in_on_the_pages_opens_the_service_session_and_signing_out_closes_it(tmp_path: Path) -> None:
+    from amnesty.auth import SESSION_COOKIE
+
+    app = make_service_app(tmp_path)
+    client = client_for(app, "auditor")
+    assert SESSION_COOKIE in client.cookies
+    me = client.get("/api/auth/me")
+    assert me.status_code == 200
+    assert me.json()["username"] == "auditor"
+    forged = client.post("/signout", data={"csrf_token": "forged"}, follow_redirects=False)
+    assert forged.status_code == 403
+    token = csrf_of(client, "/home")
+    out = client.post("/signout", data={"csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/home", follow_redirects=False).status_code == 303

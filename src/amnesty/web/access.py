@@ -21,7 +21,7 @@ from fastapi import HTTPException, Request
 
 from amnesty.web import i18n
 from amnesty.web.backend import Role, WebBackend, WebUser
-from amnesty.web.session import read_session
+from amnesty.web.session import session_username
 
 
 class Page(StrEnum):
@@ -83,10 +83,8 @@ def backend(request: Request) -> WebBackend:
 
 def signed_in(request: Request) -> WebUser | None:
     """The signed-in user, or None."""
-    session = read_session(request)
-    if not session:
-        return None
-    return backend(request).user(str(session.get("u", "")))
+    username = session_username(request)
+    return backend(request).user(username) if username else None
 
 
 def require(request: Request, page: Page) -> WebUser:

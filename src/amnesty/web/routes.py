@@ -84,7 +84,7 @@ def signout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respon
     if not csrf_ok(request, csrf_token):
         raise HTTPException(status_code=403, detail="The form has expired; reload the page.")
     response = RedirectResponse("/signin", status_code=303)
-    end_session(response)
+    end_session(request, response)
     return response
 
 

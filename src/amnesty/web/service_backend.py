@@ -25,7 +25,6 @@ from amnesty.audit.chain import record_event
 from amnesty.auth import Role as ServiceRole
 from amnesty.auth import authenticate, get_user
 from amnesty.auth.ratelimit import LoginRateLimitedError
-from amnesty.auth.secret import secret_key
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord, parse_record
@@ -199,6 +198,4 @@ def service_backend_for(app: FastAPI) -> ServiceBackend | None:
     sessions = getattr(app.state, "sessions", None)
     if sessions is None:
         return None
-    if getattr(app.state, "web_secret", None) is None:
-        app.state.web_secret = secret_key()
     return ServiceBackend(sessions, getattr(app.state, "law", None) or default_law())

@@ -1,15 +1,21 @@
-"""Web sessions of the pages: a signed, HttpOnly, SameSite=Lax cookie holding the user name and a CSRF token.
+"""Web sessions of the pages and their CSRF tokens.
 
-The cookie is signed with itsdangerous (secret from `app.state.web_secret`, else the environment
-variable AMNESTY_SECRET_KEY, else a random per-process key) and expires after eight hours. Every
-state-changing request carries the CSRF token in a form field or the `X-CSRF-Token` header.
+Inside the service's application (`amnesty.app.create_app`, recognised by `app.state.sessions`) the
+service's own session cookie and CSRF tokens are used (`amnesty.auth`: `start_web_session`,
+`session_user`, `csrf_token`, `verify_csrf`), so that one sign-in serves the pages and the API.
+Elsewhere (standalone pages over the in-memory register) the pages keep their own signed, HttpOnly,
+SameSite=Lax cookie holding the user name and a CSRF token, signed with itsdangerous (secret from
+`app.state.web_secret`, else AMNESTY_SECRET_KEY, else a random per-process key), valid eight hours.
+Every state-changing request carries the CSRF token in a form field or the `X-CSRF-Token` header.
 """
 
 from __future__ import annotations
 
 import hmac
+import importlib
 import os
 import secrets
+from importlib.util import find_spec
 from typing import Any
 
 from fastapi import Request, Response
@@ -18,6 +24,16 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 SESSION_COOKIE = "amnesty_web"
 MAX_AGE_SECONDS = 8 * 3600
 _PROCESS_SECRET = secrets.token_urlsafe(32)
+
+
+def _service(request: Request) -> bool:
+    """Whether the pages run inside the service's application."""
+    if getattr(request.app.state, "sessions", None) is None:
+        return False
+    try:
+        return find_spec("amnesty.auth.sessions") is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def _serializer(request: Request) -> URLSafeTimedSerializer:
@@ -31,6 +47,12 @@ def _serializer(request: Request) -> URLSafeTimedSerializer:
 
 def start_session(request: Request, response: Response, username: str) -> None:
     """Sign the user in: a fresh session with a new CSRF token."""
+    if _service(request):
+        auth = importlib.import_module("amnesty.auth")
+        with request.app.state.sessions() as db:
+            row = auth.get_user(db, username)
+        auth.start_web_session(response, row)
+        return
     value = _serializer(request).dumps({"u": username, "c": secrets.token_urlsafe(24)})
     response.set_cookie(
         SESSION_COOKIE,
@@ -42,9 +64,23 @@ def start_session(request: Request, response: Response, username: str) -> None:
     )
 
 
-def end_session(response: Response) -> None:
+def end_session(request: Request, response: Response) -> None:
     """Sign the user out."""
+    if _service(request):
+        importlib.import_module("amnesty.auth").end_web_session(response)
+        return
     response.delete_cookie(SESSION_COOKIE)
+
+
+def session_username(request: Request) -> str | None:
+    """The user name of the request's session, if it has a valid one."""
+    if _service(request):
+        auth = importlib.import_module("amnesty.auth")
+        with request.app.state.sessions() as db:
+            row = auth.session_user(request, db)
+            return str(row.username) if row is not None else None
+    session = read_session(request)
+    return str(session.get("u", "")) or None if session else None
 
 
 def read_session(request: Request) -> dict[str, Any] | None:
@@ -61,12 +97,21 @@ def read_session(request: Request) -> dict[str, Any] | None:
 
 def csrf_token(request: Request) -> str:
     """The session's CSRF token (empty when signed out)."""
+    if _service(request):
+        return str(importlib.import_module("amnesty.auth").csrf_token(request))
     session = read_session(request)
     return str(session.get("c", "")) if session else ""
 
 
 def csrf_ok(request: Request, token: str | None) -> bool:
     """Whether the token sent with a request matches the session's."""
+    sent_token = token or request.headers.get("X-CSRF-Token", "")
+    if _service(request):
+        auth = importlib.import_module("amnesty.auth")
+        try:
+            auth.verify_csrf(request, sent_token)
+        except auth.CsrfError:
+            return False
+        return True
     expected = csrf_token(request)
-    sent = token or request.headers.get("X-CSRF-Token", "")
-    return bool(expected) and hmac.compare_digest(expected, sent)
+    return bool(expected) and hmac.compare_digest(expected, sent_token)
