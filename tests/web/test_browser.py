@@ -190,6 +190,8 @@ def test_new_case_with_a_mistake_then_fixed(page: Any, live: Live) -> None:
     errors.wait_for()
     assert "ИИН: недействительный ИИН: последняя (контрольная) цифра не сходится" in errors.inner_text()
     assert page.locator("#iin").get_attribute("aria-invalid") == "true"
+    assert page.locator("#iin").get_attribute("aria-describedby").split()[0] == "iin-error"
+    assert "контрольная" in page.locator("#iin-error").inner_text()
     assert page.locator("#charges-0-article").input_value() == "293"
     shot(page, "new-case-error")
     errors.get_by_role("link").first.click()

@@ -132,7 +132,7 @@ def _render_form(
         "values": values,
         "rows": rows or [0],
         "errors": errors,
-        "error_ids": {e.field_id for e in errors},
+        "error_ids": {e.field_id: e.problem for e in errors},
         "choices": CHOICES,
         "csrf": csrf_token(request),
         "Page": Page,
@@ -149,7 +149,7 @@ def new_charge_row(request: Request) -> Response:
     index = (max(present) + 1) if present else 0
     if index >= 20:
         raise HTTPException(status_code=422, detail="At most 20 charges.")
-    context = {"user": user, "index": index, "values": {}, "choices": CHOICES, "error_ids": set()}
+    context = {"user": user, "index": index, "values": {}, "choices": CHOICES, "error_ids": {}}
     return render(request, "charge_row.html", context)
 
 
@@ -291,7 +291,7 @@ def what_if_form(request: Request, person_id: str) -> Response:
             "values": values,
             "rows": rows,
             "errors": [],
-            "error_ids": set(),
+            "error_ids": {},
             "comparison": None,
             "choices": CHOICES,
             "csrf": csrf_token(request),
@@ -326,7 +326,7 @@ async def what_if(request: Request, person_id: str) -> Response:
         "values": form,
         "rows": rows,
         "errors": errors,
-        "error_ids": {e.field_id for e in errors},
+        "error_ids": {e.field_id: e.problem for e in errors},
         "comparison": comparison,
         "choices": CHOICES,
         "csrf": csrf_token(request),
