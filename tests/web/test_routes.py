@@ -299,3 +299,13 @@ def test_csv_upload_goes_through_the_batch_runner_and_keeps_every_row() -> None:
     assert len(rejected) == 2
     assert "C-3" in rejected[1]
     assert "offence_date" in rejected[1]
+
+
+def test_no_page_repeats_an_element_id() -> None:
+    app, backend = make_app(60)
+    client = signed_in_client(app, "admin")
+    person = next(iter(backend.files))
+    for url in [*PAGES, "/cases/new", "/batch", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
+        ids = re.findall(r'\sid="([^"]+)"', client.get(url).text)
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert repeated == [], url
