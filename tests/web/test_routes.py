@@ -225,7 +225,7 @@ def test_override_requires_reasons_and_is_recorded() -> None:
 
 
 def test_batch_upload_keeps_every_row_and_is_private_to_its_owner() -> None:
-    app, _ = make_app(20)
+    app, backend = make_app(20)
     client = signed_in_client(app, "officer")
     rows = [
         {
@@ -256,6 +256,7 @@ def test_batch_upload_keeps_every_row_and_is_private_to_its_owner() -> None:
     assert len(decisions) + len(rejected) == len(rows)
     assert len(rejected) >= 1
     assert signed_in_client(app, "admin").get(job_url).status_code == 404
+    assert ("officer", "web.batch_upload", "batch", job_url.rsplit("/", 1)[-1]) in backend.events
     refused = client.post("/batch", data={"csrf_token": token}, files={"file": ("x.txt", "a,b")})
     assert refused.status_code == 422
 

@@ -140,3 +140,32 @@ def test_signing_in_on_the_pages_opens_the_service_session_and_signing_out_close
     out = client.post("/signout", data={"csrf_token": token}, follow_redirects=False)
     assert out.status_code == 303
     assert client.get("/home", follow_redirects=False).status_code == 303
+
+
+def test_service_batch_upload_is_audited_and_leaves_the_register_alone(tmp_path: Path) -> None:
+    import json
+
+    from amnesty.store.models import AuditEvent, Person
+
+    app = make_service_app(tmp_path)
+    client = client_for(app, "officer")
+    with app.state.sessions() as db:
+        before = len(list(db.scalars(select(Person.id))))
+    row = {
+        "person_id": "UP-1",
+        "stage": "pre_trial",
+        "charges": [{"article": 293, "offence_date": "2022-01-05"}],
+    }
+    response = client.post(
+        "/batch",
+        data={"csrf_token": csrf_of(client, "/batch")},
+        files={"file": ("x.jsonl", json.dumps(row))},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    job_id = response.headers["location"].rsplit("/", 1)[-1]
+    with app.state.sessions() as db:
+        events = list(db.scalars(select(AuditEvent).where(AuditEvent.action == "web.batch_upload")))
+        after = len(list(db.scalars(select(Person.id))))
+    assert [(e.actor, e.object_id) for e in events] == [("officer", job_id)]
+    assert after == before

@@ -196,3 +196,7 @@ class WebBackend(Protocol):
     def releases_due(self, limit: int = 10) -> tuple[CaseRow, ...]:
         """People to be released: at once first, then by new end date."""
         ...
+
+    def audit(self, actor: str, action: str, object_type: str, object_id: str) -> None:
+        """Record an event in the audit trail where the store keeps one."""
+        ...

@@ -38,6 +38,8 @@ def tabular_available() -> bool:
 
 ACCEPTED_SUFFIXES = JSON_SUFFIXES + (TABULAR_SUFFIXES if tabular_available() else ())
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_KEPT_JOBS = 20
+"""Results of older uploads are dropped from memory (they hold personal data)."""
 
 
 @dataclass
@@ -77,6 +79,9 @@ class BatchJobs:
         job = BatchJob(id=secrets.token_urlsafe(12), owner=owner, filename=filename)
         with self._lock:
             self._jobs[job.id] = job
+            while len(self._jobs) > MAX_KEPT_JOBS:
+                oldest = next(iter(self._jobs))
+                del self._jobs[oldest]
         tabular = filename.lower().endswith(TABULAR_SUFFIXES)
         target = _run_tabular if tabular else _run
         threading.Thread(target=target, args=(job, content), daemon=True).start()

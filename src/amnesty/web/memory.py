@@ -128,6 +128,7 @@ class MemoryBackend:
 
     files: dict[str, PersonFile] = field(default_factory=dict)
     users: dict[str, tuple[WebUser, str]] = field(default_factory=dict)
+    events: list[tuple[str, str, str, str]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def add_user(self, user: WebUser, password: str) -> None:
@@ -210,6 +211,10 @@ class MemoryBackend:
     def releases_due(self, limit: int = 10) -> tuple[CaseRow, ...]:
         """Releases, at once first."""
         return tuple(releases_first([case_row(f) for f in self.files.values()])[:limit])
+
+    def audit(self, actor: str, action: str, object_type: str, object_id: str) -> None:
+        """Kept in memory only (the in-memory register has no audit trail to append to)."""
+        self.events.append((actor, action, object_type, object_id))
 
 
 def _history(decision: Decision, at: dt.datetime, by: str | None) -> HistoryEntry:

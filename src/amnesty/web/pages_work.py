@@ -169,6 +169,7 @@ async def batch_upload(
         }
         return render(request, "batch.html", context, status_code=422)
     job = _jobs(request).start(user.username, name, content)
+    get_backend(request).audit(user.username, "web.batch_upload", "batch", job.id)
     return RedirectResponse(f"/batch/{job.id}", status_code=303)
 
 

@@ -192,6 +192,12 @@ class ServiceBackend:
         """Releases, at once first."""
         return tuple(releases_first(self._rows())[:limit])
 
+    def audit(self, actor: str, action: str, object_type: str, object_id: str) -> None:
+        """Append an event to the service's audit chain."""
+        with self.sessions() as db:
+            record_event(db, actor, action, object_type, object_id)
+            db.commit()
+
 
 def service_backend_for(app: FastAPI) -> ServiceBackend | None:
     """The backend for an app built by `amnesty.app.create_app` (None for other apps)."""
