@@ -141,3 +141,23 @@ def test_empty_import_is_refused(service):
     response = service.client.post("/api/import", json=[], headers=service.as_role(Role.ADMIN))
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "empty_import"
+
+
+def test_values_no_database_column_can_hold_are_row_errors(service, record, unique_id):
+    huge = record(unique_id(), sentence={"punishment": "community_service", "hours": 10**12})
+    response = service.client.post("/api/import", json=[huge], headers=service.as_role(Role.ADMIN))
+    assert response.status_code == 422
+    assert response.json()["error"]["rows"][0]["errors"][0]["field"] == "sentence.hours"
+    nul = json.dumps(record(unique_id(), full_name="A\u0000B"))
+    upload = service.client.post(
+        "/api/import/file",
+        files={"file": ("x.jsonl", nul.encode(), "application/x-ndjson")},
+        headers=service.as_role(Role.ADMIN),
+    )
+    assert upload.status_code == 422
+    inline = service.client.post(
+        "/api/import",
+        content=f"[{nul}]",
+        headers=service.as_role(Role.ADMIN) | {"content-type": "application/json"},
+    )
+    assert inline.status_code == 422

@@ -226,3 +226,46 @@ def test_unknown_route_is_json(service):
     response = service.client.get("/api/nowhere")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_unexpected_errors_answer_json_and_keep_case_data_out_of_the_log(service, caplog):
+    from amnesty.app import create_app
+
+    app = create_app(service.app.state.database_url)
+
+    @app.get("/test/boom")
+    def boom() -> None:
+        raise RuntimeError("Secret Name 850315300128")
+
+    with caplog.at_level("INFO"):
+        response = TestClient(app).get("/test/boom")
+    app.state.engine.dispose()
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "internal_error"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "RuntimeError" in caplog.text
+    assert "Secret Name" not in caplog.text
+    assert "850315300128" not in caplog.text
+
+
+def test_oversized_bodies_are_refused_before_reading(service):
+    response = service.client.post(
+        "/api/evaluate",
+        content=b"[]",
+        headers=service.as_role(Role.ADMIN) | {"content-length": str(65 * 1024 * 1024)},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_unknown_usernames_are_not_written_to_the_audit_trail(service):
+    typed = "my-password-typed-in-the-wrong-box"
+    response = service.client.post("/api/auth/token", json={"username": typed, "password": "whatever-else"})
+    assert response.status_code == 401
+    log = service.client.get(
+        "/api/audit?action=login.failure&page_size=200", headers=service.as_role(Role.AUDITOR)
+    )
+    assert log.json()["total"] >= 1
+    assert typed not in log.text
+    assert "(unknown)" in log.text
+    LOGIN_LIMITER.reset()

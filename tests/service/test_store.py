@@ -134,3 +134,59 @@ def test_case_edit_keeps_history_and_records_what_changed(session, record):
     assert {"stage", "sentence.term.years"} <= fields
     with pytest.raises(repo.VersionConflictError, match="changed by someone else"):
         repo.update_case(session, case, version, edited, "tester")
+
+
+def test_concurrent_edits_of_one_case_lose_nothing(fresh_url, record):
+    """Two writers read version 1; the first commits, the second's flush finds the row changed."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    engine = make_engine(fresh_url)
+    upgrade(fresh_url, engine=engine)
+    sessions = make_sessionmaker(engine)
+    try:
+        with sessions() as db:
+            case_id = _store(db, record("P-RACE")).id
+        with sessions() as first, sessions() as second:
+            mine = first.get(Case, case_id)
+            theirs = second.get(Case, case_id)
+            assert mine.version == theirs.version == 1
+            repo.update_case(first, mine, 1, parse_record(record("P-RACE", stage="served")), "first")
+            first.commit()
+            with pytest.raises(StaleDataError):
+                repo.update_case(
+                    second, theirs, 1, parse_record(record("P-RACE", recidivism="dangerous")), "second"
+                )
+            second.rollback()
+        with sessions() as db:
+            stored = db.get(Case, case_id)
+            assert stored.version == 2
+            assert stored.stage == "served"
+            assert stored.person.recidivism == "none"
+    finally:
+        engine.dispose()
+
+
+def test_concurrent_audit_appends_keep_one_chain(fresh_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from amnesty.audit import record_event, verify_chain
+
+    engine = make_engine(fresh_url)
+    upgrade(fresh_url, engine=engine)
+    sessions = make_sessionmaker(engine)
+
+    def append(worker: int) -> None:
+        for number in range(10):
+            with sessions() as db:
+                record_event(db, f"worker-{worker}", "test.append", "test", number)
+                db.commit()
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(append, range(4)))
+        with sessions() as db:
+            report = verify_chain(db)
+        assert report.ok, report.problems
+        assert report.events == report.head_seq == 40
+    finally:
+        engine.dispose()

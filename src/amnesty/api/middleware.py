@@ -1,4 +1,5 @@
-"""ASGI middleware: security headers on every response, and request logging without personal data.
+"""ASGI middleware: security headers on every response, a cap on declared body sizes, unexpected
+errors answered as JSON, and request logging without personal data.
 
 The log line names the method, the route *template* (`/api/persons/{person_id}`, never the actual
 identifier or query string), the status and the duration.
@@ -26,6 +27,9 @@ DOCS_CSP = (
     "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
 )
+INTERNAL_ERROR = (
+    b'{"error":{"code":"internal_error","message":"unexpected server error; it has been logged","fields":[]}}'
+)
 BASE_HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
@@ -47,6 +51,32 @@ def _host(scope: Scope) -> str | None:
     return str(server[0]) if server else None
 
 
+MAX_BODY_BYTES = 64 * 1024 * 1024
+TOO_LARGE = (
+    b'{"error":{"code":"payload_too_large","message":"the request body is larger than 64 MiB","fields":[]}}'
+)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+async def _send_error(send: Send, status: int, body: bytes) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        *BASE_HEADERS.items(),
+        (b"content-security-policy", CSP.encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers (CSP, nosniff, frame denial, HSTS over HTTPS, no-store for the API)."""
 
@@ -59,6 +89,9 @@ class SecurityHeadersMiddleware:
             return
         path: str = scope.get("path", "")
         https = scope.get("scheme") == "https"
+        if _declared_length(scope) > MAX_BODY_BYTES:
+            await _send_error(send, 413, TOO_LARGE)
+            return
         marker = request_is_secure.set(cookie_must_be_secure(scope.get("scheme", "http"), _host(scope)))
         started = time.perf_counter()
         status_holder: dict[str, Any] = {}
@@ -80,10 +113,30 @@ class SecurityHeadersMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as error:
+            # Answer 500 as JSON here, so no traceback (which may quote case data) reaches the server log.
+            route = scope.get("route")
+            LOG.error(
+                "unexpected %s in %s %s",
+                type(error).__name__,
+                scope.get("method", "?"),
+                getattr(route, "path", "?"),
+            )
+            if "status" not in status_holder:
+                await send_with_headers(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send_with_headers({"type": "http.response.body", "body": INTERNAL_ERROR})
         finally:
             request_is_secure.reset(marker)
             route = scope.get("route")
-            template = getattr(route, "path", None) or ("/api/?" if path.startswith("/api") else "/?")
+            template = getattr(route, "path", None) or "/?"
+            if path.startswith("/api") and not template.startswith("/api"):
+                template = "/api" + template
             LOG.info(
                 "%s %s %s %.1fms",
                 scope.get("method", "?"),

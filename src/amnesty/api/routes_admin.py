@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from amnesty import __version__
@@ -142,7 +143,11 @@ def add_user(
     except UserError as error:
         db.rollback()
         raise _user_error(error) from None
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise ApiError(409, "conflict", f"username: {body.username!r} was created at the same time") from None
     return _user_out(created, None if body.password else password)
 
 

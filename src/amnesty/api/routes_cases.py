@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -133,7 +134,7 @@ def update_case(
     except repo.VersionConflictError as error:
         db.rollback()
         raise _conflict(error) from None
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         db.rollback()
         raise ApiError(
             409,

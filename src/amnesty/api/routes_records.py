@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from amnesty.api.common import evaluate_or_422
 from amnesty.api.deps import current_user, get_db, require_roles
@@ -77,8 +79,23 @@ def _store(
             "cannot_evaluate",
             f"a record cannot be evaluated ({type(error).__name__}); nothing was imported",
         ) from None
-    db.commit()
+    except (IntegrityError, StaleDataError):
+        db.rollback()
+        raise _concurrent() from None
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise _concurrent() from None
     return result.to_json_dict()
+
+
+def _concurrent() -> ApiError:
+    return ApiError(
+        409,
+        "conflict",
+        "another change to the same persons was saved at the same time; nothing was imported, retry",
+    )
 
 
 @router.post("/import", status_code=201, responses=ERRORS)
@@ -171,7 +188,7 @@ async def import_file(
             raise ApiError(
                 422, "validation_error", f"the file is not UTF-8 text (byte {error.start})"
             ) from None
-        if "\x00" in text:
+        if "\x00" in text or "\\u0000" in text:
             raise ApiError(422, "validation_error", "the file contains a NUL character")
         items, _single = read_json_records(text)
     else:

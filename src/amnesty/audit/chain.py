@@ -46,13 +46,20 @@ def event_hash(
 
 
 def _lock_head(db: Session) -> AuditHead:
+    """The head row, write-locked for the rest of the transaction (locked once per transaction)."""
+    transaction = db.get_transaction()
+    cached = db.info.get("audit_head")
+    if cached is not None and cached[0] is transaction and transaction is not None and transaction.is_active:
+        head: AuditHead = cached[1]
+        return head
     db.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq))
-    head = db.get(AuditHead, HEAD_ID, populate_existing=True)
-    if head is None:
-        head = AuditHead(id=HEAD_ID, seq=0, hash=GENESIS)
-        db.add(head)
+    found = db.get(AuditHead, HEAD_ID, populate_existing=True)
+    if found is None:
+        found = AuditHead(id=HEAD_ID, seq=0, hash=GENESIS)
+        db.add(found)
         db.flush()
-    return head
+    db.info["audit_head"] = (db.get_transaction(), found)
+    return found
 
 
 def record_event(
@@ -84,7 +91,6 @@ def record_event(
     db.add(event)
     head.seq = seq
     head.hash = digest
-    db.flush()
     return event
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict, deque
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
+MAX_TRACKED = 100_000
 
 
 class LoginRateLimitedError(Exception):
@@ -51,9 +52,15 @@ class LoginRateLimiter:
                 raise LoginRateLimitedError(max(1, int(self.window_seconds - (now - window[0])) + 1))
 
     def failure(self, username: str, client: str) -> None:
-        """Count a failed attempt."""
+        """Count a failed attempt (memory stays bounded: expired pairs are dropped when many are tracked)."""
+        now = time.monotonic()
         with self._lock:
-            self._failures[self._key(username, client)].append(time.monotonic())
+            if len(self._failures) >= MAX_TRACKED:
+                for key in [
+                    k for k, window in self._failures.items() if now - window[-1] >= self.window_seconds
+                ]:
+                    del self._failures[key]
+            self._failures[self._key(username, client)].append(now)
 
     def success(self, username: str, client: str) -> None:
         """Forget the failures of a pair after a successful login."""

@@ -130,7 +130,8 @@ def authenticate(db: Session, username: str, password: str, client: str = "unkno
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or user.disabled:
         LOGIN_LIMITER.failure(name, client)
-        record_event(db, "anonymous", "login.failure", "user", name or "-")
+        # an unknown name is not recorded: people type passwords into the username field
+        record_event(db, "anonymous", "login.failure", "user", user.username if user else "(unknown)")
         db.commit()
         return None
     LOGIN_LIMITER.success(name, client)

@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -47,6 +48,31 @@ def db_upgrade(
 
     revision = upgrade(database_url)
     typer.echo(f"database at revision {revision}")
+
+
+@db_app.command("reevaluate")
+def db_reevaluate(
+    law_pack: Path | None = typer.Option(
+        None, "--law-pack", help="A law pack YAML file (default: the bundled one)."
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Evaluation date (default: the law's entry into force)."
+    ),
+    database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+) -> None:
+    """Re-evaluate every stored case (after a law pack or engine update): a new decision, with the
+    difference from the previous one, is stored only where something changed."""
+    from amnesty.cli.common import load_law_or_exit, parse_as_of
+    from amnesty.store.cases import reevaluate_all
+
+    law = load_law_or_exit(law_pack)
+    date = parse_as_of(as_of)
+    with _session(database_url) as db:
+        result = reevaluate_all(db, CLI_ACTOR, law=law, as_of=date)
+    typer.echo(
+        f"{result.cases} cases re-evaluated under law version {law.version[:12]}: "
+        f"{result.new_decisions} new decisions, {result.changed_outcomes} with a different outcome"
+    )
 
 
 @users_app.command("add")
@@ -152,10 +178,12 @@ def serve(
     import uvicorn
 
     from amnesty.app import create_app
+    from amnesty.auth.secret import secret_key
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app(database_url)
+    secret_key()  # generated into the data directory now, unless AMNESTY_SECRET_KEY is set
     typer.echo(f"database: {_describe(app.state.database_url)}")
     if demo:
         _seed_demo(app.state.sessions, app.state.law, demo_persons)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
@@ -28,6 +28,7 @@ from amnesty.store.convert import (
     case_record_data,
     case_to_record,
     record_json,
+    storable_problems,
 )
 from amnesty.store.diff import decision_diff
 from amnesty.store.models import Case, DecisionRow, Person, TaskRow
@@ -102,10 +103,13 @@ def upsert_case(db: Session, record: CaseRecord, actor: str) -> tuple[Case, str]
         person = Person(person_id=record.person_id)
         apply_person_fields(person, record)
         db.add(person)
-        db.flush()
         record_event(db, actor, "person.create", "person", person.person_id)
     key = case_key(record)
-    case = db.scalar(select(Case).where(Case.person_fk == person.id, Case.case_key == key))
+    case = (
+        None
+        if person.id is None
+        else db.scalar(select(Case).where(Case.person_fk == person.id, Case.case_key == key))
+    )
     if case is None:
         case = Case(person=person)
         apply_person_fields(person, record)
@@ -139,16 +143,18 @@ def evaluate_case(
     as_of: dt.date | None = None,
     strict: bool = False,
     force: bool = False,
+    new_case: bool = False,
 ) -> tuple[DecisionRow, bool]:
     """Evaluate the case and store the decision if anything differs from the newest one
     (facts, law version, engine version, as-of, strictness or result), or if `force`.
-    Returns the newest decision and whether it was created now."""
+    Returns the newest decision and whether it was created now (`new_case`: the case was just
+    created, so there is no previous decision to look up)."""
     active_law = law or default_law()
     record = case_to_record(case)
     decision = evaluate(record, active_law, as_of=as_of, strict=strict)
     data = decision.to_json_dict()
     facts = record_json(record)
-    previous = latest_decision(db, case)
+    previous = None if new_case else latest_decision(db, case)
     if (
         previous is not None
         and not force
@@ -198,6 +204,8 @@ def evaluate_case(
 
 def _create_tasks(db: Session, case: Case, row: DecisionRow, decision: Decision, actor: str) -> int:
     """One task per resocialisation duty of the decision, unless the case already has that task."""
+    if not decision.resocialisation:
+        return 0
     existing = set(db.scalars(select(TaskRow.kind).where(TaskRow.case_fk == case.id)))
     created = 0
     for duty in decision.resocialisation:
@@ -229,20 +237,20 @@ def import_records(
 ) -> ImportResult:
     """Store and evaluate every record, or nothing: raises `ImportRejectedError` with every row's
     errors when any row is invalid (person_id must be unique within the input). The caller commits."""
-    checked = duplicate_person_errors(items)
+    checked = [_storable(item) for item in duplicate_person_errors(items)]
     errors = [item for item in checked if isinstance(item, RecordError)]
     if errors or not checked:
         raise ImportRejectedError(errors)
     result = ImportResult(records=len(checked))
+    tasks_before = db.scalar(select(func.count(TaskRow.id))) or 0
     for item in checked:
         assert isinstance(item, ParsedRecord)
         case, status = upsert_case(db, item.record, actor)
         setattr(result, status, getattr(result, status) + 1)
-        before = db.query(TaskRow).filter(TaskRow.case_fk == case.id).count()
-        _row, created = evaluate_case(db, case, actor, law=law, as_of=as_of)
+        _row, created = evaluate_case(db, case, actor, law=law, as_of=as_of, new_case=status == "created")
         result.decisions += int(created)
-        result.tasks += db.query(TaskRow).filter(TaskRow.case_fk == case.id).count() - before
         result.case_ids.append(case.id)
+    result.tasks = (db.scalar(select(func.count(TaskRow.id))) or 0) - tasks_before
     record_event(
         db,
         actor,
@@ -252,6 +260,15 @@ def import_records(
         {"records": result.records, "created": result.created, "updated": result.updated},
     )
     return result
+
+
+def _storable(item: ParsedRecord | RecordError) -> ParsedRecord | RecordError:
+    if isinstance(item, RecordError):
+        return item
+    problems = storable_problems(item.record)
+    if not problems:
+        return item
+    return RecordError(item.index, item.line, item.record.person_id, tuple(problems))
 
 
 def update_case(
@@ -266,6 +283,9 @@ def update_case(
     then re-evaluate it. The person_id and case number of the record must be the case's own."""
     if case.version != expected_version:
         raise VersionConflictError("case", case.id, expected_version, case.version)
+    problems = storable_problems(record)
+    if problems:
+        raise ValueError(f"{problems[0].field}: {problems[0].problem}")
     if record.person_id != case.person.person_id:
         raise ValueError("person_id: a case cannot be moved to another person")
     if case_key(record) != case.case_key and _key_taken(db, case, case_key(record)):
@@ -297,3 +317,37 @@ def _key_taken(db: Session, case: Case, key: str) -> bool:
 def case_record(case: Case) -> dict[str, Any]:
     """The stored facts of a case as record JSON."""
     return record_json(case_to_record(case)) if case.charges else case_record_data(case)
+
+
+@dataclass
+class ReevaluationResult:
+    """What a re-evaluation of every case did."""
+
+    cases: int = 0
+    new_decisions: int = 0
+    changed_outcomes: int = 0
+
+
+def reevaluate_all(
+    db: Session,
+    actor: str,
+    law: Law | None = None,
+    as_of: dt.date | None = None,
+    batch_size: int = 500,
+) -> ReevaluationResult:
+    """Re-evaluate every case (after a law pack or engine update); a new decision, with its diff, is
+    stored only where something changed. Commits after each batch of cases."""
+    result = ReevaluationResult()
+    last_id = 0
+    while True:
+        cases = list(db.scalars(select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch_size)))
+        if not cases:
+            return result
+        for case in cases:
+            before = latest_decision(db, case)
+            row, created = evaluate_case(db, case, actor, law=law, as_of=as_of)
+            result.cases += 1
+            result.new_decisions += int(created)
+            result.changed_outcomes += int(created and before is not None and before.outcome != row.outcome)
+            last_id = case.id
+        db.commit()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from amnesty.domain.records import CaseRecord, parse_record
+from amnesty.domain.records import CaseRecord, FieldError, parse_record
 from amnesty.store.models import Case, ChargeRow, Person, SentenceRow, utcnow
 
 
@@ -129,3 +130,31 @@ def case_record_data(case: Case) -> dict[str, Any]:
 def case_to_record(case: Case) -> CaseRecord:
     """Rebuild the validated record of a stored case."""
     return parse_record(case_record_data(case))
+
+
+MAX_DB_INTEGER = 2**31 - 1
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+def storable_problems(record: CaseRecord) -> list[FieldError]:
+    """Values a valid record may hold but a database column cannot: integers beyond 32 bits and
+    NUL characters (PostgreSQL refuses them)."""
+    problems: list[FieldError] = []
+    for path, value in _walk(record.model_dump(mode="json"), ""):
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int) and abs(value) > MAX_DB_INTEGER:
+            problems.append(FieldError(field=path, problem=f"must be at most {MAX_DB_INTEGER}"))
+        elif isinstance(value, str) and "\x00" in value:
+            problems.append(FieldError(field=path, problem="contains a NUL character"))
+    return problems

@@ -50,20 +50,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for the URL (default: `default_database_url()`); SQLite gets foreign keys on."""
+    """An engine for the URL (default: `default_database_url()`); SQLite gets foreign keys on.
+    Statement parameters (case data) are kept out of error messages and logs."""
     resolved = normalise_url(url) if url else default_database_url()
     if is_sqlite(resolved):
         database = make_url(resolved).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved, connect_args={"check_same_thread": False})
+        engine = create_engine(resolved, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(resolved, pool_pre_ping=True)
+    return create_engine(resolved, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

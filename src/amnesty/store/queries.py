@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, object_session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from amnesty.store.models import Case, ChargeRow, DecisionRow, OverrideRow, Person, TaskRow
@@ -337,8 +337,6 @@ def case_json(case: Case, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _case_tasks(case: Case) -> list[TaskRow]:
-    from sqlalchemy.orm import object_session
-
     session = object_session(case)
     if session is None:
         return []
