@@ -92,9 +92,9 @@ class OutputWriter:
         self._parquet = pq.ParquetWriter(out / DECISIONS_PARQUET, DECISION_SCHEMA, compression="zstd")
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
-        self._csv: IO[str] = (out / DECISIONS_CSV).open("w", encoding="utf-8", newline="")
-        self._csv.write(",".join(DECISION_COLUMNS) + "\n")
-        self._jsonl: IO[str] = (out / DECISIONS_JSONL).open("w", encoding="utf-8", newline="")
+        self._csv: IO[bytes] = (out / DECISIONS_CSV).open("wb")
+        self._csv.write((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
+        self._jsonl: IO[bytes] = (out / DECISIONS_JSONL).open("wb")
         self._rejected_file: IO[str] = (out / REJECTED_CSV).open("w", encoding="utf-8", newline="")
         self._rejected = csv.writer(self._rejected_file, lineterminator="\n")
         self._rejected.writerow(REJECTED_COLUMNS)
@@ -144,8 +144,9 @@ class OutputWriter:
         if self._pending:
             self._flush_parquet(final=True)
         self._parquet.close()
-        for handle in (self._csv, self._jsonl, self._rejected_file):
-            handle.close()
+        self._csv.close()
+        self._jsonl.close()
+        self._rejected_file.close()
         summary = self.summary
         text = json.dumps(summary.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
         (self.out / SUMMARY_JSON).write_text(text, encoding="utf-8")

@@ -58,8 +58,8 @@ class ChunkResult:
 
     index: int
     table: pa.Table
-    csv: str
-    jsonl: str
+    csv: bytes
+    jsonl: bytes
     rejected: list[RowProblem]
     rows_decided: int = 0
     rows_rejected: int = 0
@@ -76,7 +76,7 @@ def process_chunk(chunk: Chunk, settings: RunSettings) -> ChunkResult:
     lines: list[str] = []
     rejected: list[RowProblem] = []
     counts: dict[str, Counter[str]] = {dimension: Counter() for dimension in DIMENSIONS}
-    result = ChunkResult(chunk.index, decisions_table([]), "", "", rejected, counts=counts)
+    result = ChunkResult(chunk.index, decisions_table([]), b"", b"", rejected, counts=counts)
     for group in chunk.person_groups():
         person = decide_group(group, chunk.missing_columns)
         if not isinstance(person, PersonRecord):
@@ -97,6 +97,6 @@ def process_chunk(chunk: Chunk, settings: RunSettings) -> ChunkResult:
         for dimension, index in (("outcome", 1), ("stage", 3), ("category", 4), ("region", 5), ("role", 6)):
             counts[dimension][row[index] or UNKNOWN] += 1
     result.table = decisions_table(rows)
-    result.csv = csv_text(rows)
-    result.jsonl = "".join(line + "\n" for line in lines)
+    result.csv = csv_text(rows).encode("utf-8")
+    result.jsonl = "".join(line + "\n" for line in lines).encode("utf-8")
     return result
