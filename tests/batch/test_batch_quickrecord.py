@@ -136,3 +136,22 @@ def test_bad_parquet_gives_the_same_files_with_and_without_the_quick_paths(tmp_p
     for name in FILES:
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
     assert sum(1 for _ in iter_persons(open_source(path))) == fast.persons_decided + fast.persons_rejected
+
+
+def test_iin_check_is_the_engines() -> None:
+    from amnesty.batch.quickrecord import _iin
+    from amnesty.engine.iin import IinError, make_iin, validate_iin
+
+    candidates = [make_iin(dt.date(1950, 1, 1) + dt.timedelta(days=37 * n), n) for n in range(600)]
+    candidates += [iin[:11] + str((int(iin[11]) + 1) % 10) for iin in candidates[:300]]
+    candidates += ["850315700128", "853215300128", "12345", "８５０３１５３００１２８"]
+    for iin in candidates:
+        try:
+            expected: str | None = validate_iin(iin)
+        except IinError:
+            expected = None
+        try:
+            found: str | None = _iin(iin)
+        except IinError:
+            found = None
+        assert found == expected, iin
