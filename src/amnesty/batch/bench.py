@@ -25,6 +25,7 @@ import psutil
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from amnesty.batch.process import RunSettings
 from amnesty.batch.run import run_batch
 from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset
@@ -116,6 +117,7 @@ def run_bench(
     seed: int = 0,
     keep_output: bool = False,
     log: bool = True,
+    fast_path: bool = True,
 ) -> dict[str, Any]:
     """Run the benchmark; returns the figures (see `amnesty bench --help`)."""
     path, generated = ensure_registry(data_dir, persons, seed, log)
@@ -127,7 +129,7 @@ def run_bench(
     shutil.rmtree(floor_dir, ignore_errors=True)
     with _PeakMemory() as memory:
         started = time.perf_counter()
-        summary = run_batch(path, batch_dir, jobs=jobs)
+        summary = run_batch(path, batch_dir, RunSettings(fast_path=fast_path), jobs=jobs)
         seconds = time.perf_counter() - started
     output_bytes = _size(batch_dir)
     if not keep_output:
@@ -147,5 +149,7 @@ def run_bench(
         "persons_decided": summary.persons_decided,
         "persons_rejected": summary.persons_rejected,
         "generate_seconds": round(generated, 1) if generated is not None else None,
+        "fast_path": fast_path,
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
     return result

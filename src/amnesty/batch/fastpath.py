@@ -9,7 +9,9 @@ of a charge's result.
 This module produces, for such a person, exactly the bytes the engine's decision would serialise
 to, without building the decision: each charge's JSON is computed once by the engine itself
 (`scope_charge`, then Pydantic's serialiser) for an article, part, category, territory, context and
-recorded tags, and reused with the offence date put in its place. Every other case, and any case
+recorded tags, and reused with the offence date put in its place; the sentence as imposed is written
+field by field as `relief.plain_sentence` gives it (end date by the engine's `last_day`). Every
+other case, and any case
 this module is not sure of, goes to the engine. `tests/batch/test_batch_fastpath.py` checks the
 bytes against the engine on large synthetic samples of both presets.
 """
@@ -21,14 +23,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from amnesty.batch.rows import term_text
 from amnesty.domain.enums import Recidivism
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import ENGINE_VERSION, scope_charge
 from amnesty.engine.exclusions import has_no_tags
-from amnesty.engine.relief import default_body, plain_sentence
+from amnesty.engine.relief import default_body
 from amnesty.engine.rules import reason
+from amnesty.engine.terms import Term, last_day
 from amnesty.law.loader import Law
 
 _MAX_TEMPLATES = 50_000
@@ -107,11 +109,11 @@ class NotCoveredPath:
             if category is not None and (gravest is None or category.gravity > gravest.gravity):
                 gravest = category
         body = default_body(record).value
-        sentence = plain_sentence(record.sentence, None)
+        sentence_json, original_term, original_end = _plain_sentence_json(record)
         line = (
             '{"person_id":"' + person_id + self._head + body
             + '","charges":[' + ",".join(fragments)
-            + '],"sentence":' + (sentence.model_dump_json() if sentence is not None else "null")
+            + '],"sentence":' + sentence_json
             + self._tail
         )  # fmt: skip
         row = (
@@ -122,9 +124,9 @@ class NotCoveredPath:
             gravest.value if gravest is not None else None,
             record.region,
             record.role.value,
-            term_text(sentence.original_term) if sentence is not None else None,
+            original_term,
             None,
-            sentence.original_end_date if sentence is not None else None,
+            original_end,
             None,
             None,
             ";".join(codes),
@@ -133,3 +135,30 @@ class NotCoveredPath:
             self.law.version,
         )
         return line, row
+
+
+_SENTENCE_TAIL = (
+    ',"new_term":null,"original_end_date":{end},"new_end_date":null,"release":null,'
+    '"fraction_removed":null,"indicative_fine_mci":null,"indicative_hours":null,'
+    '"unserved_days_on_entry_into_force":null}}'
+)
+
+
+def _plain_sentence_json(record: CaseRecord) -> tuple[str, str | None, dt.date | None]:
+    """The JSON of `relief.plain_sentence(record.sentence, None)` (the sentence as imposed, with its
+    end date when it is a term), with the flat row's term text and end date."""
+    sentence = record.sentence
+    if sentence is None:
+        return "null", None, None
+    start = sentence.start_date
+    head = '{"punishment":"' + sentence.punishment.value + '","start_date":'
+    head += '"' + start.isoformat() + '"' if start is not None else "null"
+    term_in = sentence.term
+    if term_in is None:
+        return head + ',"original_term":null' + _SENTENCE_TAIL.format(end="null"), None, None
+    years, months, days = term_in.years, term_in.months, term_in.days
+    end = last_day(start, Term(years, months, days)) if start is not None else None
+    term = f'{{"years":{years},"months":{months},"days":{days}}}'
+    end_json = '"' + end.isoformat() + '"' if end is not None else "null"
+    text = head + ',"original_term":' + term + _SENTENCE_TAIL.format(end=end_json)
+    return text, f"P{years}Y{months}M{days}D", end

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from amnesty.batch.process import DIMENSIONS, ChunkResult
@@ -30,6 +31,7 @@ DECISIONS_JSONL = "decisions.jsonl"
 REJECTED_CSV = "rejected.csv"
 SUMMARY_JSON = "summary.json"
 REJECTED_COLUMNS = ("row", "person_id", "field", "problem")
+ROW_GROUP_ROWS = 65_536
 
 
 class AccountingError(RuntimeError):
@@ -88,9 +90,11 @@ class OutputWriter:
         self.out = out
         self.summary = summary
         self._parquet = pq.ParquetWriter(out / DECISIONS_PARQUET, DECISION_SCHEMA, compression="zstd")
-        self._csv: IO[str] = (out / DECISIONS_CSV).open("w", encoding="utf-8", newline="")
-        self._csv.write(",".join(DECISION_COLUMNS) + "\n")
-        self._jsonl: IO[str] = (out / DECISIONS_JSONL).open("w", encoding="utf-8", newline="")
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
+        self._csv: IO[bytes] = (out / DECISIONS_CSV).open("wb")
+        self._csv.write((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
+        self._jsonl: IO[bytes] = (out / DECISIONS_JSONL).open("wb")
         self._rejected_file: IO[str] = (out / REJECTED_CSV).open("w", encoding="utf-8", newline="")
         self._rejected = csv.writer(self._rejected_file, lineterminator="\n")
         self._rejected.writerow(REJECTED_COLUMNS)
@@ -105,7 +109,10 @@ class OutputWriter:
     def write(self, result: ChunkResult) -> None:
         """Append one chunk's results (chunks must come in order)."""
         if result.table.num_rows:
-            self._parquet.write_table(result.table)
+            self._pending.append(result.table)
+            self._pending_rows += result.table.num_rows
+            if self._pending_rows >= ROW_GROUP_ROWS:
+                self._flush_parquet(final=False)
         self._csv.write(result.csv)
         self._jsonl.write(result.jsonl)
         self.write_problems(result.rejected)
@@ -117,11 +124,29 @@ class OutputWriter:
         for dimension, counter in result.counts.items():
             summary.counts[dimension].update(counter)
 
+    def _flush_parquet(self, final: bool) -> None:
+        """Write full row groups of ROW_GROUP_ROWS rows (and, at the end, the rest): the Parquet file
+        then depends only on the decisions, never on how the input was cut into chunks."""
+        table = pa.concat_tables(self._pending)
+        start = 0
+        while table.num_rows - start >= ROW_GROUP_ROWS:
+            self._parquet.write_table(table.slice(start, ROW_GROUP_ROWS))
+            start += ROW_GROUP_ROWS
+        rest = table.slice(start)
+        if final and rest.num_rows:
+            self._parquet.write_table(rest)
+            rest = rest.slice(rest.num_rows)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
+
     def close(self) -> Summary:
         """Close the files and write summary.json; fails loudly if the accounting does not hold."""
+        if self._pending:
+            self._flush_parquet(final=True)
         self._parquet.close()
-        for handle in (self._csv, self._jsonl, self._rejected_file):
-            handle.close()
+        self._csv.close()
+        self._jsonl.close()
+        self._rejected_file.close()
         summary = self.summary
         text = json.dumps(summary.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
         (self.out / SUMMARY_JSON).write_text(text, encoding="utf-8")

@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from amnesty.batch.fastpath import NotCoveredPath
+from amnesty.batch.quickrecord import quick_record
 from amnesty.batch.rows import csv_text, decision_row, decisions_table
 from amnesty.engine.evaluate import evaluate
 from amnesty.io.assemble import PersonRecord, RowProblem
@@ -37,7 +38,9 @@ class RunSettings:
     as_of: dt.date | None = None
     strict: bool = False
     fast_path: bool = True
-    """Use the memoised path for plainly uncovered persons (`amnesty.batch.fastpath`)."""
+    """Build well-formed typed records directly (`amnesty.batch.quickrecord`) and use the memoised
+    path for plainly uncovered persons (`amnesty.batch.fastpath`); False: validate and decide every
+    person the plain way (the same bytes, slower)."""
 
 
 @cache
@@ -58,8 +61,8 @@ class ChunkResult:
 
     index: int
     table: pa.Table
-    csv: str
-    jsonl: str
+    csv: bytes
+    jsonl: bytes
     rejected: list[RowProblem]
     rows_decided: int = 0
     rows_rejected: int = 0
@@ -76,27 +79,30 @@ def process_chunk(chunk: Chunk, settings: RunSettings) -> ChunkResult:
     lines: list[str] = []
     rejected: list[RowProblem] = []
     counts: dict[str, Counter[str]] = {dimension: Counter() for dimension in DIMENSIONS}
-    result = ChunkResult(chunk.index, decisions_table([]), "", "", rejected, counts=counts)
+    result = ChunkResult(chunk.index, decisions_table([]), b"", b"", rejected, counts=counts)
     for group in chunk.person_groups():
-        person = decide_group(group, chunk.missing_columns)
-        if not isinstance(person, PersonRecord):
-            rejected.extend(person.problems)
-            result.rows_rejected += len(person.rows)
-            result.persons_rejected += 1
-            continue
-        quick = fast.decide(person.record) if fast is not None else None
+        record = quick_record(group[0].person_key, group, chunk.missing_columns) if fast is not None else None
+        if record is None:
+            person = decide_group(group, chunk.missing_columns)
+            if not isinstance(person, PersonRecord):
+                rejected.extend(person.problems)
+                result.rows_rejected += len(person.rows)
+                result.persons_rejected += 1
+                continue
+            record = person.record
+        quick = fast.decide(record) if fast is not None else None
         if quick is not None:
             line, row = quick
         else:
-            decision = evaluate(person.record, law, settings.as_of, settings.strict)
-            line, row = decision.model_dump_json(), decision_row(person.record, decision)
+            decision = evaluate(record, law, settings.as_of, settings.strict)
+            line, row = decision.model_dump_json(), decision_row(record, decision)
         rows.append(row)
         lines.append(line)
-        result.rows_decided += len(person.rows)
+        result.rows_decided += len(group)
         result.persons_decided += 1
         for dimension, index in (("outcome", 1), ("stage", 3), ("category", 4), ("region", 5), ("role", 6)):
             counts[dimension][row[index] or UNKNOWN] += 1
     result.table = decisions_table(rows)
-    result.csv = csv_text(rows)
-    result.jsonl = "".join(line + "\n" for line in lines)
+    result.csv = csv_text(rows).encode("utf-8")
+    result.jsonl = "".join(line + "\n" for line in lines).encode("utf-8")
     return result

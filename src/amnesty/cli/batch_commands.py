@@ -43,6 +43,13 @@ JobsOpt = Annotated[
 EncodingOpt = Annotated[
     str, typer.Option("--encoding", help="Text encoding of CSV and JSON Lines input (e.g. cp1251).")
 ]
+FastOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fast-path/--no-fast-path",
+        help="Memoised path for plainly uncovered persons (same bytes); --no-fast-path sends everyone to the engine.",
+    ),
+]
 ChunkOpt = Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per chunk of work.")]
 
 
@@ -78,6 +85,7 @@ def batch_command(
     jobs: JobsOpt = None,
     encoding: EncodingOpt = "utf-8",
     chunk_rows: ChunkOpt = DEFAULT_ROWS_PER_CHUNK,
+    fast_path: FastOpt = True,
 ) -> None:
     """Decide every person in a registry extract (CSV, XLSX, Parquet or JSON Lines: one row per
     charge, person fields repeated). Writes decisions.parquet, decisions.csv, decisions.jsonl,
@@ -86,7 +94,10 @@ def batch_command(
     if engine is Engine.DASK and scheduler is None:
         raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
     settings = RunSettings(
-        law_pack=str(law_pack) if law_pack is not None else None, as_of=parse_as_of(as_of), strict=strict
+        law_pack=str(law_pack) if law_pack is not None else None,
+        as_of=parse_as_of(as_of),
+        strict=strict,
+        fast_path=fast_path,
     )
     summary = run_batch(
         input_file,
@@ -153,12 +164,15 @@ def bench_command(
     keep_output: Annotated[
         bool, typer.Option("--keep-output", help="Keep the batch outputs under --data-dir.")
     ] = False,
+    fast_path: FastOpt = True,
 ) -> None:
     """Time an end-to-end batch over a national registry of N persons against the I/O floor (reading
     and writing the same data with no validation and no decisions)."""
     from amnesty.batch.bench import run_bench
 
-    result = run_bench(persons, data_dir, jobs=jobs, seed=seed, keep_output=keep_output, log=not as_json)
+    result = run_bench(
+        persons, data_dir, jobs=jobs, seed=seed, keep_output=keep_output, log=not as_json, fast_path=fast_path
+    )
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return

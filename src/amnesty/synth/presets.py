@@ -2,7 +2,7 @@
 
 `january` is calibrated on the figures reported at adoption (LAW.md section 7): about 1,500 people
 covered; 1,112 convicted for the January events, 128 of them in custody; 363 accused of grave
-crimes in cases still under investigation or in court. At the default size (2,400 persons) the
+crimes in cases still under investigation or in court. At the default size (2,380 persons) the
 archetype weights give about those numbers; other sizes scale them. The rest of the mix (excluded
 charges, unlisted articles, officers in the suppression, minors, recidivists, missing data) is
 invented to exercise every rule, not taken from any statistic.
@@ -132,12 +132,12 @@ class Kind(StrEnum):
     UNCERTAIN = "uncertain"  # spans the window, unknown context, list incomplete, partial
 
 
-# Weights per 2,400 persons (the default size). Convicted (custody, custody_lesser, non_custodial,
+# Weights per 2,380 persons (the default size). Convicted (custody, custody_lesser, non_custodial,
 # served, and the convicted share of the others) come to about 1,112, with 128 in custody.
 JANUARY_WEIGHTS: dict[Kind, int] = {
-    Kind.PENDING_LESSER: 326,
+    Kind.PENDING_LESSER: 341,
     Kind.PENDING_GRAVE: 363,
-    Kind.CUSTODY: 60,
+    Kind.CUSTODY: 45,
     Kind.CUSTODY_LESSER: 12,
     Kind.NON_CUSTODIAL: 520,
     Kind.SERVED: 300,
@@ -151,7 +151,7 @@ JANUARY_WEIGHTS: dict[Kind, int] = {
 JANUARY_DEFAULT_PERSONS = sum(JANUARY_WEIGHTS.values())
 
 NATIONAL_JANUARY_SHARE = 0.002
-"""Share of a national registry that are January cases (about 2,400 in 1.2 million)."""
+"""Share of a national registry that are January cases (about 2,000 in a million)."""
 
 STAGES_PENDING = (Stage.PRE_TRIAL, Stage.TRIAL)
 CONTEXTS_OTHER = (Context.UNRELATED, Context.UNKNOWN)

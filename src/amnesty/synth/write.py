@@ -185,6 +185,10 @@ def write_registry(persons: Iterable[dict[str, Any]], out: Path) -> int:
         assert isinstance(frame, pl.DataFrame)
         if frame.height > 1_048_575:
             raise FileReadError("an XLSX sheet holds at most 1,048,575 rows; use Parquet or CSV")
-        frame.write_excel(out, worksheet="records", autofit=False)
+        from xlsxwriter import Workbook
+
+        with Workbook(str(out)) as workbook:
+            workbook.set_properties({"created": dt.datetime(2022, 1, 4)})  # fixed: same seed, same bytes
+            frame.write_excel(workbook, worksheet="records", autofit=False)
         return frame.height
     raise FileReadError(f"cannot write {output_format}")  # pragma: no cover
