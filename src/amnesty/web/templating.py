@@ -6,6 +6,7 @@ HTMLResponse. Templates live in `templates/` next to this module.
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,14 @@ def law_title(article: int, part: int | None) -> str | None:
     return default_law().title(article, part, i18n.current_language.get())
 
 
+def _after_pages_installed() -> bool:
+    """Whether the "after" pages (tasks, impact, documents) are installed, to link them."""
+    try:
+        return find_spec("amnesty.web.after_pages") is not None
+    except ModuleNotFoundError:
+        return False
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -61,6 +70,7 @@ def _environment() -> Environment:
         term_words=term_words,
         outcome_sentence=outcome_sentence,
         LANGUAGES=i18n.LANGUAGES,
+        AFTER_PAGES=_after_pages_installed(),
         VOCABULARY=VOCABULARY,
         REGION_GRID=REGION_GRID,
     )
