@@ -96,8 +96,9 @@ def live() -> Iterator[tuple[LiveServer, MemoryBackend]]:
         yield server, backend
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module (a module scope lets other suites start their own Playwright)."""
     if not CHROMIUM.exists():
         message = "Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)"
         if os.environ.get("CI", "").lower() == "true":
