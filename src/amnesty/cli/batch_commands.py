@@ -1,9 +1,198 @@
-"""Commands for bulk runs: batch, synth, bench (issue: bulk runs)."""
+"""Commands for bulk runs: `batch` (decide a registry extract), `synth` (a synthetic registry),
+`bench` (time a run against the I/O floor)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from amnesty.batch.outputs import Summary
+from amnesty.batch.process import RunSettings
+from amnesty.batch.run import DEFAULT_ROWS_PER_CHUNK, Engine, progress_wanted, run_batch
+from amnesty.cli.common import parse_as_of
+from amnesty.io.sources import FileReadError
+
+InputArg = Annotated[
+    Path, typer.Argument(help="Case records: .csv, .xlsx, .parquet or .jsonl.", exists=True, dir_okay=False)
+]
+OutOpt = Annotated[Path, typer.Option("--out", help="Directory for the output files (created if needed).")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Evaluation date (ISO); default: the law's entry into force.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Treat unverified list entries and tags as needs_review.")
+]
+PackOpt = Annotated[
+    Path | None, typer.Option("--law-pack", help="A law pack YAML file instead of the bundled one.")
+]
+EngineOpt = Annotated[Engine, typer.Option("--engine", help="local (this machine) or dask (a Dask cluster).")]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786), for --engine dask."),
+]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", min=1, help="Worker processes for the local engine (default: one per core)."),
+]
+EncodingOpt = Annotated[
+    str, typer.Option("--encoding", help="Text encoding of CSV and JSON Lines input (e.g. cp1251).")
+]
+FastOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fast-path/--no-fast-path",
+        help="Memoised path for plainly uncovered persons (same bytes); --no-fast-path sends everyone to the engine.",
+    ),
+]
+ChunkOpt = Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per chunk of work.")]
+
+
+def _print_summary(summary: Summary, out: Path) -> None:
+    console = Console(stderr=True)
+    table = Table(title=f"amnesty batch: {summary.input_name}")
+    table.add_column("")
+    table.add_column("rows", justify="right")
+    table.add_column("persons", justify="right")
+    table.add_row("decided", f"{summary.rows_decided:,}", f"{summary.persons_decided:,}")
+    table.add_row("rejected", f"{summary.rows_rejected:,}", f"{summary.persons_rejected:,}")
+    table.add_row("[bold]in[/]", f"[bold]{summary.rows_in:,}[/]", "")
+    console.print(table)
+    outcomes = Table(title="Outcomes")
+    outcomes.add_column("outcome")
+    outcomes.add_column("persons", justify="right")
+    for outcome, count in sorted(summary.counts["outcome"].items()):
+        outcomes.add_row(outcome, f"{count:,}")
+    console.print(outcomes)
+    for problem in summary.file_problems:
+        console.print(f"[red]file problem:[/] {problem}")
+    console.print(f"outputs in {out}")
+
+
+def batch_command(
+    input_file: InputArg,
+    out: OutOpt,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+    engine: EngineOpt = Engine.LOCAL,
+    scheduler: SchedulerOpt = None,
+    jobs: JobsOpt = None,
+    encoding: EncodingOpt = "utf-8",
+    chunk_rows: ChunkOpt = DEFAULT_ROWS_PER_CHUNK,
+    fast_path: FastOpt = True,
+) -> None:
+    """Decide every person in a registry extract (CSV, XLSX, Parquet or JSON Lines: one row per
+    charge, person fields repeated). Writes decisions.parquet, decisions.csv, decisions.jsonl,
+    rejected.csv (every row that could not be read or validated, and why) and summary.json, where
+    rows_in = rows_decided + rows_rejected. Exit code 0 when every row was decided, 1 otherwise."""
+    if engine is Engine.DASK and scheduler is None:
+        raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
+    settings = RunSettings(
+        law_pack=str(law_pack) if law_pack is not None else None,
+        as_of=parse_as_of(as_of),
+        strict=strict,
+        fast_path=fast_path,
+    )
+    summary = run_batch(
+        input_file,
+        out,
+        settings,
+        engine=engine,
+        jobs=jobs,
+        scheduler=scheduler,
+        encoding=encoding,
+        rows_per_chunk=chunk_rows,
+        show_progress=progress_wanted(),
+    )
+    _print_summary(summary, out)
+    if summary.rows_rejected or summary.file_problems:
+        raise typer.Exit(1)
+
+
+def synth_command(
+    preset: Annotated[str, typer.Option("--preset", help="january (the January 2022 cases) or national.")],
+    out: Annotated[Path, typer.Option("--out", help="Output file: .parquet, .csv, .jsonl or .xlsx.")],
+    persons: Annotated[
+        int | None,
+        typer.Option(
+            "--persons", min=0, help="How many persons (default: january 2,400; national 1,000,000)."
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed: the same seed gives the same registry.")
+    ] = 0,
+) -> None:
+    """Generate a synthetic registry (invented persons only), seeded and reproducible."""
+    from amnesty.synth.generate import generate
+    from amnesty.synth.presets import JANUARY_DEFAULT_PERSONS, Preset
+    from amnesty.synth.write import write_registry
+
+    try:
+        chosen = Preset(preset)
+    except ValueError:
+        raise typer.BadParameter("--preset must be january or national") from None
+    count = (
+        persons
+        if persons is not None
+        else (JANUARY_DEFAULT_PERSONS if chosen is Preset.JANUARY else 1_000_000)
+    )
+    try:
+        rows = write_registry(generate(chosen, count, seed), out)
+    except FileReadError as error:
+        raise typer.BadParameter(str(error)) from None
+    typer.echo(f"wrote {count:,} persons ({rows:,} rows) to {out}", err=True)
+
+
+def bench_command(
+    persons: Annotated[
+        int, typer.Option("--persons", min=1, help="Persons in the national registry.")
+    ] = 1_000_000,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", help="Where generated registries are cached.")
+    ] = Path("bench-data"),
+    jobs: JobsOpt = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated registry.")] = 0,
+    keep_output: Annotated[
+        bool, typer.Option("--keep-output", help="Keep the batch outputs under --data-dir.")
+    ] = False,
+    fast_path: FastOpt = True,
+) -> None:
+    """Time an end-to-end batch over a national registry of N persons against the I/O floor (reading
+    and writing the same data with no validation and no decisions)."""
+    from amnesty.batch.bench import run_bench
+
+    result = run_bench(
+        persons, data_dir, jobs=jobs, seed=seed, keep_output=keep_output, log=not as_json, fast_path=fast_path
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    table = Table(title=f"amnesty bench: {persons:,} persons")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in result.items():
+        table.add_row(
+            key,
+            f"{value:,.3f}"
+            if isinstance(value, float)
+            else f"{value:,}"
+            if isinstance(value, int)
+            else str(value),
+        )
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the application (none yet)."""
+    """Add the bulk-run commands to the application."""
+    app.command("batch")(batch_command)
+    app.command("synth")(synth_command)
+    app.command("bench")(bench_command)

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from amnesty import __version__
 from amnesty.domain.decision import ChargeResult, Decision, Reason
-from amnesty.domain.enums import Category, Context, Flag, Outcome, Provenance, Tri
+from amnesty.domain.enums import Category, Context, Flag, Outcome, Provenance, Recidivism, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode as C
-from amnesty.engine.exclusions import EXCLUSION_RULES
+from amnesty.engine.exclusions import EXCLUSION_RULES, has_no_tags
 from amnesty.engine.messages import word
 from amnesty.engine.relief import Relief, category_word, default_body, plain_sentence, relief_for
 from amnesty.engine.resocialisation import t1_resocialisation
@@ -99,7 +99,7 @@ def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
             )
             provisional = provisional or provenance is Provenance.UNVERIFIED
     covered = {Tri.YES: True, Tri.NO: False, Tri.UNKNOWN: None}[answer]
-    result = ChargeResult(
+    result = ChargeResult.model_construct(  # every field below is already of its declared type
         article=charge.article,
         part=charge.part,
         category=category,
@@ -144,7 +144,12 @@ def m1_several_charges(
     return None, gravest, notes
 
 
+_NO_EXCLUSION = [Finding(Tri.NO)] * len(EXCLUSION_RULES)
+
+
 def _exclusions(record: CaseRecord, law: Law, strict: bool) -> list[Finding]:
+    if record.recidivism is Recidivism.NONE and has_no_tags(record, law):
+        return _NO_EXCLUSION  # every rule X1-X9 would answer a plain NO (no tag, no recidivism)
     return [rule(record, law, strict) for rule in EXCLUSION_RULES]
 
 
@@ -225,7 +230,7 @@ def evaluate(
     tasks, task_reasons = t1_resocialisation(record, law, outcome, as_of)
     person_reasons += task_reasons
 
-    return Decision(
+    return Decision.model_construct(  # every field below is already of its declared type
         person_id=record.person_id,
         law=law.pack.id,
         law_version=law.version,

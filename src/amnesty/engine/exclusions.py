@@ -8,6 +8,9 @@ only on an unverified catalogue entry is provisional (and, in strict mode, uncer
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 
 from amnesty.domain.enums import Provenance, Recidivism, Tag, Tri
 from amnesty.domain.records import CaseRecord, Charge
@@ -19,10 +22,23 @@ from amnesty.law.loader import Law
 
 def charge_tags(charge: Charge, law: Law) -> dict[Tag, Provenance]:
     """Kinds of a charge with the provenance of each; tags recorded on the charge count as verified."""
-    tags = dict(law.facts(charge.article, charge.part).tags)
-    for tag in charge.tags:
+    return dict(_charge_tags(law, charge.article, charge.part, charge.tags))
+
+
+@lru_cache(maxsize=65_536)
+def _charge_tags(
+    law: Law, article: int, part: int | None, recorded: tuple[Tag, ...]
+) -> Mapping[Tag, Provenance]:
+    """`charge_tags`, computed once per law, article, part and recorded tags (read-only)."""
+    tags = dict(law.facts(article, part).tags)
+    for tag in recorded:
         tags[tag] = Provenance.VERIFIED
-    return tags
+    return MappingProxyType(tags)
+
+
+def has_no_tags(record: CaseRecord, law: Law) -> bool:
+    """True when no charge of the case carries any kind (tag) at all, so X1-X8 cannot apply."""
+    return not any(_charge_tags(law, c.article, c.part, c.tags) for c in record.charges)
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
@@ -37,7 +53,7 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
         return Finding(Tri.NO)
     firm, doubtful = [], []
     for charge in record.charges:
-        provenance = charge_tags(charge, law).get(tag)
+        provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(tag)
         if provenance is None:
             continue
         ref = article_ref(charge.article, charge.part)
@@ -101,7 +117,7 @@ def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
     under = exclusion.minor_exception_under
     answers: list[Finding] = []
     for charge in record.charges:
-        provenance = charge_tags(charge, law).get(Tag.RIOT_ORGANISATION)
+        provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(Tag.RIOT_ORGANISATION)
         if provenance is None:
             continue
         ref = article_ref(charge.article, charge.part)
@@ -148,6 +164,8 @@ def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
     return Finding(Tri.YES, (reason(law, C.EXCLUDED_RECIDIVISM, "X9", recidivism=words),))
 
 
+# `evaluate` skips these rules for a case with no tagged charge and no recidivism (each would answer
+# a plain NO): keep that shortcut in mind when adding a rule here.
 EXCLUSION_RULES = (
     x1_terrorist,
     x2_extremist,

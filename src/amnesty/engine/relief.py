@@ -80,7 +80,7 @@ def plain_sentence(sentence: Sentence | None, release: ReleaseMode | None) -> Se
         return None
     term = _term(sentence)
     end = last_day(sentence.start_date, term) if term is not None and sentence.start_date else None
-    return SentenceResult(
+    return SentenceResult.model_construct(  # fields already of their declared types
         punishment=sentence.punishment,
         start_date=sentence.start_date,
         original_term=_out(term),
@@ -105,7 +105,7 @@ def _reduce(law: Law, term: Term, start: dt.date, fraction: Fraction) -> Reduced
 def _reduced_result(
     sentence: Sentence, reduced: ReducedSentence, fraction: Fraction, release: ReleaseMode | None
 ) -> SentenceResult:
-    return SentenceResult(
+    return SentenceResult.model_construct(  # fields already of their declared types
         punishment=sentence.punishment,
         start_date=reduced.start_date,
         original_term=_out(reduced.original_term),

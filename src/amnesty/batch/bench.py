@@ -1,0 +1,155 @@
+"""The benchmark behind `amnesty bench`: an end-to-end batch against the I/O floor on the same data.
+
+1. A national synthetic registry of N persons is generated once and cached as Parquet under the data
+   directory (`bench-data/` by default, not committed).
+2. The I/O floor: the same input file read in Arrow batches and written back out as Parquet, CSV and
+   JSON Lines (the three formats a batch writes), with no validation and no decisions.
+3. The batch: `run_batch` over the same file (read, validate, decide, write every output).
+
+Peak memory is the largest total resident memory of this process and its worker processes,
+sampled every 50 ms during the batch.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import psutil
+import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from amnesty.batch.process import RunSettings
+from amnesty.batch.run import run_batch
+from amnesty.synth.generate import generate
+from amnesty.synth.presets import Preset
+from amnesty.synth.write import write_registry
+
+
+class _PeakMemory:
+    """Samples the resident memory of this process and its children in a background thread."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                continue
+        return int(total)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> _PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def registry_path(data_dir: Path, persons: int, seed: int) -> Path:
+    """Where the national registry of this size and seed is cached."""
+    return data_dir / f"national-{persons}-seed{seed}.parquet"
+
+
+def ensure_registry(data_dir: Path, persons: int, seed: int, log: bool) -> tuple[Path, float | None]:
+    """The cached registry, generated first if missing; returns its path and generation time."""
+    path = registry_path(data_dir, persons, seed)
+    if path.exists():
+        return path, None
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if log:
+        sys.stderr.write(f"generating a national registry of {persons:,} persons in {path} ...\n")
+    partial = path.with_suffix(".partial.parquet")
+    started = time.perf_counter()
+    write_registry(generate(Preset.NATIONAL, persons, seed), partial)
+    partial.replace(path)
+    return path, time.perf_counter() - started
+
+
+def io_floor(path: Path, out: Path) -> float:
+    """Seconds to read the input and write the same rows as Parquet, CSV and JSON Lines."""
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    source = pq.ParquetFile(path)
+    schema = source.schema_arrow
+    with (
+        pq.ParquetWriter(out / "floor.parquet", schema, compression="zstd") as parquet,
+        pacsv.CSVWriter(str(out / "floor.csv"), schema) as csv_writer,
+        (out / "floor.jsonl").open("wb") as jsonl,
+    ):
+        for batch in source.iter_batches(batch_size=100_000):
+            parquet.write_batch(batch)
+            csv_writer.write_batch(batch)
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            frame.write_ndjson(jsonl)
+    return time.perf_counter() - started
+
+
+def _size(directory: Path) -> int:
+    return sum(path.stat().st_size for path in directory.iterdir() if path.is_file())
+
+
+def run_bench(
+    persons: int,
+    data_dir: Path,
+    jobs: int | None = None,
+    seed: int = 0,
+    keep_output: bool = False,
+    log: bool = True,
+    fast_path: bool = True,
+) -> dict[str, Any]:
+    """Run the benchmark; returns the figures (see `amnesty bench --help`)."""
+    path, generated = ensure_registry(data_dir, persons, seed, log)
+    floor_dir = data_dir / "floor-out"
+    batch_dir = data_dir / f"batch-out-{persons}"
+    for directory in (floor_dir, batch_dir):
+        shutil.rmtree(directory, ignore_errors=True)
+    floor_seconds = io_floor(path, floor_dir)
+    shutil.rmtree(floor_dir, ignore_errors=True)
+    with _PeakMemory() as memory:
+        started = time.perf_counter()
+        summary = run_batch(path, batch_dir, RunSettings(fast_path=fast_path), jobs=jobs)
+        seconds = time.perf_counter() - started
+    output_bytes = _size(batch_dir)
+    if not keep_output:
+        shutil.rmtree(batch_dir, ignore_errors=True)
+    result: dict[str, Any] = {
+        "persons": persons,
+        "rows": summary.rows_in,
+        "seconds": round(seconds, 3),
+        "persons_per_second": round(persons / seconds, 1),
+        "io_floor_seconds": round(floor_seconds, 3),
+        "ratio_to_floor": round(seconds / floor_seconds, 2),
+        "peak_rss_mb": round(memory.peak / 2**20, 1),
+        "cpu_count": os.cpu_count(),
+        "jobs": jobs or os.cpu_count(),
+        "input_mb": round(path.stat().st_size / 2**20, 1),
+        "output_mb": round(output_bytes / 2**20, 1),
+        "persons_decided": summary.persons_decided,
+        "persons_rejected": summary.persons_rejected,
+        "generate_seconds": round(generated, 1) if generated is not None else None,
+        "fast_path": fast_path,
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+    return result

@@ -1,0 +1,158 @@
+"""The files of a batch run, written chunk by chunk in input order.
+
+- `decisions.parquet`, `decisions.csv`: one row per decided person (`process.DECISION_COLUMNS`);
+- `decisions.jsonl`: the full decision of each decided person, one JSON object per line;
+- `rejected.csv`: one line per problem: source row, person_id where known, field, problem;
+- `summary.json`: the accounting (`rows_in == rows_decided + rows_rejected`) and the counts.
+
+Nothing in the files depends on the time, the machine or the engine, so a re-run on the same input
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from amnesty.batch.process import DIMENSIONS, ChunkResult
+from amnesty.batch.rows import DECISION_COLUMNS, DECISION_SCHEMA
+from amnesty.io.assemble import RowProblem
+
+DECISIONS_PARQUET = "decisions.parquet"
+DECISIONS_CSV = "decisions.csv"
+DECISIONS_JSONL = "decisions.jsonl"
+REJECTED_CSV = "rejected.csv"
+SUMMARY_JSON = "summary.json"
+REJECTED_COLUMNS = ("row", "person_id", "field", "problem")
+ROW_GROUP_ROWS = 65_536
+
+
+class AccountingError(RuntimeError):
+    """rows_in differs from rows_decided + rows_rejected: a bug, never a property of the input."""
+
+
+@dataclass
+class Summary:
+    """The run's accounting and counts (written as summary.json)."""
+
+    input_name: str
+    input_format: str | None
+    law_version: str
+    as_of: str
+    strict: bool
+    rows_in: int = 0
+    rows_decided: int = 0
+    rows_rejected: int = 0
+    persons_decided: int = 0
+    persons_rejected: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {d: Counter() for d in DIMENSIONS})
+    rejected_by_field: Counter[str] = field(default_factory=Counter)
+    file_problems: list[str] = field(default_factory=list)
+    ignored_columns: tuple[str, ...] = ()
+    delimiter: str | None = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The summary as JSON data, keys in a fixed order, counts sorted by name."""
+        data: dict[str, Any] = {
+            "input": self.input_name,
+            "format": self.input_format,
+            "law_version": self.law_version,
+            "as_of": self.as_of,
+            "strict": self.strict,
+            "rows_in": self.rows_in,
+            "rows_decided": self.rows_decided,
+            "rows_rejected": self.rows_rejected,
+            "persons_decided": self.persons_decided,
+            "persons_rejected": self.persons_rejected,
+            "accounting_holds": self.rows_in == self.rows_decided + self.rows_rejected,
+        }
+        for dimension in DIMENSIONS:
+            data[f"by_{dimension}"] = dict(sorted(self.counts[dimension].items()))
+        data["rejected_by_field"] = dict(sorted(self.rejected_by_field.items()))
+        data["file_problems"] = list(self.file_problems)
+        data["ignored_columns"] = list(self.ignored_columns)
+        data["csv_delimiter"] = self.delimiter
+        return data
+
+
+class OutputWriter:
+    """Opens the output files, appends chunk results in order, and closes with the summary."""
+
+    def __init__(self, out: Path, summary: Summary) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.summary = summary
+        self._parquet = pq.ParquetWriter(out / DECISIONS_PARQUET, DECISION_SCHEMA, compression="zstd")
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
+        self._csv: IO[bytes] = (out / DECISIONS_CSV).open("wb")
+        self._csv.write((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
+        self._jsonl: IO[bytes] = (out / DECISIONS_JSONL).open("wb")
+        self._rejected_file: IO[str] = (out / REJECTED_CSV).open("w", encoding="utf-8", newline="")
+        self._rejected = csv.writer(self._rejected_file, lineterminator="\n")
+        self._rejected.writerow(REJECTED_COLUMNS)
+
+    def write_problems(self, problems: list[RowProblem]) -> None:
+        """Append rejected-row lines."""
+        self._rejected.writerows(
+            ("" if p.row is None else p.row, p.person_id or "", p.field, p.problem) for p in problems
+        )
+        self.summary.rejected_by_field.update(p.field for p in problems)
+
+    def write(self, result: ChunkResult) -> None:
+        """Append one chunk's results (chunks must come in order)."""
+        if result.table.num_rows:
+            self._pending.append(result.table)
+            self._pending_rows += result.table.num_rows
+            if self._pending_rows >= ROW_GROUP_ROWS:
+                self._flush_parquet(final=False)
+        self._csv.write(result.csv)
+        self._jsonl.write(result.jsonl)
+        self.write_problems(result.rejected)
+        summary = self.summary
+        summary.rows_decided += result.rows_decided
+        summary.rows_rejected += result.rows_rejected
+        summary.persons_decided += result.persons_decided
+        summary.persons_rejected += result.persons_rejected
+        for dimension, counter in result.counts.items():
+            summary.counts[dimension].update(counter)
+
+    def _flush_parquet(self, final: bool) -> None:
+        """Write full row groups of ROW_GROUP_ROWS rows (and, at the end, the rest): the Parquet file
+        then depends only on the decisions, never on how the input was cut into chunks."""
+        table = pa.concat_tables(self._pending)
+        start = 0
+        while table.num_rows - start >= ROW_GROUP_ROWS:
+            self._parquet.write_table(table.slice(start, ROW_GROUP_ROWS))
+            start += ROW_GROUP_ROWS
+        rest = table.slice(start)
+        if final and rest.num_rows:
+            self._parquet.write_table(rest)
+            rest = rest.slice(rest.num_rows)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
+
+    def close(self) -> Summary:
+        """Close the files and write summary.json; fails loudly if the accounting does not hold."""
+        if self._pending:
+            self._flush_parquet(final=True)
+        self._parquet.close()
+        self._csv.close()
+        self._jsonl.close()
+        self._rejected_file.close()
+        summary = self.summary
+        text = json.dumps(summary.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+        (self.out / SUMMARY_JSON).write_text(text, encoding="utf-8")
+        if summary.rows_in != summary.rows_decided + summary.rows_rejected:
+            raise AccountingError(
+                f"rows_in {summary.rows_in} != rows_decided {summary.rows_decided} + "
+                f"rows_rejected {summary.rows_rejected}"
+            )
+        return summary

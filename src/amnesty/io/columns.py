@@ -1,0 +1,78 @@
+"""The flat column layout of case records (CONTRACT.md): one row per charge, person fields repeated.
+
+Shared by the tabular reader (`amnesty.io.tabular`) and the synthetic registry writer, so that the
+two can never disagree on a column name. Sentence fields carry the `sentence_` prefix, the term is
+split into `sentence_years`, `sentence_months`, `sentence_days`, and lists (`tags`,
+`sentence_additional`) are separated by `;`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+PERSON_COLUMNS: Final = (
+    "person_id",
+    "iin",
+    "birth_date",
+    "full_name",
+    "case_number",
+    "region",
+    "role",
+    "recidivism",
+    "stage",
+    "conviction_expunged",
+    "fixed_residence",
+    "able_bodied",
+    "needs_medical_care",
+    "needs_documents",
+)
+"""Person-level fields: the same on every row of one person."""
+
+SENTENCE_COLUMNS: Final = (
+    "sentence_punishment",
+    "sentence_years",
+    "sentence_months",
+    "sentence_days",
+    "sentence_start_date",
+    "sentence_conditional",
+    "sentence_fine_amount_mci",
+    "sentence_hours",
+    "sentence_additional",
+)
+"""Sentence fields (person level too: the sentence of the whole case)."""
+
+CHARGE_COLUMNS: Final = (
+    "article",
+    "part",
+    "category",
+    "offence_date",
+    "offence_end_date",
+    "territory",
+    "context",
+    "tags",
+)
+"""Charge-level fields: one charge per row."""
+
+ALL_COLUMNS: Final = PERSON_COLUMNS + SENTENCE_COLUMNS + CHARGE_COLUMNS
+REQUIRED_COLUMNS: Final = ("person_id", "stage", "article", "offence_date")
+"""Columns without which no row of the file can be read as a record."""
+
+INT_COLUMNS: Final = frozenset(
+    {"article", "part", "sentence_years", "sentence_months", "sentence_days", "sentence_hours"}
+)
+BOOL_COLUMNS: Final = frozenset(
+    {
+        "conviction_expunged",
+        "fixed_residence",
+        "able_bodied",
+        "needs_medical_care",
+        "needs_documents",
+        "sentence_conditional",
+    }
+)
+FLOAT_COLUMNS: Final = frozenset({"sentence_fine_amount_mci"})
+DATE_COLUMNS: Final = frozenset({"birth_date", "offence_date", "offence_end_date", "sentence_start_date"})
+LIST_COLUMNS: Final = frozenset({"tags", "sentence_additional"})
+LIST_SEPARATOR: Final = ";"
+
+TERM_FIELDS: Final = {"sentence_years": "years", "sentence_months": "months", "sentence_days": "days"}

@@ -1,0 +1,292 @@
+"""Reading raw rows from CSV, XLSX, Parquet and JSON Lines files, one format at a time.
+
+A reader never stops at a bad row: a row it cannot read (bytes that are not text in the chosen
+encoding, a wrong number of fields, a line that is not JSON) becomes a `SourceRow` carrying its
+problems, and reading goes on. Only a file that cannot be opened at all (empty, not a spreadsheet,
+a Parquet file without its footer) raises `FileReadError`.
+
+Row numbers are where a person finds the row in the file: the line number for CSV (the header is
+line 1) and JSON Lines, the sheet row for XLSX (the header is row 1), the 1-based row index for
+Parquet (which has no header line).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from amnesty.domain.records import FieldError
+from amnesty.io.columns import ALL_COLUMNS
+
+_DELIMITERS = (",", ";", "\t", "|")
+_KNOWN = frozenset(ALL_COLUMNS)
+
+
+class FileReadError(Exception):
+    """The whole file cannot be read (the message says why); no row of it can be decided."""
+
+
+class InputFormat(StrEnum):
+    """File formats `amnesty batch` reads, chosen by the file's extension."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    PARQUET = "parquet"
+    JSONL = "jsonl"
+
+
+_EXTENSIONS = {
+    ".csv": InputFormat.CSV,
+    ".tsv": InputFormat.CSV,
+    ".txt": InputFormat.CSV,
+    ".xlsx": InputFormat.XLSX,
+    ".parquet": InputFormat.PARQUET,
+    ".pq": InputFormat.PARQUET,
+    ".jsonl": InputFormat.JSONL,
+    ".ndjson": InputFormat.JSONL,
+    ".json": InputFormat.JSONL,
+}
+
+
+def detect_format(path: Path) -> InputFormat:
+    """The input format from the file's extension (`.csv`, `.xlsx`, `.parquet`, `.jsonl` ...)."""
+    found = _EXTENSIONS.get(path.suffix.lower())
+    if found is None:
+        known = ", ".join(sorted(_EXTENSIONS))
+        raise FileReadError(f"unknown file type {path.suffix!r}; expected one of {known}")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One row as read: its number in the file, its cells by column, and any reading problems.
+
+    `nested` marks a JSON Lines line holding a whole record (with its `charges` list) rather than one
+    flat row of a charge."""
+
+    row: int
+    values: dict[str, Any]
+    problems: tuple[FieldError, ...] = ()
+    nested: bool = False
+
+    @property
+    def person_key(self) -> str | None:
+        """The person_id the row belongs to (stripped), or None when it has none."""
+        value = self.values.get("person_id")
+        if value is None:
+            return None
+        text = str(value).strip() if not isinstance(value, float) else _float_text(value)
+        return text or None
+
+
+def _float_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+@dataclass
+class SourceInfo:
+    """What a reader learnt about the file: its columns, and the ones it will not use."""
+
+    columns: tuple[str, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _not_text(value: str) -> bool:
+    if value.isascii():
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+
+def _choose_delimiter(header_line: str) -> str:
+    """The delimiter that splits the header into the most known column names (then the most fields)."""
+
+    def score(delimiter: str) -> tuple[int, int]:
+        names = [name.strip().strip('"').lstrip("\ufeff") for name in header_line.split(delimiter)]
+        return (sum(name in _KNOWN for name in names), len(names))
+
+    return max(_DELIMITERS, key=score)
+
+
+def read_csv_rows(path: Path, info: SourceInfo, encoding: str = "utf-8") -> Iterator[SourceRow]:
+    """Rows of a CSV file; the delimiter (`,` `;` tab `|`) is chosen from the header line."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise FileReadError(f"unknown encoding {encoding!r}") from None
+    with path.open("rb") as binary:
+        first = binary.readline()
+        if not first.strip():
+            raise FileReadError("the file is empty (no header line)")
+        delimiter = _choose_delimiter(first.decode(encoding, errors="replace").rstrip("\r\n"))
+        info.delimiter = delimiter
+        binary.seek(0)
+        text = io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline="")
+        reader = csv.reader(text, delimiter=delimiter)
+        header = [name.strip().lstrip("\ufeff") for name in next(reader)]
+        info.columns = tuple(header)
+        info.ignored_columns = tuple(name for name in header if name not in _KNOWN)
+        yield from _csv_body(reader, header)
+
+
+def _csv_body(reader: Any, header: list[str]) -> Iterator[SourceRow]:
+    width = len(header)
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            problem = FieldError(field="(row)", problem=f"cannot be read as CSV: {error}")
+            yield SourceRow(start, {}, (problem,))
+            continue
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue  # a blank line holds no data
+        problems: list[FieldError] = []
+        if len(cells) != width:
+            problems.append(
+                FieldError(
+                    field="(row)",
+                    problem=f"has {len(cells)} fields where the header has {width} "
+                    "(wrong delimiter, a stray quote, or a truncated file)",
+                )
+            )
+        values: dict[str, Any] = {}
+        for name, cell in zip(header, cells, strict=False):
+            if _not_text(cell):
+                problems.append(
+                    FieldError(
+                        field=name, problem="is not valid text in the file's encoding (see --encoding)"
+                    )
+                )
+                cell = cell.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+            values[name] = cell
+        yield SourceRow(start, values, tuple(problems))
+
+
+# --- JSON Lines ------------------------------------------------------------------------------------
+
+
+def read_jsonl_rows(path: Path, info: SourceInfo, encoding: str = "utf-8") -> Iterator[SourceRow]:
+    """Lines of a JSON Lines file: each a whole record (with `charges`) or one flat row."""
+    unknown: set[str] = set()
+    with path.open("rb") as binary:
+        for number, raw in enumerate(binary, start=1):
+            if number == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as error:
+                problem = f"is not valid text in the file's encoding at byte {error.start} (see --encoding)"
+                yield SourceRow(number, {}, (FieldError(field="(line)", problem=problem),))
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as error:
+                problem = f"not valid JSON: {error.msg} (column {error.colno}); a truncated line?"
+                yield SourceRow(number, {}, (FieldError(field="(line)", problem=problem),))
+                continue
+            if not isinstance(value, dict):
+                problem = f"expected a JSON object, got {type(value).__name__}"
+                yield SourceRow(number, {}, (FieldError(field="(line)", problem=problem),))
+                continue
+            nested = "charges" in value
+            if not nested:
+                unknown.update(key for key in value if key not in _KNOWN)
+                info.ignored_columns = tuple(sorted(unknown))
+            yield SourceRow(number, value, (), nested=nested)
+
+
+# --- XLSX ------------------------------------------------------------------------------------------
+
+
+def read_xlsx_rows(path: Path, info: SourceInfo) -> Iterator[SourceRow]:
+    """Rows of the first sheet of an XLSX workbook (header in row 1)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise FileReadError(f"not a readable XLSX workbook: {type(error).__name__}: {error}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        try:
+            header_cells = next(rows)
+        except StopIteration:
+            raise FileReadError("the workbook's first sheet is empty (no header row)") from None
+        header = ["" if cell is None else str(cell).strip() for cell in header_cells]
+        info.columns = tuple(name for name in header if name)
+        info.ignored_columns = tuple(name for name in header if name and name not in _KNOWN)
+        for number, cells in enumerate(rows, start=2):
+            if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+                continue
+            values = {name: _excel_value(cell) for name, cell in zip(header, cells, strict=False) if name}
+            yield SourceRow(number, values)
+    finally:
+        workbook.close()
+
+
+def _excel_value(cell: Any) -> Any:
+    if isinstance(cell, dt.datetime):
+        return cell.date() if cell.time() == dt.time() else cell.isoformat()
+    return cell
+
+
+# --- Parquet ---------------------------------------------------------------------------------------
+
+
+def open_parquet(path: Path, info: SourceInfo) -> pq.ParquetFile:
+    """Open a Parquet file (its footer must be intact) and record its columns."""
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        raise FileReadError(f"not a readable Parquet file (truncated?): {error}") from None
+    names = tuple(parquet.schema_arrow.names)
+    info.columns = names
+    info.ignored_columns = tuple(name for name in names if name not in _KNOWN)
+    return parquet
+
+
+def arrow_rows(table: pa.Table | pa.RecordBatch, numbers: list[int]) -> list[SourceRow]:
+    """Turn a slice of a Parquet file into rows, numbered by `numbers`."""
+    columns = [name for name in table.schema.names if name in _KNOWN]
+    data = []
+    for name in columns:
+        column = table.column(name)
+        values = column.to_pylist()
+        if pa.types.is_timestamp(column.type):
+            values = [_arrow_value(value) for value in values]
+        data.append(values)
+    return [
+        SourceRow(number, dict(zip(columns, cells, strict=True)))
+        for number, cells in zip(numbers, zip(*data, strict=True), strict=True)
+    ]
+
+
+def _arrow_value(cell: Any) -> Any:
+    if isinstance(cell, dt.datetime):
+        return cell.date() if cell.time() == dt.time() else cell.isoformat()
+    return cell

@@ -1,0 +1,308 @@
+"""Case records from CSV, XLSX, Parquet and JSON Lines files: rows grouped into persons, validated.
+
+The flat layout (CONTRACT.md) has one row per charge with the person fields repeated; rows are
+grouped into persons by person_id. Rows of one person normally follow each other; when a person's
+rows are scattered through the file, a first pass over the person_id column finds them and their
+rows are gathered and decided after the others (so memory stays bounded for sorted files, and no
+row is ever decided twice).
+
+`read_records(path)` is the simple entry point (file uploads, small files): every person becomes a
+`ParsedRecord` or a `RecordError`, in the order of the file. `open_source(path)` is the streaming
+entry point the batch runner uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+from amnesty.domain.records import FieldError
+from amnesty.io.assemble import (
+    PersonRecord,
+    PersonRejected,
+    as_field_errors,
+    assemble_person,
+    missing_required,
+)
+from amnesty.io.columns import ALL_COLUMNS
+from amnesty.io.json_records import ParsedRecord, RecordError
+from amnesty.io.sources import (
+    FileReadError,
+    InputFormat,
+    SourceInfo,
+    SourceRow,
+    arrow_rows,
+    detect_format,
+    open_parquet,
+    read_csv_rows,
+    read_jsonl_rows,
+    read_xlsx_rows,
+)
+
+ROW_COLUMN = "__row"
+"""Column added to Parquet chunks: the 1-based row number of each row in the file."""
+
+_KNOWN = frozenset(ALL_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of the input holding whole persons: explicit row groups, or an Arrow table whose
+    consecutive rows with the same person_id form one person."""
+
+    index: int
+    groups: tuple[tuple[SourceRow, ...], ...] = ()
+    table: pa.Table | None = None
+    missing_columns: tuple[str, ...] = ()
+
+    @property
+    def row_count(self) -> int:
+        """How many input rows the chunk holds."""
+        if self.table is not None:
+            return int(self.table.num_rows)
+        return sum(len(group) for group in self.groups)
+
+    def person_groups(self) -> list[tuple[SourceRow, ...]]:
+        """The chunk's persons, each as its rows."""
+        if self.table is None:
+            return list(self.groups)
+        numbers = self.table.column(ROW_COLUMN).to_pylist()
+        return group_consecutive(arrow_rows(self.table.drop_columns([ROW_COLUMN]), numbers))
+
+
+def group_consecutive(rows: Iterable[SourceRow]) -> list[tuple[SourceRow, ...]]:
+    """Consecutive rows with the same person_id form one person; rows without one stand alone."""
+    groups: list[tuple[SourceRow, ...]] = []
+    current: list[SourceRow] = []
+    current_key: str | None = None
+    for row in rows:
+        key = row.person_key
+        if current and key is not None and key == current_key and not row.nested:
+            current.append(row)
+            continue
+        if current:
+            groups.append(tuple(current))
+        current, current_key = [row], key
+    if current:
+        groups.append(tuple(current))
+    return groups
+
+
+def decide_group(
+    group: tuple[SourceRow, ...], missing_columns: tuple[str, ...]
+) -> PersonRecord | PersonRejected:
+    """Assemble and validate one person's rows."""
+    return assemble_person(group[0].person_key, group, missing_columns)
+
+
+def scattered_keys(keys: pl.Series) -> frozenset[str]:
+    """person_ids whose rows are not all next to each other (from the whole person_id column)."""
+    keys = keys.cast(pl.Utf8).str.strip_chars()
+    frame = pl.DataFrame({"key": keys}).with_columns(
+        pl.when(pl.col("key") == "").then(None).otherwise(pl.col("key")).alias("key")
+    )
+    frame = frame.with_columns(
+        (pl.col("key") != pl.col("key").shift(1)).fill_null(True).cum_sum().alias("run")
+    )
+    runs = (
+        frame.filter(pl.col("key").is_not_null())
+        .group_by("key")
+        .agg(pl.col("run").n_unique().alias("runs"))
+        .filter(pl.col("runs") > 1)
+    )
+    return frozenset(runs.get_column("key").to_list())
+
+
+@dataclass
+class Source:
+    """An input file opened for streaming: its format, what was learnt about it, and its chunks."""
+
+    path: Path
+    format: InputFormat
+    encoding: str = "utf-8"
+    info: SourceInfo = field(default_factory=SourceInfo)
+    rows_total: int | None = None
+
+    def _row_iterator(self) -> Iterator[SourceRow]:
+        if self.format is InputFormat.CSV:
+            return read_csv_rows(self.path, self.info, self.encoding)
+        if self.format is InputFormat.JSONL:
+            return read_jsonl_rows(self.path, self.info, self.encoding)
+        if self.format is InputFormat.XLSX:
+            return read_xlsx_rows(self.path, self.info)
+        raise AssertionError("Parquet is read in Arrow batches")
+
+    def missing_columns(self) -> tuple[str, ...]:
+        """Required columns absent from a flat file (JSON Lines records are checked one by one)."""
+        if self.format is InputFormat.JSONL:
+            return ()
+        return missing_required(self.info.columns)
+
+    def chunks(self, rows_per_chunk: int = 20_000) -> Iterator[Chunk]:
+        """The input in chunks of whole persons (about `rows_per_chunk` rows each), in file order;
+        persons whose rows are scattered come last, in the order they first appear."""
+        if self.format is InputFormat.PARQUET:
+            yield from self._parquet_chunks(rows_per_chunk)
+            return
+        keys: list[str | None] = []
+        for row in self._row_iterator():
+            keys.append(row.person_key)
+        self.rows_total = len(keys)
+        scattered = scattered_keys(pl.Series("key", keys, dtype=pl.Utf8)) if keys else frozenset()
+        del keys
+        missing = self.missing_columns()
+        index = 0
+        pending: list[tuple[SourceRow, ...]] = []
+        pending_rows = 0
+        held: dict[str, list[SourceRow]] = {}
+        contiguous = (row for row in self._row_iterator() if not self._hold(row, scattered, held))
+        for group in _stream_groups(contiguous):
+            pending.append(group)
+            pending_rows += len(group)
+            if pending_rows >= rows_per_chunk:
+                yield Chunk(index, tuple(pending), None, missing)
+                index, pending, pending_rows = index + 1, [], 0
+        pending += [tuple(rows) for rows in held.values()]
+        if pending:
+            yield Chunk(index, tuple(pending), None, missing)
+
+    @staticmethod
+    def _hold(row: SourceRow, scattered: frozenset[str], held: dict[str, list[SourceRow]]) -> bool:
+        key = row.person_key
+        if key is not None and key in scattered:
+            held.setdefault(key, []).append(row)
+            return True
+        return False
+
+    def _parquet_chunks(self, rows_per_chunk: int) -> Iterator[Chunk]:
+        parquet = open_parquet(self.path, self.info)
+        missing = self.missing_columns()
+        columns = [name for name in parquet.schema_arrow.names if name in _KNOWN]
+        self.rows_total = parquet.metadata.num_rows
+        scattered: frozenset[str] = frozenset()
+        if "person_id" in columns:
+            person_column = parquet.read(columns=["person_id"]).column("person_id")
+            scattered = scattered_keys(pl.from_arrow(person_column))  # type: ignore[arg-type]
+            del person_column
+        held: list[pa.Table] = []
+        carry: pa.Table | None = None
+        first_row = 1
+        index = 0
+        for batch in parquet.iter_batches(batch_size=rows_per_chunk, columns=columns):
+            table = pa.Table.from_batches([batch])
+            numbers = pa.array(range(first_row, first_row + table.num_rows), type=pa.int64())
+            first_row += table.num_rows
+            table = table.append_column(ROW_COLUMN, numbers)
+            if carry is not None:
+                table = pa.concat_tables([carry, table])
+                carry = None
+            keys = _arrow_keys(table)
+            if scattered:
+                mask = pa.array([key is not None and key in scattered for key in keys])
+                if pc.any(mask).as_py():
+                    held.append(table.filter(mask))
+                    table = table.filter(pc.invert(mask))
+                    keys = [key for key in keys if key is None or key not in scattered]
+            cut = _last_boundary(keys)
+            if cut < len(keys):
+                carry = table.slice(cut)
+                table = table.slice(0, cut)
+            if table.num_rows:
+                yield Chunk(index, (), table, missing)
+                index += 1
+        if carry is not None and carry.num_rows:
+            yield Chunk(index, (), carry, missing)
+            index += 1
+        if held:
+            rows: dict[str, list[SourceRow]] = {}
+            for table in held:
+                numbers = table.column(ROW_COLUMN).to_pylist()
+                for row in arrow_rows(table.drop_columns([ROW_COLUMN]), numbers):
+                    key = row.person_key
+                    assert key is not None
+                    rows.setdefault(key, []).append(row)
+            ordered = sorted(rows.values(), key=lambda group: group[0].row)
+            yield Chunk(index, tuple(tuple(group) for group in ordered), None, missing)
+
+
+def _arrow_keys(table: pa.Table) -> list[str | None]:
+    if "person_id" not in table.column_names:
+        return [None] * table.num_rows
+    values = table.column("person_id").to_pylist()
+    keys: list[str | None] = []
+    for value in values:
+        if value is None:
+            keys.append(None)
+            continue
+        text = str(value).strip()
+        keys.append(text or None)
+    return keys
+
+
+def _last_boundary(keys: list[str | None]) -> int:
+    """Index where the last person of the list starts (it may continue in the next batch)."""
+    if not keys:
+        return 0
+    last = keys[-1]
+    if last is None:
+        return len(keys)
+    index = len(keys) - 1
+    while index > 0 and keys[index - 1] == last:
+        index -= 1
+    return index
+
+
+def _stream_groups(rows: Iterable[SourceRow]) -> Iterator[tuple[SourceRow, ...]]:
+    current: list[SourceRow] = []
+    current_key: str | None = None
+    for row in rows:
+        key = row.person_key
+        if current and key is not None and key == current_key and not row.nested and not current[0].nested:
+            current.append(row)
+            continue
+        if current:
+            yield tuple(current)
+        current, current_key = [row], key
+    if current:
+        yield tuple(current)
+
+
+def open_source(path: Path, encoding: str = "utf-8") -> Source:
+    """Open an input file for streaming (`FileReadError` when it is missing, empty or of unknown type)."""
+    input_format = detect_format(path)
+    if not path.is_file():
+        raise FileReadError(f"no such file: {path}")
+    if path.stat().st_size == 0:
+        raise FileReadError("the file is empty")
+    return Source(path, input_format, encoding)
+
+
+def iter_persons(source: Source, rows_per_chunk: int = 20_000) -> Iterator[PersonRecord | PersonRejected]:
+    """Every person of the source, validated, in output order (single process)."""
+    for chunk in source.chunks(rows_per_chunk):
+        for group in chunk.person_groups():
+            yield decide_group(group, chunk.missing_columns)
+
+
+def read_records(path: Path | str, encoding: str = "utf-8") -> Iterator[ParsedRecord | RecordError]:
+    """Case records from a CSV, XLSX, Parquet or JSON Lines file, one item per person (or per row that
+    has no usable person_id), in the order of the file. `index` counts the items from 0; `line` is
+    the row number of the person's first row. A file that cannot be read at all gives one
+    `RecordError` with field `(file)`."""
+    try:
+        source = open_source(Path(path), encoding)
+        persons = list(iter_persons(source))
+    except FileReadError as error:
+        yield RecordError(0, None, None, (FieldError(field="(file)", problem=str(error)),))
+        return
+    for index, person in enumerate(persons):
+        if isinstance(person, PersonRecord):
+            yield ParsedRecord(index, person.rows[0], person.record)
+        else:
+            line = person.rows[0] if person.rows else None
+            yield RecordError(index, line, person.person_id, as_field_errors(person))

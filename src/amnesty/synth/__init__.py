@@ -1,0 +1,1 @@
+"""The synthetic registry: invented, seeded, reproducible case records for demos and benchmarks."""

@@ -1,0 +1,108 @@
+"""Batch outputs: byte-identical re-runs, the same files from every input format and engine, the
+single-case decisions, and the summary's accounting."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from amnesty.batch import run as run_module
+from amnesty.batch.run import progress_wanted, run_batch
+from amnesty.cli.main import app
+from amnesty.domain.records import parse_record
+from amnesty.engine.evaluate import evaluate
+from amnesty.synth.generate import generate
+from amnesty.synth.presets import Preset
+
+DECISION_FILES = ("decisions.parquet", "decisions.csv", "decisions.jsonl", "rejected.csv")
+ALL_FILES = (*DECISION_FILES, "summary.json")
+
+
+def _bytes(directory: Path, names: tuple[str, ...]) -> dict[str, bytes]:
+    return {name: (directory / name).read_bytes() for name in names}
+
+
+def test_rerun_gives_identical_bytes(tmp_path: Path, january_files: dict[str, Path]) -> None:
+    run_batch(january_files["parquet"], tmp_path / "a", jobs=1, rows_per_chunk=40)
+    run_batch(january_files["parquet"], tmp_path / "b", jobs=1, rows_per_chunk=40)
+    assert _bytes(tmp_path / "a", ALL_FILES) == _bytes(tmp_path / "b", ALL_FILES)
+
+
+def test_worker_processes_give_the_same_bytes(tmp_path: Path, january_files: dict[str, Path]) -> None:
+    run_batch(january_files["csv"], tmp_path / "one", jobs=1, rows_per_chunk=40)
+    run_batch(january_files["csv"], tmp_path / "two", jobs=2, rows_per_chunk=40)
+    assert _bytes(tmp_path / "one", ALL_FILES) == _bytes(tmp_path / "two", ALL_FILES)
+
+
+def test_every_input_format_gives_the_same_decisions(tmp_path: Path, january_files: dict[str, Path]) -> None:
+    results = {}
+    for extension, path in january_files.items():
+        summary = run_batch(path, tmp_path / extension, jobs=1)
+        assert summary.persons_decided == 150
+        assert summary.rows_rejected == 0
+        results[extension] = _bytes(tmp_path / extension, DECISION_FILES)
+    assert results["csv"] == results["parquet"] == results["jsonl"] == results["xlsx"]
+
+
+def test_decisions_are_the_single_case_decisions(tmp_path: Path, january_files: dict[str, Path]) -> None:
+    run_batch(january_files["jsonl"], tmp_path / "out", jobs=1)
+    lines = (tmp_path / "out" / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    expected = [
+        evaluate(parse_record(data)).model_dump_json() for data in generate(Preset.JANUARY, 150, seed=11)
+    ]
+    assert lines == expected
+
+
+def test_summary_and_flat_files_agree(tmp_path: Path, mixed_parquet: Path) -> None:
+    summary = run_batch(mixed_parquet, tmp_path / "out", jobs=1, rows_per_chunk=300)
+    data = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert data["rows_in"] == data["rows_decided"] + data["rows_rejected"]
+    assert data["persons_decided"] == 1_500
+    for dimension in ("outcome", "stage", "category", "region", "role"):
+        assert sum(data[f"by_{dimension}"].values()) == data["persons_decided"]
+    frame = pl.read_parquet(tmp_path / "out" / "decisions.parquet")
+    with (tmp_path / "out" / "decisions.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert frame.height == len(rows) == summary.persons_decided
+    assert frame.get_column("person_id").to_list() == [row["person_id"] for row in rows]
+    counts = frame.group_by("outcome").len()
+    assert dict(zip(counts["outcome"], counts["len"], strict=True)) == data["by_outcome"]
+    assert data["by_outcome"]["not_covered"] > 1_000, "a national registry is mostly outside the window"
+
+
+def test_cli_batch_exit_codes(tmp_path: Path, january_files: dict[str, Path]) -> None:
+    runner = CliRunner()
+    good = runner.invoke(
+        app, ["batch", str(january_files["csv"]), "--out", str(tmp_path / "ok"), "--jobs", "1"]
+    )
+    assert good.exit_code == 0, good.output
+    assert (tmp_path / "ok" / "summary.json").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("person_id,stage,article,offence_date\nP-1,trial,272,2022-13-01\n", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(bad), "--out", str(tmp_path / "bad"), "--jobs", "1"])
+    assert result.exit_code == 1
+    rejected = (tmp_path / "bad" / "rejected.csv").read_text(encoding="utf-8")
+    assert "2,P-1,offence_date," in rejected
+
+
+def test_cli_dask_needs_a_scheduler(tmp_path: Path, january_files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(
+        app, ["batch", str(january_files["csv"]), "--out", str(tmp_path / "x"), "--engine", "dask"]
+    )
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("tty", "ci", "wanted"), [(True, "", True), (True, "true", False), (False, "", False)]
+)
+def test_progress_only_on_a_terminal_outside_ci(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, ci: str, wanted: bool
+) -> None:
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setattr(run_module.sys.stderr, "isatty", lambda: tty)
+    assert progress_wanted() is wanted

@@ -1,0 +1,51 @@
+"""`read_records`: the reusable reader of CSV, XLSX, Parquet and JSON Lines files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from amnesty.domain.records import parse_record
+from amnesty.io.json_records import ParsedRecord, RecordError
+from amnesty.io.tabular import read_records
+from amnesty.synth.generate import generate
+from amnesty.synth.presets import Preset
+
+
+@pytest.mark.parametrize("extension", ["csv", "parquet", "jsonl", "xlsx"])
+def test_read_records_gives_the_generated_records(january_files: dict[str, Path], extension: str) -> None:
+    items = list(read_records(january_files[extension]))
+    expected = [parse_record(data) for data in generate(Preset.JANUARY, 150, seed=11)]
+    assert all(isinstance(item, ParsedRecord) for item in items)
+    assert [item.record for item in items if isinstance(item, ParsedRecord)] == expected
+    assert [item.index for item in items] == list(range(150))
+
+
+def test_read_records_reports_errors_with_rows(tmp_path: Path) -> None:
+    path = tmp_path / "upload.csv"
+    path.write_text(
+        "person_id,stage,article,part,offence_date\n"
+        "P-1,trial,272,2,2022-01-05\n"
+        "P-2,trial,272,2,not a date\n"
+        "P-2,trial,188,,2022-01-05\n",
+        encoding="utf-8",
+    )
+    items = list(read_records(path))
+    assert isinstance(items[0], ParsedRecord)
+    assert items[0].line == 2
+    error = items[1]
+    assert isinstance(error, RecordError)
+    assert error.person_id == "P-2"
+    assert error.line == 3
+    assert error.errors[0].field == "offence_date"
+    assert error.errors[0].problem.startswith("row 3: ")
+
+
+def test_read_records_names_a_file_problem(tmp_path: Path) -> None:
+    path = tmp_path / "upload.parquet"
+    path.write_bytes(b"not parquet at all")
+    items = list(read_records(path))
+    assert len(items) == 1
+    assert isinstance(items[0], RecordError)
+    assert items[0].errors[0].field == "(file)"

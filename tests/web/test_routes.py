@@ -1,0 +1,312 @@
+"""Fast tests of the web routes with FastAPI's TestClient (no browser)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from amnesty.domain.enums import Outcome
+from amnesty.web.i18n import LANGUAGES, pick_language, po_text, translations
+
+from .conftest import PASSWORD, csrf_of, make_app, signed_in_client
+
+PAGES = ["/home", "/dashboard", "/cases", "/law"]
+
+
+def test_signed_out_pages_redirect_to_sign_in_with_next() -> None:
+    app, _ = make_app(20)
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    response = client.get("/cases?q=x", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=%2Fcases%3Fq%3Dx"
+    assert client.get("/law").status_code == 200
+
+
+def test_sign_in_refuses_a_wrong_password_and_never_redirects_off_site() -> None:
+    app, _ = make_app(20)
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    bad = client.post("/signin", data={"username": "admin", "password": "nope"}, follow_redirects=False)
+    assert bad.status_code == 401
+    good = client.post(
+        "/signin",
+        data={"username": "admin", "password": PASSWORD, "next": "//evil.example/x"},
+        follow_redirects=False,
+    )
+    assert good.headers["location"] == "/home"
+    cookie = good.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [("admin", 200), ("officer", 200), ("reviewer", 403), ("social", 403), ("auditor", 403)],
+)
+def test_new_case_page_is_for_case_officers_and_admins(username: str, status: int) -> None:
+    app, _ = make_app(20)
+    assert signed_in_client(app, username).get("/cases/new").status_code == status
+
+
+@pytest.mark.parametrize(("username", "status"), [("reviewer", 200), ("auditor", 200), ("officer", 403)])
+def test_review_queue_access(username: str, status: int) -> None:
+    app, _ = make_app(20)
+    assert signed_in_client(app, username).get("/review").status_code == status
+
+
+def test_social_worker_sees_only_their_region() -> None:
+    app, backend = make_app(120)
+    client = signed_in_client(app, "social")
+    page = client.get("/cases").text
+    expected = sum(1 for f in backend.files.values() if f.record.region == "Almaty")
+    assert f"Found: {expected}<" in page
+    elsewhere = next(f for f in backend.files.values() if f.record.region != "Almaty")
+    assert client.get(f"/cases/{elsewhere.record.person_id}").status_code == 404
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_page_renders_in_every_language(language: str) -> None:
+    app, backend = make_app(40)
+    client = signed_in_client(app, "admin", language)
+    person = next(iter(backend.files))
+    for url in [*PAGES, "/cases/new", "/batch", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'<html lang="{language}">' in response.text
+
+
+def test_catalogues_translate_every_message_into_russian_and_kazakh() -> None:
+    import io
+
+    from babel.messages.pofile import read_po
+
+    for language in ("ru", "kk"):
+        text = po_text(language)
+        assert text is not None
+        catalog = read_po(io.StringIO(text), locale=language)
+        untranslated = [
+            m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
+        ]
+        assert untranslated == [], language
+    assert translations("ru").gettext("Dashboard") == "Сводка"
+    assert translations("kk").gettext("Dashboard") == "Жиынтық"
+
+
+def test_language_choice_cookie_then_header_then_russian() -> None:
+    assert pick_language("kk", "en-US,en") == "kk"
+    assert pick_language(None, "en-GB,en;q=0.9") == "en"
+    assert pick_language("xx", "de-DE") == "ru"
+
+
+def test_language_switch_keeps_the_page_and_refuses_foreign_targets() -> None:
+    app, _ = make_app(20)
+    client = signed_in_client(app, "admin")
+    response = client.get("/lang/kk?next=/cases%3Fq%3Dx", follow_redirects=False)
+    assert response.headers["location"] == "/cases?q=x"
+    assert "lang=kk" in response.headers["set-cookie"]
+    assert (
+        client.get("/lang/kk?next=https://evil.example", follow_redirects=False).headers["location"]
+        == "/home"
+    )
+    assert client.get("/lang/de").status_code == 404
+
+
+def test_person_page_puts_the_headline_first_and_links_reasons_to_the_law() -> None:
+    app, backend = make_app(120)
+    file = next(f for f in backend.files.values() if f.decision.outcome is Outcome.REDUCE_SENTENCE)
+    html = signed_in_client(app, "officer").get(f"/cases/{file.record.person_id}").text
+    from amnesty.explain import headline
+
+    assert f'id="decision-headline">{headline(file.decision, "en")}<' in html
+    for reason in file.decision.reasons:
+        assert f'href="/law#rule-{reason.rule}"' in html
+    for charge in file.decision.charges:
+        assert f'href="/law#art-{charge.article}"' in html
+
+
+def test_new_case_server_validation_names_fields_in_words() -> None:
+    app, backend = make_app(20)
+    client = signed_in_client(app, "officer", "ru")
+    token = csrf_of(client, "/cases/new")
+    form = {
+        "csrf_token": token,
+        "person_id": "P-X",
+        "iin": "850315300129",
+        "stage": "serving",
+        "charges-0-article": "abc",
+        "charges-0-offence_date": "",
+        "sentence-punishment": "imprisonment",
+        "sentence-years": "3",
+    }
+    response = client.post("/cases/new", data=form)
+    assert response.status_code == 422
+    errors = re.search(r'id="form-errors".*?</div>', response.text, re.S)
+    assert errors is not None
+    text = errors.group(0)
+    assert "ИИН: недействительный ИИН" in text
+    assert "Обвинение 1: Статья: должно быть целым числом" in text
+    assert "Обвинение 1: Дата правонарушения: нужно заполнить" in text
+    assert "P-X" not in backend.files
+
+
+def test_new_case_refuses_a_missing_csrf_token_and_a_duplicate() -> None:
+    app, _backend = make_app(20)
+    client = signed_in_client(app, "officer")
+    form = {
+        "person_id": "P-000001",
+        "stage": "pre_trial",
+        "charges-0-article": "293",
+        "charges-0-offence_date": "2022-01-05",
+    }
+    assert client.post("/cases/new", data=form).status_code == 403
+    response = client.post("/cases/new", data={**form, "csrf_token": csrf_of(client, "/cases/new")})
+    assert response.status_code == 422
+    assert "already in the register" in response.text
+
+
+def test_new_charge_row_takes_the_next_number() -> None:
+    app, _ = make_app(20)
+    client = signed_in_client(app, "officer")
+    html = client.get("/cases/new/charge?charges-0-article=1&charges-3-article=2").text
+    assert 'id="charge-4"' in html
+    assert 'name="charges-4-article"' in html
+
+
+def test_what_if_changes_nothing_stored() -> None:
+    app, backend = make_app(60)
+    file = next(f for f in backend.files.values() if f.decision.outcome is Outcome.TERMINATE_CASE)
+    client = signed_in_client(app, "reviewer")
+    token = csrf_of(client, f"/cases/{file.record.person_id}/what-if")
+    from amnesty.web.forms import form_values
+
+    values = {**form_values(file.record), "charges-0-offence_date": "2022-02-01", "csrf_token": token}
+    response = client.post(
+        f"/cases/{file.record.person_id}/what-if", data=values, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert "changed" in response.text
+    assert "Not covered" in response.text
+    assert backend.files[file.record.person_id] is file
+
+
+def test_override_requires_reasons_and_is_recorded() -> None:
+    app, backend = make_app(120)
+    row = backend.review_queue()[0]
+    client = signed_in_client(app, "reviewer")
+    token = csrf_of(client, f"/cases/{row.person_id}")
+    url = f"/cases/{row.person_id}/override"
+    short = client.post(
+        url, data={"csrf_token": token, "outcome": "release", "justification": "x", "citation": ""}
+    )
+    assert short.status_code == 422
+    assert "at least 20 characters" in short.text
+    assert "Citation of the law: must be filled in" in short.text
+    ok = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "outcome": "release",
+            "justification": "Connection with the riots proven by the court file.",
+            "citation": "Law 152-VII, art. 1",
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    file = backend.person(row.person_id)
+    assert file is not None
+    assert file.final_outcome is Outcome.RELEASE
+    assert file.overrides[-1].by == "reviewer"
+    assert signed_in_client(app, "auditor").post(url, data={"csrf_token": token}).status_code == 403
+
+
+def test_batch_upload_keeps_every_row_and_is_private_to_its_owner() -> None:
+    app, backend = make_app(20)
+    client = signed_in_client(app, "officer")
+    rows = [
+        {
+            "person_id": "A",
+            "stage": "pre_trial",
+            "charges": [
+                {"article": 293, "category": "small", "offence_date": "2022-01-05", "context": "riot"}
+            ],
+        },
+        {"person_id": "B", "stage": "pre_trial", "charges": []},
+        {"person_id": "A", "stage": "pre_trial", "charges": [{"article": 293, "offence_date": "2022-01-05"}]},
+    ]
+    body = "\n".join(json.dumps(r) for r in rows)
+    token = csrf_of(client, "/batch")
+    response = client.post(
+        "/batch", data={"csrf_token": token}, files={"file": ("x.jsonl", body)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    job_url = response.headers["location"]
+    import time
+
+    for _ in range(200):
+        if "Finished." in client.get(job_url).text:
+            break
+        time.sleep(0.02)
+    decisions = client.get(job_url + "/decisions.jsonl").text.splitlines()
+    rejected = client.get(job_url + "/rejected.jsonl").text.splitlines()
+    assert len(decisions) + len(rejected) == len(rows)
+    assert len(rejected) >= 1
+    assert signed_in_client(app, "admin").get(job_url).status_code == 404
+    assert ("officer", "web.batch_upload", "batch", job_url.rsplit("/", 1)[-1]) in backend.events
+    refused = client.post("/batch", data={"csrf_token": token}, files={"file": ("x.txt", "a,b")})
+    assert refused.status_code == 422
+
+
+def test_static_files_are_a_fixed_list() -> None:
+    app, _ = make_app(20)
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    assert client.get("/static/htmx.min.js").status_code == 200
+    assert client.get("/static/app.css").status_code == 200
+    assert client.get("/static/..%2Frouting.py").status_code == 404
+
+
+def test_csv_upload_goes_through_the_batch_runner_and_keeps_every_row() -> None:
+    pytest.importorskip("amnesty.batch.run")
+    import time
+
+    app, _ = make_app(10)
+    client = signed_in_client(app, "officer")
+    body = (
+        "person_id,stage,article,part,category,offence_date,context\n"
+        "C-1,pre_trial,293,1,small,2022-01-05,riot\n"
+        "C-2,pre_trial,293,1,small,2022-01-05,riot\n"
+        "C-3,pre_trial,293,1,small,2022-13-45,riot\n"
+    )
+    token = csrf_of(client, "/batch")
+    response = client.post(
+        "/batch", data={"csrf_token": token}, files={"file": ("x.csv", body)}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    job_url = response.headers["location"]
+    for _ in range(500):
+        if "Finished." in client.get(job_url).text:
+            break
+        time.sleep(0.02)
+    decisions = [json.loads(line) for line in client.get(job_url + "/decisions.jsonl").text.splitlines()]
+    rejected = client.get(job_url + "/rejected.csv").text.splitlines()
+    assert [d["person_id"] for d in decisions] == ["C-1", "C-2"]
+    assert {d["outcome"] for d in decisions} == {"terminate_case"}
+    assert len(rejected) == 2
+    assert "C-3" in rejected[1]
+    assert "offence_date" in rejected[1]
+
+
+def test_no_page_repeats_an_element_id() -> None:
+    app, backend = make_app(60)
+    client = signed_in_client(app, "admin")
+    person = next(iter(backend.files))
+    for url in [*PAGES, "/cases/new", "/batch", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
+        ids = re.findall(r'\sid="([^"]+)"', client.get(url).text)
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert repeated == [], url
