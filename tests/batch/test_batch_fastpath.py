@@ -45,7 +45,7 @@ def test_fast_path_covers_odd_charges_exactly() -> None:
     path = NotCoveredPath(law, law.entry_into_force, False)
     base = {"person_id": "P-1", "stage": "serving", "region": "Almaty"}
     charges = [
-        {"article": 188, "offence_date": "2021-12-31", "offence_end_date": "2022-01-05", "context": "riot"},
+        {"article": 188, "offence_date": "2021-12-31", "offence_end_date": "2022-01-03", "context": "riot"},
         {"article": 106, "part": 3, "offence_date": "2022-01-08", "territory": "KG"},
         {"article": 999 % 500 or 1, "offence_date": "2020-02-29"},
         {"article": 187, "offence_date": "2019-05-05", "context": "unknown"},
@@ -59,6 +59,20 @@ def test_fast_path_covers_odd_charges_exactly() -> None:
             decision = evaluate(record, law)
             assert quick[0] == decision.model_dump_json()
             assert quick[1] == decision_row(record, decision)
+
+
+def test_fast_path_declines_an_offence_running_into_the_window() -> None:
+    law = default_law()
+    path = NotCoveredPath(law, law.entry_into_force, False)
+    charge = {
+        "article": 188,
+        "offence_date": "2021-12-31",
+        "offence_end_date": "2022-01-05",
+        "context": "riot",
+    }
+    record = parse_record({"person_id": "P-1", "stage": "pre_trial", "charges": [charge]})
+    assert path.decide(record) is None
+    assert evaluate(record, law).outcome.value == "needs_review"
 
 
 def test_fast_path_declines_what_it_does_not_know() -> None:

@@ -91,8 +91,8 @@ class NotCoveredPath:
             return None
         start, end = self.window_start, self.window_end
         for charge in record.charges:
-            if start <= charge.offence_date <= end:
-                return None
+            if charge.offence_date <= end and (charge.offence_end_date or charge.offence_date) >= start:
+                return None  # in the window, or a continuing offence that runs into it: the engine decides
         person_id = record.person_id
         if not (person_id.isascii() and person_id.isprintable()) or '"' in person_id or "\\" in person_id:
             return None

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
+from amnesty.domain.decision import Reason
 from amnesty.domain.enums import Provenance, Recidivism, Tag, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode as C
@@ -37,8 +38,32 @@ def _charge_tags(
 
 
 def has_no_tags(record: CaseRecord, law: Law) -> bool:
-    """True when no charge of the case carries any kind (tag) at all, so X1-X8 cannot apply."""
-    return not any(_charge_tags(law, c.article, c.part, c.tags) for c in record.charges)
+    """True when no charge of the case carries, or may carry, any kind (tag), so X1-X8 cannot apply."""
+    return not any(
+        _charge_tags(law, c.article, c.part, c.tags) or (c.part is None and law.part_only_tags(c.article))
+        for c in record.charges
+    )
+
+
+def _part_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding | None:
+    """A charge with no part under an article where only some part carries `tag`: the exclusion may
+    apply, and missing data is never read as 'no' (`EXCLUSION_PART_UNKNOWN`)."""
+    if charge.part is not None or tag in charge.tags or tag not in law.part_only_tags(charge.article):
+        return None
+    parts = sorted(
+        part
+        for (_, part), entries in law.catalogue_parts(charge.article)
+        if part is not None and any(tag in entry.tags for entry in entries)
+    )
+    found = reason(
+        law,
+        C.EXCLUSION_PART_UNKNOWN,
+        rule_id,
+        article=charge.article,
+        parts=", ".join(str(p) for p in parts),
+        tag=word("tag", tag.value),
+    )
+    return Finding(Tri.UNKNOWN, (found,))
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
@@ -51,10 +76,15 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
     exclusion = law.exclusion_by_tag.get(tag)
     if exclusion is None:  # a what-if variant may remove an exclusion
         return Finding(Tri.NO)
-    firm, doubtful = [], []
+    firm: list[Reason] = []
+    doubtful: list[Reason] = []
+    uncertain: list[Reason] = []
     for charge in record.charges:
         provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(tag)
         if provenance is None:
+            maybe = _part_unknown(law, charge, tag, rule_id)
+            if maybe is not None:
+                uncertain.extend(maybe.reasons)
             continue
         ref = article_ref(charge.article, charge.part)
         excluded = reason(law, C(exclusion.code), rule_id, article_ref=ref)
@@ -68,7 +98,9 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
     if firm:
         return Finding(Tri.YES, tuple(firm + doubtful))
     if doubtful:
-        return Finding(Tri.UNKNOWN if strict else Tri.YES, tuple(doubtful), provisional=True)
+        return Finding(Tri.UNKNOWN if strict else Tri.YES, tuple(doubtful + uncertain), provisional=True)
+    if uncertain:
+        return Finding(Tri.UNKNOWN, tuple(uncertain))
     return Finding(Tri.NO)
 
 
@@ -108,7 +140,8 @@ def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
 
     Base rule and exception (Catala's default logic): the exclusion holds unless the age on the
     offence date, from the birth date or else the IIN, is under the threshold; an unknown age is
-    uncertain, never read as adult.
+    uncertain, never read as adult. A mass-riots charge with no part recorded may be organisation:
+    uncertain unless the person was a minor (then the exception covers it either way).
     """
     exclusion = law.exclusion_by_tag.get(Tag.RIOT_ORGANISATION)
     if exclusion is None:
@@ -118,16 +151,24 @@ def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
     answers: list[Finding] = []
     for charge in record.charges:
         provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(Tag.RIOT_ORGANISATION)
-        if provenance is None:
+        maybe = None if provenance is not None else _part_unknown(law, charge, Tag.RIOT_ORGANISATION, "X6")
+        if provenance is None and maybe is None:
             continue
         ref = article_ref(charge.article, charge.part)
         day = charge.offence_date.isoformat()
+        minor = (
+            under is not None and birth_date is not None and age_on(birth_date, charge.offence_date) < under
+        )
+        if maybe is not None and not minor:
+            answers.append(maybe)  # perhaps an organiser (part unknown) and not known to be a minor
+            continue
         if under is not None and birth_date is None:
             answers.append(
                 Finding(Tri.UNKNOWN, (reason(law, C.AGE_UNKNOWN, "X6", article_ref=ref, date=day),))
             )
             continue
-        if under is not None and birth_date is not None and age_on(birth_date, charge.offence_date) < under:
+        if minor:
+            assert birth_date is not None
             age = age_on(birth_date, charge.offence_date)
             exception = reason(law, C.MINOR_ORGANISER_EXCEPTION, "X6", article_ref=ref, date=day, age=age)
             answers.append(Finding(Tri.NO, (exception,)))

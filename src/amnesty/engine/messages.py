@@ -24,9 +24,9 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "{date} жасалған, заң қамтитын 2022 жылғы 4-7 қаңтар кезеңінен тыс.",
     },
     C.OFFENCE_SPANS_WINDOW: {
-        "en": "The offence began on {date} and continued until {end_date}, beyond 7 January 2022: whether the law covers it needs review.",
-        "ru": "Деяние начато {date} и продолжалось до {end_date}, после 7 января 2022 года: применимость закона требует проверки.",
-        "kk": "Әрекет {date} басталып, {end_date} дейін, 2022 жылғы 7 қаңтардан кейін жалғасқан: заңның қолданылуы тексеруді қажет етеді.",
+        "en": "The offence lasted from {date} to {end_date}, across the limits of the period 4-7 January 2022: whether the law covers it needs review.",
+        "ru": "Деяние длилось с {date} по {end_date}, выходя за пределы периода 4-7 января 2022 года: применимость закона требует проверки.",
+        "kk": "Әрекет {date} бастап {end_date} дейін, 2022 жылғы 4-7 қаңтар кезеңінің шегінен шыға жалғасқан: заңның қолданылуы тексеруді қажет етеді.",
     },
     C.OUTSIDE_TERRITORY: {
         "en": "Committed outside the territory of Kazakhstan ({territory}).",
@@ -137,6 +137,11 @@ MESSAGES: dict[C, dict[str, str]] = {
         "en": "That Art. {article_ref} is '{tag}' comes from an unverified catalogue entry: a lawyer must check it.",
         "ru": "Отнесение ст. {article_ref} к «{tag}» взято из непроверенной записи каталога: требуется проверка юристом.",
         "kk": "{article_ref}-баптың «{tag}» санатына жатқызылуы каталогтың тексерілмеген жазбасынан алынған: заңгер тексеруі тиіс.",
+    },
+    C.EXCLUSION_PART_UNKNOWN: {
+        "en": "Art. {article} is recorded without its part; part {parts} is {tag}, which the law excludes: needs review.",
+        "ru": "Ст. {article} указана без части; часть {parts} — {tag}, к которой закон не применяется: требуется проверка.",
+        "kk": "{article}-бап бөлігі көрсетілмей жазылған; {parts}-бөлік — {tag}, оған заң қолданылмайды: тексеру қажет.",
     },
     C.NOT_COVERED: {
         "en": "No charge in the case falls within the amnesty.",

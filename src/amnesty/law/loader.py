@@ -82,6 +82,26 @@ class Law:
                 tags[tag] = entry.provenance
         return CatalogueFacts(entries, category, category_provenance, tags)
 
+    @cache  # noqa: B019 - Law is frozen and lives as long as the process
+    def part_only_tags(self, article: int) -> dict[Tag, Provenance]:
+        """Tags the catalogue gives only to some part of an article (art. 272 part 1: riot organisation):
+        a charge under that article with no part recorded may or may not carry them."""
+        general = self.facts(article, None).tags
+        tags: dict[Tag, Provenance] = {}
+        for (entry_article, part), entries in self._catalogue_index.items():
+            if entry_article == article and part is not None:
+                for entry in entries:
+                    tags.update({tag: entry.provenance for tag in entry.tags if tag not in general})
+        return tags
+
+    def catalogue_parts(
+        self, article: int
+    ) -> list[tuple[tuple[int, int | None], tuple[CatalogueEntry, ...]]]:
+        """The catalogue's entries for each part of an article that has part-specific entries."""
+        return [
+            (key, entries) for key, entries in self._catalogue_index.items() if key[0] == article and key[1]
+        ]
+
     def title(self, article: int, part: int | None, language: str = "en") -> str | None:
         """Short title of an article (the part's own title when the catalogue has one)."""
         entries = self.facts(article, part).entries
