@@ -1,9 +1,132 @@
-"""Commands for after the decision: report, impact, documents (issue: after the decision)."""
+"""Commands for after the decision: `impact` (what-if of a variant), `report` (statistics),
+`document` (draft decision documents) and `tasks` (resocialisation tasks export)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json
+from amnesty.impact.compare import ImpactReport, run_impact
+from amnesty.impact.output import write_impact
+from amnesty.impact.variant import read_variant, variant_law
+from amnesty.io.json_records import RecordError
+from amnesty.law.loader import LawPackError
+from amnesty.reports.inputs import InputError, RecordsRead, read_records
+
+InputArg = Annotated[
+    Path, typer.Argument(help="Case records: JSON, JSON Lines, CSV, XLSX or Parquet.", show_default=False)
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Evaluation date (ISO); default: the law's entry into force.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Treat unverified list entries and tags as needs_review.")
+]
+PackOpt = Annotated[
+    Path | None, typer.Option("--law-pack", help="A law pack YAML file instead of the bundled one.")
+]
+
+
+def _report_errors(errors: tuple[RecordError, ...]) -> None:
+    if errors:
+        sys.stderr.write(
+            json.dumps([error.to_json_dict() for error in errors], ensure_ascii=False, indent=2) + "\n"
+        )
+
+
+def _load_records(path: Path) -> RecordsRead:
+    try:
+        read = read_records(path)
+    except InputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    _report_errors(read.errors)
+    return read
+
+
+def _print_impact(report: ImpactReport) -> None:
+    console = Console()
+    total = report.total()
+    console.print(
+        f"[bold]Variant {report.variant_name}[/]: {total.persons} persons, "
+        f"{total.outcome_changed} change outcome; person-years of imprisonment removed "
+        f"{total.baseline_person_years:.2f} -> {total.variant_person_years:.2f} "
+        f"({total.person_years_delta:+.2f})"
+        + (f"; [red]{report.rejected} invalid records not evaluated[/]" if report.rejected else "")
+    )
+    outcomes = RichTable(title="Persons per outcome")
+    for column in ("Outcome", "Baseline", "Variant", "Change"):
+        outcomes.add_column(column, justify="left" if column == "Outcome" else "right")
+    for name, counts in report.outcome_counts().items():
+        if counts["baseline"] or counts["variant"]:
+            outcomes.add_row(name, str(counts["baseline"]), str(counts["variant"]), f"{counts['delta']:+d}")
+    console.print(outcomes)
+    moves = RichTable(title="Changes of outcome (from -> to)")
+    for column in ("From", "To", "Persons"):
+        moves.add_column(column)
+    for before, after, count in report.changed_transitions():
+        moves.add_row(before.value, after.value, str(count))
+    console.print(moves)
+    for key in ("region", "category"):
+        table = RichTable(title=f"By {key}")
+        for column in (key.capitalize(), "Persons", "Changed", "Person-years base", "Variant", "Change"):
+            table.add_column(column, justify="left" if column == key.capitalize() else "right")
+        for name, group in report.by(key).items():
+            table.add_row(
+                name,
+                str(group.persons),
+                str(group.outcome_changed),
+                f"{group.baseline_person_years:.2f}",
+                f"{group.variant_person_years:.2f}",
+                f"{group.person_years_delta:+.2f}",
+            )
+        console.print(table)
+
+
+def impact_command(
+    input_file: InputArg,
+    variant: Annotated[Path, typer.Option("--variant", help="The variant: a YAML overlay on the law pack.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory for impact.json, CSV/XLSX tables and charts.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+) -> None:
+    """What-if: decide every record under the baseline law and under the VARIANT, and report who changes
+    outcome (from -> to), person-years of imprisonment removed, by region and category. A variant that
+    does not validate against the law-pack schema is refused (exit 2) naming the field and the problem.
+    Exit 1 when some input records were invalid (their errors on stderr; the others are compared)."""
+    baseline = load_law_or_exit(law_pack)
+    try:
+        parsed = read_variant(variant)
+        changed = variant_law(parsed, law_pack)
+    except LawPackError as error:
+        typer.echo(f"error: variant refused: {error}", err=True)
+        raise typer.Exit(2) from None
+    read = _load_records(input_file)
+    report = run_impact(
+        read.records, baseline, changed, parsed.name, parse_as_of(as_of), strict, len(read.errors)
+    )
+    if out is not None:
+        written = write_impact(report, out)
+        typer.echo(f"wrote {len(written)} files to {out}", err=True)
+    if as_json:
+        print_json(report.to_json_dict())
+    else:
+        _print_impact(report)
+    if read.errors:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the application (none yet)."""
+    """Add this group's commands to the application."""
+    app.command("impact")(impact_command)
