@@ -13,12 +13,24 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json
+from amnesty.documents.render import DocumentFormat, DocumentRenderer, TemplateError
+from amnesty.domain.decision import Decision
+from amnesty.domain.records import CaseRecord
+from amnesty.engine.evaluate import evaluate
 from amnesty.impact.compare import ImpactReport, run_impact
 from amnesty.impact.output import write_impact
 from amnesty.impact.variant import read_variant, variant_law
 from amnesty.io.json_records import RecordError
 from amnesty.law.loader import LawPackError
-from amnesty.reports.inputs import InputError, RecordsRead, read_records
+from amnesty.reports.inputs import (
+    InputError,
+    RecordsRead,
+    looks_like_decisions,
+    read_decisions,
+    read_records,
+)
+from amnesty.reports.output import write_report
+from amnesty.reports.statistics import Statistics, StatRow, stat_row
 
 InputArg = Annotated[
     Path, typer.Argument(help="Case records: JSON, JSON Lines, CSV, XLSX or Parquet.", show_default=False)
@@ -127,6 +139,90 @@ def impact_command(
         raise typer.Exit(1)
 
 
+def _decisions_from(
+    path: Path, as_of: str | None, strict: bool, law_pack: Path | None
+) -> tuple[list[tuple[Decision, CaseRecord | None, dict[str, object]]], int]:
+    """Decisions from a decisions file, or from records evaluated now; with the number of bad items."""
+    try:
+        if looks_like_decisions(path):
+            read = read_decisions(path)
+            _report_errors(read.errors)
+            return [(d, None, e) for d, e in zip(read.decisions, read.extras, strict=True)], len(read.errors)
+    except InputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    law = load_law_or_exit(law_pack)
+    records = _load_records(path)
+    as_of_date = parse_as_of(as_of)
+    return [(evaluate(r, law, as_of_date, strict), r, {}) for r in records.records], len(records.errors)
+
+
+def report_command(
+    decisions: Annotated[
+        Path,
+        typer.Argument(
+            help="Decisions (JSON Lines as written by `amnesty batch`, or a JSON array) or case records "
+            "(JSON, JSON Lines, CSV, XLSX, Parquet: evaluated first).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the tables and charts.")],
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+) -> None:
+    """Statistics of decisions: persons by outcome, stage, category, region, role, acting body and month,
+    as CSV and XLSX tables and PNG/SVG charts. Exit 1 when some input items were invalid (on stderr)."""
+    items, bad = _decisions_from(decisions, as_of, strict, law_pack)
+    rows: list[StatRow] = [stat_row(d, r, e) for d, r, e in items]
+    statistics = Statistics.of(rows)
+    written = write_report(statistics, out)
+    typer.echo(f"{len(rows)} decisions counted, {bad} invalid items; wrote {len(written)} files to {out}")
+    if bad:
+        raise typer.Exit(1)
+
+
+def document_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Case records (JSON, JSON Lines, CSV, XLSX, Parquet) or decisions.", show_default=False
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the documents.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language: ru, kk or en.")] = "ru",
+    fmt: Annotated[DocumentFormat, typer.Option("--format", help="docx or pdf.")] = DocumentFormat.DOCX,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="A directory of edited templates (<lang>/<outcome>.md.j2) to use first."
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+) -> None:
+    """Draft decision documents for the acting body, one per person, for every outcome: resolution to close
+    the case, submission to reduce a sentence, notice of release, certificate of a removed conviction, and
+    notices for the other outcomes. Exit 1 when some records were invalid (on stderr)."""
+    items, bad = _decisions_from(file, as_of, strict, law_pack)
+    law = load_law_or_exit(law_pack)
+    renderer = DocumentRenderer(templates)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        for decision, record, _ in items:
+            document = renderer.render(decision, record, law, lang, fmt)
+            (out / document.filename).write_bytes(document.content)
+    except TemplateError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {len(items)} documents ({lang}, {fmt.value}) to {out}")
+    if bad:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the application."""
     app.command("impact")(impact_command)
+    app.command("report")(report_command)
+    app.command("document")(document_command)
