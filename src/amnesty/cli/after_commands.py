@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -31,6 +32,8 @@ from amnesty.reports.inputs import (
 )
 from amnesty.reports.output import write_report
 from amnesty.reports.statistics import Statistics, StatRow, stat_row
+from amnesty.resocialisation.export import export_region_xlsx
+from amnesty.resocialisation.tasks import TaskPolicy, summary_by_region, tasks_from_decision
 
 InputArg = Annotated[
     Path, typer.Argument(help="Case records: JSON, JSON Lines, CSV, XLSX or Parquet.", show_default=False)
@@ -221,8 +224,48 @@ def document_command(
         raise typer.Exit(1)
 
 
+def tasks_export_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Case records (evaluated first) or decisions.", show_default=False),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The XLSX file to write.")],
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only this region's tasks (default: every region).")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Day for the overdue count (ISO); default: today.")
+    ] = None,
+    due_days: Annotated[int, typer.Option("--due-days", help="Days from release until a task is due.")] = 30,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+) -> None:
+    """Resocialisation tasks (rule T1) of the released persons, with overdue tasks per region, exported
+    to XLSX for a region's report. Tasks are as the decisions create them (status open); the workflow
+    with status changes lives in the service."""
+    from amnesty.domain.regions import normalise_region
+
+    try:
+        chosen = normalise_region(region) if region else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    day = parse_as_of(on) or dt.date.today()
+    items, bad = _decisions_from(file, as_of, strict, law_pack)
+    policy = TaskPolicy(due_days=due_days)
+    tasks = [task for decision, _, _ in items for task in tasks_from_decision(decision, policy)]
+    names = {r.person_id: r.full_name for _, r, _ in items if r is not None and r.full_name}
+    export_region_xlsx(tasks, chosen, day, out, names)
+    for summary in summary_by_region([t for t in tasks if chosen is None or t.region == chosen], day):
+        typer.echo(f"{summary.region}: {summary.total} tasks, {summary.overdue} overdue on {day.isoformat()}")
+    typer.echo(f"wrote {out}")
+    if bad:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the application."""
     app.command("impact")(impact_command)
     app.command("report")(report_command)
     app.command("document")(document_command)
+    app.command("tasks-export")(tasks_export_command)
