@@ -1,0 +1,84 @@
+"""Languages of the web pages: gettext catalogues (ru, kk, en) compiled from the .po files at start-up.
+
+The .po files under `locale/<lang>/LC_MESSAGES/messages.po` are the source; they are compiled in
+memory with Babel (no compiled .mo files are kept in the repository). The language of a request comes
+from the `lang` cookie, else from the Accept-Language header, else Russian. The current language is a
+context variable, read by the Jinja2 gettext callables.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import io
+from functools import cache
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+from amnesty.explain import format_date
+
+LANGUAGES: dict[str, str] = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+DEFAULT_LANGUAGE = "ru"
+LANG_COOKIE = "lang"
+
+current_language: contextvars.ContextVar[str] = contextvars.ContextVar("amnesty_web_language", default="ru")
+
+
+def po_text(language: str) -> str | None:
+    """The source catalogue of a language, or None when there is none."""
+    path = resources.files("amnesty.web").joinpath("locale", language, "LC_MESSAGES", "messages.po")
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    """Compiled translations of a language (English msgids pass through when a string is missing)."""
+    text = po_text(language)
+    if text is None:
+        return NullTranslations()
+    catalog = read_po(io.StringIO(text), locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def gettext(message: str) -> str:
+    """Translate into the current language."""
+    return translations(current_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    """Translate with a plural form chosen by the language's rules."""
+    return translations(current_language.get()).ngettext(singular, plural, number)
+
+
+def pick_language(cookie: str | None, accept_language: str | None) -> str:
+    """The language to serve: the cookie's, else the first acceptable one, else Russian."""
+    if cookie in LANGUAGES:
+        return cookie
+    for item in (accept_language or "").split(","):
+        code = item.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+def local_date(day: dt.date | None) -> str:
+    """A date in the current language's long form ('5 января 2024 г.'); a dash when absent."""
+    return format_date(day, current_language.get()) if day is not None else "—"
+
+
+def short_date(day: dt.date | dt.datetime | None) -> str:
+    """A date in the current locale's short numeric form (Babel CLDR data)."""
+    if day is None:
+        return "—"
+    from babel.dates import format_date as babel_format_date
+
+    value = day.date() if isinstance(day, dt.datetime) else day
+    return babel_format_date(
+        value, format="short" if current_language.get() == "en" else "medium", locale=current_language.get()
+    )

@@ -1,0 +1,219 @@
+"""Words for the closed vocabularies (outcomes, stages, categories, regions...) as gettext messages.
+
+The English text is the message id; `label(value)` translates it into the current language. Strings
+are marked with `N_` so that Babel's extractor finds them (see babel.cfg).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from amnesty.web.i18n import gettext
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+VOCABULARY: dict[str, dict[str, str]] = {
+    "outcome": {
+        "terminate_case": N_("Case closed"),
+        "release": N_("Release"),
+        "reduce_sentence": N_("Sentence reduced"),
+        "reduce_at_sentencing": N_("Reduced at sentencing"),
+        "expunge_conviction": N_("Conviction removed"),
+        "no_relief": N_("No further relief"),
+        "excluded": N_("Excluded"),
+        "not_covered": N_("Not covered"),
+        "needs_review": N_("Needs review"),
+    },
+    "stage": {
+        "pre_trial": N_("Investigation"),
+        "trial": N_("In court"),
+        "serving": N_("Serving sentence"),
+        "served": N_("Sentence served"),
+    },
+    "category": {
+        "misdemeanour": N_("Misdemeanour"),
+        "small": N_("Small gravity"),
+        "medium": N_("Medium gravity"),
+        "grave": N_("Grave"),
+        "especially_grave": N_("Especially grave"),
+        "": N_("Not recorded"),
+    },
+    "role": {
+        "participant": N_("Participant"),
+        "law_enforcement": N_("Law enforcement officer"),
+        "military": N_("Serviceman"),
+    },
+    "recidivism": {
+        "none": N_("None"),
+        "recidivism": N_("Recidivism"),
+        "dangerous": N_("Dangerous recidivism"),
+    },
+    "context": {
+        "riot": N_("Connected with the riots"),
+        "suppression": N_("While suppressing the riots"),
+        "unrelated": N_("Unrelated to the events"),
+        "unknown": N_("Not established"),
+    },
+    "punishment": {
+        "imprisonment": N_("Imprisonment"),
+        "restriction_of_freedom": N_("Restriction of freedom"),
+        "correctional_labour": N_("Correctional labour"),
+        "community_service": N_("Community service"),
+        "fine": N_("Fine"),
+        "arrest": N_("Arrest"),
+    },
+    "release": {"immediate": N_("At once"), "on_date": N_("On the new end date")},
+    "acting_body": {
+        "investigator": N_("Investigator"),
+        "court": N_("Court"),
+        "penitentiary": N_("Penitentiary institution"),
+        "probation": N_("Probation service"),
+        "legal_statistics": N_("Legal statistics committee"),
+    },
+    "flag": {
+        "provisional_basis": N_("Provisional legal basis: rests on an unverified or assumed fact of the law"),
+        "interpretation": N_("Rests on an interpretation of the law"),
+        "strict_mode": N_("Strict mode"),
+        "before_entry_into_force": N_("Evaluated before the law entered into force"),
+    },
+    "provenance": {
+        "verified": N_("verified"),
+        "reported": N_("reported"),
+        "inferred": N_("inferred"),
+        "assumed": N_("assumed"),
+        "unverified": N_("unverified"),
+    },
+    "task": {
+        "employment": N_("Employment"),
+        "social_assistance": N_("Social assistance"),
+        "resocialisation_centre": N_("Place in a resocialisation centre"),
+        "medical_care": N_("Medical care"),
+        "documents": N_("Documents"),
+    },
+    "task_status": {
+        "open": N_("Open"),
+        "in_progress": N_("In progress"),
+        "done": N_("Done"),
+        "refused": N_("Refused"),
+        "cannot_be_done": N_("Cannot be done"),
+    },
+    "user_role": {
+        "admin": N_("Administrator"),
+        "case_officer": N_("Case officer"),
+        "reviewer": N_("Reviewer"),
+        "social_worker": N_("Social worker"),
+        "auditor": N_("Auditor"),
+    },
+    "tag": {
+        "terrorist": N_("Terrorist"),
+        "extremist": N_("Extremist"),
+        "corruption": N_("Corruption"),
+        "treason": N_("High treason"),
+        "seizure_of_power": N_("Seizure of power"),
+        "torture": N_("Torture"),
+        "sexual_offence_minor": N_("Sexual offence against a minor"),
+        "riot_organisation": N_("Organising mass riots"),
+    },
+    "review_code": {
+        "ARTICLE_LIST_INCOMPLETE": N_("Article beyond the part of the law's list we could read"),
+        "CONTEXT_UNKNOWN": N_("Connection with the events not established"),
+        "OFFENCE_SPANS_WINDOW": N_("Offence continued after 7 January 2022"),
+        "PARTIAL_COVERAGE": N_("Only some charges are covered"),
+        "MISSING_CATEGORY": N_("Category of the offence not recorded"),
+        "MISSING_SENTENCE": N_("Sentence not recorded"),
+    },
+    "rule": {
+        "S1": N_("Offence committed from 4 to 7 January 2022 inclusive"),
+        "S2": N_("Offence committed on the territory of the Republic of Kazakhstan"),
+        "S3": N_("Offence connected with the mass riots or committed while suppressing them"),
+        "S4": N_("Offence under an article (and part) listed in Article 1"),
+        "X1": N_("No amnesty for terrorist crimes"),
+        "X2": N_("No amnesty for extremist crimes"),
+        "X3": N_("No amnesty for corruption crimes"),
+        "X4": N_("No amnesty for high treason"),
+        "X5": N_("No amnesty for seizure or retention of power"),
+        "X6": N_("No amnesty for organisers of mass riots, except persons under 18 at the offence"),
+        "X7": N_("No amnesty for torture"),
+        "X8": N_("No amnesty for crimes against the sexual inviolability of minors"),
+        "X9": N_("No amnesty in case of recidivism or dangerous recidivism"),
+        "R1": N_(
+            "Release from criminal liability (case closed) for misdemeanours and crimes of small or medium gravity"
+        ),
+        "R2": N_("Release from punishment for misdemeanours and crimes of small or medium gravity"),
+        "R3": N_("Conviction removed for misdemeanours and crimes of small or medium gravity"),
+        "R4": N_("Imposed main punishment cut by three quarters for grave crimes"),
+        "R5": N_("Imposed main punishment cut by half for especially grave crimes"),
+        "R6": N_("The court applies the reduction when it sentences"),
+        "R7": N_("No removal of convictions for grave and especially grave crimes"),
+        "R8": N_("Release when the unserved part is at most one year"),
+        "M1": N_("Several charges - relief follows the gravest category; partial coverage goes to the court"),
+        "N1": N_("Non-custodial and conditional punishments for grave crimes"),
+        "A1": N_("Sentence arithmetic - terms, fractions, rounding in the convict's favour"),
+        "E1": N_("Date of entry into force"),
+        "T1": N_("Resocialisation of released persons by the Government and the akimats"),
+    },
+    "region": {
+        "Abai": N_("Abai Region"),
+        "Akmola": N_("Akmola Region"),
+        "Aktobe": N_("Aktobe Region"),
+        "Almaty Region": N_("Almaty Region"),
+        "Atyrau": N_("Atyrau Region"),
+        "East Kazakhstan": N_("East Kazakhstan Region"),
+        "Jambyl": N_("Jambyl Region"),
+        "Jetisu": N_("Jetisu Region"),
+        "Karaganda": N_("Karaganda Region"),
+        "Kostanay": N_("Kostanay Region"),
+        "Kyzylorda": N_("Kyzylorda Region"),
+        "Mangystau": N_("Mangystau Region"),
+        "North Kazakhstan": N_("North Kazakhstan Region"),
+        "Pavlodar": N_("Pavlodar Region"),
+        "Turkistan": N_("Turkistan Region"),
+        "Ulytau": N_("Ulytau Region"),
+        "West Kazakhstan": N_("West Kazakhstan Region"),
+        "Astana": N_("Astana city"),
+        "Almaty": N_("Almaty city"),
+        "Shymkent": N_("Shymkent city"),
+        "": N_("Region not recorded"),
+    },
+}
+
+# Rough geographic placement of the regions on a 6 x 5 grid (column, row), west to east, north to south.
+REGION_GRID: dict[str, tuple[int, int]] = {
+    "North Kazakhstan": (4, 1),
+    "Kostanay": (3, 1),
+    "Pavlodar": (5, 1),
+    "West Kazakhstan": (1, 2),
+    "Aktobe": (2, 2),
+    "Akmola": (4, 2),
+    "Astana": (5, 2),
+    "Abai": (6, 2),
+    "Atyrau": (1, 3),
+    "Ulytau": (3, 3),
+    "Karaganda": (4, 3),
+    "East Kazakhstan": (6, 3),
+    "Mangystau": (1, 4),
+    "Kyzylorda": (2, 4),
+    "Turkistan": (3, 4),
+    "Jambyl": (4, 4),
+    "Almaty Region": (5, 4),
+    "Jetisu": (6, 4),
+    "Shymkent": (3, 5),
+    "Almaty": (5, 5),
+}
+
+
+def rule_title(rule: str, english: str) -> str:
+    """A rule's title in the current language when the catalogue has the pack's English title, else the pack's."""
+    message = VOCABULARY["rule"].get(rule)
+    return gettext(message) if message == english else english
+
+
+def label(kind: str, value: str | StrEnum | None) -> str:
+    """The translated word for a vocabulary value; the raw value when it is unknown."""
+    key = "" if value is None else str(value.value if isinstance(value, StrEnum) else value)
+    message = VOCABULARY.get(kind, {}).get(key)
+    return gettext(message) if message is not None else key

@@ -1,0 +1,74 @@
+"""Jinja2 environment of the web pages: autoescaping, the i18n extension, and the display helpers.
+
+`render(request, name, context)` sets the request's language for the gettext callables and returns an
+HTMLResponse. Templates live in `templates/` next to this module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from amnesty.domain.decision import TermOut
+from amnesty.engine.messages import describe_term
+from amnesty.explain import OUTCOME_WORDS
+from amnesty.web import i18n
+from amnesty.web.labels import REGION_GRID, VOCABULARY, label, rule_title
+from amnesty.web.session import csrf_token
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def term_words(term: TermOut | None) -> str:
+    """A term in words in the current language."""
+    if term is None:
+        return "—"
+    return describe_term(term.years, term.months, term.days, i18n.current_language.get())
+
+
+def outcome_sentence(outcome: Any) -> str:
+    """The engine's plain sentence for an outcome in the current language."""
+    words = OUTCOME_WORDS[outcome]
+    return words.get(i18n.current_language.get(), words["en"])
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(("html", "svg")),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        label=label,
+        rule_title=rule_title,
+        csrf_token_value=csrf_token,
+        local_date=i18n.local_date,
+        short_date=i18n.short_date,
+        term_words=term_words,
+        outcome_sentence=outcome_sentence,
+        LANGUAGES=i18n.LANGUAGES,
+        VOCABULARY=VOCABULARY,
+        REGION_GRID=REGION_GRID,
+    )
+    return env
+
+
+ENV = _environment()
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """Render a template in the request's language."""
+    language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    token = i18n.current_language.set(language)
+    try:
+        html = ENV.get_template(name).render(request=request, lang=language, **context)
+    finally:
+        i18n.current_language.reset(token)
+    return HTMLResponse(html, status_code=status_code)
