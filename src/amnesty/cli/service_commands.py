@@ -1,9 +1,200 @@
-"""Commands for the service: serve, db, users, audit (issue: the service)."""
+"""Commands for the service: `serve`, `db upgrade`, `users add/list/disable`, `audit verify`."""
 
 from __future__ import annotations
 
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from amnesty.law.loader import Law
+
+DATABASE_URL_HELP = "Database URL (default: AMNESTY_DATABASE_URL, else ./var/amnesty.sqlite3)."
+CLI_ACTOR = "cli"
+
+db_app = typer.Typer(help="The service's database.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts of the service (for administrators).", no_args_is_help=True)
+audit_app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@contextmanager
+def _session(database_url: str | None) -> Iterator[Session]:
+    from amnesty.store.db import make_engine, make_sessionmaker
+    from amnesty.store.migrate import upgrade
+
+    engine = make_engine(database_url)
+    try:
+        upgrade(database_url, engine=engine)
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+) -> None:
+    """Create or migrate the database schema to the newest version."""
+    from amnesty.store.migrate import upgrade
+
+    revision = upgrade(database_url)
+    typer.echo(f"database at revision {revision}")
+
+
+@users_app.command("add")
+def users_add(
+    username: str = typer.Argument(..., help="Login name (letters, digits, '.', '_', '-')."),
+    role: str = typer.Option(..., "--role", help="admin, case_officer, reviewer, social_worker or auditor."),
+    region: str | None = typer.Option(None, "--region", help="The region of a social worker's akimat."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (else one is generated)."
+    ),
+    database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+) -> None:
+    """Create an account; without --password-stdin a password is generated and printed once."""
+    from amnesty.auth.passwords import generate_password
+    from amnesty.auth.users import UserError, create_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else generate_password()
+    with _session(database_url) as db:
+        try:
+            user = create_user(db, username, password, role, region, actor=CLI_ACTOR)
+        except UserError as error:
+            err_console.print(f"error: {error}", markup=False)
+            raise typer.Exit(1) from None
+        db.commit()
+        typer.echo(f"created {user.username} ({user.role}{', ' + user.region if user.region else ''})")
+        if not password_stdin:
+            typer.echo(f"password (shown once): {password}")
+
+
+@users_app.command("list")
+def users_list(
+    database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+) -> None:
+    """List the accounts (name, role, region, disabled)."""
+    from amnesty.auth.users import list_users
+
+    with _session(database_url) as db:
+        table = Table("username", "role", "region", "disabled")
+        for user in list_users(db):
+            table.add_row(user.username, user.role, user.region or "", "yes" if user.disabled else "")
+        console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(
+    username: str = typer.Argument(..., help="The account to disable."),
+    enable: bool = typer.Option(False, "--enable", help="Re-enable the account instead."),
+    database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+) -> None:
+    """Disable an account (its API tokens are revoked), or re-enable it with --enable."""
+    from amnesty.auth.users import get_user, set_disabled
+
+    with _session(database_url) as db:
+        user = get_user(db, username)
+        if user is None:
+            err_console.print(f"error: no user {username!r}", markup=False)
+            raise typer.Exit(1)
+        set_disabled(db, user, not enable, actor=CLI_ACTOR)
+        db.commit()
+        typer.echo(f"{user.username} {'enabled' if enable else 'disabled'}")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+) -> None:
+    """Recompute the audit hash chain; exit 1 and name each altered or deleted event if it is broken."""
+    from amnesty.audit.chain import verify_chain
+
+    with _session(database_url) as db:
+        report = verify_chain(db)
+    if as_json:
+        from amnesty.cli.common import print_json
+
+        print_json(report.to_json_dict())
+    elif report.ok:
+        typer.echo(f"audit trail intact: {report.events} events, head {report.head_seq} {report.head_hash}")
+    else:
+        typer.echo(
+            f"audit trail BROKEN: {len(report.problems)} problem(s) in {report.events} events", err=True
+        )
+        for problem in report.problems:
+            typer.echo(f"  event {problem.seq}: {problem.problem}", err=True)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port."),
+    database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+    demo: bool = typer.Option(
+        False,
+        "--demo",
+        help="Seed synthetic demo records and one demo user per role (passwords printed once).",
+    ),
+    demo_persons: int = typer.Option(
+        600, "--demo-persons", min=1, max=100_000, help="Size of the demo registry."
+    ),
+) -> None:
+    """Run the web application and API (migrates the database first)."""
+    import uvicorn
+
+    from amnesty.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    app = create_app(database_url)
+    typer.echo(f"database: {_describe(app.state.database_url)}")
+    if demo:
+        _seed_demo(app.state.sessions, app.state.law, demo_persons)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: listening on {host}: put it behind HTTPS before real data is entered", err=True)
+    typer.echo(
+        f"amnesty is running at http://{host}:{port}/  (API: /api, OpenAPI: /openapi.json, docs: /docs)"
+    )
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
+
+
+def _describe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _seed_demo(sessions: sessionmaker[Session], law: Law, persons: int) -> None:
+    from amnesty.store.demo import seed_records, seed_users
+
+    with sessions() as db:
+        result, source = seed_records(db, law, persons)
+        users = seed_users(db)
+        db.commit()
+    if result is None:
+        typer.echo(f"demo records: {source}")
+    else:
+        typer.echo(
+            f"demo records: {result.records} from {source}; {result.decisions} decisions, {result.tasks} tasks"
+        )
+    table = Table("username", "role", "region", "password (shown once)", title="Demo users")
+    for user in users:
+        table.add_row(user.username, user.role.value, user.region or "", user.password)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the application (none yet)."""
+    """Add this group's commands to the application."""
+    app.command("serve")(serve)
+    app.add_typer(db_app, name="db")
+    app.add_typer(users_app, name="users")
+    app.add_typer(audit_app, name="audit")

@@ -1,0 +1,98 @@
+"""Shared pieces of the API routes: pagination and filter parameters, input guards, evaluation that
+answers 422 instead of failing on impossible data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+from pydantic import ValidationError
+
+from amnesty.api.errors import ApiError, FieldProblem
+from amnesty.domain.decision import Decision
+from amnesty.domain.enums import Outcome, Stage
+from amnesty.domain.records import CaseRecord
+from amnesty.domain.regions import normalise_region
+from amnesty.engine.evaluate import evaluate
+from amnesty.law.loader import Law
+from amnesty.store.queries import MAX_PAGE_SIZE, CaseFilter
+
+MAX_ID = 2**31 - 1
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
+
+
+async def reject_nul(request: Request) -> None:
+    """Refuse NUL characters anywhere in the path, query or JSON body (databases cannot store them)."""
+    if "\x00" in request.url.path or "%00" in request.url.query.lower() or "\x00" in request.url.query:
+        raise ApiError(
+            422,
+            "validation_error",
+            "the request contains a NUL character",
+            [FieldProblem(field="query", problem="NUL character")],
+        )
+    if request.headers.get("content-type", "").startswith("application/json"):
+        body = await request.body()
+        if b"\\u0000" in body or b"\x00" in body:
+            raise ApiError(
+                422,
+                "validation_error",
+                "the request body contains a NUL character",
+                [FieldProblem(field="body", problem="NUL character")],
+            )
+
+
+def region_param(value: str | None, field: str = "region") -> str | None:
+    """Validate a region filter (canonical name), or 422 naming the field."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return normalise_region(value)
+    except ValueError as error:
+        raise ApiError(
+            422, "validation_error", str(error), [FieldProblem(field=field, problem=str(error))]
+        ) from None
+
+
+def case_filter(
+    q: Annotated[
+        str | None, Query(max_length=200, description="Name (part), person_id, IIN or case number.")
+    ] = None,
+    iin: Annotated[str | None, Query(max_length=12)] = None,
+    case_number: Annotated[str | None, Query(max_length=64)] = None,
+    region: Annotated[str | None, Query(max_length=60)] = None,
+    outcome: Outcome | None = None,
+    stage: Stage | None = None,
+    needs_review: bool | None = None,
+) -> CaseFilter:
+    """Filters of the person and case lists."""
+    return CaseFilter(
+        q=q or None,
+        iin=iin or None,
+        case_number=case_number or None,
+        region=region_param(region),
+        outcome=outcome.value if outcome else None,
+        stage=stage.value if stage else None,
+        needs_review=needs_review,
+    )
+
+
+CaseFilterDep = Annotated[CaseFilter, Depends(case_filter)]
+
+
+def evaluate_or_422(record: CaseRecord, law: Law, as_of: dt.date | None, strict: bool) -> Decision:
+    """Evaluate, turning arithmetic that leaves the calendar (absurd terms or dates) into a 422."""
+    try:
+        return evaluate(record, law, as_of=as_of, strict=strict)
+    except (OverflowError, ValueError, ValidationError) as error:
+        raise ApiError(
+            422,
+            "cannot_evaluate",
+            f"the record cannot be evaluated: {type(error).__name__}: dates or terms out of range",
+        ) from None
+
+
+def not_found(kind: str, key: Any) -> ApiError:
+    """A 404 naming what was looked for."""
+    return ApiError(404, "not_found", f"no {kind} {key!s}"[:200])

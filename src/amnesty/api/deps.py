@@ -1,0 +1,81 @@
+"""FastAPI dependencies: the database session, the current user and role checks.
+
+`current_user` accepts a bearer token (`Authorization: Bearer ...`, from `POST /api/auth/token`) or the
+web session cookie; a cookie-authenticated request that changes something must also carry the CSRF
+token in the `X-CSRF-Token` header.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from amnesty.api.errors import ApiError
+from amnesty.auth.roles import Role
+from amnesty.auth.sessions import CSRF_HEADER, session_user, verify_csrf
+from amnesty.auth.users import user_for_token
+from amnesty.store.models import UserRow as User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """A database session for the request, closed afterwards (rolled back unless committed)."""
+    factory: sessionmaker[Session] = request.app.state.sessions
+    with factory() as session:
+        yield session
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer` header, if any."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def optional_user(request: Request, db: Session = Depends(get_db)) -> User | None:
+    """The authenticated user, or None; a wrong or expired bearer token is an error, not anonymous."""
+    token = bearer_token(request)
+    if token is not None:
+        user = user_for_token(db, token)
+        if user is None:
+            raise ApiError(
+                401,
+                "invalid_token",
+                "the bearer token is invalid, expired or revoked; get a new one from POST /api/auth/token",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return user
+    user = session_user(request, db)
+    if user is not None and request.method not in SAFE_METHODS:
+        verify_csrf(request, request.headers.get(CSRF_HEADER))
+    return user
+
+
+def current_user(user: User | None = Depends(optional_user)) -> User:
+    """The authenticated user; 401 (JSON) when there is none."""
+    if user is None:
+        raise ApiError(
+            401,
+            "not_authenticated",
+            "log in first: send 'Authorization: Bearer <token>' (POST /api/auth/token) or a session cookie",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+def require_roles(*roles: Role) -> Callable[..., User]:
+    """A dependency that admits only users with one of the roles (403 otherwise)."""
+    allowed = frozenset(roles)
+    names = ", ".join(role.value for role in roles)
+
+    def _check(user: User = Depends(current_user)) -> User:
+        if Role(user.role) not in allowed:
+            raise ApiError(403, "forbidden", f"this needs one of the roles: {names}")
+        return user
+
+    return _check

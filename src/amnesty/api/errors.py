@@ -1,0 +1,173 @@
+"""JSON errors with a stable code and a message; validation errors name each field.
+
+Shape: `{"error": {"code": "...", "message": "...", "fields": [{"field": "...", "problem": "..."}]}}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from amnesty.auth.ratelimit import LoginRateLimitedError
+from amnesty.auth.sessions import CsrfError
+
+LOG = logging.getLogger("amnesty.api")
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
+
+
+class FieldProblem(BaseModel):
+    """One invalid field and what is wrong with it."""
+
+    field: str
+    problem: str
+
+
+class ErrorBody(BaseModel):
+    """The error object: stable code, readable message, fields at fault (validation)."""
+
+    code: str
+    message: str
+    fields: list[FieldProblem] = []
+
+
+class ErrorResponse(BaseModel):
+    """Every error answer of the API."""
+
+    error: ErrorBody
+
+
+class ApiError(Exception):
+    """An error answered as JSON with a stable code."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        fields: Sequence[FieldProblem] = (),
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = list(fields)
+        self.headers = headers
+        self.extra = extra or {}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    fields: Sequence[FieldProblem] = (),
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """Build the JSON answer for an error."""
+    body: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "fields": [field.model_dump() for field in fields],
+    }
+    body.update(extra or {})
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def location_to_field(loc: Sequence[int | str]) -> str:
+    """`("body", "charges", 0, "offence_date")` -> `charges[0].offence_date`."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        source = str(parts.pop(0))
+        if not parts:
+            return source
+        if source != "body":
+            parts[0] = str(parts[0])
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif str(part).startswith(("function-", "json-or-python", "list[", "dict[", "tagged-union")):
+            continue
+        else:
+            path += ("." if path else "") + str(part)
+    return path or "(request)"
+
+
+def _validation_fields(error: RequestValidationError) -> list[FieldProblem]:
+    fields: list[FieldProblem] = []
+    for item in error.errors():
+        message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
+        if item.get("type") == "extra_forbidden":
+            message = "unknown field"
+        fields.append(FieldProblem(field=location_to_field(item.get("loc", ())), problem=message))
+    return fields
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every error of the application as JSON with a stable code."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
+        return error_response(
+            error.status, error.code, error.message, error.fields, error.headers, error.extra
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, error: RequestValidationError) -> JSONResponse:
+        fields = _validation_fields(error)
+        names = ", ".join(sorted({field.field for field in fields}))
+        return error_response(422, "validation_error", f"invalid input: {names}", fields)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = _STATUS_CODES.get(error.status_code, "error")
+        message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
+        headers = dict(error.headers) if error.headers else None
+        return error_response(error.status_code, code, message, headers=headers)
+
+    @app.exception_handler(LoginRateLimitedError)
+    async def _rate_limited(_request: Request, error: LoginRateLimitedError) -> JSONResponse:
+        return error_response(
+            429, "rate_limited", str(error), headers={"Retry-After": str(error.retry_after)}
+        )
+
+    @app.exception_handler(CsrfError)
+    async def _csrf(_request: Request, error: CsrfError) -> JSONResponse:
+        return error_response(403, "csrf_failed", str(error))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+        route = request.scope.get("route")
+        where = getattr(route, "path", "?")
+        LOG.error("unexpected %s in %s %s", type(error).__name__, request.method, where)
+        return error_response(500, "internal_error", "unexpected server error; it has been logged")
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error statuses an endpoint can answer."""
+    return {
+        status: {"model": ErrorResponse, "description": _STATUS_CODES.get(status, "error")}
+        for status in statuses
+    }

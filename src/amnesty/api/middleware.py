@@ -1,0 +1,93 @@
+"""ASGI middleware: security headers on every response, and request logging without personal data.
+
+The log line names the method, the route *template* (`/api/persons/{person_id}`, never the actual
+identifier or query string), the status and the duration.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from amnesty.auth.sessions import cookie_must_be_secure, request_is_secure
+
+LOG = logging.getLogger("amnesty.access")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+BASE_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"referrer-policy": b"no-referrer",
+    b"permissions-policy": b"camera=(), microphone=(), geolocation=(), payment=()",
+    b"cross-origin-opener-policy": b"same-origin",
+    b"cross-origin-resource-policy": b"same-origin",
+}
+
+
+def _host(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"host":
+            host: str = value.decode("latin-1")
+            if host.startswith("["):
+                return host[1 : host.find("]")]
+            return host.rsplit(":", 1)[0]
+    server = scope.get("server")
+    return str(server[0]) if server else None
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers (CSP, nosniff, frame denial, HSTS over HTTPS, no-store for the API)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        https = scope.get("scheme") == "https"
+        marker = request_is_secure.set(cookie_must_be_secure(scope.get("scheme", "http"), _host(scope)))
+        started = time.perf_counter()
+        status_holder: dict[str, Any] = {}
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in BASE_HEADERS]
+                headers.extend(BASE_HEADERS.items())
+                csp = DOCS_CSP if path in ("/docs", "/redoc") else CSP
+                if not any(k.lower() == b"content-security-policy" for k, _ in headers):
+                    headers.append((b"content-security-policy", csp.encode()))
+                if https:
+                    headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+                if path.startswith("/api") and not any(k.lower() == b"cache-control" for k, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            request_is_secure.reset(marker)
+            route = scope.get("route")
+            template = getattr(route, "path", None) or ("/api/?" if path.startswith("/api") else "/?")
+            LOG.info(
+                "%s %s %s %.1fms",
+                scope.get("method", "?"),
+                template,
+                status_holder.get("status", "-"),
+                (time.perf_counter() - started) * 1000,
+            )

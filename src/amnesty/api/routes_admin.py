@@ -1,0 +1,178 @@
+"""Health, the audit log and its verification, and user administration."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from amnesty import __version__
+from amnesty.api.common import PageNumber, PageSize, not_found
+from amnesty.api.deps import get_db, require_roles
+from amnesty.api.errors import ApiError, FieldProblem, error_responses
+from amnesty.api.policy import READ_AUDIT, READ_USERS, WRITE_USERS
+from amnesty.api.schemas import Health, UserCreate, UserOut, UserUpdate
+from amnesty.audit.chain import verify_chain
+from amnesty.auth.passwords import generate_password
+from amnesty.auth.roles import Role
+from amnesty.auth.users import UserError, create_user, get_user, list_users, set_disabled, set_password
+from amnesty.store.migrate import current_revision
+from amnesty.store.models import AuditEvent
+from amnesty.store.models import UserRow as User
+from amnesty.store.queries import iso
+
+router = APIRouter()
+
+
+@router.get("/health", response_model=Health, tags=["health"])
+def health(request: Request, db: Session = Depends(get_db)) -> Health:
+    """Liveness: the database answers; the schema revision it is at."""
+    try:
+        db.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:
+        database = "unavailable"
+    revision = current_revision(request.app.state.engine) if database == "ok" else None
+    return Health(
+        status="ok" if database == "ok" else "degraded",
+        database=database,
+        schema_revision=revision,
+        version=__version__,
+    )
+
+
+@router.get("/audit", tags=["audit"], responses=error_responses(401, 403, 422))
+def audit_log(
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    object_type: Annotated[str | None, Query(max_length=32)] = None,
+    object_id: Annotated[str | None, Query(max_length=128)] = None,
+    page: PageNumber = 1,
+    page_size: PageSize = 100,
+    user: User = Depends(require_roles(*READ_AUDIT)),
+    db: Session = Depends(get_db),
+) -> dict[str, Any]:
+    """The audit events, newest first, filtered by action, actor or object."""
+    conditions = []
+    if action:
+        conditions.append(AuditEvent.action == action)
+    if actor:
+        conditions.append(AuditEvent.actor == actor)
+    if object_type:
+        conditions.append(AuditEvent.object_type == object_type)
+    if object_id:
+        conditions.append(AuditEvent.object_id == object_id)
+    total = db.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0
+    rows = db.scalars(
+        select(AuditEvent)
+        .where(*conditions)
+        .order_by(AuditEvent.seq.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    items = [
+        {
+            "seq": e.seq,
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "details": e.details,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+        for e in rows
+    ]
+    return {"items": items, "total": total, "page": page, "page_size": page_size}
+
+
+@router.get("/audit/verify", tags=["audit"], responses=error_responses(401, 403))
+def audit_verify(
+    user: User = Depends(require_roles(*READ_AUDIT)), db: Session = Depends(get_db)
+) -> dict[str, Any]:
+    """Recompute the hash chain: `ok`, and every altered or deleted event by sequence number."""
+    return verify_chain(db).to_json_dict()
+
+
+def _user_out(user: User, password: str | None = None) -> UserOut:
+    return UserOut(
+        username=user.username,
+        role=Role(user.role),
+        region=user.region,
+        disabled=user.disabled,
+        created_at=iso(user.created_at),
+        password=password,
+    )
+
+
+@router.get("/users", response_model=list[UserOut], tags=["users"], responses=error_responses(401, 403))
+def users(user: User = Depends(require_roles(*READ_USERS)), db: Session = Depends(get_db)) -> list[UserOut]:
+    """Every account (never the password hash)."""
+    return [_user_out(u) for u in list_users(db)]
+
+
+def _user_error(error: UserError) -> ApiError:
+    field, _, problem = str(error).partition(": ")
+    status = 409 if "already exists" in problem else 422
+    return ApiError(
+        status,
+        "conflict" if status == 409 else "validation_error",
+        str(error),
+        [FieldProblem(field=field, problem=problem)],
+    )
+
+
+@router.post(
+    "/users",
+    status_code=201,
+    response_model=UserOut,
+    tags=["users"],
+    responses=error_responses(401, 403, 409, 422),
+)
+def add_user(
+    body: UserCreate, user: User = Depends(require_roles(*WRITE_USERS)), db: Session = Depends(get_db)
+) -> UserOut:
+    """Create an account. Without a password, one is generated and returned in this answer only."""
+    password = body.password or generate_password()
+    try:
+        created = create_user(db, body.username, password, body.role, body.region, actor=user.username)
+    except UserError as error:
+        db.rollback()
+        raise _user_error(error) from None
+    db.commit()
+    return _user_out(created, None if body.password else password)
+
+
+@router.patch(
+    "/users/{username}", response_model=UserOut, tags=["users"], responses=error_responses(401, 403, 404, 422)
+)
+def change_user(
+    username: Annotated[str, Path(min_length=1, max_length=64)],
+    body: UserUpdate,
+    user: User = Depends(require_roles(*WRITE_USERS)),
+    db: Session = Depends(get_db),
+) -> UserOut:
+    """Disable or enable an account (disabling revokes its tokens), or set its password."""
+    target = get_user(db, username)
+    if target is None:
+        raise not_found("user", username)
+    if body.disabled is True and target.id == user.id:
+        raise ApiError(
+            422,
+            "validation_error",
+            "you cannot disable your own account",
+            [FieldProblem(field="disabled", problem="own account")],
+        )
+    try:
+        if body.disabled is not None:
+            set_disabled(db, target, body.disabled, actor=user.username)
+        if body.password is not None:
+            set_password(db, target, body.password, actor=user.username)
+    except UserError as error:
+        db.rollback()
+        raise _user_error(error) from None
+    db.commit()
+    return _user_out(target)

@@ -1,0 +1,189 @@
+"""Stateless evaluation of a record, and import of records into the store (all or nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
+from sqlalchemy.orm import Session
+
+from amnesty.api.common import evaluate_or_422
+from amnesty.api.deps import current_user, get_db, require_roles
+from amnesty.api.errors import ApiError, FieldProblem, error_responses
+from amnesty.api.policy import WRITE_CASES
+from amnesty.domain.decision import Decision
+from amnesty.domain.records import CaseRecord, FieldError
+from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records, validate_item
+from amnesty.store.cases import ImportRejectedError, import_records
+from amnesty.store.models import UserRow as User
+
+router = APIRouter(tags=["records"])
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+TABULAR_SUFFIXES = {".csv", ".xlsx", ".parquet"}
+ERRORS = error_responses(401, 403, 413, 415, 422)
+
+
+@router.post("/evaluate", response_model=Decision, responses=ERRORS)
+def evaluate_record(
+    record: CaseRecord,
+    request: Request,
+    as_of: Annotated[
+        dt.date | None, Query(description="Evaluation date (default: entry into force).")
+    ] = None,
+    strict: bool = False,
+    user: User = Depends(current_user),
+) -> Decision:
+    """Apply the law to one record and return the decision with its reasons; nothing is stored."""
+    return evaluate_or_422(record, request.app.state.law, as_of, strict)
+
+
+def _rejected(errors: list[RecordError]) -> ApiError:
+    if not errors:
+        return ApiError(422, "empty_import", "the input holds no records; nothing was imported")
+    rows = [error.to_json_dict() for error in errors]
+    fields = [
+        FieldProblem(field=f"records[{error.index}].{problem.field}", problem=problem.problem)
+        for error in errors
+        for problem in error.errors
+    ]
+    return ApiError(
+        422,
+        "invalid_records",
+        f"{len(errors)} record(s) are invalid; nothing was imported",
+        fields[:1000],
+        extra={"rows": rows},
+    )
+
+
+def _store(
+    db: Session, items: list[ParsedRecord | RecordError], user: User, request: Request
+) -> dict[str, Any]:
+    try:
+        result = import_records(db, items, user.username, law=request.app.state.law)
+    except ImportRejectedError as error:
+        db.rollback()
+        raise _rejected(error.errors) from None
+    except (OverflowError, ValueError) as error:
+        db.rollback()
+        raise ApiError(
+            422,
+            "cannot_evaluate",
+            f"a record cannot be evaluated ({type(error).__name__}); nothing was imported",
+        ) from None
+    db.commit()
+    return result.to_json_dict()
+
+
+@router.post("/import", status_code=201, responses=ERRORS)
+def import_json(
+    request: Request,
+    records: Annotated[
+        list[Any],
+        Body(
+            description="A JSON array of case records (CONTRACT.md). All are stored, or none.",
+            max_length=100_000,
+        ),
+    ],
+    user: User = Depends(require_roles(*WRITE_CASES)),
+    db: Session = Depends(get_db),
+) -> dict[str, Any]:
+    """Import records in one transaction: every record is stored and evaluated, or, if any row is
+    invalid, nothing is stored and every row's errors are returned (422, `rows`)."""
+    items = [validate_item(index, None, item) for index, item in enumerate(records)]
+    return _store(db, items, user, request)
+
+
+def read_tabular(path: Path) -> list[ParsedRecord | RecordError]:
+    """Records of a CSV / XLSX / Parquet file through `amnesty.io.tabular.read_records` (batch issue)."""
+    if importlib.util.find_spec("amnesty.io.tabular") is None:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "CSV, XLSX and Parquet import needs amnesty.io.tabular, which is not installed; send JSON or JSON Lines",
+        )
+    module = importlib.import_module("amnesty.io.tabular")
+    result = module.read_records(path)
+    if isinstance(result, tuple):
+        result = result[0]
+    items: list[ParsedRecord | RecordError] = []
+    for index, item in enumerate(result):
+        if isinstance(item, (ParsedRecord, RecordError)):
+            items.append(item)
+        elif isinstance(item, CaseRecord):
+            items.append(ParsedRecord(index, None, item))
+        elif hasattr(item, "record") and isinstance(item.record, CaseRecord):
+            items.append(
+                ParsedRecord(getattr(item, "index", index), getattr(item, "line", None), item.record)
+            )
+        elif hasattr(item, "errors"):
+            errors = tuple(
+                e
+                if isinstance(e, FieldError)
+                else FieldError(
+                    field=str(getattr(e, "field", "(row)")), problem=str(getattr(e, "problem", e))
+                )
+                for e in item.errors
+            )
+            items.append(
+                RecordError(
+                    getattr(item, "index", index),
+                    getattr(item, "line", None),
+                    getattr(item, "person_id", None),
+                    errors,
+                )
+            )
+        else:
+            items.append(validate_item(index, None, item))
+    return items
+
+
+@router.post("/import/file", status_code=201, responses=ERRORS)
+async def import_file(
+    request: Request,
+    file: Annotated[UploadFile, File(description="JSON, JSON Lines, CSV, XLSX or Parquet.")],
+    user: User = Depends(require_roles(*WRITE_CASES)),
+    db: Session = Depends(get_db),
+) -> dict[str, Any]:
+    """Import a batch file in one transaction (all or nothing, with every row's errors)."""
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix not in JSON_SUFFIXES | TABULAR_SUFFIXES:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"unsupported file type {suffix or '(none)'!r}; send .json, .jsonl, .ndjson, .csv, .xlsx or .parquet",
+        )
+    content = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ApiError(
+            413, "payload_too_large", f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB"
+        )
+    if suffix in JSON_SUFFIXES:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ApiError(
+                422, "validation_error", f"the file is not UTF-8 text (byte {error.start})"
+            ) from None
+        if "\x00" in text:
+            raise ApiError(422, "validation_error", "the file contains a NUL character")
+        items, _single = read_json_records(text)
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            path.write_bytes(content)
+            try:
+                items = read_tabular(path)
+            except ApiError:
+                raise
+            except Exception as error:
+                raise ApiError(
+                    422, "unreadable_file", f"the file cannot be read as {suffix}: {type(error).__name__}"
+                ) from None
+    return _store(db, items, user, request)

@@ -1,0 +1,112 @@
+"""Request and response bodies of the API that are not domain objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from amnesty.auth.roles import Role
+from amnesty.domain.enums import Outcome, TaskStatus
+from amnesty.domain.records import CaseRecord
+
+Text200 = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TokenRequest(_In):
+    """Credentials for a bearer token."""
+
+    username: Annotated[str, Field(min_length=1, max_length=64)]
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+class TokenResponse(BaseModel):
+    """A bearer token for the `Authorization` header, and when it expires."""
+
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 (the OAuth token type, not a secret)
+    expires_at: dt.datetime
+    username: str
+    role: Role
+
+
+class Me(BaseModel):
+    """The logged-in user."""
+
+    username: str
+    role: Role
+    region: str | None
+
+
+class CaseUpdate(_In):
+    """New facts of a case, with the version the client read (optimistic locking)."""
+
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    record: CaseRecord
+
+
+class OverrideRequest(_In):
+    """A reviewer's decision and its justification."""
+
+    outcome: Outcome
+    justification: Annotated[str, Field(min_length=10, max_length=10_000)]
+    citation: Annotated[str, Field(min_length=3, max_length=300)]
+    release_date: dt.date | None = None
+    new_end_date: dt.date | None = None
+
+
+class TaskUpdate(_In):
+    """Changes to a task, with the version the client read. `null` for assignee/due_date clears them."""
+
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    status: TaskStatus | None = None
+    assignee: Annotated[str, Field(max_length=64)] | None = None
+    due_date: dt.date | None = None
+    notes: Annotated[str, Field(max_length=10_000)] | None = None
+
+
+class UserCreate(_In):
+    """A new account; without a password one is generated and returned once."""
+
+    username: Annotated[str, Field(min_length=2, max_length=64)]
+    role: Role
+    region: Annotated[str, Field(max_length=40)] | None = None
+    password: Annotated[str, Field(min_length=10, max_length=1024)] | None = None
+
+
+class UserUpdate(_In):
+    """Disable or enable an account, or set its password."""
+
+    disabled: bool | None = None
+    password: Annotated[str, Field(min_length=10, max_length=1024)] | None = None
+
+
+class UserOut(BaseModel):
+    """An account as shown to administrators and auditors (never the hash)."""
+
+    username: str
+    role: Role
+    region: str | None
+    disabled: bool
+    created_at: str | None
+    password: str | None = None
+
+
+class ImportRows(BaseModel):
+    """Records to import as a JSON array (or an object with a `records` array)."""
+
+    records: list[Any]
+
+
+class Health(BaseModel):
+    """Liveness and schema state."""
+
+    status: str
+    database: str
+    schema_revision: str | None
+    version: str

@@ -1,0 +1,67 @@
+"""The web application: `create_app(database_url)` builds FastAPI with the API under `/api`, the
+OpenAPI document at `/openapi.json`, the web pages (if `amnesty.web.routes` is installed) and the
+security headers. The database schema is migrated to the newest revision on creation.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from amnesty import __version__
+from amnesty.api import api_router
+from amnesty.api.errors import install_error_handlers
+from amnesty.api.middleware import SecurityHeadersMiddleware
+from amnesty.law.loader import Law, default_law
+from amnesty.store.db import default_database_url, make_engine, make_sessionmaker, normalise_url
+from amnesty.store.migrate import upgrade
+
+DESCRIPTION = """Applies Kazakhstan's Law No. 152-VII "On Amnesty" (2022) to criminal case records.
+
+Authenticate with `POST /api/auth/token` and send `Authorization: Bearer <token>`. Errors are JSON:
+`{"error": {"code", "message", "fields"}}`."""
+
+
+def _web_routes_available() -> bool:
+    try:
+        return importlib.util.find_spec("amnesty.web.routes") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def create_app(database_url: str | None = None, *, migrate: bool = True, law: Law | None = None) -> FastAPI:
+    """Build the application on a database (default: `AMNESTY_DATABASE_URL` or the SQLite file)."""
+    url = normalise_url(database_url) if database_url else default_database_url()
+    engine = make_engine(url)
+    if migrate:
+        upgrade(url, engine=engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="amnesty",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.sessions = make_sessionmaker(engine)
+    app.state.law = law or default_law()
+    app.state.database_url = url
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.include_router(api_router)
+    if _web_routes_available():
+        web = importlib.import_module("amnesty.web.routes")
+        app.include_router(web.router)
+    return app

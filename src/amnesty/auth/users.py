@@ -1,0 +1,175 @@
+"""Accounts: creating, listing and disabling users; logging in; API bearer tokens.
+
+Every change is an audit event. Usernames are account names, not case data; no password or token
+ever reaches a log or the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from amnesty.audit.chain import record_event
+from amnesty.auth.passwords import check_password_rules, hash_password, needs_rehash, verify_password
+from amnesty.auth.ratelimit import LOGIN_LIMITER
+from amnesty.auth.roles import Role
+from amnesty.domain.regions import normalise_region
+from amnesty.store.models import ApiToken, utcnow
+from amnesty.store.models import UserRow as User
+
+__all__ = [
+    "User",
+    "UserError",
+    "authenticate",
+    "create_user",
+    "get_user",
+    "issue_token",
+    "list_users",
+    "revoke_token",
+    "set_disabled",
+    "set_password",
+    "user_for_token",
+]
+
+TOKEN_LIFETIME = dt.timedelta(hours=12)
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+
+
+class UserError(ValueError):
+    """A user could not be created or changed (the message says why)."""
+
+
+def normalise_username(username: str) -> str:
+    """Usernames are case-insensitive: stored in lower case."""
+    return username.strip().lower()
+
+
+def get_user(db: Session, username: str) -> User | None:
+    """The user with this name, or None."""
+    return db.scalar(select(User).where(User.username == normalise_username(username)))
+
+
+def create_user(
+    db: Session,
+    username: str,
+    password: str,
+    role: Role | str,
+    region: str | None = None,
+    actor: str = "system",
+) -> User:
+    """Create an account (a social worker needs a region); the caller commits."""
+    name = normalise_username(username)
+    if not USERNAME_PATTERN.match(name):
+        raise UserError(
+            "username: 2-64 characters, letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise UserError(f"role: expected one of {', '.join(r.value for r in Role)}") from None
+    try:
+        region_value = normalise_region(region) if region else None
+    except ValueError as error:
+        raise UserError(f"region: {error}") from None
+    if role_value is Role.SOCIAL_WORKER and region_value is None:
+        raise UserError("region: a social worker needs the region whose akimat they work for")
+    try:
+        check_password_rules(password)
+    except ValueError as error:
+        raise UserError(f"password: {error}") from None
+    if get_user(db, name) is not None:
+        raise UserError(f"username: {name!r} already exists")
+    user = User(
+        username=name, password_hash=hash_password(password), role=role_value.value, region=region_value
+    )
+    db.add(user)
+    db.flush()
+    record_event(db, actor, "user.create", "user", name, {"role": role_value.value, "region": region_value})
+    return user
+
+
+def set_password(db: Session, user: User, password: str, actor: str = "system") -> None:
+    """Replace a user's password (the caller commits)."""
+    try:
+        check_password_rules(password)
+    except ValueError as error:
+        raise UserError(f"password: {error}") from None
+    user.password_hash = hash_password(password)
+    record_event(db, actor, "user.password", "user", user.username)
+
+
+def set_disabled(db: Session, user: User, disabled: bool, actor: str = "system") -> None:
+    """Disable (or re-enable) an account and revoke its API tokens; the caller commits."""
+    user.disabled = disabled
+    if disabled:
+        for token in db.scalars(
+            select(ApiToken).where(ApiToken.user_fk == user.id, ApiToken.revoked.is_(False))
+        ):
+            token.revoked = True
+    record_event(db, actor, "user.disable" if disabled else "user.enable", "user", user.username)
+
+
+def list_users(db: Session) -> list[User]:
+    """All accounts, by username."""
+    return list(db.scalars(select(User).order_by(User.username)))
+
+
+def authenticate(db: Session, username: str, password: str, client: str = "unknown") -> User | None:
+    """The user if the password is right and the account enabled, else None; commits its audit event.
+
+    Rate-limited per username and client address: raises `LoginRateLimitedError` when locked out.
+    """
+    name = normalise_username(username)[:64]
+    LOGIN_LIMITER.check(name, client)
+    user = get_user(db, name) if name else None
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not valid or user.disabled:
+        LOGIN_LIMITER.failure(name, client)
+        record_event(db, "anonymous", "login.failure", "user", name or "-")
+        db.commit()
+        return None
+    LOGIN_LIMITER.success(name, client)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    record_event(db, user.username, "login.success", "user", user.username)
+    db.commit()
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(db: Session, user: User) -> tuple[str, dt.datetime]:
+    """A new bearer token for the user and its expiry; only its digest is stored. The caller commits."""
+    token = secrets.token_urlsafe(32)
+    expires = utcnow() + TOKEN_LIFETIME
+    db.add(ApiToken(digest=_digest(token), user_fk=user.id, expires_at=expires))
+    record_event(db, user.username, "token.issue", "user", user.username)
+    return token, expires
+
+
+def user_for_token(db: Session, token: str) -> User | None:
+    """The enabled user holding this unexpired, unrevoked token, or None."""
+    row = db.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
+    if row is None or row.revoked:
+        return None
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
+    if expires <= utcnow() or row.user.disabled:
+        return None
+    return row.user
+
+
+def revoke_token(db: Session, token: str) -> bool:
+    """Revoke a token (logout); True if it existed. The caller commits."""
+    row = db.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
+    if row is None:
+        return False
+    row.revoked = True
+    record_event(db, row.user.username, "token.revoke", "user", row.user.username)
+    return True

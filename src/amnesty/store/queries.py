@@ -1,0 +1,489 @@
+"""Reading the store: search and pagination of persons and cases, a person's file, decision history,
+the review queue, tasks, and summary statistics. A `region` limit restricts everything to one
+region (social workers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from amnesty.store.models import Case, ChargeRow, DecisionRow, OverrideRow, Person, TaskRow
+
+MAX_PAGE_SIZE = 200
+
+
+class ReviewStatus(StrEnum):
+    """Which entries of the review queue to show."""
+
+    OPEN = "open"
+    OVERRIDDEN = "overridden"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of results and the total number of matches."""
+
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    page_size: int
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON shape of a paginated API answer."""
+        return {"items": self.items, "total": self.total, "page": self.page, "page_size": self.page_size}
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """Search criteria for persons and cases (all optional, combined with AND)."""
+
+    q: str | None = None
+    iin: str | None = None
+    case_number: str | None = None
+    region: str | None = None
+    outcome: str | None = None
+    stage: str | None = None
+    needs_review: bool | None = None
+
+
+def iso(value: dt.date | dt.datetime | None) -> str | None:
+    """ISO text of a date or (UTC) time."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()
+
+
+def latest_sequence() -> Any:
+    """Subquery: the newest decision sequence per case."""
+    return (
+        select(DecisionRow.case_fk.label("case_fk"), func.max(DecisionRow.sequence).label("sequence"))
+        .group_by(DecisionRow.case_fk)
+        .subquery()
+    )
+
+
+def _latest_decision_condition(latest: Any) -> ColumnElement[bool]:
+    return and_(DecisionRow.case_fk == latest.c.case_fk, DecisionRow.sequence == latest.c.sequence)
+
+
+def _case_conditions(filters: CaseFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.case_number:
+        conditions.append(Case.case_number == filters.case_number.strip())
+    if filters.stage:
+        conditions.append(Case.stage == filters.stage)
+    if filters.outcome or filters.needs_review is not None:
+        latest = latest_sequence()
+        decision_conditions: list[ColumnElement[bool]] = [
+            DecisionRow.case_fk == Case.id,
+            _latest_decision_condition(latest),
+        ]
+        if filters.outcome:
+            decision_conditions.append(DecisionRow.outcome == filters.outcome)
+        if filters.needs_review is not None:
+            decision_conditions.append(
+                or_(DecisionRow.needs_review, DecisionRow.provisional)
+                if filters.needs_review
+                else and_(DecisionRow.needs_review.is_(False), DecisionRow.provisional.is_(False))
+            )
+        conditions.append(
+            exists(
+                select(DecisionRow.id)
+                .join(latest, latest.c.case_fk == DecisionRow.case_fk)
+                .where(*decision_conditions)
+            )
+        )
+    return conditions
+
+
+def _person_conditions(filters: CaseFilter, region_limit: str | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if region_limit is not None:
+        conditions.append(Person.region == region_limit)
+    if filters.region:
+        conditions.append(Person.region == filters.region)
+    if filters.iin:
+        conditions.append(Person.iin == filters.iin.strip())
+    if filters.q:
+        text = filters.q.strip()
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(
+            or_(
+                Person.full_name.ilike(pattern, escape="\\"),
+                Person.person_id == text,
+                Person.iin == text,
+                exists(select(Case.id).where(Case.person_fk == Person.id, Case.case_number == text)),
+            )
+        )
+    return conditions
+
+
+PERSON_SORTS = {
+    "person_id": Person.person_id,
+    "full_name": Person.full_name,
+    "region": Person.region,
+    "updated_at": Person.updated_at,
+    "created_at": Person.created_at,
+}
+CASE_SORTS = {
+    "id": Case.id,
+    "case_number": Case.case_number,
+    "stage": Case.stage,
+    "updated_at": Case.updated_at,
+    "person_id": Person.person_id,
+}
+
+
+def _order(sort: str, columns: dict[str, Any], fallback: Any) -> list[Any]:
+    descending = sort.startswith("-")
+    column = columns.get(sort.lstrip("-"), fallback)
+    return [column.desc() if descending else column.asc(), fallback.asc()]
+
+
+def _paginate(db: Session, query: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:
+    page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+    total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = list(db.scalars(query.offset((max(page, 1) - 1) * page_size).limit(page_size)))
+    return rows, total
+
+
+def decision_summary(row: DecisionRow) -> dict[str, Any]:
+    """The short form of a decision (lists): outcome, flags, law and engine versions, overrides."""
+    override = row.overrides[-1] if row.overrides else None
+    return {
+        "id": row.id,
+        "case_id": row.case_fk,
+        "sequence": row.sequence,
+        "outcome": row.outcome,
+        "effective_outcome": override.outcome if override else row.outcome,
+        "overridden": override is not None,
+        "acting_body": row.acting_body,
+        "needs_review": row.needs_review,
+        "provisional": row.provisional,
+        "flags": list(row.decision.get("flags", [])),
+        "law": row.law,
+        "law_version": row.law_version,
+        "engine_version": row.engine_version,
+        "as_of": iso(row.as_of),
+        "created_at": iso(row.created_at),
+        "created_by": row.created_by,
+    }
+
+
+def override_json(row: OverrideRow) -> dict[str, Any]:
+    """An override as JSON."""
+    return {
+        "id": row.id,
+        "decision_id": row.decision_fk,
+        "outcome": row.outcome,
+        "release_date": iso(row.release_date),
+        "new_end_date": iso(row.new_end_date),
+        "justification": row.justification,
+        "citation": row.citation,
+        "reviewer": row.reviewer,
+        "created_at": iso(row.created_at),
+    }
+
+
+def decision_json(row: DecisionRow) -> dict[str, Any]:
+    """A decision in full: summary, the engine's decision with its reason trace, the facts it used,
+    the difference from the previous decision and the overrides recorded beside it."""
+    return decision_summary(row) | {
+        "previous_id": row.previous_fk,
+        "decision": row.decision,
+        "input": row.input_record,
+        "diff": row.diff,
+        "overrides": [override_json(o) for o in row.overrides],
+    }
+
+
+def task_json(task: TaskRow) -> dict[str, Any]:
+    """A resocialisation task as JSON."""
+    return {
+        "id": task.id,
+        "person_id": task.person.person_id,
+        "case_id": task.case_fk,
+        "decision_id": task.decision_fk,
+        "kind": task.kind,
+        "region": task.region,
+        "akimat": task.akimat,
+        "status": task.status,
+        "assignee": task.assignee,
+        "due_date": iso(task.due_date),
+        "completed_on": iso(task.completed_on),
+        "notes": task.notes,
+        "version": task.version,
+        "created_at": iso(task.created_at),
+        "updated_at": iso(task.updated_at),
+    }
+
+
+def _latest(case: Case) -> DecisionRow | None:
+    return case.decisions[-1] if case.decisions else None
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    """A case in lists: number, stage, version and its newest decision."""
+    latest = _latest(case)
+    return {
+        "id": case.id,
+        "person_id": case.person.person_id,
+        "case_number": case.case_number,
+        "stage": case.stage,
+        "version": case.version,
+        "charges": len(case.charges),
+        "decision": decision_summary(latest) if latest else None,
+        "updated_at": iso(case.updated_at),
+    }
+
+
+def person_summary(person: Person) -> dict[str, Any]:
+    """A person in lists: identifiers, region and their cases' newest decisions."""
+    return {
+        "person_id": person.person_id,
+        "full_name": person.full_name,
+        "iin": person.iin,
+        "region": person.region,
+        "role": person.role,
+        "cases": [case_summary(case) for case in person.cases],
+    }
+
+
+_CASE_LOAD = (
+    selectinload(Case.person),
+    selectinload(Case.charges),
+    selectinload(Case.decisions).selectinload(DecisionRow.overrides),
+)
+
+
+def search_persons(
+    db: Session,
+    filters: CaseFilter,
+    region_limit: str | None = None,
+    sort: str = "person_id",
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
+    """Persons matching the filters (a person matches when one of their cases does)."""
+    conditions = _person_conditions(filters, region_limit)
+    case_conditions = _case_conditions(filters)
+    if case_conditions:
+        conditions.append(exists(select(Case.id).where(Case.person_fk == Person.id, *case_conditions)))
+    query = (
+        select(Person)
+        .where(*conditions)
+        .options(selectinload(Person.cases).options(*_CASE_LOAD))
+        .order_by(*_order(sort, PERSON_SORTS, Person.person_id))
+    )
+    rows, total = _paginate(db, query, page, page_size)
+    return Page([person_summary(p) for p in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+
+
+def search_cases(
+    db: Session,
+    filters: CaseFilter,
+    region_limit: str | None = None,
+    sort: str = "id",
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
+    """Cases matching the filters."""
+    conditions = _case_conditions(filters) + _person_conditions(filters, region_limit)
+    query = (
+        select(Case)
+        .join(Person, Person.id == Case.person_fk)
+        .where(*conditions)
+        .options(*_CASE_LOAD)
+        .order_by(*_order(sort, CASE_SORTS, Case.id))
+    )
+    rows, total = _paginate(db, query, page, page_size)
+    return Page([case_summary(c) for c in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+
+
+def get_person(db: Session, person_id: str, region_limit: str | None = None) -> Person | None:
+    """The person, or None (also when outside the region limit)."""
+    person = db.scalar(select(Person).where(Person.person_id == person_id))
+    if person is None or (region_limit is not None and person.region != region_limit):
+        return None
+    return person
+
+
+def get_case(db: Session, case_id: int, region_limit: str | None = None) -> Case | None:
+    """The case, or None (also when outside the region limit)."""
+    case = db.get(Case, case_id)
+    if case is None or (region_limit is not None and case.person.region != region_limit):
+        return None
+    return case
+
+
+def case_json(case: Case, record: dict[str, Any]) -> dict[str, Any]:
+    """A case in full: facts, version, every decision (newest last) with overrides, and tasks."""
+    return case_summary(case) | {
+        "record": record,
+        "decisions": [decision_json(d) for d in case.decisions],
+        "tasks": [task_json(t) for t in _case_tasks(case)],
+    }
+
+
+def _case_tasks(case: Case) -> list[TaskRow]:
+    from sqlalchemy.orm import object_session
+
+    session = object_session(case)
+    if session is None:
+        return []
+    return list(session.scalars(select(TaskRow).where(TaskRow.case_fk == case.id).order_by(TaskRow.id)))
+
+
+def review_queue(
+    db: Session, status: ReviewStatus = ReviewStatus.OPEN, page: int = 1, page_size: int = 50
+) -> Page:
+    """Newest decisions of each case with `needs_review` or the `provisional_basis` flag."""
+    latest = latest_sequence()
+    has_override = exists(select(OverrideRow.id).where(OverrideRow.decision_fk == DecisionRow.id))
+    conditions: list[ColumnElement[bool]] = [or_(DecisionRow.needs_review, DecisionRow.provisional)]
+    if status is ReviewStatus.OPEN:
+        conditions.append(~has_override)
+    elif status is ReviewStatus.OVERRIDDEN:
+        conditions.append(has_override)
+    query = (
+        select(DecisionRow)
+        .join(latest, _latest_decision_condition(latest))
+        .where(*conditions)
+        .options(
+            selectinload(DecisionRow.overrides), selectinload(DecisionRow.case).selectinload(Case.person)
+        )
+        .order_by(DecisionRow.needs_review.desc(), DecisionRow.id)
+    )
+    rows, total = _paginate(db, query, page, page_size)
+    items = [
+        decision_summary(row)
+        | {
+            "person_id": row.case.person.person_id,
+            "region": row.case.person.region,
+            "reason_codes": _reason_codes(row.decision),
+        }
+        for row in rows
+    ]
+    return Page(items, total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+
+
+def _reason_codes(decision: dict[str, Any]) -> list[str]:
+    codes = [str(r.get("code")) for r in decision.get("reasons", [])]
+    for charge in decision.get("charges", []):
+        codes.extend(str(r.get("code")) for r in charge.get("reasons", []))
+    return codes
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Criteria for the task list."""
+
+    region: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    assignee: str | None = None
+    person_id: str | None = None
+
+
+def search_tasks(
+    db: Session, filters: TaskFilter, region_limit: str | None = None, page: int = 1, page_size: int = 50
+) -> Page:
+    """Resocialisation tasks matching the filters, oldest first."""
+    conditions: list[ColumnElement[bool]] = []
+    if region_limit is not None:
+        conditions.append(TaskRow.region == region_limit)
+    if filters.region:
+        conditions.append(TaskRow.region == filters.region)
+    if filters.status:
+        conditions.append(TaskRow.status == filters.status)
+    if filters.kind:
+        conditions.append(TaskRow.kind == filters.kind)
+    if filters.assignee:
+        conditions.append(TaskRow.assignee == filters.assignee)
+    if filters.person_id:
+        conditions.append(TaskRow.person.has(Person.person_id == filters.person_id))
+    query = select(TaskRow).where(*conditions).options(selectinload(TaskRow.person)).order_by(TaskRow.id)
+    rows, total = _paginate(db, query, page, page_size)
+    return Page([task_json(t) for t in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+
+
+def _counts(db: Session, query: Select[Any, int]) -> dict[str, int]:
+    return {str(key if key is not None else "unknown"): int(count) for key, count in db.execute(query)}
+
+
+def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
+    """Counts by outcome (engine and effective), stage, charge category, region, person role,
+    review state and task status; within a region when limited."""
+    person_scope: list[ColumnElement[bool]] = (
+        [Person.region == region_limit] if region_limit is not None else []
+    )
+    latest = latest_sequence()
+    latest_rows = (
+        select(DecisionRow.id, DecisionRow.outcome, DecisionRow.needs_review, DecisionRow.provisional)
+        .join(latest, _latest_decision_condition(latest))
+        .join(Case, Case.id == DecisionRow.case_fk)
+        .join(Person, Person.id == Case.person_fk)
+        .where(*person_scope)
+        .subquery()
+    )
+    newest_override = (
+        select(OverrideRow.decision_fk, func.max(OverrideRow.id).label("oid"))
+        .group_by(OverrideRow.decision_fk)
+        .subquery()
+    )
+    effective = (
+        select(func.coalesce(OverrideRow.outcome, latest_rows.c.outcome), func.count())
+        .select_from(latest_rows)
+        .outerjoin(newest_override, newest_override.c.decision_fk == latest_rows.c.id)
+        .outerjoin(OverrideRow, OverrideRow.id == newest_override.c.oid)
+        .group_by(func.coalesce(OverrideRow.outcome, latest_rows.c.outcome))
+    )
+    review_open = db.scalar(
+        select(func.count())
+        .select_from(latest_rows)
+        .where(
+            or_(latest_rows.c.needs_review, latest_rows.c.provisional),
+            ~exists(select(OverrideRow.id).where(OverrideRow.decision_fk == latest_rows.c.id)),
+        )
+    )
+    task_scope: list[ColumnElement[bool]] = (
+        [TaskRow.region == region_limit] if region_limit is not None else []
+    )
+    return {
+        "region": region_limit,
+        "persons": db.scalar(select(func.count(Person.id)).where(*person_scope)) or 0,
+        "cases": db.scalar(select(func.count(Case.id)).join(Person).where(*person_scope)) or 0,
+        "by_outcome": _counts(
+            db, select(latest_rows.c.outcome, func.count()).group_by(latest_rows.c.outcome)
+        ),
+        "by_effective_outcome": _counts(db, effective),
+        "by_stage": _counts(
+            db, select(Case.stage, func.count()).join(Person).where(*person_scope).group_by(Case.stage)
+        ),
+        "by_category": _counts(
+            db,
+            select(ChargeRow.category, func.count())
+            .join(Case, Case.id == ChargeRow.case_fk)
+            .join(Person, Person.id == Case.person_fk)
+            .where(*person_scope)
+            .group_by(ChargeRow.category),
+        ),
+        "by_region": _counts(
+            db, select(Person.region, func.count()).where(*person_scope).group_by(Person.region)
+        ),
+        "by_role": _counts(db, select(Person.role, func.count()).where(*person_scope).group_by(Person.role)),
+        "review_open": review_open or 0,
+        "tasks_by_status": _counts(
+            db, select(TaskRow.status, func.count()).where(*task_scope).group_by(TaskRow.status)
+        ),
+    }
