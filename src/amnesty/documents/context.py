@@ -35,6 +35,14 @@ def _term(term: TermOut | None, language: str) -> str | None:
     return describe_term(term.years, term.months, term.days, language) if term is not None else None
 
 
+def _akimat(labels: Labels, region: str | None) -> str | None:
+    if region is None:
+        return None
+    pattern = labels.word("words", "akimat")
+    name = labels.word("region", region)
+    return pattern.replace("{region}", name) if "{region}" in pattern else f"{pattern} {name}"
+
+
 def _charge_ref(article: int, part: int | None, labels: Labels, language: str) -> str:
     if language == "kk":
         text = f"{article}{labels.word('words', 'article')}"
@@ -53,7 +61,7 @@ def document_context(
         "full_name": record.full_name if record is not None else None,
         "iin": record.iin if record is not None else None,
         "birth_date": format_date(birth, language) if birth is not None else None,
-        "region": record.region if record is not None else None,
+        "region": labels.word("region", record.region) if record is not None and record.region else None,
         "case_number": record.case_number if record is not None else None,
     }
     charges = []
@@ -122,7 +130,10 @@ def document_context(
         "reasons": reasons,
         "flags": [labels.word("flag", flag.value) for flag in decision.flags],
         "tasks": [
-            {"kind": labels.word("task", task.kind.value), "akimat": task.akimat}
+            {
+                "kind": labels.word("task", task.kind.value),
+                "akimat": _akimat(labels, task.region),
+            }
             for task in decision.resocialisation
         ],
     }

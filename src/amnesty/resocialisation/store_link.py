@@ -38,7 +38,8 @@ def task_of(db: Session, row: TaskRow, policy: TaskPolicy | None = None) -> Stor
     """A stored task as a `Task` value."""
     policy = policy or TaskPolicy()
     released = _released_on(db, row)
-    updated = row.updated_at.date() if row.updated_at is not None else None
+    changed_since_creation = row.version > 1 and row.updated_at is not None
+    updated = row.updated_at.date() if changed_since_creation else None
     notes = tuple(
         Note(updated or released, None, line) for line in (row.notes or "").splitlines() if line.strip()
     )
