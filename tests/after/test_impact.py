@@ -164,3 +164,10 @@ def test_cli_impact_reports_invalid_records_and_compares_the_rest(tmp_path: Path
     assert result.exit_code == 1
     data = json.loads(result.stdout[: result.stdout.rindex("}") + 1])
     assert (data["persons"], data["rejected"]) == (1, 1)
+
+
+def test_the_web_page_offers_the_same_variants_as_examples() -> None:
+    from amnesty.web.after_pages import example_variants
+
+    shipped = {path.stem: path.read_text(encoding="utf-8") for path in EXAMPLES.glob("*.yaml")}
+    assert example_variants() == shipped

@@ -66,3 +66,16 @@ def test_cli_report_from_decisions_jsonl(sample_records: list[CaseRecord], tmp_p
     assert summary["persons"] == 40
     assert summary["region"] == dict(sorted(Counter(r.region for r in sample_records[:40]).items()))
     assert summary["stage"] == {"unknown": 40}
+
+
+def test_cli_report_joins_decisions_with_their_records(
+    sample_records: list[CaseRecord], records_file: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "decisions.jsonl"
+    path.write_text("".join(evaluate(r).model_dump_json() + "\n" for r in sample_records), encoding="utf-8")
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, ["report", str(path), "--records", str(records_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert summary["stage"] == dict(sorted(Counter(r.stage.value for r in sample_records).items()))
+    assert summary["role"] == dict(sorted(Counter(r.role.value for r in sample_records).items()))

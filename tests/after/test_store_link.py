@@ -54,7 +54,14 @@ def test_status_change_is_checked_then_stored_with_reason_in_notes(board: StoreB
     with pytest.raises(TransitionError, match="needs a reason"):
         board.change(item.id, item.version, TaskStatus.CANNOT_BE_DONE, day, "worker", None, None, "Almaty")
     changed = board.change(
-        item.id, item.version, TaskStatus.CANNOT_BE_DONE, day, "worker", "no centre in the district", None, "Almaty"
+        item.id,
+        item.version,
+        TaskStatus.CANNOT_BE_DONE,
+        day,
+        "worker",
+        "no centre in the district",
+        None,
+        "Almaty",
     )
     assert changed.task.status is TaskStatus.CANNOT_BE_DONE
     assert changed.version == item.version + 1

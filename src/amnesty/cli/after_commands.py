@@ -170,6 +170,14 @@ def report_command(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Directory for the tables and charts.")],
+    records: Annotated[
+        Path | None,
+        typer.Option(
+            "--records",
+            help="The case records the decisions were made from, to count decisions by stage, region, "
+            "role and offence month (decisions alone do not carry these).",
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
@@ -177,7 +185,12 @@ def report_command(
     """Statistics of decisions: persons by outcome, stage, category, region, role, acting body and month,
     as CSV and XLSX tables and PNG/SVG charts. Exit 1 when some input items were invalid (on stderr)."""
     items, bad = _decisions_from(decisions, as_of, strict, law_pack)
-    rows: list[StatRow] = [stat_row(d, r, e) for d, r, e in items]
+    by_person: dict[str, CaseRecord] = {}
+    if records is not None:
+        joined = _load_records(records)
+        bad += len(joined.errors)
+        by_person = {record.person_id: record for record in joined.records}
+    rows: list[StatRow] = [stat_row(d, r or by_person.get(d.person_id), e) for d, r, e in items]
     statistics = Statistics.of(rows)
     written = write_report(statistics, out)
     typer.echo(f"{len(rows)} decisions counted, {bad} invalid items; wrote {len(written)} files to {out}")
