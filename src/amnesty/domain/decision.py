@@ -82,6 +82,7 @@ class ResocialisationTask(_Out):
     region: str | None
     akimat: str | None
     status: TaskStatus
+    opened_on: dt.date
     rule: str
     cites: str
 

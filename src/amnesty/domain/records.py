@@ -8,6 +8,7 @@ answers `needs_review` for it, never "no".
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -118,9 +119,22 @@ class CaseRecord(_Frozen):
             from_iin = birth_date_from_iin(self.iin)
             if from_iin is not None and from_iin != self.birth_date:
                 raise ValueError(
-                    f"birth_date {self.birth_date.isoformat()} disagrees with the IIN "
+                    f"birth_date: {self.birth_date.isoformat()} disagrees with the IIN "
                     f"(which encodes {from_iin.isoformat()})"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _born_before_offences(self) -> CaseRecord:
+        birth = self.effective_birth_date
+        if birth is not None:
+            for index, charge in enumerate(self.charges):
+                if charge.offence_date <= birth:
+                    field = "birth_date" if self.birth_date is not None else "iin"
+                    raise ValueError(
+                        f"{field}: the person was born on {birth.isoformat()}, not before the offence of "
+                        f"charges[{index}] ({charge.offence_date.isoformat()})"
+                    )
         return self
 
     @property
@@ -140,10 +154,18 @@ class FieldError(BaseModel):
     problem: str
 
 
+_FIELD_PREFIX = re.compile(r"^(?P<field>[a-z_]+): (?P<problem>.+)$", re.S)
+
+
 def field_errors(error: ValidationError) -> list[FieldError]:
     """Turn a Pydantic error into field paths a clerk can read (`charges[0].offence_date`)."""
     result: list[FieldError] = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    nested = [tuple(item["loc"]) for item in items]
+    for item in items:
+        loc = tuple(item["loc"])
+        if item["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in nested):
+            continue  # a collection reported empty only because its items failed: the items' errors say why
         path = ""
         for part in item["loc"]:
             if isinstance(part, int):
@@ -153,6 +175,10 @@ def field_errors(error: ValidationError) -> list[FieldError]:
         message = str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
             message = "unknown field"
+        named = _FIELD_PREFIX.match(message)
+        if named is not None:  # a record-level check that names its field: "birth_date: ..."
+            path = f"{path}.{named['field']}" if path else named["field"]
+            message = named["problem"]
         result.append(FieldError(field=path or "(record)", problem=message))
     return result
 

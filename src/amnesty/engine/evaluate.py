@@ -67,6 +67,7 @@ def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
                 law,
                 C.IN_SCOPE,
                 "S4",
+                entry.provenance,
                 article_ref=ref,
                 date=charge.offence_date.isoformat(),
                 provenance=entry.provenance.value,
@@ -89,6 +90,7 @@ def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
                     law,
                     C.CATEGORY_FROM_CATALOGUE,
                     "M1",
+                    provenance,
                     category=facts.category.value,
                     article_ref=ref,
                     provenance=provenance.value,
@@ -205,7 +207,7 @@ def evaluate(
             if len(scopes) > 1:
                 flags.add(Flag.INTERPRETATION)
 
-    if provisional or (outcome is not Outcome.EXCLUDED and any(s.provisional for s in scopes) and relief):
+    if provisional:
         flags.add(Flag.PROVISIONAL_BASIS)
 
     sentence = relief.sentence if relief is not None else plain_sentence(record.sentence, None)
@@ -219,7 +221,7 @@ def evaluate(
                 law, C.ADDITIONAL_PUNISHMENT_UNCHANGED, "N1", additional=", ".join(record.sentence.additional)
             )
         )
-    tasks, task_reasons = t1_resocialisation(record, law, outcome)
+    tasks, task_reasons = t1_resocialisation(record, law, outcome, as_of)
     person_reasons += task_reasons
 
     return Decision(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from amnesty.domain.decision import Reason, SentenceResult, TermOut
-from amnesty.domain.enums import ActingBody, Category, Outcome, Punishment, ReleaseMode, Stage
+from amnesty.domain.enums import ActingBody, Category, Outcome, Provenance, Punishment, ReleaseMode, Stage
 from amnesty.domain.records import CaseRecord, Sentence
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.rules import implements, reason
@@ -57,10 +57,13 @@ def default_body(record: CaseRecord) -> ActingBody:
         return ActingBody.COURT
     if record.stage is Stage.SERVED:
         return ActingBody.LEGAL_STATISTICS
-    sentence = record.sentence
-    if sentence is None or sentence.punishment.is_custodial:
-        return ActingBody.PENITENTIARY
-    return ActingBody.PROBATION
+    return ActingBody.PENITENTIARY if in_custody(record.sentence) else ActingBody.PROBATION
+
+
+def in_custody(sentence: Sentence | None) -> bool:
+    """A person serving a custodial punishment in an institution (a suspended sentence is supervised by
+    the probation service). Without a sentence on record, custody is assumed: the penitentiary acts."""
+    return sentence is None or (sentence.punishment.is_custodial and not sentence.conditional)
 
 
 def _term(sentence: Sentence | None) -> Term | None:
@@ -147,8 +150,7 @@ def r1_terminate_case(record: CaseRecord, law: Law, category: Category) -> Relie
 def r2_release(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R2: misdemeanours and small or medium crimes while serving: released from every kind of punishment."""
     sentence = record.sentence
-    custodial = sentence is None or sentence.punishment.is_custodial
-    body = ActingBody.PENITENTIARY if custodial else ActingBody.PROBATION
+    body = ActingBody.PENITENTIARY if in_custody(sentence) else ActingBody.PROBATION
     words = CATEGORY_WORDS[category]
     return Relief(
         Outcome.RELEASE,
@@ -314,8 +316,8 @@ def r8_one_year_rule(
     }
     reasons = [cut, reason(law, code, "R8", **params)]
     provisional = False
-    if code is C.ONE_YEAR_RULE and law.pack.dates.entry_into_force.provenance.value == "assumed":
-        reasons.append(reason(law, C.ENTRY_INTO_FORCE_ASSUMED, "E1", **params))
+    if code is C.ONE_YEAR_RULE and law.pack.dates.entry_into_force.provenance is Provenance.ASSUMED:
+        reasons.append(reason(law, C.ENTRY_INTO_FORCE_ASSUMED, "E1", Provenance.ASSUMED, **params))
         provisional = True
     favourable = code is C.ONE_YEAR_RULE and relief.one_year_rule_after_reduction
     return Relief(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from amnesty.domain.decision import Reason, ResocialisationTask
 from amnesty.domain.enums import Outcome, TaskKind, TaskStatus
 from amnesty.domain.records import CaseRecord
@@ -31,12 +33,12 @@ def released_from_institution(record: CaseRecord, outcome: Outcome) -> bool:
 
 @implements("T1", "Law 152-VII")
 def t1_resocialisation(
-    record: CaseRecord, law: Law, outcome: Outcome
+    record: CaseRecord, law: Law, outcome: Outcome, as_of: dt.date
 ) -> tuple[tuple[ResocialisationTask, ...], tuple[Reason, ...]]:
     """T1: employment (if able to work), social assistance, a resocialisation centre (if no fixed
     residence), medical care and documents (if needed). Unknown needs are not read as 'no need':
     only an explicit `false` leaves a duty out, except employment, which needs a known ability to work
-    and is otherwise created for the akimat to assess."""
+    and is otherwise created for the akimat to assess. Each task opens on the decision's as-of date."""
     if not released_from_institution(record, outcome):
         return (), ()
     kinds = [TaskKind.SOCIAL_ASSISTANCE]
@@ -53,7 +55,13 @@ def t1_resocialisation(
     akimat = f"Akimat of {region}" if region else None
     tasks = tuple(
         ResocialisationTask(
-            kind=kind, region=region, akimat=akimat, status=TaskStatus.OPEN, rule="T1", cites=cites
+            kind=kind,
+            region=region,
+            akimat=akimat,
+            status=TaskStatus.OPEN,
+            opened_on=as_of,
+            rule="T1",
+            cites=cites,
         )
         for kind in kinds
     )

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, ParamSpec, TypeVar
 
 from amnesty.domain.decision import Reason
-from amnesty.domain.enums import Tri
+from amnesty.domain.enums import Provenance, Tri
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.messages import LANGUAGES, render
 from amnesty.law.loader import Law
@@ -55,13 +55,23 @@ class Finding:
     provisional: bool = False
 
 
-def reason(law: Law, code: ReasonCode, rule_id: str, **params: object) -> Reason:
-    """Build a reason: citation and provenance from the law pack, sentences in every language."""
-    return _reason(law, code, rule_id, tuple(sorted((key, str(value)) for key, value in params.items())))
+def reason(
+    law: Law, code: ReasonCode, rule_id: str, fact_provenance: Provenance | None = None, /, **params: object
+) -> Reason:
+    """Build a reason: citation from the law pack, sentences in every language. Its provenance is the
+    rule's, or `fact_provenance` when the reason rests on a particular fact (a list entry, a tag)."""
+    key = tuple(sorted((name, str(value)) for name, value in params.items()))
+    return _reason(law, code, rule_id, fact_provenance, key)
 
 
 @lru_cache(maxsize=65_536)
-def _reason(law: Law, code: ReasonCode, rule_id: str, params: tuple[tuple[str, str], ...]) -> Reason:
+def _reason(
+    law: Law,
+    code: ReasonCode,
+    rule_id: str,
+    fact_provenance: Provenance | None,
+    params: tuple[tuple[str, str], ...],
+) -> Reason:
     rule_text = law.pack.rules[rule_id]
     text_params = dict(params)
     texts = {language: render(code, language, text_params) for language in LANGUAGES}
@@ -71,7 +81,7 @@ def _reason(law: Law, code: ReasonCode, rule_id: str, params: tuple[tuple[str, s
         cites=rule_text.cites,
         text=texts["en"],
         texts=texts,
-        provenance=rule_text.provenance,
+        provenance=fact_provenance or rule_text.provenance,
     )
 
 

@@ -12,13 +12,13 @@ from amnesty.law.loader import Law
 @implements("S1", "Law 152-VII, art. 1")
 def s1_offence_window(charge: Charge, law: Law) -> Finding:
     """S1: committed between 4 and 7 January 2022 inclusive; a continuing offence that runs past the
-    window is uncertain (`OFFENCE_SPANS_WINDOW`)."""
+    window, or began before it and ran into it, is uncertain (`OFFENCE_SPANS_WINDOW`)."""
     window = law.pack.dates.offence_window
-    start = charge.offence_date
-    if not window.start <= start <= window.end:
+    start, end = charge.offence_date, charge.offence_end_date
+    overlaps = end is not None and start <= window.end and end >= window.start
+    if not window.start <= start <= window.end and not overlaps:
         return Finding(Tri.NO, (reason(law, C.OUT_OF_WINDOW, "S1", date=start.isoformat()),))
-    end = charge.offence_end_date
-    if end is not None and end > window.end:
+    if end is not None and (start < window.start or end > window.end):
         return Finding(
             Tri.UNKNOWN,
             (reason(law, C.OFFENCE_SPANS_WINDOW, "S1", date=start.isoformat(), end_date=end.isoformat()),),
@@ -71,8 +71,10 @@ def s4_listed_article(charge: Charge, law: Law, strict: bool) -> Finding:
                 Tri.NO, (reason(law, C.PART_NOT_LISTED, "S4", article=article, parts=parts, part=part),)
             )
     if entry.provenance is Provenance.UNVERIFIED:
-        caveat = reason(law, C.LIST_ENTRY_UNVERIFIED, "S4", article=article)
+        caveat = reason(law, C.LIST_ENTRY_UNVERIFIED, "S4", Provenance.UNVERIFIED, article=article)
         return Finding(Tri.UNKNOWN if strict else Tri.YES, (caveat,), provisional=True)
     if entry.provenance is Provenance.INFERRED:
-        return Finding(Tri.YES, (reason(law, C.LIST_ENTRY_INFERRED, "S4", article=article),))
+        return Finding(
+            Tri.YES, (reason(law, C.LIST_ENTRY_INFERRED, "S4", Provenance.INFERRED, article=article),)
+        )
     return Finding(Tri.YES)
