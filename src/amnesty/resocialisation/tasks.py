@@ -107,16 +107,15 @@ def tasks_from_decision(decision: Decision, policy: TaskPolicy | None = None) ->
     if not decision.resocialisation:
         return []
     policy = policy or TaskPolicy()
-    released = release_day(decision) or decision.as_of
-    due = released + dt.timedelta(days=policy.due_days)
+    released = release_day(decision)
     return [
         Task(
             task_id=f"{decision.person_id}:{item.kind.value}",
             person_id=decision.person_id,
             kind=item.kind,
             region=item.region,
-            released_on=released,
-            due_on=due,
+            released_on=released or item.opened_on,
+            due_on=(released or item.opened_on) + dt.timedelta(days=policy.due_days),
             status=item.status,
         )
         for item in decision.resocialisation
