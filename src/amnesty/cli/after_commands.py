@@ -1,9 +1,284 @@
-"""Commands for after the decision: report, impact, documents (issue: after the decision)."""
+"""Commands for after the decision: `impact` (what-if of a variant), `report` (statistics),
+`document` (draft decision documents) and `tasks` (resocialisation tasks export)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json
+from amnesty.documents.render import DocumentFormat, DocumentRenderer, TemplateError
+from amnesty.domain.decision import Decision
+from amnesty.domain.records import CaseRecord
+from amnesty.engine.evaluate import evaluate
+from amnesty.impact.compare import ImpactReport, run_impact
+from amnesty.impact.output import write_impact
+from amnesty.impact.variant import read_variant, variant_law
+from amnesty.io.json_records import RecordError
+from amnesty.law.loader import LawPackError
+from amnesty.reports.inputs import (
+    InputError,
+    RecordsRead,
+    looks_like_decisions,
+    read_decisions,
+    read_records,
+)
+from amnesty.reports.output import write_report
+from amnesty.reports.statistics import Statistics, StatRow, stat_row
+from amnesty.resocialisation.export import export_region_xlsx
+from amnesty.resocialisation.tasks import TaskPolicy, summary_by_region, tasks_from_decision
+
+InputArg = Annotated[
+    Path, typer.Argument(help="Case records: JSON, JSON Lines, CSV, XLSX or Parquet.", show_default=False)
+]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Evaluation date (ISO); default: the law's entry into force.")
+]
+StrictOpt = Annotated[
+    bool, typer.Option("--strict", help="Treat unverified list entries and tags as needs_review.")
+]
+PackOpt = Annotated[
+    Path | None, typer.Option("--law-pack", help="A law pack YAML file instead of the bundled one.")
+]
+
+
+def _report_errors(errors: tuple[RecordError, ...]) -> None:
+    if errors:
+        sys.stderr.write(
+            json.dumps([error.to_json_dict() for error in errors], ensure_ascii=False, indent=2) + "\n"
+        )
+
+
+def _load_records(path: Path) -> RecordsRead:
+    try:
+        read = read_records(path)
+    except InputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    _report_errors(read.errors)
+    return read
+
+
+def _print_impact(report: ImpactReport) -> None:
+    console = Console()
+    total = report.total()
+    console.print(
+        f"[bold]Variant {report.variant_name}[/]: {total.persons} persons, "
+        f"{total.outcome_changed} change outcome; person-years of imprisonment removed "
+        f"{total.baseline_person_years:.2f} -> {total.variant_person_years:.2f} "
+        f"({total.person_years_delta:+.2f})"
+        + (f"; [red]{report.rejected} invalid records not evaluated[/]" if report.rejected else "")
+    )
+    outcomes = RichTable(title="Persons per outcome")
+    for column in ("Outcome", "Baseline", "Variant", "Change"):
+        outcomes.add_column(column, justify="left" if column == "Outcome" else "right")
+    for name, counts in report.outcome_counts().items():
+        if counts["baseline"] or counts["variant"]:
+            outcomes.add_row(name, str(counts["baseline"]), str(counts["variant"]), f"{counts['delta']:+d}")
+    console.print(outcomes)
+    moves = RichTable(title="Changes of outcome (from -> to)")
+    for column in ("From", "To", "Persons"):
+        moves.add_column(column)
+    for before, after, count in report.changed_transitions():
+        moves.add_row(before.value, after.value, str(count))
+    console.print(moves)
+    for key in ("region", "category"):
+        table = RichTable(title=f"By {key}")
+        for column in (key.capitalize(), "Persons", "Changed", "Person-years base", "Variant", "Change"):
+            table.add_column(column, justify="left" if column == key.capitalize() else "right")
+        for name, group in report.by(key).items():
+            table.add_row(
+                name,
+                str(group.persons),
+                str(group.outcome_changed),
+                f"{group.baseline_person_years:.2f}",
+                f"{group.variant_person_years:.2f}",
+                f"{group.person_years_delta:+.2f}",
+            )
+        console.print(table)
+
+
+def impact_command(
+    input_file: InputArg,
+    variant: Annotated[Path, typer.Option("--variant", help="The variant: a YAML overlay on the law pack.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Directory for impact.json, CSV/XLSX tables and charts.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+) -> None:
+    """What-if: decide every record under the baseline law and under the VARIANT, and report who changes
+    outcome (from -> to), person-years of imprisonment removed, by region and category. A variant that
+    does not validate against the law-pack schema is refused (exit 2) naming the field and the problem.
+    Exit 1 when some input records were invalid (their errors on stderr; the others are compared)."""
+    baseline = load_law_or_exit(law_pack)
+    try:
+        parsed = read_variant(variant)
+        changed = variant_law(parsed, law_pack)
+    except LawPackError as error:
+        typer.echo(f"error: variant refused: {error}", err=True)
+        raise typer.Exit(2) from None
+    read = _load_records(input_file)
+    report = run_impact(
+        read.records, baseline, changed, parsed.name, parse_as_of(as_of), strict, len(read.errors)
+    )
+    if out is not None:
+        written = write_impact(report, out)
+        typer.echo(f"wrote {len(written)} files to {out}", err=True)
+    if as_json:
+        print_json(report.to_json_dict())
+    else:
+        _print_impact(report)
+    if read.errors:
+        raise typer.Exit(1)
+
+
+def _decisions_from(
+    path: Path, as_of: str | None, strict: bool, law_pack: Path | None
+) -> tuple[list[tuple[Decision, CaseRecord | None, dict[str, object]]], int]:
+    """Decisions from a decisions file, or from records evaluated now; with the number of bad items."""
+    try:
+        if looks_like_decisions(path):
+            read = read_decisions(path)
+            _report_errors(read.errors)
+            return [(d, None, e) for d, e in zip(read.decisions, read.extras, strict=True)], len(read.errors)
+    except InputError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    law = load_law_or_exit(law_pack)
+    records = _load_records(path)
+    as_of_date = parse_as_of(as_of)
+    return [(evaluate(r, law, as_of_date, strict), r, {}) for r in records.records], len(records.errors)
+
+
+def report_command(
+    decisions: Annotated[
+        Path,
+        typer.Argument(
+            help="Decisions (JSON Lines as written by `amnesty batch`, or a JSON array) or case records "
+            "(JSON, JSON Lines, CSV, XLSX, Parquet: evaluated first).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the tables and charts.")],
+    records: Annotated[
+        Path | None,
+        typer.Option(
+            "--records",
+            help="The case records the decisions were made from, to count decisions by stage, region, "
+            "role and offence month (decisions alone do not carry these).",
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+) -> None:
+    """Statistics of decisions: persons by outcome, stage, category, region, role, acting body and month,
+    as CSV and XLSX tables and PNG/SVG charts. Exit 1 when some input items were invalid (on stderr)."""
+    items, bad = _decisions_from(decisions, as_of, strict, law_pack)
+    by_person: dict[str, CaseRecord] = {}
+    if records is not None:
+        joined = _load_records(records)
+        bad += len(joined.errors)
+        by_person = {record.person_id: record for record in joined.records}
+    rows: list[StatRow] = [stat_row(d, r or by_person.get(d.person_id), e) for d, r, e in items]
+    statistics = Statistics.of(rows)
+    written = write_report(statistics, out)
+    typer.echo(f"{len(rows)} decisions counted, {bad} invalid items; wrote {len(written)} files to {out}")
+    if bad:
+        raise typer.Exit(1)
+
+
+def document_command(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Case records (JSON, JSON Lines, CSV, XLSX, Parquet) or decisions.", show_default=False
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory for the documents.")],
+    lang: Annotated[str, typer.Option("--lang", help="Language: ru, kk or en.")] = "ru",
+    fmt: Annotated[DocumentFormat, typer.Option("--format", help="docx or pdf.")] = DocumentFormat.DOCX,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates", help="A directory of edited templates (<lang>/<outcome>.md.j2) to use first."
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+) -> None:
+    """Draft decision documents for the acting body, one per person, for every outcome: resolution to close
+    the case, submission to reduce a sentence, notice of release, certificate of a removed conviction, and
+    notices for the other outcomes. Exit 1 when some records were invalid (on stderr)."""
+    items, bad = _decisions_from(file, as_of, strict, law_pack)
+    law = load_law_or_exit(law_pack)
+    renderer = DocumentRenderer(templates)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        for decision, record, _ in items:
+            document = renderer.render(decision, record, law, lang, fmt)
+            (out / document.filename).write_bytes(document.content)
+    except TemplateError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {len(items)} documents ({lang}, {fmt.value}) to {out}")
+    if bad:
+        raise typer.Exit(1)
+
+
+def tasks_export_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Case records (evaluated first) or decisions.", show_default=False),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The XLSX file to write.")],
+    region: Annotated[
+        str | None, typer.Option("--region", help="Only this region's tasks (default: every region).")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Day for the overdue count (ISO); default: today.")
+    ] = None,
+    due_days: Annotated[int, typer.Option("--due-days", help="Days from release until a task is due.")] = 30,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+) -> None:
+    """Resocialisation tasks (rule T1) of the released persons, with overdue tasks per region, exported
+    to XLSX for a region's report. Tasks are as the decisions create them (status open); the workflow
+    with status changes lives in the service."""
+    from amnesty.domain.regions import normalise_region
+
+    try:
+        chosen = normalise_region(region) if region else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    day = parse_as_of(on) or dt.date.today()
+    items, bad = _decisions_from(file, as_of, strict, law_pack)
+    policy = TaskPolicy(due_days=due_days)
+    tasks = [task for decision, _, _ in items for task in tasks_from_decision(decision, policy)]
+    names = {r.person_id: r.full_name for _, r, _ in items if r is not None and r.full_name}
+    export_region_xlsx(tasks, chosen, day, out, names)
+    for summary in summary_by_region([t for t in tasks if chosen is None or t.region == chosen], day):
+        typer.echo(f"{summary.region}: {summary.total} tasks, {summary.overdue} overdue on {day.isoformat()}")
+    typer.echo(f"wrote {out}")
+    if bad:
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this group's commands to the application (none yet)."""
+    """Add this group's commands to the application."""
+    app.command("impact")(impact_command)
+    app.command("report")(report_command)
+    app.command("document")(document_command)
+    app.command("tasks-export")(tasks_export_command)

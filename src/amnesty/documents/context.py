@@ -1,0 +1,139 @@
+"""The data a document template sees: the person, the charges, the decision, terms, dates, legal basis.
+
+Everything is already put into words in the document's language (dates, terms, categories), so the
+templates only arrange text. The record is optional: a document made from a decision alone shows the
+person's registry identifier only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from amnesty.domain.decision import Decision, TermOut
+from amnesty.domain.records import CaseRecord
+from amnesty.engine.messages import describe_term
+from amnesty.explain import OUTCOME_WORDS, format_date, headline
+from amnesty.law.loader import Law
+
+LANGUAGES = ("ru", "kk", "en")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The word lists of one language (`templates/<lang>/labels.yaml`)."""
+
+    data: dict[str, Any]
+
+    def word(self, group: str, key: str) -> str:
+        """A word from a group, or the key itself when the lawyer's file lacks it."""
+        value = self.data.get(group, {}).get(key)
+        return str(value) if value is not None else key
+
+
+def _term(term: TermOut | None, language: str) -> str | None:
+    return describe_term(term.years, term.months, term.days, language) if term is not None else None
+
+
+def _akimat(labels: Labels, region: str | None) -> str | None:
+    if region is None:
+        return None
+    pattern = labels.word("words", "akimat")
+    name = labels.word("region", region)
+    return pattern.replace("{region}", name) if "{region}" in pattern else f"{pattern} {name}"
+
+
+def _charge_ref(article: int, part: int | None, labels: Labels, language: str) -> str:
+    if language == "kk":
+        text = f"{article}{labels.word('words', 'article')}"
+        return text + (f" {part}{labels.word('words', 'part')}" if part else "")
+    text = f"{labels.word('words', 'article')} {article}"
+    return (f"{labels.word('words', 'part')} {part} " if part else "") + text
+
+
+def document_context(
+    decision: Decision, record: CaseRecord | None, law: Law, language: str, labels: Labels
+) -> dict[str, Any]:
+    """Everything a template needs, in words of `language`."""
+    birth = record.effective_birth_date if record is not None else None
+    person = {
+        "person_id": decision.person_id,
+        "full_name": record.full_name if record is not None else None,
+        "iin": record.iin if record is not None else None,
+        "birth_date": format_date(birth, language) if birth is not None else None,
+        "region": labels.word("region", record.region) if record is not None and record.region else None,
+        "case_number": record.case_number if record is not None else None,
+    }
+    charges = []
+    for index, charge in enumerate(decision.charges):
+        offence = record.charges[index].offence_date if record is not None else None
+        charges.append(
+            {
+                "ref": _charge_ref(charge.article, charge.part, labels, language),
+                "article": charge.article,
+                "part": charge.part,
+                "title": law.title(charge.article, charge.part, language) or charge.title,
+                "category": labels.word("category", charge.category.value if charge.category else "unknown"),
+                "covered": labels.word("covered", str(charge.covered).lower()),
+                "offence_date": format_date(offence, language) if offence is not None else None,
+                "reasons": [
+                    {"text": r.texts.get(language, r.text), "rule": r.rule, "cites": r.cites}
+                    for r in charge.reasons
+                ],
+            }
+        )
+    sentence = decision.sentence
+    sentence_data: dict[str, Any] | None = None
+    if sentence is not None:
+        sentence_data = {
+            "punishment": labels.word(
+                "punishment", sentence.punishment.value if sentence.punishment else "none"
+            ),
+            "original_term": _term(sentence.original_term, language),
+            "new_term": _term(sentence.new_term, language),
+            "start_date": format_date(sentence.start_date, language) if sentence.start_date else None,
+            "original_end_date": (
+                format_date(sentence.original_end_date, language) if sentence.original_end_date else None
+            ),
+            "new_end_date": format_date(sentence.new_end_date, language) if sentence.new_end_date else None,
+            "release": labels.word("release", sentence.release.value) if sentence.release else None,
+            "fraction_removed": sentence.fraction_removed,
+            "indicative_fine_mci": sentence.indicative_fine_mci,
+            "indicative_hours": sentence.indicative_hours,
+        }
+    reasons = [
+        {
+            "text": r.texts.get(language, r.text),
+            "rule": r.rule,
+            "cites": r.cites,
+            "provenance": labels.word("provenance", r.provenance.value),
+            "code": r.code,
+        }
+        for r in decision.reasons
+    ]
+    return {
+        "lang": language,
+        "labels": labels.data,
+        "words": labels.data.get("words", {}),
+        "law_title": getattr(law.pack.title, language),
+        "law_version": decision.law_version,
+        "engine_version": decision.engine_version,
+        "as_of": format_date(decision.as_of, language),
+        "outcome": decision.outcome.value,
+        "outcome_words": OUTCOME_WORDS[decision.outcome][language],
+        "headline": headline(decision, language),
+        "acting_body": labels.word("acting_body", decision.acting_body.value),
+        "acting_body_code": decision.acting_body.value,
+        "person": person,
+        "charges": charges,
+        "sentence": sentence_data,
+        "reasons": reasons,
+        "flags": [labels.word("flag", flag.value) for flag in decision.flags],
+        "tasks": [
+            {
+                "kind": labels.word("task", task.kind.value),
+                "akimat": _akimat(labels, task.region),
+            }
+            for task in decision.resocialisation
+        ],
+    }

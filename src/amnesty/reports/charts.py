@@ -1,0 +1,50 @@
+"""Bar charts with matplotlib's Agg backend (no display needed), written as PNG and/or SVG."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+
+def bar_chart(
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    title: str,
+    paths: Sequence[Path],
+    ylabel: str = "persons",
+    horizontal: bool = False,
+) -> list[Path]:
+    """Grouped bars: one group per label, one bar per series; saved to every path (format by suffix)."""
+    count = max(1, len(series))
+    width = 0.8 / count
+    size = (9, max(3.5, 0.35 * len(labels) + 1.5)) if horizontal else (max(6, 0.6 * len(labels) + 2), 4.5)
+    figure, axes = plt.subplots(figsize=size)
+    try:
+        positions = list(range(len(labels)))
+        for index, (name, values) in enumerate(series.items()):
+            offsets = [p - 0.4 + width * (index + 0.5) for p in positions]
+            if horizontal:
+                axes.barh(offsets, list(values), height=width, label=name)
+            else:
+                axes.bar(offsets, list(values), width=width, label=name)
+        if horizontal:
+            axes.set_yticks(positions, list(labels))
+            axes.invert_yaxis()
+            axes.set_xlabel(ylabel)
+        else:
+            axes.set_xticks(positions, list(labels), rotation=30, ha="right")
+            axes.set_ylabel(ylabel)
+        axes.set_title(title)
+        if len(series) > 1:
+            axes.legend()
+        figure.tight_layout()
+        for path in paths:
+            figure.savefig(path, dpi=110)
+    finally:
+        plt.close(figure)
+    return list(paths)

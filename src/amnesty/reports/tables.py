@@ -1,0 +1,63 @@
+"""Writing tables: each table is a name, a header and rows; written as CSV files and XLSX sheets."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A named table of plain cells."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def write_csv(table: Table, path: Path) -> Path:
+    """Write one table as UTF-8 CSV (with a BOM so that spreadsheet programs read Cyrillic)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(table.header)
+        writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+    return path
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "sheet"
+    candidate, number = base, 2
+    while candidate.lower() in used:
+        suffix = f"_{number}"
+        candidate, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
+    """Write tables as the sheets of one workbook, with a bold header row and a frozen first row."""
+    workbook = xlsxwriter.Workbook(str(path))
+    try:
+        bold = workbook.add_format({"bold": True})
+        used: set[str] = set()
+        for table in tables:
+            sheet = workbook.add_worksheet(_sheet_name(table.name, used))
+            sheet.write_row(0, 0, table.header, bold)
+            for number, row in enumerate(table.rows, start=1):
+                sheet.write_row(number, 0, ["" if cell is None else cell for cell in row])
+            sheet.freeze_panes(1, 0)
+            widths = [len(str(h)) for h in table.header]
+            for row in table.rows:
+                for column, cell in enumerate(row):
+                    widths[column] = max(widths[column], len(str(cell if cell is not None else "")))
+            for column, width in enumerate(widths):
+                sheet.set_column(column, column, min(60, width + 2))
+    finally:
+        workbook.close()
+    return path

@@ -1,0 +1,200 @@
+"""The after-the-decision web pages over the in-memory register: impact, tasks, documents."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from amnesty.domain.enums import Outcome, TaskStatus
+from amnesty.web.app import create_web_app
+from amnesty.web.memory import MemoryBackend, demo_backend
+
+PASSWORD = "a test password, not a real one"
+
+
+@pytest.fixture(scope="module")
+def app_and_backend() -> tuple[FastAPI, MemoryBackend]:
+    backend = demo_backend(PASSWORD, 120)
+    return create_web_app(backend, secret="test-secret-not-for-production"), backend
+
+
+def client_for(app: FastAPI, username: str, language: str = "en") -> TestClient:
+    client = TestClient(app)
+    client.cookies.set("lang", language)
+    response = client.post(
+        "/signin", data={"username": username, "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return client
+
+
+def csrf(client: TestClient, page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page).text)
+    assert match, page
+    return match.group(1)
+
+
+def test_impact_page_runs_grave_half_on_the_demo_data(app_and_backend: Any) -> None:
+    app, _ = app_and_backend
+    client = client_for(app, "reviewer")
+    page = client.get("/impact?example=grave-half")
+    assert page.status_code == 200
+    assert "grave: &#34;1/2&#34;" in page.text or 'grave: "1/2"' in page.text
+    text = re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.S)
+    assert text
+    form = {
+        "csrf_token": csrf(client, "/impact"),
+        "source": "demo",
+        "variant_text": 'relief:\n  reduction:\n    grave: "1/2"\n',
+    }
+    result = client.post("/impact", data=form)
+    assert result.status_code == 200, result.text
+    assert "Changes of outcome" in result.text
+    chart = re.search(r'src="(/impact/chart/[^"]+\.png)"', result.text)
+    assert chart
+    png = client.get(chart.group(1))
+    assert png.status_code == 200
+    assert png.content.startswith(b"\x89PNG")
+
+
+def test_impact_page_refuses_a_bad_variant_naming_the_field(app_and_backend: Any) -> None:
+    app, _ = app_and_backend
+    client = client_for(app, "officer")
+    form = {
+        "csrf_token": csrf(client, "/impact"),
+        "source": "register",
+        "variant_text": "relief:\n  colour: red\n",
+    }
+    result = client.post("/impact", data=form)
+    assert result.status_code == 422
+    assert "relief.colour" in result.text
+
+
+def test_impact_page_accepts_an_uploaded_file(app_and_backend: Any, records_file: Any) -> None:
+    app, _ = app_and_backend
+    client = client_for(app, "admin")
+    form = {
+        "csrf_token": csrf(client, "/impact"),
+        "source": "upload",
+        "variant_text": "relief:\n  one_year_threshold: 0\n",
+    }
+    with records_file.open("rb") as handle:
+        result = client.post(
+            "/impact", data=form, files={"upload": ("records.jsonl", handle, "application/json")}
+        )
+    assert result.status_code == 200, result.text
+    lines = len(records_file.read_text(encoding="utf-8").splitlines())
+    assert f"<strong>{lines}</strong>" in result.text
+
+
+def test_impact_page_is_closed_to_social_workers(app_and_backend: Any) -> None:
+    app, _ = app_and_backend
+    assert client_for(app, "social").get("/impact").status_code == 403
+
+
+def test_social_worker_sees_and_updates_only_their_region(app_and_backend: Any) -> None:
+    app, _ = app_and_backend
+    client = client_for(app, "social")
+    page = client.get("/tasks")
+    assert page.status_code == 200
+    rows = re.findall(r'<tr id="task-(\d+)">(.*?)</tr>', page.text, re.S)
+    assert rows, "the demo register has released persons in Almaty"
+    board = app.state.after_task_board
+    for task_id, _ in rows:
+        assert board.tasks[int(task_id)].task.region == "Almaty"
+    other = next(t for t in board.tasks.values() if t.task.region != "Almaty")
+    token = csrf(client, "/tasks")
+    refused = client.post(
+        f"/tasks/{other.id}/status",
+        data={"status": "in_progress", "version": other.version, "csrf_token": token},
+    )
+    assert refused.status_code == 404
+    mine = board.tasks[int(rows[0][0])]
+    no_reason = client.post(
+        f"/tasks/{mine.id}/status",
+        data={"status": "cannot_be_done", "version": mine.version, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert no_reason.status_code == 303
+    assert "needs%20a%20reason" in no_reason.headers["location"]
+    assert board.tasks[mine.id].task.status is TaskStatus.OPEN
+    done = client.post(
+        f"/tasks/{mine.id}/status",
+        data={
+            "status": "cannot_be_done",
+            "version": mine.version,
+            "reason": "moved abroad",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert board.tasks[mine.id].task.status is TaskStatus.CANNOT_BE_DONE
+    assert board.tasks[mine.id].task.reason == "moved abroad"
+    stale = client.post(
+        f"/tasks/{mine.id}/status",
+        data={"status": "open", "version": mine.version, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert "someone%20else" in stale.headers["location"]
+
+
+def test_task_changes_need_the_csrf_token_and_a_writer_role(app_and_backend: Any) -> None:
+    app, _ = app_and_backend
+    social = client_for(app, "social")
+    social.get("/tasks")
+    board = app.state.after_task_board
+    item = next(t for t in board.tasks.values() if t.task.region == "Almaty")
+    forged = social.post(f"/tasks/{item.id}/status", data={"status": "done", "version": item.version})
+    assert forged.status_code == 403
+    auditor = client_for(app, "auditor")
+    assert auditor.get("/tasks").status_code == 200
+    token = csrf(auditor, "/tasks")
+    assert (
+        auditor.post(
+            f"/tasks/{item.id}/status", data={"status": "done", "version": item.version, "csrf_token": token}
+        ).status_code
+        == 403
+    )
+    assert client_for(app, "officer").get("/tasks").status_code == 403
+
+
+def test_region_export_is_an_xlsx_of_that_region(app_and_backend: Any) -> None:
+    app, _ = app_and_backend
+    response = client_for(app, "social").get("/tasks/export.xlsx?region=Astana")
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    regions = {row[0] for row in list(workbook["tasks"].iter_rows(values_only=True))[1:]}
+    assert regions == {"Almaty"}
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_documents_download_for_a_person(app_and_backend: Any, language: str) -> None:
+    app, backend = app_and_backend
+    client = client_for(app, "officer", language)
+    file = next(f for f in backend.files.values() if f.decision.outcome is Outcome.RELEASE)
+    page = client.get(f"/documents/{file.record.person_id}")
+    assert page.status_code == 200
+    docx_response = client.get(f"/documents/{file.record.person_id}/{language}.docx")
+    assert docx_response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(docx_response.content)).paragraphs)
+    assert file.record.person_id in text
+    assert {"ru": "Освободить", "kk": "босатылсын"}[language] in text
+    pdf = client.get(f"/documents/{file.record.person_id}/{language}.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert file.record.person_id in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+
+
+def test_documents_are_closed_to_social_workers_and_unknown_persons_are_404(app_and_backend: Any) -> None:
+    app, backend = app_and_backend
+    person_id = next(iter(backend.files))
+    assert client_for(app, "social").get(f"/documents/{person_id}/ru.docx").status_code == 403
+    assert client_for(app, "admin").get("/documents/NO-SUCH/ru.docx").status_code == 404
