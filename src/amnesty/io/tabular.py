@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import polars as pl
+import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
@@ -118,20 +119,22 @@ def _run_starts(keys: list[str | None], previous: str | None) -> list[str]:
 def scattered_keys(batches: KeyBatches) -> frozenset[str]:
     """person_ids whose rows are not all next to each other: keys that start more than one run.
 
-    Memory stays small for any size: a first pass keeps one 64-bit hash per run; only when two runs
-    share a hash (a scattered person, or a rare collision) does a second pass count those keys
-    exactly."""
-    hashes: list[pl.Series] = []
+    Memory stays small for any size: a first pass keeps one 64-bit hash per run (8 bytes a person);
+    only when two runs share a hash (a scattered person, or a rare collision) does a second pass count
+    those keys exactly, so the answer never depends on the hash."""
+    arrays: list[np.ndarray[Any, np.dtype[np.int64]]] = []
     previous: str | None = None
     for keys in batches():
         starts = _run_starts(keys, previous)
         previous = keys[-1] if keys else previous
-        hashes.append(pl.Series("key", starts, dtype=pl.Utf8).hash(seed=0))
-    if not hashes:
+        arrays.append(np.fromiter((hash(key) for key in starts), dtype=np.int64, count=len(starts)))
+    if not arrays:
         return frozenset()
-    every = pl.concat(hashes)
-    candidates = set(every.filter(every.is_duplicated()).unique().to_list())
-    del every, hashes
+    every = np.concatenate(arrays)
+    del arrays
+    every.sort()
+    candidates = set(every[1:][every[1:] == every[:-1]].tolist())
+    del every
     if not candidates:
         return frozenset()
     counts: dict[str, int] = {}
@@ -139,9 +142,8 @@ def scattered_keys(batches: KeyBatches) -> frozenset[str]:
     for keys in batches():
         starts = _run_starts(keys, previous)
         previous = keys[-1] if keys else previous
-        hashed = pl.Series("key", starts, dtype=pl.Utf8).hash(seed=0).to_list()
-        for key, value in zip(starts, hashed, strict=True):
-            if value in candidates:
+        for key in starts:
+            if hash(key) in candidates:
                 counts[key] = counts.get(key, 0) + 1
     return frozenset(key for key, runs in counts.items() if runs > 1)
 
