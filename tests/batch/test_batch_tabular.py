@@ -49,3 +49,28 @@ def test_read_records_names_a_file_problem(tmp_path: Path) -> None:
     assert len(items) == 1
     assert isinstance(items[0], RecordError)
     assert items[0].errors[0].field == "(file)"
+
+
+def test_scattered_keys_across_batches() -> None:
+    from amnesty.io.tabular import scattered_keys
+
+    batches = [["A", "A", "B"], ["B", "C", None], [None, "A", "D"], ["D", " ", "C"]]
+    assert scattered_keys(lambda: iter(batches)) == frozenset({"A", "C"})
+    assert scattered_keys(lambda: iter([["A", "A"], ["A", "B"]])) == frozenset()
+    assert scattered_keys(lambda: iter([])) == frozenset()
+
+
+def test_scattered_parquet_rows_are_gathered(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [
+        {"person_id": pid, "stage": "trial", "article": 272, "part": 2, "offence_date": "2022-01-05"}
+        for pid in ("P-1", "P-2", "P-1", "P-3", "P-2")
+    ]
+    path = tmp_path / "scattered.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=2)
+    items = list(read_records(path))
+    ids = [item.record.person_id for item in items if isinstance(item, ParsedRecord)]
+    assert ids == ["P-3", "P-1", "P-2"]
+    assert [len(item.record.charges) for item in items if isinstance(item, ParsedRecord)] == [1, 2, 2]

@@ -13,11 +13,12 @@ entry point the batch runner uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import polars as pl
+import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
@@ -48,6 +49,7 @@ ROW_COLUMN = "__row"
 """Column added to Parquet chunks: the 1-based row number of each row in the file."""
 
 _KNOWN = frozenset(ALL_COLUMNS)
+_KEY_BATCH = 500_000
 
 
 @dataclass(frozen=True)
@@ -100,22 +102,50 @@ def decide_group(
     return assemble_person(group[0].person_key, group, missing_columns)
 
 
-def scattered_keys(keys: pl.Series) -> frozenset[str]:
-    """person_ids whose rows are not all next to each other (from the whole person_id column)."""
-    keys = keys.cast(pl.Utf8).str.strip_chars()
-    frame = pl.DataFrame({"key": keys}).with_columns(
-        pl.when(pl.col("key") == "").then(None).otherwise(pl.col("key")).alias("key")
-    )
-    frame = frame.with_columns(
-        (pl.col("key") != pl.col("key").shift(1)).fill_null(True).cum_sum().alias("run")
-    )
-    runs = (
-        frame.filter(pl.col("key").is_not_null())
-        .group_by("key")
-        .agg(pl.col("run").n_unique().alias("runs"))
-        .filter(pl.col("runs") > 1)
-    )
-    return frozenset(runs.get_column("key").to_list())
+KeyBatches = Callable[[], Iterator[list[str | None]]]
+"""Something that reads the person keys of the whole input again, batch by batch, each time called."""
+
+
+def _run_starts(keys: list[str | None], previous: str | None) -> list[str]:
+    """Keys that start a run of rows (a key different from the row before)."""
+    starts: list[str] = []
+    for key in keys:
+        if key is not None and key != previous:
+            starts.append(key)
+        previous = key
+    return starts
+
+
+def scattered_keys(batches: KeyBatches) -> frozenset[str]:
+    """person_ids whose rows are not all next to each other: keys that start more than one run.
+
+    Memory stays small for any size: a first pass keeps one 64-bit hash per run (8 bytes a person);
+    only when two runs share a hash (a scattered person, or a rare collision) does a second pass count
+    those keys exactly, so the answer never depends on the hash."""
+    arrays: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+    previous: str | None = None
+    for keys in batches():
+        starts = _run_starts(keys, previous)
+        previous = keys[-1] if keys else previous
+        arrays.append(np.fromiter((hash(key) for key in starts), dtype=np.int64, count=len(starts)))
+    if not arrays:
+        return frozenset()
+    every = np.concatenate(arrays)
+    del arrays
+    every.sort()
+    candidates = set(every[1:][every[1:] == every[:-1]].tolist())
+    del every
+    if not candidates:
+        return frozenset()
+    counts: dict[str, int] = {}
+    previous = None
+    for keys in batches():
+        starts = _run_starts(keys, previous)
+        previous = keys[-1] if keys else previous
+        for key in starts:
+            if hash(key) in candidates:
+                counts[key] = counts.get(key, 0) + 1
+    return frozenset(key for key, runs in counts.items() if runs > 1)
 
 
 @dataclass
@@ -149,12 +179,7 @@ class Source:
         if self.format is InputFormat.PARQUET:
             yield from self._parquet_chunks(rows_per_chunk)
             return
-        keys: list[str | None] = []
-        for row in self._row_iterator():
-            keys.append(row.person_key)
-        self.rows_total = len(keys)
-        scattered = scattered_keys(pl.Series("key", keys, dtype=pl.Utf8)) if keys else frozenset()
-        del keys
+        scattered = scattered_keys(self._key_batches)
         missing = self.missing_columns()
         index = 0
         pending: list[tuple[SourceRow, ...]] = []
@@ -171,6 +196,21 @@ class Source:
         if pending:
             yield Chunk(index, tuple(pending), None, missing)
 
+    def _key_batches(self) -> Iterator[list[str | None]]:
+        """The person keys of every row, in batches (counts the rows as it goes)."""
+        batch: list[str | None] = []
+        total = 0
+        for row in self._row_iterator():
+            batch.append(row.person_key)
+            if len(batch) >= _KEY_BATCH:
+                total += len(batch)
+                yield batch
+                batch = []
+        total += len(batch)
+        self.rows_total = total
+        if batch:
+            yield batch
+
     @staticmethod
     def _hold(row: SourceRow, scattered: frozenset[str], held: dict[str, list[SourceRow]]) -> bool:
         key = row.person_key
@@ -186,9 +226,12 @@ class Source:
         self.rows_total = parquet.metadata.num_rows
         scattered: frozenset[str] = frozenset()
         if "person_id" in columns:
-            person_column = parquet.read(columns=["person_id"]).column("person_id")
-            scattered = scattered_keys(pl.from_arrow(person_column))  # type: ignore[arg-type]
-            del person_column
+
+            def key_batches() -> Iterator[list[str | None]]:
+                for batch in parquet.iter_batches(batch_size=_KEY_BATCH, columns=["person_id"]):
+                    yield _arrow_keys(pa.Table.from_batches([batch]))
+
+            scattered = scattered_keys(key_batches)
         held: list[pa.Table] = []
         carry: pa.Table | None = None
         first_row = 1
