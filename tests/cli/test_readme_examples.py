@@ -28,7 +28,9 @@ def test_readme_example_runs(line: str, tmp_path: Path) -> None:
     command, _, comment = line.partition("#")
     words = shlex.split(command)[3:]
     if any(word in LONG_RUNNING for word in words[:1]):
-        pytest.skip("long-running (a server, or a million-person benchmark): covered by the service and batch tests")
+        pytest.skip(
+            "long-running (a server, or a million-person benchmark): covered by the service and batch tests"
+        )
     expected = 1 if re.search(r"\bexit 1\b", comment) else 0
     previous = Path.cwd()
     os.chdir(ROOT)
