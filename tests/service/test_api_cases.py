@@ -214,3 +214,38 @@ def test_statistics_count_outcomes_and_region_limits(service):
     assert local["region"] == "Almaty"
     assert set(local["by_region"]) == {"Almaty"}
     assert local["persons"] == everything["by_region"]["Almaty"]
+
+
+def test_task_status_follows_the_life_cycle(service, record, unique_id):
+    here = unique_id("LIFE")
+    _import(service, record(here))  # released from custody under R2: the akimat gets tasks
+    admin = service.as_role(Role.ADMIN)
+    task = service.client.get(f"/api/tasks?person_id={here}", headers=admin).json()["items"][0]
+    path = f"/api/tasks/{task['id']}"
+    no_reason = service.client.patch(
+        path, json={"version": task["version"], "status": "cannot_be_done"}, headers=admin
+    )
+    assert no_reason.status_code == 422
+    assert no_reason.json()["error"]["code"] == "reason_required"
+    assert no_reason.json()["error"]["fields"][0]["field"] == "reason"
+    with_reason = {
+        "version": task["version"],
+        "status": "cannot_be_done",
+        "reason": "person left the country",
+    }
+    changed = service.client.patch(path, json=with_reason, headers=admin)
+    assert changed.status_code == 200, changed.text
+    assert "person left the country" in changed.json()["notes"]
+    reopened = service.client.patch(
+        path, json={"version": changed.json()["version"], "status": "open"}, headers=admin
+    )
+    assert reopened.status_code == 200, reopened.text
+    done = service.client.patch(
+        path, json={"version": reopened.json()["version"], "status": "done"}, headers=admin
+    )
+    assert done.status_code == 200, done.text
+    final = service.client.patch(
+        path, json={"version": done.json()["version"], "status": "open"}, headers=admin
+    )
+    assert final.status_code == 422
+    assert final.json()["error"]["code"] == "invalid_transition"

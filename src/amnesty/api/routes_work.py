@@ -10,10 +10,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from amnesty.api.common import MAX_ID, PageNumber, PageSize, not_found, region_param
 from amnesty.api.deps import get_db, require_roles
-from amnesty.api.errors import ApiError, error_responses
+from amnesty.api.errors import ApiError, FieldProblem, error_responses
 from amnesty.api.policy import ALL_ROLES, READ_TASKS, WRITE_TASKS, region_limit
 from amnesty.api.schemas import TaskUpdate
 from amnesty.domain.enums import TaskKind, TaskStatus
+from amnesty.resocialisation.tasks import REASON_REQUIRED, TRANSITIONS
 from amnesty.store import repository as repo
 from amnesty.store.models import TaskRow
 from amnesty.store.models import UserRow as User
@@ -62,6 +63,19 @@ def get_task(
     return repo.task_json(_task(db, task_id, user))
 
 
+def _check_transition(current: TaskStatus, wanted: TaskStatus, reason: str | None) -> None:
+    """Refuse a status change the task life cycle forbids (done is final), or `cannot_be_done` with no
+    reason (the life cycle of `amnesty.resocialisation.tasks`)."""
+    allowed = TRANSITIONS[current]
+    if wanted not in allowed:
+        names = ", ".join(sorted(status.value for status in allowed)) or "none (done is final)"
+        problem = f"cannot go from {current.value} to {wanted.value}; allowed: {names}"
+        raise ApiError(422, "invalid_transition", problem, [FieldProblem(field="status", problem=problem)])
+    if wanted in REASON_REQUIRED and not (reason and reason.strip()):
+        problem = f"{wanted.value} needs a reason"
+        raise ApiError(422, "reason_required", problem, [FieldProblem(field="reason", problem=problem)])
+
+
 @router.patch("/tasks/{task_id}", responses=error_responses(401, 403, 404, 409, 422))
 def update_task(
     task_id: TaskId,
@@ -70,14 +84,21 @@ def update_task(
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
     """Change a task's status, assignee, due date or notes. Send the `version` you read (409 if the
-    task changed since)."""
+    task changed since). Status changes follow the task life cycle (422 `invalid_transition`; `done` is
+    final) and `cannot_be_done` needs a `reason` (422 `reason_required`), kept in the notes."""
     task = _task(db, task_id, user)
+    notes = body.notes
+    if body.status is not None and body.status.value != task.status and body.version == task.version:
+        _check_transition(TaskStatus(task.status), body.status, body.reason)
+        if body.reason and body.reason.strip():
+            notes = f"{notes}\n" if notes else ""
+            notes += f"{body.status.value}: {body.reason.strip()}"
     sent = body.model_fields_set
     change = repo.TaskChange(
         status=body.status,
         assignee=body.assignee.strip() if body.assignee else None,
         due_date=body.due_date,
-        notes=body.notes,
+        notes=notes,
         clear_assignee="assignee" in sent and not body.assignee,
         clear_due_date="due_date" in sent and body.due_date is None,
     )

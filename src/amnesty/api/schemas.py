@@ -68,6 +68,7 @@ class TaskUpdate(_In):
     assignee: Annotated[str, Field(max_length=64)] | None = None
     due_date: dt.date | None = None
     notes: Annotated[str, Field(max_length=10_000)] | None = None
+    reason: Annotated[str, Field(max_length=2_000)] | None = None
 
 
 class UserCreate(_In):
