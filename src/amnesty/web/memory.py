@@ -182,12 +182,9 @@ class MemoryBackend:
             return file
 
     def review_queue(self, region: str | None = None, code: str | None = None) -> tuple[CaseRow, ...]:
-        """Open review items."""
-        rows = [
-            case_row(f)
-            for f in self.files.values()
-            if f.decision.outcome is Outcome.NEEDS_REVIEW and not f.overrides
-        ]
+        """Open review items: needs_review or provisional_basis, without an override."""
+        rows = [case_row(f) for f in self.files.values() if not f.overrides]
+        rows = [r for r in rows if r.outcome is Outcome.NEEDS_REVIEW or r.provisional]
         rows = [
             r for r in rows if (not region or r.region == region) and (not code or code in r.review_codes)
         ]

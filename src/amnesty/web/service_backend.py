@@ -161,8 +161,12 @@ class ServiceBackend:
         return file
 
     def review_queue(self, region: str | None = None, code: str | None = None) -> tuple[CaseRow, ...]:
-        """Open review items: needs_review without an override."""
-        rows = [r for r in self._rows() if r.outcome is Outcome.NEEDS_REVIEW and not r.overridden]
+        """Open review items: needs_review or provisional_basis, without an override (as the API's queue)."""
+        rows = [
+            r
+            for r in self._rows()
+            if (r.outcome is Outcome.NEEDS_REVIEW or r.provisional) and not r.overridden
+        ]
         rows = [
             r for r in rows if (not region or r.region == region) and (not code or code in r.review_codes)
         ]
