@@ -62,6 +62,8 @@ GOOD: dict[str, Any] = {
     "conviction_expunged": None,
 }
 BAD_CHANGES: list[dict[str, Any]] = [
+    {"birth_date": dt.date(2023, 1, 1)},  # born after the offence: the record model refuses it
+    {"birth_date": None, "iin": "230101500009"},  # the same, with the birth date taken from the IIN
     {"offence_date": None},
     {"offence_date": "2022-01-05"},
     {"sentence_years": -1},

@@ -222,6 +222,9 @@ def _person(person_id: str, first: dict[str, Any], charges: tuple[Charge, ...]) 
         from_iin = birth_date_from_iin(iin)
         if from_iin is not None and from_iin != birth_date:
             raise _DeclineError
+    born = birth_date if birth_date is not None else (birth_date_from_iin(iin) if iin is not None else None)
+    if born is not None and any(charge.offence_date <= born for charge in charges):
+        raise _DeclineError  # the record model refuses it: the validating path names the field
     region_text = _text(first.get("region"))
     role = _member(first.get("role"), _ROLES)
     recidivism = _member(first.get("recidivism"), _RECIDIVISM)
