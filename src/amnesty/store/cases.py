@@ -120,18 +120,7 @@ def upsert_case(db: Session, record: CaseRecord, actor: str) -> tuple[Case, str]
         return case, "created"
     if _same_facts(case, record):
         return case, "unchanged"
-    before = case.version
-    apply_person_fields(person, record)
-    apply_case_fields(case, record)
-    db.flush()
-    record_event(
-        db,
-        actor,
-        "case.update",
-        "case",
-        case.id,
-        {"person_id": person.person_id, "version": [before, case.version]},
-    )
+    _update_facts(db, person, case, record, actor)
     return case, "updated"
 
 
@@ -290,19 +279,8 @@ def update_case(
         raise ValueError("person_id: a case cannot be moved to another person")
     if case_key(record) != case.case_key and _key_taken(db, case, case_key(record)):
         raise ValueError("case_number: this person already has another case with that number")
-    before = case.version
     if not _same_facts(case, record):
-        apply_person_fields(case.person, record)
-        apply_case_fields(case, record)
-        db.flush()
-        record_event(
-            db,
-            actor,
-            "case.update",
-            "case",
-            case.id,
-            {"person_id": case.person.person_id, "version": [before, case.version]},
-        )
+        _update_facts(db, case.person, case, record, actor)
     row, created = evaluate_case(db, case, actor, law=law)
     return case, row, created
 
@@ -351,3 +329,19 @@ def reevaluate_all(
             result.changed_outcomes += int(created and before is not None and before.outcome != row.outcome)
             last_id = case.id
         db.commit()
+
+
+def _update_facts(db: Session, person: Person, case: Case, record: CaseRecord, actor: str) -> None:
+    """Write a record's new facts onto the person and the case (raising the case's version) and audit it."""
+    before = case.version
+    apply_person_fields(person, record)
+    apply_case_fields(case, record)
+    db.flush()
+    record_event(
+        db,
+        actor,
+        "case.update",
+        "case",
+        case.id,
+        {"person_id": person.person_id, "version": [before, case.version]},
+    )
