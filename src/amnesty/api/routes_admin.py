@@ -13,12 +13,12 @@ from amnesty import __version__
 from amnesty.api.common import PageNumber, PageSize, not_found
 from amnesty.api.deps import get_db, require_roles
 from amnesty.api.errors import ApiError, FieldProblem, error_responses
-from amnesty.api.policy import READ_AUDIT, READ_USERS, WRITE_USERS
 from amnesty.api.schemas import Health, UserCreate, UserOut, UserUpdate
 from amnesty.audit.chain import verify_chain
 from amnesty.auth.passwords import generate_password
 from amnesty.auth.roles import Role
 from amnesty.auth.users import UserError, create_user, get_user, list_users, set_disabled, set_password
+from amnesty.service.policy import Action, roles_for
 from amnesty.store.migrate import current_revision
 from amnesty.store.models import AuditEvent
 from amnesty.store.models import UserRow as User
@@ -52,7 +52,7 @@ def audit_log(
     object_id: Annotated[str | None, Query(max_length=128)] = None,
     page: PageNumber = 1,
     page_size: PageSize = 100,
-    user: User = Depends(require_roles(*READ_AUDIT)),
+    user: User = Depends(require_roles(*roles_for(Action.READ_AUDIT))),
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
     """The audit events, newest first, filtered by action, actor or object."""
@@ -92,7 +92,7 @@ def audit_log(
 
 @router.get("/audit/verify", tags=["audit"], responses=error_responses(401, 403))
 def audit_verify(
-    user: User = Depends(require_roles(*READ_AUDIT)), db: Session = Depends(get_db)
+    user: User = Depends(require_roles(*roles_for(Action.READ_AUDIT))), db: Session = Depends(get_db)
 ) -> dict[str, Any]:
     """Recompute the hash chain: `ok`, and every altered or deleted event by sequence number."""
     return verify_chain(db).to_json_dict()
@@ -110,7 +110,9 @@ def _user_out(user: User, password: str | None = None) -> UserOut:
 
 
 @router.get("/users", response_model=list[UserOut], tags=["users"], responses=error_responses(401, 403))
-def users(user: User = Depends(require_roles(*READ_USERS)), db: Session = Depends(get_db)) -> list[UserOut]:
+def users(
+    user: User = Depends(require_roles(*roles_for(Action.READ_USERS))), db: Session = Depends(get_db)
+) -> list[UserOut]:
     """Every account (never the password hash)."""
     return [_user_out(u) for u in list_users(db)]
 
@@ -134,7 +136,9 @@ def _user_error(error: UserError) -> ApiError:
     responses=error_responses(401, 403, 409, 422),
 )
 def add_user(
-    body: UserCreate, user: User = Depends(require_roles(*WRITE_USERS)), db: Session = Depends(get_db)
+    body: UserCreate,
+    user: User = Depends(require_roles(*roles_for(Action.WRITE_USERS))),
+    db: Session = Depends(get_db),
 ) -> UserOut:
     """Create an account. Without a password, one is generated and returned in this answer only."""
     password = body.password or generate_password()
@@ -157,7 +161,7 @@ def add_user(
 def change_user(
     username: Annotated[str, Path(min_length=1, max_length=64)],
     body: UserUpdate,
-    user: User = Depends(require_roles(*WRITE_USERS)),
+    user: User = Depends(require_roles(*roles_for(Action.WRITE_USERS))),
     db: Session = Depends(get_db),
 ) -> UserOut:
     """Disable or enable an account (disabling revokes its tokens), or set its password."""

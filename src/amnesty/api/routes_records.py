@@ -17,10 +17,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from amnesty.api.common import evaluate_or_422
 from amnesty.api.deps import current_user, get_db, require_roles
 from amnesty.api.errors import ApiError, FieldProblem, error_responses
-from amnesty.api.policy import WRITE_CASES
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord, FieldError
 from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records, validate_item
+from amnesty.service.policy import Action, roles_for
 from amnesty.store.cases import ImportRejectedError, import_records
 from amnesty.store.models import UserRow as User
 
@@ -108,7 +108,7 @@ def import_json(
             max_length=100_000,
         ),
     ],
-    user: User = Depends(require_roles(*WRITE_CASES)),
+    user: User = Depends(require_roles(*roles_for(Action.WRITE_CASES))),
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
     """Import records in one transaction: every record is stored and evaluated, or, if any row is
@@ -165,7 +165,7 @@ def read_tabular(path: Path) -> list[ParsedRecord | RecordError]:
 async def import_file(
     request: Request,
     file: Annotated[UploadFile, File(description="JSON, JSON Lines, CSV, XLSX or Parquet.")],
-    user: User = Depends(require_roles(*WRITE_CASES)),
+    user: User = Depends(require_roles(*roles_for(Action.WRITE_CASES))),
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
     """Import a batch file in one transaction (all or nothing, with every row's errors)."""
