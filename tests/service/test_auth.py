@@ -216,7 +216,7 @@ def test_security_headers_on_every_response(service, path):
     response = service.client.get(path)
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     if path.startswith("/api"):
         assert response.headers["cache-control"] == "no-store"

@@ -7,9 +7,12 @@ and times are ISO text, as the API always sent them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+
+from amnesty.domain.enums import Outcome, ReleaseMode
 
 Item = TypeVar("Item", bound=BaseModel)
 
@@ -115,6 +118,32 @@ class CaseSummary(Result):
     charges: int
     decision: DecisionSummary | None
     updated_at: str | None
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The outcome in effect (the newest override's, else the engine's) of the newest decision."""
+        return Outcome(self.decision.effective_outcome) if self.decision else None
+
+    @property
+    def release(self) -> ReleaseMode | None:
+        """When the newest decision releases the person, if it does."""
+        return ReleaseMode(self.decision.release) if self.decision and self.decision.release else None
+
+    @property
+    def new_end_date(self) -> dt.date | None:
+        """The new end date of the term under the newest decision."""
+        value = self.decision.new_end_date if self.decision else None
+        return dt.date.fromisoformat(value[:10]) if value else None
+
+    @property
+    def provisional(self) -> bool:
+        """Whether the newest decision rests on a provisional basis."""
+        return bool(self.decision and self.decision.provisional)
+
+    @property
+    def overridden(self) -> bool:
+        """Whether a reviewer overrode the newest decision."""
+        return bool(self.decision and self.decision.overridden)
 
 
 class CaseDetail(CaseSummary):

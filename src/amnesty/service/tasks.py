@@ -50,7 +50,8 @@ def get_task(db: Session, user: Actor, task_id: int) -> TaskOut:
 @dataclass(frozen=True)
 class TaskEdit:
     """A change to a task with the version the user read. `None` leaves a field as it is; `clear_*`
-    empties it; `reason` is required for `cannot_be_done` and kept in the notes."""
+    empties it; `reason` is required for `cannot_be_done` and kept in the notes; `add_note` appends a
+    line to the notes."""
 
     version: int
     status: TaskStatus | None = None
@@ -58,6 +59,7 @@ class TaskEdit:
     due_date: dt.date | None = None
     notes: str | None = None
     reason: str | None = None
+    add_note: str | None = None
     clear_assignee: bool = False
     clear_due_date: bool = False
 
@@ -84,6 +86,9 @@ def change_task(db: Session, user: Actor, task_id: int, edit: TaskEdit) -> TaskO
         if edit.reason and edit.reason.strip():
             base = task.notes if notes is None else notes
             notes = (f"{base}\n" if base else "") + f"{edit.status.value}: {edit.reason.strip()}"
+    if edit.add_note and edit.add_note.strip():
+        base = task.notes if notes is None else notes
+        notes = (f"{base}\n" if base else "") + edit.add_note.strip()
     change = TaskChange(
         status=edit.status,
         assignee=edit.assignee.strip() if edit.assignee else None,

@@ -439,6 +439,7 @@ class TaskFilter:
     kind: str | None = None
     assignee: str | None = None
     person_id: str | None = None
+    overdue_on: dt.date | None = None
 
 
 def search_tasks(
@@ -459,6 +460,9 @@ def search_tasks(
         conditions.append(TaskRow.assignee == filters.assignee)
     if filters.person_id:
         conditions.append(TaskRow.person.has(Person.person_id == filters.person_id))
+    if filters.overdue_on is not None:
+        conditions.append(TaskRow.due_date < filters.overdue_on)
+        conditions.append(TaskRow.status.in_(("open", "in_progress")))
     query = select(TaskRow).where(*conditions).options(selectinload(TaskRow.person)).order_by(TaskRow.id)
     rows, total = _paginate(db, query, page, page_size)
     return Page([task_json(t) for t in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
