@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from amnesty.domain.enums import Category, Outcome, ReleaseMode
-from amnesty.web.memory import MemoryBackend
+from .conftest import Register as MemoryBackend
 
 from .conftest import PASSWORD, LiveServer, shot
 
