@@ -187,7 +187,7 @@ def free_port() -> int:
 class LiveServer:
     """`amnesty serve` started as a process on 127.0.0.1 and a free port, over a seeded SQLite file."""
 
-    def __init__(self, folder: Path, persons: int = 200) -> None:
+    def __init__(self, folder: Path, persons: int = 120) -> None:
         self.folder = folder
         self.database_url = f"sqlite:///{folder / 'served.sqlite3'}"
         seed_database(self.database_url, persons)
