@@ -112,17 +112,13 @@ def test_find_a_case_by_iin_sort_and_page(page: Any, live: Live) -> None:
     expect(page.get_by_role("status").first).to_contain_text("Найдено: 120")
     page.get_by_label("ФИО, ИИН или номер дела").fill(target.record.iin or "")
     page.get_by_role("button", name="Найти").click()
-    page.wait_for_function(
-        "document.querySelector('#results [role=status]').textContent.includes('Найдено: 1')"
-    )
+    expect(page.locator("#results [role=status]")).to_contain_text(re.compile(r"Найдено: 1(?!\d)"))
     rows = page.locator("#results tbody tr")
     assert rows.count() == 1
     assert target.record.person_id in rows.first.get_by_role("link").get_attribute("href")
     page.get_by_label("ФИО, ИИН или номер дела").fill("")
     page.get_by_role("button", name="Найти").click()
-    page.wait_for_function(
-        "document.querySelector('#results [role=status]').textContent.includes('Найдено: 120')"
-    )
+    expect(page.locator("#results [role=status]")).to_contain_text(re.compile(r"Найдено: 120(?!\d)"))
     page.locator("#results thead").get_by_role("link", name="Регион").click()
     expect(page.locator("#results thead th[aria-sort=ascending]")).to_contain_text("Регион")
     regions = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
