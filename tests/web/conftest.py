@@ -124,8 +124,27 @@ class Register:
             ]
 
 
-def seed_database(url: str, persons: int) -> None:
-    """Migrate, seed the demo records and one user per role (password PASSWORD)."""
+def released_records(regions: tuple[str, ...] = ("Almaty", "Astana"), each: int = 3) -> list[dict[str, Any]]:
+    """Persons released from custody (grave riot charge, one year from January 2022): they get tasks."""
+    return [
+        {
+            "person_id": f"REL-{region[:3].upper()}-{n}",
+            "full_name": f"Released {region} {n}",
+            "region": region,
+            "stage": "serving",
+            "case_number": f"REL-{region[:3].upper()}-{n}/1",
+            "charges": [
+                {"article": 272, "part": 2, "category": "grave", "offence_date": "2022-01-05", "context": "riot"}
+            ],
+            "sentence": {"punishment": "imprisonment", "term": {"years": 1}, "start_date": "2022-01-06"},
+        }
+        for region in regions
+        for n in range(each)
+    ]
+
+
+def seed_database(url: str, persons: int, extra: list[dict[str, Any]] | None = None) -> None:
+    """Migrate, seed the demo records (and `extra` records) and one user per role (password PASSWORD)."""
     from amnesty.app import create_app
     from amnesty.auth import create_user
     from amnesty.store.demo import seed_records
@@ -133,6 +152,12 @@ def seed_database(url: str, persons: int) -> None:
     app = create_app(url)
     with app.state.sessions() as db:
         seed_records(db, app.state.law, persons)
+        if extra:
+            from amnesty.io.json_records import ParsedRecord
+            from amnesty.store.cases import import_records
+
+            items: list[Any] = [ParsedRecord(i, None, parse_record(r)) for i, r in enumerate(extra)]
+            import_records(db, items, "test-seed", law=app.state.law)
         for username, role, region in SERVICE_USERS:
             create_user(db, username, PASSWORD, role, region)
         db.commit()
@@ -187,10 +212,10 @@ def free_port() -> int:
 class LiveServer:
     """`amnesty serve` started as a process on 127.0.0.1 and a free port, over a seeded SQLite file."""
 
-    def __init__(self, folder: Path, persons: int = 120) -> None:
+    def __init__(self, folder: Path, persons: int = 120, extra: list[dict[str, Any]] | None = None) -> None:
         self.folder = folder
         self.database_url = f"sqlite:///{folder / 'served.sqlite3'}"
-        seed_database(self.database_url, persons)
+        seed_database(self.database_url, persons, extra)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
