@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from tests.web.conftest import PASSWORD, LiveServer, browser, released_records
 
 from amnesty.domain.enums import TaskStatus
 from amnesty.store.models import TaskRow
-from tests.web.conftest import PASSWORD, LiveServer, browser, released_records
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]

@@ -13,12 +13,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-
 from sqlalchemy import select
+from tests.web.conftest import PASSWORD, Register, make_app
 
 from amnesty.domain.enums import Outcome, TaskStatus
 from amnesty.store.models import TaskRow
-from tests.web.conftest import PASSWORD, Register, make_app
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +34,13 @@ def app_and_backend() -> tuple[FastAPI, Register]:
             "region": region,
             "stage": "serving",
             "charges": [
-                {"article": 272, "part": 2, "category": "grave", "offence_date": "2022-01-05", "context": "riot"}
+                {
+                    "article": 272,
+                    "part": 2,
+                    "category": "grave",
+                    "offence_date": "2022-01-05",
+                    "context": "riot",
+                }
             ],
             "sentence": {"punishment": "imprisonment", "term": {"years": 1}, "start_date": "2022-01-06"},
         }

@@ -134,7 +134,13 @@ def released_records(regions: tuple[str, ...] = ("Almaty", "Astana"), each: int 
             "stage": "serving",
             "case_number": f"REL-{region[:3].upper()}-{n}/1",
             "charges": [
-                {"article": 272, "part": 2, "category": "grave", "offence_date": "2022-01-05", "context": "riot"}
+                {
+                    "article": 272,
+                    "part": 2,
+                    "category": "grave",
+                    "offence_date": "2022-01-05",
+                    "context": "riot",
+                }
             ],
             "sentence": {"punishment": "imprisonment", "term": {"years": 1}, "start_date": "2022-01-06"},
         }
@@ -189,7 +195,9 @@ def signed_in_client(app: FastAPI, username: str, language: str = "en") -> TestC
     """A TestClient with a session for the user and a language cookie."""
     client = TestClient(app)
     client.cookies.set("lang", language)
-    response = client.post("/signin", data={"username": username, "password": PASSWORD}, follow_redirects=False)
+    response = client.post(
+        "/signin", data={"username": username, "password": PASSWORD}, follow_redirects=False
+    )
     assert response.status_code == 303, response.text
     return client
 
@@ -242,7 +250,7 @@ class LiveServer:
                 with urllib.request.urlopen(self.url + "/api/health", timeout=2) as answer:
                     if answer.status == 200 and b'"database":"ok"' in answer.read():
                         return True
-            except Exception:  # noqa: BLE001 - not up yet, or another program on the port
+            except Exception:
                 pass
             time.sleep(0.2)
         self.process.kill()
@@ -282,7 +290,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from amnesty.domain.enums import Category, Outcome, ReleaseMode
-from .conftest import Register as MemoryBackend
 
 from .conftest import PASSWORD, LiveServer, shot
+from .conftest import Register as MemoryBackend
 
 pytestmark = pytest.mark.browser
 
@@ -258,7 +258,9 @@ def test_override_a_review_item(page: Any, live: Live) -> None:
     alert = page.locator("[id^=override-box-] [role=alert]").first
     alert.wait_for()
     assert "Обоснование: напишите не менее 20 знаков" in alert.inner_text()
-    page.locator("[id^=override-justification-]").first.fill("Связь с событиями не подтверждена материалами дела.")
+    page.locator("[id^=override-justification-]").first.fill(
+        "Связь с событиями не подтверждена материалами дела."
+    )
     page.get_by_role("button", name="Сохранить решение").click()
     page.wait_for_url(re.compile(rf".*/cases/{person_id}\?saved=override#case-overrides-\d+$"))
     overrides = page.locator("[id^=case-overrides-] + table").first
@@ -290,7 +292,10 @@ def test_switch_language_and_dates_follow(page: Any, live: Live) -> None:
     assert page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Dashboard").count() == 1
     end = file.decision.sentence.new_end_date
     assert end is not None
-    assert f"{end.day} {end.strftime('%B')} {end.year}" in page.locator("[id^=timeline-] + dl").first.inner_text()
+    assert (
+        f"{end.day} {end.strftime('%B')} {end.year}"
+        in page.locator("[id^=timeline-] + dl").first.inner_text()
+    )
     page.goto(live[0].url + "/law")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Law of the Republic of Kazakhstan")
     assert page.locator("#art-287 .badge").inner_text() == "unverified"

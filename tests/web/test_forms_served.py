@@ -50,7 +50,9 @@ def _case_of(live: Live, person_id: str) -> tuple[int, int]:
 
 def test_case_officer_edits_a_case_and_sees_it_evaluated_again(page: Any, live: Live) -> None:
     person_id = next(
-        pid for pid, f in live[1].files.items() if f.record.sentence is not None and f.record.stage.value == "serving"
+        pid
+        for pid, f in live[1].files.items()
+        if f.record.sentence is not None and f.record.stage.value == "serving"
     )
     case_id, version = _case_of(live, person_id)
     sign_in(page, live, "officer")
@@ -65,7 +67,8 @@ def test_case_officer_edits_a_case_and_sees_it_evaluated_again(page: Any, live: 
     assert new_version == version + 1
     stored = live[1].person(person_id)
     assert stored is not None
-    assert stored.record.sentence is not None and stored.record.sentence.term.years == 30
+    assert stored.record.sentence is not None
+    assert stored.record.sentence.term.years == 30
     assert stored.decision.sentence is not None
     assert stored.decision.sentence.original_term is not None
     assert stored.decision.sentence.original_term.years == 30
@@ -94,7 +97,8 @@ def test_an_edit_saved_by_someone_else_first_is_refused_with_a_clear_message(
         assert "changed by someone else" in alert.inner_text()
         assert pages[1].locator("#full_name").input_value() == "First Writer"
         stored = live[1].person(person_id)
-        assert stored is not None and stored.record.full_name == "First Writer"
+        assert stored is not None
+        assert stored.record.full_name == "First Writer"
     finally:
         first.close()
         second.close()
@@ -117,7 +121,8 @@ def test_admin_adds_a_user_resets_the_password_sets_the_role_and_disables(page: 
     expect(page.locator("#user-clerk\\.one")).to_contain_text("Astana")
     with live[1].sessions() as db:
         user = db.scalar(select(UserRow).where(UserRow.username == "clerk.one"))
-        assert user is not None and (user.role, user.region) == ("social_worker", "Astana")
+        assert user is not None
+        assert (user.role, user.region) == ("social_worker", "Astana")
     page.locator("#user-clerk\\.one").get_by_role("button", name="Reset the password").click()
     new_password = page.locator("#new-password code").inner_text()
     assert new_password != password
@@ -125,8 +130,11 @@ def test_admin_adds_a_user_resets_the_password_sets_the_role_and_disables(page: 
     expect(page.locator("#user-clerk\\.one")).to_contain_text("disabled")
     with live[1].sessions() as db:
         user = db.scalar(select(UserRow).where(UserRow.username == "clerk.one"))
-        assert user is not None and user.disabled
-        actions = [e.action for e in db.scalars(select(AuditEvent).where(AuditEvent.object_id == "clerk.one"))]
+        assert user is not None
+        assert user.disabled
+        actions = [
+            e.action for e in db.scalars(select(AuditEvent).where(AuditEvent.object_id == "clerk.one"))
+        ]
     assert actions == ["user.create", "user.role", "user.password", "user.disable"]
 
 
@@ -140,7 +148,8 @@ def test_auditor_filters_the_trail_and_checks_the_chain(page: Any, live: Live) -
     rows = page.locator("table tbody tr")
     assert rows.count() >= 1
     for text in rows.all_inner_texts():
-        assert "auditor" in text and "login.success" in text
+        assert "auditor" in text
+        assert "login.success" in text
     page.get_by_role("button", name="Check the chain").click()
     expect(page.locator("#chain-result")).to_contain_text("The chain is intact")
 

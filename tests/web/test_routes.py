@@ -53,7 +53,9 @@ def test_new_case_page_is_for_case_officers_and_admins(username: str, status: in
     assert signed_in_client(app, username).get("/cases/new").status_code == status
 
 
-@pytest.mark.parametrize(("username", "status"), [("reviewer", 200), ("auditor", 200), ("officer", 200), ("social", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"), [("reviewer", 200), ("auditor", 200), ("officer", 200), ("social", 403)]
+)
 def test_review_queue_access(username: str, status: int) -> None:
     app, _ = make_app(20)
     assert signed_in_client(app, username).get("/review").status_code == status
@@ -200,7 +202,13 @@ def test_override_requires_reasons_and_is_recorded() -> None:
     url = f"/cases/{row['person_id']}/override"
     short = client.post(
         url,
-        data={"csrf_token": token, "outcome": "release", "justification": "x", "citation": "", "decision_id": row["id"]},
+        data={
+            "csrf_token": token,
+            "outcome": "release",
+            "justification": "x",
+            "citation": "",
+            "decision_id": row["id"],
+        },
     )
     assert short.status_code == 422
     assert "at least 20 characters" in short.text

@@ -120,9 +120,11 @@ def test_service_dashboard_to_a_release_and_its_reasons_in_russian(
             "Освобождается от наказания",
             "Срок наказания сокращается",
         )
-        assert page.locator("section.case").first.locator("h3[id^=reasons-] + ul li").count() == len(
-            file.decision.reasons
-        ) or len(file.decision.reasons) == 0
+        assert (
+            page.locator("section.case").first.locator("h3[id^=reasons-] + ul li").count()
+            == len(file.decision.reasons)
+            or len(file.decision.reasons) == 0
+        )
         shot(page, "service-person")
     finally:
         context.close()

@@ -35,7 +35,7 @@ from amnesty.auth.roles import Role
 MIN_JUSTIFICATION = 20
 """Characters an override's justification needs (API and web alike)."""
 
-NO_REGION = "\x00no-region"
+NO_REGION = "-"
 """The scope of a social worker whose account names no region: matches no person and no task."""
 
 
