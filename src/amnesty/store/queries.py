@@ -137,8 +137,6 @@ CASE_SORTS = {
     "full_name": Person.full_name,
     "name": Person.full_name,
     "region": Person.region,
-    "outcome": DecisionRow.outcome,
-    "end_date": DecisionRow.new_end_date,
 }
 
 
@@ -303,13 +301,15 @@ def search_cases(
 ) -> Page:
     """Cases matching the filters."""
     conditions = _case_conditions(filters) + _person_conditions(filters, region_limit)
+    latest = aliased(DecisionRow)
+    sorts = CASE_SORTS | {"outcome": latest.outcome, "end_date": latest.new_end_date}
     query = (
         select(Case)
         .join(Person, Person.id == Case.person_fk)
-        .outerjoin(DecisionRow, and_(DecisionRow.case_fk == Case.id, newest_decision()))
+        .outerjoin(latest, and_(latest.case_fk == Case.id, newest_decision(latest)))
         .where(*conditions)
         .options(*_CASE_LOAD)
-        .order_by(*_order(sort, CASE_SORTS, Case.id))
+        .order_by(*_order(sort, sorts, Case.id))
     )
     rows, total = _paginate(db, query, page, page_size)
     return Page([case_summary(c) for c in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
