@@ -1,0 +1,104 @@
+"""Rule C1: the category of a charge by the Criminal Code (art. 10 and 11), from the catalogue's facts.
+
+The catalogue records what the Code's text says of a part (the kinds of punishment, the longest
+imprisonment, life imprisonment, intentional or negligent), never the category itself: `category_of`
+derives it. A charge without a recorded category takes the Code's (`CATEGORY_FROM_CATALOGUE`); a recorded
+category that contradicts the Code's is a conflict for a lawyer (`CATEGORY_CONFLICT`, both values shown).
+Where the Code's text may have changed since January 2022, the charge says so (`CODE_EDITION_MAY_DIFFER`)
+and a category taken from it makes the decision provisional.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from amnesty.domain.decision import Reason
+from amnesty.domain.enums import Category, Guilt, Provenance, Punishment
+from amnesty.domain.records import Charge
+from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.messages import word
+from amnesty.engine.rules import article_ref, implements, reason
+from amnesty.law.loader import Law
+from amnesty.law.schema import Sanction
+
+_SMALL_INTENTIONAL, _SMALL_NEGLIGENT, _MEDIUM_INTENTIONAL, _GRAVE = 2, 5, 5, 12
+
+
+@implements("C1", "Criminal Code art. 10, 11")
+def category_of(sanction: Sanction) -> Category | None:
+    """C1: the category a sanction gives. Art. 10: an offence punishable without imprisonment and without
+    restriction of freedom is a criminal misdemeanour when its sanction has arrest (a punishment only for
+    misdemeanours), or when the entry records it as one (`offence_form`, read from the Code's limits on the
+    size of the fine); restriction of freedom without imprisonment is a crime of small gravity. Art. 11, by
+    the longest imprisonment: intentional up to 2 years small, up to 5 medium, up to 12 grave, over 12 or
+    life especially grave; negligent up to 5 years small, over 5 medium. None when the facts do not settle it.
+    """
+    if Punishment.IMPRISONMENT not in sanction.kinds:
+        if Punishment.RESTRICTION_OF_FREEDOM in sanction.kinds or sanction.offence_form == "crime":
+            return Category.SMALL
+        if Punishment.ARREST in sanction.kinds or sanction.offence_form == "misdemeanour":
+            return Category.MISDEMEANOUR
+        return None
+    years = sanction.max_years or 0
+    if sanction.guilt is Guilt.NEGLIGENT:
+        return Category.SMALL if years <= _SMALL_NEGLIGENT and not sanction.life else Category.MEDIUM
+    if sanction.life or years > _GRAVE:
+        return Category.ESPECIALLY_GRAVE
+    if years > _MEDIUM_INTENTIONAL:
+        return Category.GRAVE
+    return Category.MEDIUM if years > _SMALL_INTENTIONAL else Category.SMALL
+
+
+def code_category(law: Law, article: int, part: int | None) -> Category | None:
+    """The category the catalogue's facts give an article and part (None when it has no sanction for it)."""
+    sanction = law.facts(article, part).sanction
+    return category_of(sanction) if sanction is not None else None
+
+
+@dataclass(frozen=True)
+class ChargeCategory:
+    """A charge's category, where it comes from, and what the decision must say about it."""
+
+    category: Category | None
+    source: str | None
+    reasons: tuple[Reason, ...] = ()
+    conflict: tuple[Reason, ...] = ()
+    provisional: bool = False
+
+
+def charge_category(charge: Charge, law: Law) -> ChargeCategory:
+    """The category a charge is decided with: the record's, checked against the Code's; else the Code's."""
+    facts = law.facts(charge.article, charge.part)
+    entry = facts.sanction_entry
+    code = category_of(facts.sanction) if facts.sanction is not None else None
+    if code is None or entry is None:
+        source = "record" if charge.category is not None else None
+        return ChargeCategory(charge.category, source)
+    ref = article_ref(charge.article, charge.part)
+    edition: tuple[Reason, ...] = ()
+    if entry.source is not None and entry.source.may_differ_2022:
+        edition = (reason(law, C.CODE_EDITION_MAY_DIFFER, "C1", Provenance.UNVERIFIED, article_ref=ref),)
+    if charge.category is None:
+        taken = reason(
+            law,
+            C.CATEGORY_FROM_CATALOGUE,
+            "C1",
+            entry.provenance,
+            category=word("category", code.value),
+            article_ref=ref,
+            provenance=word("provenance", entry.provenance.value),
+        )
+        unsure = entry.provenance in (Provenance.UNVERIFIED, Provenance.ASSUMED) or bool(edition)
+        return ChargeCategory(code, "catalogue", (taken, *edition), provisional=unsure)
+    if charge.category is code:
+        return ChargeCategory(charge.category, "record")
+    conflict = reason(
+        law,
+        C.CATEGORY_CONFLICT,
+        "C1",
+        entry.provenance,
+        article_ref=ref,
+        recorded=word("category", charge.category.value),
+        code=word("category", code.value),
+    )
+    return ChargeCategory(charge.category, "record", edition, conflict=(conflict,))
