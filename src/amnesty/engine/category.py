@@ -19,7 +19,7 @@ from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.messages import word
 from amnesty.engine.rules import article_ref, implements, reason
 from amnesty.law.loader import Law
-from amnesty.law.schema import Sanction
+from amnesty.law.schema import CatalogueEntry, Sanction
 
 _SMALL_INTENTIONAL, _SMALL_NEGLIGENT, _MEDIUM_INTENTIONAL, _GRAVE = 2, 5, 5, 12
 
@@ -49,10 +49,40 @@ def category_of(sanction: Sanction) -> Category | None:
     return Category.MEDIUM if years > _SMALL_INTENTIONAL else Category.SMALL
 
 
+def _code_facts(law: Law, article: int, part: int | None) -> tuple[Category | None, CatalogueEntry | None]:
+    """The Code's category for an article and part, and the entry it rests on. A charge recorded without
+    its part takes the article's category only when every part the catalogue knows gives the same one."""
+    facts = law.facts(article, part)
+    if facts.sanction is not None and facts.sanction_entry is not None:
+        return category_of(facts.sanction), facts.sanction_entry
+    if part is not None:
+        return None, None
+    found = [
+        (category_of(entry.sanction), entry)
+        for _, entries in law.catalogue_parts(article)
+        for entry in entries
+        if entry.sanction is not None
+    ]
+    categories = {category for category, _ in found}
+    if len(categories) != 1 or None in categories:
+        return None, None
+    unsure = [entry for _, entry in found if entry.source is not None and entry.source.may_differ_2022]
+    weakest = min(found, key=lambda item: _TRUST[item[1].provenance])[1]
+    return found[0][0], unsure[0] if unsure else weakest
+
+
+_TRUST = {
+    Provenance.UNVERIFIED: 0,
+    Provenance.ASSUMED: 1,
+    Provenance.INFERRED: 2,
+    Provenance.REPORTED: 3,
+    Provenance.VERIFIED: 4,
+}
+
+
 def code_category(law: Law, article: int, part: int | None) -> Category | None:
-    """The category the catalogue's facts give an article and part (None when it has no sanction for it)."""
-    sanction = law.facts(article, part).sanction
-    return category_of(sanction) if sanction is not None else None
+    """The category the catalogue's facts give an article and part (None when they do not settle it)."""
+    return _code_facts(law, article, part)[0]
 
 
 @dataclass(frozen=True)
@@ -67,10 +97,12 @@ class ChargeCategory:
 
 
 def charge_category(charge: Charge, law: Law) -> ChargeCategory:
-    """The category a charge is decided with: the record's, checked against the Code's; else the Code's."""
-    facts = law.facts(charge.article, charge.part)
-    entry = facts.sanction_entry
-    code = category_of(facts.sanction) if facts.sanction is not None else None
+    """The category a charge is decided with: the record's, checked against the Code's; else the Code's.
+
+    Where the catalogue's entry may differ from the edition in force in January 2022, the Code's current
+    category can neither replace nor contradict a recorded one (the record was made under the law of the
+    time): the record's stands, and the charge says the check could not be made."""
+    code, entry = _code_facts(law, charge.article, charge.part)
     if code is None or entry is None:
         source = "record" if charge.category is not None else None
         return ChargeCategory(charge.category, source)
@@ -92,6 +124,8 @@ def charge_category(charge: Charge, law: Law) -> ChargeCategory:
         return ChargeCategory(code, "catalogue", (taken, *edition), provisional=unsure)
     if charge.category is code:
         return ChargeCategory(charge.category, "record")
+    if edition:
+        return ChargeCategory(charge.category, "record", edition)
     conflict = reason(
         law,
         C.CATEGORY_CONFLICT,
@@ -101,4 +135,4 @@ def charge_category(charge: Charge, law: Law) -> ChargeCategory:
         recorded=word("category", charge.category.value),
         code=word("category", code.value),
     )
-    return ChargeCategory(charge.category, "record", edition, conflict=(conflict,))
+    return ChargeCategory(charge.category, "record", conflict=(conflict,))
