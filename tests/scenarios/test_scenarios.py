@@ -34,7 +34,17 @@ from amnesty.law.loader import Law, default_law, load_law
 
 HERE = Path(__file__).parent
 
-SCENARIO_KEYS = {"name", "law", "as_of", "strict", "record", "expect", "xfail_reason", "note", "law_parameters"}
+SCENARIO_KEYS = {
+    "name",
+    "law",
+    "as_of",
+    "strict",
+    "record",
+    "expect",
+    "xfail_reason",
+    "note",
+    "law_parameters",
+}
 REQUIRED_KEYS = {"name", "law", "record", "expect"}
 EXPECT_KEYS = {
     "outcome",

@@ -298,6 +298,11 @@ def test_switch_language_and_dates_follow(page: Any, live: Live) -> None:
     page.goto(live[0].url + "/law")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Law of the Republic of Kazakhstan")
     assert page.locator("#art-287 .badge").inner_text() == "unverified"
+    assert "Terrorist" in page.locator("#code-269").inner_text()  # the Code's art. 3 point 30
+    assert "Especially grave" in page.locator("#code-132-5").inner_text()  # computed from 10-15 years
+    assert "only under point 3" in page.locator("#code-362-4").inner_text()
+    assert "may differ" in page.locator("#code-202-2").inner_text()
+    assert "admitting guilt" in page.locator("#note-conditions_not_modelled").inner_text()
     shot(page, "law-en")
 
 

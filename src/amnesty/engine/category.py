@@ -136,3 +136,16 @@ def charge_category(charge: Charge, law: Law) -> ChargeCategory:
         code=word("category", code.value),
     )
     return ChargeCategory(charge.category, "record", conflict=(conflict,))
+
+
+def catalogue_view(law: Law) -> list[dict[str, object]]:
+    """The catalogue as rows for people (the law page, `amnesty law`): each entry's facts, the category
+    rule C1 derives from them, its kinds with their conditions, and where and in which edition it was read."""
+    rows: list[dict[str, object]] = []
+    for entry in law.catalogue.entries:
+        row: dict[str, object] = entry.model_dump(mode="json", exclude_none=True)
+        category = category_of(entry.sanction) if entry.sanction is not None else None
+        row["category"] = category.value if category is not None else None
+        row["title"] = {lang: law.title(entry.article, entry.part, lang) for lang in ("ru", "kk", "en")}
+        rows.append(row)
+    return rows

@@ -423,8 +423,16 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
         },
     },
     "reading": {
-        "inclusive": {"en": "at most one year (released)", "ru": "не более одного года (освобождается)", "kk": "бір жылдан аспайтын (босатылады)"},
-        "exclusive": {"en": "less than a year (not released)", "ru": "менее года (не освобождается)", "kk": "бір жылдан кем (босатылмайды)"},
+        "inclusive": {
+            "en": "at most one year (released)",
+            "ru": "не более одного года (освобождается)",
+            "kk": "бір жылдан аспайтын (босатылады)",
+        },
+        "exclusive": {
+            "en": "less than a year (not released)",
+            "ru": "менее года (не освобождается)",
+            "kk": "бір жылдан кем (босатылмайды)",
+        },
     },
     "missing": {
         "sentence": {"en": "no sentence", "ru": "нет сведений о наказании", "kk": "жаза туралы мәлімет жоқ"},
