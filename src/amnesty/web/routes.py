@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from amnesty.auth import LoginRateLimitedError, authenticate, end_web_session, start_web_session
 from amnesty.domain.enums import REGIONS
+from amnesty.engine.category import catalogue_view
 from amnesty.law.loader import default_law
 from amnesty.service import review, stats
 from amnesty.service.policy import Action, may
@@ -143,7 +144,13 @@ def law_page(request: Request) -> Response:
     titles = {
         entry.article: law.title(entry.article, None, language) for entry in law.pack.article_list.entries
     }
-    context = {"user": signed_in(request), "law": law, "pack": law.pack, "titles": titles}
+    context = {
+        "user": signed_in(request),
+        "law": law,
+        "pack": law.pack,
+        "titles": titles,
+        "catalogue": catalogue_view(law),
+    }
     return render(request, "law.html", context)
 
 
