@@ -159,8 +159,8 @@ class UnknownCaseError(LookupError):
 class WebBackend(Protocol):
     """The store as the web pages use it."""
 
-    def authenticate(self, username: str, password: str) -> WebUser | None:
-        """The user if the password is right, else None."""
+    def authenticate(self, username: str, password: str, client: str = "unknown") -> WebUser | None:
+        """The user if the password is right, else None (failures counted per username and client)."""
         ...
 
     def user(self, username: str) -> WebUser | None:

@@ -143,7 +143,7 @@ class MemoryBackend:
             decision = evaluate(record)
             self.files[record.person_id] = PersonFile(record, decision, (_history(decision, now, by),))
 
-    def authenticate(self, username: str, password: str) -> WebUser | None:
+    def authenticate(self, username: str, password: str, client: str = "unknown") -> WebUser | None:
         """The user if the password is right."""
         entry = self.users.get(username)
         if entry is None:

@@ -21,7 +21,7 @@ from amnesty.web import i18n, pages_cases, pages_work
 from amnesty.web.access import Page, can, require, safe_next, set_language, signed_in
 from amnesty.web.access import backend as get_backend
 from amnesty.web.backend import Role
-from amnesty.web.session import csrf_ok, end_session, start_session
+from amnesty.web.session import client_of, csrf_ok, end_session, signin_origin_ok, start_session
 from amnesty.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -68,8 +68,10 @@ def signin(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/home",
 ) -> Response:
-    """Check the password and start a session."""
-    user = get_backend(request).authenticate(username.strip(), password)
+    """Check the origin and the password and start a session."""
+    if not signin_origin_ok(request):
+        raise HTTPException(status_code=403, detail="The form comes from another site; reload the page.")
+    user = get_backend(request).authenticate(username.strip(), password, client_of(request))
     if user is None:
         context = {"next": safe_next(next), "error": True, "username": username, "user": None}
         return render(request, "signin.html", context, status_code=401)

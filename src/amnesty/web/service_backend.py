@@ -91,11 +91,12 @@ class ServiceBackend:
     _cache: tuple[tuple[Any, ...], list[CaseRow], Stats] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def authenticate(self, username: str, password: str) -> WebUser | None:
-        """The service's login (Argon2, rate limited); a rate-limited login is refused like a wrong one."""
+    def authenticate(self, username: str, password: str, client: str = "unknown") -> WebUser | None:
+        """The service's login (Argon2, rate limited per username and client address, as the API's);
+        a rate-limited login is refused like a wrong one."""
         with self.sessions() as db:
             try:
-                row = authenticate(db, username, password, client="web")
+                row = authenticate(db, username, password, client=client)
             except LoginRateLimitedError:
                 return None
             db.commit()

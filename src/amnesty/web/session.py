@@ -51,7 +51,7 @@ def start_session(request: Request, response: Response, username: str) -> None:
         auth = importlib.import_module("amnesty.auth")
         with request.app.state.sessions() as db:
             row = auth.get_user(db, username)
-        auth.start_web_session(response, row)
+            auth.start_web_session(response, row, db)
         return
     value = _serializer(request).dumps({"u": username, "c": secrets.token_urlsafe(24)})
     response.set_cookie(
@@ -67,7 +67,8 @@ def start_session(request: Request, response: Response, username: str) -> None:
 def end_session(request: Request, response: Response) -> None:
     """Sign the user out."""
     if _service(request):
-        importlib.import_module("amnesty.auth").end_web_session(response)
+        with request.app.state.sessions() as db:
+            importlib.import_module("amnesty.auth").end_web_session(response, request, db)
         return
     response.delete_cookie(SESSION_COOKIE)
 
@@ -115,3 +116,18 @@ def csrf_ok(request: Request, token: str | None) -> bool:
         return True
     expected = csrf_token(request)
     return bool(expected) and hmac.compare_digest(expected, sent_token)
+
+
+def signin_origin_ok(request: Request) -> bool:
+    """Whether the sign-in form was posted from this site (the service's same-origin check)."""
+    auth = importlib.import_module("amnesty.auth")
+    try:
+        auth.verify_same_origin(request)
+    except auth.CsrfError:
+        return False
+    return True
+
+
+def client_of(request: Request) -> str:
+    """The client's address, for counting failed sign-ins per username and address."""
+    return str(importlib.import_module("amnesty.auth").client_address(request))
