@@ -173,14 +173,31 @@ def serve(
     demo_persons: int = typer.Option(
         600, "--demo-persons", min=1, max=100_000, help="Size of the demo registry."
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Worker processes (sessions, login failures and jobs are shared through the database).",
+    ),
+    forwarded_allow_ips: str | None = typer.Option(
+        None,
+        "--forwarded-allow-ips",
+        help="Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are trusted "
+        "(default: 127.0.0.1, or FORWARDED_ALLOW_IPS).",
+    ),
 ) -> None:
-    """Run the web application and API (migrates the database first)."""
+    """Run the web application and API (migrates the database first, and seeds the demo once,
+    before the workers start)."""
+    import os
+
     import uvicorn
 
     from amnesty.app import create_app
     from amnesty.auth.secret import secret_key
+    from amnesty.store.db import DATABASE_URL_ENV
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app(database_url)
     secret_key()  # generated into the data directory now, unless AMNESTY_SECRET_KEY is set
@@ -191,8 +208,47 @@ def serve(
         typer.echo(f"warning: listening on {host}: put it behind HTTPS before real data is entered", err=True)
     typer.echo(
         f"amnesty is running at http://{host}:{port}/  (API: /api, OpenAPI: /openapi.json, docs: /docs)"
+        + (f" with {workers} worker processes" if workers > 1 else "")
     )
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
+    options = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_level": "warning",
+        "log_config": LOG_CONFIG,
+        "server_header": False,
+        "forwarded_allow_ips": forwarded_allow_ips,
+    }
+    if workers == 1:
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
+        return
+    # each worker builds its own app from the environment: same database, same key file or variable
+    os.environ[DATABASE_URL_ENV] = app.state.database_url
+    app.state.engine.dispose()
+    uvicorn.run(
+        "amnesty.asgi:create_app_from_environment",
+        factory=True,
+        workers=workers,
+        # a worker answers the supervisor's health check only once it has imported the application,
+        # which takes seconds on a busy machine: a short limit would kill and restart it forever
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+WORKER_STARTUP_SECONDS = 120
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_CONFIG: dict[str, object] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": LOG_FORMAT}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}
+    },
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {"alembic": {"level": "WARNING"}},
+}
+"""Logging of every server process (workers too): one line per request from `amnesty.access`, on stderr."""
 
 
 def _describe(url: str) -> str:
