@@ -39,7 +39,8 @@ def test_sign_in_stores_only_a_digest_and_the_cookie_opens_pages(site: Site) -> 
     with site.app.state.sessions() as db:
         rows = list(db.scalars(select(WebSession)))
     assert len(rows) == 1
-    assert token not in rows[0].digest and len(rows[0].digest) == 64
+    assert token not in rows[0].digest
+    assert len(rows[0].digest) == 64
     assert not rows[0].revoked
 
 
