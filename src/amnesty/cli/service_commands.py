@@ -1,4 +1,4 @@
-"""Commands for the service: `serve`, `db upgrade`, `users add/list/disable`, `audit verify`."""
+"""Commands for the service: `serve`, `bench-service`, `db upgrade`, `users add/list/disable`, `audit verify`."""
 
 from __future__ import annotations
 
@@ -276,9 +276,55 @@ def _seed_demo(sessions: sessionmaker[Session], law: Law, persons: int) -> None:
     console.print(table)
 
 
+def bench_service(
+    persons: int = typer.Option(
+        50_000, "--persons", min=1, max=100_000, help="Persons in the demo registry."
+    ),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        help="A PostgreSQL database to measure on (a fresh schema is created and dropped); "
+        "default: a temporary SQLite file.",
+    ),
+    import_persons: int = typer.Option(
+        5_000, "--import-persons", min=1, help="Size of the import during which /api/health is timed."
+    ),
+    warm: int = typer.Option(20, "--warm", min=1, help="Warm requests per page."),
+    clients: int = typer.Option(50, "--clients", min=1, help="Concurrent clients of POST /api/evaluate."),
+    requests_per_client: int = typer.Option(
+        20, "--requests-per-client", min=1, help="Requests of each evaluate client."
+    ),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes of the server."),
+    timeout: float = typer.Option(600.0, "--timeout", min=1.0, help="Seconds one request may take."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Measure the served system: seeding, page loads (first, warm, after a write), memory, health
+    during an import and concurrent evaluation, with `amnesty serve` as a separate process."""
+    from amnesty.bench_service import BenchOptions, render, run
+
+    options = BenchOptions(
+        persons=persons,
+        database_url=database_url,
+        import_persons=import_persons,
+        warm=warm,
+        clients=clients,
+        requests_per_client=requests_per_client,
+        workers=workers,
+        timeout=timeout,
+    )
+    report = run(options, progress=lambda message: err_console.print(f"… {message}", markup=False))
+    if as_json:
+        from amnesty.cli.common import print_json
+
+        print_json(report.to_json_dict())
+    else:
+        Console(width=max(console.width, 132)).print(render(report))
+
+
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the application."""
     app.command("serve")(serve)
+    app.command("bench-service")(bench_service)
     app.add_typer(db_app, name="db")
     app.add_typer(users_app, name="users")
     app.add_typer(audit_app, name="audit")
