@@ -74,7 +74,7 @@ def serve(folder: Path, *arguments: str, timeout: float = 240) -> Served:
         *arguments,
     ]
     with output.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)  # noqa: S603
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
     served = Served(process, f"http://127.0.0.1:{port}", output, {})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -82,7 +82,9 @@ def serve(folder: Path, *arguments: str, timeout: float = 240) -> Served:
             raise RuntimeError(f"amnesty serve exited with {process.returncode}:\n{served.log()[-3000:]}")
         try:
             if httpx.get(f"{served.url}/api/health", timeout=5).status_code == 200:
-                served.passwords = {name: password for name, _role, password in DEMO_ROW.findall(served.log())}
+                served.passwords = {
+                    name: password for name, _role, password in DEMO_ROW.findall(served.log())
+                }
                 return served
         except httpx.HTTPError:
             pass

@@ -118,7 +118,9 @@ def test_two_workers_share_sessions_csrf_and_login_failures(tmp_path: Path) -> N
 
         for _ in range(5):
             with httpx.Client(base_url=served.url) as fresh:
-                wrong = fresh.post("/api/auth/token", json={"username": "demo-admin", "password": "wrong-wrong"})
+                wrong = fresh.post(
+                    "/api/auth/token", json={"username": "demo-admin", "password": "wrong-wrong"}
+                )
                 assert wrong.status_code == 401
         with httpx.Client(base_url=served.url) as fresh:
             locked = fresh.post(
