@@ -152,7 +152,10 @@ def web(service):
 
     @app.post("/test/logout")
     def logout_form(
-        request: Request, response: Response, user: User = Depends(current_user), db: Session = Depends(get_db)
+        request: Request,
+        response: Response,
+        user: User = Depends(current_user),
+        db: Session = Depends(get_db),
     ) -> dict[str, bool]:
         end_web_session(response, request, db)
         return {"ok": True}
