@@ -284,9 +284,9 @@ def served(
         log.close()
 
 
-def _timed(call: Callable[[], httpx.Response]) -> tuple[httpx.Response, float]:
+def _timed(call: Callable[..., httpx.Response], *args: Any, **kwargs: Any) -> tuple[httpx.Response, float]:
     started = time.perf_counter()
-    response = call()
+    response = call(*args, **kwargs)
     return response, time.perf_counter() - started
 
 
@@ -360,7 +360,7 @@ def measure_pages(
                 continue
             url = template.format(person_id=person_id)
             for username, client in clients.items():
-                response, seconds = _timed(lambda url=url, client=client: client.get(url))  # type: ignore[misc]
+                response, seconds = _timed(client.get, url)
                 if response.status_code == 404:
                     break
                 if response.status_code == 200:
@@ -374,7 +374,7 @@ def measure_pages(
         client = clients[figures.role]
         samples = []
         for _ in range(options.warm):
-            response, seconds = _timed(lambda url=figures.url, client=client: client.get(url))  # type: ignore[misc]
+            response, seconds = _timed(client.get, figures.url)
             if response.status_code == 200:
                 samples.append(seconds * 1000)
         if samples:
@@ -389,13 +389,13 @@ def measure_after_write(report: Report, api: httpx.Client, clients: dict[str, ht
         if figures.status != "ok" or figures.url is None or figures.role is None:
             continue
         record = bench_records(1, f"W{number}", seed=1000 + number)[0]
-        response, seconds = _timed(lambda record=record: api.post("/api/import", json=[record]))  # type: ignore[misc]
+        response, seconds = _timed(api.post, "/api/import", json=[record])
         if response.status_code not in (200, 201, 202):
             report.notes.append(f"the write before {figures.name} answered HTTP {response.status_code}")
             continue
         report.write_ms.append(seconds * 1000)
         client = clients[figures.role]
-        page, page_seconds = _timed(lambda url=figures.url, client=client: client.get(url))  # type: ignore[misc]
+        page, page_seconds = _timed(client.get, figures.url)
         if page.status_code == 200:
             figures.after_write_s = page_seconds
 
@@ -441,7 +441,7 @@ def measure_import_health(report: Report, base: str, api: httpx.Client, options:
         worker.start()
         time.sleep(0.2)
         while worker.is_alive():
-            _response, seconds = _timed(lambda: probe.get("/api/health"))
+            _response, seconds = _timed(probe.get, "/api/health")
             latencies.append(seconds * 1000)
             time.sleep(0.2)
     worker.join()
