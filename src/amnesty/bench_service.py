@@ -340,7 +340,12 @@ def _json_date(value: Any) -> Any:
 
 
 def measure_pages(
-    report: Report, base: str, passwords: dict[str, str], api: httpx.Client, options: BenchOptions
+    report: Report,
+    base: str,
+    passwords: dict[str, str],
+    api: httpx.Client,
+    options: BenchOptions,
+    progress: Callable[[str], None] = print,
 ) -> dict[str, httpx.Client]:
     """First load and warm percentiles of every page (first role that may open it)."""
     clients: dict[str, httpx.Client] = {}
@@ -380,10 +385,19 @@ def measure_pages(
         if samples:
             figures.warm_p50_ms = _percentile(samples, 0.50)
             figures.warm_p95_ms = _percentile(samples, 0.95)
+        progress(
+            f"{name} {figures.url}: first {_fmt(figures.first_s, ' s', 2)}, "
+            f"warm p50 {_fmt(figures.warm_p50_ms, ' ms')}, p95 {_fmt(figures.warm_p95_ms, ' ms')}"
+        )
     return clients
 
 
-def measure_after_write(report: Report, api: httpx.Client, clients: dict[str, httpx.Client]) -> None:
+def measure_after_write(
+    report: Report,
+    api: httpx.Client,
+    clients: dict[str, httpx.Client],
+    progress: Callable[[str], None] = print,
+) -> None:
     """Each page's first load right after a write (one new person imported through the API)."""
     for number, figures in enumerate(report.pages):
         if figures.status != "ok" or figures.url is None or figures.role is None:
@@ -398,6 +412,7 @@ def measure_after_write(report: Report, api: httpx.Client, clients: dict[str, ht
         page, page_seconds = _timed(client.get, figures.url)
         if page.status_code == 200:
             figures.after_write_s = page_seconds
+        progress(f"{figures.name} after a write: {_fmt(figures.after_write_s, ' s', 2)}")
 
 
 def _wait_for_job(api: httpx.Client, response: httpx.Response, timeout: float) -> str:
@@ -516,6 +531,7 @@ def run(options: BenchOptions, progress: Callable[[str], None] = lambda _message
             report.persons = stored or options.persons
             if stored:
                 report.seed_persons_per_s = stored / seconds
+            progress(f"seeded {stored} persons in {seconds:.1f} s")
             progress("starting amnesty serve")
             with served(url, folder, options.workers, options.timeout) as (process, base, start_seconds):
                 report.server_start_s = start_seconds
@@ -530,13 +546,17 @@ def run(options: BenchOptions, progress: Callable[[str], None] = lambda _message
                     token.raise_for_status()
                     api.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
                     progress("pages: first load and warm")
-                    clients = measure_pages(report, base, passwords, api, options)
+                    clients = measure_pages(report, base, passwords, api, options, progress)
                     progress("pages: first load after a write")
-                    measure_after_write(report, api, clients)
+                    measure_after_write(report, api, clients, progress)
                     for client in clients.values():
                         client.close()
                     progress(f"/api/health during a {options.import_persons}-person import")
                     measure_import_health(report, base, api, options)
+                    progress(
+                        f"import {report.import_status} in {_fmt(report.import_seconds, ' s', 1)}; health p50 "
+                        f"{_fmt(report.health_p50_ms, ' ms')}, max {_fmt(report.health_max_ms, ' ms')}"
+                    )
                     progress(f"POST /api/evaluate from {options.clients} concurrent clients")
                     measure_evaluate(report, base, dict(api.headers), options)
                     rss.sample()
