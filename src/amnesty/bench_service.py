@@ -104,6 +104,7 @@ class Report:
     import_seconds: float | None = None
     import_persons_per_s: float | None = None
     health_samples: int = 0
+    health_errors: int = 0
     health_p50_ms: float | None = None
     health_max_ms: float | None = None
     evaluate_requests: int = 0
@@ -456,8 +457,12 @@ def measure_import_health(report: Report, base: str, api: httpx.Client, options:
         worker.start()
         time.sleep(0.2)
         while worker.is_alive():
-            _response, seconds = _timed(probe.get, "/api/health")
-            latencies.append(seconds * 1000)
+            started = time.perf_counter()
+            try:
+                probe.get("/api/health")
+            except httpx.TransportError:  # e.g. a keep-alive connection the stalled server dropped
+                report.health_errors += 1
+            latencies.append((time.perf_counter() - started) * 1000)
             time.sleep(0.2)
     worker.join()
     report.import_status = str(outcome.get("status", "unknown"))
@@ -546,19 +551,26 @@ def run(options: BenchOptions, progress: Callable[[str], None] = lambda _message
                     token.raise_for_status()
                     api.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
                     progress("pages: first load and warm")
-                    clients = measure_pages(report, base, passwords, api, options, progress)
+                    clients: dict[str, httpx.Client] = {}
+                    with _phase(report, "pages"):
+                        clients = measure_pages(report, base, passwords, api, options, progress)
                     progress("pages: first load after a write")
-                    measure_after_write(report, api, clients, progress)
+                    with _phase(report, "pages after a write"):
+                        measure_after_write(report, api, clients, progress)
                     for client in clients.values():
                         client.close()
                     progress(f"/api/health during a {options.import_persons}-person import")
-                    measure_import_health(report, base, api, options)
+                    with _phase(report, "health during an import"):
+                        measure_import_health(report, base, api, options)
                     progress(
                         f"import {report.import_status} in {_fmt(report.import_seconds, ' s', 1)}; health p50 "
                         f"{_fmt(report.health_p50_ms, ' ms')}, max {_fmt(report.health_max_ms, ' ms')}"
                     )
                     progress(f"POST /api/evaluate from {options.clients} concurrent clients")
-                    measure_evaluate(report, base, dict(api.headers), options)
+                    with _phase(report, "concurrent evaluate"):
+                        measure_evaluate(report, base, dict(api.headers), options)
+                    if process.poll() is not None:
+                        report.notes.append(f"the server exited during the run (code {process.returncode})")
                     rss.sample()
                     report.rss_peak_mb = rss.peak / 2**20
                     report.rss_end_mb = rss.last / 2**20
@@ -568,6 +580,15 @@ def run(options: BenchOptions, progress: Callable[[str], None] = lambda _message
                 "the evaluate clients run in one asyncio process"
             )
             return report
+
+
+@contextmanager
+def _phase(report: Report, name: str) -> Iterator[None]:
+    """Run one part of the benchmark; an HTTP failure is noted in the report, and the rest still runs."""
+    try:
+        yield
+    except httpx.HTTPError as error:
+        report.notes.append(f"{name}: stopped by {type(error).__name__}: {error}")
 
 
 def _fmt(value: float | None, unit: str = "", digits: int = 0) -> str:
@@ -616,7 +637,7 @@ def render(report: Report) -> Any:
         "",
     )
     figures.add_row(
-        f"/api/health during the import ({report.health_samples} samples)",
+        f"/api/health during the import ({report.health_samples} samples, {report.health_errors} errors)",
         f"p50 {_fmt(report.health_p50_ms, ' ms')}, max {_fmt(report.health_max_ms, ' ms')}",
         "<= 1,000 ms",
     )
