@@ -33,7 +33,7 @@ INTERNAL_ERROR = (
 BASE_HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
-    b"referrer-policy": b"same-origin",
+    b"referrer-policy": b"strict-origin-when-cross-origin",
     b"permissions-policy": b"camera=(), microphone=(), geolocation=(), payment=()",
     b"cross-origin-opener-policy": b"same-origin",
     b"cross-origin-resource-policy": b"same-origin",
