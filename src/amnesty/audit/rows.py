@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Float, Integer, Table, event, select
+from sqlalchemy import Connection, Float, Integer, Table, event, select
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.sql.sqltypes import JSON, Boolean
 
@@ -241,7 +241,7 @@ def take_pending_digests(db: Session) -> dict[str, str | None]:
     return sealed
 
 
-def stored_digest(db: Session, kind: UnitKind, key: int) -> str | None:
+def stored_digest(db: Session | Connection, kind: UnitKind, key: int) -> str | None:
     """The digest of a unit as stored in the database now (None if the row is gone)."""
     for found_key, found_digest in stored_digests(db, kind, lower=key, upper=key):
         if found_key == key:
@@ -250,7 +250,11 @@ def stored_digest(db: Session, kind: UnitKind, key: int) -> str | None:
 
 
 def stored_digests(
-    db: Session, kind: UnitKind, lower: int | None = None, upper: int | None = None, batch_size: int = 2000
+    db: Session | Connection,
+    kind: UnitKind,
+    lower: int | None = None,
+    upper: int | None = None,
+    batch_size: int = 2000,
 ) -> Iterator[tuple[int, str]]:
     """Every stored unit of a kind as (id, digest), in id order, read in batches."""
     table = UNIT_TABLES[kind]
