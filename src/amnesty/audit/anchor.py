@@ -78,12 +78,17 @@ def _mac(key: bytes, at: str, events: int, head: str) -> str:
     return hmac.new(key, f"{at}|{events}|{head}".encode(), hashlib.sha256).hexdigest()
 
 
-def append_anchor(path: Path, events: int, head: str, key: bytes | None = None) -> None:
-    """Append one anchor line (time, event count, head hash, and the MAC when keyed)."""
+def append_anchor(
+    path: Path, events: int, head: str, key: bytes | None = None, restored_from: str | None = None
+) -> None:
+    """Append one anchor line (time, event count, head hash, and the MAC when keyed). A line with
+    `restored_from` marks a deliberate restore of an older backup: anchors before it no longer apply."""
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     line: dict[str, Any] = {"at": at, "events": events, "head": head}
+    if restored_from is not None:
+        line["restored_from"] = restored_from
     if key is not None:
-        line["mac"] = _mac(key, at, events, head)
+        line["mac"] = _mac(key, at, events, head + (f"|restore:{restored_from}" if restored_from else ""))
     data = (json.dumps(line, separators=(",", ":")) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
@@ -110,6 +115,7 @@ class Anchor:
     events: int
     head: str
     keyed: bool
+    restore: bool = False
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON shape for reports."""
@@ -119,6 +125,7 @@ class Anchor:
             "events": self.events,
             "head": self.head,
             "keyed": self.keyed,
+            "restore": self.restore,
         }
 
 
@@ -142,9 +149,10 @@ class AnchorReading:
         return "present" if self.newest is not None else "empty"
 
 
-def read_anchors(path: Path | None, key: bytes | None = None) -> AnchorReading:
-    """The newest anchor (largest event count; with a key, only lines whose MAC is right count) and
-    every unreadable or forged line, read in one pass without holding the file in memory."""
+def read_anchors(path: Path | None, key: bytes | None = None, at_most: int | None = None) -> AnchorReading:
+    """The newest anchor (largest event count since the last restore marker, or up to `at_most`
+    events; with a key, only lines whose MAC is right count) and every unreadable or forged line,
+    read in one pass without holding the file in memory."""
     newest: Anchor | None = None
     bad: list[tuple[int, str]] = []
     count = 0
@@ -157,8 +165,14 @@ def read_anchors(path: Path | None, key: bytes | None = None) -> AnchorReading:
             count += 1
             try:
                 data = json.loads(text)
+                restored = data.get("restored_from")
                 anchor = Anchor(
-                    number, str(data["at"]), int(data["events"]), str(data["head"]), "mac" in data
+                    number,
+                    str(data["at"]),
+                    int(data["events"]),
+                    str(data["head"]),
+                    "mac" in data,
+                    bool(restored),
                 )
             except (ValueError, KeyError, TypeError):
                 bad.append((number, "unreadable anchor line"))
@@ -168,12 +182,22 @@ def read_anchors(path: Path | None, key: bytes | None = None) -> AnchorReading:
                     bad.append((number, "anchor line without a MAC although a key is configured"))
                     continue
                 if not hmac.compare_digest(
-                    str(data["mac"]), _mac(key, anchor.at, anchor.events, anchor.head)
+                    str(data["mac"]),
+                    _mac(
+                        key,
+                        anchor.at,
+                        anchor.events,
+                        anchor.head + (f"|restore:{restored}" if restored else ""),
+                    ),
                 ):
                     bad.append(
                         (number, "anchor line whose MAC is wrong (forged or written with another key)")
                     )
                     continue
-            if newest is None or anchor.events >= newest.events:
+            if anchor.restore:
+                newest = anchor if at_most is None or anchor.events <= at_most else None
+            elif (at_most is None or anchor.events <= at_most) and (
+                newest is None or anchor.events >= newest.events
+            ):
                 newest = anchor
     return AnchorReading(path, newest, count, tuple(bad), key is not None)

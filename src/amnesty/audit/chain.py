@@ -310,14 +310,21 @@ def verify_anchor(
     return info, problems
 
 
-def verify_chain(db: Session, batch_size: int = 5000, check_rows: bool = True) -> AuditReport:
+def anchors_of(db: Session) -> AnchorReading:
+    """The anchors written for the session's database (its configured anchor file)."""
+    url = _database_url(db)
+    return read_anchors(anchor_path(url) if url is not None else None, anchor_key())
+
+
+def verify_chain(
+    db: Session, batch_size: int = 5000, check_rows: bool = True, anchors: AnchorReading | None = None
+) -> AuditReport:
     """Recompute the chain from the first event; report altered, missing and reordered events, then
-    every record that differs from its newest event, and the newest anchor outside the database."""
+    every record that differs from its newest event, and the newest anchor outside the database
+    (`anchors`: another anchor reading than the database's own file, e.g. when checking a backup)."""
     problems: list[AuditProblem] = []
     expected: Expected = {}
-    url = _database_url(db)
-    path = anchor_path(url) if url is not None else None
-    reading = read_anchors(path, anchor_key())
+    reading = anchors if anchors is not None else anchors_of(db)
     anchored = reading.newest
     anchored_hashes: dict[int, str] = {}
     expected_seq = 1
