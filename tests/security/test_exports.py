@@ -90,7 +90,9 @@ def test_the_one_function_neutralises_text_only() -> None:
 
 
 def test_report_and_impact_tables_keep_numbers_and_neutralise_text(tmp_path: Path) -> None:
-    table = Table("by_region", ("region", "persons", "change"), (("=cmd|' /C calc'!A0", 3, -5), ("@x", 0, -1.5)))
+    table = Table(
+        "by_region", ("region", "persons", "change"), (("=cmd|' /C calc'!A0", 3, -5), ("@x", 0, -1.5))
+    )
     cells = _check_csv(write_csv(table, tmp_path / "t.csv"))
     assert "'=cmd|' /C calc'!A0" in cells
     assert "-5" in cells
@@ -139,11 +141,15 @@ def test_report_and_impact_outputs_of_the_command_line(evil_file: Path, tmp_path
     evaluated = runner.invoke(cli, ["evaluate", str(good)])
     assert evaluated.exit_code == 0
     decisions.write_text(evaluated.stdout, encoding="utf-8")
-    report = runner.invoke(cli, ["report", str(decisions), "--records", str(good), "--out", str(tmp_path / "r")])
+    report = runner.invoke(
+        cli, ["report", str(decisions), "--records", str(good), "--out", str(tmp_path / "r")]
+    )
     assert report.exit_code == 0, report.output
     variant = tmp_path / "variant.yaml"
     variant.write_text('relief:\n  reduction:\n    grave: "1/2"\n', encoding="utf-8")
-    impact = runner.invoke(cli, ["impact", str(good), "--variant", str(variant), "--out", str(tmp_path / "i")])
+    impact = runner.invoke(
+        cli, ["impact", str(good), "--variant", str(variant), "--out", str(tmp_path / "i")]
+    )
     assert impact.exit_code == 0, impact.output
     files = [*tmp_path.glob("r/*.csv"), *tmp_path.glob("i/*.csv")]
     workbooks = [*tmp_path.glob("r/*.xlsx"), *tmp_path.glob("i/*.xlsx")]
@@ -183,12 +189,16 @@ def test_web_tasks_export(fresh_url: str, anchor_file: Path) -> None:
         create_user(db, "sec-social", "a-long-test-password", Role.SOCIAL_WORKER, "Almaty")
         db.commit()
     with TestClient(app) as client:
-        token = client.post("/api/auth/token", json={"username": "sec-admin", "password": "a-long-test-password"})
+        token = client.post(
+            "/api/auth/token", json={"username": "sec-admin", "password": "a-long-test-password"}
+        )
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         imported = client.post("/api/import", json=_evil_records(), headers=headers)
         assert imported.status_code == 201, imported.text
         signed = client.post(
-            "/signin", data={"username": "sec-social", "password": "a-long-test-password"}, follow_redirects=False
+            "/signin",
+            data={"username": "sec-social", "password": "a-long-test-password"},
+            follow_redirects=False,
         )
         assert signed.status_code == 303, signed.text
         response = client.get("/tasks/export.xlsx?region=Almaty")
