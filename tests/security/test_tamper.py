@@ -187,3 +187,28 @@ def test_deleting_every_audit_event_is_refused(register: Register) -> None:
     with pytest.raises(DBAPIError, match="append-only"):
         register.raw("DELETE FROM audit_events")
     assert register.verify().ok
+
+
+def test_statements_through_the_session_are_sealed_like_orm_writes(register: Register) -> None:
+    """Bulk paths write with `insert`/`update` statements through the session: the next event (or the
+    commit) seals what they touched, so only writes behind the application are named."""
+    from sqlalchemy import insert, update
+
+    from amnesty.audit.chain import record_event
+    from amnesty.store.models import ChargeRow, TaskRow, UserRow
+
+    with register.sessions() as db:
+        db.execute(
+            insert(UserRow.__table__),  # type: ignore[arg-type]
+            [{"username": f"bulk-{n}", "password_hash": "x", "role": "auditor", "disabled": False} for n in range(3)],
+        )
+        db.execute(update(TaskRow).where(TaskRow.id == register.task_id).values(assignee="bulk"))
+        db.execute(update(ChargeRow).where(ChargeRow.case_fk == register.case_id).values(tags=["bulk"]))
+        record_event(db, "sec-admin", "bulk.write", "batch", "-")
+        db.execute(update(UserRow).where(UserRow.username == "bulk-0").values(disabled=True))
+        db.commit()  # no event after the last statement: sealed at commit
+        sealed = db.scalar(text("SELECT COUNT(*) FROM audit_events WHERE action = 'rows.seal'"))
+    assert sealed == 1
+    assert register.verify().ok
+    register.raw("UPDATE users SET disabled = false WHERE username = 'bulk-0'")
+    assert [p.kind for p in register.verify().problems] == ["row_altered"]

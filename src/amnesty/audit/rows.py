@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Float, Integer, Table, event, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import Connection, Float, Integer, Table, event, func, select
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.sqltypes import JSON, Boolean
 
 from amnesty.store.models import (
@@ -207,14 +207,74 @@ def _after_flush(db: Session, _flush: UOWTransaction) -> None:
 
 def _forget(db: Session, *_args: Any) -> None:
     db.info.pop(PENDING_KEY, None)
+    db.info.pop(INSERTS_KEY, None)
 
 
 event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "after_rollback", _forget)
 
 
+_TABLE_KIND: dict[str, UnitKind] = {table.name: kind for kind, table in UNIT_TABLES.items()}
+_CASE_PARTS = {CHARGE_TABLE.name: CHARGE_TABLE, SENTENCE_TABLE.name: SENTENCE_TABLE}
+INSERTS_KEY = "audit_pending_inserts"
+
+
+def _core_write(state: ORMExecuteState) -> None:
+    """Statements (`insert`, `update`, `delete`) run through the session on a unit's table: note the
+    rows they will touch, so the next event seals them as it seals ORM writes. Inserts note the
+    highest id before the statement; updates and deletes select the ids their WHERE clause matches."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name not in _TABLE_KIND and name not in _CASE_PARTS:
+        return
+    db = state.session
+    connection = db.connection()
+    target: Table = UNIT_TABLES[_TABLE_KIND[name]] if name in _TABLE_KIND else _CASE_PARTS[name]
+    if state.is_insert:
+        before = int(connection.scalar(select(func.max(target.c.id))) or 0)
+        inserts: dict[str, int] = db.info.setdefault(INSERTS_KEY, {})
+        inserts[target.name] = min(inserts.get(target.name, before), before)
+        return
+    where = getattr(state.statement, "whereclause", None)
+    key_column = target.c.id if name in _TABLE_KIND else target.c.case_fk
+    query = select(key_column) if where is None else select(key_column).where(where)
+    keys = [int(key) for key in connection.scalars(query) if key is not None]
+    pending = _pending(db)
+    if name in _TABLE_KIND:
+        kind = _TABLE_KIND[name]
+        for key in keys:
+            pending[(kind, key)] = None if state.is_delete else _LOAD
+    else:
+        for key in keys:
+            pending.setdefault((UnitKind.CASE, key), _LOAD)
+
+
+def _collect_inserts(db: Session) -> None:
+    inserts: dict[str, int] | None = db.info.pop(INSERTS_KEY, None)
+    if not inserts:
+        return
+    pending = _pending(db)
+    connection = db.connection()
+    for name, before in inserts.items():
+        if name in _TABLE_KIND:
+            table = UNIT_TABLES[_TABLE_KIND[name]]
+            for key in connection.scalars(select(table.c.id).where(table.c.id > before)):
+                pending.setdefault((_TABLE_KIND[name], int(key)), _LOAD)
+        else:
+            part = _CASE_PARTS[name]
+            for key in connection.scalars(select(part.c.case_fk).where(part.c.id > before).distinct()):
+                pending.setdefault((UnitKind.CASE, int(key)), _LOAD)
+
+
+event.listen(Session, "do_orm_execute", _core_write)
+
+
 def has_pending_units(db: Session) -> bool:
     """True when rows were changed in this transaction and no event has sealed them yet."""
+    if db.info.get(INSERTS_KEY):
+        return True
     found = db.info.get(PENDING_KEY)
     return bool(found is not None and found.units)
 
@@ -224,20 +284,25 @@ def take_pending_digests(db: Session) -> dict[str, str | None]:
     and forget them (the caller puts them into its event). Flushes pending ORM changes first."""
     if db.new or db.dirty or db.deleted:
         db.flush()
+    _collect_inserts(db)
     found = db.info.get(PENDING_KEY)
     if found is None or not found.units:
         return {}
     units: dict[tuple[UnitKind, int], Any] = found.units
     found.units = {}
     sealed: dict[str, str | None] = {}
+    to_load: dict[UnitKind, list[int]] = {}
     for (kind, key), obj in sorted(units.items(), key=lambda item: (item[0][0].value, item[0][1])):
         if obj is None:
             sealed[unit_name(kind, key)] = None
-            continue
-        if obj is _LOAD:
-            sealed[unit_name(kind, key)] = stored_digest(db, kind, key)
-            continue
-        sealed[unit_name(kind, key)] = object_digest(kind, obj)
+        elif obj is _LOAD:
+            to_load.setdefault(kind, []).append(key)
+        else:
+            sealed[unit_name(kind, key)] = object_digest(kind, obj)
+    for kind, keys in to_load.items():
+        found_digests = dict(stored_digests_of(db.connection(), kind, keys))
+        for key in keys:
+            sealed[unit_name(kind, key)] = found_digests.get(key)
     return sealed
 
 
@@ -249,14 +314,25 @@ def stored_digest(db: Session | Connection, kind: UnitKind, key: int) -> str | N
     return None
 
 
+def stored_digests_of(db: Session | Connection, kind: UnitKind, keys: list[int]) -> Iterator[tuple[int, str]]:
+    """The stored digests of the units with these ids (missing ones are left out)."""
+    step = 500
+    ordered = sorted(set(keys))
+    for start in range(0, len(ordered), step):
+        part = ordered[start : start + step]
+        yield from stored_digests(db, kind, lower=part[0], upper=part[-1], only=set(part))
+
+
 def stored_digests(
     db: Session | Connection,
     kind: UnitKind,
     lower: int | None = None,
     upper: int | None = None,
     batch_size: int = 2000,
+    only: set[int] | None = None,
 ) -> Iterator[tuple[int, str]]:
-    """Every stored unit of a kind as (id, digest), in id order, read in batches."""
+    """Every stored unit of a kind (with an id in `only`, if given) as (id, digest), in id order,
+    read in batches."""
     table = UNIT_TABLES[kind]
     last = (lower - 1) if lower is not None else None
     while True:
@@ -265,6 +341,8 @@ def stored_digests(
             query = query.where(table.c.id > last)
         if upper is not None:
             query = query.where(table.c.id <= upper)
+        if only is not None:
+            query = query.where(table.c.id.in_(sorted(only)))
         rows = [dict(row._mapping) for row in db.execute(query)]
         if not rows:
             return
