@@ -200,7 +200,10 @@ def test_statements_through_the_session_are_sealed_like_orm_writes(register: Reg
     with register.sessions() as db:
         db.execute(
             insert(UserRow.__table__),  # type: ignore[arg-type]
-            [{"username": f"bulk-{n}", "password_hash": "x", "role": "auditor", "disabled": False} for n in range(3)],
+            [
+                {"username": f"bulk-{n}", "password_hash": "x", "role": "auditor", "disabled": False}
+                for n in range(3)
+            ],
         )
         db.execute(update(TaskRow).where(TaskRow.id == register.task_id).values(assignee="bulk"))
         db.execute(update(ChargeRow).where(ChargeRow.case_fk == register.case_id).values(tags=["bulk"]))

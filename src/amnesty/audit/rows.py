@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -87,17 +87,24 @@ def parse_unit_name(name: str) -> tuple[UnitKind, int] | None:
         return None
 
 
-def _canonical_value(column_type: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(column_type, Boolean):
-        return bool(value)
-    if isinstance(column_type, Float):
-        return float(value)
-    if isinstance(column_type, Integer):
-        return int(value)
-    if isinstance(column_type, JSON):
-        return json.loads(json.dumps(value, default=str))
+def _as_bool(value: Any) -> Any:
+    return bool(value)
+
+
+def _as_float(value: Any) -> Any:
+    return float(value)
+
+
+def _as_int(value: Any) -> Any:
+    return int(value)
+
+
+def _as_json_text(value: Any) -> Any:
+    # JSON columns as their stable text: tuples become lists and keys strings, as once stored
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _as_plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC).replace(tzinfo=None)
@@ -107,9 +114,36 @@ def _canonical_value(column_type: Any, value: Any) -> Any:
     return value
 
 
+def _converter(column_type: Any) -> Callable[[Any], Any]:
+    if isinstance(column_type, Boolean):
+        return _as_bool
+    if isinstance(column_type, Float):
+        return _as_float
+    if isinstance(column_type, Integer):
+        return _as_int
+    if isinstance(column_type, JSON):
+        return _as_json_text
+    return _as_plain
+
+
+_CONVERTERS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
+
+
+def _converters(table: Table) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    found = _CONVERTERS.get(table.name)
+    if found is None:
+        found = tuple((column.name, _converter(column.type)) for column in table.columns)
+        _CONVERTERS[table.name] = found
+    return found
+
+
 def canonical_columns(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
     """The table's columns of a row (an ORM object's attributes or a fetched row), normalised."""
-    return {column.name: _canonical_value(column.type, values.get(column.name)) for column in table.columns}
+    result: dict[str, Any] = {}
+    for name, convert in _converters(table):
+        value = values.get(name)
+        result[name] = None if value is None else convert(value)
+    return result
 
 
 def digest(content: Any) -> str:
@@ -119,7 +153,7 @@ def digest(content: Any) -> str:
 
 
 def _object_values(obj: Any, table: Table) -> dict[str, Any]:
-    return canonical_columns(table, {column.name: getattr(obj, column.name) for column in table.columns})
+    return canonical_columns(table, {name: getattr(obj, name) for name, _convert in _converters(table)})
 
 
 def case_content(
@@ -281,9 +315,10 @@ def has_pending_units(db: Session) -> bool:
 
 def take_pending_digests(db: Session) -> dict[str, str | None]:
     """The digests of the units changed since the last event of the transaction (None: deleted),
-    and forget them (the caller puts them into its event). Flushes pending ORM changes first."""
-    if db.new or db.dirty or db.deleted:
-        db.flush()
+    and forget them (the caller puts them into its event). Pending changes of existing records are
+    flushed first; records added and not yet flushed are sealed by the next event (or at commit)."""
+    if any(type(obj) in _KIND_OF_CLASS for obj in db.dirty) or db.deleted:
+        db.flush()  # changed records are sealed by this event; new ones by the event after their flush
     _collect_inserts(db)
     found = db.info.get(PENDING_KEY)
     if found is None or not found.units:
