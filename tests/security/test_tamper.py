@@ -4,6 +4,7 @@ refuse them, and named by `amnesty audit verify` where an administrator got past
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -150,26 +151,35 @@ def test_rewriting_the_whole_chain_is_caught_by_the_anchor(register: Register) -
     assert {p.kind for p in report.problems} == {"anchor_mismatch"}
 
 
-def test_keyed_anchors_cannot_be_forged(
-    register: Register, anchor_file, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from amnesty.audit.anchor import append_anchor
+@pytest.fixture
+def audit_key(monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """An anchor key configured outside the database (before anything is written)."""
+    key = "an operator's key kept outside the database"
+    monkeypatch.setenv("AMNESTY_AUDIT_KEY", key)
+    return key.encode()
 
-    monkeypatch.setenv("AMNESTY_AUDIT_KEY", "an operator's key kept outside the database")
-    with register.sessions() as db:  # a keyed anchor for the current head
-        from amnesty.audit.chain import record_event
 
-        record_event(db, "sec-admin", "test.mark", "test", "-")
-        db.commit()
-    head = register.verify().head_seq
-    _cut_newest_events(register, head - 2)
+def test_keyed_anchors_cannot_be_forged(audit_key: bytes, register: Register, anchor_file: Path) -> None:
+    """The administrator rewrites the chain and then the anchor file to match it: without the key,
+    the forged lines are named and verify fails."""
+    from amnesty.audit.anchor import append_anchor, read_anchors
+
+    genuine = read_anchors(anchor_file, audit_key)
+    assert genuine.newest is not None
+    assert genuine.newest.keyed
+    assert not genuine.bad_lines
+    _rewrite_chain_from(register, 2, "someone-else")
     with register.sessions() as db:
-        cut_hash = db.scalar(text("SELECT hash FROM audit_head"))
-    append_anchor(anchor_file, head - 2, cut_hash, key=b"a guessed key")  # the attacker's forged line
+        head_seq, head_hash = db.execute(text("SELECT seq, hash FROM audit_head")).one()
+    anchor_file.write_text("", encoding="utf-8")  # the attacker empties the file ...
+    append_anchor(anchor_file, head_seq, head_hash, key=b"a guessed key")  # ... and forges a line
+    append_anchor(anchor_file, head_seq, head_hash)  # ... or one without a MAC
     report = register.verify()
-    kinds = [p.kind for p in report.problems]
-    assert "anchor_bad_line" in kinds
-    assert "anchor_truncated" in kinds
+    assert [(p.kind, p.problem.split(":")[0].split(" although")[0]) for p in report.problems] == [
+        ("anchor_bad_line", "anchor file line 1"),
+        ("anchor_bad_line", "anchor file line 2"),
+        ("anchor_missing", "no valid keyed anchor in " + str(anchor_file)),
+    ]
 
 
 def test_truncate_is_refused_on_postgresql(register: Register) -> None:

@@ -286,6 +286,15 @@ def verify_anchor(
     ]
     newest = reading.newest
     if newest is None:
+        if reading.keyed and head_seq > 0:
+            problems.append(
+                AuditProblem(
+                    0,
+                    f"no valid keyed anchor in {path} although a key is configured and the database holds "
+                    f"{head_seq} events: the anchors were deleted or replaced",
+                    "anchor_missing",
+                )
+            )
         return info, problems
     found = events_by_seq.get(newest.events)
     if newest.events > head_seq or (found is None and newest.events > 0):
