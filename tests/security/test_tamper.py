@@ -217,6 +217,7 @@ def test_statements_through_the_session_are_sealed_like_orm_writes(register: Reg
         )
         db.execute(update(TaskRow).where(TaskRow.id == register.task_id).values(assignee="bulk"))
         db.execute(update(ChargeRow).where(ChargeRow.case_fk == register.case_id).values(tags=["bulk"]))
+        db.execute(update(UserRow), [{"id": register.user_id, "region": "Astana"}])  # by primary key
         record_event(db, "sec-admin", "bulk.write", "batch", "-")
         db.execute(update(UserRow).where(UserRow.username == "bulk-0").values(disabled=True))
         db.commit()  # no event after the last statement: sealed at commit

@@ -273,7 +273,12 @@ def _core_write(state: ORMExecuteState) -> None:
         return
     where = getattr(state.statement, "whereclause", None)
     key_column = target.c.id if name in _TABLE_KIND else target.c.case_fk
-    query = select(key_column) if where is None else select(key_column).where(where)
+    rows = state.parameters if isinstance(state.parameters, list) else None
+    if where is None and rows and all("id" in row for row in rows):
+        # an update by primary key (one parameter set per row): only those rows
+        query = select(key_column).where(target.c.id.in_([row["id"] for row in rows]))
+    else:
+        query = select(key_column) if where is None else select(key_column).where(where)
     keys = [int(key) for key in connection.scalars(query) if key is not None]
     pending = _pending(db)
     if name in _TABLE_KIND:
