@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from amnesty.domain.records import CaseRecord
@@ -85,9 +85,9 @@ def insert_new_persons(
         decisions.append({"case_fk": case_id, **values, "created_at": now})
         duties.append(task_values(decision, set()))
     if charges:
-        db.execute(insert(ChargeRow.__table__), charges)
+        db.execute(insert(_table(ChargeRow)), charges)
     if sentences:
-        db.execute(insert(SentenceRow.__table__), sentences)
+        db.execute(insert(_table(SentenceRow)), sentences)
     decision_ids = _insert_returning_ids(db, DecisionRow, decisions)
     tasks = [
         {
@@ -105,12 +105,17 @@ def insert_new_persons(
         for values in values_list
     ]
     if tasks:
-        db.execute(insert(TaskRow.__table__), tasks)
+        db.execute(insert(_table(TaskRow)), tasks)
     return case_ids, len(tasks)
 
 
 def _insert_returning_ids(db: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
     """Insert the rows (one multi-row statement per batch) and return their ids in the rows' order."""
-    table = model.__table__
+    table = _table(model)
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return [int(row[0]) for row in db.execute(statement, rows)]
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table

@@ -378,12 +378,17 @@ class ReevaluationResult:
     changed_outcomes: int = 0
 
 
+ReevaluationCallback = Callable[[Session, "ReevaluationResult"], None]
+"""Called after each batch of re-evaluated cases, before its commit (a job records progress there)."""
+
+
 def reevaluate_all(
     db: Session,
     actor: str,
     law: Law | None = None,
     as_of: dt.date | None = None,
     batch_size: int = 500,
+    on_batch: ReevaluationCallback | None = None,
 ) -> ReevaluationResult:
     """Re-evaluate every case (after a law pack or engine update); a new decision, with its diff, is
     stored only where something changed. Commits after each batch of cases."""
@@ -400,7 +405,10 @@ def reevaluate_all(
             result.new_decisions += int(created)
             result.changed_outcomes += int(created and before is not None and before.outcome != row.outcome)
             last_id = case.id
+        if on_batch is not None:
+            on_batch(db, result)
         db.commit()
+        db.expunge_all()
 
 
 def _update_facts(db: Session, person: Person, case: Case, record: CaseRecord, actor: str) -> None:
