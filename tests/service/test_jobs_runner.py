@@ -71,7 +71,8 @@ def test_import_job_stores_every_row_with_progress_and_audit(sessions, record):
     assert (job.total, job.done, job.decided, job.rejected) == (7, 7, 7, 0)
     assert job.result["created"] == 7
     assert job.input is None
-    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at is not None
+    assert job.finished_at is not None
     assert _persons(sessions) == 7
     with sessions() as db:
         actions = list(db.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "job")))
@@ -88,7 +89,8 @@ def test_import_with_an_invalid_row_stores_nothing_and_names_every_rejected_row(
     assert (job.total, job.decided, job.rejected) == (3, 0, 2)
     rows = {(error["row"], error["field"]) for error in job.errors}
     assert {row for row, _field in rows} == {2, 3}
-    assert ("stage" in {field for _row, field in rows}) and all(error["problem"] for error in job.errors)
+    assert "stage" in {field for _row, field in rows}
+    assert all(error["problem"] for error in job.errors)
     assert _persons(sessions) == 0
 
 
@@ -102,7 +104,8 @@ def test_dry_run_stores_nothing_then_adding_it_stores_all(sessions, record):
     records = [record(f"DRY-{i}") for i in range(4)]
     job = _run(sessions, _submit(sessions, JobKind.IMPORT, _jsonl(records), "dry.jsonl", dry_run=True))
     assert job.status == JobStatus.DONE
-    assert job.result["can_add"] and job.decided == 4
+    assert job.result["can_add"]
+    assert job.decided == 4
     assert sum(job.result["outcomes"].values()) == 4
     assert _persons(sessions) == 0
     with sessions() as db:
@@ -112,7 +115,8 @@ def test_dry_run_stores_nothing_then_adding_it_stores_all(sessions, record):
             submit_dry_run_for_storing(db, get_job(db, job.id), "officer-2")
         added_id = added.id
     stored = _run(sessions, added_id)
-    assert stored.status == JobStatus.DONE and stored.created_by == "officer-2"
+    assert stored.status == JobStatus.DONE
+    assert stored.created_by == "officer-2"
     assert _persons(sessions) == 4
 
 
@@ -121,7 +125,8 @@ def test_dry_run_with_a_rejected_row_cannot_be_added(sessions, record):
     job = _run(sessions, _submit(sessions, JobKind.IMPORT, _jsonl(records), "dup.jsonl", dry_run=True))
     assert (job.decided, job.rejected) == (1, 1)
     assert job.total == job.decided + job.rejected
-    assert not job.result["can_add"] and job.input is None
+    assert not job.result["can_add"]
+    assert job.input is None
     with sessions() as db, pytest.raises(NotAddableError):
         submit_dry_run_for_storing(db, get_job(db, job.id), "officer-1")
 
@@ -145,9 +150,11 @@ def test_reevaluation_and_impact_jobs_cover_the_register(sessions, record):
     variant = resources.files("amnesty.impact").joinpath("examples/grave-half.yaml").read_bytes()
     impact = _run(sessions, _submit(sessions, JobKind.IMPACT, variant, "grave-half.yaml"))
     assert impact.status == JobStatus.DONE, impact.result
-    assert impact.result["persons"] == 5 and impact.decided == 5
+    assert impact.result["persons"] == 5
+    assert impact.decided == 5
     broken = _run(sessions, _submit(sessions, JobKind.IMPACT, b"just text", "v.yaml"))
-    assert broken.status == JobStatus.FAILED and broken.errors[0]["field"] == "(variant)"
+    assert broken.status == JobStatus.FAILED
+    assert broken.errors[0]["field"] == "(variant)"
 
 
 def _stored_state(db, person_ids):
