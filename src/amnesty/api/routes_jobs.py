@@ -133,7 +133,7 @@ def list_jobs(
 ) -> dict[str, Any]:
     """The user's jobs, newest first (every job for administrators and auditors); without row errors."""
     runner_for(request.app)
-    rows, total = visible_jobs(db, user, page_size, (page - 1) * page_size)
+    rows, total = visible_jobs(db, user.username, user.role, page_size, (page - 1) * page_size)
     return {
         "items": [job_json(job, with_errors=False) for job in rows],
         "total": total,

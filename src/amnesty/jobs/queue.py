@@ -16,8 +16,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
+from amnesty.auth.roles import Role
 from amnesty.jobs.kinds import SEE_ALL_JOBS, JobKind, JobStatus
-from amnesty.store.models import JobRow, UserRow, utcnow
+from amnesty.store.models import JobRow, utcnow
 
 MAX_ERRORS = 1000
 """Rejected-row problems kept on a job (the count of rejected rows is always complete)."""
@@ -162,13 +163,15 @@ def get_job(db: Session, job_id: int) -> JobRow | None:
     return db.get(JobRow, job_id, populate_existing=True)
 
 
-def visible_jobs(db: Session, user: UserRow, limit: int = 50, offset: int = 0) -> tuple[list[JobRow], int]:
+def visible_jobs(
+    db: Session, username: str, role: Role | str, limit: int = 50, offset: int = 0
+) -> tuple[list[JobRow], int]:
     """The user's jobs (every job for admins and auditors), newest first, and how many there are."""
     query = select(JobRow)
     count = select(func.count(JobRow.id))
-    if user.role not in {role.value for role in SEE_ALL_JOBS}:
-        query = query.where(JobRow.created_by == user.username)
-        count = count.where(JobRow.created_by == user.username)
+    if Role(role) not in SEE_ALL_JOBS:
+        query = query.where(JobRow.created_by == username)
+        count = count.where(JobRow.created_by == username)
     rows = list(db.scalars(query.order_by(JobRow.id.desc()).limit(limit).offset(offset)))
     return rows, int(db.scalar(count) or 0)
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from amnesty.audit.chain import record_event
@@ -29,6 +29,7 @@ from amnesty.impact.variant import parse_variant, variant_law
 from amnesty.io.json_records import ParsedRecord, RecordError
 from amnesty.jobs.inputs import UnreadableFileError, read_upload, row_problems
 from amnesty.jobs.kinds import JobKind, JobStatus
+from amnesty.jobs.outputs import decision_line, pack_lines
 from amnesty.jobs.queue import RowProblem, cancel_requested, finish_job, get_job, record_progress
 from amnesty.law.loader import Law, LawPackError
 from amnesty.store.cases import ImportResult, ReevaluationResult, check_import, import_records, reevaluate_all
@@ -156,35 +157,24 @@ def _dry_run(
     """Evaluate the valid rows without storing anything; keep the file for "add to the register"."""
     as_of = as_of_param(job)
     outcomes: Counter[str] = Counter()
-    sample: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     total = len(valid) + len(invalid)
     for start in range(0, len(valid), BATCH):
         for item in valid[start : start + BATCH]:
             decision = evaluate(item.record, law, as_of=as_of)
             outcomes[decision.outcome.value] += 1
-            if len(sample) < SAMPLE:
-                sentence = decision.sentence
-                sample.append(
-                    {
-                        "row": item.line if item.line is not None else item.index + 1,
-                        "person_id": decision.person_id,
-                        "outcome": decision.outcome.value,
-                        "release": sentence.release.value if sentence and sentence.release else None,
-                        "new_end_date": sentence.new_end_date.isoformat()
-                        if sentence and sentence.new_end_date
-                        else None,
-                    }
-                )
+            lines.append(decision_line(item.line if item.line is not None else item.index + 1, decision))
         done = min(start + BATCH, len(valid))
         record_progress(db, job.id, done=done, decided=done)
         db.commit()
         _echo(echo, done, total)
+    db.execute(update(JobRow).where(JobRow.id == job.id).values(output=pack_lines(lines)))
     summary = {
         "dry_run": True,
         "valid": len(valid),
         "stored": 0,
         "outcomes": dict(sorted(outcomes.items())),
-        "sample": sample,
+        "sample": lines[:SAMPLE],
         "can_add": bool(valid) and not invalid,
     }
     finish_job(

@@ -277,7 +277,7 @@ class JobRow(Base):
 
     The state lives here so that every server process can report it; a runner claims a queued job
     by switching its status in one conditional UPDATE. `input` holds an uploaded file until the job
-    no longer needs it (it may hold personal data)."""
+    no longer needs it and `output` a dry run's decisions (gzip JSON Lines); both may hold personal data."""
 
     __tablename__ = "jobs"
 
@@ -293,6 +293,7 @@ class JobRow(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     input_name: Mapped[str | None] = mapped_column(String(200))
     input: Mapped[bytes | None] = mapped_column(LargeBinary)
+    output: Mapped[bytes | None] = mapped_column(LargeBinary)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -17,7 +17,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from amnesty.domain.enums import REGIONS
 from amnesty.law.loader import default_law
-from amnesty.web import i18n, pages_cases, pages_work
+from amnesty.web import i18n, pages_cases, pages_jobs, pages_work
 from amnesty.web.access import Page, can, require, safe_next, set_language, signed_in
 from amnesty.web.access import backend as get_backend
 from amnesty.web.backend import Role
@@ -149,6 +149,7 @@ def law_page(request: Request) -> Response:
 
 router.include_router(pages_cases.router)
 router.include_router(pages_work.router)
+router.include_router(pages_jobs.router)
 
 if find_spec("amnesty.web.after_pages") is not None:
     _after = importlib.import_module("amnesty.web.after_pages")

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("result", sa.JSON(), nullable=True),
         sa.Column("input_name", sa.String(length=200), nullable=True),
         sa.Column("input", sa.LargeBinary(), nullable=True),
+        sa.Column("output", sa.LargeBinary(), nullable=True),
         sa.Column("cancel_requested", sa.Boolean(), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
