@@ -105,9 +105,21 @@ def _recent(request: Request, user: WebUser) -> list[JobRow]:
         return rows
 
 
-def _queued(request: Request, job_id: int) -> RedirectResponse:
+def _go(request: Request, url: str) -> Response:
+    """To another page: a redirect, or for an htmx form an `HX-Redirect`."""
+    if request.headers.get("HX-Request"):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def _queued(request: Request, job_id: int) -> Response:
     runner_for(request.app).wake()
-    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+    return _go(request, f"/jobs/{job_id}")
+
+
+def _refused(request: Request, template: str, context: dict[str, Any]) -> Response:
+    """A form's page again with its error (422; 200 for htmx, which swaps only successful answers)."""
+    return render(request, template, context, status_code=200 if is_partial(request) else 422)
 
 
 @router.get("/batch")
@@ -138,7 +150,7 @@ async def batch_upload(
         error = gettext("The file is empty.")
     if error:
         context = _context(request, user, error=error, jobs=_recent(request, user), percent=percent)
-        return render(request, "batch.html", context, status_code=422)
+        return _refused(request, "batch.html", context)
     with request.app.state.sessions() as db:
         job = submit_job(db, JobKind.IMPORT, user.username, {"dry_run": True}, name, content)
         db.commit()
@@ -178,7 +190,7 @@ async def start_impact(
     if not content or len(content) > MAX_VARIANT_BYTES:
         error = gettext("The file is empty.") if not content else gettext("The file is larger than 1 MB.")
         context = _context(request, user, jobs=_recent(request, user), percent=percent, error=error)
-        return render(request, "jobs.html", context, status_code=422)
+        return _refused(request, "jobs.html", context)
     name = (variant.filename or "variant.yaml").rsplit("/", 1)[-1][:200]
     with request.app.state.sessions() as db:
         job_id = submit_job(db, JobKind.IMPACT, user.username, {}, name, content).id
@@ -237,7 +249,7 @@ def cancel(
         job = get_job(db, job_id)
         assert job is not None
         request_cancel(db, job, user.username)
-    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+    return _go(request, f"/jobs/{job_id}")
 
 
 @router.get("/jobs/{job_id}/{name}")
