@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from amnesty.audit.chain import record_event
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.records import CaseRecord, FieldError
 from amnesty.engine.evaluate import evaluate
 from amnesty.impact.compare import ImpactReport, PersonChange, compare_decisions
 from amnesty.impact.variant import parse_variant, variant_law
@@ -32,7 +32,14 @@ from amnesty.jobs.kinds import JobKind, JobStatus
 from amnesty.jobs.outputs import decision_line, pack_lines
 from amnesty.jobs.queue import RowProblem, cancel_requested, finish_job, get_job, record_progress
 from amnesty.law.loader import Law, LawPackError
-from amnesty.store.cases import ImportResult, ReevaluationResult, check_import, import_records, reevaluate_all
+from amnesty.store.cases import (
+    ImportRejectedError,
+    ImportResult,
+    ReevaluationResult,
+    check_import,
+    import_records,
+    reevaluate_all,
+)
 from amnesty.store.convert import case_to_record
 from amnesty.store.models import Case, JobRow
 
@@ -68,14 +75,15 @@ def run_job(sessions: sessionmaker[Session], law: Law, job_id: int, echo: Progre
         except Exception as error:
             db.rollback()
             LOG.exception("job %s (%s) failed: %s", job_id, job.kind, type(error).__name__)
+            stored = db.scalar(select(JobRow.done).where(JobRow.id == job_id)) or 0
+            message = f"the job stopped on an unexpected error ({type(error).__name__})"
+            if job.kind == JobKind.IMPORT.value and stored:
+                message += (
+                    f"; {stored} rows had been stored before it (importing the same file again "
+                    "completes it: stored rows are left unchanged)"
+                )
             finish_job(
-                db,
-                job_id,
-                JobStatus.FAILED,
-                {
-                    "failure": "error",
-                    "message": f"the job stopped on an unexpected error ({type(error).__name__})",
-                },
+                db, job_id, JobStatus.FAILED, {"failure": "error", "message": message, "stored": stored}
             )
 
 
@@ -102,33 +110,15 @@ def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
             [problem],
         )
         return
-    checked = check_import(items)
-    invalid = [item for item in checked if isinstance(item, RecordError)]
-    valid = [item for item in checked if isinstance(item, ParsedRecord)]
-    total = len(checked)
+    total = len(items)
     record_progress(db, job.id, total=total)
     db.commit()
     _echo(echo, 0, total)
     if dry_run:
+        checked = check_import(items)
+        invalid = [item for item in checked if isinstance(item, RecordError)]
+        valid = [item for item in checked if isinstance(item, ParsedRecord)]
         _dry_run(db, job, law, valid, invalid, echo)
-        return
-    if invalid or not checked:
-        message = (
-            f"{len(invalid)} of {total} rows are invalid; nothing was stored"
-            if checked
-            else "the file holds no records; nothing was stored"
-        )
-        finish_job(
-            db,
-            job.id,
-            JobStatus.FAILED,
-            {"failure": "rejected", "message": message, "valid": len(valid), "stored": 0},
-            row_problems(invalid),
-            total=total,
-            done=total,
-            decided=0,
-            rejected=len(invalid),
-        )
         return
 
     def progress(session: Session, result: ImportResult) -> None:
@@ -137,7 +127,28 @@ def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
         session.commit()
         _echo(echo, stored, total)
 
-    result = import_records(db, checked, job.created_by, law=law, as_of=as_of_param(job), on_chunk=progress)
+    try:
+        result = import_records(db, items, job.created_by, law=law, as_of=as_of_param(job), on_chunk=progress)
+    except ImportRejectedError as error:
+        db.rollback()
+        invalid = error.errors
+        message = (
+            f"{len(invalid)} of {total} rows are invalid; nothing was stored"
+            if items
+            else "the file holds no records; nothing was stored"
+        )
+        finish_job(
+            db,
+            job.id,
+            JobStatus.FAILED,
+            {"failure": "rejected", "message": message, "valid": total - len(invalid), "stored": 0},
+            row_problems(invalid),
+            total=total,
+            done=total,
+            decided=0,
+            rejected=len(invalid),
+        )
+        return
     summary = result.to_json_dict()
     summary.pop("case_ids")
     summary["stored"] = result.records
@@ -161,21 +172,29 @@ def _dry_run(
     total = len(valid) + len(invalid)
     for start in range(0, len(valid), BATCH):
         for item in valid[start : start + BATCH]:
-            decision = evaluate(item.record, law, as_of=as_of)
+            try:
+                decision = evaluate(item.record, law, as_of=as_of)
+            except (OverflowError, ValueError, ValidationError):
+                problem = FieldError(
+                    field="(record)", problem="cannot be evaluated: dates or terms out of range"
+                )
+                invalid.append(RecordError(item.index, item.line, item.record.person_id, (problem,)))
+                continue
             outcomes[decision.outcome.value] += 1
             lines.append(decision_line(item.line if item.line is not None else item.index + 1, decision))
         done = min(start + BATCH, len(valid))
-        record_progress(db, job.id, done=done, decided=done)
+        record_progress(db, job.id, done=done, decided=len(lines))
         db.commit()
         _echo(echo, done, total)
     db.execute(update(JobRow).where(JobRow.id == job.id).values(output=pack_lines(lines)))
+    invalid.sort(key=lambda error: error.index)
     summary = {
         "dry_run": True,
-        "valid": len(valid),
+        "valid": len(lines),
         "stored": 0,
         "outcomes": dict(sorted(outcomes.items())),
         "sample": lines[:SAMPLE],
-        "can_add": bool(valid) and not invalid,
+        "can_add": bool(lines) and not invalid,
     }
     finish_job(
         db,
@@ -183,10 +202,10 @@ def _dry_run(
         JobStatus.DONE,
         summary,
         row_problems(invalid),
-        keep_input=bool(valid) and not invalid,
+        keep_input=bool(lines) and not invalid,
         total=total,
         done=total,
-        decided=len(valid),
+        decided=len(lines),
         rejected=len(invalid),
     )
 

@@ -182,11 +182,25 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
+def _unstorable(value: Any) -> bool:
+    """Whether any value inside is an integer beyond 32 bits or a string with a NUL character."""
+    if isinstance(value, dict):
+        return any(_unstorable(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_unstorable(item) for item in value)
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_DB_INTEGER
+
+
 def storable_problems(record: CaseRecord) -> list[FieldError]:
     """Values a valid record may hold but a database column cannot: integers beyond 32 bits and
     NUL characters (PostgreSQL refuses them)."""
     problems: list[FieldError] = []
-    for path, value in _walk(record.model_dump(mode="json"), ""):
+    data = record.model_dump(mode="json")
+    if not _unstorable(data):
+        return problems
+    for path, value in _walk(data, ""):
         if isinstance(value, bool):
             continue
         if isinstance(value, int) and abs(value) > MAX_DB_INTEGER:
