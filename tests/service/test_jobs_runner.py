@@ -28,7 +28,7 @@ from amnesty.store.bulk import insert_new_persons
 from amnesty.store.cases import evaluate_case, upsert_case
 from amnesty.store.db import make_engine, make_sessionmaker
 from amnesty.store.migrate import upgrade
-from amnesty.store.models import AuditEvent, Case, DecisionRow, Person, TaskRow
+from amnesty.store.models import AuditEvent, Case, DecisionRow, JobRow, Person, TaskRow
 from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset
 
@@ -58,6 +58,11 @@ def _run(sessions, job_id):
         return get_job(db, job_id)
 
 
+def _input(sessions, job_id):
+    with sessions() as db:
+        return db.scalar(select(JobRow.input).where(JobRow.id == job_id))
+
+
 def _persons(sessions) -> int:
     with sessions() as db:
         return int(db.scalar(select(func.count(Person.id))) or 0)
@@ -70,7 +75,7 @@ def test_import_job_stores_every_row_with_progress_and_audit(sessions, record):
     assert job.status == JobStatus.DONE
     assert (job.total, job.done, job.decided, job.rejected) == (7, 7, 7, 0)
     assert job.result["created"] == 7
-    assert job.input is None
+    assert _input(sessions, job.id) is None
     assert job.started_at is not None
     assert job.finished_at is not None
     assert _persons(sessions) == 7
@@ -108,12 +113,14 @@ def test_dry_run_stores_nothing_then_adding_it_stores_all(sessions, record):
     assert job.decided == 4
     assert sum(job.result["outcomes"].values()) == 4
     assert _persons(sessions) == 0
+    assert _input(sessions, job.id) is not None
     with sessions() as db:
         added = submit_dry_run_for_storing(db, get_job(db, job.id), "officer-2")
         db.commit()
         with pytest.raises(NotAddableError):
             submit_dry_run_for_storing(db, get_job(db, job.id), "officer-2")
         added_id = added.id
+    assert _input(sessions, job.id) is None
     stored = _run(sessions, added_id)
     assert stored.status == JobStatus.DONE
     assert stored.created_by == "officer-2"
@@ -126,7 +133,7 @@ def test_dry_run_with_a_rejected_row_cannot_be_added(sessions, record):
     assert (job.decided, job.rejected) == (1, 1)
     assert job.total == job.decided + job.rejected
     assert not job.result["can_add"]
-    assert job.input is None
+    assert _input(sessions, job.id) is None
     with sessions() as db, pytest.raises(NotAddableError):
         submit_dry_run_for_storing(db, get_job(db, job.id), "officer-1")
 
