@@ -32,6 +32,8 @@ from amnesty.store.models import AuditEvent, Case, DecisionRow, JobRow, Person, 
 from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset
 
+from .conftest import fresh_database_url
+
 
 @pytest.fixture
 def sessions(fresh_url):
@@ -209,29 +211,34 @@ def _stored_state(db, person_ids):
     return state
 
 
-@pytest.fixture(scope="module")
-def sqlite_pair(tmp_path_factory):
-    made = []
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_pair(request, tmp_path_factory):
+    """Two fresh databases of the backend: one filled by the bulk path, one by the one-case path."""
+    made, urls = [], []
     for name in ("bulk", "single"):
-        url = f"sqlite:///{tmp_path_factory.mktemp(name) / 'db.sqlite3'}"
+        source = fresh_database_url(request.param, tmp_path_factory.mktemp(name))
+        url = next(source)
+        urls.append(source)
         engine = make_engine(url)
         upgrade(url, engine=engine)
         made.append((engine, make_sessionmaker(engine)))
     yield made
     for engine, _ in made:
         engine.dispose()
+    for source in urls:
+        next(source, None)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 100_000), persons=st.integers(1, 25), preset=st.sampled_from(list(Preset)))
-def test_bulk_path_stores_what_the_one_case_path_stores(sqlite_pair, seed, persons, preset):
+def test_bulk_path_stores_what_the_one_case_path_stores(database_pair, seed, persons, preset):
     law = default_law()
     prefix = f"H{seed}-{preset.value}-{persons}-"
     records = []
     for person in generate(preset, persons, seed):
         item = validate_item(0, None, person | {"person_id": prefix + str(person["person_id"])})
         records.append(item.record)
-    (_, bulk), (_, single) = sqlite_pair
+    (_, bulk), (_, single) = database_pair
     with bulk() as db:
         if db.scalar(select(Person.id).where(Person.person_id == records[0].person_id)):
             return

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from amnesty.domain.records import CaseRecord
@@ -109,9 +109,19 @@ def insert_new_persons(
     return case_ids, len(tasks)
 
 
+NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+
+
 def _insert_returning_ids(db: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert the rows (one multi-row statement per batch) and return their ids in the rows' order."""
+    """Insert the rows and return their ids in the rows' order: on PostgreSQL the ids are drawn from
+    the table's sequence first and the rows sent with `executemany` (psycopg's pipeline; a multi-row
+    INSERT ... RETURNING is parsed again for every batch there), elsewhere one multi-row
+    INSERT ... RETURNING per batch."""
     table = _table(model)
+    if db.get_bind().dialect.name == "postgresql":
+        ids = [int(value) for value in db.scalars(NEXT_IDS, {"table": table.name, "count": len(rows)})]
+        db.execute(insert(table), [row | {"id": new_id} for row, new_id in zip(rows, ids, strict=True)])
+        return ids
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return [int(row[0]) for row in db.execute(statement, rows)]
 
