@@ -84,6 +84,7 @@ def test_who_may_open_the_job_pages(app: FastAPI) -> None:
         made = client(app, username)
         assert made.get("/batch").status_code == batch, username
         assert made.get("/jobs").status_code == jobs, username
+        assert ('href="/jobs"' in made.get("/home").text) is (jobs == 200), username
     assert TestClient(app).get("/jobs", follow_redirects=False).status_code == 303
 
 

@@ -32,7 +32,7 @@ from amnesty.web.backend import WebUser
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_
 from amnesty.web.session import csrf_ok, csrf_token
-from amnesty.web.templating import render
+from amnesty.web.templating import ENV, render
 
 router = APIRouter()
 
@@ -46,6 +46,14 @@ JOB_WORDS: dict[str, str] = {
     JobStatus.FAILED: N_("Failed"),
     JobStatus.CANCELLED: N_("Cancelled"),
 }
+
+
+def may_use_jobs(user: Any) -> bool:
+    """Whether the menu shows the jobs page to the user (a template global)."""
+    return user is not None and Role(user.role) in USE_JOBS
+
+
+ENV.globals["may_use_jobs"] = may_use_jobs
 
 
 def job_label(value: str) -> str:
