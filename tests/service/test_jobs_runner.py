@@ -252,3 +252,23 @@ def test_bulk_path_stores_what_the_one_case_path_stores(database_pair, seed, per
         db.commit()
         slow = _stored_state(db, [r.person_id for r in records])
     assert fast == slow
+
+
+def test_stale_running_jobs_fail_and_old_files_are_dropped(sessions, record):
+    import datetime as dt
+
+    from amnesty.jobs.queue import fail_stale_jobs, purge_old_files
+
+    job = _run(
+        sessions, _submit(sessions, JobKind.IMPORT, _jsonl([record("OLD-1")]), "o.jsonl", dry_run=True)
+    )
+    assert _input(sessions, job.id) is not None
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    with sessions() as db:
+        assert purge_old_files(db, now=later) == 1
+    assert _input(sessions, job.id) is None
+    stuck = _submit(sessions, JobKind.REEVALUATE)
+    with sessions() as db:
+        assert claim_next_job(db) == stuck
+        assert fail_stale_jobs(db, now=later) == 1
+        assert get_job(db, stuck).status == JobStatus.FAILED

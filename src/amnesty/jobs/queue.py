@@ -26,6 +26,9 @@ MAX_ERRORS = 1000
 STALE_AFTER = dt.timedelta(minutes=10)
 """A running job without a heartbeat for this long is taken for dead (its process stopped)."""
 
+KEEP_FILES_FOR = dt.timedelta(hours=24)
+"""A finished job's uploaded file and dry-run decisions (personal data) are dropped after this long."""
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -192,6 +195,19 @@ def fail_stale_jobs(db: Session, now: dt.datetime | None = None) -> int:
             {"failure": "interrupted", "message": "the server process running this job stopped"},
         )
     return len(stale)
+
+
+def purge_old_files(db: Session, now: dt.datetime | None = None) -> int:
+    """Drop the uploaded files and dry-run decisions of jobs finished more than `KEEP_FILES_FOR` ago
+    (a dry run can then no longer be added); commits; how many jobs were cleared."""
+    limit = (now or utcnow()) - KEEP_FILES_FOR
+    cleared = db.execute(
+        update(JobRow)
+        .where(JobRow.finished_at < limit, (JobRow.input.is_not(None)) | (JobRow.output.is_not(None)))
+        .values(input=None, output=None)
+    )
+    db.commit()
+    return int(getattr(cleared, "rowcount", 0) or 0)
 
 
 def percent(job: JobRow) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from amnesty.jobs.queue import claim_next_job, fail_stale_jobs
+from amnesty.jobs.queue import claim_next_job, fail_stale_jobs, purge_old_files
 from amnesty.jobs.work import ProgressEcho, run_job
 from amnesty.law.loader import Law
 
@@ -101,6 +101,7 @@ class JobRunner:
                 if time.monotonic() - last_sweep > SWEEP_SECONDS:
                     with self._sessions() as db:
                         fail_stale_jobs(db)
+                        purge_old_files(db)
                     last_sweep = time.monotonic()
                 with self._sessions() as db:
                     job_id = claim_next_job(db)
