@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from amnesty.cli.main import app as cli
 from amnesty.io.safe_cells import FORMULA_TRIGGERS, neutralise, safe_cell
+from amnesty.jobs.outputs import REJECTED_COLUMNS, csv_text
 from amnesty.reports.tables import Table, write_csv, write_xlsx
-from amnesty.web.batch_jobs import decisions_csv, rejected_csv
 from tests.service.conftest import _record
 
 runner = CliRunner()
@@ -162,21 +162,13 @@ def test_report_and_impact_outputs_of_the_command_line(evil_file: Path, tmp_path
 
 
 def test_web_batch_downloads() -> None:
-    rows = [
-        {
-            "person_id": EVIL["person_id"],
-            "outcome": "release",
-            "acting_body": "court",
-            "sentence": {"release": "immediate", "new_end_date": None},
-            "flags": [],
-            "reasons": [{"code": "IN_SCOPE"}],
-            "charges": [],
-        }
+    lines = [
+        {"row": 1, "person_id": EVIL["person_id"], "outcome": "release", "flags": ["-x"]},
     ]
-    cells = _check_csv("decisions.csv", decisions_csv(rows))
+    cells = _check_csv("decisions.csv", csv_text(lines, ("row", "person_id", "outcome", "flags")))
     assert "'" + EVIL["person_id"] in cells
-    rejected = [{"index": 0, "line": 1, "person_id": "@evil", "errors": [{"field": "=f", "problem": "-p"}]}]
-    assert "'@evil" in _check_csv("rejected.csv", rejected_csv(rejected))
+    rejected = [{"row": 1, "person_id": "@evil", "field": "=f", "problem": "-p"}]
+    assert "'@evil" in _check_csv("rejected.csv", csv_text(rejected, REJECTED_COLUMNS))
 
 
 def test_web_tasks_export(fresh_url: str, anchor_file: Path) -> None:

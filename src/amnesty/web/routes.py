@@ -28,7 +28,7 @@ from amnesty.law.loader import default_law
 from amnesty.service import review, stats
 from amnesty.service.policy import Action, may
 from amnesty.store.models import UserRow
-from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_work
+from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_jobs, pages_work
 from amnesty.web.templating import render
 from amnesty.web.viewer import check_csrf, database, region_scope, require, safe_next, set_language, signed_in
 
@@ -173,3 +173,4 @@ router.include_router(pages_cases.router)
 router.include_router(pages_work.router)
 router.include_router(after_pages.router)
 router.include_router(admin_pages.router)
+router.include_router(pages_jobs.router)
