@@ -3,6 +3,7 @@ behind the application is caught by the anchors; a database from before 0005 is 
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from pathlib import Path
@@ -129,7 +130,8 @@ def test_postgresql_backup_names_its_tools(register: Register, tmp_path: Path) -
 
 def test_records_written_before_0005_are_sealed_on_upgrade(fresh_url: str, anchor_file: Path, record) -> None:
     engine = make_engine(fresh_url)
-    upgrade(fresh_url, engine=engine, revision="0001")
+    before_0005 = importlib.import_module("amnesty.store.migrations.versions.0005_integrity").down_revision
+    upgrade(fresh_url, engine=engine, revision=before_0005)
     sessions = make_sessionmaker(engine)
     populate(sessions, [record(f"OLD-{i}") for i in range(2)])
     with engine.begin() as connection:  # a record the old version wrote without a digest
