@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from amnesty.batch import run as run_module
+from amnesty.batch.compact import decision_json
 from amnesty.batch.run import progress_wanted, run_batch
 from amnesty.cli.main import app
 from amnesty.domain.records import parse_record
@@ -53,7 +54,7 @@ def test_decisions_are_the_single_case_decisions(tmp_path: Path, january_files: 
     run_batch(january_files["jsonl"], tmp_path / "out", jobs=1)
     lines = (tmp_path / "out" / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
     expected = [
-        evaluate(parse_record(data)).model_dump_json() for data in generate(Preset.JANUARY, 150, seed=11)
+        decision_json(evaluate(parse_record(data))) for data in generate(Preset.JANUARY, 150, seed=11)
     ]
     assert lines == expected
 
