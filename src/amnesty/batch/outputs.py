@@ -1,7 +1,8 @@
 """The files of a batch run, written chunk by chunk in input order.
 
 - `decisions.parquet`, `decisions.csv`: one row per decided person (`process.DECISION_COLUMNS`);
-- `decisions.jsonl`: the full decision of each decided person, one JSON object per line;
+- `decisions.jsonl` (or `decisions.jsonl.zst`): each decided person's decision, compact (codes, facts,
+  citations) or with the sentences asked for, one JSON object per line;
 - `rejected.csv`: one line per problem: source row, person_id where known, field, problem;
 - `summary.json`: the accounting (`rows_in == rows_decided + rows_rejected`) and the counts.
 
@@ -28,6 +29,7 @@ from amnesty.io.assemble import RowProblem
 DECISIONS_PARQUET = "decisions.parquet"
 DECISIONS_CSV = "decisions.csv"
 DECISIONS_JSONL = "decisions.jsonl"
+DECISIONS_JSONL_ZST = "decisions.jsonl.zst"
 REJECTED_CSV = "rejected.csv"
 SUMMARY_JSON = "summary.json"
 REJECTED_COLUMNS = ("row", "person_id", "field", "problem")
@@ -85,7 +87,7 @@ class Summary:
 class OutputWriter:
     """Opens the output files, appends chunk results in order, and closes with the summary."""
 
-    def __init__(self, out: Path, summary: Summary) -> None:
+    def __init__(self, out: Path, summary: Summary, zstd: bool = False) -> None:
         out.mkdir(parents=True, exist_ok=True)
         self.out = out
         self.summary = summary
@@ -94,7 +96,11 @@ class OutputWriter:
         self._pending_rows = 0
         self._csv: IO[bytes] = (out / DECISIONS_CSV).open("wb")
         self._csv.write((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
-        self._jsonl: IO[bytes] = (out / DECISIONS_JSONL).open("wb")
+        self._jsonl: IO[bytes] | pa.NativeFile = (
+            pa.CompressedOutputStream(str(out / DECISIONS_JSONL_ZST), "zstd")
+            if zstd
+            else (out / DECISIONS_JSONL).open("wb")
+        )
         self._rejected_file: IO[str] = (out / REJECTED_CSV).open("w", encoding="utf-8", newline="")
         self._rejected = csv.writer(self._rejected_file, lineterminator="\n")
         self._rejected.writerow(REJECTED_COLUMNS)

@@ -48,6 +48,7 @@ from amnesty.domain.enums import Category, Context, Outcome, PersonRole, Punishm
 from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
 from amnesty.engine.evaluate import evaluate, scope_charge
 from amnesty.engine.relief import plain_sentence
+from amnesty.engine.terms import Term, last_day
 from amnesty.io.assemble import PersonRecord, RowProblem
 from amnesty.io.sources import SourceRow, arrow_rows
 from amnesty.io.tabular import ROW_COLUMN, Chunk, decide_group
@@ -57,13 +58,15 @@ DIMENSIONS = ("outcome", "stage", "category", "region", "role")
 """The dimensions `summary.json` counts decided persons by."""
 UNKNOWN = "unknown"
 DEFAULT_ROLE = CaseRecord.model_fields["role"].default.value
+DEFAULT_RECIDIVISM = CaseRecord.model_fields["recidivism"].default.value
 SIGNATURE = ("article", "part", "category", "territory", "context", "s1")
 """A charge's signature: what its result depends on when its person is plainly uncovered."""
-SHELL = ("stage", "sentence_punishment", "sentence_conditional", "sentence_given")
+SHELL = ("stage", "sentence_punishment", "sentence_conditional", "sentence_given", "recidivism")
 """What the person-level fields of a plainly uncovered person's decision depend on."""
 TERM = ("sentence_punishment", "sentence_years", "sentence_months", "sentence_days", "sentence_start_date")
 """What the sentence as imposed depends on."""
 _MAX_CACHED = 200_000
+REFERENCE_START = dt.date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -152,17 +155,17 @@ class PlainParts:
         return found
 
     def sentence(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
-        """The engine's sentence as imposed, for a punishment, term and start date."""
+        """The engine's sentence as imposed for a punishment and term, with its start on
+        `REFERENCE_START` when one is recorded (`_sentences` puts each person's own start and end)."""
         if key in self.sentences:
             return self.sentences[key]
-        punishment, years, months, days, start = key
+        punishment, years, months, days, started = key
         given = years is not None or months is not None or days is not None
         term = TermIn.model_construct(years=years or 0, months=months or 0, days=days or 0) if given else None
+        start = REFERENCE_START if started else None
         imposed = Sentence.model_construct(punishment=Punishment(punishment), term=term, start_date=start)
         result = plain_sentence(imposed, None)
         data = None if result is None else result.model_dump(mode="json")
-        if len(self.sentences) >= _MAX_CACHED:
-            self.sentences.clear()
         self.sentences[key] = data
         return data
 
@@ -276,14 +279,21 @@ def _screened(table: pa.Table, settings: RunSettings, collector: _Collector) -> 
     shells = _shell_keys(plain_persons)
     needed = _first_per_shell(shells, parts)
     engine_person: set[int] = set(needed)
-    for person, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        if plain_mask[start] and person not in engine_person:
-            continue
-        group = tuple(arrow_rows(bare.slice(start, end - start), numbers[start:end]))
+    spans = [
+        (person, start, end)
+        for person, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
+        if not plain_mask[start] or person in engine_person
+    ]
+    indices = [index for _, start, end in spans for index in range(start, end)]
+    rows = arrow_rows(bare.take(indices), [numbers[index] for index in indices]) if indices else []
+    offset = 0
+    for person, start, end in spans:
+        group = tuple(rows[offset : offset + end - start])
+        offset += end - start
         decision = collector.engine(person, group, missing)
         if person in engine_person:
-            if decision is None or decision.outcome is not Outcome.NOT_COVERED:
-                raise AssertionError("the screen let through a person the engine does not find uncovered")
+            if decision is None or decision.outcome not in (Outcome.NOT_COVERED, Outcome.EXCLUDED):
+                raise AssertionError("the screen let through a person the law may reach")
             data = compact_data(decision)
             parts.shells[needed[person]] = {name: data[name] for name in PERSON_FIELDS}
     rest = plain_persons.filter(~pl.col(PERSON).is_in(list(engine_person)))
@@ -303,6 +313,7 @@ def _shell_keys(frame: pl.DataFrame) -> pl.DataFrame:
             else pl.lit(False)
         ).alias("sentence_conditional"),
         sentence_given.alias("sentence_given"),
+        _optional(frame, "recidivism", pl.String()).fill_null(DEFAULT_RECIDIVISM),
     ).unique(subset=[PERSON], keep="first", maintain_order=True)
 
 
@@ -355,7 +366,7 @@ def _plain_frame(rows: pl.DataFrame, parts: PlainParts, settings: RunSettings) -
             for column in TERM[1:]
         ],
     ).join(shells, on=PERSON, how="left")
-    sentences = _lookup(persons, list(TERM), "sentence", SENTENCE_DTYPE, parts, _sentence_value)
+    sentences = _sentences(persons, parts)
     shell_rows = [(*key, *(data[name] for name in PERSON_FIELDS)) for key, data in parts.shells.items()]
     shell_frame = pl.DataFrame(
         shell_rows,
@@ -364,6 +375,7 @@ def _plain_frame(rows: pl.DataFrame, parts: PlainParts, settings: RunSettings) -
             "sentence_punishment": pl.String,
             "sentence_conditional": pl.Boolean,
             "sentence_given": pl.Boolean,
+            "recidivism": pl.String,
             **{name: FRAME_SCHEMA[name] for name in PERSON_FIELDS},
         },
         orient="row",
@@ -384,7 +396,32 @@ def _charge_value(parts: PlainParts, row: dict[str, Any]) -> dict[str, Any]:
 def _sentence_value(parts: PlainParts, row: dict[str, Any]) -> dict[str, Any] | None:
     if row["sentence_punishment"] is None:
         return None
-    return parts.sentence(tuple(row[name] for name in TERM))
+    return parts.sentence((*(row[name] for name in TERM[:-1]), row["started"]))
+
+
+def _sentences(persons: pl.DataFrame, parts: PlainParts) -> pl.DataFrame:
+    """Each person's sentence as imposed: the engine's for the punishment and term, with the person's
+    start date and the end date by the engine's `terms.last_day`."""
+    keyed = persons.with_columns(pl.col("sentence_start_date").is_not_null().alias("started"))
+    keys = [*TERM[:-1], "started"]
+    joined = _lookup(keyed, keys, "sentence", SENTENCE_DTYPE, parts, _sentence_value)
+    ends: list[dt.date | None] = []
+    term_columns = ("sentence_years", "sentence_months", "sentence_days", "sentence_start_date")
+    has_end = joined.select(
+        pl.col("sentence").struct.field("original_end_date").is_not_null().alias("has_end"),
+        *term_columns,
+    )
+    for with_end, years, months, days, start in has_end.iter_rows():
+        ends.append(last_day(start, Term(years or 0, months or 0, days or 0)) if with_end else None)
+    sentence = pl.col("sentence")
+    return joined.with_columns(
+        pl.when(sentence.is_not_null()).then(
+            sentence.struct.with_fields(
+                pl.col("sentence_start_date").dt.strftime("%Y-%m-%d").alias("start_date"),
+                pl.Series("original_end_date", ends, dtype=pl.Date).dt.strftime("%Y-%m-%d"),
+            )
+        )
+    )
 
 
 def _lookup(frame: pl.DataFrame, keys: list[str], name: str, dtype: pl.DataType, parts: PlainParts,

@@ -1,13 +1,17 @@
 """The columnar screen: which persons of a chunk the law plainly does not reach, derived from the `Law`.
 
+(Plainly does not reach: not covered by any charge, or excluded for recidivism alone.)
+
 A charge is plainly outside the law when one of the scope rules answers a firm "no" (S1: committed
 outside the window of the law pack, and not a continuing offence running into it; S2: outside the
 territories; S3: a context the law does not name; S4: an article or part not in the list, below the
 end of the known list), and when it carries no kind (tag) that could open an exclusion: none
 recorded, none in the catalogue for its article and part, none the catalogue gives only to some part
 of an article whose part is not recorded. A person is plainly uncovered when every charge is, and
-no recidivism is recorded. For such a person the engine's answer is `not_covered` whatever the rest
-of the record says, and each charge's result depends only on its charge signature (article, part,
+no recidivism is recorded: the engine's answer is `not_covered` whatever the rest of the record says.
+A person with recorded recidivism and no kind on any charge is plainly excluded by rule X9 alone: the
+engine's answer is `excluded`, with the same reasons for every such person of the same recidivism.
+For both, each charge's result depends only on its charge signature (article, part,
 category, territory, context, and the S1 answer; and the dates when sentences are written).
 
 How each fact is evaluated over a whole chunk, from the loaded law:
@@ -116,8 +120,10 @@ class Screen:
         return self._article[key]
 
     def plain_rows(self, frame: pl.DataFrame) -> pl.Series:
-        """For each row (a valid, typed row: see `amnesty.batch.typed`), True when its charge is plainly
-        outside the law and carries no kind, and its person records no recidivism."""
+        """For each row (a valid, typed row: see `amnesty.batch.typed`), True when its charge carries no
+        kind and is not a continuing offence running into the window, and either it is plainly
+        outside the law or its person's recidivism is recorded (rule X9 then excludes the person
+        whatever the charges)."""
         territory = "territory" if "territory" in frame.columns else None
         context = "context" if "context" in frame.columns else None
         part = "part" if "part" in frame.columns else None
@@ -151,13 +157,13 @@ class Screen:
             .join(contexts, on="context", how="left", nulls_equal=True)
             .sort("__order")
         )
+        charge_no = (pl.col("s1") == S1_NO) | pl.col("s2_no") | pl.col("s3_no") | pl.col("s4_no")
         plain = joined.select(
             (
-                ((pl.col("s1") == S1_NO) | pl.col("s2_no") | pl.col("s3_no") | pl.col("s4_no"))
+                (charge_no | ~pl.col("no_recidivism"))
                 & (pl.col("s1") != S1_UNKNOWN)
                 & pl.col("no_kind")
                 & pl.col("untagged")
-                & pl.col("no_recidivism")
             ).fill_null(False)
         )
         return plain.to_series()

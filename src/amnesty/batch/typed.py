@@ -148,7 +148,18 @@ def _constraint_expr(column: pl.Expr, kind: type, constraint: Any) -> pl.Expr:
     raise TypeError(f"no column form for the constraint {constraint!r}")
 
 
-def cell_check(column: str, frame: pl.DataFrame, sentence_given: pl.Expr) -> pl.Expr:
+def accepted_values(frame: pl.DataFrame, column: str, memo: dict[str, list[Any]]) -> list[Any]:
+    """The distinct values of a column that its field validators accept unchanged (once per chunk)."""
+    if column not in memo:
+        model, name = column_field(column)
+        distinct = frame.get_column(column).drop_nulls().unique().to_list()
+        memo[column] = _accepted_unchanged(model, name, distinct)
+    return memo[column]
+
+
+def cell_check(
+    column: str, frame: pl.DataFrame, sentence_given: pl.Expr, memo: dict[str, list[Any]]
+) -> pl.Expr:
     """True where the cell of `column` is one the record model takes as it is (see the module doc)."""
     model, name = column_field(column)
     rule = field_rule(model, name)
@@ -178,8 +189,7 @@ def cell_check(column: str, frame: pl.DataFrame, sentence_given: pl.Expr) -> pl.
         for constraint in rule.constraints:
             checks = checks & _constraint_expr(cell, rule.kind, constraint)
         if _validators(model, name):
-            distinct = frame.get_column(column).drop_nulls().unique().to_list()
-            checks = checks & cell.is_in(_accepted_unchanged(model, name, distinct))
+            checks = checks & cell.is_in(accepted_values(frame, column, memo))
     if model is Sentence and rule.required:
         return pl.when(sentence_given).then(cell.is_not_null() & checks).otherwise(cell.is_null())
     if rule.required:
@@ -187,11 +197,10 @@ def cell_check(column: str, frame: pl.DataFrame, sentence_given: pl.Expr) -> pl.
     return cell.is_null() | checks
 
 
-def _birth_from_iin(frame: pl.DataFrame) -> pl.Expr:
+def _birth_from_iin(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
     if "iin" not in frame.columns or frame.schema["iin"] != pl.String:
         return pl.lit(None, dtype=pl.Date)
-    distinct = frame.get_column("iin").drop_nulls().unique().to_list()
-    mapping = {iin: birth_date_from_iin(iin) for iin in _accepted_unchanged(CaseRecord, "iin", distinct)}
+    mapping = {iin: birth_date_from_iin(iin) for iin in accepted_values(frame, "iin", memo)}
     return pl.col("iin").replace_strict(mapping, default=None, return_dtype=pl.Date)
 
 
@@ -199,22 +208,22 @@ def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
     return pl.col(name) if name in frame.columns else pl.lit(None, dtype=dtype)
 
 
-def _end_not_before_start(frame: pl.DataFrame) -> pl.Expr:
+def _end_not_before_start(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
     end = _column(frame, "offence_end_date", pl.Date())
     return end.is_null() | (end >= pl.col("offence_date"))
 
 
-def _iin_agrees_with_birth_date(frame: pl.DataFrame) -> pl.Expr:
-    birth, from_iin = _column(frame, "birth_date", pl.Date()), _birth_from_iin(frame)
+def _iin_agrees_with_birth_date(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+    birth, from_iin = _column(frame, "birth_date", pl.Date()), _birth_from_iin(frame, memo)
     return birth.is_null() | from_iin.is_null() | (birth == from_iin)
 
 
-def _born_before_offences(frame: pl.DataFrame) -> pl.Expr:
-    born = pl.coalesce(_column(frame, "birth_date", pl.Date()), _birth_from_iin(frame))
+def _born_before_offences(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+    born = pl.coalesce(_column(frame, "birth_date", pl.Date()), _birth_from_iin(frame, memo))
     return born.is_null() | (pl.col("offence_date") > born)
 
 
-CROSS_FIELD_CHECKS: dict[str, Callable[[pl.DataFrame], pl.Expr]] = {
+CROSS_FIELD_CHECKS: dict[str, Callable[[pl.DataFrame, dict[str, list[Any]]], pl.Expr]] = {
     "_end_not_before_start": _end_not_before_start,
     "_iin_agrees_with_birth_date": _iin_agrees_with_birth_date,
     "_born_before_offences": _born_before_offences,
@@ -238,13 +247,14 @@ def row_checks(frame: pl.DataFrame, person: str) -> pl.Expr:
     sentence_given = pl.any_horizontal(
         [pl.col(column).is_not_null() for column in SENTENCE_COLUMNS if column in frame.columns] or [False]
     )
-    checks = [cell_check(column, frame, sentence_given) for column in known]
+    memo: dict[str, list[Any]] = {}
+    checks = [cell_check(column, frame, sentence_given, memo) for column in known]
     for column in ("stage", "offence_date", "article", "person_id"):
         if column not in frame.columns:
             return pl.lit(False)
     if frame.schema["offence_date"] != pl.Date:
         return pl.lit(False)
-    checks += [check(frame) for check in CROSS_FIELD_CHECKS.values()]
+    checks += [check(frame, memo) for check in CROSS_FIELD_CHECKS.values()]
     checks += [
         pl.col(column).eq_missing(pl.col(column).first().over(person))
         for column in SHARED_COLUMNS
