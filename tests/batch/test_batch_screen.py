@@ -82,7 +82,9 @@ def test_the_screen_is_actually_taken_on_a_national_registry(
 
 def test_frame_json_is_the_models_json() -> None:
     decisions = [evaluate(parse_record(data)) for data in generate(Preset.JANUARY, 400, seed=2)]
-    frame = engine_frame(decisions, range(len(decisions)), [("trial", None, "participant")] * len(decisions))
+    frame = engine_frame(
+        decisions, range(len(decisions)), [("trial", None, "participant", 0)] * len(decisions)
+    )
     lines = json_lines(frame).decode("utf-8").splitlines()
     assert lines == [decision.model_dump_json(exclude=COMPACT_EXCLUDE) for decision in decisions]
 

@@ -32,6 +32,8 @@ PERSON = "__person"
 """The column holding the person's place in the chunk (output order)."""
 STAGE, REGION, ROLE = "__stage", "__region", "__role"
 """Columns carrying the record's stage, region and role to the flat rows."""
+REMOVED = "__removed_days"
+"""Days of custody the decision removes (`amnesty.impact.measure.removed_custody_days`), for impact."""
 
 
 def _dtype(annotation: Any, exclude: Any) -> pl.DataType:
@@ -83,26 +85,37 @@ def compact_data(decision: Decision) -> dict[str, Any]:
 
 
 def engine_frame(
-    decisions: Sequence[Decision], persons: Sequence[int], extras: Sequence[tuple[str, str | None, str]]
+    decisions: Sequence[Decision],
+    persons: Sequence[int],
+    extras: Sequence[tuple[str, str | None, str, int | None]],
 ) -> pl.DataFrame:
-    """Decisions the engine built, as frame rows (`extras`: stage, region, role of each record)."""
+    """Decisions the engine built, as frame rows (`extras`: stage, region, role of each record, and
+    the days of custody the decision removes)."""
     data = [compact_data(decision) for decision in decisions]
     frame = pl.DataFrame(data, schema=DECISION_SCHEMA, orient="row") if data else empty_frame()
     if not data:
         return frame
-    stages, regions, roles = zip(*extras, strict=True) if extras else ((), (), ())
+    stages, regions, roles, removed = zip(*extras, strict=True)
     return frame.with_columns(
         pl.Series(PERSON, list(persons), dtype=pl.Int64),
         pl.Series(STAGE, list(stages), dtype=pl.String),
         pl.Series(REGION, list(regions), dtype=pl.String),
         pl.Series(ROLE, list(roles), dtype=pl.String),
+        pl.Series(REMOVED, list(removed), dtype=pl.Int64),
     )
 
 
 def empty_frame() -> pl.DataFrame:
     """A frame of no decisions with every column."""
     return pl.DataFrame(
-        schema={**DECISION_SCHEMA, PERSON: pl.Int64, STAGE: pl.String, REGION: pl.String, ROLE: pl.String}
+        schema={
+            **DECISION_SCHEMA,
+            PERSON: pl.Int64,
+            STAGE: pl.String,
+            REGION: pl.String,
+            ROLE: pl.String,
+            REMOVED: pl.Int64,
+        }
     )
 
 

@@ -30,6 +30,7 @@ from amnesty.batch.frames import (
     PERSON,
     PERSON_FIELDS,
     REGION,
+    REMOVED,
     ROLE,
     SENTENCE_DTYPE,
     STAGE,
@@ -49,6 +50,8 @@ from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
 from amnesty.engine.evaluate import evaluate, scope_charge
 from amnesty.engine.relief import plain_sentence
 from amnesty.engine.terms import Term, last_day
+from amnesty.impact.measure import removed_custody_days
+from amnesty.impact.variant import parse_variant, variant_law
 from amnesty.io.assemble import PersonRecord, RowProblem
 from amnesty.io.sources import SourceRow, arrow_rows
 from amnesty.io.tabular import ROW_COLUMN, Chunk, decide_group
@@ -81,19 +84,22 @@ class RunSettings:
     the plain way (the same bytes, slower)."""
     languages: tuple[str, ...] = ()
     """Languages whose sentences the decisions carry (none: compact decisions)."""
-    law: Law | None = field(default=None, compare=False)
-    """A law object given directly (what-if variants); it wins over `law_pack`."""
+    variant: tuple[str, str] | None = None
+    """A what-if variant of the law, as (its YAML text, its source name): overlaid on the law pack."""
 
 
 @cache
-def law_for(law_pack: str | None) -> Law:
-    """The law pack (bundled when None), loaded once per process."""
+def law_for(law_pack: str | None, variant: tuple[str, str] | None = None) -> Law:
+    """The law pack (bundled when None), with the variant overlaid if any; loaded once per process."""
+    if variant is not None:
+        text, source = variant
+        return variant_law(parse_variant(text, source), Path(law_pack) if law_pack is not None else None)
     return default_law() if law_pack is None else load_law(Path(law_pack))
 
 
 def settings_law(settings: RunSettings) -> Law:
     """The law a run applies."""
-    return settings.law if settings.law is not None else law_for(settings.law_pack)
+    return law_for(settings.law_pack, settings.variant)
 
 
 @dataclass
@@ -178,23 +184,16 @@ def _charge_data(result: Any) -> dict[str, Any]:
 
 
 @cache
-def _parts(law_pack: str | None, as_of: dt.date | None, strict: bool) -> PlainParts:
-    return PlainParts(law_for(law_pack), strict)
-
-
-_GIVEN_LAW_PARTS: dict[tuple[int, dt.date | None, bool], PlainParts] = {}
+def _parts(
+    law_pack: str | None, variant: tuple[str, str] | None, as_of: dt.date | None, strict: bool
+) -> PlainParts:
+    return PlainParts(law_for(law_pack, variant), strict)
 
 
 def parts_for(settings: RunSettings) -> PlainParts:
     """The cached parts for the run's law, as-of date and mode (per process; the person-level fields
     of a decision depend on the as-of date)."""
-    if settings.law is None:
-        return _parts(settings.law_pack, settings.as_of, settings.strict)
-    key = (id(settings.law), settings.as_of, settings.strict)
-    found = _GIVEN_LAW_PARTS.get(key)
-    if found is None or found.law is not settings.law:
-        found = _GIVEN_LAW_PARTS[key] = PlainParts(settings.law, settings.strict)
-    return found
+    return _parts(settings.law_pack, settings.variant, settings.as_of, settings.strict)
 
 
 class _Collector:
@@ -206,7 +205,7 @@ class _Collector:
         self.rejected: list[RowProblem] = []
         self.decisions: list[Decision] = []
         self.persons: list[int] = []
-        self.extras: list[tuple[str, str | None, str]] = []
+        self.extras: list[tuple[str, str | None, str, int | None]] = []
         self.rows_decided = 0
         self.rows_rejected = 0
         self.persons_rejected = 0
@@ -223,7 +222,9 @@ class _Collector:
         decision = evaluate(record, self.law, self.settings.as_of, self.settings.strict)
         self.decisions.append(decision)
         self.persons.append(person)
-        self.extras.append((record.stage.value, record.region, record.role.value))
+        self.extras.append(
+            (record.stage.value, record.region, record.role.value, removed_custody_days(decision))
+        )
         self.rows_decided += len(group)
         return decision
 
@@ -295,7 +296,9 @@ def _screened(table: pa.Table, settings: RunSettings, collector: _Collector) -> 
             if decision is None or decision.outcome not in (Outcome.NOT_COVERED, Outcome.EXCLUDED):
                 raise AssertionError("the screen let through a person the law may reach")
             data = compact_data(decision)
-            parts.shells[needed[person]] = {name: data[name] for name in PERSON_FIELDS}
+            shell = {name: data[name] for name in PERSON_FIELDS}
+            shell[REMOVED] = removed_custody_days(decision)
+            parts.shells[needed[person]] = shell
     rest = plain_persons.filter(~pl.col(PERSON).is_in(list(engine_person)))
     return _plain_frame(rest, parts, settings)
 
@@ -367,7 +370,9 @@ def _plain_frame(rows: pl.DataFrame, parts: PlainParts, settings: RunSettings) -
         ],
     ).join(shells, on=PERSON, how="left")
     sentences = _sentences(persons, parts)
-    shell_rows = [(*key, *(data[name] for name in PERSON_FIELDS)) for key, data in parts.shells.items()]
+    shell_rows = [
+        (*key, *(data[name] for name in (*PERSON_FIELDS, REMOVED))) for key, data in parts.shells.items()
+    ]
     shell_frame = pl.DataFrame(
         shell_rows,
         schema={
@@ -377,6 +382,7 @@ def _plain_frame(rows: pl.DataFrame, parts: PlainParts, settings: RunSettings) -
             "sentence_given": pl.Boolean,
             "recidivism": pl.String,
             **{name: FRAME_SCHEMA[name] for name in PERSON_FIELDS},
+            REMOVED: pl.Int64,
         },
         orient="row",
     )
@@ -385,7 +391,7 @@ def _plain_frame(rows: pl.DataFrame, parts: PlainParts, settings: RunSettings) -
         .join(charge_lists, on=PERSON, how="left")
         .sort(PERSON)
     )
-    return joined.select(*DECISION_FIELDS, PERSON, STAGE, REGION, ROLE)
+    return joined.select(*DECISION_FIELDS, PERSON, STAGE, REGION, ROLE, REMOVED)
 
 
 def _charge_value(parts: PlainParts, row: dict[str, Any]) -> dict[str, Any]:

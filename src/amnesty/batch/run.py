@@ -17,12 +17,15 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from amnesty.batch.dask_engine import dask_map
 from amnesty.batch.outputs import OutputWriter, Summary
-from amnesty.batch.process import ChunkResult, RunSettings, law_for, process_chunk
+from amnesty.batch.process import RunSettings, process_chunk, settings_law
 from amnesty.io.assemble import RowProblem
 from amnesty.io.sources import FileReadError
 from amnesty.io.tabular import Chunk, Source, open_source
@@ -43,16 +46,12 @@ def progress_wanted() -> bool:
     return sys.stderr.isatty() and not ci
 
 
-def _serial(chunks: Iterator[Chunk], settings: RunSettings) -> Iterator[ChunkResult]:
-    for chunk in chunks:
-        yield process_chunk(chunk, settings)
+R = TypeVar("R")
 
 
-def _in_window(
-    submit: Callable[[Chunk], Future[ChunkResult]], chunks: Iterator[Chunk], window: int
-) -> Iterator[ChunkResult]:
+def _in_window(submit: Callable[[Chunk], Future[R]], chunks: Iterator[Chunk], window: int) -> Iterator[R]:
     """Submit chunks keeping at most `window` in flight; yield results in chunk order."""
-    pending: deque[Future[ChunkResult]] = deque()
+    pending: deque[Future[R]] = deque()
     for chunk in chunks:
         pending.append(submit(chunk))
         if len(pending) >= window:
@@ -61,29 +60,32 @@ def _in_window(
         yield pending.popleft().result()
 
 
-def _processes(chunks: Iterator[Chunk], settings: RunSettings, jobs: int) -> Iterator[ChunkResult]:
+def map_chunks(
+    function: Callable[[Chunk], R],
+    chunks: Iterator[Chunk],
+    engine: Engine = Engine.LOCAL,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+) -> Iterator[R]:
+    """The chunked runner: `function` applied to every chunk, in this process (`jobs=1`), in a pool of
+    worker processes (default: one per core) or on a Dask cluster; results in chunk order, with at
+    most two chunks per worker in flight. `function` must be picklable (a module-level function or a
+    `functools.partial` of one). Batch, impact and re-evaluation runs all go through here."""
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if engine is Engine.DASK:
+        if scheduler is None:
+            raise ValueError("--engine dask needs --scheduler ADDRESS")
+        return dask_map(function, chunks, scheduler)
+    if jobs <= 1:
+        return (function(chunk) for chunk in chunks)
+    return _processes(function, chunks, jobs)
+
+
+def _processes(function: Callable[[Chunk], R], chunks: Iterator[Chunk], jobs: int) -> Iterator[R]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["amnesty.batch.process"])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from _in_window(lambda chunk: pool.submit(process_chunk, chunk, settings), chunks, 2 * jobs)
-
-
-def _results(
-    chunks: Iterator[Chunk],
-    settings: RunSettings,
-    engine: Engine,
-    jobs: int,
-    scheduler: str | None,
-) -> Iterator[ChunkResult]:
-    if engine is Engine.DASK:
-        from amnesty.batch.dask_engine import dask_results
-
-        if scheduler is None:
-            raise ValueError("--engine dask needs --scheduler ADDRESS")
-        return dask_results(chunks, settings, scheduler)
-    if jobs <= 1:
-        return _serial(chunks, settings)
-    return _processes(chunks, settings, jobs)
+        yield from _in_window(lambda chunk: pool.submit(function, chunk), chunks, 2 * jobs)
 
 
 def _progress(enabled: bool) -> AbstractContextManager[Progress | None]:
@@ -114,18 +116,18 @@ def run_batch(
 ) -> Summary:
     """Decide every person of `input_path` and write the outputs to `out`; returns the summary."""
     settings = settings or RunSettings()
-    law = law_for(settings.law_pack)
+    law = settings_law(settings)
     as_of = settings.as_of or law.entry_into_force
     summary = Summary(input_path.name, None, law.version, as_of.isoformat(), settings.strict)
     writer = OutputWriter(out, summary, zstd)
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     source: Source | None = None
     try:
         source = open_source(input_path, encoding)
         summary.input_format = source.format.value
         with _progress(show_progress) as bar:
             task = bar.add_task("deciding", total=None) if bar is not None else None
-            for result in _results(source.chunks(rows_per_chunk), settings, engine, jobs, scheduler):
+            work = partial(process_chunk, settings=settings)
+            for result in map_chunks(work, source.chunks(rows_per_chunk), engine, jobs, scheduler):
                 writer.write(result)
                 if bar is not None and task is not None:
                     bar.update(
