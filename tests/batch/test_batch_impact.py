@@ -81,3 +81,14 @@ def test_cli_impact_on_a_parquet_registry_uses_the_runner(registry: Path) -> Non
     variant = parse_variant(variant_file.read_text(encoding="utf-8"), str(variant_file))
     expected = run_impact(records, default_law(), variant_law(variant), variant.name)
     assert data == json.loads(json.dumps(expected.to_json_dict()))
+
+
+def test_decide_records_on_the_runner_gives_the_engines_decisions() -> None:
+    from amnesty.batch.run import decide_records
+    from amnesty.domain.records import parse_record
+    from amnesty.engine.evaluate import evaluate
+
+    records = [parse_record(data) for data in generate(Preset.JANUARY, 300, seed=5)]
+    expected = [evaluate(record) for record in records]
+    assert list(decide_records(records, jobs=1, per_chunk=64)) == expected
+    assert list(decide_records(records, jobs=2, per_chunk=64)) == expected

@@ -14,12 +14,11 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from amnesty.io.tabular import Chunk
-
 R = TypeVar("R")
+T = TypeVar("T")
 
 
-def dask_map(function: Callable[[Chunk], R], chunks: Iterator[Chunk], scheduler: str) -> Iterator[R]:
+def dask_map(function: Callable[[T], R], chunks: Iterator[T], scheduler: str) -> Iterator[R]:
     """`function` over the chunks on the cluster at `scheduler`; results in chunk order, at most two
     chunks per worker thread in flight."""
     from distributed import Client

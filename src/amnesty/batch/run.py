@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
@@ -26,9 +26,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from amnesty.batch.dask_engine import dask_map
 from amnesty.batch.outputs import OutputWriter, Summary
 from amnesty.batch.process import RunSettings, process_chunk, settings_law
+from amnesty.domain.decision import Decision
+from amnesty.domain.records import CaseRecord
+from amnesty.engine.evaluate import evaluate
 from amnesty.io.assemble import RowProblem
 from amnesty.io.sources import FileReadError
-from amnesty.io.tabular import Chunk, Source, open_source
+from amnesty.io.tabular import Source, open_source
 
 DEFAULT_ROWS_PER_CHUNK = 20_000
 
@@ -47,9 +50,10 @@ def progress_wanted() -> bool:
 
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 
-def _in_window(submit: Callable[[Chunk], Future[R]], chunks: Iterator[Chunk], window: int) -> Iterator[R]:
+def _in_window(submit: Callable[[T], Future[R]], chunks: Iterator[T], window: int) -> Iterator[R]:
     """Submit chunks keeping at most `window` in flight; yield results in chunk order."""
     pending: deque[Future[R]] = deque()
     for chunk in chunks:
@@ -61,8 +65,8 @@ def _in_window(submit: Callable[[Chunk], Future[R]], chunks: Iterator[Chunk], wi
 
 
 def map_chunks(
-    function: Callable[[Chunk], R],
-    chunks: Iterator[Chunk],
+    function: Callable[[T], R],
+    chunks: Iterator[T],
     engine: Engine = Engine.LOCAL,
     jobs: int | None = None,
     scheduler: str | None = None,
@@ -70,7 +74,8 @@ def map_chunks(
     """The chunked runner: `function` applied to every chunk, in this process (`jobs=1`), in a pool of
     worker processes (default: one per core) or on a Dask cluster; results in chunk order, with at
     most two chunks per worker in flight. `function` must be picklable (a module-level function or a
-    `functools.partial` of one). Batch, impact and re-evaluation runs all go through here."""
+    `functools.partial` of one). Batch, impact and re-evaluation runs all go through here; a chunk is
+    usually an input `Chunk`, or a list of records (`decide_records`)."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if engine is Engine.DASK:
         if scheduler is None:
@@ -81,11 +86,43 @@ def map_chunks(
     return _processes(function, chunks, jobs)
 
 
-def _processes(function: Callable[[Chunk], R], chunks: Iterator[Chunk], jobs: int) -> Iterator[R]:
+def _processes(function: Callable[[T], R], chunks: Iterator[T], jobs: int) -> Iterator[R]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["amnesty.batch.process"])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield from _in_window(lambda chunk: pool.submit(function, chunk), chunks, 2 * jobs)
+
+
+def _decide(records: list[CaseRecord], settings: RunSettings) -> list[Decision]:
+    law = settings_law(settings)
+    return [evaluate(record, law, settings.as_of, settings.strict) for record in records]
+
+
+def decide_records(
+    records: Iterable[CaseRecord],
+    settings: RunSettings | None = None,
+    *,
+    engine: Engine = Engine.LOCAL,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    per_chunk: int = 500,
+) -> Iterator[Decision]:
+    """The engine's full decision for each record, in order, decided on the chunked runner (for
+    re-evaluating a store's cases after a law or engine update: `amnesty db reevaluate`)."""
+    work = partial(_decide, settings=settings or RunSettings())
+    for decisions in map_chunks(work, _batched(records, per_chunk), engine, jobs, scheduler):
+        yield from decisions
+
+
+def _batched(records: Iterable[CaseRecord], size: int) -> Iterator[list[CaseRecord]]:
+    batch: list[CaseRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _progress(enabled: bool) -> AbstractContextManager[Progress | None]:
