@@ -26,11 +26,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from amnesty.batch.dask_engine import dask_map
 from amnesty.batch.outputs import OutputWriter, Summary
 from amnesty.batch.process import RunSettings, process_chunk, settings_law
+from amnesty.batch.scaleout import can_scale_out, run_scaleout
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import evaluate
 from amnesty.io.assemble import RowProblem
-from amnesty.io.sources import FileReadError
+from amnesty.io.sources import FileReadError, InputFormat, detect_format
 from amnesty.io.tabular import Source, open_source
 
 DEFAULT_ROWS_PER_CHUNK = 20_000
@@ -138,6 +139,13 @@ def _progress(enabled: bool) -> AbstractContextManager[Progress | None]:
     )
 
 
+def _is_parquet(path: Path) -> bool:
+    try:
+        return path.is_file() and detect_format(path) is InputFormat.PARQUET
+    except FileReadError:
+        return False
+
+
 def run_batch(
     input_path: Path,
     out: Path,
@@ -156,6 +164,11 @@ def run_batch(
     law = settings_law(settings)
     as_of = settings.as_of or law.entry_into_force
     summary = Summary(input_path.name, None, law.version, as_of.isoformat(), settings.strict)
+    if engine is Engine.DASK and _is_parquet(input_path):
+        if scheduler is None:
+            raise ValueError("--engine dask needs --scheduler ADDRESS")
+        if can_scale_out(input_path):
+            return run_scaleout(input_path, out, settings, summary, scheduler, rows_per_chunk, zstd)
     writer = OutputWriter(out, summary, zstd)
     source: Source | None = None
     try:
