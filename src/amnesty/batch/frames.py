@@ -14,6 +14,7 @@ kind, the sentence as imposed per sentence). From the frame, in one implementati
 from __future__ import annotations
 
 import datetime as dt
+import io
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -131,8 +132,9 @@ def json_lines(frame: pl.DataFrame) -> bytes:
     """The compact decisions of the frame, one JSON object per line."""
     if frame.height == 0:
         return b""
-    lines = frame.select(pl.struct(list(DECISION_FIELDS)).struct.json_encode().alias("json"))
-    return ("\n".join(lines.get_column("json").to_list()) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    frame.select(DECISION_FIELDS).write_ndjson(buffer)
+    return buffer.getvalue()
 
 
 _GRAVITY = {category.value: category.gravity for category in Category}
