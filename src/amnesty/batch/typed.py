@@ -201,7 +201,9 @@ def _birth_from_iin(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
     if "iin" not in frame.columns or frame.schema["iin"] != pl.String:
         return pl.lit(None, dtype=pl.Date)
     if "(birth dates)" not in memo:
-        memo["(birth dates)"] = [(iin, birth_date_from_iin(iin)) for iin in accepted_values(frame, "iin", memo)]
+        memo["(birth dates)"] = [
+            (iin, birth_date_from_iin(iin)) for iin in accepted_values(frame, "iin", memo)
+        ]
     mapping = dict(memo["(birth dates)"])
     return pl.col("iin").replace_strict(mapping, default=None, return_dtype=pl.Date)
 

@@ -186,13 +186,21 @@ def bench_command(
         bool, typer.Option("--keep-output", help="Keep the batch outputs under --data-dir.")
     ] = False,
     fast_path: FastOpt = True,
+    zst: ZstOpt = False,
 ) -> None:
     """Time an end-to-end batch over a national registry of N persons against the I/O floor (reading
     and writing the same data with no validation and no decisions)."""
     from amnesty.batch.bench import run_bench
 
     result = run_bench(
-        persons, data_dir, jobs=jobs, seed=seed, keep_output=keep_output, log=not as_json, fast_path=fast_path
+        persons,
+        data_dir,
+        jobs=jobs,
+        seed=seed,
+        keep_output=keep_output,
+        log=not as_json,
+        fast_path=fast_path,
+        zstd=zst,
     )
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
