@@ -7,7 +7,7 @@
 3. The batch: `run_batch` over the same file (read, validate, decide, write every output).
 
 Peak memory is the largest total resident memory of this process and its worker processes,
-sampled every 50 ms during the batch.
+sampled every 200 ms during the batch.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ class _PeakMemory:
     """Samples the resident memory and CPU time of this process and its descendants (worker
     processes) in a background thread."""
 
-    def __init__(self, interval: float = 0.05) -> None:
+    def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak = 0
         self._cpu: dict[int, float] = {}

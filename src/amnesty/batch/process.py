@@ -54,7 +54,7 @@ from amnesty.impact.measure import removed_custody_days
 from amnesty.impact.variant import parse_variant, variant_law
 from amnesty.io.assemble import PersonRecord, RowProblem
 from amnesty.io.sources import SourceRow, arrow_rows
-from amnesty.io.tabular import ROW_COLUMN, Chunk, decide_group
+from amnesty.io.tabular import ROW_COLUMN, Chunk, arrow_keys, decide_group
 from amnesty.law.loader import Law, default_law, load_law
 
 DIMENSIONS = ("outcome", "stage", "category", "region", "role")
@@ -251,10 +251,10 @@ def process_chunk(chunk: Chunk, settings: RunSettings, keep_frame: bool = False)
     return _result(chunk.index, collector, plain, keep_frame)
 
 
-def _person_numbers(frame: pl.DataFrame) -> pl.DataFrame:
-    key = pl.col("person_id").str.strip_chars()
-    key = pl.when(key == "").then(None).otherwise(key)
-    frame = frame.with_columns(key.alias("__key"))
+def _person_numbers(frame: pl.DataFrame, table: pa.Table) -> pl.DataFrame:
+    """Number the chunk's persons: consecutive rows with the same person key (as the reader keys
+    rows: `io.tabular.arrow_keys`) form one person; a row without one stands alone."""
+    frame = frame.with_columns(pl.Series("__key", arrow_keys(table), dtype=pl.String))
     starts = pl.col("__key").is_null() | pl.col("__key").ne_missing(pl.col("__key").shift(1))
     return frame.with_columns((starts.cast(pl.Int64).cum_sum() - 1).alias(PERSON))
 
@@ -264,7 +264,7 @@ def _screened(table: pa.Table, settings: RunSettings, collector: _Collector) -> 
     parts = parts_for(settings)
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
-    frame = _person_numbers(frame)
+    frame = _person_numbers(frame, table)
     valid = frame.select(row_checks(frame, PERSON)).to_series()
     plain_row = valid & parts.screen.plain_rows(frame) & frame.get_column("__key").is_not_null()
     frame = frame.with_columns(plain_row.alias("__plain"))
