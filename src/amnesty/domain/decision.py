@@ -37,13 +37,14 @@ class TermOut(_Out):
 
 
 class Reason(_Out):
-    """One step of the reason trace: code, rule, citation and the sentence a person reads."""
+    """One step of the reason trace: code, rule, citation and the sentence a person reads (a compact
+    decision, as a bulk run writes it by default, leaves the sentences out: they default to empty)."""
 
     code: str
     rule: str
     cites: str
-    text: str
-    texts: dict[str, str]
+    text: str = ""
+    texts: dict[str, str] = {}
     provenance: Provenance
 
 
@@ -54,7 +55,7 @@ class ChargeResult(_Out):
     part: int | None
     category: Category | None
     category_source: str | None
-    title: str | None
+    title: str | None = None
     covered: bool | None
     reasons: tuple[Reason, ...]
 
