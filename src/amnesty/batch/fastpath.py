@@ -67,7 +67,7 @@ class NotCoveredPath:
         self._tail = (
             ',"reasons":[' + not_covered.model_dump_json()
             + '],"flags":[' + ('"strict_mode"' if strict else "")
-            + '],"resocialisation":[]}'
+            + '],"resocialisation":[],"questions":[],"unanswerable":[]}'
         )  # fmt: skip
         self._flags = "strict_mode" if strict else ""
         self._templates: dict[tuple[Any, ...], _ChargeTemplate] = {}
