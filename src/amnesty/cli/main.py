@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from amnesty import __version__
-from amnesty.cli import after_commands, batch_commands, engine_commands, service_commands
+from amnesty.cli import after_commands, ask_commands, batch_commands, engine_commands, service_commands
 
 app = typer.Typer(
     name="amnesty",
@@ -32,6 +32,7 @@ def main(
 
 
 engine_commands.register(app)
+ask_commands.register(app)
 batch_commands.register(app)
 service_commands.register(app)
 after_commands.register(app)

@@ -94,8 +94,10 @@ class Question(_Out):
 
     `field` is the path in the case record that the answer sets (`charges[0].context`, `birth_date`);
     `options` the allowed answers when the set is closed (null for dates, terms, parts); `leads_to` the
-    outcome each option gives, found by evaluating the record with that answer. Extensions: `code` (the
-    reason that asks), `answer` (the kind of value), `option_texts` (each option in every language)."""
+    outcome each option gives, found by evaluating the record with that answer (for a part: the parts
+    the law or the catalogue names and the next one up; null for dates and terms). Extensions: `code`
+    (the reason that asks), `answer` (the kind of value), `option_texts` (each option in every
+    language)."""
 
     field: str
     rule: str

@@ -479,7 +479,27 @@ def options_for(path: str) -> tuple[str | bool, ...] | None:
     return None
 
 
-def option_key(value: str | bool) -> str:
+_PART = re.compile(r"charges\[(\d+)\]\.part")
+
+
+def telling_parts(record: CaseRecord, path: str, law: Law) -> tuple[int, ...] | None:
+    """For a question on a charge's part (an open value: the law does not say how many parts an
+    article has), the parts whose outcome is worth showing: each part the law's list or the
+    catalogue names for the article, and the next part up, standing for any part not named."""
+    match = _PART.fullmatch(path)
+    if match is None:
+        return None
+    article = record.charges[int(match[1])].article
+    named: set[int] = {part for (_, part), _ in law.catalogue_parts(article) if part is not None}
+    entry = law.list_by_article.get(article)
+    if entry is not None and entry.parts != "all":
+        named.update(entry.parts)
+    if not named:
+        return None
+    return (*sorted(named), max(named) + 1)
+
+
+def option_key(value: str | bool | int) -> str:
     """An option as a JSON object key (`leads_to`): enum values as they are, yes/no as true/false."""
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
@@ -585,15 +605,16 @@ def review_questions(
             if path in questions:
                 continue
             options = options_for(path)
+            tried = options if options is not None else telling_parts(record, path, law)
             leads_to = None
-            if options is not None:
+            if tried is not None:
                 leads_to = {}
-                for option in options:
+                for value in tried:
                     try:
-                        answered = record_with(record, path, option)
+                        answered = record_with(record, path, value)
                     except ValidationError:
                         continue
-                    leads_to[option_key(option)] = decide(answered).outcome
+                    leads_to[option_key(value)] = decide(answered).outcome
             questions[path] = Question(
                 field=path,
                 rule=reason.rule,
