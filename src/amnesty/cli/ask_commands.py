@@ -317,8 +317,8 @@ def ask_one(console: Console, question: Question, language: str) -> Any | None:
     if question.answer is AnswerKind.DATE:
         return _ask_date(console, language, ui("date", language))
     if question.answer is AnswerKind.INTEGER:
-        for label, outcome in _consequences(question, language):
-            console.print(f"  • {escape(label)} → {escape(outcome)}")
+        for label, result in _consequences(question, language):
+            console.print(f"  • {escape(label)} → {escape(result)}")
         return _ask_number(console, language, ui("integer", language))
     if question.answer is AnswerKind.TERM:
         return _ask_term(console, language)
