@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from tests.scenarios.test_scenarios import Scenario, _passing, decide, parse_scenario_record
 
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Outcome
@@ -23,7 +24,6 @@ from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.questions import CAUSES, Ask, CannotAsk, field_type, record_with
 from amnesty.law.loader import default_law
-from tests.scenarios.test_scenarios import Scenario, _passing, decide, parse_scenario_record
 
 # Facts that never decide the outcome (identity, resocialisation needs, the additional punishment,
 # the region's akimat) or that an IIN duplicates (the birth date is filled in instead).
@@ -143,7 +143,9 @@ def test_a_missing_fact_that_settles_a_decision_was_asked_for() -> None:
                     continue
                 tried += 1
                 outcome = evaluate(answered, law, scenario.as_of, scenario.strict, questions=False).outcome
-                covered = any(path == f or path.startswith(f + ".") or f.startswith(path + ".") for f in asked)
+                covered = any(
+                    path == f or path.startswith(f + ".") or f.startswith(path + ".") for f in asked
+                )
                 if outcome is not Outcome.NEEDS_REVIEW and not covered:
                     problems.append(
                         f"{scenario.name}: {path} = {value!r} gives {outcome.value}, but the decision asks "
