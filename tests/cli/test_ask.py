@@ -142,3 +142,27 @@ def test_ask_reports_an_invalid_record(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ask", str(path)], input="")
     assert result.exit_code == 1
     assert "charges" in result.output
+
+
+def test_questions_counts_the_persons_a_question_could_settle(tmp_path: Path) -> None:
+    decided = {
+        **THEFT,
+        "person_id": "ASK-4",
+        "charges": [{**THEFT["charges"][0], "context": "riot", "category": "small"}],
+    }
+    beyond = {**ORGANISER, "person_id": "ASK-5", "charges": [{**ORGANISER["charges"][0], "article": 300}]}
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in (THEFT, ORGANISER, NO_SENTENCE, decided, beyond)))
+    result = runner.invoke(app, ["questions", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["persons"] == 5
+    assert figures["needs_review"] == 4
+    assert figures["with_questions"] == 3
+    assert figures["share_with_questions"] == 0.75
+    # the theft: context, then (after riot or suppression) its category
+    assert figures["questions_along_longest_path"]["distribution"] == {"1": 2, "2": 1}
+    assert figures["asked_by"] == {"CONTEXT_UNKNOWN": 1, "AGE_UNKNOWN": 1, "MISSING_SENTENCE": 1}
+    assert figures["unanswerable_by"] == {"ARTICLE_LIST_INCOMPLETE": 1}
+    table = runner.invoke(app, ["questions", str(path)], env={"COLUMNS": "200"})
+    assert "with at least one question (75.0%)" in table.output

@@ -19,15 +19,19 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
-from amnesty.cli.common import load_law_or_exit, parse_as_of, read_text_input
+from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json, read_text_input
 from amnesty.domain.decision import Decision, Question
 from amnesty.domain.enums import AnswerKind, Outcome, Punishment
 from amnesty.domain.records import CaseRecord, field_errors, parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.messages import WORDS
+from amnesty.engine.question_stats import question_stats
 from amnesty.engine.questions import option_key, set_field
 from amnesty.explain import OUTCOME_WORDS, headline
+from amnesty.io.json_records import ParsedRecord
+from amnesty.io.tabular import read_records
 from amnesty.law.loader import Law
 
 LANGUAGES = ("ru", "kk", "en")
@@ -463,6 +467,58 @@ def ask_command(
         raise typer.Exit(1)
 
 
+InputArg = Annotated[
+    Path, typer.Argument(help="Case records: .csv, .xlsx, .parquet or .jsonl.", exists=True, dir_okay=False)
+]
+
+
+def questions_command(
+    input_file: InputArg,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """How far questions go on a set of records: the share of 'needs review' persons a question could
+    settle, and how many questions each such person is asked (first round and along the longest path
+    of answers), by cause."""
+    law = load_law_or_exit(law_pack)
+    items = list(read_records(input_file))
+    records = [item.record for item in items if isinstance(item, ParsedRecord)]
+    stats = question_stats(records, law, parse_as_of(as_of), strict).to_json_dict()
+    stats["rejected"] = len(items) - len(records)
+    if as_json:
+        print_json(stats)
+        return
+    console = Console(highlight=False)
+    table = Table(title=f"Questions: {input_file.name}")
+    table.add_column("")
+    table.add_column("persons", justify="right")
+    share = f"{stats['share_with_questions']:.1%}"
+    for label, value in (
+        ("persons decided", stats["persons"]),
+        ("rejected (invalid records)", stats["rejected"]),
+        ("needs review", stats["needs_review"]),
+        (f"  with at least one question ({share})", stats["with_questions"]),
+        ("  with questions only (no cause beyond the record)", stats["with_questions_only"]),
+        ("  some single answer settles the decision", stats["settled_by_one_answer"]),
+        ("  every answer to a question gives the same outcome", stats["every_answer_same_outcome"]),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+    for key, title in (
+        ("questions_per_person", "questions per such person, first round"),
+        ("questions_along_longest_path", "questions per such person, along the longest path of answers"),
+    ):
+        figures = stats[key]
+        console.print(
+            f"{title}: mean {figures['mean']}, max {figures['max']}, by count {figures['distribution']}"
+        )
+    console.print(f"asked by: {stats['asked_by']}")
+    console.print(f"beyond any fact of the record: {stats['unanswerable_by']}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add `ask` to the application."""
+    """Add `ask` and `questions` to the application."""
     app.command("ask")(ask_command)
+    app.command("questions")(questions_command)
