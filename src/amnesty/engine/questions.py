@@ -584,8 +584,9 @@ def _causes(decision: Decision) -> Iterator[tuple[Reason, int | None]]:
 def review_questions(
     record: CaseRecord, decision: Decision, law: Law, decide: Callable[[CaseRecord], Decision]
 ) -> tuple[tuple[Question, ...], tuple[Unanswerable, ...]]:
-    """The questions whose answers would settle `decision` (a `needs_review` one), and the causes that
-    no answer can settle. `decide` evaluates a record with the same law, date and mode (no questions)."""
+    """The questions whose answers would settle `decision` (a `needs_review` one), those with more
+    answers that settle it first, and the causes that no answer can settle. `decide` evaluates a
+    record with the same law, date and mode (no questions)."""
     questions: dict[str, Question] = {}
     unanswerable: dict[tuple[str, str], Unanswerable] = {}
     for reason, charge in _causes(decision):
@@ -625,7 +626,14 @@ def review_questions(
                 option_texts=_option_texts(path, options) if options is not None else None,
                 leads_to=leads_to,
             )
-    return tuple(questions.values()), tuple(unanswerable.values())
+    return tuple(sorted(questions.values(), key=_settling_answers, reverse=True)), tuple(
+        unanswerable.values()
+    )
+
+
+def _settling_answers(question: Question) -> int:
+    """How many known answers settle the decision: questions that can settle it are asked first."""
+    return sum(outcome is not Outcome.NEEDS_REVIEW for outcome in (question.leads_to or {}).values())
 
 
 def with_questions(
