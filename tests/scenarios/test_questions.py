@@ -66,6 +66,18 @@ def test_every_asked_field_is_a_field_of_the_record() -> None:
             assert field_type(entry.field.replace("[]", "[0]")) is not None, code
 
 
+def test_each_question_is_asked_by_a_rule_its_table_entry_names() -> None:
+    """The rule of each question (and of each unanswerable cause) is one its table entry names."""
+    problems = []
+    for scenario in _passing():
+        decision = decide(scenario)
+        for item in [*decision.questions, *decision.unanswerable]:
+            entry = CAUSES[ReasonCode(item.code)]
+            if entry is None or item.rule not in entry.rules:
+                problems.append(f"{scenario.name}: {item.code} asked by {item.rule}, the table names {entry}")
+    assert not problems, "\n".join(problems)
+
+
 def _scenarios_stating(key: str) -> list[tuple[Scenario, Decision]]:
     return [(s, decide(s)) for s in _passing() if key in s.expect]
 

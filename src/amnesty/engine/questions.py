@@ -59,8 +59,10 @@ Locator = Callable[[Situation], Iterator[tuple[str, Params]]]
 
 @dataclass(frozen=True)
 class Ask:
-    """A reason caused by a missing or unknown fact: the field that settles it and the question."""
+    """A reason caused by a missing or unknown fact: the rules that give it, the field that settles it
+    and the question."""
 
+    rules: tuple[str, ...]
     field: str
     text: Texts
     locate: Locator
@@ -68,14 +70,18 @@ class Ask:
 
 @dataclass(frozen=True)
 class CannotAsk:
-    """A reason that makes the decision `needs_review` though no fact of the record can settle it."""
+    """A reason that makes the decision `needs_review` though no fact of the record can settle it: the
+    rules that give it, and why no fact settles it."""
 
+    rules: tuple[str, ...]
     text: Texts
     strict_only: bool = False
     params: Callable[[Situation], Params] = field(default=lambda situation: {})
 
 
 NOT_A_CAUSE = None
+
+_TAGGED_EXCLUSIONS = ("X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8")
 
 # ----------------------------------------------------------------------------------------------------
 # Locators: which field (and which charge) a reason asks about.
@@ -183,6 +189,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
     C.IN_SCOPE: NOT_A_CAUSE,
     C.OUT_OF_WINDOW: NOT_A_CAUSE,
     C.OFFENCE_SPANS_WINDOW: CannotAsk(
+        ("S1",),
         _cannot(
             "whether the law covers an offence that continued beyond 4-7 January 2022 is a question of law "
             "for a lawyer or the court.",
@@ -190,11 +197,12 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
             "права для юриста или суда.",
             "2022 жылғы 4-7 қаңтардан тыс жалғасқан әрекетке заңның қолданылатыны — заңгер немесе сот "
             "шешетін құқық мәселесі.",
-        )
+        ),
     ),
     C.OUTSIDE_TERRITORY: NOT_A_CAUSE,
     C.CONTEXT_UNRELATED: NOT_A_CAUSE,
     C.CONTEXT_UNKNOWN: Ask(
+        ("S3",),
         "charges[].context",
         {
             "en": "Was the offence under Art. {article_ref} (committed on {date}) connected with the mass "
@@ -209,6 +217,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
     C.ARTICLE_NOT_LISTED: NOT_A_CAUSE,
     C.PART_NOT_LISTED: NOT_A_CAUSE,
     C.PART_UNKNOWN: Ask(
+        ("S4",),
         "charges[].part",
         {
             "en": "Under which part of Art. {article} is the charge? The law lists only parts {parts}.",
@@ -218,6 +227,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
         _this_charge("part", _listed_parts_params),
     ),
     C.ARTICLE_LIST_INCOMPLETE: CannotAsk(
+        ("S4",),
         _cannot(
             "the law's list after Art. {known_through} was not available; a lawyer must check whether "
             "Art. {article} is in the published Article 1.",
@@ -230,6 +240,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
     ),
     C.LIST_ENTRY_INFERRED: NOT_A_CAUSE,
     C.LIST_ENTRY_UNVERIFIED: CannotAsk(
+        ("S4",),
         _cannot(
             "whether Art. {article} is in the law's list is an unverified reading that a lawyer must "
             "check against the published text.",
@@ -254,6 +265,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
     C.EXCLUDED_RECIDIVISM: NOT_A_CAUSE,
     C.MINOR_ORGANISER_EXCEPTION: NOT_A_CAUSE,
     C.AGE_UNKNOWN: Ask(
+        ("X6",),
         "birth_date",
         {
             "en": "What is the person's date of birth? A person under {under} on the day of the offence is "
@@ -266,6 +278,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
         _birth_date,
     ),
     C.EXCLUSION_TAG_UNVERIFIED: CannotAsk(
+        _TAGGED_EXCLUSIONS,
         _cannot(
             "that a charge is of an excluded kind rests on an unverified catalogue entry that a lawyer "
             "must check against the Criminal Code.",
@@ -277,6 +290,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
         strict_only=True,
     ),
     C.EXCLUSION_PART_UNKNOWN: Ask(
+        _TAGGED_EXCLUSIONS,
         "charges[].part",
         {
             "en": "Under which part of Art. {article} is the charge? Part {parts} is {kind}, which the law "
@@ -291,6 +305,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
     # Person-level coverage (M1)
     C.NOT_COVERED: NOT_A_CAUSE,
     C.PARTIAL_COVERAGE: CannotAsk(
+        ("M1",),
         _cannot(
             "some charges are covered and others are not, so the court must set the sentence anew for "
             "the charges that remain.",
@@ -298,11 +313,12 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
             "наказание по оставшимся обвинениям.",
             "айыптардың бір бөлігі рақымшылыққа жатады, бір бөлігі жатпайды, сондықтан сот қалған "
             "айыптар бойынша жазаны қайта тағайындауы тиіс.",
-        )
+        ),
     ),
     C.COVERAGE_UNCERTAIN: NOT_A_CAUSE,  # a summary: its causes are the charges' own reasons
     C.AGGREGATE_BY_GRAVEST: NOT_A_CAUSE,
     C.MISSING_CATEGORY: Ask(
+        ("M1",),
         "charges[].category",
         {
             "en": "What is the category of the offence under Art. {article_ref}, as the case gives it "
@@ -315,6 +331,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
         _uncategorised_charges,
     ),
     C.MISSING_SENTENCE: Ask(
+        ("R4", "R5"),
         "sentence",
         {
             "en": "The sentence is incomplete: {what}",
@@ -339,20 +356,22 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
     C.BEFORE_ENTRY_INTO_FORCE: NOT_A_CAUSE,
     # Non-custodial and other punishments (N1)
     C.NON_CUSTODIAL_GRAVE: CannotAsk(
+        ("N1",),
         _cannot(
             "how the cut applies to a fine, correctional labour or community service for a grave crime is "
             "for the court to decide.",
             "порядок сокращения штрафа, исправительных или общественных работ за тяжкое преступление "
             "определяет суд.",
             "ауыр қылмыс үшін айыппұлды, түзеу немесе қоғамдық жұмыстарды қысқарту тәртібін сот белгілейді.",
-        )
+        ),
     ),
     C.CONDITIONAL_SENTENCE_GRAVE: CannotAsk(
+        ("N1",),
         _cannot(
             "how the cut applies to a suspended sentence for a grave crime is for the court to decide.",
             "порядок сокращения условного осуждения за тяжкое преступление определяет суд.",
             "ауыр қылмыс үшін шартты соттауды қысқарту тәртібін сот белгілейді.",
-        )
+        ),
     ),
     C.ADDITIONAL_PUNISHMENT_UNCHANGED: NOT_A_CAUSE,
     # Resocialisation (T1)
