@@ -38,10 +38,9 @@ def longest_path(record: CaseRecord, decision: Decision, law: Law, as_of: dt.dat
         first = decision.questions[0]
         if first.leads_to is None or depth >= _MAX_DEPTH:
             return len(decision.questions)
-        longest = len(decision.questions)
+        longest = 1
         for key, outcome in first.leads_to.items():
             if outcome is not Outcome.NEEDS_REVIEW:
-                longest = max(longest, 1)
                 continue
             answered = record_with(record, first.field, _answer_value(key))
             longest = max(longest, 1 + walk(answered, evaluate(answered, law, as_of, strict), depth + 1))
