@@ -16,7 +16,7 @@ runner = CliRunner()
 THEFT = {
     "person_id": "ASK-1",
     "stage": "trial",
-    "charges": [{"article": 188, "part": 2, "offence_date": "2022-01-05"}],
+    "charges": [{"article": 188, "offence_date": "2022-01-05"}],
 }
 ORGANISER = {
     "person_id": "ASK-2",
@@ -59,7 +59,7 @@ def test_evaluate_gives_the_questions_of_a_needs_review_decision(tmp_path: Path)
         "unrelated": "not_covered",
     }
     assert set(question["text"]) == {"ru", "kk", "en"}
-    assert "188(2)" in question["text"]["ru"]
+    assert "ст. 188 " in question["text"]["ru"]
     assert "5 января 2022" in question["text"]["ru"]
     assert decision["unanswerable"] == []
 
@@ -160,7 +160,7 @@ def test_questions_counts_the_persons_a_question_could_settle(tmp_path: Path) ->
     assert figures["needs_review"] == 4
     assert figures["with_questions"] == 3
     assert figures["share_with_questions"] == 0.75
-    # the theft: context, then (after riot or suppression) its category
+    # the theft: context, then (after riot or suppression) its category, whose every answer settles it
     assert figures["questions_along_longest_path"]["distribution"] == {"1": 2, "2": 1}
     assert figures["asked_by"] == {"CONTEXT_UNKNOWN": 1, "AGE_UNKNOWN": 1, "MISSING_SENTENCE": 1}
     assert figures["unanswerable_by"] == {"ARTICLE_LIST_INCOMPLETE": 1}

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from tests.scenarios.test_scenarios import Scenario, _passing, decide, parse_scenario_record
+from tests.scenarios.test_scenarios import Scenario, _law_with, _passing, decide, parse_scenario_record
 
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Outcome
@@ -23,7 +23,7 @@ from amnesty.domain.records import CaseRecord, Sentence, TermIn
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.questions import CAUSES, Ask, CannotAsk, field_type, record_with
-from amnesty.law.loader import default_law
+from amnesty.law.loader import Law, default_law
 
 # Facts that never decide the outcome (identity, resocialisation needs, the additional punishment,
 # the region's akimat) or that an IIN duplicates (the birth date is filled in instead).
@@ -76,6 +76,11 @@ def test_each_question_is_asked_by_a_rule_its_table_entry_names() -> None:
             if entry is None or item.rule not in entry.rules:
                 problems.append(f"{scenario.name}: {item.code} asked by {item.rule}, the table names {entry}")
     assert not problems, "\n".join(problems)
+
+
+def _law(scenario: Scenario) -> Law:
+    """The law the scenario is decided under (the bundled one, or with the parameters it changes)."""
+    return default_law() if scenario.law_parameters is None else _law_with(scenario.law_parameters)
 
 
 def _scenarios_stating(key: str) -> list[tuple[Scenario, Decision]]:
@@ -138,10 +143,10 @@ def _samples(kind: Any) -> list[Any]:
 def test_a_missing_fact_that_settles_a_decision_was_asked_for() -> None:
     """Fill each missing fact of each needs_review scenario with sample values: whenever one value
     settles the decision (an outcome other than needs_review), the decision asked for that fact."""
-    law = default_law()
     problems = []
     tried = 0
     for scenario in _passing():
+        law = _law(scenario)
         decision = decide(scenario)
         if decision.outcome is not Outcome.NEEDS_REVIEW:
             continue
@@ -169,14 +174,14 @@ def test_a_missing_fact_that_settles_a_decision_was_asked_for() -> None:
 
 def test_each_answer_leads_where_evaluating_the_answered_record_leads() -> None:
     """`leads_to` is what the engine decides for the record with that answer (same date and mode)."""
-    law = default_law()
     checked = 0
     for scenario in _passing():
+        law = _law(scenario)
         decision = decide(scenario)
         record = parse_scenario_record(scenario)
         for question in decision.questions:
             for key, outcome in (question.leads_to or {}).items():
-                value: Any = int(key) if key.isdigit() else key
+                value: Any = int(key) if key.isdigit() else {"true": True, "false": False}.get(key, key)
                 answered = record_with(record, question.field, value)
                 assert evaluate(answered, law, scenario.as_of, scenario.strict).outcome is outcome
                 checked += 1

@@ -348,6 +348,11 @@ def _check_sentence(decision: Decision, expect: dict[str, Any], problems: list[s
             )
 
 
+def _answer_key(value: Any) -> str:
+    """An answer as `leads_to` names it: yes/no as true/false, numbers and words as written."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 def _check_questions(decision: Decision, expect: dict[str, Any], problems: list[str]) -> None:
     """`questions`: exactly these fields are asked, each with the rule, options and outcomes given;
     `unanswerable`: exactly these causes are said to be beyond any fact of the record."""
@@ -372,7 +377,9 @@ def _check_questions(decision: Decision, expect: dict[str, Any], problems: list[
                     )
             if "leads_to" in spec:
                 want = (
-                    {str(k): v for k, v in spec["leads_to"].items()} if spec["leads_to"] is not None else None
+                    {_answer_key(k): v for k, v in spec["leads_to"].items()}
+                    if spec["leads_to"] is not None
+                    else None
                 )
                 got = (
                     {k: v.value for k, v in question.leads_to.items()}

@@ -203,6 +203,8 @@ def _charge(values: dict[str, Any]) -> Charge:
             "territory": territory,
             "context": Context.UNKNOWN if context is None else context,
             "tags": tags,
+            "victim_minor": _bool(values.get("victim_minor")),
+            "point": _int(values.get("point"), 1, 50),
         },
     )
 

@@ -21,16 +21,18 @@ import datetime as dt
 import re
 import types
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import Enum
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from amnesty.domain.decision import Decision, Question, Reason, Unanswerable
-from amnesty.domain.enums import AnswerKind, Category, Context, Outcome, Tag
+from amnesty.domain.enums import AnswerKind, Category, Context, KindCondition, Outcome, Tag
 from amnesty.domain.records import CaseRecord, Sentence, TermIn, parse_record
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.exclusions import condition_met
 from amnesty.engine.messages import LANGUAGES, WORDS
 from amnesty.engine.rules import article_ref
 from amnesty.explain import format_date
@@ -60,12 +62,14 @@ Locator = Callable[[Situation], Iterator[tuple[str, Params]]]
 @dataclass(frozen=True)
 class Ask:
     """A reason caused by a missing or unknown fact: the rules that give it, the field that settles it
-    and the question."""
+    and the question (`other_fields`: the question for another field the reason may ask about, keyed by
+    the field's last name: `part` when a category depends on the part)."""
 
     rules: tuple[str, ...]
     field: str
     text: Texts
     locate: Locator
+    other_fields: Mapping[str, Texts] = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class CannotAsk:
     rules: tuple[str, ...]
     text: Texts
     strict_only: bool = False
-    params: Callable[[Situation], Params] = field(default=lambda situation: {})
+    params: Callable[[Situation], Params] = dataclass_field(default=lambda situation: {})
 
 
 NOT_A_CAUSE = None
@@ -111,10 +115,14 @@ def _listed_parts_params(situation: Situation, index: int) -> Params:
 
 
 def _uncategorised_charges(situation: Situation) -> Iterator[tuple[str, Params]]:
-    """MISSING_CATEGORY is given for the person; it asks about each charge with no category known."""
+    """MISSING_CATEGORY is given for the person; it asks about each charge with no category known: its
+    part, when the record lacks it (the Code gives each part its category), and the category."""
     for index, result in enumerate(situation.decision.charges):
         if result.category is None:
-            yield f"charges[{index}].category", {"article_ref": article_ref(result.article, result.part)}
+            params = {"article_ref": article_ref(result.article, result.part), "article": str(result.article)}
+            if situation.record.charges[index].part is None:
+                yield f"charges[{index}].part", params
+            yield f"charges[{index}].category", params
 
 
 def _tag_words(tags: list[Tag]) -> dict[str, str]:
@@ -137,6 +145,50 @@ def _parts_carrying_excluded_kinds(situation: Situation) -> Iterator[tuple[str, 
         yield (
             f"charges[{index}].part",
             {"article": str(charge.article), "parts": ", ".join(map(str, parts)), "kind": _tag_words(tags)},
+        )
+
+
+def _conditional_kinds(situation: Situation, condition: KindCondition) -> Iterator[tuple[int, list[Any]]]:
+    """Each charge with kinds the Code conditions on `condition` that the record leaves unsettled."""
+    law = situation.law
+    for index, charge in enumerate(situation.record.charges):
+        kinds = [
+            kind
+            for kind in law.facts(charge.article, charge.part).conditional
+            if kind.condition is condition
+            and kind.tag not in charge.tags
+            and condition_met(kind, charge) is None
+        ]
+        if kinds:
+            yield index, kinds
+
+
+def _victims_age_unknown(situation: Situation) -> Iterator[tuple[str, Params]]:
+    """EXCLUSION_VICTIM_AGE_UNKNOWN is given for the person; it asks, for each charge whose kind
+    depends on it, whether the victim was a minor."""
+    for index, kinds in _conditional_kinds(situation, KindCondition.VICTIM_MINOR):
+        charge = situation.record.charges[index]
+        tags = list(dict.fromkeys(kind.tag for kind in kinds))
+        yield (
+            f"charges[{index}].victim_minor",
+            {"article_ref": article_ref(charge.article, charge.part), "kind": _tag_words(tags)},
+        )
+
+
+def _points_unknown(situation: Situation) -> Iterator[tuple[str, Params]]:
+    """EXCLUSION_POINT_UNKNOWN is given for the person; it asks for the point of each charge whose kind
+    depends on it."""
+    for index, kinds in _conditional_kinds(situation, KindCondition.POINT):
+        charge = situation.record.charges[index]
+        tags = list(dict.fromkeys(kind.tag for kind in kinds))
+        points = sorted({point for kind in kinds for point in kind.points})
+        yield (
+            f"charges[{index}].point",
+            {
+                "article_ref": article_ref(charge.article, charge.part),
+                "points": ", ".join(map(str, points)),
+                "kind": _tag_words(tags),
+            },
         )
 
 
@@ -253,6 +305,18 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
         params=_article_of_charge,
     ),
     C.CATEGORY_FROM_CATALOGUE: NOT_A_CAUSE,
+    C.CODE_EDITION_MAY_DIFFER: NOT_A_CAUSE,  # makes a decision provisional, not needs_review
+    C.CATEGORY_CONFLICT: CannotAsk(
+        ("C1",),
+        _cannot(
+            "the category the record gives contradicts the Criminal Code's sanction for the part; a lawyer "
+            "must check the verdict (the record is not missing a fact, its facts disagree).",
+            "категория, указанная в деле, противоречит санкции Уголовного кодекса для этой части; юрист "
+            "должен проверить приговор (в деле не недостаёт факта, его факты расходятся).",
+            "істе көрсетілген санат бөліктің Қылмыстық кодекстегі санкциясына қайшы келеді; заңгер үкімді "
+            "тексеруі тиіс (істе дерек жетіспейді емес, оның деректері бір-біріне сәйкес келмейді).",
+        ),
+    ),
     # Exclusions, per person (X1-X9)
     C.EXCLUDED_TERRORIST: NOT_A_CAUSE,
     C.EXCLUDED_EXTREMIST: NOT_A_CAUSE,
@@ -288,6 +352,32 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
             "заңгер оны Қылмыстық кодекспен салыстыруы тиіс.",
         ),
         strict_only=True,
+    ),
+    C.EXCLUSION_VICTIM_AGE_UNKNOWN: Ask(
+        _TAGGED_EXCLUSIONS,
+        "charges[].victim_minor",
+        {
+            "en": "Was the victim of the offence under Art. {article_ref} under 18? Against a minor it is "
+            "{kind}, which the law excludes from the amnesty.",
+            "ru": "Был ли потерпевший по ст. {article_ref} несовершеннолетним (до 18 лет)? В отношении "
+            "несовершеннолетнего это {kind}, на что амнистия не распространяется.",
+            "kk": "{article_ref}-бап бойынша жәбірленуші кәмелетке толмаған ба (18 жасқа дейін)? Кәмелетке "
+            "толмағанға қатысты бұл — {kind}, оған рақымшылық қолданылмайды.",
+        },
+        _victims_age_unknown,
+    ),
+    C.EXCLUSION_POINT_UNKNOWN: Ask(
+        _TAGGED_EXCLUSIONS,
+        "charges[].point",
+        {
+            "en": "Under which point of the part is the charge under Art. {article_ref}? Under point "
+            "{points} it is {kind}, which the law excludes from the amnesty.",
+            "ru": "По какому пункту части предъявлено обвинение по ст. {article_ref}? По пункту {points} "
+            "это {kind}, на что амнистия не распространяется.",
+            "kk": "{article_ref}-бап бойынша айып бөліктің қай тармағы бойынша тағылған? {points}-тармақ "
+            "бойынша бұл — {kind}, оған рақымшылық қолданылмайды.",
+        },
+        _points_unknown,
     ),
     C.EXCLUSION_PART_UNKNOWN: Ask(
         _TAGGED_EXCLUSIONS,
@@ -329,6 +419,16 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
             "(ҚК 10-11-баптары)?",
         },
         _uncategorised_charges,
+        other_fields={
+            "part": {
+                "en": "Under which part of Art. {article} is the charge? The Criminal Code gives each part "
+                "its own category.",
+                "ru": "По какой части ст. {article} предъявлено обвинение? Уголовный кодекс определяет "
+                "категорию для каждой части отдельно.",
+                "kk": "Айып {article}-баптың қай бөлігі бойынша тағылған? Қылмыстық кодекс әр бөліктің "
+                "санатын жеке белгілейді.",
+            }
+        },
     ),
     C.MISSING_SENTENCE: Ask(
         ("R4", "R5"),
@@ -351,6 +451,7 @@ CAUSES: dict[C, Ask | CannotAsk | None] = {
     C.SENTENCING_CALCULATION: NOT_A_CAUSE,
     C.NO_EXPUNGEMENT_GRAVE: NOT_A_CAUSE,
     C.ONE_YEAR_RULE: NOT_A_CAUSE,
+    C.ONE_YEAR_BOUNDARY: NOT_A_CAUSE,  # an interpretation flagged on a decided outcome
     C.REDUCED_TERM_SERVED: NOT_A_CAUSE,
     C.ENTRY_INTO_FORCE_ASSUMED: NOT_A_CAUSE,
     C.BEFORE_ENTRY_INTO_FORCE: NOT_A_CAUSE,
@@ -498,21 +599,30 @@ def options_for(path: str) -> tuple[str | bool, ...] | None:
     return None
 
 
-_PART = re.compile(r"charges\[(\d+)\]\.part")
+_PART = re.compile(r"charges\[(\d+)\]\.(part|point)")
 
 
 def telling_parts(record: CaseRecord, path: str, law: Law) -> tuple[int, ...] | None:
-    """For a question on a charge's part (an open value: the law does not say how many parts an
-    article has), the parts whose outcome is worth showing: each part the law's list or the
-    catalogue names for the article, and the next part up, standing for any part not named."""
+    """For a question on a charge's part or point (open values), the values whose outcome is worth
+    showing: the article's parts the catalogue knows (with any the law's list names); where the catalogue
+    knows none, the parts the list names and the next one up, standing for any other; for a point, the
+    points a kind of offence names for the part and the next one up."""
     match = _PART.fullmatch(path)
     if match is None:
         return None
-    article = record.charges[int(match[1])].article
-    named: set[int] = {part for (_, part), _ in law.catalogue_parts(article) if part is not None}
-    entry = law.list_by_article.get(article)
-    if entry is not None and entry.parts != "all":
-        named.update(entry.parts)
+    charge = record.charges[int(match[1])]
+    named: set[int] = set()
+    if match[2] == "part":
+        catalogued = {part for (_, part), _ in law.catalogue_parts(charge.article) if part is not None}
+        entry = law.list_by_article.get(charge.article)
+        listed = set(entry.parts) if entry is not None and entry.parts != "all" else set()
+        if catalogued:  # the catalogue knows the article's parts: those (and any the list names) are all
+            return tuple(sorted(catalogued | listed))
+        named = listed
+    else:
+        named = {
+            point for kind in law.facts(charge.article, charge.part).conditional for point in kind.points
+        }
     if not named:
         return None
     return (*sorted(named), max(named) + 1)
@@ -584,6 +694,9 @@ def _option_texts(path: str, options: tuple[str | bool, ...]) -> dict[str, dict[
 
 
 def _question_text(entry: Ask, path: str, params: Params) -> dict[str, str]:
+    last = path.rsplit(".", 1)[-1]
+    if last in entry.other_fields and not entry.field.endswith("." + last):
+        return _fill(entry.other_fields[last], params)
     if entry.field == "sentence":
         return _fill(entry.text, {"what": _SENTENCE_PIECES[path]})
     return _fill(entry.text, params)
