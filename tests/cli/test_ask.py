@@ -166,3 +166,20 @@ def test_questions_counts_the_persons_a_question_could_settle(tmp_path: Path) ->
     assert figures["unanswerable_by"] == {"ARTICLE_LIST_INCOMPLETE": 1}
     table = runner.invoke(app, ["questions", str(path)], env={"COLUMNS": "200"})
     assert "with at least one question (75.0%)" in table.output
+
+
+def test_ask_takes_a_yes_or_no_answer_about_the_victim(tmp_path: Path) -> None:
+    record = {
+        "person_id": "ASK-6",
+        "stage": "trial",
+        "charges": [
+            {"article": 188, "part": 2, "offence_date": "2022-01-05", "context": "riot"},
+            {"article": 120, "part": 1, "offence_date": "2022-01-06", "context": "unrelated"},
+        ],
+    }
+    result = runner.invoke(app, ["ask", str(_write(tmp_path, record)), "--lang", "ru"], input="1\n")
+    assert result.exit_code == 0, result.output
+    assert "несовершеннолетним" in result.output
+    completed = json.loads(result.stdout)
+    assert completed["charges"][1]["victim_minor"] is True
+    assert _decide(_write(tmp_path, completed, "done.json"))["outcome"] == "excluded"
