@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from amnesty.cli.ask_commands import print_questions
 from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json, read_text_input
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Flag, Outcome
@@ -109,6 +110,7 @@ def _explain_one(console: Console, decision: Decision, language: str) -> None:
             console.print(
                 f"  • {r.texts.get(language, r.text)}  [dim]({r.rule}; {r.cites}; {r.provenance.value})[/]"
             )
+    print_questions(console, decision, language)
     if decision.resocialisation:
         console.print("[bold]Resocialisation tasks[/]")
         for task in decision.resocialisation:

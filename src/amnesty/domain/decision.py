@@ -1,7 +1,8 @@
 """The decision: the output of the engine for one person (CONTRACT.md, decision).
 
 Decisions are frozen Pydantic models whose JSON form is exactly the contract's shape, extended with
-optional fields (`texts` in every language, `provenance`, indicative figures, resocialisation tasks).
+optional fields (`texts` in every language, `provenance`, indicative figures, resocialisation tasks,
+and, for a `needs_review` decision, the `questions` whose answers would settle it).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from amnesty.domain.enums import (
     ActingBody,
+    AnswerKind,
     Category,
     Flag,
     Outcome,
@@ -88,6 +90,35 @@ class ResocialisationTask(_Out):
     cites: str
 
 
+class Question(_Out):
+    """A fact the record lacks, asked so that it settles a `needs_review` (CONTRACT.md, questions).
+
+    `field` is the path in the case record that the answer sets (`charges[0].context`, `birth_date`);
+    `options` the allowed answers when the set is closed (null for dates, terms, parts); `leads_to` the
+    outcome each option gives, found by evaluating the record with that answer (for a part: the parts
+    the law or the catalogue names and the next one up; null for dates and terms). Extensions: `code`
+    (the reason that asks), `answer` (the kind of value), `option_texts` (each option in every
+    language)."""
+
+    field: str
+    rule: str
+    code: str
+    answer: AnswerKind
+    text: dict[str, str]
+    options: tuple[str | bool, ...] | None
+    option_texts: dict[str, dict[str, str]] | None
+    leads_to: dict[str, Outcome] | None
+
+
+class Unanswerable(_Out):
+    """A cause of `needs_review` that no fact of the case record can settle (the law's list after
+    Art. 207, a question of law for the court), with a sentence in every language saying so."""
+
+    code: str
+    rule: str
+    text: dict[str, str]
+
+
 class Decision(_Out):
     """What the law gives one person, with every reason."""
 
@@ -104,6 +135,8 @@ class Decision(_Out):
     reasons: tuple[Reason, ...]
     flags: tuple[Flag, ...]
     resocialisation: tuple[ResocialisationTask, ...]
+    questions: tuple[Question, ...] = ()
+    unanswerable: tuple[Unanswerable, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         """The decision as plain JSON data (dates as ISO strings)."""

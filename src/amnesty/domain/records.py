@@ -45,7 +45,10 @@ class Sentence(_Frozen):
 
 
 class Charge(_Frozen):
-    """One charge: an article (and part) of the Criminal Code of 3 July 2014."""
+    """One charge: an article (and part, and point) of the Criminal Code of 3 July 2014.
+
+    `victim_minor` (was the victim under 18?) and `point` settle a kind of offence the Code counts only
+    against minors or only under some points of a part (Criminal Code art. 3); unknown when absent."""
 
     article: Annotated[int, Field(ge=1, le=500)]
     part: Annotated[int, Field(ge=1, le=20)] | None = None
@@ -55,6 +58,8 @@ class Charge(_Frozen):
     territory: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "KZ"
     context: Context = Context.UNKNOWN
     tags: tuple[Tag, ...] = ()
+    victim_minor: bool | None = None
+    point: Annotated[int, Field(ge=1, le=50)] | None = None
 
     @field_validator("territory", mode="before")
     @classmethod

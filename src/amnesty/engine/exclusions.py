@@ -21,6 +21,7 @@ from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.messages import word
 from amnesty.engine.rules import Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
+from amnesty.law.schema import OffenceKind
 
 
 def charge_tags(charge: Charge, law: Law) -> dict[Tag, Provenance]:
@@ -49,11 +50,38 @@ def has_no_tags(record: CaseRecord, law: Law) -> bool:
     )
 
 
+def condition_met(kind: OffenceKind, charge: Charge) -> bool | None:
+    """Whether a charge meets the condition of a kind: the victim a minor (`victim_minor`), or the
+    charge under one of the kind's points (`point`); None when the record does not say."""
+    if kind.condition is KindCondition.VICTIM_MINOR:
+        return charge.victim_minor
+    if kind.condition is KindCondition.POINT:
+        return None if charge.point is None else charge.point in kind.points
+    return True
+
+
+def _conditional_provenance(law: Law, charge: Charge, tag: Tag) -> Provenance | None:
+    """The provenance of `tag` on a charge that meets the condition of a kind carrying it (the firmest
+    such kind's), or None when no condition is met."""
+    met = [
+        k.provenance
+        for k in law.facts(charge.article, charge.part).conditional
+        if k.tag is tag and condition_met(k, charge)
+    ]
+    if not met:
+        return None
+    return next((p for p in met if p is not Provenance.UNVERIFIED), Provenance.UNVERIFIED)
+
+
 def _condition_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding | None:
     """A charge under a part whose kind (`tag`) the Code conditions on a fact the record lacks: the
     victim's age (`EXCLUSION_VICTIM_AGE_UNKNOWN`) or the point of the part (`EXCLUSION_POINT_UNKNOWN`).
     Missing data is never read as 'no'; an unverified kind also makes the answer provisional."""
-    kinds = [k for k in law.facts(charge.article, charge.part).conditional if k.tag is tag]
+    kinds = [
+        k
+        for k in law.facts(charge.article, charge.part).conditional
+        if k.tag is tag and condition_met(k, charge) is None
+    ]
     if not kinds or tag in charge.tags:
         return None
     ref = article_ref(charge.article, charge.part)
@@ -107,6 +135,8 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
     provisional_doubt = False
     for charge in record.charges:
         provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(tag)
+        if provenance is None:
+            provenance = _conditional_provenance(law, charge, tag)
         if provenance is None:
             maybe = _part_unknown(law, charge, tag, rule_id) or _condition_unknown(law, charge, tag, rule_id)
             if maybe is not None:

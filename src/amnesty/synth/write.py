@@ -58,6 +58,8 @@ SCHEMA = pa.schema(
         ("territory", _STRING),
         ("context", _STRING),
         ("tags", _STRING),
+        ("victim_minor", _BOOL),
+        ("point", _INT),
     ]
 )
 assert tuple(SCHEMA.names) == ALL_COLUMNS
@@ -108,6 +110,8 @@ def flatten(person: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             charge.get("territory"),
             charge.get("context"),
             _joined(charge.get("tags")),
+            charge.get("victim_minor"),
+            charge.get("point"),
         )
 
 
