@@ -19,12 +19,16 @@ from typing import Any
 from amnesty.domain.decision import Decision, Reason
 from amnesty.engine.messages import LANGUAGES
 
-_REASON_WORDS = {"text", "texts"}
+_REASON_WORDS = {"text", "texts", "params"}
 COMPACT_EXCLUDE: dict[str, Any] = {
     "reasons": {"__all__": _REASON_WORDS},
     "charges": {"__all__": {"title": True, "reasons": {"__all__": _REASON_WORDS}}},
+    "questions": True,
+    "unanswerable": True,
 }
-"""What a compact decision leaves out of the model's JSON."""
+"""What a compact decision leaves out of the model's JSON: the words, the reasons' rendering
+parameters, and the guided questions (`amnesty questions INPUT` lists those for a registry; their
+answers' outcomes are worked out per person, which a bulk run does not do)."""
 _WITH_TEXTS_EXCLUDE: dict[str, Any] = {
     "reasons": {"__all__": {"text"}},
     "charges": {"__all__": {"reasons": {"__all__": {"text"}}}},

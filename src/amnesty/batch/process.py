@@ -220,7 +220,13 @@ class _Collector:
             self.persons_rejected += 1
             return None
         record = assembled.record
-        decision = evaluate(record, self.law, self.settings.as_of, self.settings.strict)
+        decision = evaluate(
+            record,
+            self.law,
+            self.settings.as_of,
+            self.settings.strict,
+            questions=bool(self.settings.languages),  # a compact decision leaves the questions out
+        )
         self.decisions.append(decision)
         self.persons.append(person)
         self.extras.append(
