@@ -13,14 +13,14 @@ from playwright.sync_api import expect
 from amnesty.domain.enums import Category, Outcome, ReleaseMode
 
 from .conftest import PASSWORD, LiveServer, shot
-from .conftest import Register as MemoryBackend
+from .conftest import Register
 
 pytestmark = pytest.mark.browser
 
-Live = tuple[LiveServer, MemoryBackend]
+Live = tuple[LiveServer, Register]
 
 
-def _region_key(backend: MemoryBackend, shown: str) -> str:
+def _region_key(backend: Register, shown: str) -> str:
     """The stored region name behind a Russian label (the list sorts by the stored name)."""
     from amnesty.web.i18n import translations
     from amnesty.web.labels import VOCABULARY
