@@ -14,6 +14,7 @@ from amnesty import __version__
 from amnesty.api import api_router
 from amnesty.api.errors import install_error_handlers
 from amnesty.api.middleware import SecurityHeadersMiddleware
+from amnesty.jobs.runner import runner_for
 from amnesty.law.loader import Law, default_law
 from amnesty.store.db import default_database_url, make_engine, make_sessionmaker, normalise_url
 from amnesty.store.migrate import upgrade
@@ -34,7 +35,9 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runner = runner_for(_app)  # jobs queued before a restart, or by another process, run here too
         yield
+        runner.stop()
         engine.dispose()
 
     app = FastAPI(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -212,44 +210,6 @@ def test_new_case_with_a_mistake_then_fixed(page: Any, live: Live) -> None:
     shot(page, "new-case-saved")
 
 
-def test_batch_upload_with_bad_rows(page: Any, live: Live, tmp_path: Path) -> None:
-    good = {
-        "stage": "pre_trial",
-        "charges": [
-            {"article": 293, "part": 1, "category": "small", "offence_date": "2022-01-05", "context": "riot"}
-        ],
-    }
-    lines = [
-        json.dumps({"person_id": "B-1", **good}),
-        json.dumps({"person_id": "B-2", **good}),
-        json.dumps({"person_id": "B-3", "stage": "serving", "charges": []}),
-        "{not json",
-        json.dumps({"person_id": "B-4", **good, "iin": "123"}),
-    ]
-    upload = tmp_path / "cases.jsonl"
-    upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    sign_in(page, live, "officer")
-    page.goto(live[0].url + "/batch")
-    page.get_by_label("Файл").set_input_files(str(upload))
-    page.get_by_role("button", name="Загрузить и оценить").click()
-    page.get_by_text("Готово.").wait_for()
-    assert page.locator("#n-decisions").inner_text() == "2"
-    assert page.locator("#n-rejected").inner_text() == "3"
-    assert "5 из 5 строк (100%)" in page.get_by_role("status").inner_text()
-    with page.expect_download() as info:
-        page.get_by_role("link", name="отклонённые строки (CSV)").click()
-    text = Path(info.value.path()).read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "index,line,person_id,field,problem"
-    assert "B-3,charges" in text
-    assert "B-4,iin" in text
-    with page.expect_download() as info:
-        page.get_by_role("link", name="решения (JSON Lines)").click()
-    decisions = [json.loads(x) for x in Path(info.value.path()).read_text(encoding="utf-8").splitlines()]
-    assert [d["person_id"] for d in decisions] == ["B-1", "B-2"]
-    assert {d["outcome"] for d in decisions} == {"terminate_case"}
-    shot(page, "batch")
-
-
 def test_override_a_review_item(page: Any, live: Live) -> None:
     _, backend = live
     sign_in(page, live, "reviewer")
@@ -327,7 +287,7 @@ def test_keyboard_skip_link_and_visible_focus(page: Any, live: Live) -> None:
     assert outline == "solid"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    for path in ["/dashboard", "/cases", "/cases/new", "/batch", "/review", "/cases/P-000001/what-if"]:
+    for path in ["/dashboard", "/cases", "/cases/new", "/review", "/cases/P-000001/what-if"]:
         page.goto(live[0].url + path)
         unlabeled = page.evaluate(
             """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]

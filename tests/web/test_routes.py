@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -76,7 +75,7 @@ def test_every_page_renders_in_every_language(language: str) -> None:
     app, backend = make_app(40)
     client = signed_in_client(app, "admin", language)
     person = next(iter(backend.files))
-    for url in [*PAGES, "/cases/new", "/batch", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
+    for url in [*PAGES, "/cases/new", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert f'<html lang="{language}">' in response.text
@@ -232,43 +231,6 @@ def test_override_requires_reasons_and_is_recorded() -> None:
     assert signed_in_client(app, "auditor").post(url, data={"csrf_token": token}).status_code == 403
 
 
-def test_batch_upload_keeps_every_row_and_is_private_to_its_owner() -> None:
-    app, backend = make_app(20)
-    client = signed_in_client(app, "officer")
-    rows = [
-        {
-            "person_id": "A",
-            "stage": "pre_trial",
-            "charges": [
-                {"article": 293, "category": "small", "offence_date": "2022-01-05", "context": "riot"}
-            ],
-        },
-        {"person_id": "B", "stage": "pre_trial", "charges": []},
-        {"person_id": "A", "stage": "pre_trial", "charges": [{"article": 293, "offence_date": "2022-01-05"}]},
-    ]
-    body = "\n".join(json.dumps(r) for r in rows)
-    token = csrf_of(client, "/batch")
-    response = client.post(
-        "/batch", data={"csrf_token": token}, files={"file": ("x.jsonl", body)}, follow_redirects=False
-    )
-    assert response.status_code == 303
-    job_url = response.headers["location"]
-    import time
-
-    for _ in range(200):
-        if "Finished." in client.get(job_url).text:
-            break
-        time.sleep(0.02)
-    decisions = client.get(job_url + "/decisions.jsonl").text.splitlines()
-    rejected = client.get(job_url + "/rejected.jsonl").text.splitlines()
-    assert len(decisions) + len(rejected) == len(rows)
-    assert len(rejected) >= 1
-    assert signed_in_client(app, "admin").get(job_url).status_code == 404
-    assert ("officer", "web.batch_upload", "batch", job_url.rsplit("/", 1)[-1]) in backend.events
-    refused = client.post("/batch", data={"csrf_token": token}, files={"file": ("x.txt", "a,b")})
-    assert refused.status_code == 422
-
-
 def test_static_files_are_a_fixed_list() -> None:
     app, _ = make_app(20)
     from fastapi.testclient import TestClient
@@ -279,42 +241,11 @@ def test_static_files_are_a_fixed_list() -> None:
     assert client.get("/static/..%2Frouting.py").status_code == 404
 
 
-def test_csv_upload_goes_through_the_batch_runner_and_keeps_every_row() -> None:
-    pytest.importorskip("amnesty.batch.run")
-    import time
-
-    app, _ = make_app(10)
-    client = signed_in_client(app, "officer")
-    body = (
-        "person_id,stage,article,part,category,offence_date,context\n"
-        "C-1,pre_trial,293,1,small,2022-01-05,riot\n"
-        "C-2,pre_trial,293,1,small,2022-01-05,riot\n"
-        "C-3,pre_trial,293,1,small,2022-13-45,riot\n"
-    )
-    token = csrf_of(client, "/batch")
-    response = client.post(
-        "/batch", data={"csrf_token": token}, files={"file": ("x.csv", body)}, follow_redirects=False
-    )
-    assert response.status_code == 303
-    job_url = response.headers["location"]
-    for _ in range(500):
-        if "Finished." in client.get(job_url).text:
-            break
-        time.sleep(0.02)
-    decisions = [json.loads(line) for line in client.get(job_url + "/decisions.jsonl").text.splitlines()]
-    rejected = client.get(job_url + "/rejected.csv").text.splitlines()
-    assert [d["person_id"] for d in decisions] == ["C-1", "C-2"]
-    assert {d["outcome"] for d in decisions} == {"terminate_case"}
-    assert len(rejected) == 2
-    assert "C-3" in rejected[1]
-    assert "offence_date" in rejected[1]
-
-
 def test_no_page_repeats_an_element_id() -> None:
     app, backend = make_app(60)
     client = signed_in_client(app, "admin")
     person = next(iter(backend.files))
-    for url in [*PAGES, "/cases/new", "/batch", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
+    for url in [*PAGES, "/cases/new", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
         ids = re.findall(r'\sid="([^"]+)"', client.get(url).text)
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         assert repeated == [], url

@@ -147,7 +147,7 @@ def test_signing_in_on_the_pages_opens_the_service_session_and_signing_out_close
     assert client.get("/home", follow_redirects=False).status_code == 303
 
 
-def test_service_batch_upload_is_audited_and_leaves_the_register_alone(tmp_path: Path) -> None:
+def test_service_batch_upload_is_a_trial_run_job_that_leaves_the_register_alone(tmp_path: Path) -> None:
     import json
 
     from amnesty.store.models import AuditEvent, Person
@@ -168,9 +168,10 @@ def test_service_batch_upload_is_audited_and_leaves_the_register_alone(tmp_path:
         follow_redirects=False,
     )
     assert response.status_code == 303
+    assert response.headers["location"].startswith("/jobs/")
     job_id = response.headers["location"].rsplit("/", 1)[-1]
     with app.state.sessions() as db:
-        events = list(db.scalars(select(AuditEvent).where(AuditEvent.action == "web.batch_upload")))
+        events = list(db.scalars(select(AuditEvent).where(AuditEvent.action == "job.submit")))
         after = len(list(db.scalars(select(Person.id))))
     assert [(e.actor, e.object_id) for e in events] == [("officer", job_id)]
     assert after == before

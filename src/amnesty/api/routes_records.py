@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -141,6 +142,11 @@ async def import_file(
         raise ApiError(
             413, "payload_too_large", f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB"
         )
+    return await run_in_threadpool(_read_and_store, db, suffix, content, user, request)
+
+
+def _read_and_store(db: Session, suffix: str, content: bytes, user: User, request: Request) -> dict[str, Any]:
+    """Read and import an uploaded file (in the threadpool: never on the event loop)."""
     if suffix in JSON_SUFFIXES:
         try:
             text = content.decode("utf-8-sig")

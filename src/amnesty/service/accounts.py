@@ -15,6 +15,7 @@ from amnesty.audit.chain import AuditReport, record_event, verify_chain
 from amnesty.auth import Role, UserError, create_user, generate_password, get_user, list_users
 from amnesty.auth import set_disabled as auth_set_disabled
 from amnesty.auth import set_password as auth_set_password
+from amnesty.auth.sessions import end_all_sessions
 from amnesty.domain.regions import normalise_region
 from amnesty.service.errors import InvalidInputError, NotFoundError
 from amnesty.service.policy import Action, Actor, require
@@ -105,7 +106,8 @@ def reset_password(db: Session, user: Actor, username: str, password: str | None
 
 
 def set_role(db: Session, user: Actor, username: str, role: Role, region: str | None) -> Account:
-    """Set an account's role and region (a social worker needs a region); audited."""
+    """Set an account's role and region (a social worker needs a region); audited. A change ends every
+    web session and API token of the account."""
     require(user, Action.WRITE_USERS)
     row = _target(db, username)
     try:
@@ -127,6 +129,7 @@ def set_role(db: Session, user: Actor, username: str, role: Role, region: str | 
             row.username,
             {"before": before, "role": role.value, "region": region_value},
         )
+        end_all_sessions(db, row, "role", user.username)
         db.commit()
     return _account(row)
 

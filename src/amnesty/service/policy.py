@@ -15,6 +15,9 @@ The API routes and the web pages both ask this module; neither keeps a table of 
 | update tasks | yes | - | - | own region only | - |
 | read users, the audit log, verify the audit chain | yes | - | - | - | yes |
 | create, disable users, reset passwords, set role and region | yes | - | - | - | - |
+| start import and re-evaluation jobs | yes | yes | - | - | - |
+| start an impact job over the register | yes | yes | yes | - | yes |
+| see every user's jobs (others see their own) | yes | - | - | - | yes |
 
 Region scoping: a social worker sees only the persons who are *currently* in their region (the
 person's region as last recorded), and the tasks of those persons; a social worker whose account
@@ -55,6 +58,10 @@ class Action(StrEnum):
     READ_AUDIT = "read_audit"
     READ_USERS = "read_users"
     WRITE_USERS = "write_users"
+    IMPORT = "import"
+    REEVALUATE = "reevaluate"
+    IMPACT_REGISTER = "impact_register"
+    SEE_ALL_JOBS = "see_all_jobs"
 
 
 A, CO, RV, SW, AU = Role.ADMIN, Role.CASE_OFFICER, Role.REVIEWER, Role.SOCIAL_WORKER, Role.AUDITOR
@@ -73,6 +80,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_AUDIT: frozenset({A, AU}),
     Action.READ_USERS: frozenset({A, AU}),
     Action.WRITE_USERS: frozenset({A}),
+    Action.IMPORT: frozenset({A, CO}),
+    Action.REEVALUATE: frozenset({A, CO}),
+    Action.IMPACT_REGISTER: frozenset({A, CO, RV, AU}),
+    Action.SEE_ALL_JOBS: frozenset({A, AU}),
 }
 REGION_SCOPED: frozenset[Role] = frozenset({SW})
 """Roles confined to the persons (and their tasks) of their own region."""

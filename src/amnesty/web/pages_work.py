@@ -1,28 +1,19 @@
-"""Work pages: the review queue (with CSV/XLSX export) and overrides, and batch upload with progress
-and downloads."""
+"""Work pages: the review queue (with CSV/XLSX export) and overrides (the batch upload is
+`amnesty.web.pages_jobs`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from amnesty.audit.chain import record_event
 from amnesty.domain.enums import REGIONS, Outcome
 from amnesty.service import review
 from amnesty.service.errors import InvalidInputError, NotFoundError, SupersededError
 from amnesty.service.exports import ExportFormat, review_rows
 from amnesty.service.policy import MIN_JUSTIFICATION, Action
 from amnesty.store.queries import ReviewStatus
-from amnesty.web.batch_jobs import (
-    ACCEPTED_SUFFIXES,
-    MAX_UPLOAD_BYTES,
-    BatchJobs,
-    decisions_csv,
-    jsonl,
-    rejected_csv,
-)
 from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext
 from amnesty.web.templating import render
@@ -151,83 +142,3 @@ def override(
         "outcomes": list(Outcome),
     }
     return render(request, "override_form.html", context, status_code=200 if is_partial(request) else 422)
-
-
-def _jobs(request: Request) -> BatchJobs:
-    jobs: BatchJobs | None = getattr(request.app.state, "web_batch_jobs", None)
-    if jobs is None:
-        jobs = BatchJobs()
-        request.app.state.web_batch_jobs = jobs
-    return jobs
-
-
-@router.get("/batch")
-def batch_page(request: Request) -> Response:
-    """The upload form."""
-    user = require(request, Action.WRITE_CASES)
-    context = {"user": user, "error": None, "types": ", ".join(ACCEPTED_SUFFIXES)}
-    return render(request, "batch.html", context)
-
-
-@router.post("/batch")
-async def batch_upload(
-    request: Request, file: UploadFile, csrf_token_value: Annotated[str, Form(alias="csrf_token")] = ""
-) -> Response:
-    """Accept a file and start evaluating it."""
-    user = require(request, Action.WRITE_CASES)
-    check_csrf(request, csrf_token_value)
-    name = (file.filename or "upload").rsplit("/", 1)[-1][:200]
-    error = None
-    if not name.lower().endswith(ACCEPTED_SUFFIXES):
-        error = gettext("This file type is not accepted here. Upload one of: {types}.").format(
-            types=", ".join(ACCEPTED_SUFFIXES)
-        )
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        error = gettext("The file is larger than 50 MB.")
-    if not content:
-        error = gettext("The file is empty.")
-    if error:
-        context = {"user": user, "error": error, "types": ", ".join(ACCEPTED_SUFFIXES)}
-        return render(request, "batch.html", context, status_code=422)
-    job = _jobs(request).start(user.username, name, content)
-    with database(request) as db:
-        record_event(db, user.username, "web.batch_upload", "batch", job.id)
-        db.commit()
-    return RedirectResponse(f"/batch/{job.id}", status_code=303)
-
-
-@router.get("/batch/{job_id}")
-def batch_job(request: Request, job_id: str) -> Response:
-    """Progress (polled by htmx until finished) and the result summary."""
-    user = require(request, Action.WRITE_CASES)
-    job = _jobs(request).get(job_id, user.username)
-    if job is None:
-        raise HTTPException(status_code=404)
-    context = {"user": user, "job": job}
-    template = "batch_progress.html" if is_partial(request) else "batch_job.html"
-    return render(request, template, context)
-
-
-@router.get("/batch/{job_id}/{name}")
-def batch_download(request: Request, job_id: str, name: str) -> Response:
-    """Decisions and rejected rows as JSON Lines or CSV."""
-    user = require(request, Action.WRITE_CASES)
-    job = _jobs(request).get(job_id, user.username)
-    if job is None or not job.finished:
-        raise HTTPException(status_code=404)
-    if name == "decisions.jsonl":
-        body, media = jsonl(job.decisions), "application/x-ndjson"
-    elif name == "decisions.csv":
-        body, media = decisions_csv(job.decisions), "text/csv"
-    elif name == "rejected.jsonl":
-        body, media = jsonl(job.rejected), "application/x-ndjson"
-    elif name == "rejected.csv":
-        body, media = rejected_csv(job.rejected), "text/csv"
-    else:
-        raise HTTPException(status_code=404)
-    return Response(
-        body,
-        media_type=f"{media}; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )

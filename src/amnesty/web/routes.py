@@ -13,14 +13,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from amnesty.auth import LoginRateLimitedError, authenticate, end_web_session, start_web_session
+from amnesty.auth import (
+    CsrfError,
+    LoginRateLimitedError,
+    authenticate,
+    end_web_session,
+    start_web_session,
+    verify_same_origin,
+)
+from amnesty.auth.sessions import client_address
 from amnesty.domain.enums import REGIONS
 from amnesty.engine.category import catalogue_view
 from amnesty.law.loader import default_law
 from amnesty.service import review, stats
 from amnesty.service.policy import Action, may
 from amnesty.store.models import UserRow
-from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_work
+from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_jobs, pages_work
 from amnesty.web.templating import render
 from amnesty.web.viewer import check_csrf, database, region_scope, require, safe_next, set_language, signed_in
 
@@ -68,13 +76,19 @@ def signin(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/home",
 ) -> Response:
-    """Check the password (rate-limited per username and client address) and start a session."""
-    client = request.client.host if request.client else "unknown"
+    """Check the origin and the password (rate-limited per username and client address) and start a
+    session."""
+    try:
+        verify_same_origin(request)
+    except CsrfError as error:
+        raise HTTPException(
+            status_code=403, detail="The form comes from another site; reload the page."
+        ) from error
     user: UserRow | None
     limited = False
     with database(request) as db:
         try:
-            user = authenticate(db, username.strip(), password, client=client)
+            user = authenticate(db, username.strip(), password, client=client_address(request))
         except LoginRateLimitedError:
             user, limited = None, True
         db.commit()
@@ -87,7 +101,7 @@ def signin(
             }
             return render(request, "signin.html", context, status_code=429 if limited else 401)
         response = RedirectResponse(safe_next(next), status_code=303)
-        start_web_session(response, user)
+        start_web_session(response, user, db)
     return response
 
 
@@ -96,7 +110,8 @@ def signout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respon
     """End the session."""
     check_csrf(request, csrf_token)
     response = RedirectResponse("/signin", status_code=303)
-    end_web_session(response)
+    with database(request) as db:
+        end_web_session(response, request, db)
     return response
 
 
@@ -158,3 +173,4 @@ router.include_router(pages_cases.router)
 router.include_router(pages_work.router)
 router.include_router(after_pages.router)
 router.include_router(admin_pages.router)
+router.include_router(pages_jobs.router)
