@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 
 from amnesty.domain.enums import Category, Outcome, ReleaseMode
 
-from .conftest import PASSWORD, LiveServer, shot
-from .conftest import Register
+from .conftest import PASSWORD, LiveServer, Register, shot
 
 pytestmark = pytest.mark.browser
 
