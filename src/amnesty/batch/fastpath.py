@@ -9,7 +9,8 @@ of a charge's result.
 This module produces, for such a person, exactly the bytes the engine's decision would serialise
 to, without building the decision: each charge's JSON is computed once by the engine itself
 (`scope_charge`, then Pydantic's serialiser) for an article, part, category, territory, context and
-recorded tags, and reused with the offence date put in its place; the sentence as imposed is written
+recorded tags, and reused with the offence date put in its places (ISO in `params`, each language's
+written form in the sentences); the sentence as imposed is written
 field by field as `relief.plain_sentence` gives it (end date by the engine's `last_day`). Every
 other case, and any case
 this module is not sure of, goes to the engine. `tests/batch/test_batch_fastpath.py` checks the
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,10 +30,12 @@ from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import ENGINE_VERSION, scope_charge
 from amnesty.engine.exclusions import has_no_tags
+from amnesty.engine.messages import LANGUAGES
 from amnesty.engine.relief import default_body
 from amnesty.engine.rules import reason
 from amnesty.engine.terms import Term, last_day
 from amnesty.law.loader import Law
+from amnesty.render.formats import format_date
 
 _MAX_TEMPLATES = 50_000
 
@@ -41,6 +45,7 @@ class _ChargeTemplate:
     """A charge result's JSON, split where its offence date goes, with what the flat row needs."""
 
     pieces: tuple[str, ...]
+    forms: tuple[int, ...]
     category: Any
     codes: tuple[str, ...]
 
@@ -78,8 +83,11 @@ class NotCoveredPath:
         if template is None:
             result = scope_charge(charge, self.law, self.strict).result
             text = result.model_dump_json()
-            pieces = tuple(text.split(charge.offence_date.isoformat()))
-            template = _ChargeTemplate(pieces, result.category, tuple(r.code for r in result.reasons))
+            forms = _date_forms(charge.offence_date)
+            split = re.split("(" + "|".join(re.escape(form) for form in forms) + ")", text)
+            pieces = tuple(split[0::2])
+            kinds = tuple(forms.index(form) for form in split[1::2])
+            template = _ChargeTemplate(pieces, kinds, result.category, tuple(r.code for r in result.reasons))
             if len(self._templates) >= _MAX_TEMPLATES:
                 self._templates.clear()
             self._templates[key] = template
@@ -103,7 +111,7 @@ class NotCoveredPath:
         gravest = None
         for charge in record.charges:
             template = self._template(charge)
-            fragments.append(charge.offence_date.isoformat().join(template.pieces))
+            fragments.append(_fill(template, _date_forms(charge.offence_date)))
             codes.extend(template.codes)
             category = template.category
             if category is not None and (gravest is None or category.gravity > gravest.gravity):
@@ -135,6 +143,20 @@ class NotCoveredPath:
             self.law.version,
         )
         return line, row
+
+
+def _date_forms(day: dt.date) -> tuple[str, ...]:
+    """The ways a charge's JSON writes its offence date: ISO, then as each language's sentences do."""
+    return (day.isoformat(), *(format_date(day, language) for language in LANGUAGES))
+
+
+def _fill(template: _ChargeTemplate, forms: tuple[str, ...]) -> str:
+    pieces = template.pieces
+    parts = [pieces[0]]
+    for kind, piece in zip(template.forms, pieces[1:], strict=True):
+        parts.append(forms[kind])
+        parts.append(piece)
+    return "".join(parts)
 
 
 _SENTENCE_TAIL = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from amnesty.domain.enums import (
     ActingBody,
@@ -37,7 +37,9 @@ class TermOut(_Out):
 
 
 class Reason(_Out):
-    """One step of the reason trace: code, rule, citation and the sentence a person reads."""
+    """One step of the reason trace: code, rule, citation, the facts it rests on (`params`: dates as
+    ISO dates, numbers, vocabulary and terms as values) and the sentence a person reads (`text` in
+    English, `texts` per language), rendered from code and params by `amnesty.render`."""
 
     code: str
     rule: str
@@ -45,6 +47,7 @@ class Reason(_Out):
     text: str
     texts: dict[str, str]
     provenance: Provenance
+    params: dict[str, str] = Field(default_factory=dict)
 
 
 class ChargeResult(_Out):

@@ -1,0 +1,94 @@
+"""Dates, numbers, terms and countries in the reader's language, with Babel's CLDR data.
+
+Dates read as lawyers write them: "4 January 2022", "4 января 2022 г.", "2022 жылғы 4 қаңтар";
+numbers take the locale's decimal comma and grouping ("55,57" in ru and kk).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
+
+LANGUAGES = ("ru", "kk", "en")
+"""The languages people read the product in."""
+
+DEFAULT_LANGUAGE = "en"
+
+_DATE_PATTERNS = {
+    "en": "d MMMM y",
+    "ru": "d MMMM y 'г.'",
+    "kk": "y 'жылғы' d MMMM",
+}
+
+
+def language_of(language: str | None) -> str:
+    """One of `LANGUAGES` for a language tag ('ru-RU' -> 'ru'); English when unknown."""
+    code = (language or "").strip().lower()[:2]
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=16_384)
+def format_date(day: dt.date, language: str = "en") -> str:
+    """'4 January 2022', '4 января 2022 г.', '2022 жылғы 4 қаңтар'."""
+    language = language_of(language)
+    return babel_format_date(day, _DATE_PATTERNS[language], locale=language)
+
+
+@lru_cache(maxsize=4_096)
+def _format_number(value: Decimal, language: str) -> str:
+    return format_decimal(value, locale=language_of(language))
+
+
+def format_number(value: float | int | Decimal | str, language: str = "en") -> str:
+    """A number with the locale's separators: '55.57' (en), '55,57' (ru, kk); '1 234,5' in ru."""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return _format_number(number, language)
+
+
+def _plural_ru(value: int, one: str, few: str, many: str) -> str:
+    if value % 10 == 1 and value % 100 != 11:
+        return one
+    if 2 <= value % 10 <= 4 and not 12 <= value % 100 <= 14:
+        return few
+    return many
+
+
+_RU_UNITS = {
+    "y": ("год", "года", "лет"),
+    "m": ("месяц", "месяца", "месяцев"),
+    "d": ("день", "дня", "дней"),
+}
+_KK_UNITS = {"y": "жыл", "m": "ай", "d": "күн"}
+_EN_UNITS = {"y": "year", "m": "month", "d": "day"}
+
+
+def format_term(years: int, months: int, days: int, language: str = "en") -> str:
+    """A term in words: '2 years 3 months', '2 года 3 месяца', '2 жыл 3 ай' (zero parts left out)."""
+    language = language_of(language)
+    parts: list[str] = []
+    for value, unit in ((years, "y"), (months, "m"), (days, "d")):
+        if not value:
+            continue
+        if language == "ru":
+            parts.append(f"{value} {_plural_ru(value, *_RU_UNITS[unit])}")
+        elif language == "kk":
+            parts.append(f"{value} {_KK_UNITS[unit]}")
+        else:
+            parts.append(f"{value} {_EN_UNITS[unit]}{'' if value == 1 else 's'}")
+    if parts:
+        return " ".join(parts)
+    return {"ru": "0 дней", "kk": "0 күн"}.get(language, "0 days")
+
+
+@lru_cache(maxsize=1_024)
+def format_country(code: str, language: str = "en") -> str:
+    """A country's name from its ISO code ('KG' -> 'Киргизия'); the code itself when unknown."""
+    names = Locale.parse(language_of(language)).territories
+    return str(names.get(code.upper(), code))
