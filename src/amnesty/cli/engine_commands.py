@@ -269,7 +269,7 @@ def law_command(
     for column in ("Rule", "Title", "Cites", "Provenance"):
         rules.add_column(column)
     for rule_id, rule in pack.rules.items():
-        rules.add_row(rule_id, rule.title, rule.cites, rule.provenance.value)
+        rules.add_row(rule_id, rule.title.en, rule.cites, rule.provenance.value)
     console.print(rules)
 
 

@@ -14,10 +14,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from amnesty.domain.decision import TermOut
+from amnesty.domain.decision import Reason, TermOut
 from amnesty.engine.messages import describe_term
 from amnesty.explain import OUTCOME_WORDS
 from amnesty.law.loader import default_law
+from amnesty.render.citations import render_cites
+from amnesty.render.decisions import reason_text
 from amnesty.web import i18n
 from amnesty.web.labels import REGION_GRID, VOCABULARY, label, rule_title
 from amnesty.web.session import csrf_token
@@ -36,6 +38,16 @@ def outcome_sentence(outcome: Any) -> str:
     """The engine's plain sentence for an outcome in the current language."""
     words = OUTCOME_WORDS[outcome]
     return words.get(i18n.current_language.get(), words["en"])
+
+
+def cites(text: str) -> str:
+    """A citation ("Law 152-VII, art. 1") in the current language ("Закон № 152-VII, ст. 1")."""
+    return render_cites(text, i18n.current_language.get())
+
+
+def reason_words(reason: Reason) -> str:
+    """A reason's sentence in the current language, rendered from its code and parameters."""
+    return reason_text(reason, i18n.current_language.get())
 
 
 def law_title(article: int, part: int | None) -> str | None:
@@ -64,6 +76,8 @@ def _environment() -> Environment:
         label=label,
         law_title=law_title,
         rule_title=rule_title,
+        cites=cites,
+        reason_words=reason_words,
         csrf_token_value=csrf_token,
         local_date=i18n.local_date,
         short_date=i18n.short_date,
