@@ -110,13 +110,14 @@ def run_batch(
     encoding: str = "utf-8",
     rows_per_chunk: int = DEFAULT_ROWS_PER_CHUNK,
     show_progress: bool = False,
+    rejected_language: str = "en",
 ) -> Summary:
     """Decide every person of `input_path` and write the outputs to `out`; returns the summary."""
     settings = settings or RunSettings()
     law = law_for(settings.law_pack)
     as_of = settings.as_of or law.entry_into_force
     summary = Summary(input_path.name, None, law.version, as_of.isoformat(), settings.strict)
-    writer = OutputWriter(out, summary)
+    writer = OutputWriter(out, summary, rejected_language)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     source: Source | None = None
     try:

@@ -86,6 +86,14 @@ def batch_command(
     encoding: EncodingOpt = "utf-8",
     chunk_rows: ChunkOpt = DEFAULT_ROWS_PER_CHUNK,
     fast_path: FastOpt = True,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            help="Language of the problems in rejected.csv: en (as recorded, the default), ru or kk "
+            "(naming each field by its label and its column).",
+        ),
+    ] = "en",
 ) -> None:
     """Decide every person in a registry extract (CSV, XLSX, Parquet or JSON Lines: one row per
     charge, person fields repeated). Writes decisions.parquet, decisions.csv, decisions.jsonl,
@@ -93,6 +101,8 @@ def batch_command(
     rows_in = rows_decided + rows_rejected. Exit code 0 when every row was decided, 1 otherwise."""
     if engine is Engine.DASK and scheduler is None:
         raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
+    if lang not in ("en", "ru", "kk"):
+        raise typer.BadParameter("--lang must be en, ru or kk")
     settings = RunSettings(
         law_pack=str(law_pack) if law_pack is not None else None,
         as_of=parse_as_of(as_of),
@@ -109,6 +119,7 @@ def batch_command(
         encoding=encoding,
         rows_per_chunk=chunk_rows,
         show_progress=progress_wanted(),
+        rejected_language=lang,
     )
     _print_summary(summary, out)
     if summary.rows_rejected or summary.file_problems:

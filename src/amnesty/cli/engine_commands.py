@@ -64,12 +64,27 @@ def _decide(
     return decisions, errors, single
 
 
+ErrorLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Also give each error a `message` in this language (en, ru or kk), naming the field by its label.",
+    ),
+]
+
+
 def evaluate_command(
-    file: FileArg, as_of: AsOfOpt = None, strict: StrictOpt = False, law_pack: PackOpt = None
+    file: FileArg,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+    lang: ErrorLangOpt = None,
 ) -> None:
     """Decide every record in FILE and print the decisions as JSON (one object for one record, else an
     array). Invalid records are reported on stderr as JSON, naming the field and the problem; the
     others are still decided. Exit code 0 when every record was evaluated, 1 when some were invalid."""
+    if lang is not None and lang not in OUTCOME_WORDS[Outcome.RELEASE]:
+        raise typer.BadParameter("--lang must be en, ru or kk")
     decisions, errors, single = _decide(file, as_of, strict, law_pack)
     payload = [decision.to_json_dict() for decision in decisions]
     if single and len(payload) == 1:
@@ -78,7 +93,7 @@ def evaluate_command(
         print_json(payload)
     if errors:
         sys.stderr.write(
-            json.dumps([error.to_json_dict() for error in errors], ensure_ascii=False, indent=2) + "\n"
+            json.dumps([error.to_json_dict(lang) for error in errors], ensure_ascii=False, indent=2) + "\n"
         )
         raise typer.Exit(1)
 
@@ -207,7 +222,7 @@ def explain_command(
     for decision in decisions:
         _explain_one(console, decision, law, lang)
     for error in errors:
-        problems = "; ".join(f"{e.field}: {e.problem}" for e in error.errors)
+        problems = "; ".join(e.message(lang) for e in error.errors)
         heading = _EXPLAIN_WORDS[lang]["invalid"].format(
             index=error.index, person=error.person_id or _EXPLAIN_WORDS[lang]["no_person"]
         )

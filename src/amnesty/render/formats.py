@@ -32,6 +32,24 @@ def language_of(language: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def language_from_accept(header: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """The reader's language from an `Accept-Language` header ('kk-KZ,ru;q=0.8' -> 'kk'): the most
+    preferred of `LANGUAGES`, else `default`."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate((header or "").split(",")):
+        tag, _, options = item.strip().partition(";")
+        code = tag.strip().lower()[:2]
+        quality = 1.0
+        if options.strip().startswith("q="):
+            try:
+                quality = float(options.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if code in LANGUAGES and quality > 0:
+            ranked.append((-quality, position, code))
+    return min(ranked)[2] if ranked else default
+
+
 @lru_cache(maxsize=16_384)
 def format_date(day: dt.date, language: str = "en") -> str:
     """'4 January 2022', '4 января 2022 г.', '2022 жылғы 4 қаңтар'."""
