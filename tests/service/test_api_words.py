@@ -33,3 +33,16 @@ def test_not_found_in_russian(service):
     response = service.client.get("/api/no-such-thing", headers=headers)
     assert response.status_code == 404
     assert response.json()["error"] == {"code": "not_found", "message": "не найдено", "fields": []}
+
+
+def test_search_by_surname_finds_the_demo_person(service):
+    from tests.service.conftest import demo_records
+
+    target = next(r for r in demo_records() if r.get("full_name"))
+    surname = target["full_name"].split(" ")[0]
+    assert surname[0] in "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЫІЭЮЯ"
+    response = service.client.get("/api/persons", params={"q": surname}, headers=service.as_role(Role.ADMIN))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    items = body.get("items", body.get("persons", []))
+    assert target["person_id"] in [item["person_id"] for item in items], body

@@ -20,6 +20,19 @@ from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 
 NonNegativeInt = Annotated[int, Field(ge=0, le=100_000)]
 
+RECORD_CHECK_CODES = frozenset(
+    {
+        "iin_format",
+        "iin_check_digit",
+        "iin_birth_date",
+        "person_id_empty",
+        "offence_end_before_start",
+        "birth_date_iin_mismatch",
+        "born_after_offence",
+    }
+)
+"""The error types of the record's own checks (beside Pydantic's), translated by `amnesty.render.validation`."""
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)

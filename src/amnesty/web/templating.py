@@ -19,6 +19,7 @@ from amnesty.engine.messages import describe_term
 from amnesty.explain import OUTCOME_WORDS
 from amnesty.law.loader import default_law
 from amnesty.render.citations import render_cites
+from amnesty.render.collation import sort_by_name
 from amnesty.render.decisions import reason_text
 from amnesty.web import i18n
 from amnesty.web.labels import REGION_GRID, VOCABULARY, label, rule_title
@@ -50,6 +51,12 @@ def reason_words(reason: Reason) -> str:
     return reason_text(reason, i18n.current_language.get())
 
 
+def by_name(values: Any, kind: str) -> list[Any]:
+    """Vocabulary values (regions...) in the alphabetical order of their labels in the current language."""
+    language = i18n.current_language.get()
+    return sort_by_name(list(values), language, lambda value: label(kind, value))
+
+
 def law_title(article: int, part: int | None) -> str | None:
     """The Criminal Code title of an article in the current language."""
     return default_law().title(article, part, i18n.current_language.get())
@@ -71,6 +78,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["by_name"] = by_name
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         label=label,
