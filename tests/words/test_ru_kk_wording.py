@@ -59,6 +59,10 @@ SAMPLE_PARAMS: dict[str, str] = {
     "tasks": word("task", "employment", "documents"),
     "additional": word("punishment", "fine"),
     "fraction": word("fraction", "3/4"),
+    "recorded": word("category", "medium"),
+    "code": word("category", "grave"),
+    "points": "1, 2",
+    "reading": word("reading", "inclusive") if "reading" in WORDS else "…",
 }
 """A value of each parameter the sentences use, in the form the engine gives it."""
 
