@@ -78,3 +78,11 @@ def test_reasons_keep_their_parameters_and_render_again_in_any_language() -> Non
     assert russian.reasons[0].texts == {"ru": decision.reasons[0].texts["ru"]}
     assert russian.reasons[0].text == decision.reasons[0].texts["ru"]
     assert render_reasons(decision, "ru")[0] == decision.reasons[0].texts["ru"]
+
+
+def test_an_article_with_its_part_reads_as_lawyers_write_it() -> None:
+    decision = evaluate(parse_record(GRAVE))
+    in_scope = decision.charges[0].reasons[0]
+    assert in_scope.code == "IN_SCOPE"
+    assert in_scope.texts["kk"].startswith("272-баптың 2-бөлігі рақымшылыққа жатады")
+    assert in_scope.texts["ru"].startswith("Ст. 272 ч. 2 подпадает под амнистию")

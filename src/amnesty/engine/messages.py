@@ -451,11 +451,33 @@ def _localise(value: str, language: str) -> str:
     return value
 
 
+_KK_ARTICLE = re.compile(r"\{article_ref\}-(бабының|баптың|бабы|бап)")
+_KK_WITH_PART = {
+    "бап": "{article}-баптың {part}-бөлігі",
+    "бабы": "{article}-бабының {part}-бөлігі",
+    "баптың": "{article}-баптың {part}-бөлігінің",
+    "бабының": "{article}-бабының {part}-бөлігінің",
+}
+
+
+def _kazakh_article_part(template: str, article_ref: str) -> str:
+    """In Kazakh an article with its part reads '272-баптың 2-бөлігі' (and '...2-бөлігінің' where the
+    sentence puts the article in the genitive), so the part takes the article's case ending."""
+    found = _ARTICLE_PART.match(article_ref)
+    if found is None:
+        return template
+    return _KK_ARTICLE.sub(
+        lambda m: _KK_WITH_PART[m.group(1)].format(article=found["article"], part=found["part"]), template
+    )
+
+
 def render(code: C | str, language: str, params: Mapping[str, str]) -> str:
     """The sentence for a reason code in a language, parameters filled in ('?' where absent): dates,
     numbers, terms and vocabulary spelt out for the language."""
     language = language_of(language)
     sentences = MESSAGES[C(code)]
     template = sentences.get(language) or sentences["en"]
+    if language == "kk":
+        template = _kazakh_article_part(template, params.get("article_ref", ""))
     text = template.format_map(_Blank({key: _localise(value, language) for key, value in params.items()}))
     return text.replace("г..", "г.")
