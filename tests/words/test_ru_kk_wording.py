@@ -214,3 +214,27 @@ def test_the_check_itself_catches_what_it_must() -> None:
     assert wording_problems("Основания: REDUCE_AT_SENTENCING")
     assert wording_problems("Law 152-VII, art. 1")
     assert not wording_problems("Закон № 152-VII, ст. 1 (правило S4), лицо P-000123, файл PDF")
+
+
+@pytest.mark.parametrize("language", READERS)
+def test_what_if_comparison_reads_in_the_language(
+    decided: list[tuple[str, CaseRecord, Decision]], language: str
+) -> None:
+    from amnesty.web import i18n
+    from amnesty.web.compare import compare_decisions
+
+    token = i18n.current_language.set(language)
+    try:
+        by_outcome = {decision.outcome: decision for _, _, decision in decided}
+        pairs = [
+            (by_outcome[Outcome.REDUCE_AT_SENTENCING], by_outcome[Outcome.NOT_COVERED]),
+            (by_outcome[Outcome.REDUCE_SENTENCE], by_outcome[Outcome.RELEASE]),
+        ]
+        for before, after in pairs:
+            comparison = compare_decisions(before, after, language)
+            text = "\n".join(f"{line.name}: {line.before} → {line.after}" for line in comparison.lines)
+            assert_readable(
+                comparison.before_headline + "\n" + comparison.after_headline + "\n" + text, "what-if"
+            )
+    finally:
+        i18n.current_language.reset(token)
