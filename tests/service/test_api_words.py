@@ -46,3 +46,8 @@ def test_search_by_surname_finds_the_demo_person(service):
     body = response.json()
     items = body.get("items", body.get("persons", []))
     assert target["person_id"] in [item["person_id"] for item in items], body
+    typed = service.client.get(
+        "/api/persons", params={"q": surname.lower()[:5]}, headers=service.as_role(Role.ADMIN)
+    ).json()
+    typed_items = typed.get("items", typed.get("persons", []))
+    assert target["person_id"] in [item["person_id"] for item in typed_items], "lower-case search"
