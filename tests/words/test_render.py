@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from amnesty.domain.records import parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.render.citations import render_cites
 from amnesty.render.decisions import decision_with_texts, reason_text, render_reasons
-from amnesty.render.formats import format_date, format_number, format_term
+from amnesty.render.formats import babel_date, format_date, format_number, format_term
 
 GRAVE = {
     "person_id": "R-1",
@@ -86,3 +89,10 @@ def test_an_article_with_its_part_reads_as_lawyers_write_it() -> None:
     assert in_scope.code == "IN_SCOPE"
     assert in_scope.texts["kk"].startswith("272-баптың 2-бөлігі рақымшылыққа жатады")
     assert in_scope.texts["ru"].startswith("Ст. 272 ч. 2 подпадает под амнистию")
+
+
+@given(
+    st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)), st.sampled_from(["ru", "kk", "en"])
+)
+def test_the_quick_date_is_babels_date(day: dt.date, language: str) -> None:
+    assert format_date(day, language) == babel_date(day, language)

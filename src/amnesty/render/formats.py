@@ -50,9 +50,27 @@ def language_from_accept(header: str | None, default: str = DEFAULT_LANGUAGE) ->
     return min(ranked)[2] if ranked else default
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=8)
+def _month_names(language: str) -> tuple[str, ...]:
+    """CLDR's month names as a date writes them ("января" in ru, "қаңтар" in kk)."""
+    months = Locale.parse(language).months["format"]["wide"]
+    return tuple(str(months[number]) for number in range(1, 13))
+
+
 def format_date(day: dt.date, language: str = "en") -> str:
-    """'4 January 2022', '4 января 2022 г.', '2022 жылғы 4 қаңтар'."""
+    """'4 January 2022', '4 января 2022 г.', '2022 жылғы 4 қаңтар' (Babel's CLDR month names laid out
+    by `_DATE_PATTERNS`; `babel_date` is the same through Babel's pattern formatter, slower)."""
+    language = language_of(language)
+    month = _month_names(language)[day.month - 1]
+    if language == "kk":
+        return f"{day.year} жылғы {day.day} {month}"
+    if language == "ru":
+        return f"{day.day} {month} {day.year} г."
+    return f"{day.day} {month} {day.year}"
+
+
+def babel_date(day: dt.date, language: str = "en") -> str:
+    """The date through Babel's pattern formatter (`_DATE_PATTERNS`): what `format_date` must equal."""
     language = language_of(language)
     return babel_format_date(day, _DATE_PATTERNS[language], locale=language)
 
