@@ -53,9 +53,16 @@ def test_bundled_pack_matches_law_md(law: Law) -> None:
         293,
         294,
         362,
+        371,
         378,
         380,
+        414,
+        415,
     }
+    assert pack.rules["S3"].provenance is Provenance.VERIFIED
+    assert pack.rules["X5"].provenance is Provenance.INFERRED
+    assert pack.relief.one_year_inclusive is True
+    assert {note.id for note in pack.notes} >= {"conditions_not_modelled", "one_year_boundary"}
     assert law.list_by_article[106].parts == (1, 2)
     assert law.version.startswith("sha256:")
 

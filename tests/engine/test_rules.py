@@ -124,7 +124,9 @@ def test_scope_charge_reports_every_failing_condition(make_record: MakeRecord, l
     ("rule", "article", "part", "code"),
     [
         (exclusions.x1_terrorist, 255, None, "EXCLUDED_TERRORIST"),
+        (exclusions.x1_terrorist, 269, 1, "EXCLUDED_TERRORIST"),
         (exclusions.x2_extremist, 182, 1, "EXCLUDED_EXTREMIST"),
+        (exclusions.x2_extremist, 179, 1, "EXCLUDED_EXTREMIST"),
         (exclusions.x3_corruption, 366, 1, "EXCLUDED_CORRUPTION"),
         (exclusions.x4_treason, 175, None, "EXCLUDED_TREASON"),
         (exclusions.x5_seizure_of_power, 179, 1, "EXCLUDED_SEIZURE_OF_POWER"),
@@ -132,15 +134,44 @@ def test_scope_charge_reports_every_failing_condition(make_record: MakeRecord, l
         (exclusions.x8_sexual_offence_minor, 122, 1, "EXCLUDED_SEXUAL_OFFENCE_MINOR"),
     ],
 )
-def test_catalogue_exclusions_are_provisional(
+def test_the_codes_kinds_exclude_without_a_tag(
     make_record: MakeRecord, law: Law, rule: Callable[..., object], article: int, part: int | None, code: str
 ) -> None:
+    """Kinds read in the Code (art. 3) or named by the law apply to a charge with no tag, firmly."""
     record = make_record(charge={"article": article, "part": part})
     finding = rule(record, law, False)
     assert finding.answer is Tri.YES
-    assert _codes(finding) == [code, "EXCLUSION_TAG_UNVERIFIED"]
+    assert _codes(finding) == [code]
+    assert finding.provisional is False
+    assert rule(record, law, True).answer is Tri.YES
+
+
+def test_an_unverified_kind_excludes_provisionally(make_record: MakeRecord, law: Law) -> None:
+    record = make_record(charge={"article": 146, "part": 1})
+    finding = exclusions.x7_torture(record, law, False)
+    assert finding.answer is Tri.YES
+    assert _codes(finding) == ["EXCLUDED_TORTURE", "EXCLUSION_TAG_UNVERIFIED"]
     assert finding.provisional is True
-    assert rule(record, law, True).answer is Tri.UNKNOWN  # strict: an unverified tag is not enough
+    assert exclusions.x7_torture(record, law, True).answer is Tri.UNKNOWN  # strict: not enough alone
+
+
+@pytest.mark.parametrize(
+    ("rule", "article", "part", "code"),
+    [
+        (exclusions.x8_sexual_offence_minor, 120, 1, "EXCLUSION_VICTIM_AGE_UNKNOWN"),
+        (exclusions.x8_sexual_offence_minor, 123, 1, "EXCLUSION_VICTIM_AGE_UNKNOWN"),
+        (exclusions.x3_corruption, 362, 4, "EXCLUSION_POINT_UNKNOWN"),
+        (exclusions.x3_corruption, 190, 3, "EXCLUSION_POINT_UNKNOWN"),
+    ],
+)
+def test_a_kind_resting_on_a_missing_fact_is_uncertain(
+    make_record: MakeRecord, law: Law, rule: Callable[..., object], article: int, part: int, code: str
+) -> None:
+    record = make_record(charge={"article": article, "part": part})
+    finding = rule(record, law, False)
+    assert finding.answer is Tri.UNKNOWN
+    assert _codes(finding) == [code]
+    assert not exclusions.has_no_tags(record, law)
 
 
 def test_tag_on_charge_is_a_firm_exclusion(make_record: MakeRecord, law: Law) -> None:
@@ -313,7 +344,7 @@ def test_reasons_carry_the_provenance_of_the_fact_they_rest_on(make_record: Make
         ("IN_SCOPE", "inferred"),
         ("LIST_ENTRY_INFERRED", "inferred"),
     ]
-    unverified = evaluate(make_record(charge={"article": 293, "part": 1}), law)
+    unverified = evaluate(make_record(charge={"article": 293, "part": 3}), law)
     assert [(r.code, r.provenance.value) for r in unverified.charges[0].reasons] == [
         ("IN_SCOPE", "unverified"),
         ("LIST_ENTRY_UNVERIFIED", "unverified"),

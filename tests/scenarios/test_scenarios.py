@@ -13,6 +13,7 @@ must be produced by (and expected in) at least one scenario that passes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,11 +30,21 @@ from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord, field_errors, parse_record
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import evaluate
-from amnesty.law.loader import default_law
+from amnesty.law.loader import Law, default_law, load_law
 
 HERE = Path(__file__).parent
 
-SCENARIO_KEYS = {"name", "law", "as_of", "strict", "record", "expect", "xfail_reason", "note"}
+SCENARIO_KEYS = {
+    "name",
+    "law",
+    "as_of",
+    "strict",
+    "record",
+    "expect",
+    "xfail_reason",
+    "note",
+    "law_parameters",
+}
 REQUIRED_KEYS = {"name", "law", "record", "expect"}
 EXPECT_KEYS = {
     "outcome",
@@ -69,6 +80,7 @@ class Scenario:
     strict: bool = False
     xfail_reason: str | None = None
     note: str | None = field(default=None)
+    law_parameters: dict[str, Any] | None = None
 
     @property
     def test_id(self) -> str:
@@ -88,6 +100,8 @@ def _scenario_problems(item: Any, where: str) -> list[str]:
         problems += [f"{where}: unknown expectation '{key}'" for key in sorted(expect.keys() - EXPECT_KEYS)]
         if "outcome" not in expect:
             problems.append(f"{where}: every scenario must expect an outcome")
+    if "law_parameters" in item and not isinstance(item["law_parameters"], dict):
+        problems.append(f"{where}: 'law_parameters' must be a mapping overlaid on the law pack")
     if "as_of" in item and not isinstance(item["as_of"], dt.date):
         problems.append(f"{where}: 'as_of' must be a date written as YYYY-MM-DD")
     return problems
@@ -125,6 +139,7 @@ def load_scenarios() -> tuple[Scenario, ...]:
                     strict=bool(item.get("strict", False)),
                     xfail_reason=item.get("xfail_reason"),
                     note=item.get("note"),
+                    law_parameters=item.get("law_parameters"),
                 )
             )
     if problems:
@@ -142,10 +157,20 @@ def parse_scenario_record(scenario: Scenario) -> CaseRecord:
 
 
 def decide(scenario: Scenario) -> Decision:
-    """Evaluate the scenario's record with the bundled law, as of its date and in its mode."""
-    return evaluate(
-        parse_scenario_record(scenario), law=default_law(), as_of=scenario.as_of, strict=scenario.strict
-    )
+    """Evaluate the scenario's record with the bundled law (with the parameters the scenario changes, if
+    any), as of its date and in its mode."""
+    law = default_law() if scenario.law_parameters is None else _law_with(scenario.law_parameters)
+    return evaluate(parse_scenario_record(scenario), law=law, as_of=scenario.as_of, strict=scenario.strict)
+
+
+def _law_with(parameters: dict[str, Any]) -> Law:
+    key = json.dumps(parameters, sort_keys=True, default=str)
+    if key not in _VARIANTS:
+        _VARIANTS[key] = load_law(variant=parameters, variant_source="scenario law_parameters")
+    return _VARIANTS[key]
+
+
+_VARIANTS: dict[str, Law] = {}
 
 
 def _iso(value: Any) -> Any:

@@ -96,3 +96,9 @@ def test_an_article_with_its_part_reads_as_lawyers_write_it() -> None:
 )
 def test_the_quick_date_is_babels_date(day: dt.date, language: str) -> None:
     assert format_date(day, language) == babel_date(day, language)
+
+
+def test_several_articles_in_one_citation() -> None:
+    assert render_cites("Criminal Code art. 10, 11", "ru") == "УК РК, ст. 10, 11"
+    assert render_cites("Criminal Code art. 10, 11", "kk") == "ҚР ҚК 10, 11-баптары"
+    assert render_cites("Criminal Code art. 10, 11", "en") == "Criminal Code art. 10, 11"

@@ -206,7 +206,12 @@ def test_law_pack_texts_read_in_the_language(language: str) -> None:
 
     walk(pack, "pack")
     for entry in default_law().catalogue.entries:
-        assert_readable(entry.title[language], f"catalogue {entry.article}({entry.part}) ({language})")
+        if entry.title is not None:
+            assert_readable(entry.title[language], f"catalogue {entry.article}({entry.part}) ({language})")
+    for rule_id, rule in pack.rules.items():
+        assert_readable(render_cites(rule.cites, language), f"rule {rule_id} cites ({language})")
+    for exclusion in pack.exclusions:
+        assert_readable(render_cites(exclusion.cites, language), f"{exclusion.rule} cites ({language})")
 
 
 def test_the_check_itself_catches_what_it_must() -> None:

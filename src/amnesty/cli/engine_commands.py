@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,7 @@ from amnesty.documents.render import DocumentRenderer
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Flag, Outcome
 from amnesty.domain.regions import region_name
+from amnesty.engine.category import catalogue_view
 from amnesty.engine.evaluate import evaluate
 from amnesty.explain import OUTCOME_WORDS, cites_text, format_date, headline, reason_text
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
@@ -239,8 +240,15 @@ def law_command(
     (verified, reported, inferred, assumed, unverified)."""
     law = load_law_or_exit(law_pack)
     pack = law.pack
+    catalogue = catalogue_view(law)
     if as_json:
-        print_json({"version": law.version, **pack.model_dump(mode="json")})
+        print_json(
+            {
+                "version": law.version,
+                **pack.model_dump(mode="json"),
+                "catalogue": {"code": law.catalogue.code, "note": law.catalogue.note, "entries": catalogue},
+            }
+        )
         return
     console = Console()
     console.print(Panel(f"[bold]{pack.title.en}[/]\n{pack.title.ru}\nversion {law.version}", expand=False))
@@ -286,6 +294,51 @@ def law_command(
     for rule_id, rule in pack.rules.items():
         rules.add_row(rule_id, rule.title.en, rule.cites, rule.provenance.value)
     console.print(rules)
+    code = Table(title="Criminal Code catalogue (category computed from the sanction, art. 10-11)")
+    for column in ("Article", "Title", "Sanction", "Category", "Kinds", "Provenance", "Source"):
+        code.add_column(column)
+    for row in catalogue:
+        code.add_row(*_catalogue_cells(row))
+    console.print(code)
+    for note in pack.notes:
+        console.print(Panel(f"{note.text.en}\n[dim]{note.provenance.value}[/]", title=note.id, expand=False))
+
+
+def _catalogue_cells(row: dict[str, Any]) -> tuple[str, ...]:
+    """One catalogue row as table cells (facts, derived category, kinds with conditions, source)."""
+    ref = f"{row['article']}({row['part']})" if row.get("part") else str(row["article"])
+    sanction = row.get("sanction") or {}
+    facts = ", ".join(sanction.get("kinds", []))
+    if sanction.get("max_years"):
+        facts += f"; up to {sanction['max_years']} y"
+    if sanction.get("life"):
+        facts += "; life"
+    if sanction.get("guilt") == "negligent":
+        facts += "; negligent"
+    kinds = "; ".join(
+        kind["tag"]
+        + (
+            ""
+            if kind.get("condition", "always") == "always"
+            else f" ({kind['condition']}"
+            + (f" {', '.join(map(str, kind['points']))}" if kind.get("points") else "")
+            + ")"
+        )
+        for kind in row.get("kinds", [])
+    )
+    source = row.get("source") or {}
+    where = f"{source.get('document', '')} {source.get('location', '')}, {source.get('edition', '')}"
+    if source.get("may_differ_2022"):
+        where += " [yellow](may differ in Jan 2022)[/]"
+    return (
+        ref,
+        row["title"]["en"] or "",
+        facts,
+        row["category"] or "—",
+        kinds or "—",
+        row["provenance"],
+        where,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -143,6 +143,21 @@ class Tag(StrEnum):
     RIOT_ORGANISATION = "riot_organisation"
 
 
+class Guilt(StrEnum):
+    """Form of guilt of an offence (Criminal Code art. 11: intentional or negligent)."""
+
+    INTENTIONAL = "intentional"
+    NEGLIGENT = "negligent"
+
+
+class KindCondition(StrEnum):
+    """When a kind of offence the Code names (Criminal Code art. 3) applies to a charge under a part."""
+
+    ALWAYS = "always"
+    VICTIM_MINOR = "victim_minor"
+    POINT = "point"
+
+
 class Flag(StrEnum):
     """Markers on a decision that a lawyer must see."""
 

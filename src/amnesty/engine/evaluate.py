@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from amnesty import __version__
 from amnesty.domain.decision import ChargeResult, Decision, Reason
-from amnesty.domain.enums import Category, Context, Flag, Outcome, Provenance, Recidivism, Tri
+from amnesty.domain.enums import Category, Context, Flag, Outcome, Recidivism, Tri
 from amnesty.domain.records import CaseRecord, Charge
+from amnesty.engine.category import charge_category
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import EXCLUSION_RULES, has_no_tags
 from amnesty.engine.messages import word
@@ -46,6 +47,7 @@ class ChargeScope:
     result: ChargeResult
     answer: Tri
     provisional: bool
+    conflict: tuple[Reason, ...] = ()
 
 
 def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
@@ -80,35 +82,20 @@ def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
     for finding in findings:
         reasons.extend(finding.reasons)
     provisional = any(f.provisional for f in findings)
-    category, source = charge.category, "record" if charge.category is not None else None
-    if category is None:
-        facts = law.facts(charge.article, charge.part)
-        if facts.category is not None:
-            category, source = facts.category, "catalogue"
-            provenance = facts.category_provenance or Provenance.UNVERIFIED
-            reasons.append(
-                reason(
-                    law,
-                    C.CATEGORY_FROM_CATALOGUE,
-                    "M1",
-                    provenance,
-                    category=category_word(facts.category),
-                    article_ref=ref,
-                    provenance=word("provenance", provenance.value),
-                )
-            )
-            provisional = provisional or provenance is Provenance.UNVERIFIED
+    category = charge_category(charge, law)
+    reasons.extend(category.reasons)
+    provisional = provisional or category.provisional
     covered = {Tri.YES: True, Tri.NO: False, Tri.UNKNOWN: None}[answer]
     result = ChargeResult.model_construct(  # every field below is already of its declared type
         article=charge.article,
         part=charge.part,
-        category=category,
-        category_source=source,
+        category=category.category,
+        category_source=category.source,
         title=law.title(charge.article, charge.part),
         covered=covered,
         reasons=tuple(reasons),
     )
-    return ChargeScope(result, answer, provisional)
+    return ChargeScope(result, answer, provisional, category.conflict)
 
 
 @implements("M1", "Law 152-VII; Criminal Code art. 58")
@@ -117,8 +104,9 @@ def m1_several_charges(
 ) -> tuple[Outcome | None, Category | None, list[Reason]]:
     """M1: a person whose charges are all outside the law is not covered; some covered and some not is
     `PARTIAL_COVERAGE` (the court re-aggregates); any uncertain charge is `COVERAGE_UNCERTAIN`; all
-    covered: the relief follows the gravest category (`AGGREGATE_BY_GRAVEST` when several), and a
-    charge with no known category is `MISSING_CATEGORY`. Returns (final outcome or None, category)."""
+    covered: the relief follows the gravest category (`AGGREGATE_BY_GRAVEST` when several), a charge with
+    no known category is `MISSING_CATEGORY`, and a recorded category the Criminal Code contradicts is
+    `CATEGORY_CONFLICT` (rule C1). Returns (final outcome or None, category)."""
     answers = [scope.answer for scope in scopes]
     if all(answer is Tri.NO for answer in answers):
         return Outcome.NOT_COVERED, None, [reason(law, C.NOT_COVERED, "M1")]
@@ -136,6 +124,9 @@ def m1_several_charges(
                 for c in missing
             ],
         )
+    conflicts = [r for scope in scopes for r in scope.conflict]
+    if conflicts:
+        return Outcome.NEEDS_REVIEW, None, conflicts
     categories = [scope.result.category for scope in scopes if scope.result.category is not None]
     gravest = max(categories, key=lambda category: category.gravity)
     notes = []

@@ -1,8 +1,10 @@
 """Exclusion rules X1-X9, per person: grounds on which the law does not apply at all (LAW.md section 3).
 
 Any charge of the case counts, covered or not. A charge's kinds (tags) are the catalogue's for its
-article and part plus those recorded on the charge, which take precedence. An exclusion that rests
-only on an unverified catalogue entry is provisional (and, in strict mode, uncertain).
+article and part (the Criminal Code's art. 3 lists, applied without any tag on the record) plus those
+recorded on the charge, which take precedence. A kind the Code conditions on a fact the record lacks
+(the victim being a minor, the point of a part) makes the exclusion uncertain, naming that fact. An
+exclusion that rests only on an unverified catalogue entry is provisional (and, in strict mode, uncertain).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from amnesty.domain.decision import Reason
-from amnesty.domain.enums import Provenance, Recidivism, Tag, Tri
+from amnesty.domain.enums import KindCondition, Provenance, Recidivism, Tag, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.messages import word
@@ -40,9 +42,32 @@ def _charge_tags(
 def has_no_tags(record: CaseRecord, law: Law) -> bool:
     """True when no charge of the case carries, or may carry, any kind (tag), so X1-X8 cannot apply."""
     return not any(
-        _charge_tags(law, c.article, c.part, c.tags) or (c.part is None and law.part_only_tags(c.article))
+        _charge_tags(law, c.article, c.part, c.tags)
+        or law.facts(c.article, c.part).conditional
+        or (c.part is None and law.part_only_tags(c.article))
         for c in record.charges
     )
+
+
+def _condition_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding | None:
+    """A charge under a part whose kind (`tag`) the Code conditions on a fact the record lacks: the
+    victim's age (`EXCLUSION_VICTIM_AGE_UNKNOWN`) or the point of the part (`EXCLUSION_POINT_UNKNOWN`).
+    Missing data is never read as 'no'; an unverified kind also makes the answer provisional."""
+    kinds = [k for k in law.facts(charge.article, charge.part).conditional if k.tag is tag]
+    if not kinds or tag in charge.tags:
+        return None
+    ref = article_ref(charge.article, charge.part)
+    reasons = []
+    for kind in kinds:
+        if kind.condition is KindCondition.VICTIM_MINOR:
+            code, extra = C.EXCLUSION_VICTIM_AGE_UNKNOWN, {}
+        else:
+            code, extra = C.EXCLUSION_POINT_UNKNOWN, {"points": ", ".join(str(p) for p in kind.points)}
+        reasons.append(
+            reason(law, code, rule_id, kind.provenance, article_ref=ref, tag=word("tag", tag.value), **extra)
+        )
+    unverified = any(k.provenance is Provenance.UNVERIFIED for k in kinds)
+    return Finding(Tri.UNKNOWN, tuple(reasons), provisional=unverified)
 
 
 def _part_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding | None:
@@ -79,12 +104,14 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
     firm: list[Reason] = []
     doubtful: list[Reason] = []
     uncertain: list[Reason] = []
+    provisional_doubt = False
     for charge in record.charges:
         provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(tag)
         if provenance is None:
-            maybe = _part_unknown(law, charge, tag, rule_id)
+            maybe = _part_unknown(law, charge, tag, rule_id) or _condition_unknown(law, charge, tag, rule_id)
             if maybe is not None:
                 uncertain.extend(maybe.reasons)
+                provisional_doubt = provisional_doubt or maybe.provisional
             continue
         ref = article_ref(charge.article, charge.part)
         excluded = reason(law, C(exclusion.code), rule_id, article_ref=ref)
@@ -100,7 +127,7 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
     if doubtful:
         return Finding(Tri.UNKNOWN if strict else Tri.YES, tuple(doubtful + uncertain), provisional=True)
     if uncertain:
-        return Finding(Tri.UNKNOWN, tuple(uncertain))
+        return Finding(Tri.UNKNOWN, tuple(uncertain), provisional=provisional_doubt)
     return Finding(Tri.NO)
 
 

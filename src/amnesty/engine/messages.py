@@ -80,9 +80,19 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "{article}-бап — тізбеге тексерілмеген үміткер: шешім алдын ала, оны заңгер тексеруі тиіс.",
     },
     C.CATEGORY_FROM_CATALOGUE: {
-        "en": "The record gives no category; the catalogue gives '{category}' for Art. {article_ref} ({provenance}).",
-        "ru": "В деле не указана категория; по каталогу для ст. {article_ref} — «{category}» ({provenance}).",
-        "kk": "Істе санат көрсетілмеген; каталог бойынша {article_ref}-бап үшін — «{category}» ({provenance}).",
+        "en": "The record gives no category; by the sanction of Art. {article_ref} in the Criminal Code (art. 10-11) it is a {category} ({provenance}).",
+        "ru": "В деле не указана категория; по санкции ст. {article_ref} Уголовного кодекса (ст. 10-11) это {category} ({provenance}).",
+        "kk": "Істе санат көрсетілмеген; Қылмыстық кодекстің {article_ref}-бабының санкциясы бойынша (10-11-баптар) бұл — {category} ({provenance}).",
+    },
+    C.CATEGORY_CONFLICT: {
+        "en": "The record gives Art. {article_ref} the category '{recorded}', but by the Criminal Code (art. 10-11) its sanction makes it a {code}: needs review.",
+        "ru": "В деле ст. {article_ref} указана как {recorded}, но по Уголовному кодексу (ст. 10-11) её санкция делает её категорией «{code}»: требуется проверка.",
+        "kk": "Істе {article_ref}-бап {recorded} ретінде көрсетілген, бірақ Қылмыстық кодекс бойынша (10-11-баптар) оның санкциясы оны «{code}» санатына жатқызады: тексеру қажет.",
+    },
+    C.CODE_EDITION_MAY_DIFFER: {
+        "en": "The sanction of Art. {article_ref} is read in the current edition of the Criminal Code, which was amended after January 2022: the edition in force at the offence may differ, so a lawyer must check it.",
+        "ru": "Санкция ст. {article_ref} взята из действующей редакции Уголовного кодекса, изменённой после января 2022 года: редакция на момент деяния может отличаться, требуется проверка юристом.",
+        "kk": "{article_ref}-баптың санкциясы 2022 жылғы қаңтардан кейін өзгертілген Қылмыстық кодекстің қолданыстағы редакциясынан алынған: әрекет жасалған кездегі редакция өзгеше болуы мүмкін, заңгер тексеруі тиіс.",
     },
     C.EXCLUDED_TERRORIST: {
         "en": "The law does not apply: the case includes a terrorist crime (Art. {article_ref}).",
@@ -148,6 +158,16 @@ MESSAGES: dict[C, dict[str, str]] = {
         "en": "Art. {article} is recorded without its part; part {parts} is {tag}, which the law excludes: needs review.",
         "ru": "Ст. {article} указана без части; часть {parts} — {tag}, к которой закон не применяется: требуется проверка.",
         "kk": "{article}-бап бөлігі көрсетілмей жазылған; {parts}-бөлік — {tag}, оған заң қолданылмайды: тексеру қажет.",
+    },
+    C.EXCLUSION_VICTIM_AGE_UNKNOWN: {
+        "en": "Art. {article_ref} is a {tag} when the victim is a minor (Criminal Code art. 3), and the record does not give the victim's age: needs review.",
+        "ru": "Ст. {article_ref} относится к категории «{tag}», если потерпевший несовершеннолетний (ст. 3 Уголовного кодекса), а возраст потерпевшего в деле не указан: требуется проверка.",
+        "kk": "Жәбірленуші кәмелетке толмаған болса, {article_ref}-бап «{tag}» санатына жатады (Қылмыстық кодекстің 3-бабы), ал істе жәбірленушінің жасы көрсетілмеген: тексеру қажет.",
+    },
+    C.EXCLUSION_POINT_UNKNOWN: {
+        "en": "Art. {article_ref} is a {tag} only under point {points} of the part (Criminal Code art. 3), and the record does not give the point: needs review.",
+        "ru": "Ст. {article_ref} относится к категории «{tag}» только по пункту {points} этой части (ст. 3 Уголовного кодекса), а пункт в деле не указан: требуется проверка.",
+        "kk": "{article_ref}-бап тек осы бөліктің {points}-тармағы бойынша «{tag}» санатына жатады (Қылмыстық кодекстің 3-бабы), ал істе тармақ көрсетілмеген: тексеру қажет.",
     },
     C.NOT_COVERED: {
         "en": "No charge in the case falls within the amnesty.",
@@ -228,6 +248,11 @@ MESSAGES: dict[C, dict[str, str]] = {
         "en": "After the reduction, the unserved part on {entry_into_force} is at most one year (new end {new_end_date}): released from the rest of the punishment.",
         "ru": "После сокращения неотбытая часть на {entry_into_force} не превышает одного года (новое окончание {new_end_date}): освобождается от оставшейся части наказания.",
         "kk": "Қысқартудан кейін заң күшіне енген күнгі ({entry_into_force}) өтелмеген бөлігі бір жылдан аспайды (жаңа аяқталу күні — {new_end_date}): жазаның қалған бөлігінен босатылады.",
+    },
+    C.ONE_YEAR_BOUNDARY: {
+        "en": "After the reduction exactly one year is left on {entry_into_force} (new end {new_end_date}); reports of the law differ between 'at most one year' and 'less than a year': read as {reading}, a choice a lawyer must confirm.",
+        "ru": "После сокращения на {entry_into_force} остаётся ровно один год (новое окончание {new_end_date}); сообщения о законе расходятся («не более одного года» или «менее года»): применено прочтение «{reading}», его должен подтвердить юрист.",
+        "kk": "Қысқартудан кейін {entry_into_force} күні дәл бір жыл қалады (жаңа аяқталу {new_end_date}); заң туралы хабарлар әртүрлі («бір жылдан аспайтын» немесе «бір жылдан кем»): «{reading}» оқылымы қолданылды, оны заңгер растауы тиіс.",
     },
     C.REDUCED_TERM_SERVED: {
         "en": "The reduced term ended on {new_end_date}, before {as_of}: released at once.",
@@ -375,6 +400,18 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "en": "organisation of mass riots",
             "ru": "организация массовых беспорядков",
             "kk": "жаппай тәртіпсіздіктерді ұйымдастыру",
+        },
+    },
+    "reading": {
+        "inclusive": {
+            "en": "at most one year (released)",
+            "ru": "не более одного года (освобождается)",
+            "kk": "бір жылдан аспайтын (босатылады)",
+        },
+        "exclusive": {
+            "en": "less than a year (not released)",
+            "ru": "менее года (не освобождается)",
+            "kk": "бір жылдан кем (босатылмайды)",
         },
     },
     "missing": {

@@ -288,30 +288,53 @@ def r8_one_year_rule(
     entry into force is at most one year (`ONE_YEAR_RULE`), or the reduced term has already ended
     (`REDUCED_TERM_SERVED`). Measuring after the reduction is our reading, favourable to the convict
     (`one_year_rule_after_reduction`); the entry-into-force date is assumed, so the release is
-    provisional."""
+    provisional. Exactly one year left counts as "at most one year" unless `one_year_inclusive` is off;
+    either way a decision that turns on it says so (`ONE_YEAR_BOUNDARY`, flagged interpretation)."""
     relief = law.pack.relief
     entry_into_force = law.entry_into_force
     measured_end = reduced.new_end_date if relief.one_year_rule_after_reduction else reduced.original_end_date
     limit = one_year_limit(entry_into_force, relief.one_year_threshold)
+    at_boundary = measured_end == limit and reduced.new_end_date >= as_of
+    params = {
+        "new_end_date": reduced.new_end_date.isoformat(),
+        "entry_into_force": entry_into_force.isoformat(),
+        "as_of": as_of.isoformat(),
+    }
+    boundary = (
+        reason(
+            law,
+            C.ONE_YEAR_BOUNDARY,
+            "R8",
+            reading=word("reading", "inclusive" if relief.one_year_inclusive else "exclusive"),
+            **params,
+        )
+        if at_boundary
+        else None
+    )
     code: C | None = None
     if reduced.new_end_date < as_of:
         code = C.REDUCED_TERM_SERVED
-    elif measured_end <= limit:
+    elif measured_end < limit or (measured_end == limit and relief.one_year_inclusive):
         code = C.ONE_YEAR_RULE
     if code is None:
-        return None
+        if boundary is None:
+            return None
+        return Relief(
+            Outcome.REDUCE_SENTENCE,
+            ActingBody.COURT,
+            (cut, boundary),
+            _reduced_result(sentence, reduced, fraction, ReleaseMode.ON_DATE),
+            favourable_reading=True,
+        )
     result = _reduced_result(sentence, reduced, fraction, ReleaseMode.IMMEDIATE)
     result = result.model_copy(
         update={
             "unserved_days_on_entry_into_force": count_unserved_days(entry_into_force, reduced.new_end_date)
         }
     )
-    params = {
-        "new_end_date": reduced.new_end_date.isoformat(),
-        "entry_into_force": entry_into_force.isoformat(),
-        "as_of": as_of.isoformat(),
-    }
     reasons = [cut, reason(law, code, "R8", **params)]
+    if boundary is not None and code is C.ONE_YEAR_RULE:
+        reasons.append(boundary)
     provisional = False
     if code is C.ONE_YEAR_RULE and law.pack.dates.entry_into_force.provenance is Provenance.ASSUMED:
         reasons.append(reason(law, C.ENTRY_INTO_FORCE_ASSUMED, "E1", Provenance.ASSUMED, **params))
@@ -323,7 +346,7 @@ def r8_one_year_rule(
         tuple(reasons),
         result,
         provisional=provisional,
-        favourable_reading=favourable and reduced.original_end_date > limit,
+        favourable_reading=(favourable and reduced.original_end_date > limit) or boundary is not None,
     )
 
 

@@ -22,8 +22,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from amnesty.domain.enums import Category, Provenance, Tag
-from amnesty.law.schema import Catalogue, CatalogueEntry, Exclusion, LawPack, ListEntry
+from amnesty.domain.enums import Category, KindCondition, Provenance, Tag
+from amnesty.law.schema import Catalogue, CatalogueEntry, Exclusion, LawPack, ListEntry, OffenceKind, Sanction
 
 DEFAULT_PACK = "kz-2022-152-vii"
 DEFAULT_CATALOGUE = "criminal-code-kz-2014"
@@ -35,12 +35,15 @@ class LawPackError(ValueError):
 
 @dataclass(frozen=True)
 class CatalogueFacts:
-    """What the catalogue knows of one article and part: titles, category and tags."""
+    """What the catalogue knows of one article and part: its entries (the article's, then the part's),
+    the sanction read for the part (with the entry it comes from), the kinds that always apply (with their
+    provenance) and the kinds that apply only under a condition the record may not state."""
 
     entries: tuple[CatalogueEntry, ...]
-    category: Category | None
-    category_provenance: Provenance | None
+    sanction: Sanction | None
+    sanction_entry: CatalogueEntry | None
     tags: dict[Tag, Provenance]
+    conditional: tuple[OffenceKind, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,15 +75,19 @@ class Law:
         general = self._catalogue_index.get((article, None), ())
         specific = self._catalogue_index.get((article, part), ()) if part is not None else ()
         entries = general + specific
-        category: Category | None = None
-        category_provenance: Provenance | None = None
+        sanction: Sanction | None = None
+        sanction_entry: CatalogueEntry | None = None
         tags: dict[Tag, Provenance] = {}
+        conditional: list[OffenceKind] = []
         for entry in entries:
-            if entry.category is not None:
-                category, category_provenance = entry.category, entry.provenance
-            for tag in entry.tags:
-                tags[tag] = entry.provenance
-        return CatalogueFacts(entries, category, category_provenance, tags)
+            if entry.sanction is not None:
+                sanction, sanction_entry = entry.sanction, entry
+            for kind in entry.kinds:
+                if kind.condition is KindCondition.ALWAYS:
+                    tags[kind.tag] = kind.provenance
+                else:
+                    conditional.append(kind)
+        return CatalogueFacts(entries, sanction, sanction_entry, tags, tuple(conditional))
 
     @cache  # noqa: B019 - Law is frozen and lives as long as the process
     def part_only_tags(self, article: int) -> dict[Tag, Provenance]:
@@ -91,7 +98,7 @@ class Law:
         for (entry_article, part), entries in self._catalogue_index.items():
             if entry_article == article and part is not None:
                 for entry in entries:
-                    tags.update({tag: entry.provenance for tag in entry.tags if tag not in general})
+                    tags.update({k.tag: k.provenance for k in entry.kinds if k.tag not in general})
         return tags
 
     def catalogue_parts(
@@ -104,10 +111,10 @@ class Law:
 
     def title(self, article: int, part: int | None, language: str = "en") -> str | None:
         """Short title of an article (the part's own title when the catalogue has one)."""
-        entries = self.facts(article, part).entries
-        if not entries:
+        titled = [entry.title for entry in self.facts(article, part).entries if entry.title is not None]
+        if not titled:
             return None
-        return str(getattr(entries[-1].title, language))
+        return str(getattr(titled[-1], language))
 
 
 def _format_location(loc: tuple[int | str, ...]) -> str:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from amnesty.domain.enums import Category, Context, Provenance, Tag
+from amnesty.domain.enums import Category, Context, Guilt, KindCondition, Provenance, Punishment, Tag
 
 
 class _Strict(BaseModel):
@@ -140,6 +140,7 @@ class Relief(_Strict):
     reduction: dict[Category, str]
     one_year_threshold: Annotated[int, Field(ge=0, le=120)] = 12
     one_year_rule_after_reduction: bool = True
+    one_year_inclusive: bool = True
     aggregate_by_gravest: bool = True
 
     @field_validator("reduction")
@@ -178,6 +179,15 @@ class Scope(_Strict):
     contexts: tuple[Context, ...] = (Context.RIOT, Context.SUPPRESSION)
 
 
+class PackNote(_Strict):
+    """Something the law page must say about the reading: e.g. a condition the reports disagree on and
+    that the software does not apply."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    text: Texts
+    provenance: Provenance
+
+
 class LawPack(_Strict):
     """A whole amnesty law as data."""
 
@@ -191,6 +201,7 @@ class LawPack(_Strict):
     relief: Relief
     arithmetic: Arithmetic
     rules: dict[Annotated[str, Field(pattern=r"^[A-Z]+\d+$")], RuleText]
+    notes: tuple[PackNote, ...] = ()
 
     @model_validator(mode="after")
     def _rules_cited(self) -> LawPack:
@@ -200,19 +211,96 @@ class LawPack(_Strict):
         return self
 
 
+class Sanction(_Strict):
+    """The sanction of a part of the Criminal Code, as facts read in its text (no conclusions): the kinds
+    of punishment it allows, the longest imprisonment, life imprisonment, and the form of guilt. The
+    category follows from these facts by art. 10 and 11 (engine rule C1), never typed in."""
+
+    kinds: Annotated[tuple[Punishment, ...], Field(min_length=1)]
+    max_years: Annotated[int, Field(ge=1, le=30)] | None = None
+    life: bool = False
+    guilt: Guilt = Guilt.INTENTIONAL
+    offence_form: Literal["crime", "misdemeanour"] | None = None
+    offence_form_basis: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Sanction:
+        has_prison = Punishment.IMPRISONMENT in self.kinds
+        if has_prison and self.max_years is None and not self.life:
+            raise ValueError("imprisonment needs `max_years` (or `life: true`)")
+        if not has_prison and (self.max_years is not None or self.life):
+            raise ValueError("`max_years` and `life` need imprisonment among the kinds")
+        if self.offence_form is not None and self.offence_form_basis is None:
+            raise ValueError("`offence_form` is recorded only with `offence_form_basis` (where it is read)")
+        return self
+
+
+class OffenceKind(_Strict):
+    """A kind of offence the Code names for a part (Criminal Code art. 3: terrorist, extremist, corruption,
+    sexual offences against minors), or that the amnesty law names itself (treason, torture ...); some
+    apply only when the victim is a minor, or only under some points of the part."""
+
+    tag: Tag
+    condition: KindCondition = KindCondition.ALWAYS
+    points: tuple[Annotated[int, Field(ge=1)], ...] = ()
+    cites: str
+    provenance: Provenance
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _points_with_point_condition(self) -> OffenceKind:
+        if (self.condition is KindCondition.POINT) != bool(self.points):
+            raise ValueError("`points` are given exactly when `condition` is `point`")
+        return self
+
+
+class Source(_Strict):
+    """Where an entry's facts were read: document, location, edition, and whether the edition in force on
+    the day of the offence (January 2022) may differ."""
+
+    document: str = "K1400000226"
+    location: str
+    edition: str = "current"
+    may_differ_2022: bool = False
+    note: str | None = None
+
+
 class CatalogueEntry(_Strict):
     """An article (or one part of it) of the Criminal Code of 3 July 2014."""
 
     article: Annotated[int, Field(ge=1)]
     part: Annotated[int, Field(ge=1)] | None = None
-    title: Texts
-    category: Category | None = None
-    tags: tuple[Tag, ...] = ()
+    title: Texts | None = None
+    title_kk: Provenance = Provenance.INFERRED  # the source is Russian: Kazakh titles are our translation
+    sanction: Sanction | None = None
+    kinds: tuple[OffenceKind, ...] = ()
     provenance: Provenance
+    source: Source | None = None
+
+    @model_validator(mode="after")
+    def _article_has_title(self) -> CatalogueEntry:
+        if self.part is None and self.title is None:
+            raise ValueError("an article entry needs a `title` (a part entry may take the article's)")
+        return self
+
+    @property
+    def tags(self) -> tuple[Tag, ...]:
+        """The kinds that apply to every charge under this entry (no condition)."""
+        return tuple(kind.tag for kind in self.kinds if kind.condition is KindCondition.ALWAYS)
 
 
 class Catalogue(_Strict):
     """The Criminal Code catalogue."""
 
     code: str
+    note: str | None = None
     entries: tuple[CatalogueEntry, ...]
+
+    @field_validator("entries")
+    @classmethod
+    def _unique_parts(cls, entries: tuple[CatalogueEntry, ...]) -> tuple[CatalogueEntry, ...]:
+        keys = [(entry.article, entry.part) for entry in entries]
+        duplicates = sorted({f"{a}({p})" if p else str(a) for a, p in keys if keys.count((a, p)) > 1})
+        if duplicates:
+            raise ValueError(f"entries listed twice: {duplicates}")
+        return entries

@@ -33,6 +33,8 @@ class Citation:
     article: int | None = None
     part: int | None = None
     inferred: bool = False
+    also: tuple[int, ...] = ()
+    """Further articles cited together with `article` ("art. 10, 11")."""
 
 
 _LAW = re.compile(
@@ -40,7 +42,8 @@ _LAW = re.compile(
     r"(?P<inferred> \(by inference\))?$"
 )
 _CODE = re.compile(
-    r"^Criminal Code,? art\. (?P<article>\d+)(?:,? part (?P<part>\d+))?(?P<inferred> \(by inference\))?$"
+    r"^Criminal Code,? art\. (?P<article>\d+)(?P<also>(?:, \d+)*)(?:,? part (?P<part>\d+))?"
+    r"(?P<inferred> \(by inference\))?$"
 )
 
 
@@ -64,6 +67,7 @@ def parse_citation(text: str) -> Citation | None:
             int(code["article"]),
             int(code["part"]) if code["part"] else None,
             bool(code["inferred"]),
+            tuple(int(number) for number in re.findall(r"\d+", code["also"] or "")),
         )
     return None
 
@@ -75,6 +79,11 @@ def render_citation(citation: Citation, language: str) -> str:
     """A citation as written in `language`."""
     language = language_of(language)
     article, part = citation.article, citation.part
+    if citation.also:
+        articles = ", ".join(str(number) for number in (article, *citation.also))
+        many = {"ru": f"УК РК, ст. {articles}", "kk": f"ҚР ҚК {articles}-баптары"}
+        text = many.get(language, f"Criminal Code art. {articles}")
+        return text + (_INFERRED[language] if citation.inferred else "")
     if citation.act is Act.LAW:
         if language == "ru":
             text = f"Закон № {citation.number}" + (f", ст. {article}" if article else "")

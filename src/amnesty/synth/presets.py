@@ -44,21 +44,22 @@ G, EG, M, S, MD = (
     Category.MISDEMEANOUR,
 )
 
-# Charges of the January events that the law lists (LAW.md section 2), with a typical category.
+# Charges of the January events that the law lists (LAW.md section 2), with the category the Criminal Code's
+# sanction gives the part (rule C1; the catalogue's facts), so that records agree with the Code.
 LISTED_LESSER = (
     Offence(272, 3, M),
     Offence(188, 2, M),
-    Offence(188, 1, S),
+    Offence(188, 1, M),
     Offence(202, 1, S),
     Offence(202, 2, M),
-    Offence(107, 1, M),
-    Offence(115, None, S),
+    Offence(107, 1, S),
+    Offence(115, None, MD),
     Offence(131, None, MD),
-    Offence(149, 1, S),
+    Offence(149, 1, MD),
     Offence(187, None, MD),
-    Offence(200, 1, M),
-    Offence(293, 1, M),
-    Offence(378, None, S),
+    Offence(200, 1, S),
+    Offence(293, 1, S),
+    Offence(378, None, MD),
     Offence(380, 1, M),
 )
 LISTED_GRAVE = (
@@ -72,36 +73,36 @@ LISTED_GRAVE = (
     Offence(380, 2, G),
 )
 LISTED_ESPECIALLY_GRAVE = (
-    Offence(191, 4, EG),
-    Offence(106, 2, EG),
-    Offence(291, 3, EG),
+    Offence(291, 4, EG),
+    Offence(132, 5, EG),
+    Offence(380, 6, EG),
 )
 # Officers in the suppression.
-SUPPRESSION = (Offence(362, 4, G), Offence(362, 3, M), Offence(104, None, M), Offence(113, None, S))
+SUPPRESSION = (Offence(362, 3, G), Offence(362, 1, M), Offence(104, None, S), Offence(113, None, S))
 # Charges that exclude the whole person (X1-X8), or that the list leaves out.
 EXCLUDING = (
     Offence(255, 2, EG),
     Offence(179, 1, EG),
     Offence(175, None, EG),
-    Offence(182, 1, G),
+    Offence(182, 1, EG),
     Offence(146, 2, G),
     Offence(366, 3, G),
     Offence(124, 1, G),
 )
-ORGANISER = Offence(272, 1, EG)
-UNLISTED_LOW = (Offence(106, 3, EG), Offence(190, 2, M), Offence(120, 1, G), Offence(194, 2, G))
-UNLISTED_HIGH = (Offence(296, 1, M), Offence(286, 2, M), Offence(269, None, S))
+ORGANISER = Offence(272, 1, G)
+UNLISTED_LOW = (Offence(106, 3, G), Offence(190, 2, M), Offence(120, 1, G), Offence(194, 2, G))
+UNLISTED_HIGH = (Offence(296, 1, M), Offence(286, 2, M), Offence(274, 1, S))
 # Ordinary crimes of a national registry (outside the January events).
 ORDINARY = (
-    (Offence(188, 1, S), 20),
+    (Offence(188, 1, M), 20),
     (Offence(188, 2, M), 16),
     (Offence(190, 2, M), 12),
-    (Offence(293, 1, M), 6),
+    (Offence(293, 1, S), 6),
     (Offence(296, 1, M), 8),
     (Offence(297, 1, G), 4),
     (Offence(345, 2, M), 5),
     (Offence(106, 1, G), 2),
-    (Offence(107, 1, M), 3),
+    (Offence(107, 1, S), 3),
     (Offence(191, 2, G), 4),
     (Offence(99, 1, EG), 1),
     (Offence(120, 1, G), 1),

@@ -76,23 +76,23 @@ _REGION_WEIGHTS = {
     "Ulytau": 1,
 }
 
-# (article, part, category, context weight notes)
+# (article, part, category as the Criminal Code's sanction gives it (rule C1), weight)
 _CHARGES: tuple[tuple[int, int | None, str | None, int], ...] = (
     (272, 2, "grave", 30),
     (188, 2, "medium", 10),
-    (188, 4, "especially_grave", 3),
-    (191, 2, "medium", 6),
+    (188, 4, "grave", 3),
+    (191, 2, "grave", 6),
     (191, 4, "grave", 3),
     (293, 2, "medium", 8),
     (380, 1, "medium", 6),
-    (287, 1, "medium", 5),
+    (287, 1, "misdemeanour", 5),
     (202, 1, "small", 5),
     (106, 1, "grave", 3),
-    (107, 1, "medium", 3),
+    (107, 1, "small", 3),
     (294, 1, None, 2),
     (272, 1, "especially_grave", 3),
     (179, 2, "especially_grave", 2),
-    (362, 4, "grave", 3),
+    (362, 3, "grave", 3),
 )
 
 

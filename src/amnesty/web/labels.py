@@ -126,6 +126,9 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "PARTIAL_COVERAGE": N_("Only some charges are covered"),
         "MISSING_CATEGORY": N_("Category of the offence not recorded"),
         "MISSING_SENTENCE": N_("Sentence not recorded"),
+        "CATEGORY_CONFLICT": N_("Recorded category contradicts the Criminal Code"),
+        "EXCLUSION_VICTIM_AGE_UNKNOWN": N_("Victim's age not recorded (sexual offence against a minor?)"),
+        "EXCLUSION_POINT_UNKNOWN": N_("Point of the part not recorded (corruption?)"),
     },
     "rule": {
         "S1": N_("Offence committed from 4 to 7 January 2022 inclusive"),
@@ -151,6 +154,9 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "R6": N_("The court applies the reduction when it sentences"),
         "R7": N_("No removal of convictions for grave and especially grave crimes"),
         "R8": N_("Release when the unserved part is at most one year"),
+        "C1": N_(
+            "Category of an offence from the sanction of its part (art. 10-11); the record's category checked against it"
+        ),
         "M1": N_("Several charges - relief follows the gravest category; partial coverage goes to the court"),
         "N1": N_("Non-custodial and conditional punishments for grave crimes"),
         "A1": N_("Sentence arithmetic - terms, fractions, rounding in the convict's favour"),

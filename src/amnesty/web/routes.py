@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from amnesty.domain.enums import REGIONS
+from amnesty.engine.category import catalogue_view
 from amnesty.law.loader import default_law
 from amnesty.web import i18n, pages_cases, pages_work
 from amnesty.web.access import Page, can, require, safe_next, set_language, signed_in
@@ -141,6 +142,7 @@ def law_page(request: Request) -> Response:
             "law": law,
             "pack": law.pack,
             "titles": titles,
+            "catalogue": catalogue_view(law),
             "Page": Page,
             "can": can,
         },
