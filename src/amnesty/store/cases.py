@@ -165,6 +165,10 @@ def evaluate_case(
         acting_body=decision.acting_body.value,
         needs_review=decision.outcome is Outcome.NEEDS_REVIEW,
         provisional=Flag.PROVISIONAL_BASIS in decision.flags,
+        release_mode=decision.sentence.release.value
+        if decision.sentence and decision.sentence.release
+        else None,
+        new_end_date=decision.sentence.new_end_date if decision.sentence else None,
         decision=data,
         input_record=facts,
         diff=decision_diff(

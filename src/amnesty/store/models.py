@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -56,7 +57,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[str] = mapped_column(String(64), unique=True)
     iin: Mapped[str | None] = mapped_column(String(12), index=True)
-    full_name: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(String(200), index=True)
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     role: Mapped[str] = mapped_column(String(20))
@@ -161,6 +162,8 @@ class DecisionRow(Base):
     acting_body: Mapped[str] = mapped_column(String(30))
     needs_review: Mapped[bool] = mapped_column(Boolean, index=True)
     provisional: Mapped[bool] = mapped_column(Boolean, index=True)
+    release_mode: Mapped[str | None] = mapped_column(String(20))
+    new_end_date: Mapped[dt.date | None] = mapped_column(Date)
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
     input_record: Mapped[dict[str, Any]] = mapped_column(JSON)
     diff: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -242,6 +245,41 @@ class ApiToken(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[UserRow] = relationship()
+
+
+class WebSession(Base):
+    """A signed-in browser: only the SHA-256 digest of the cookie's random token is stored.
+
+    A session ends when it expires or is revoked (sign-out, password reset, disabling, role or region
+    change end every session of the user at once); every worker process reads the same rows.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_fk: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[UserRow] = relationship()
+
+
+class LoginFailure(Base):
+    """One failed sign-in of a username from a client address (its SHA-256 digest, not the address),
+    kept in the database so that every worker process counts the same failures."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+Index("ix_login_failures_username_client", LoginFailure.username, LoginFailure.client)
 
 
 class AuditEvent(Base):

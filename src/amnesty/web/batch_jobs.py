@@ -23,6 +23,7 @@ from typing import Any
 
 from amnesty.engine.evaluate import evaluate
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
+from amnesty.io.safe_cells import safe_row
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -156,15 +157,17 @@ def decisions_csv(rows: list[dict[str, Any]]) -> str:
             r["code"] for c in row["charges"] for r in c["reasons"]
         ]
         writer.writerow(
-            [
-                row["person_id"],
-                row["outcome"],
-                row["acting_body"],
-                sentence.get("release") or "",
-                sentence.get("new_end_date") or "",
-                ";".join(row["flags"]),
-                ";".join(dict.fromkeys(codes)),
-            ]
+            safe_row(
+                [
+                    row["person_id"],
+                    row["outcome"],
+                    row["acting_body"],
+                    sentence.get("release") or "",
+                    sentence.get("new_end_date") or "",
+                    ";".join(row["flags"]),
+                    ";".join(dict.fromkeys(codes)),
+                ]
+            )
         )
     return out.getvalue()
 
@@ -177,6 +180,14 @@ def rejected_csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         for error in row["errors"]:
             writer.writerow(
-                [row["index"], row["line"] or "", row["person_id"] or "", error["field"], error["problem"]]
+                safe_row(
+                    [
+                        row["index"],
+                        row["line"] or "",
+                        row["person_id"] or "",
+                        error["field"],
+                        error["problem"],
+                    ]
+                )
             )
     return out.getvalue()
