@@ -6,9 +6,8 @@ and `texts`, and each charge's English `title`, are left out (they are words, re
 With languages (`amnesty batch --lang ru --lang kk`), each reason carries `texts` in those languages
 only, as `reason_sentences` gives them, and charges keep their title.
 
-`reason_sentences` is the one place a bulk run gets a sentence from the project's renderer: today
-the reasons' sentences rendered by `amnesty.engine.messages` when the engine built them; point it at
-a per-language renderer and every bulk output follows.
+`reason_sentences` is the one place a bulk run gets a sentence: the project's renderer
+(`amnesty.render.decisions.reason_text`), from each reason's code and parameters.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from typing import Any
 
 from amnesty.domain.decision import Decision, Reason
 from amnesty.engine.messages import LANGUAGES
+from amnesty.render.decisions import reason_text
 
 _REASON_WORDS = {"text", "texts", "params"}
 COMPACT_EXCLUDE: dict[str, Any] = {
@@ -50,8 +50,8 @@ def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
 
 
 def reason_sentences(reason: Reason, languages: Sequence[str]) -> dict[str, str]:
-    """A reason's sentences in `languages` (the renderer a bulk run calls; see the module doc)."""
-    return {language: reason.texts[language] for language in languages}
+    """A reason's sentences in `languages`, from the project's one renderer (`amnesty.render`)."""
+    return {language: reason_text(reason, language) for language in languages}
 
 
 def _with_sentences(reasons: tuple[Reason, ...], languages: Sequence[str]) -> tuple[Reason, ...]:

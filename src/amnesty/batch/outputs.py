@@ -85,11 +85,25 @@ class Summary:
         return data
 
 
+def _problem(problem: RowProblem, language: str) -> str:
+    """The `problem` column: as recorded (English) by default, else in `language` naming the field by
+    its label and its column ('Дата совершения (offence_date): ...')."""
+    return problem.problem if language == "en" else problem.message(language)
+
+
 class OutputWriter:
     """Opens the output files, appends chunk results in order, and closes with the summary."""
 
-    def __init__(self, out: Path, summary: Summary, zstd: bool = False, part: int | None = None) -> None:
+    def __init__(
+        self,
+        out: Path,
+        summary: Summary,
+        zstd: bool = False,
+        part: int | None = None,
+        rejected_language: str = "en",
+    ) -> None:
         out.mkdir(parents=True, exist_ok=True)
+        self.rejected_language = rejected_language
         self.out = out
         self.summary = summary
         self.part = part
@@ -120,8 +134,9 @@ class OutputWriter:
 
     def write_problems(self, problems: list[RowProblem]) -> None:
         """Append rejected-row lines."""
+        language = self.rejected_language
         self._rejected.writerows(
-            safe_row(("" if p.row is None else p.row, p.person_id or "", p.field, p.problem))
+            safe_row(("" if p.row is None else p.row, p.person_id or "", p.field, _problem(p, language)))
             for p in problems
         )
         self.summary.rejected_by_field.update(p.field for p in problems)

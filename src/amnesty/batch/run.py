@@ -158,6 +158,7 @@ def run_batch(
     rows_per_chunk: int = DEFAULT_ROWS_PER_CHUNK,
     show_progress: bool = False,
     zstd: bool = False,
+    rejected_language: str = "en",
 ) -> Summary:
     """Decide every person of `input_path` and write the outputs to `out`; returns the summary."""
     settings = settings or RunSettings()
@@ -169,7 +170,7 @@ def run_batch(
             raise ValueError("--engine dask needs --scheduler ADDRESS")
         if can_scale_out(input_path):
             return run_scaleout(input_path, out, settings, summary, scheduler, rows_per_chunk, zstd)
-    writer = OutputWriter(out, summary, zstd)
+    writer = OutputWriter(out, summary, zstd, rejected_language=rejected_language)
     source: Source | None = None
     try:
         source = open_source(input_path, encoding)

@@ -130,6 +130,7 @@ def batch_command(
         rows_per_chunk=chunk_rows,
         show_progress=progress_wanted(),
         zstd=zst,
+        rejected_language=languages[0] if languages else "en",
     )
     _print_summary(summary, out)
     if summary.rows_rejected or summary.file_problems:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from amnesty.domain.enums import (
     ActingBody,
@@ -39,7 +39,9 @@ class TermOut(_Out):
 
 
 class Reason(_Out):
-    """One step of the reason trace: code, rule, citation and the sentence a person reads (a compact
+    """One step of the reason trace: code, rule, citation, the facts it rests on (`params`: dates as
+    ISO dates, numbers, vocabulary and terms as values) and the sentence a person reads (`text` in
+    English, `texts` per language), rendered from code and params by `amnesty.render` (a compact
     decision, as a bulk run writes it by default, leaves the sentences out: they default to empty)."""
 
     code: str
@@ -48,6 +50,7 @@ class Reason(_Out):
     text: str = ""
     texts: dict[str, str] = {}
     provenance: Provenance
+    params: dict[str, str] = Field(default_factory=dict)
 
 
 class ChargeResult(_Out):
