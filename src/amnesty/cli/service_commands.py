@@ -150,13 +150,18 @@ def audit_verify(
 
         print_json(report.to_json_dict())
     elif report.ok:
-        typer.echo(f"audit trail intact: {report.events} events, head {report.head_seq} {report.head_hash}")
+        typer.echo(
+            f"audit trail intact: {report.events} events, head {report.head_seq} {report.head_hash}; "
+            f"{report.rows} records match their events; anchor: {(report.anchor or {}).get('status', 'off')}"
+        )
     else:
         typer.echo(
             f"audit trail BROKEN: {len(report.problems)} problem(s) in {report.events} events", err=True
         )
         for problem in report.problems:
-            typer.echo(f"  event {problem.seq}: {problem.problem}", err=True)
+            typer.echo(
+                f"  {f'event {problem.seq}' if problem.seq else problem.kind}: {problem.problem}", err=True
+            )
     if not report.ok:
         raise typer.Exit(1)
 
