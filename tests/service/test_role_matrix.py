@@ -164,6 +164,22 @@ def _override(w: World) -> tuple[str, str, dict[str, Any]]:
     return "POST", f"/api/decisions/{w.fresh_review_decision()}/overrides", {"json": body}
 
 
+def _answer(w: World) -> tuple[str, str, dict[str, Any]]:
+    person_id = f"MX-{secrets.token_hex(4)}"
+    w.service.client.post(
+        "/api/import", json=[_record(person_id, context="unknown")], headers=w.service.as_role(A)
+    )
+    case = w.admin_get(f"/api/persons/{person_id}")["cases"][0]
+    body = {
+        "case_id": case["id"],
+        "version": case["version"],
+        "field": "charges[0].context",
+        "value": "riot",
+        "source": "court file 2-123/2022, p. 4",
+    }
+    return "POST", f"/api/persons/{person_id}/answers", {"json": body}
+
+
 def _import_file(_w: World) -> tuple[str, str, dict[str, Any]]:
     content = json.dumps(_record(f"MX-{secrets.token_hex(4)}")).encode()
     return "POST", "/api/import/file", {"files": {"file": ("x.jsonl", content, "application/x-ndjson")}}
@@ -200,6 +216,7 @@ ENDPOINTS = [
         may(Action.READ_PERSONS) - {SW},
         outside_region=True,
     ),
+    Endpoint("answer", ("POST", "/api/persons/{person_id}/answers"), _answer, may(Action.WRITE_CASES)),
     Endpoint("cases", ("GET", "/api/cases"), _get(lambda w: "/api/cases"), may(Action.READ_CASES)),
     Endpoint(
         "case",

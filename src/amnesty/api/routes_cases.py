@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from amnesty.api.common import MAX_ID, CaseFilterDep, PageNumber, PageSize
 from amnesty.api.deps import get_db, require_action
 from amnesty.api.errors import error_responses
-from amnesty.api.schemas import CaseUpdate, OverrideRequest
-from amnesty.service import cases, review
+from amnesty.api.schemas import AnswerRequest, CaseUpdate, OverrideRequest
+from amnesty.service import answers, cases, review
 from amnesty.service.policy import Action
 from amnesty.service.results import (
     CaseChange,
@@ -62,6 +62,30 @@ def person_file(
 ) -> PersonFile:
     """A person's file: facts, cases, every decision with its diff and overrides, tasks (audited read)."""
     return cases.person_file(db, user, person_id)
+
+
+@router.post("/persons/{person_id}/answers", responses=error_responses(401, 403, 404, 409, 422))
+def answer_question(
+    person_id: PersonId,
+    body: AnswerRequest,
+    request: Request,
+    user: User = Depends(require_action(Action.WRITE_CASES)),
+    db: Session = Depends(get_db),
+) -> CaseChange:
+    """Answer a question of a case's newest decision: the value is stored at the question's `field` as
+    a fact of the case (with who, when and the `source` document, audited) and the case is re-evaluated
+    at once; `decision` is the new decision. Send the case `version` you read (409 if it changed)."""
+    return answers.answer_question(
+        db,
+        user,
+        person_id,
+        body.case_id,
+        body.version,
+        body.field,
+        body.value,
+        body.source,
+        request.app.state.law,
+    )
 
 
 @router.get("/cases", responses=error_responses(401, 403, 422))

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from amnesty.auth.roles import Role
 from amnesty.domain.enums import Outcome, TaskStatus
 from amnesty.domain.records import CaseRecord
+from amnesty.service.answers import MAX_SOURCE
 from amnesty.service.policy import MIN_JUSTIFICATION
 
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
@@ -49,6 +50,17 @@ class CaseUpdate(_In):
 
     version: Annotated[int, Field(ge=1, le=2**31 - 1)]
     record: CaseRecord
+
+
+class AnswerRequest(_In):
+    """An answer to a question of a case's newest decision: the case and the version the client read,
+    the question's field, the value and the source document it comes from."""
+
+    case_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    field: Annotated[str, Field(min_length=1, max_length=100)]
+    value: bool | int | str | dict[str, Any]
+    source: Annotated[str, Field(min_length=1, max_length=MAX_SOURCE)]
 
 
 class OverrideRequest(_In):

@@ -7,6 +7,7 @@ filters were used, not their values.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -189,14 +190,25 @@ def add_case(db: Session, user: Actor, record: CaseRecord, law: Law) -> CaseSumm
 
 
 def update_case_facts(
-    db: Session, user: Actor, case_id: int, expected_version: int, record: CaseRecord, law: Law
+    db: Session,
+    user: Actor,
+    case_id: int,
+    expected_version: int,
+    record: CaseRecord,
+    law: Law,
+    *,
+    answer: dict[str, Any] | None = None,
 ) -> CaseChange:
     """Replace a case's facts and re-evaluate it, if the user saw the current version: else
-    `VersionConflictError` (409) and nothing changes."""
+    `VersionConflictError` (409) and nothing changes. `answer`: the change answers a question; its
+    details (field, source document) are audited as `case.answer` in the same transaction."""
     require(user, Action.WRITE_CASES)
     case = _case(db, user, case_id)
     try:
         case, decision, created = update_case(db, case, expected_version, record, user.username, law)
+        if answer is not None:
+            details = answer | {"decision_id": decision.id, "outcome": decision.outcome}
+            record_event(db, user.username, "case.answer", "case", case.id, details)
         db.commit()
     except VersionConflictError:
         db.rollback()
