@@ -13,9 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
-from amnesty.domain.decision import Decision
+from amnesty.domain.decision import Decision, Question
 from amnesty.domain.enums import (
     REGIONS,
+    AnswerKind,
     Category,
     Context,
     Outcome,
@@ -28,8 +29,10 @@ from amnesty.domain.enums import (
 from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
+from amnesty.engine.questions import option_key
 from amnesty.explain import format_date, headline
 from amnesty.law.loader import default_law
+from amnesty.service import answers as answer_service
 from amnesty.service import cases as case_service
 from amnesty.service.errors import DuplicateCaseError, InvalidInputError, NotFoundError, VersionConflictError
 from amnesty.service.exports import ExportFormat, case_rows
@@ -338,9 +341,19 @@ def _chosen(views: list[CaseView], case_id: str | int | None) -> CaseView:
 
 @router.get("/cases/{person_id}")
 def person_page(request: Request, person_id: str) -> Response:
-    """Each case of the person: the decision in plain words first, then charges, reasons, timeline,
-    history, overrides (audited read)."""
+    """Each case of the person: the decision in plain words first, its open questions, then charges,
+    reasons, timeline, history, overrides (audited read)."""
     user = require(request, Action.READ_PERSONS)
+    return _person_page(request, user, person_id)
+
+
+def _person_page(
+    request: Request,
+    user: Viewer,
+    person_id: str,
+    answer_error: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
     file, views = _person(request, user, person_id)
     context = {
         "user": user,
@@ -349,8 +362,72 @@ def person_page(request: Request, person_id: str) -> Response:
         "entry_into_force": default_law().entry_into_force,
         "outcomes": list(Outcome),
         "saved": request.query_params.get("saved"),
+        "answer_error": answer_error,
     }
-    return render(request, "person.html", context)
+    return render(request, "person.html", context, status_code=status_code)
+
+
+def _answer_value(question: Question, form: dict[str, str]) -> Any:
+    """The form's answer as the record's JSON value: an option as it is (yes/no as a boolean), a whole
+    number, a term of years/months/days, a date as its ISO text."""
+    if question.options:
+        by_key = {option_key(option): option for option in question.options}
+        return by_key.get(form.get("value", ""), form.get("value", ""))
+    if question.answer is AnswerKind.TERM:
+        return {unit: _whole(form.get(f"value_{unit}", "0")) for unit in ("years", "months", "days")}
+    if question.answer is AnswerKind.INTEGER:
+        return _whole(form.get("value", ""))
+    return form.get("value", "")
+
+
+def _whole(text: str) -> int | str:
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+@router.post("/cases/{person_id}/answer")
+async def answer_question(request: Request, person_id: str) -> Response:
+    """Save the answer to a question of a case's newest decision (re-evaluated at once) and show the
+    person's page again; a refused answer is shown there in words."""
+    user = require(request, Action.WRITE_CASES)
+    form = await _form(request)
+    _file, views = _person(request, user, person_id)
+    view = _chosen(views, form.get("case_id"))
+    field = form.get("field", "")
+    question = next((q for q in (view.decision.questions if view.decision else []) if q.field == field), None)
+
+    def refused(message: str, status_code: int) -> Response:
+        error = {"case_id": view.detail.id, "field": field, "message": message}
+        return _person_page(request, user, person_id, error, status_code)
+
+    if question is None:
+        return refused(gettext("This question is no longer open; the page shows the current ones."), 409)
+    try:
+        version = int(form.get("version", "0"))
+    except ValueError:
+        version = 0
+    try:
+        with database(request) as db:
+            answer_service.answer_question(
+                db,
+                user,
+                person_id,
+                view.detail.id,
+                version,
+                field,
+                _answer_value(question, form),
+                form.get("source", ""),
+                request.app.state.law,
+            )
+    except VersionConflictError:
+        return refused(gettext("Someone changed the case since you opened it; the page shows it now."), 409)
+    except InvalidInputError as error:
+        if error.field == "source":
+            return refused(gettext("Name the source document of the answer."), 422)
+        return refused(gettext("The answer is not a valid value for this fact."), 422)
+    return RedirectResponse(f"/cases/{person_id}?saved=answer#case-{view.detail.id}", status_code=303)
 
 
 def timeline(record: CaseRecord, decision: Decision, entry: dt.date) -> dict[str, Any] | None:
