@@ -105,3 +105,34 @@ def test_roles_that_may_not_edit_cases_cannot_answer(service, record, unique_id,
     person_id = unique_id()
     case = _unknown_context_case(service, record, person_id)
     assert _answer(service, person_id, case, role=role).status_code == 403
+
+
+def test_the_review_queue_filters_cases_with_open_questions(service, record, unique_id):
+    person_id = unique_id()
+    case = _unknown_context_case(service, record, person_id)
+    decision_id = case["decisions"][-1]["id"]
+    reviewer = service.as_role(Role.REVIEWER)
+
+    def queue(query: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        page = 1
+        while True:
+            found = service.client.get(
+                f"/api/review?page_size=200&page={page}{query}", headers=reviewer
+            ).json()
+            items += found["items"]
+            if len(items) >= found["total"] or not found["items"]:
+                return items
+            page += 1
+
+    everything = queue("")
+    asking = queue("&questions=open")
+    assert decision_id in [item["id"] for item in asking]
+    assert len(asking) < len(everything)
+    admin = service.as_role(Role.ADMIN)
+    for item in asking:
+        stored = service.client.get(f"/api/decisions/{item['id']}", headers=admin).json()
+        assert stored["decision"]["questions"]
+    assert _answer(service, person_id, case).status_code == 200
+    assert decision_id not in [item["id"] for item in queue("&questions=open")]
+    assert service.client.get("/api/review?questions=some", headers=reviewer).status_code == 422

@@ -4,7 +4,7 @@ HTTP doors over `amnesty.service` (the use cases decide access, query and audit)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy.orm import Session
@@ -164,12 +164,14 @@ def review_queue(
     status: ReviewStatus = ReviewStatus.OPEN,
     page: PageNumber = 1,
     page_size: PageSize = 50,
+    questions: Literal["open"] | None = None,
     user: User = Depends(require_action(Action.READ_CASES)),
     db: Session = Depends(get_db),
 ) -> Page[ReviewItem]:
     """Newest decisions that are `needs_review` or rest on a provisional basis; `open` ones have no
-    override yet."""
-    return review.review_queue(db, user, status, page, page_size)
+    override yet. `questions=open`: only decisions with open questions (a fact of the record would
+    settle them; answer them with `POST /api/persons/{person_id}/answers`)."""
+    return review.review_queue(db, user, status, page, page_size, with_questions=questions == "open")
 
 
 @router.get("/decisions/{decision_id}/overrides", responses=error_responses(401, 403, 404, 422))

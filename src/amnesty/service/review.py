@@ -27,11 +27,15 @@ def review_queue(
     page_size: int = 50,
     region: str | None = None,
     code: str | None = None,
+    *,
+    with_questions: bool = False,
 ) -> Page[ReviewItem]:
     """Newest decisions that are `needs_review` or rest on a provisional basis (`open`: no override
-    yet), optionally of one region or reason code; paginated in SQL."""
+    yet), optionally of one region or reason code, or with open questions; paginated in SQL."""
     require(user, Action.READ_CASES)
-    found = queries.review_queue(db, status, page, page_size, region, code, region_limit(user))
+    found = queries.review_queue(
+        db, status, page, page_size, region, code, region_limit(user), with_questions=with_questions
+    )
     return Page[ReviewItem].model_validate(found.to_json_dict())
 
 

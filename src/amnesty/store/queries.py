@@ -376,9 +376,11 @@ def review_queue(
     region: str | None = None,
     code: str | None = None,
     region_limit: str | None = None,
+    *,
+    with_questions: bool = False,
 ) -> Page:
     """Newest decisions of each case with `needs_review` or the `provisional_basis` flag, optionally of
-    one region or with one reason code."""
+    one region, with one reason code, or (`with_questions`) with open questions a fact would answer."""
     has_override = exists(select(OverrideRow.id).where(OverrideRow.decision_fk == DecisionRow.id))
     conditions: list[ColumnElement[bool]] = [
         or_(DecisionRow.needs_review, DecisionRow.provisional),
@@ -391,6 +393,8 @@ def review_queue(
     for wanted in (region, region_limit):
         if wanted is not None:
             conditions.append(Person.region == wanted)
+    if with_questions:
+        conditions.append(func.json_array_length(DecisionRow.decision["questions"]) > 0)
     if code:
         conditions.append(
             cast(DecisionRow.decision, Text).like(

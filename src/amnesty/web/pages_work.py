@@ -37,13 +37,23 @@ def _review_filters(region: str, code: str) -> tuple[str | None, str | None]:
 
 
 @router.get("/review")
-def review_queue(request: Request, region: str = "", code: str = "", page: int = 1) -> Response:
-    """Cases that need a lawyer's decision, filterable by region and reason; paginated in SQL."""
+def review_queue(
+    request: Request, region: str = "", code: str = "", questions: str = "", page: int = 1
+) -> Response:
+    """Cases that need a lawyer's decision, filterable by region, reason and open questions;
+    paginated in SQL."""
     user = require(request, Action.READ_CASES)
     region_filter, code_filter = _review_filters(region, code)
     with database(request) as db:
         found = review.review_queue(
-            db, user, ReviewStatus.OPEN, max(1, min(page, 1_000_000)), PER_PAGE, region_filter, code_filter
+            db,
+            user,
+            ReviewStatus.OPEN,
+            max(1, min(page, 1_000_000)),
+            PER_PAGE,
+            region_filter,
+            code_filter,
+            with_questions=questions == "open",
         )
     context = {
         "user": user,
@@ -51,6 +61,7 @@ def review_queue(request: Request, region: str = "", code: str = "", page: int =
         "rows": found.items,
         "region": region_filter,
         "code": code_filter,
+        "questions": "open" if questions == "open" else "",
         "regions": REGIONS,
         "codes": REVIEW_CODES,
     }
