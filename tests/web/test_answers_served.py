@@ -40,6 +40,28 @@ def asking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServe
         yield server, server.register
 
 
+def test_the_review_queue_filters_cases_with_open_questions(
+    browser: Any, asking: tuple[LiveServer, Register]
+) -> None:
+    asking_persons = {pid for pid, f in asking[1].files.items() if f.decision.questions and not f.overrides}
+    assert PERSON in asking_persons
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, asking, "reviewer")
+        page.goto(f"{asking[0].url}/review")
+        page.get_by_label("Open questions").select_option("open")
+        page.get_by_role("button", name="Filter").click()
+        page.wait_for_url(re.compile(r".*/review\?.*questions=open.*"))
+        rows = page.locator("#review-results tbody tr")
+        expect(rows).to_have_count(len(asking_persons))
+        shown = {rows.nth(i).locator(".hint").first.inner_text() for i in range(rows.count())}
+        assert shown == asking_persons
+    finally:
+        context.close()
+
+
 def test_a_case_officer_answers_a_question_by_clicking(
     browser: Any, asking: tuple[LiveServer, Register]
 ) -> None:
