@@ -45,16 +45,23 @@ class Sentence(_Frozen):
 
 
 class Charge(_Frozen):
-    """One charge: an article (and part) of the Criminal Code of 3 July 2014."""
+    """One charge: an article (and part, and point of the part) of the Criminal Code of 3 July 2014.
+
+    `point` and `victim_minor` are facts some kinds of offence depend on (Criminal Code art. 3: a part
+    that is a corruption crime only under some of its points; rape and other sexual offences that count
+    against minors only when the victim was one); None means not known or not applicable.
+    """
 
     article: Annotated[int, Field(ge=1, le=500)]
     part: Annotated[int, Field(ge=1, le=20)] | None = None
+    point: Annotated[int, Field(ge=1, le=50)] | None = None
     category: Category | None = None
     offence_date: dt.date
     offence_end_date: dt.date | None = None
     territory: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "KZ"
     context: Context = Context.UNKNOWN
     tags: tuple[Tag, ...] = ()
+    victim_minor: bool | None = None
 
     @field_validator("territory", mode="before")
     @classmethod
@@ -65,6 +72,12 @@ class Charge(_Frozen):
     def _end_not_before_start(self) -> Charge:
         if self.offence_end_date is not None and self.offence_end_date < self.offence_date:
             raise ValueError("offence_end_date is before offence_date")
+        return self
+
+    @model_validator(mode="after")
+    def _point_within_a_part(self) -> Charge:
+        if self.point is not None and self.part is None:
+            raise ValueError("point: a point is given without the part it belongs to")
         return self
 
 
