@@ -49,11 +49,13 @@ GOOD: dict[str, Any] = {
     "stage": "serving",
     "article": 272,
     "part": 2,
+    "point": 1,
     "category": "grave",
     "offence_date": dt.date(2022, 1, 5),
     "territory": " kz ",
     "context": "riot",
     "tags": "terrorist; corruption",
+    "victim_minor": False,
     "sentence_punishment": "imprisonment",
     "sentence_years": 4,
     "sentence_start_date": dt.date(2022, 1, 6),
@@ -77,6 +79,12 @@ BAD_CHANGES: list[dict[str, Any]] = [
     {"article": 0},
     {"article": 501},
     {"part": 21},
+    {"part": None},  # a point without its part
+    {"point": 0},
+    {"point": 51},
+    {"point": True},
+    {"victim_minor": "no"},
+    {"victim_minor": 1},
     {"article": True},
     {"tags": "terrorist;nonsense"},
     {"territory": "KAZ"},
@@ -95,7 +103,7 @@ def _rows(*values: dict[str, Any]) -> tuple[SourceRow, ...]:
 
 
 def test_quick_record_handles_every_field_like_the_model() -> None:
-    rows = _rows(GOOD, {**GOOD, "article": 188, "part": None, "tags": None})
+    rows = _rows(GOOD, {**GOOD, "article": 188, "part": None, "point": None, "tags": None, "victim_minor": True})
     quick = quick_record("P-1", rows, ())
     validated = assemble_person("P-1", rows, ())
     assert isinstance(validated, PersonRecord)

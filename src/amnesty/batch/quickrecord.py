@@ -192,17 +192,23 @@ def _charge(values: dict[str, Any]) -> Charge:
             raise _DeclineError
     context = _member(values.get("context"), _CONTEXTS)
     tags = tuple(_TAGS[tag] if tag in _TAGS else _fail() for tag in _list(values.get("tags")))
+    part = _int(values.get("part"), 1, 20)
+    point = _int(values.get("point"), 1, 50)
+    if point is not None and part is None:
+        raise _DeclineError  # the record model refuses a point without its part
     return _build(
         Charge,
         {
             "article": article,
-            "part": _int(values.get("part"), 1, 20),
+            "part": part,
+            "point": point,
             "category": _member(values.get("category"), _CATEGORIES),
             "offence_date": offence_date,
             "offence_end_date": end,
             "territory": territory,
             "context": Context.UNKNOWN if context is None else context,
             "tags": tags,
+            "victim_minor": _bool(values.get("victim_minor")),
         },
     )
 

@@ -44,12 +44,14 @@ SENTENCE_COLUMNS: Final = (
 CHARGE_COLUMNS: Final = (
     "article",
     "part",
+    "point",
     "category",
     "offence_date",
     "offence_end_date",
     "territory",
     "context",
     "tags",
+    "victim_minor",
 )
 """Charge-level fields: one charge per row."""
 
@@ -58,7 +60,7 @@ REQUIRED_COLUMNS: Final = ("person_id", "stage", "article", "offence_date")
 """Columns without which no row of the file can be read as a record."""
 
 INT_COLUMNS: Final = frozenset(
-    {"article", "part", "sentence_years", "sentence_months", "sentence_days", "sentence_hours"}
+    {"article", "part", "point", "sentence_years", "sentence_months", "sentence_days", "sentence_hours"}
 )
 BOOL_COLUMNS: Final = frozenset(
     {
@@ -68,6 +70,7 @@ BOOL_COLUMNS: Final = frozenset(
         "needs_medical_care",
         "needs_documents",
         "sentence_conditional",
+        "victim_minor",
     }
 )
 FLOAT_COLUMNS: Final = frozenset({"sentence_fine_amount_mci"})

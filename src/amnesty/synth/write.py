@@ -52,12 +52,14 @@ SCHEMA = pa.schema(
         ("sentence_additional", _STRING),
         ("article", _INT),
         ("part", _INT),
+        ("point", _INT),
         ("category", _STRING),
         ("offence_date", _DATE),
         ("offence_end_date", _DATE),
         ("territory", _STRING),
         ("context", _STRING),
         ("tags", _STRING),
+        ("victim_minor", _BOOL),
     ]
 )
 assert tuple(SCHEMA.names) == ALL_COLUMNS
@@ -102,12 +104,14 @@ def flatten(person: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             *shared,
             charge["article"],
             charge.get("part"),
+            charge.get("point"),
             charge.get("category"),
             charge["offence_date"],
             charge.get("offence_end_date"),
             charge.get("territory"),
             charge.get("context"),
             _joined(charge.get("tags")),
+            charge.get("victim_minor"),
         )
 
 
