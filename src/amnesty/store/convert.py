@@ -46,12 +46,14 @@ def apply_case_fields(case: Case, record: CaseRecord) -> None:
         row = existing[position] if position < len(existing) else ChargeRow(position=position)
         row.article = charge.article
         row.part = charge.part
+        row.point = charge.point
         row.category = charge.category.value if charge.category else None
         row.offence_date = charge.offence_date
         row.offence_end_date = charge.offence_end_date
         row.territory = charge.territory
         row.context = charge.context.value
         row.tags = [tag.value for tag in charge.tags]
+        row.victim_minor = charge.victim_minor
         if position >= len(existing):
             case.charges.append(row)
     del case.charges[len(record.charges) :]
@@ -90,12 +92,14 @@ def case_record_data(case: Case) -> dict[str, Any]:
             {
                 "article": charge.article,
                 "part": charge.part,
+                "point": charge.point,
                 "category": charge.category,
                 "offence_date": charge.offence_date,
                 "offence_end_date": charge.offence_end_date,
                 "territory": charge.territory,
                 "context": charge.context,
                 "tags": list(charge.tags or []),
+                "victim_minor": charge.victim_minor,
             }
             for charge in case.charges
         ],
