@@ -103,7 +103,9 @@ def _rows(*values: dict[str, Any]) -> tuple[SourceRow, ...]:
 
 
 def test_quick_record_handles_every_field_like_the_model() -> None:
-    rows = _rows(GOOD, {**GOOD, "article": 188, "part": None, "point": None, "tags": None, "victim_minor": True})
+    rows = _rows(
+        GOOD, {**GOOD, "article": 188, "part": None, "point": None, "tags": None, "victim_minor": True}
+    )
     quick = quick_record("P-1", rows, ())
     validated = assemble_person("P-1", rows, ())
     assert isinstance(validated, PersonRecord)

@@ -108,7 +108,8 @@ def test_point_and_victim_minor_are_read_from_every_format(tmp_path: Path, exten
     path = tmp_path / f"facts.{extension}"
     write_registry(typed, path)
     items = list(read_records(path))
-    assert len(items) == 1 and isinstance(items[0], ParsedRecord)
+    assert len(items) == 1
+    assert isinstance(items[0], ParsedRecord)
     charges = items[0].record.charges
     assert [(c.point, c.victim_minor) for c in charges] == [
         (None, False),
@@ -141,4 +142,5 @@ def test_bad_point_and_victim_minor_cells_name_the_row_and_column(tmp_path: Path
         (4, "point", "row 4: a point is given without the part it belongs to"),
     ]
     last = items[3]
-    assert isinstance(last, ParsedRecord) and last.record.charges[0].victim_minor is False
+    assert isinstance(last, ParsedRecord)
+    assert last.record.charges[0].victim_minor is False

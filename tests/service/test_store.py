@@ -208,5 +208,7 @@ def test_point_and_victim_minor_are_stored_and_read_back(session, record):
     decision = repo.latest_decision(session, case)
     assert decision is not None
     codes = {reason["code"] for reason in decision.decision["reasons"]}
-    assert codes.isdisjoint({"EXCLUSION_VICTIM_AGE_UNKNOWN", "EXCLUSION_POINT_UNKNOWN", "EXCLUDED_CORRUPTION"})
+    assert codes.isdisjoint(
+        {"EXCLUSION_VICTIM_AGE_UNKNOWN", "EXCLUSION_POINT_UNKNOWN", "EXCLUDED_CORRUPTION"}
+    )
     assert [c.get("victim_minor") for c in decision.input_record["charges"]] == [False, None, None]
