@@ -1,12 +1,10 @@
 """The web application: `create_app(database_url)` builds FastAPI with the API under `/api`, the
-OpenAPI document at `/openapi.json`, the web pages (if `amnesty.web.routes` is installed) and the
+OpenAPI document at `/openapi.json`, the web pages (`amnesty.web.routes`) and the
 security headers. The database schema is migrated to the newest revision on creation.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,21 +14,16 @@ from amnesty import __version__
 from amnesty.api import api_router
 from amnesty.api.errors import install_error_handlers
 from amnesty.api.middleware import SecurityHeadersMiddleware
+from amnesty.jobs.runner import runner_for
 from amnesty.law.loader import Law, default_law
 from amnesty.store.db import default_database_url, make_engine, make_sessionmaker, normalise_url
 from amnesty.store.migrate import upgrade
+from amnesty.web.routes import router as web_router
 
 DESCRIPTION = """Applies Kazakhstan's Law No. 152-VII "On Amnesty" (2022) to criminal case records.
 
 Authenticate with `POST /api/auth/token` and send `Authorization: Bearer <token>`. Errors are JSON:
 `{"error": {"code", "message", "fields"}}`."""
-
-
-def _web_routes_available() -> bool:
-    try:
-        return importlib.util.find_spec("amnesty.web.routes") is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def create_app(database_url: str | None = None, *, migrate: bool = True, law: Law | None = None) -> FastAPI:
@@ -42,7 +35,9 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runner = runner_for(_app)  # jobs queued before a restart, or by another process, run here too
         yield
+        runner.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -61,7 +56,5 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(api_router)
-    if _web_routes_available():
-        web = importlib.import_module("amnesty.web.routes")
-        app.include_router(web.router)
+    app.include_router(web_router)
     return app

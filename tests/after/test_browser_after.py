@@ -3,60 +3,25 @@ social worker closing a task that cannot be done."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from sqlalchemy import select
+from tests.web.conftest import PASSWORD, LiveServer, browser, released_records
 
 from amnesty.domain.enums import TaskStatus
-from amnesty.web.app import create_web_app
-from amnesty.web.memory import demo_backend
+from amnesty.store.models import TaskRow
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "a browser test password"
+__all__ = ["browser"]
 
 
 @pytest.fixture(scope="module")
-def live() -> Iterator[tuple[str, Any]]:
-    app = create_web_app(demo_backend(PASSWORD, 120), secret="test-secret-not-for-production")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Chromium is not installed at /usr/bin/chromium")
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield chromium
-        chromium.close()
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, LiveServer]]:
+    """`amnesty serve` as a process over the demo register plus released persons (with tasks)."""
+    with LiveServer(tmp_path_factory.mktemp("after-served"), 120, released_records()) as server:
+        yield server.url, server
 
 
 def signed_in_page(browser: Any, url: str, username: str) -> Any:
@@ -72,7 +37,7 @@ def signed_in_page(browser: Any, url: str, username: str) -> Any:
     return page
 
 
-def test_impact_page_shows_the_changes_and_the_chart(browser: Any, live: tuple[str, Any]) -> None:
+def test_impact_page_shows_the_changes_and_the_chart(browser: Any, live: tuple[str, LiveServer]) -> None:
     url, _ = live
     page = signed_in_page(browser, url, "reviewer")
     page.goto(url + "/impact?example=grave-half")
@@ -87,7 +52,7 @@ def test_impact_page_shows_the_changes_and_the_chart(browser: Any, live: tuple[s
 
 
 def test_social_worker_marks_a_task_as_cannot_be_done_with_a_reason(
-    browser: Any, live: tuple[str, Any]
+    browser: Any, live: tuple[str, LiveServer]
 ) -> None:
     url, app = live
     page = signed_in_page(browser, url, "social")
@@ -98,8 +63,10 @@ def test_social_worker_marks_a_task_as_cannot_be_done_with_a_reason(
     row.locator("input[name=reason]").fill("the person moved abroad")
     row.get_by_role("button", name="Save").click()
     page.wait_for_url("**/tasks?m=saved")
-    task = app.state.after_task_board.tasks[task_id].task
-    assert task.status is TaskStatus.CANNOT_BE_DONE
-    assert task.reason == "the person moved abroad"
-    assert task.region == "Almaty"
+    with app.register.sessions() as db:
+        task = db.scalar(select(TaskRow).where(TaskRow.id == task_id))
+        assert task is not None
+        assert task.status == TaskStatus.CANNOT_BE_DONE.value
+        assert "the person moved abroad" in task.notes
+        assert task.person.region == "Almaty"
     page.context.close()

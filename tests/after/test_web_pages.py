@@ -1,4 +1,5 @@
-"""The after-the-decision web pages over the in-memory register: impact, tasks, documents."""
+"""The after-the-decision web pages on the real application over a seeded database: impact, tasks,
+documents."""
 
 from __future__ import annotations
 
@@ -12,18 +13,55 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from sqlalchemy import select
+from tests.web.conftest import PASSWORD, Register, make_app
 
 from amnesty.domain.enums import Outcome, TaskStatus
-from amnesty.web.app import create_web_app
-from amnesty.web.memory import MemoryBackend, demo_backend
-
-PASSWORD = "a test password, not a real one"
+from amnesty.store.models import TaskRow
 
 
 @pytest.fixture(scope="module")
-def app_and_backend() -> tuple[FastAPI, MemoryBackend]:
-    backend = demo_backend(PASSWORD, 120)
-    return create_web_app(backend, secret="test-secret-not-for-production"), backend
+def app_and_backend() -> tuple[FastAPI, Register]:
+    """The demo register plus persons released from custody in Almaty and Astana (they have tasks)."""
+    from amnesty.domain.records import parse_record
+    from amnesty.io.json_records import ParsedRecord
+    from amnesty.store.cases import import_records
+
+    app, register = make_app(120)
+    released = [
+        {
+            "person_id": f"REL-{region[:3]}-{n}",
+            "region": region,
+            "stage": "serving",
+            "charges": [
+                {
+                    "article": 272,
+                    "part": 2,
+                    "category": "grave",
+                    "offence_date": "2022-01-05",
+                    "context": "riot",
+                }
+            ],
+            "sentence": {"punishment": "imprisonment", "term": {"years": 1}, "start_date": "2022-01-06"},
+        }
+        for region in ("Almaty", "Astana")
+        for n in range(3)
+    ]
+    with app.state.sessions() as db:
+        items = [ParsedRecord(i, None, parse_record(r)) for i, r in enumerate(released)]
+        import_records(db, list(items), "test-seed", law=app.state.law)
+        db.commit()
+    return app, register
+
+
+def stored_tasks(app: FastAPI) -> dict[int, TaskRow]:
+    """Every stored task by id, with its person loaded (read fresh each time)."""
+    with app.state.sessions() as db:
+        rows = list(db.scalars(select(TaskRow)))
+        for row in rows:
+            _ = row.person.region
+        db.expunge_all()
+        return {row.id: row for row in rows}
 
 
 def client_for(app: FastAPI, username: str, language: str = "en") -> TestClient:
@@ -107,17 +145,17 @@ def test_social_worker_sees_and_updates_only_their_region(app_and_backend: Any) 
     assert page.status_code == 200
     rows = re.findall(r'<tr id="task-(\d+)">(.*?)</tr>', page.text, re.S)
     assert rows, "the demo register has released persons in Almaty"
-    board = app.state.after_task_board
+    tasks = stored_tasks(app)
     for task_id, _ in rows:
-        assert board.tasks[int(task_id)].task.region == "Almaty"
-    other = next(t for t in board.tasks.values() if t.task.region != "Almaty")
+        assert tasks[int(task_id)].person.region == "Almaty"
+    other = next(t for t in tasks.values() if t.person.region != "Almaty")
     token = csrf(client, "/tasks")
     refused = client.post(
         f"/tasks/{other.id}/status",
         data={"status": "in_progress", "version": other.version, "csrf_token": token},
     )
     assert refused.status_code == 404
-    mine = board.tasks[int(rows[0][0])]
+    mine = tasks[int(rows[0][0])]
     no_reason = client.post(
         f"/tasks/{mine.id}/status",
         data={"status": "cannot_be_done", "version": mine.version, "csrf_token": token},
@@ -125,7 +163,7 @@ def test_social_worker_sees_and_updates_only_their_region(app_and_backend: Any) 
     )
     assert no_reason.status_code == 303
     assert "needs%20a%20reason" in no_reason.headers["location"]
-    assert board.tasks[mine.id].task.status is TaskStatus.OPEN
+    assert stored_tasks(app)[mine.id].status == TaskStatus.OPEN.value
     done = client.post(
         f"/tasks/{mine.id}/status",
         data={
@@ -137,8 +175,9 @@ def test_social_worker_sees_and_updates_only_their_region(app_and_backend: Any) 
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert board.tasks[mine.id].task.status is TaskStatus.CANNOT_BE_DONE
-    assert board.tasks[mine.id].task.reason == "moved abroad"
+    after = stored_tasks(app)[mine.id]
+    assert after.status == TaskStatus.CANNOT_BE_DONE.value
+    assert "moved abroad" in after.notes
     stale = client.post(
         f"/tasks/{mine.id}/status",
         data={"status": "open", "version": mine.version, "csrf_token": token},
@@ -151,8 +190,7 @@ def test_task_changes_need_the_csrf_token_and_a_writer_role(app_and_backend: Any
     app, _ = app_and_backend
     social = client_for(app, "social")
     social.get("/tasks")
-    board = app.state.after_task_board
-    item = next(t for t in board.tasks.values() if t.task.region == "Almaty")
+    item = next(t for t in stored_tasks(app).values() if t.person.region == "Almaty")
     forged = social.post(f"/tasks/{item.id}/status", data={"status": "done", "version": item.version})
     assert forged.status_code == 403
     auditor = client_for(app, "auditor")
@@ -164,7 +202,8 @@ def test_task_changes_need_the_csrf_token_and_a_writer_role(app_and_backend: Any
         ).status_code
         == 403
     )
-    assert client_for(app, "officer").get("/tasks").status_code == 403
+    assert client_for(app, "reviewer").get("/tasks").status_code == 403
+    assert client_for(app, "officer").get("/tasks").status_code == 200
 
 
 def test_region_export_is_an_xlsx_of_that_region(app_and_backend: Any) -> None:
@@ -172,8 +211,12 @@ def test_region_export_is_an_xlsx_of_that_region(app_and_backend: Any) -> None:
     response = client_for(app, "social").get("/tasks/export.xlsx?region=Astana")
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-    regions = {row[0] for row in list(workbook["tasks"].iter_rows(values_only=True))[1:]}
-    assert regions == {"Almaty"}
+    rows = list(workbook["tasks"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("task_id", "person_id", "region")
+    persons = {row[1] for row in rows[1:]}
+    assert persons
+    tasks = stored_tasks(app)
+    assert {t.person.region for t in tasks.values() if t.person.person_id in persons} == {"Almaty"}
 
 
 @pytest.mark.parametrize("language", ["ru", "kk"])
@@ -183,12 +226,15 @@ def test_documents_download_for_a_person(app_and_backend: Any, language: str) ->
     file = next(f for f in backend.files.values() if f.decision.outcome is Outcome.RELEASE)
     page = client.get(f"/documents/{file.record.person_id}")
     assert page.status_code == 200
-    docx_response = client.get(f"/documents/{file.record.person_id}/{language}.docx")
+    case_id = re.search(rf'href="/documents/{file.record.person_id}/(\d+)/{language}.docx"', page.text)
+    assert case_id
+    base = f"/documents/{file.record.person_id}/{case_id.group(1)}"
+    docx_response = client.get(f"{base}/{language}.docx")
     assert docx_response.status_code == 200
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(docx_response.content)).paragraphs)
     assert file.record.person_id in text
     assert {"ru": "Освободить", "kk": "босатылсын"}[language] in text
-    pdf = client.get(f"/documents/{file.record.person_id}/{language}.pdf")
+    pdf = client.get(f"{base}/{language}.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     assert file.record.person_id in PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
 
@@ -196,5 +242,6 @@ def test_documents_download_for_a_person(app_and_backend: Any, language: str) ->
 def test_documents_are_closed_to_social_workers_and_unknown_persons_are_404(app_and_backend: Any) -> None:
     app, backend = app_and_backend
     person_id = next(iter(backend.files))
-    assert client_for(app, "social").get(f"/documents/{person_id}/ru.docx").status_code == 403
-    assert client_for(app, "admin").get("/documents/NO-SUCH/ru.docx").status_code == 404
+    assert client_for(app, "social").get(f"/documents/{person_id}/1/ru.docx").status_code == 403
+    assert client_for(app, "admin").get("/documents/NO-SUCH").status_code == 404
+    assert client_for(app, "admin").get("/documents/NO-SUCH/999999/ru.docx").status_code == 404

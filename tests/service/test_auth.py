@@ -147,12 +147,17 @@ def web(service):
         verify_csrf(request, csrf)
         user = authenticate(db, username, password, "web")
         if user is not None:
-            start_web_session(response, user)
+            start_web_session(response, user, db)
         return {"ok": user is not None}
 
     @app.post("/test/logout")
-    def logout_form(response: Response, user: User = Depends(current_user)) -> dict[str, bool]:
-        end_web_session(response)
+    def logout_form(
+        request: Request,
+        response: Response,
+        user: User = Depends(current_user),
+        db: Session = Depends(get_db),
+    ) -> dict[str, bool]:
+        end_web_session(response, request, db)
         return {"ok": True}
 
     yield app
@@ -216,7 +221,7 @@ def test_security_headers_on_every_response(service, path):
     response = service.client.get(path)
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     if path.startswith("/api"):
         assert response.headers["cache-control"] == "no-store"

@@ -1,22 +1,52 @@
-"""Every role against every endpoint: each permission answers with success, each refusal with 403
-(401 without login; 404 for objects outside a social worker's region)."""
+"""Every role against every API endpoint and every web page: each permission answers with success,
+each refusal with 403 (401 or the sign-in page without login; 404 for objects outside a social
+worker's region). Who may do what comes from the one policy module (`amnesty.service.policy`), and
+that policy is checked against the table documented in docs/service.md."""
 
 from __future__ import annotations
 
 import json
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 import pytest
 
 from amnesty.auth import LOGIN_LIMITER, Role
+from amnesty.service.policy import PERMISSIONS, Action, roles_for
 
 A, CO, RV, SW, AU = Role.ADMIN, Role.CASE_OFFICER, Role.REVIEWER, Role.SOCIAL_WORKER, Role.AUDITOR
 EVERYONE = frozenset(Role)
-READ_CASES = frozenset({A, CO, RV, AU})
 ANONYMOUS = "anonymous"
+
+DOCUMENTED: dict[Action, frozenset[Role]] = {
+    Action.EVALUATE: EVERYONE,
+    Action.READ_STATS: EVERYONE,
+    Action.WRITE_CASES: frozenset({A, CO}),
+    Action.READ_PERSONS: EVERYONE,
+    Action.READ_CASES: frozenset({A, CO, RV, AU}),
+    Action.OVERRIDE: frozenset({A, RV}),
+    Action.WHAT_IF: frozenset({A, CO, RV}),
+    Action.DOCUMENTS: frozenset({A, CO, RV, AU}),
+    Action.READ_TASKS: frozenset({A, CO, SW, AU}),
+    Action.WRITE_TASKS: frozenset({A, SW}),
+    Action.READ_AUDIT: frozenset({A, AU}),
+    Action.READ_USERS: frozenset({A, AU}),
+    Action.WRITE_USERS: frozenset({A}),
+}
+"""The role table of docs/service.md, written out independently of the code."""
+
+
+def test_the_policy_is_the_documented_table():
+    assert PERMISSIONS == DOCUMENTED
+
+
+def may(action: Action) -> frozenset[Role | str]:
+    """The roles the policy allows the action."""
+    return frozenset(roles_for(action))
 
 
 def _record(person_id: str, region: str = "Almaty", context: str = "riot") -> dict[str, Any]:
@@ -103,6 +133,8 @@ class Endpoint:
     allowed: frozenset[Role | str]
     status: int = 200
     outside_region: bool = False
+    hidden: frozenset[Role] = frozenset()
+    """Roles that may use the endpoint but not see this object (404): other users' jobs."""
 
 
 def _get(path: Callable[[World], str]) -> Request:
@@ -135,96 +167,111 @@ def _import_file(_w: World) -> tuple[str, str, dict[str, Any]]:
 
 ENDPOINTS = [
     Endpoint("health", ("GET", "/api/health"), _get(lambda w: "/api/health"), EVERYONE | {ANONYMOUS}),
-    Endpoint("me", ("GET", "/api/auth/me"), _get(lambda w: "/api/auth/me"), EVERYONE),
+    Endpoint("me", ("GET", "/api/auth/me"), _get(lambda w: "/api/auth/me"), may(Action.EVALUATE)),
     Endpoint(
         "evaluate",
         ("POST", "/api/evaluate"),
         lambda w: ("POST", "/api/evaluate", {"json": _record("EVAL")}),
-        EVERYONE,
+        may(Action.EVALUATE),
     ),
     Endpoint(
         "import",
         ("POST", "/api/import"),
         lambda w: ("POST", "/api/import", {"json": [_record(f"MX-{secrets.token_hex(4)}")]}),
-        frozenset({A, CO}),
+        may(Action.WRITE_CASES),
         201,
     ),
-    Endpoint("import file", ("POST", "/api/import/file"), _import_file, frozenset({A, CO}), 201),
-    Endpoint("persons", ("GET", "/api/persons"), _get(lambda w: "/api/persons"), EVERYONE),
+    Endpoint("import file", ("POST", "/api/import/file"), _import_file, may(Action.WRITE_CASES), 201),
+    Endpoint("persons", ("GET", "/api/persons"), _get(lambda w: "/api/persons"), may(Action.READ_PERSONS)),
     Endpoint(
-        "person here", ("GET", "/api/persons/{person_id}"), _get(lambda w: f"/api/persons/{w.here}"), EVERYONE
+        "person here",
+        ("GET", "/api/persons/{person_id}"),
+        _get(lambda w: f"/api/persons/{w.here}"),
+        may(Action.READ_PERSONS),
     ),
     Endpoint(
         "person elsewhere",
         ("GET", "/api/persons/{person_id}"),
         _get(lambda w: f"/api/persons/{w.there}"),
-        READ_CASES,
+        may(Action.READ_PERSONS) - {SW},
         outside_region=True,
     ),
-    Endpoint("cases", ("GET", "/api/cases"), _get(lambda w: "/api/cases"), READ_CASES),
-    Endpoint("case", ("GET", "/api/cases/{case_id}"), _get(lambda w: f"/api/cases/{w.case_id}"), READ_CASES),
-    Endpoint("case edit", ("PUT", "/api/cases/{case_id}"), _case_put, frozenset({A, CO})),
+    Endpoint("cases", ("GET", "/api/cases"), _get(lambda w: "/api/cases"), may(Action.READ_CASES)),
+    Endpoint(
+        "case",
+        ("GET", "/api/cases/{case_id}"),
+        _get(lambda w: f"/api/cases/{w.case_id}"),
+        may(Action.READ_CASES),
+    ),
+    Endpoint("case edit", ("PUT", "/api/cases/{case_id}"), _case_put, may(Action.WRITE_CASES)),
     Endpoint(
         "case re-evaluate",
         ("POST", "/api/cases/{case_id}/evaluate"),
         lambda w: ("POST", f"/api/cases/{w.case_id}/evaluate", {}),
-        frozenset({A, CO}),
+        may(Action.WRITE_CASES),
     ),
     Endpoint(
         "case history",
         ("GET", "/api/cases/{case_id}/decisions"),
         _get(lambda w: f"/api/cases/{w.case_id}/decisions"),
-        READ_CASES,
+        may(Action.READ_CASES),
     ),
     Endpoint(
         "decision",
         ("GET", "/api/decisions/{decision_id}"),
         _get(lambda w: f"/api/decisions/{w.decision_id}"),
-        READ_CASES,
+        may(Action.READ_CASES),
     ),
     Endpoint(
         "overrides",
         ("GET", "/api/decisions/{decision_id}/overrides"),
         _get(lambda w: f"/api/decisions/{w.decision_id}/overrides"),
-        READ_CASES,
+        may(Action.READ_CASES),
     ),
     Endpoint(
-        "override", ("POST", "/api/decisions/{decision_id}/overrides"), _override, frozenset({A, RV}), 201
+        "override",
+        ("POST", "/api/decisions/{decision_id}/overrides"),
+        _override,
+        may(Action.OVERRIDE),
+        201,
     ),
-    Endpoint("review queue", ("GET", "/api/review"), _get(lambda w: "/api/review"), READ_CASES),
-    Endpoint("tasks", ("GET", "/api/tasks"), _get(lambda w: "/api/tasks"), frozenset({A, CO, SW, AU})),
+    Endpoint("review queue", ("GET", "/api/review"), _get(lambda w: "/api/review"), may(Action.READ_CASES)),
+    Endpoint("tasks", ("GET", "/api/tasks"), _get(lambda w: "/api/tasks"), may(Action.READ_TASKS)),
     Endpoint(
         "task here",
         ("GET", "/api/tasks/{task_id}"),
         _get(lambda w: f"/api/tasks/{w.task_here}"),
-        frozenset({A, CO, SW, AU}),
+        may(Action.READ_TASKS),
     ),
     Endpoint(
         "task elsewhere",
         ("GET", "/api/tasks/{task_id}"),
         _get(lambda w: f"/api/tasks/{w.task_there}"),
-        frozenset({A, CO, AU}),
+        may(Action.READ_TASKS) - {SW},
         outside_region=True,
     ),
     Endpoint(
         "task update here",
         ("PATCH", "/api/tasks/{task_id}"),
         _task_patch(lambda w: w.task_here),
-        frozenset({A, SW}),
+        may(Action.WRITE_TASKS),
     ),
     Endpoint(
         "task update elsewhere",
         ("PATCH", "/api/tasks/{task_id}"),
         _task_patch(lambda w: w.task_there),
-        frozenset({A}),
+        may(Action.WRITE_TASKS) - {SW},
         outside_region=True,
     ),
-    Endpoint("stats", ("GET", "/api/stats"), _get(lambda w: "/api/stats"), EVERYONE),
-    Endpoint("audit log", ("GET", "/api/audit"), _get(lambda w: "/api/audit"), frozenset({A, AU})),
+    Endpoint("stats", ("GET", "/api/stats"), _get(lambda w: "/api/stats"), may(Action.READ_STATS)),
+    Endpoint("audit log", ("GET", "/api/audit"), _get(lambda w: "/api/audit"), may(Action.READ_AUDIT)),
     Endpoint(
-        "audit verify", ("GET", "/api/audit/verify"), _get(lambda w: "/api/audit/verify"), frozenset({A, AU})
+        "audit verify",
+        ("GET", "/api/audit/verify"),
+        _get(lambda w: "/api/audit/verify"),
+        may(Action.READ_AUDIT),
     ),
-    Endpoint("users", ("GET", "/api/users"), _get(lambda w: "/api/users"), frozenset({A, AU})),
+    Endpoint("users", ("GET", "/api/users"), _get(lambda w: "/api/users"), may(Action.READ_USERS)),
     Endpoint(
         "user create",
         ("POST", "/api/users"),
@@ -233,14 +280,86 @@ ENDPOINTS = [
             "/api/users",
             {"json": {"username": f"u-{secrets.token_hex(4)}", "role": "reviewer"}},
         ),
-        frozenset({A}),
+        may(Action.WRITE_USERS),
         201,
     ),
     Endpoint(
         "user disable",
         ("PATCH", "/api/users/{username}"),
         lambda w: ("PATCH", f"/api/users/{w.user_target}", {"json": {"disabled": True}}),
+        may(Action.WRITE_USERS),
+    ),
+]
+
+
+def _admin_job(w: World, dry_run: bool = True) -> int:
+    """A finished dry-run import job of the administrator (visible to admins and auditors only)."""
+    content = json.dumps(_record(f"MX-{secrets.token_hex(4)}")).encode()
+    admin = w.service.as_role(A)
+    answer = w.service.client.post(
+        "/api/jobs/import", files={"file": ("x.jsonl", content)}, data={"dry_run": "true"}, headers=admin
+    )
+    job_id = int(answer.json()["id"])
+    for _ in range(3000):
+        if w.admin_get(f"/api/jobs/{job_id}")["status"] == "done":
+            return job_id
+        time.sleep(0.02)
+    raise AssertionError("the job did not finish")
+
+
+def _variant() -> bytes:
+    return resources.files("amnesty.impact").joinpath("examples/grave-half.yaml").read_bytes()
+
+
+ENDPOINTS += [
+    Endpoint(
+        "job import",
+        ("POST", "/api/jobs/import"),
+        lambda w: (
+            "POST",
+            "/api/jobs/import",
+            {"files": {"file": ("x.json", b"[]")}, "data": {"dry_run": "true"}},
+        ),
+        frozenset({A, CO}),
+        202,
+    ),
+    Endpoint(
+        "job reevaluate",
+        ("POST", "/api/jobs/reevaluate"),
+        lambda w: ("POST", "/api/jobs/reevaluate", {}),
+        frozenset({A, CO}),
+        202,
+    ),
+    Endpoint(
+        "job impact",
+        ("POST", "/api/jobs/impact"),
+        lambda w: ("POST", "/api/jobs/impact", {"files": {"variant": ("v.yaml", _variant())}}),
+        frozenset({A, CO, RV, AU}),
+        202,
+    ),
+    Endpoint("jobs", ("GET", "/api/jobs"), _get(lambda w: "/api/jobs"), frozenset({A, CO, RV, AU})),
+    Endpoint(
+        "job",
+        ("GET", "/api/jobs/{job_id}"),
+        _get(lambda w: f"/api/jobs/{_admin_job(w)}"),
+        frozenset({A, AU}),
+        hidden=frozenset({CO, RV}),
+    ),
+    Endpoint(
+        "job cancel (finished)",
+        ("POST", "/api/jobs/{job_id}/cancel"),
+        lambda w: ("POST", f"/api/jobs/{_admin_job(w)}/cancel", {}),
+        frozenset({A, AU}),
+        409,
+        hidden=frozenset({CO, RV}),
+    ),
+    Endpoint(
+        "job add",
+        ("POST", "/api/jobs/{job_id}/add"),
+        lambda w: ("POST", f"/api/jobs/{_admin_job(w)}/add", {}),
         frozenset({A}),
+        202,
+        hidden=frozenset({CO}),
     ),
 ]
 LOGIN_AND_LOGOUT = {("POST", "/api/auth/token"), ("POST", "/api/auth/logout")}
@@ -262,12 +381,12 @@ def test_role_matrix(world, endpoint, who):
         expected = endpoint.status
     elif who == ANONYMOUS:
         expected = 401
-    elif who is SW and endpoint.outside_region:
+    elif (who is SW and endpoint.outside_region) or who in endpoint.hidden:
         expected = 404
     else:
         expected = 403
     assert response.status_code == expected, f"{who} {method} {path}: {response.text[:300]}"
-    if expected >= 400:
+    if expected >= 400 and who not in endpoint.allowed:
         assert response.json()["error"]["code"] in {"not_authenticated", "forbidden", "not_found"}
 
 
@@ -282,4 +401,182 @@ def test_every_role_can_log_in_and_out(service, who):
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     assert service.client.post("/api/auth/logout", headers=headers).status_code == 204
     assert service.client.post("/api/auth/logout", headers=headers).status_code == 401
+    LOGIN_LIMITER.reset()
+
+
+# ---------------------------------------------------------------- the web pages, from the same policy
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """One page (GET) and the action of the policy it serves."""
+
+    name: str
+    route: str
+    path: Callable[[World], str]
+    allowed: frozenset[Role | str]
+    outside_region: bool = False
+
+
+WEB_PAGES = [
+    WebPage("home", "/home", lambda w: "/home", may(Action.READ_STATS)),
+    WebPage("dashboard", "/dashboard", lambda w: "/dashboard", may(Action.READ_STATS)),
+    WebPage("cases", "/cases", lambda w: "/cases", may(Action.READ_PERSONS)),
+    WebPage("cases export", "/cases/export.{fmt}", lambda w: "/cases/export.csv", may(Action.READ_PERSONS)),
+    WebPage("person here", "/cases/{person_id}", lambda w: f"/cases/{w.here}", may(Action.READ_PERSONS)),
+    WebPage(
+        "person elsewhere",
+        "/cases/{person_id}",
+        lambda w: f"/cases/{w.there}",
+        may(Action.READ_PERSONS) - {SW},
+        outside_region=True,
+    ),
+    WebPage("new case", "/cases/new", lambda w: "/cases/new", may(Action.WRITE_CASES)),
+    WebPage(
+        "edit case", "/cases/{person_id}/edit", lambda w: f"/cases/{w.here}/edit", may(Action.WRITE_CASES)
+    ),
+    WebPage(
+        "what-if", "/cases/{person_id}/what-if", lambda w: f"/cases/{w.here}/what-if", may(Action.WHAT_IF)
+    ),
+    WebPage("documents", "/documents/{person_id}", lambda w: f"/documents/{w.here}", may(Action.DOCUMENTS)),
+    WebPage("review", "/review", lambda w: "/review", may(Action.READ_CASES)),
+    WebPage("review export", "/review/export.{fmt}", lambda w: "/review/export.xlsx", may(Action.READ_CASES)),
+    WebPage("tasks", "/tasks", lambda w: "/tasks", may(Action.READ_TASKS)),
+    WebPage("tasks export", "/tasks/export.{fmt}", lambda w: "/tasks/export.csv", may(Action.READ_TASKS)),
+    WebPage("impact", "/impact", lambda w: "/impact", may(Action.WHAT_IF)),
+    WebPage("batch", "/batch", lambda w: "/batch", may(Action.WRITE_CASES)),
+    WebPage("users", "/admin/users", lambda w: "/admin/users", may(Action.READ_USERS)),
+    WebPage("audit", "/audit", lambda w: "/audit", may(Action.READ_AUDIT)),
+    WebPage("law", "/law", lambda w: "/law", EVERYONE | {ANONYMOUS}),
+]
+WEB_NOT_PAGES = {
+    "/",
+    "/static/{name}",
+    "/lang/{code}",
+    "/signin",
+    "/cases/new/charge",
+    "/cases/new/removed",
+    "/cases/new/iin",
+    "/impact/chart/{token}.png",
+    "/batch/{job_id}",
+    "/batch/{job_id}/{name}",
+    "/documents/{person_id}/{case_id}/{language}.{fmt}",
+}
+"""GET routes that are not pages of their own: fragments, files, downloads of one object."""
+
+
+def _get_paths(routes: Any) -> set[str]:
+    """GET paths of a router's routes, through included routers."""
+    found: set[str] = set()
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            found |= _get_paths(inner.routes)
+        elif "GET" in (getattr(route, "methods", None) or set()):
+            found.add(route.path)
+    return found
+
+
+def test_the_web_matrix_covers_every_page():
+    from amnesty.web.routes import router
+
+    routes = _get_paths(router.routes)
+    assert routes == {page.route for page in WEB_PAGES} | WEB_NOT_PAGES
+
+
+def web_client(service: Any, who: Role | str) -> Any:
+    """A browser-like client signed in on the pages as the role's test user (or anonymous)."""
+    from fastapi.testclient import TestClient
+
+    from .conftest import PASSWORD
+
+    client = TestClient(service.app)
+    client.cookies.set("lang", "en")
+    if who != ANONYMOUS:
+        answer = client.post(
+            "/signin", data={"username": service.username(who), "password": PASSWORD}, follow_redirects=False
+        )
+        assert answer.status_code == 303, answer.text
+    return client
+
+
+@pytest.fixture(scope="module")
+def web_clients(service):
+    clients = {who: web_client(service, who) for who in [*Role, ANONYMOUS]}
+    yield clients
+    LOGIN_LIMITER.reset()
+
+
+@pytest.mark.parametrize("page", WEB_PAGES, ids=lambda p: p.name)
+@pytest.mark.parametrize("who", [*Role, ANONYMOUS], ids=str)
+def test_web_role_matrix(world, web_clients, page, who):
+    response = web_clients[who].get(page.path(world), follow_redirects=False)
+    if who in page.allowed:
+        expected = 200
+    elif who == ANONYMOUS:
+        expected = 303
+    elif who is SW and page.outside_region:
+        expected = 404
+    else:
+        expected = 403
+    assert response.status_code == expected, f"{who} GET {page.path(world)}: {response.text[:300]}"
+    if expected == 303:
+        assert response.headers["location"].startswith("/signin?next=")
+
+
+# ---------------------------------------------------------------- no region leak
+
+
+def test_every_person_a_social_worker_is_shown_opens_for_them(world, web_clients):
+    import re
+
+    social = web_clients[SW]
+    shown: set[str] = set()
+    pages = ["/home", "/dashboard", "/cases", "/cases?outcome=release", "/cases?sort=end_date", "/tasks"]
+    for path in pages:
+        html = social.get(path).text
+        shown.update(re.findall(r'href="/cases/([^"/?#]+)(?:[#?][^"]*)?"', html))
+    shown -= {"new", "export.csv", "export.xlsx"}
+    api = world.service.client.get("/api/persons?page_size=200", headers=world.service.as_role(SW)).json()
+    shown.update(item["person_id"] for item in api["items"])
+    tasks = world.service.client.get("/api/tasks?page_size=200", headers=world.service.as_role(SW)).json()
+    shown.update(item["person_id"] for item in tasks["items"])
+    assert world.here in shown
+    assert world.there not in shown
+    for person_id in shown:
+        assert social.get(f"/cases/{person_id}").status_code == 200, person_id
+        answer = world.service.client.get(f"/api/persons/{person_id}", headers=world.service.as_role(SW))
+        assert answer.status_code == 200, person_id
+        assert answer.json()["region"] == "Almaty"
+
+
+def test_a_social_worker_without_a_region_sees_nobody(service):
+    from fastapi.testclient import TestClient
+
+    from amnesty.store.models import UserRow
+
+    from .conftest import PASSWORD
+
+    name = f"sw-{secrets.token_hex(3)}"
+    created = service.client.post(
+        "/api/users",
+        json={"username": name, "role": "social_worker", "region": "Almaty", "password": PASSWORD},
+        headers=service.as_role(A),
+    )
+    assert created.status_code == 201
+    with service.app.state.sessions() as db:
+        row = db.query(UserRow).filter(UserRow.username == name).one()
+        row.region = None
+        db.commit()
+    client = TestClient(service.app)
+    client.cookies.set("lang", "en")
+    client.post("/signin", data={"username": name, "password": PASSWORD})
+    assert "Found: 0" in client.get("/cases").text
+    assert "Your account names no region" in client.get("/cases").text
+    headers = {
+        "Authorization": "Bearer "
+        + client.post("/api/auth/token", json={"username": name, "password": PASSWORD}).json()["access_token"]
+    }
+    assert client.get("/api/persons", headers=headers).json()["total"] == 0
+    assert client.get("/api/tasks", headers=headers).json()["total"] == 0
     LOGIN_LIMITER.reset()

@@ -1,23 +1,32 @@
-"""Fixtures for the web tests: an app over a seeded in-memory register, a signed-in client, a live
-server on a free port and a headless Chromium (Debian's /usr/bin/chromium, never a downloaded one)."""
+"""Fixtures for the web tests, all on the real application factory (`amnesty.app.create_app`) over a
+seeded temporary SQLite database: a TestClient app, a `Register` that reads what the pages should
+show straight from the store, `amnesty serve` started as a process on a free port, and a headless
+Chromium (Debian's /usr/bin/chromium, never a downloaded one)."""
 
 from __future__ import annotations
 
 import os
 import socket
-import threading
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
-from amnesty.web.app import create_web_app
-from amnesty.web.memory import MemoryBackend, demo_backend
+from amnesty.domain.decision import Decision
+from amnesty.domain.records import CaseRecord, parse_record
+from amnesty.store.db import make_engine, make_sessionmaker
+from amnesty.store.queries import ReviewStatus, review_queue
 
 PASSWORD = "correct horse battery staple"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,16 +39,155 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+SERVICE_USERS = (
+    ("officer", "case_officer", None),
+    ("reviewer", "reviewer", None),
+    ("social", "social_worker", "Almaty"),
+    ("auditor", "auditor", None),
+    ("admin", "admin", None),
+)
 
 
-def make_app(count: int = 120) -> tuple[FastAPI, MemoryBackend]:
-    """A fresh app and its register (demo records, one user per role)."""
-    backend = demo_backend(PASSWORD, count)
-    return create_web_app(backend, secret="test-secret-not-for-production"), backend
+@dataclass(frozen=True)
+class StoredFile:
+    """A person's newest decided case as stored: facts and decision."""
+
+    record: CaseRecord
+    decision: Decision
+    overrides: tuple[Any, ...] = ()
+
+    @property
+    def final_outcome(self) -> Any:
+        """The outcome in effect: the newest override's, else the engine's."""
+        from amnesty.domain.enums import Outcome
+
+        return Outcome(self.overrides[-1].outcome) if self.overrides else self.decision.outcome
+
+
+class Register:
+    """Reads the store behind an app or a served process, to know what the pages must show."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self.sessions = sessions
+
+    @property
+    def files(self) -> dict[str, StoredFile]:
+        """Every person's newest decided case, by person_id (small test registers only)."""
+        from amnesty.store.models import Person
+
+        with self.sessions() as db:
+            people = list(db.scalars(select(Person).order_by(Person.person_id)))
+            return {p.person_id: f for p in people if (f := self._file(p)) is not None}
+
+    @staticmethod
+    def _file(person: Any) -> StoredFile | None:
+        from amnesty.store.cases import case_record
+
+        decided = [c for c in person.cases if c.decisions]
+        if not decided:
+            return None
+        case = max(decided, key=lambda c: (c.decisions[-1].id, c.id))
+        newest = case.decisions[-1]
+        return StoredFile(
+            parse_record(case_record(case)), Decision.model_validate(newest.decision), tuple(newest.overrides)
+        )
+
+    def person(self, person_id: str) -> StoredFile | None:
+        """One person's newest decided case, or None."""
+        from amnesty.store.models import Person
+
+        with self.sessions() as db:
+            person = db.scalar(select(Person).where(Person.person_id == person_id))
+            return self._file(person) if person is not None else None
+
+    def review_queue(self) -> list[dict[str, Any]]:
+        """The open review queue (every page)."""
+        items: list[dict[str, Any]] = []
+        with self.sessions() as db:
+            page = 1
+            while True:
+                found = review_queue(db, ReviewStatus.OPEN, page, 200)
+                items.extend(found.items)
+                if len(items) >= found.total or not found.items:
+                    return items
+                page += 1
+
+    @property
+    def events(self) -> list[tuple[str, str, str, str]]:
+        """The audit trail as (actor, action, object_type, object_id)."""
+        from amnesty.store.models import AuditEvent
+
+        with self.sessions() as db:
+            return [
+                (e.actor, e.action, e.object_type, e.object_id)
+                for e in db.scalars(select(AuditEvent).order_by(AuditEvent.seq))
+            ]
+
+
+def released_records(regions: tuple[str, ...] = ("Almaty", "Astana"), each: int = 3) -> list[dict[str, Any]]:
+    """Persons released from custody (grave riot charge, one year from January 2022): they get tasks."""
+    return [
+        {
+            "person_id": f"REL-{region[:3].upper()}-{n}",
+            "full_name": f"Released {region} {n}",
+            "region": region,
+            "stage": "serving",
+            "case_number": f"REL-{region[:3].upper()}-{n}/1",
+            "charges": [
+                {
+                    "article": 272,
+                    "part": 2,
+                    "category": "grave",
+                    "offence_date": "2022-01-05",
+                    "context": "riot",
+                }
+            ],
+            "sentence": {"punishment": "imprisonment", "term": {"years": 1}, "start_date": "2022-01-06"},
+        }
+        for region in regions
+        for n in range(each)
+    ]
+
+
+def seed_database(url: str, persons: int, extra: list[dict[str, Any]] | None = None) -> None:
+    """Migrate, seed the demo records (and `extra` records) and one user per role (password PASSWORD)."""
+    from amnesty.app import create_app
+    from amnesty.auth import create_user
+    from amnesty.store.demo import seed_records
+
+    app = create_app(url)
+    with app.state.sessions() as db:
+        seed_records(db, app.state.law, persons)
+        if extra:
+            from amnesty.io.json_records import ParsedRecord
+            from amnesty.store.cases import import_records
+
+            items: list[Any] = [ParsedRecord(i, None, parse_record(r)) for i, r in enumerate(extra)]
+            import_records(db, items, "test-seed", law=app.state.law)
+        for username, role, region in SERVICE_USERS:
+            create_user(db, username, PASSWORD, role, region)
+        db.commit()
+    app.state.engine.dispose()
+
+
+def make_service_app(tmp: Path, persons: int = 64) -> FastAPI:
+    """`amnesty.app.create_app` on a temporary SQLite file, seeded."""
+    os.environ.setdefault("AMNESTY_DATA_DIR", str(tmp))
+    from amnesty.app import create_app
+
+    url = f"sqlite:///{tmp / 'web-test.sqlite3'}"
+    seed_database(url, persons)
+    return create_app(url)
+
+
+def make_app(count: int = 120) -> tuple[FastAPI, Register]:
+    """A fresh application on its own seeded database, and a reader of that database."""
+    app = make_service_app(Path(tempfile.mkdtemp(prefix="amnesty-web-")), count)
+    return app, Register(app.state.sessions)
 
 
 @pytest.fixture
-def app_and_backend() -> tuple[FastAPI, MemoryBackend]:
+def app_and_backend() -> tuple[FastAPI, Register]:
     return make_app()
 
 
@@ -63,37 +211,72 @@ def csrf_of(client: TestClient, page: str = "/home") -> str:
     return match.group(1)
 
 
-class LiveServer:
-    """uvicorn serving an app in a background thread on 127.0.0.1 and a free port."""
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
-    def __init__(self, app: FastAPI) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+
+class LiveServer:
+    """`amnesty serve` started as a process on 127.0.0.1 and a free port, over a seeded SQLite file."""
+
+    def __init__(self, folder: Path, persons: int = 120, extra: list[dict[str, Any]] | None = None) -> None:
+        self.folder = folder
+        self.database_url = f"sqlite:///{folder / 'served.sqlite3'}"
+        seed_database(self.database_url, persons, extra)
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.engine = make_engine(self.database_url)
+        self.register = Register(make_sessionmaker(self.engine))
+
+    def _start(self) -> bool:
+        """Start the process on a free port; False when it exits (the port was taken meanwhile)."""
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [
+            str(Path(sys.executable).parent / "amnesty"),
+            "serve",
+            "--database-url",
+            self.database_url,
+            "--port",
+            str(self.port),
+        ]
+        env = os.environ | {"AMNESTY_DATA_DIR": str(self.folder)}
+        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while self.process.poll() is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/api/health", timeout=2) as answer:
+                    if answer.status == 200 and b'"database":"ok"' in answer.read():
+                        return True
+            except Exception:
+                pass
+            time.sleep(0.2)
+        self.process.kill()
+        self.process.wait()
+        return False
 
     def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        return self
+        for _attempt in range(3):
+            if self._start():
+                return self
+        raise RuntimeError("amnesty serve did not start")
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def live() -> Iterator[tuple[LiveServer, MemoryBackend]]:
-    app, backend = make_app()
-    with LiveServer(app) as server:
-        yield server, backend
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Register]]:
+    with LiveServer(tmp_path_factory.mktemp("served")) as server:
+        yield server, server.register
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +298,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live: tuple[LiveServer, MemoryBackend]) -> Iterator[Any]:
+def page(browser: Any, live: tuple[LiveServer, Register]) -> Iterator[Any]:
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     tab = context.new_page()
@@ -127,37 +310,3 @@ def shot(page: Any, name: str) -> None:
     """Save a full-page screenshot as a test artefact."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-SERVICE_USERS = (
-    ("officer", "case_officer", None),
-    ("reviewer", "reviewer", None),
-    ("social", "social_worker", "Almaty"),
-    ("auditor", "auditor", None),
-    ("admin", "admin", None),
-)
-
-
-def make_service_app(tmp: Path, persons: int = 64) -> FastAPI:
-    """`amnesty.app.create_app` on a temporary SQLite file seeded with the service's demo records
-    and one user per role (password PASSWORD)."""
-    os.environ.setdefault("AMNESTY_DATA_DIR", str(tmp))
-    from amnesty.app import create_app
-    from amnesty.auth import create_user
-    from amnesty.store.demo import seed_records
-
-    app = create_app(f"sqlite:///{tmp / 'web-test.sqlite3'}")
-    with app.state.sessions() as db:
-        seed_records(db, app.state.law, persons)
-        for username, role, region in SERVICE_USERS:
-            create_user(db, username, PASSWORD, role, region)
-        db.commit()
-    return app
-
-
-@pytest.fixture(scope="session")
-def service_live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, FastAPI]]:
-    pytest.importorskip("amnesty.app")
-    app = make_service_app(tmp_path_factory.mktemp("service-web"))
-    with LiveServer(app) as server:
-        yield server, app

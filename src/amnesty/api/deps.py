@@ -16,6 +16,7 @@ from amnesty.api.errors import ApiError
 from amnesty.auth.roles import Role
 from amnesty.auth.sessions import CSRF_HEADER, session_user, verify_csrf
 from amnesty.auth.users import user_for_token
+from amnesty.service.policy import Action, roles_for
 from amnesty.store.models import UserRow as User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -79,3 +80,8 @@ def require_roles(*roles: Role) -> Callable[..., User]:
         return user
 
     return _check
+
+
+def require_action(action: Action) -> Callable[..., User]:
+    """A dependency that admits only the roles the policy (`amnesty.service.policy`) allows the action."""
+    return require_roles(*sorted(roles_for(action)))

@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from amnesty.auth.ratelimit import LoginRateLimitedError
 from amnesty.auth.sessions import CsrfError
+from amnesty.service.errors import ServiceError, SupersededError, VersionConflictError
+from amnesty.service.policy import ForbiddenError
 
 LOG = logging.getLogger("amnesty.api")
 
@@ -152,6 +154,24 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             429, "rate_limited", str(error), headers={"Retry-After": str(error.retry_after)}
         )
+
+    @app.exception_handler(ServiceError)
+    async def _service(_request: Request, error: ServiceError) -> JSONResponse:
+        fields = [FieldProblem(field=error.field, problem=str(error))] if error.field else []
+        return error_response(error.status, error.code, str(error), fields)
+
+    @app.exception_handler(ForbiddenError)
+    async def _forbidden(_request: Request, error: ForbiddenError) -> JSONResponse:
+        return error_response(403, "forbidden", str(error))
+
+    @app.exception_handler(VersionConflictError)
+    async def _conflict(_request: Request, error: VersionConflictError) -> JSONResponse:
+        extra = {"current_version": error.current, "your_version": error.expected}
+        return error_response(409, "version_conflict", str(error), extra=extra)
+
+    @app.exception_handler(SupersededError)
+    async def _superseded(_request: Request, error: SupersededError) -> JSONResponse:
+        return error_response(409, "superseded", str(error))
 
     @app.exception_handler(CsrfError)
     async def _csrf(_request: Request, error: CsrfError) -> JSONResponse:

@@ -1,5 +1,9 @@
-"""ASGI middleware: security headers on every response, a cap on declared body sizes, unexpected
+"""ASGI middleware: security headers on every response, a cap on request bodies, unexpected
 errors answered as JSON, and request logging without personal data.
+
+The body cap (`AMNESTY_MAX_BODY_BYTES`, default 64 MiB) counts the bytes actually received, so a
+chunked body (no Content-Length) or a lying Content-Length is cut off as soon as it passes the cap:
+the request is answered 413 `payload_too_large` and the rest of the body is never read.
 
 The log line names the method, the route *template* (`/api/persons/{person_id}`, never the actual
 identifier or query string), the status and the duration.
@@ -8,6 +12,7 @@ identifier or query string), the status and the duration.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from typing import Any
 
@@ -33,7 +38,7 @@ INTERNAL_ERROR = (
 BASE_HEADERS = {
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"DENY",
-    b"referrer-policy": b"no-referrer",
+    b"referrer-policy": b"strict-origin-when-cross-origin",
     b"permissions-policy": b"camera=(), microphone=(), geolocation=(), payment=()",
     b"cross-origin-opener-policy": b"same-origin",
     b"cross-origin-resource-policy": b"same-origin",
@@ -52,9 +57,26 @@ def _host(scope: Scope) -> str | None:
 
 
 MAX_BODY_BYTES = 64 * 1024 * 1024
-TOO_LARGE = (
-    b'{"error":{"code":"payload_too_large","message":"the request body is larger than 64 MiB","fields":[]}}'
-)
+MAX_BODY_ENV = "AMNESTY_MAX_BODY_BYTES"
+
+
+def _too_large(limit: int) -> bytes:
+    size = f"{limit // (1024 * 1024)} MiB" if limit % (1024 * 1024) == 0 else f"{limit} bytes"
+    return (
+        b'{"error":{"code":"payload_too_large","message":"the request body is larger than '
+        + size.encode()
+        + b'","fields":[]}}'
+    )
+
+
+def configured_body_limit() -> int:
+    """The body cap in bytes: `AMNESTY_MAX_BODY_BYTES` if set, else 64 MiB."""
+    value = os.environ.get(MAX_BODY_ENV, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else MAX_BODY_BYTES
+
+
+class PayloadTooLargeError(Exception):
+    """The request body passed the cap while it was being read."""
 
 
 def _declared_length(scope: Scope) -> int:
@@ -80,8 +102,9 @@ async def _send_error(send: Send, status: int, body: bytes) -> None:
 class SecurityHeadersMiddleware:
     """Adds the security headers (CSP, nosniff, frame denial, HSTS over HTTPS, no-store for the API)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int | None = None) -> None:
         self.app = app
+        self.max_body_bytes = max_body_bytes or configured_body_limit()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -89,14 +112,32 @@ class SecurityHeadersMiddleware:
             return
         path: str = scope.get("path", "")
         https = scope.get("scheme") == "https"
-        if _declared_length(scope) > MAX_BODY_BYTES:
-            await _send_error(send, 413, TOO_LARGE)
+        limit = self.max_body_bytes
+        if _declared_length(scope) > limit:
+            await _send_error(send, 413, _too_large(limit))
             return
+        received = {"bytes": 0, "too_large": False}
+
+        async def counting_receive() -> Message:
+            message = await receive()
+            if message["type"] == "http.request":
+                received["bytes"] += len(message.get("body", b""))
+                if received["bytes"] > limit:
+                    received["too_large"] = True
+                    raise PayloadTooLargeError
+            return message
+
         marker = request_is_secure.set(cookie_must_be_secure(scope.get("scheme", "http"), _host(scope)))
         started = time.perf_counter()
         status_holder: dict[str, Any] = {}
 
         async def send_with_headers(message: Message) -> None:
+            if received["too_large"]:
+                # whatever the application answers to the cut body, the client gets the 413
+                if "status" not in status_holder:
+                    status_holder["status"] = 413
+                    await _send_error(send, 413, _too_large(limit))
+                return
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in BASE_HEADERS]
@@ -112,8 +153,13 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, counting_receive, send_with_headers)
+        except PayloadTooLargeError:
+            await send_with_headers({"type": "http.response.start", "status": 413, "headers": []})
         except Exception as error:
+            if received["too_large"]:
+                await send_with_headers({"type": "http.response.start", "status": 413, "headers": []})
+                return
             # Answer 500 as JSON here, so no traceback (which may quote case data) reaches the server log.
             route = scope.get("route")
             LOG.error(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -13,14 +14,15 @@ from amnesty import __version__
 from amnesty.api.common import PageNumber, PageSize, not_found
 from amnesty.api.deps import get_db, require_roles
 from amnesty.api.errors import ApiError, FieldProblem, error_responses
-from amnesty.api.policy import READ_AUDIT, READ_USERS, WRITE_USERS
 from amnesty.api.schemas import Health, UserCreate, UserOut, UserUpdate
 from amnesty.audit.chain import verify_chain
 from amnesty.auth.passwords import generate_password
 from amnesty.auth.roles import Role
 from amnesty.auth.users import UserError, create_user, get_user, list_users, set_disabled, set_password
+from amnesty.service.accounts import AuditFilter, AuditItem, audit_trail
+from amnesty.service.policy import Action, roles_for
+from amnesty.service.results import Page
 from amnesty.store.migrate import current_revision
-from amnesty.store.models import AuditEvent
 from amnesty.store.models import UserRow as User
 from amnesty.store.queries import iso
 
@@ -50,49 +52,21 @@ def audit_log(
     actor: Annotated[str | None, Query(max_length=64)] = None,
     object_type: Annotated[str | None, Query(max_length=32)] = None,
     object_id: Annotated[str | None, Query(max_length=128)] = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
     page: PageNumber = 1,
     page_size: PageSize = 100,
-    user: User = Depends(require_roles(*READ_AUDIT)),
+    user: User = Depends(require_roles(*roles_for(Action.READ_AUDIT))),
     db: Session = Depends(get_db),
-) -> dict[str, Any]:
-    """The audit events, newest first, filtered by action, actor or object."""
-    conditions = []
-    if action:
-        conditions.append(AuditEvent.action == action)
-    if actor:
-        conditions.append(AuditEvent.actor == actor)
-    if object_type:
-        conditions.append(AuditEvent.object_type == object_type)
-    if object_id:
-        conditions.append(AuditEvent.object_id == object_id)
-    total = db.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0
-    rows = db.scalars(
-        select(AuditEvent)
-        .where(*conditions)
-        .order_by(AuditEvent.seq.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    items = [
-        {
-            "seq": e.seq,
-            "at": e.at,
-            "actor": e.actor,
-            "action": e.action,
-            "object_type": e.object_type,
-            "object_id": e.object_id,
-            "details": e.details,
-            "prev_hash": e.prev_hash,
-            "hash": e.hash,
-        }
-        for e in rows
-    ]
-    return {"items": items, "total": total, "page": page, "page_size": page_size}
+) -> Page[AuditItem]:
+    """The audit events, newest first, filtered by action, actor, object or day (from, to)."""
+    filters = AuditFilter(actor, action, object_type, object_id, date_from, date_to)
+    return audit_trail(db, user, filters, page, page_size)
 
 
 @router.get("/audit/verify", tags=["audit"], responses=error_responses(401, 403))
 def audit_verify(
-    user: User = Depends(require_roles(*READ_AUDIT)), db: Session = Depends(get_db)
+    user: User = Depends(require_roles(*roles_for(Action.READ_AUDIT))), db: Session = Depends(get_db)
 ) -> dict[str, Any]:
     """Recompute the hash chain: `ok`, and every altered or deleted event by sequence number."""
     return verify_chain(db).to_json_dict()
@@ -110,7 +84,9 @@ def _user_out(user: User, password: str | None = None) -> UserOut:
 
 
 @router.get("/users", response_model=list[UserOut], tags=["users"], responses=error_responses(401, 403))
-def users(user: User = Depends(require_roles(*READ_USERS)), db: Session = Depends(get_db)) -> list[UserOut]:
+def users(
+    user: User = Depends(require_roles(*roles_for(Action.READ_USERS))), db: Session = Depends(get_db)
+) -> list[UserOut]:
     """Every account (never the password hash)."""
     return [_user_out(u) for u in list_users(db)]
 
@@ -134,7 +110,9 @@ def _user_error(error: UserError) -> ApiError:
     responses=error_responses(401, 403, 409, 422),
 )
 def add_user(
-    body: UserCreate, user: User = Depends(require_roles(*WRITE_USERS)), db: Session = Depends(get_db)
+    body: UserCreate,
+    user: User = Depends(require_roles(*roles_for(Action.WRITE_USERS))),
+    db: Session = Depends(get_db),
 ) -> UserOut:
     """Create an account. Without a password, one is generated and returned in this answer only."""
     password = body.password or generate_password()
@@ -157,7 +135,7 @@ def add_user(
 def change_user(
     username: Annotated[str, Path(min_length=1, max_length=64)],
     body: UserUpdate,
-    user: User = Depends(require_roles(*WRITE_USERS)),
+    user: User = Depends(require_roles(*roles_for(Action.WRITE_USERS))),
     db: Session = Depends(get_db),
 ) -> UserOut:
     """Disable or enable an account (disabling revokes its tokens), or set its password."""

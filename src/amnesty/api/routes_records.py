@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,10 +16,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from amnesty.api.common import evaluate_or_422
 from amnesty.api.deps import current_user, get_db, require_roles
 from amnesty.api.errors import ApiError, FieldProblem, error_responses
-from amnesty.api.policy import WRITE_CASES
 from amnesty.domain.decision import Decision
-from amnesty.domain.records import CaseRecord, FieldError
+from amnesty.domain.records import CaseRecord
 from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records, validate_item
+from amnesty.io.tabular import read_records
+from amnesty.service.policy import Action, roles_for
 from amnesty.store.cases import ImportRejectedError, import_records
 from amnesty.store.models import UserRow as User
 
@@ -108,7 +108,7 @@ def import_json(
             max_length=100_000,
         ),
     ],
-    user: User = Depends(require_roles(*WRITE_CASES)),
+    user: User = Depends(require_roles(*roles_for(Action.WRITE_CASES))),
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
     """Import records in one transaction: every record is stored and evaluated, or, if any row is
@@ -118,54 +118,15 @@ def import_json(
 
 
 def read_tabular(path: Path) -> list[ParsedRecord | RecordError]:
-    """Records of a CSV / XLSX / Parquet file through `amnesty.io.tabular.read_records` (batch issue)."""
-    if importlib.util.find_spec("amnesty.io.tabular") is None:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "CSV, XLSX and Parquet import needs amnesty.io.tabular, which is not installed; send JSON or JSON Lines",
-        )
-    module = importlib.import_module("amnesty.io.tabular")
-    result = module.read_records(path)
-    if isinstance(result, tuple):
-        result = result[0]
-    items: list[ParsedRecord | RecordError] = []
-    for index, item in enumerate(result):
-        if isinstance(item, (ParsedRecord, RecordError)):
-            items.append(item)
-        elif isinstance(item, CaseRecord):
-            items.append(ParsedRecord(index, None, item))
-        elif hasattr(item, "record") and isinstance(item.record, CaseRecord):
-            items.append(
-                ParsedRecord(getattr(item, "index", index), getattr(item, "line", None), item.record)
-            )
-        elif hasattr(item, "errors"):
-            errors = tuple(
-                e
-                if isinstance(e, FieldError)
-                else FieldError(
-                    field=str(getattr(e, "field", "(row)")), problem=str(getattr(e, "problem", e))
-                )
-                for e in item.errors
-            )
-            items.append(
-                RecordError(
-                    getattr(item, "index", index),
-                    getattr(item, "line", None),
-                    getattr(item, "person_id", None),
-                    errors,
-                )
-            )
-        else:
-            items.append(validate_item(index, None, item))
-    return items
+    """Records of a CSV / XLSX / Parquet file through `amnesty.io.tabular.read_records`."""
+    return list(read_records(path))
 
 
 @router.post("/import/file", status_code=201, responses=ERRORS)
 async def import_file(
     request: Request,
     file: Annotated[UploadFile, File(description="JSON, JSON Lines, CSV, XLSX or Parquet.")],
-    user: User = Depends(require_roles(*WRITE_CASES)),
+    user: User = Depends(require_roles(*roles_for(Action.WRITE_CASES))),
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
     """Import a batch file in one transaction (all or nothing, with every row's errors)."""
@@ -181,6 +142,11 @@ async def import_file(
         raise ApiError(
             413, "payload_too_large", f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB"
         )
+    return await run_in_threadpool(_read_and_store, db, suffix, content, user, request)
+
+
+def _read_and_store(db: Session, suffix: str, content: bytes, user: User, request: Request) -> dict[str, Any]:
+    """Read and import an uploaded file (in the threadpool: never on the event loop)."""
     if suffix in JSON_SUFFIXES:
         try:
             text = content.decode("utf-8-sig")

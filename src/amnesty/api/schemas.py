@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from amnesty.auth.roles import Role
 from amnesty.domain.enums import Outcome, TaskStatus
 from amnesty.domain.records import CaseRecord
+from amnesty.service.policy import MIN_JUSTIFICATION
 
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -54,7 +55,7 @@ class OverrideRequest(_In):
     """A reviewer's decision and its justification."""
 
     outcome: Outcome
-    justification: Annotated[str, Field(min_length=10, max_length=10_000)]
+    justification: Annotated[str, Field(min_length=MIN_JUSTIFICATION, max_length=10_000)]
     citation: Annotated[str, Field(min_length=3, max_length=300)]
     release_date: dt.date | None = None
     new_end_date: dt.date | None = None

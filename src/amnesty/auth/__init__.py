@@ -1,4 +1,5 @@
-"""Users, roles, passwords (Argon2), web sessions, API tokens, CSRF and login rate limiting."""
+"""Users, roles, passwords (Argon2), server-side web sessions, API tokens, CSRF and the same-origin
+check, and login rate limiting (kept in the database, shared by every worker process)."""
 
 from amnesty.auth.passwords import generate_password, hash_password, verify_password
 from amnesty.auth.ratelimit import LOGIN_LIMITER, LoginRateLimitedError
@@ -8,11 +9,14 @@ from amnesty.auth.sessions import (
     CSRF_HEADER,
     SESSION_COOKIE,
     CsrfError,
+    client_address,
     csrf_token,
+    end_all_sessions,
     end_web_session,
     session_user,
     start_web_session,
     verify_csrf,
+    verify_same_origin,
 )
 from amnesty.auth.users import (
     User,
@@ -25,6 +29,8 @@ from amnesty.auth.users import (
     revoke_token,
     set_disabled,
     set_password,
+    set_region,
+    set_role,
     user_for_token,
 )
 
@@ -39,8 +45,10 @@ __all__ = [
     "User",
     "UserError",
     "authenticate",
+    "client_address",
     "create_user",
     "csrf_token",
+    "end_all_sessions",
     "end_web_session",
     "generate_password",
     "get_user",
@@ -51,8 +59,11 @@ __all__ = [
     "session_user",
     "set_disabled",
     "set_password",
+    "set_region",
+    "set_role",
     "start_web_session",
     "user_for_token",
     "verify_csrf",
     "verify_password",
+    "verify_same_origin",
 ]

@@ -1,18 +1,26 @@
-"""Login rate limiting: too many failed attempts for one username from one address lock it out.
+"""Login rate limiting: too many failed attempts for one username from one client address lock that
+pair out for a while (5 failures in 15 minutes), on the web as in the API.
 
-In-process (one server process, as `amnesty serve` runs); a multi-process deployment should put the
-same limit in its reverse proxy as well.
+The failures live in the database (`login_failures`), so every worker process of `amnesty serve
+--workers N`, and every machine behind a proxy on one PostgreSQL, counts the same attempts. The
+address is stored as a SHA-256 digest, never in clear.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import threading
-import time
-from collections import defaultdict, deque
+import weakref
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from amnesty.store.models import LoginFailure, utcnow
 
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
-MAX_TRACKED = 100_000
 
 
 class LoginRateLimitedError(Exception):
@@ -23,54 +31,75 @@ class LoginRateLimitedError(Exception):
         self.retry_after = retry_after
 
 
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 class LoginRateLimiter:
-    """Sliding window of failed attempts per (username, client address)."""
+    """Sliding window of failed attempts per (username, client address), counted in the database."""
 
     def __init__(self, max_failures: int = MAX_FAILURES, window_seconds: float = WINDOW_SECONDS) -> None:
         self.max_failures = max_failures
-        self.window_seconds = window_seconds
-        self._failures: defaultdict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self.window = dt.timedelta(seconds=window_seconds)
+        self._engines: weakref.WeakSet[Engine] = weakref.WeakSet()
         self._lock = threading.Lock()
 
     @staticmethod
     def _key(username: str, client: str) -> tuple[str, str]:
-        return (username.strip().casefold(), client)
+        name = username.strip().casefold()[:64]
+        return name, hashlib.sha256(client.encode("utf-8")).hexdigest()
 
-    def _prune(self, window: deque[float], now: float) -> None:
-        while window and now - window[0] >= self.window_seconds:
-            window.popleft()
-
-    def check(self, username: str, client: str) -> None:
-        """Raise `LoginRateLimitedError` when the pair is locked out."""
-        now = time.monotonic()
+    def _remember(self, db: Session) -> None:
+        bind = db.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
         with self._lock:
-            window = self._failures.get(self._key(username, client))
-            if window is None:
-                return
-            self._prune(window, now)
-            if len(window) >= self.max_failures:
-                raise LoginRateLimitedError(max(1, int(self.window_seconds - (now - window[0])) + 1))
+            self._engines.add(engine)
 
-    def failure(self, username: str, client: str) -> None:
-        """Count a failed attempt (memory stays bounded: expired pairs are dropped when many are tracked)."""
-        now = time.monotonic()
-        with self._lock:
-            if len(self._failures) >= MAX_TRACKED:
-                for key in [
-                    k for k, window in self._failures.items() if now - window[-1] >= self.window_seconds
-                ]:
-                    del self._failures[key]
-            self._failures[self._key(username, client)].append(now)
+    def check(self, db: Session, username: str, client: str) -> None:
+        """Raise `LoginRateLimitedError` when the pair is locked out (says how long to wait)."""
+        self._remember(db)
+        name, address = self._key(username, client)
+        now = utcnow()
+        count, oldest = db.execute(
+            select(func.count(LoginFailure.id), func.min(LoginFailure.failed_at)).where(
+                LoginFailure.username == name,
+                LoginFailure.client == address,
+                LoginFailure.failed_at > now - self.window,
+            )
+        ).one()
+        if count >= self.max_failures and oldest is not None:
+            remaining = (_aware(oldest) + self.window - now).total_seconds()
+            raise LoginRateLimitedError(max(1, int(remaining) + 1))
 
-    def success(self, username: str, client: str) -> None:
-        """Forget the failures of a pair after a successful login."""
-        with self._lock:
-            self._failures.pop(self._key(username, client), None)
+    def failure(self, db: Session, username: str, client: str) -> None:
+        """Count a failed attempt and drop the expired ones (the caller commits)."""
+        self._remember(db)
+        name, address = self._key(username, client)
+        now = utcnow()
+        db.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - self.window))
+        db.add(LoginFailure(username=name, client=address, failed_at=now))
 
-    def reset(self) -> None:
-        """Forget everything (tests, or an administrator's restart)."""
+    def success(self, db: Session, username: str, client: str) -> None:
+        """Forget the failures of a pair after a successful login (the caller commits)."""
+        name, address = self._key(username, client)
+        db.execute(delete(LoginFailure).where(LoginFailure.username == name, LoginFailure.client == address))
+
+    def reset(self, db: Session | None = None) -> None:
+        """Forget every failure: in `db`, or else in each database this process has counted in
+        (tests, or an administrator lifting a lock-out)."""
+        if db is not None:
+            db.execute(delete(LoginFailure))
+            db.commit()
+            return
         with self._lock:
-            self._failures.clear()
+            engines = list(self._engines)
+        for engine in engines:
+            try:
+                with engine.begin() as connection:
+                    connection.execute(delete(LoginFailure))
+            except SQLAlchemyError:  # that database is gone (a test's dropped schema): nothing to forget
+                with self._lock:
+                    self._engines.discard(engine)
 
 
 LOGIN_LIMITER = LoginRateLimiter()

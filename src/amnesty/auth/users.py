@@ -1,4 +1,6 @@
-"""Accounts: creating, listing and disabling users; logging in; API bearer tokens.
+"""Accounts: creating, listing and disabling users, passwords, roles and regions; logging in; API
+bearer tokens. A password reset, disabling, or a role or region change ends every web session and API
+token of the user at once.
 
 Every change is an audit event. Usernames are account names, not case data; no password or token
 ever reaches a log or the audit trail.
@@ -18,6 +20,7 @@ from amnesty.audit.chain import record_event
 from amnesty.auth.passwords import check_password_rules, hash_password, needs_rehash, verify_password
 from amnesty.auth.ratelimit import LOGIN_LIMITER
 from amnesty.auth.roles import Role
+from amnesty.auth.sessions import end_all_sessions
 from amnesty.domain.regions import normalise_region
 from amnesty.store.models import ApiToken, utcnow
 from amnesty.store.models import UserRow as User
@@ -33,6 +36,8 @@ __all__ = [
     "revoke_token",
     "set_disabled",
     "set_password",
+    "set_region",
+    "set_role",
     "user_for_token",
 ]
 
@@ -72,12 +77,7 @@ def create_user(
         role_value = Role(role)
     except ValueError:
         raise UserError(f"role: expected one of {', '.join(r.value for r in Role)}") from None
-    try:
-        region_value = normalise_region(region) if region else None
-    except ValueError as error:
-        raise UserError(f"region: {error}") from None
-    if role_value is Role.SOCIAL_WORKER and region_value is None:
-        raise UserError("region: a social worker needs the region whose akimat they work for")
+    region_value = _checked_region(role_value, region)
     try:
         check_password_rules(password)
     except ValueError as error:
@@ -94,24 +94,62 @@ def create_user(
 
 
 def set_password(db: Session, user: User, password: str, actor: str = "system") -> None:
-    """Replace a user's password (the caller commits)."""
+    """Replace a user's password and end every web session and API token of the user (the caller
+    commits)."""
     try:
         check_password_rules(password)
     except ValueError as error:
         raise UserError(f"password: {error}") from None
     user.password_hash = hash_password(password)
     record_event(db, actor, "user.password", "user", user.username)
+    end_all_sessions(db, user, "password", actor)
 
 
 def set_disabled(db: Session, user: User, disabled: bool, actor: str = "system") -> None:
-    """Disable (or re-enable) an account and revoke its API tokens; the caller commits."""
+    """Disable (or re-enable) an account; disabling ends its web sessions and API tokens. The caller
+    commits."""
     user.disabled = disabled
-    if disabled:
-        for token in db.scalars(
-            select(ApiToken).where(ApiToken.user_fk == user.id, ApiToken.revoked.is_(False))
-        ):
-            token.revoked = True
     record_event(db, actor, "user.disable" if disabled else "user.enable", "user", user.username)
+    if disabled:
+        end_all_sessions(db, user, "disabled", actor)
+
+
+def _checked_region(role: Role, region: str | None) -> str | None:
+    try:
+        value = normalise_region(region) if region else None
+    except ValueError as error:
+        raise UserError(f"region: {error}") from None
+    if role is Role.SOCIAL_WORKER and value is None:
+        raise UserError("region: a social worker needs the region whose akimat they work for")
+    return value
+
+
+def set_role(db: Session, user: User, role: Role | str, actor: str = "system") -> None:
+    """Give the user another role; a change ends every web session and API token of the user, so
+    the new rights apply from the next sign-in. The caller commits."""
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise UserError(f"role: expected one of {', '.join(r.value for r in Role)}") from None
+    _checked_region(role_value, user.region)
+    if role_value.value == user.role:
+        return
+    previous = user.role
+    user.role = role_value.value
+    record_event(db, actor, "user.role", "user", user.username, {"from": previous, "to": role_value.value})
+    end_all_sessions(db, user, "role", actor)
+
+
+def set_region(db: Session, user: User, region: str | None, actor: str = "system") -> None:
+    """Set (or clear) the user's region; a change ends every web session and API token of the user.
+    The caller commits."""
+    value = _checked_region(Role(user.role), region)
+    if value == user.region:
+        return
+    previous = user.region
+    user.region = value
+    record_event(db, actor, "user.region", "user", user.username, {"from": previous, "to": value})
+    end_all_sessions(db, user, "region", actor)
 
 
 def list_users(db: Session) -> list[User]:
@@ -122,19 +160,21 @@ def list_users(db: Session) -> list[User]:
 def authenticate(db: Session, username: str, password: str, client: str = "unknown") -> User | None:
     """The user if the password is right and the account enabled, else None; commits its audit event.
 
-    Rate-limited per username and client address: raises `LoginRateLimitedError` when locked out.
+    Rate-limited per username and client address (`client_address(request)`; the web sign-in and
+    the API both call this): raises `LoginRateLimitedError` when locked out. The failures are kept in
+    the database, so every worker process counts the same ones.
     """
     name = normalise_username(username)[:64]
-    LOGIN_LIMITER.check(name, client)
+    LOGIN_LIMITER.check(db, name, client)
     user = get_user(db, name) if name else None
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or user.disabled:
-        LOGIN_LIMITER.failure(name, client)
+        LOGIN_LIMITER.failure(db, name, client)
         # an unknown name is not recorded: people type passwords into the username field
         record_event(db, "anonymous", "login.failure", "user", user.username if user else "(unknown)")
         db.commit()
         return None
-    LOGIN_LIMITER.success(name, client)
+    LOGIN_LIMITER.success(db, name, client)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     record_event(db, user.username, "login.success", "user", user.username)

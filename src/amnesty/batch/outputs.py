@@ -24,6 +24,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 from amnesty.batch.process import DIMENSIONS, ChunkResult
 from amnesty.batch.rows import DECISION_COLUMNS, DECISION_SCHEMA
 from amnesty.io.assemble import RowProblem
+from amnesty.io.safe_cells import safe_row
 
 DECISIONS_PARQUET = "decisions.parquet"
 DECISIONS_CSV = "decisions.csv"
@@ -102,7 +103,8 @@ class OutputWriter:
     def write_problems(self, problems: list[RowProblem]) -> None:
         """Append rejected-row lines."""
         self._rejected.writerows(
-            ("" if p.row is None else p.row, p.person_id or "", p.field, p.problem) for p in problems
+            safe_row(("" if p.row is None else p.row, p.person_id or "", p.field, p.problem))
+            for p in problems
         )
         self.summary.rejected_by_field.update(p.field for p in problems)
 

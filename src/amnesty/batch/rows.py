@@ -11,6 +11,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from amnesty.domain.decision import Decision, TermOut
 from amnesty.domain.records import CaseRecord
+from amnesty.io.safe_cells import neutralise
 
 DECISION_SCHEMA = pa.schema(
     [
@@ -74,6 +75,8 @@ def _csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
     return value
 
 

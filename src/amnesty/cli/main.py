@@ -5,7 +5,14 @@ from __future__ import annotations
 import typer
 
 from amnesty import __version__
-from amnesty.cli import after_commands, batch_commands, engine_commands, service_commands
+from amnesty.cli import (
+    after_commands,
+    batch_commands,
+    engine_commands,
+    integrity_commands,
+    jobs_commands,
+    service_commands,
+)
 
 app = typer.Typer(
     name="amnesty",
@@ -35,3 +42,6 @@ engine_commands.register(app)
 batch_commands.register(app)
 service_commands.register(app)
 after_commands.register(app)
+integrity_commands.register(app)
+
+__all__ = ["app", "jobs_commands"]

@@ -1,4 +1,4 @@
-"""Commands for the service: `serve`, `db upgrade`, `users add/list/disable`, `audit verify`."""
+"""Commands for the service: `serve`, `bench-service`, `db upgrade`, `users add/list/disable`, `audit verify`."""
 
 from __future__ import annotations
 
@@ -150,13 +150,18 @@ def audit_verify(
 
         print_json(report.to_json_dict())
     elif report.ok:
-        typer.echo(f"audit trail intact: {report.events} events, head {report.head_seq} {report.head_hash}")
+        typer.echo(
+            f"audit trail intact: {report.events} events, head {report.head_seq} {report.head_hash}; "
+            f"{report.rows} records match their events; anchor: {(report.anchor or {}).get('status', 'off')}"
+        )
     else:
         typer.echo(
             f"audit trail BROKEN: {len(report.problems)} problem(s) in {report.events} events", err=True
         )
         for problem in report.problems:
-            typer.echo(f"  event {problem.seq}: {problem.problem}", err=True)
+            typer.echo(
+                f"  {f'event {problem.seq}' if problem.seq else problem.kind}: {problem.problem}", err=True
+            )
     if not report.ok:
         raise typer.Exit(1)
 
@@ -173,14 +178,31 @@ def serve(
     demo_persons: int = typer.Option(
         600, "--demo-persons", min=1, max=100_000, help="Size of the demo registry."
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        max=64,
+        help="Worker processes (sessions, login failures and jobs are shared through the database).",
+    ),
+    forwarded_allow_ips: str | None = typer.Option(
+        None,
+        "--forwarded-allow-ips",
+        help="Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are trusted "
+        "(default: 127.0.0.1, or FORWARDED_ALLOW_IPS).",
+    ),
 ) -> None:
-    """Run the web application and API (migrates the database first)."""
+    """Run the web application and API (migrates the database first, and seeds the demo once,
+    before the workers start)."""
+    import os
+
     import uvicorn
 
     from amnesty.app import create_app
     from amnesty.auth.secret import secret_key
+    from amnesty.store.db import DATABASE_URL_ENV
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     app = create_app(database_url)
     secret_key()  # generated into the data directory now, unless AMNESTY_SECRET_KEY is set
@@ -191,8 +213,47 @@ def serve(
         typer.echo(f"warning: listening on {host}: put it behind HTTPS before real data is entered", err=True)
     typer.echo(
         f"amnesty is running at http://{host}:{port}/  (API: /api, OpenAPI: /openapi.json, docs: /docs)"
+        + (f" with {workers} worker processes" if workers > 1 else "")
     )
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", server_header=False)
+    options = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_level": "warning",
+        "log_config": LOG_CONFIG,
+        "server_header": False,
+        "forwarded_allow_ips": forwarded_allow_ips,
+    }
+    if workers == 1:
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
+        return
+    # each worker builds its own app from the environment: same database, same key file or variable
+    os.environ[DATABASE_URL_ENV] = app.state.database_url
+    app.state.engine.dispose()
+    uvicorn.run(
+        "amnesty.asgi:create_app_from_environment",
+        factory=True,
+        workers=workers,
+        # a worker answers the supervisor's health check only once it has imported the application,
+        # which takes seconds on a busy machine: a short limit would kill and restart it forever
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+WORKER_STARTUP_SECONDS = 120
+LOG_FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
+LOG_CONFIG: dict[str, object] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": LOG_FORMAT}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}
+    },
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {"alembic": {"level": "WARNING"}},
+}
+"""Logging of every server process (workers too): one line per request from `amnesty.access`, on stderr."""
 
 
 def _describe(url: str) -> str:
@@ -220,9 +281,55 @@ def _seed_demo(sessions: sessionmaker[Session], law: Law, persons: int) -> None:
     console.print(table)
 
 
+def bench_service(
+    persons: int = typer.Option(
+        50_000, "--persons", min=1, max=100_000, help="Persons in the demo registry."
+    ),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        help="A PostgreSQL database to measure on (a fresh schema is created and dropped); "
+        "default: a temporary SQLite file.",
+    ),
+    import_persons: int = typer.Option(
+        5_000, "--import-persons", min=1, help="Size of the import during which /api/health is timed."
+    ),
+    warm: int = typer.Option(20, "--warm", min=1, help="Warm requests per page."),
+    clients: int = typer.Option(50, "--clients", min=1, help="Concurrent clients of POST /api/evaluate."),
+    requests_per_client: int = typer.Option(
+        20, "--requests-per-client", min=1, help="Requests of each evaluate client."
+    ),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes of the server."),
+    timeout: float = typer.Option(600.0, "--timeout", min=1.0, help="Seconds one request may take."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Measure the served system: seeding, page loads (first, warm, after a write), memory, health
+    during an import and concurrent evaluation, with `amnesty serve` as a separate process."""
+    from amnesty.bench_service import BenchOptions, render, run
+
+    options = BenchOptions(
+        persons=persons,
+        database_url=database_url,
+        import_persons=import_persons,
+        warm=warm,
+        clients=clients,
+        requests_per_client=requests_per_client,
+        workers=workers,
+        timeout=timeout,
+    )
+    report = run(options, progress=lambda message: err_console.print(f"… {message}", markup=False))
+    if as_json:
+        from amnesty.cli.common import print_json
+
+        print_json(report.to_json_dict())
+    else:
+        Console(width=max(console.width, 132)).print(render(report))
+
+
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the application."""
     app.command("serve")(serve)
+    app.command("bench-service")(bench_service)
     app.add_typer(db_app, name="db")
     app.add_typer(users_app, name="users")
     app.add_typer(audit_app, name="audit")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import xlsxwriter
 
+from amnesty.io.safe_cells import XLSX_OPTIONS, safe_row
+
 Cell = str | int | float | None
 
 
@@ -22,11 +24,12 @@ class Table:
 
 
 def write_csv(table: Table, path: Path) -> Path:
-    """Write one table as UTF-8 CSV (with a BOM so that spreadsheet programs read Cyrillic)."""
+    """Write one table as UTF-8 CSV (with a BOM so that spreadsheet programs read Cyrillic); text
+    that a spreadsheet would run as a formula is neutralised (`amnesty.io.safe_cells`)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(table.header)
-        writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+        writer.writerow(safe_row(table.header))
+        writer.writerows(safe_row("" if cell is None else cell for cell in row) for row in table.rows)
     return path
 
 
@@ -41,16 +44,17 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
-    """Write tables as the sheets of one workbook, with a bold header row and a frozen first row."""
-    workbook = xlsxwriter.Workbook(str(path))
+    """Write tables as the sheets of one workbook, with a bold header row and a frozen first row;
+    strings are written as strings (never formulas or links), formula-like text neutralised."""
+    workbook = xlsxwriter.Workbook(str(path), XLSX_OPTIONS)
     try:
         bold = workbook.add_format({"bold": True})
         used: set[str] = set()
         for table in tables:
             sheet = workbook.add_worksheet(_sheet_name(table.name, used))
-            sheet.write_row(0, 0, table.header, bold)
+            sheet.write_row(0, 0, safe_row(table.header), bold)
             for number, row in enumerate(table.rows, start=1):
-                sheet.write_row(number, 0, ["" if cell is None else cell for cell in row])
+                sheet.write_row(number, 0, safe_row("" if cell is None else cell for cell in row))
             sheet.freeze_panes(1, 0)
             widths = [len(str(h)) for h in table.header]
             for row in table.rows:

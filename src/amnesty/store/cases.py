@@ -8,6 +8,7 @@ commits (or rolls back: then nothing of it, audit events included, is stored).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import ENGINE_VERSION, evaluate
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors
 from amnesty.law.loader import Law, default_law
+from amnesty.store.bulk import existing_person_ids, insert_new_persons
 from amnesty.store.convert import (
     apply_case_fields,
     apply_person_fields,
@@ -152,26 +154,7 @@ def evaluate_case(
         and previous.engine_version == ENGINE_VERSION
     ):
         return previous, False
-    row = DecisionRow(
-        case_fk=case.id,
-        sequence=(previous.sequence + 1) if previous else 1,
-        previous_fk=previous.id if previous else None,
-        law=decision.law,
-        law_version=decision.law_version,
-        engine_version=decision.engine_version,
-        as_of=decision.as_of,
-        strict=decision.strict,
-        outcome=decision.outcome.value,
-        acting_body=decision.acting_body.value,
-        needs_review=decision.outcome is Outcome.NEEDS_REVIEW,
-        provisional=Flag.PROVISIONAL_BASIS in decision.flags,
-        decision=data,
-        input_record=facts,
-        diff=decision_diff(
-            previous.decision if previous else None, previous.input_record if previous else None, data, facts
-        ),
-        created_by=actor,
-    )
+    row = DecisionRow(case_fk=case.id, **decision_values(decision, data, facts, previous, actor))
     db.add(row)
     db.flush()
     record_event(
@@ -191,30 +174,77 @@ def evaluate_case(
     return row, True
 
 
+def decision_values(
+    decision: Decision, data: dict[str, Any], facts: dict[str, Any], previous: DecisionRow | None, actor: str
+) -> dict[str, Any]:
+    """Column values of the decision row that stores `decision` (JSON `data`, made on `facts`) after
+    `previous` (None for a case's first decision); without the case key."""
+    return {
+        "sequence": (previous.sequence + 1) if previous else 1,
+        "previous_fk": previous.id if previous else None,
+        "law": decision.law,
+        "law_version": decision.law_version,
+        "engine_version": decision.engine_version,
+        "as_of": decision.as_of,
+        "strict": decision.strict,
+        "outcome": decision.outcome.value,
+        "acting_body": decision.acting_body.value,
+        "needs_review": decision.outcome is Outcome.NEEDS_REVIEW,
+        "provisional": Flag.PROVISIONAL_BASIS in decision.flags,
+        "release_mode": decision.sentence.release.value
+        if decision.sentence and decision.sentence.release
+        else None,
+        "new_end_date": decision.sentence.new_end_date if decision.sentence else None,
+        "decision": data,
+        "input_record": facts,
+        "diff": decision_diff(
+            previous.decision if previous else None, previous.input_record if previous else None, data, facts
+        ),
+        "created_by": actor,
+    }
+
+
+def task_values(decision: Decision, kinds_present: set[str]) -> list[dict[str, Any]]:
+    """Column values of the resocialisation tasks a decision calls for, except kinds the case already
+    has; without the person, case and decision keys."""
+    return [
+        {
+            "kind": duty.kind.value,
+            "region": duty.region,
+            "akimat": duty.akimat,
+            "status": duty.status.value,
+            "notes": "",
+        }
+        for duty in decision.resocialisation
+        if duty.kind.value not in kinds_present
+    ]
+
+
 def _create_tasks(db: Session, case: Case, row: DecisionRow, decision: Decision, actor: str) -> int:
     """One task per resocialisation duty of the decision, unless the case already has that task."""
     if not decision.resocialisation:
         return 0
     existing = set(db.scalars(select(TaskRow.kind).where(TaskRow.case_fk == case.id)))
     created = 0
-    for duty in decision.resocialisation:
-        if duty.kind.value in existing:
-            continue
-        task = TaskRow(
-            person_fk=case.person_fk,
-            case_fk=case.id,
-            decision_fk=row.id,
-            kind=duty.kind.value,
-            region=duty.region,
-            akimat=duty.akimat,
-            status=duty.status.value,
-            notes="",
-        )
+    for values in task_values(decision, existing):
+        task = TaskRow(person_fk=case.person_fk, case_fk=case.id, decision_fk=row.id, **values)
         db.add(task)
         db.flush()
         record_event(db, actor, "task.create", "task", task.id, {"case_id": case.id, "kind": task.kind})
         created += 1
     return created
+
+
+ChunkCallback = Callable[[Session, ImportResult], None]
+"""Called after each chunk is written (in its transaction) with the counts so far; may commit."""
+
+IMPORT_CHUNK = 1000
+
+
+def check_import(items: list[ParsedRecord | RecordError]) -> list[ParsedRecord | RecordError]:
+    """Every item as it would be imported: storable records, or the row's errors (including a
+    person_id that occurs twice in the input and values a database column cannot hold)."""
+    return [_storable(item) for item in duplicate_person_errors(items)]
 
 
 def import_records(
@@ -223,23 +253,29 @@ def import_records(
     actor: str,
     law: Law | None = None,
     as_of: dt.date | None = None,
+    *,
+    chunk_size: int = IMPORT_CHUNK,
+    on_chunk: ChunkCallback | None = None,
 ) -> ImportResult:
     """Store and evaluate every record, or nothing: raises `ImportRejectedError` with every row's
-    errors when any row is invalid (person_id must be unique within the input). The caller commits."""
-    checked = [_storable(item) for item in duplicate_person_errors(items)]
+    errors when any row is invalid (person_id must be unique within the input).
+
+    Records are written in chunks: persons new to the register with one multi-row insert per table
+    (`amnesty.store.bulk`), persons already there through `upsert_case` and `evaluate_case`; one audit
+    event per chunk names its persons and counts. The caller commits; `on_chunk` is called after each
+    chunk (a job commits there, so that its progress shows and each chunk is one transaction)."""
+    checked = check_import(items)
     errors = [item for item in checked if isinstance(item, RecordError)]
     if errors or not checked:
         raise ImportRejectedError(errors)
-    result = ImportResult(records=len(checked))
-    tasks_before = db.scalar(select(func.count(TaskRow.id))) or 0
-    for item in checked:
-        assert isinstance(item, ParsedRecord)
-        case, status = upsert_case(db, item.record, actor)
-        setattr(result, status, getattr(result, status) + 1)
-        _row, created = evaluate_case(db, case, actor, law=law, as_of=as_of, new_case=status == "created")
-        result.decisions += int(created)
-        result.case_ids.append(case.id)
-    result.tasks = (db.scalar(select(func.count(TaskRow.id))) or 0) - tasks_before
+    records = [item.record for item in checked if isinstance(item, ParsedRecord)]
+    active_law = law or default_law()
+    result = ImportResult(records=len(records))
+    for start in range(0, len(records), chunk_size):
+        chunk = records[start : start + chunk_size]
+        _import_chunk(db, chunk, actor, active_law, as_of, result)
+        if on_chunk is not None:
+            on_chunk(db, result)
     record_event(
         db,
         actor,
@@ -249,6 +285,46 @@ def import_records(
         {"records": result.records, "created": result.created, "updated": result.updated},
     )
     return result
+
+
+def _import_chunk(
+    db: Session, chunk: list[CaseRecord], actor: str, law: Law, as_of: dt.date | None, result: ImportResult
+) -> None:
+    known = existing_person_ids(db, [record.person_id for record in chunk])
+    fresh = [record for record in chunk if record.person_id not in known]
+    fresh_ids, fresh_tasks = insert_new_persons(db, fresh, actor, law, as_of)
+    new_case_of = dict(zip((record.person_id for record in fresh), fresh_ids, strict=True))
+    counts = {"created": len(fresh), "updated": 0, "unchanged": 0, "decisions": len(fresh)}
+    tasks_before = db.scalar(select(func.count(TaskRow.id))) or 0 if known else 0
+    for record in chunk:
+        if record.person_id in new_case_of:
+            result.case_ids.append(new_case_of[record.person_id])
+            continue
+        case, status = upsert_case(db, record, actor)
+        counts[status] += 1
+        _row, created = evaluate_case(db, case, actor, law=law, as_of=as_of, new_case=status == "created")
+        counts["decisions"] += int(created)
+        result.case_ids.append(case.id)
+    known_tasks = (db.scalar(select(func.count(TaskRow.id))) or 0) - tasks_before if known else 0
+    db.flush()
+    result.created += counts["created"]
+    result.updated += counts["updated"]
+    result.unchanged += counts["unchanged"]
+    result.decisions += counts["decisions"]
+    result.tasks += fresh_tasks + known_tasks
+    record_event(
+        db,
+        actor,
+        "import.chunk",
+        "batch",
+        "-",
+        {
+            **counts,
+            "records": len(chunk),
+            "tasks": fresh_tasks + known_tasks,
+            "new_person_ids": [record.person_id for record in fresh],
+        },
+    )
 
 
 def _storable(item: ParsedRecord | RecordError) -> ParsedRecord | RecordError:
@@ -306,12 +382,17 @@ class ReevaluationResult:
     changed_outcomes: int = 0
 
 
+ReevaluationCallback = Callable[[Session, "ReevaluationResult"], None]
+"""Called after each batch of re-evaluated cases, before its commit (a job records progress there)."""
+
+
 def reevaluate_all(
     db: Session,
     actor: str,
     law: Law | None = None,
     as_of: dt.date | None = None,
     batch_size: int = 500,
+    on_batch: ReevaluationCallback | None = None,
 ) -> ReevaluationResult:
     """Re-evaluate every case (after a law pack or engine update); a new decision, with its diff, is
     stored only where something changed. Commits after each batch of cases."""
@@ -328,7 +409,10 @@ def reevaluate_all(
             result.new_decisions += int(created)
             result.changed_outcomes += int(created and before is not None and before.outcome != row.outcome)
             last_id = case.id
+        if on_batch is not None:
+            on_batch(db, result)
         db.commit()
+        db.expunge_all()
 
 
 def _update_facts(db: Session, person: Person, case: Case, record: CaseRecord, actor: str) -> None:

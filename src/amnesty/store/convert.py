@@ -19,59 +19,95 @@ def record_json(record: CaseRecord) -> dict[str, Any]:
     return record.model_dump(mode="json")
 
 
+def person_values(record: CaseRecord) -> dict[str, Any]:
+    """The person-level facts of a record as column values of `persons` (without keys)."""
+    return {
+        "iin": record.iin,
+        "full_name": record.full_name,
+        "birth_date": record.birth_date,
+        "region": record.region,
+        "role": record.role.value,
+        "recidivism": record.recidivism.value,
+        "conviction_expunged": record.conviction_expunged,
+        "fixed_residence": record.fixed_residence,
+        "able_bodied": record.able_bodied,
+        "needs_medical_care": record.needs_medical_care,
+        "needs_documents": record.needs_documents,
+    }
+
+
+def case_values(record: CaseRecord) -> dict[str, Any]:
+    """The case-level facts of a record as column values of `cases` (without keys)."""
+    return {"case_number": record.case_number, "case_key": case_key(record), "stage": record.stage.value}
+
+
+def charge_values(record: CaseRecord) -> list[dict[str, Any]]:
+    """Each charge of a record as column values of `charges` (with its position, without the case key)."""
+    return [
+        {
+            "position": position,
+            "article": charge.article,
+            "part": charge.part,
+            "point": charge.point,
+            "category": charge.category.value if charge.category else None,
+            "offence_date": charge.offence_date,
+            "offence_end_date": charge.offence_end_date,
+            "territory": charge.territory,
+            "context": charge.context.value,
+            "tags": [tag.value for tag in charge.tags],
+            "victim_minor": charge.victim_minor,
+        }
+        for position, charge in enumerate(record.charges)
+    ]
+
+
+def sentence_values(record: CaseRecord) -> dict[str, Any] | None:
+    """The sentence of a record as column values of `sentences` (without the case key), or None."""
+    sentence = record.sentence
+    if sentence is None:
+        return None
+    term = sentence.term
+    return {
+        "punishment": sentence.punishment.value,
+        "term_years": term.years if term else None,
+        "term_months": term.months if term else None,
+        "term_days": term.days if term else None,
+        "start_date": sentence.start_date,
+        "conditional": sentence.conditional,
+        "fine_amount_mci": sentence.fine_amount_mci,
+        "hours": sentence.hours,
+        "additional": list(sentence.additional),
+    }
+
+
 def apply_person_fields(person: Person, record: CaseRecord) -> None:
     """Copy the person-level facts of a record onto the person row."""
-    person.iin = record.iin
-    person.full_name = record.full_name
-    person.birth_date = record.birth_date
-    person.region = record.region
-    person.role = record.role.value
-    person.recidivism = record.recidivism.value
-    person.conviction_expunged = record.conviction_expunged
-    person.fixed_residence = record.fixed_residence
-    person.able_bodied = record.able_bodied
-    person.needs_medical_care = record.needs_medical_care
-    person.needs_documents = record.needs_documents
+    for name, value in person_values(record).items():
+        setattr(person, name, value)
     person.updated_at = utcnow()
 
 
 def apply_case_fields(case: Case, record: CaseRecord) -> None:
     """Replace the case's stage, charges and sentence with the record's."""
-    case.case_number = record.case_number
-    case.case_key = case_key(record)
-    case.stage = record.stage.value
+    for name, value in case_values(record).items():
+        setattr(case, name, value)
     case.updated_at = utcnow()
     existing = list(case.charges)
-    for position, charge in enumerate(record.charges):
+    charges = charge_values(record)
+    for position, values in enumerate(charges):
         row = existing[position] if position < len(existing) else ChargeRow(position=position)
-        row.article = charge.article
-        row.part = charge.part
-        row.point = charge.point
-        row.category = charge.category.value if charge.category else None
-        row.offence_date = charge.offence_date
-        row.offence_end_date = charge.offence_end_date
-        row.territory = charge.territory
-        row.context = charge.context.value
-        row.tags = [tag.value for tag in charge.tags]
-        row.victim_minor = charge.victim_minor
+        for name, value in values.items():
+            setattr(row, name, value)
         if position >= len(existing):
             case.charges.append(row)
-    del case.charges[len(record.charges) :]
-    sentence = record.sentence
+    del case.charges[len(charges) :]
+    sentence = sentence_values(record)
     if sentence is None:
         case.sentence = None
         return
-    term = sentence.term
     target = case.sentence if case.sentence is not None else SentenceRow()
-    target.punishment = sentence.punishment.value
-    target.term_years = term.years if term else None
-    target.term_months = term.months if term else None
-    target.term_days = term.days if term else None
-    target.start_date = sentence.start_date
-    target.conditional = sentence.conditional
-    target.fine_amount_mci = sentence.fine_amount_mci
-    target.hours = sentence.hours
-    target.additional = list(sentence.additional)
+    for name, value in sentence.items():
+        setattr(target, name, value)
     case.sentence = target
 
 
@@ -150,11 +186,25 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
+def _unstorable(value: Any) -> bool:
+    """Whether any value inside is an integer beyond 32 bits or a string with a NUL character."""
+    if isinstance(value, dict):
+        return any(_unstorable(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_unstorable(item) for item in value)
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_DB_INTEGER
+
+
 def storable_problems(record: CaseRecord) -> list[FieldError]:
     """Values a valid record may hold but a database column cannot: integers beyond 32 bits and
     NUL characters (PostgreSQL refuses them)."""
     problems: list[FieldError] = []
-    for path, value in _walk(record.model_dump(mode="json"), ""):
+    data = record.model_dump(mode="json")
+    if not _unstorable(data):
+        return problems
+    for path, value in _walk(data, ""):
         if isinstance(value, bool):
             continue
         if isinstance(value, int) and abs(value) > MAX_DB_INTEGER:

@@ -19,7 +19,9 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -56,7 +58,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[str] = mapped_column(String(64), unique=True)
     iin: Mapped[str | None] = mapped_column(String(12), index=True)
-    full_name: Mapped[str | None] = mapped_column(String(200))
+    full_name: Mapped[str | None] = mapped_column(String(200), index=True)
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     region: Mapped[str | None] = mapped_column(String(40), index=True)
     role: Mapped[str] = mapped_column(String(20))
@@ -163,6 +165,8 @@ class DecisionRow(Base):
     acting_body: Mapped[str] = mapped_column(String(30))
     needs_review: Mapped[bool] = mapped_column(Boolean, index=True)
     provisional: Mapped[bool] = mapped_column(Boolean, index=True)
+    release_mode: Mapped[str | None] = mapped_column(String(20))
+    new_end_date: Mapped[dt.date | None] = mapped_column(Date)
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
     input_record: Mapped[dict[str, Any]] = mapped_column(JSON)
     diff: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -246,6 +250,41 @@ class ApiToken(Base):
     user: Mapped[UserRow] = relationship()
 
 
+class WebSession(Base):
+    """A signed-in browser: only the SHA-256 digest of the cookie's random token is stored.
+
+    A session ends when it expires or is revoked (sign-out, password reset, disabling, role or region
+    change end every session of the user at once); every worker process reads the same rows.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_fk: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[UserRow] = relationship()
+
+
+class LoginFailure(Base):
+    """One failed sign-in of a username from a client address (its SHA-256 digest, not the address),
+    kept in the database so that every worker process counts the same failures."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+Index("ix_login_failures_username_client", LoginFailure.username, LoginFailure.client)
+
+
 class AuditEvent(Base):
     """One append-only audit event, chained to the previous one by its hash."""
 
@@ -271,6 +310,36 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class JobRow(Base):
+    """A background job (import, re-evaluation, impact): its progress counts, rejected rows and result.
+
+    The state lives here so that every server process can report it; a runner claims a queued job
+    by switching its status in one conditional UPDATE. `input` holds an uploaded file until the job
+    no longer needs it and `output` a dry run's decisions (gzip JSON Lines); both may hold personal data."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    decided: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    input_name: Mapped[str | None] = mapped_column(String(200))
+    input: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    output: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ImmutableRowError(RuntimeError):

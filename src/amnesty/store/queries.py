@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, Text, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, object_session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -63,17 +63,16 @@ def iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def latest_sequence() -> Any:
-    """Subquery: the newest decision sequence per case."""
-    return (
-        select(DecisionRow.case_fk.label("case_fk"), func.max(DecisionRow.sequence).label("sequence"))
-        .group_by(DecisionRow.case_fk)
-        .subquery()
-    )
+def newest_decision(row: Any = DecisionRow) -> ColumnElement[bool]:
+    """Condition: `row` is the newest decision of its case (no later sequence exists; an index probe on
+    the unique `(case_fk, sequence)` key, never a scan of every decision)."""
+    newer = aliased(DecisionRow)
+    return ~exists(select(newer.id).where(newer.case_fk == row.case_fk, newer.sequence > row.sequence))
 
 
-def _latest_decision_condition(latest: Any) -> ColumnElement[bool]:
-    return and_(DecisionRow.case_fk == latest.c.case_fk, DecisionRow.sequence == latest.c.sequence)
+def _iin_prefix(prefix: str) -> ColumnElement[bool]:
+    """IINs starting with `prefix` (12 digits each) as an index range, on SQLite and PostgreSQL."""
+    return and_(Person.iin >= prefix, Person.iin <= prefix + "9" * max(0, 12 - len(prefix)))
 
 
 def _case_conditions(filters: CaseFilter) -> list[ColumnElement[bool]]:
@@ -83,11 +82,7 @@ def _case_conditions(filters: CaseFilter) -> list[ColumnElement[bool]]:
     if filters.stage:
         conditions.append(Case.stage == filters.stage)
     if filters.outcome or filters.needs_review is not None:
-        latest = latest_sequence()
-        decision_conditions: list[ColumnElement[bool]] = [
-            DecisionRow.case_fk == Case.id,
-            _latest_decision_condition(latest),
-        ]
+        decision_conditions: list[ColumnElement[bool]] = [DecisionRow.case_fk == Case.id, newest_decision()]
         if filters.outcome:
             decision_conditions.append(DecisionRow.outcome == filters.outcome)
         if filters.needs_review is not None:
@@ -96,13 +91,7 @@ def _case_conditions(filters: CaseFilter) -> list[ColumnElement[bool]]:
                 if filters.needs_review
                 else and_(DecisionRow.needs_review.is_(False), DecisionRow.provisional.is_(False))
             )
-        conditions.append(
-            exists(
-                select(DecisionRow.id)
-                .join(latest, latest.c.case_fk == DecisionRow.case_fk)
-                .where(*decision_conditions)
-            )
-        )
+        conditions.append(exists(select(DecisionRow.id).where(*decision_conditions)))
     return conditions
 
 
@@ -113,19 +102,22 @@ def _person_conditions(filters: CaseFilter, region_limit: str | None) -> list[Co
     if filters.region:
         conditions.append(Person.region == filters.region)
     if filters.iin:
-        conditions.append(Person.iin == filters.iin.strip())
+        iin = filters.iin.strip()
+        conditions.append(Person.iin == iin if len(iin) >= 12 or not iin.isdigit() else _iin_prefix(iin))
     if filters.q:
         text = filters.q.strip()
         other = aliased(Case)
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(
-            or_(
-                Person.full_name.ilike(pattern, escape="\\"),
-                Person.person_id == text,
-                Person.iin == text,
-                exists(select(other.id).where(other.person_fk == Person.id, other.case_number == text)),
-            )
-        )
+        alternatives: list[ColumnElement[bool]] = [
+            Person.full_name.ilike(pattern, escape="\\"),
+            Person.person_id == text,
+            exists(select(other.id).where(other.person_fk == Person.id, other.case_number == text)),
+        ]
+        if text.isdigit() and 4 <= len(text) <= 12:
+            alternatives.append(_iin_prefix(text))
+        else:
+            alternatives.append(Person.iin == text)
+        conditions.append(or_(*alternatives))
     return conditions
 
 
@@ -142,13 +134,17 @@ CASE_SORTS = {
     "stage": Case.stage,
     "updated_at": Case.updated_at,
     "person_id": Person.person_id,
+    "full_name": Person.full_name,
+    "name": Person.full_name,
+    "region": Person.region,
 }
 
 
 def _order(sort: str, columns: dict[str, Any], fallback: Any) -> list[Any]:
     descending = sort.startswith("-")
     column = columns.get(sort.lstrip("-"), fallback)
-    return [column.desc() if descending else column.asc(), fallback.asc()]
+    ordered = column.desc() if descending else column.asc()
+    return [ordered.nulls_last(), fallback.asc()]
 
 
 def _paginate(db: Session, query: Select[Any], page: int, page_size: int) -> tuple[list[Any], int]:
@@ -171,6 +167,8 @@ def decision_summary(row: DecisionRow) -> dict[str, Any]:
         "acting_body": row.acting_body,
         "needs_review": row.needs_review,
         "provisional": row.provisional,
+        "release": row.release_mode,
+        "new_end_date": iso(row.new_end_date),
         "flags": list(row.decision.get("flags", [])),
         "law": row.law,
         "law_version": row.law_version,
@@ -239,6 +237,9 @@ def case_summary(case: Case) -> dict[str, Any]:
     return {
         "id": case.id,
         "person_id": case.person.person_id,
+        "full_name": case.person.full_name,
+        "iin": case.person.iin,
+        "region": case.person.region,
         "case_number": case.case_number,
         "stage": case.stage,
         "version": case.version,
@@ -300,12 +301,15 @@ def search_cases(
 ) -> Page:
     """Cases matching the filters."""
     conditions = _case_conditions(filters) + _person_conditions(filters, region_limit)
+    latest = aliased(DecisionRow)
+    sorts = CASE_SORTS | {"outcome": latest.outcome, "end_date": latest.new_end_date}
     query = (
         select(Case)
         .join(Person, Person.id == Case.person_fk)
+        .outerjoin(latest, and_(latest.case_fk == Case.id, newest_decision(latest)))
         .where(*conditions)
         .options(*_CASE_LOAD)
-        .order_by(*_order(sort, CASE_SORTS, Case.id))
+        .order_by(*_order(sort, sorts, Case.id))
     )
     rows, total = _paginate(db, query, page, page_size)
     return Page([case_summary(c) for c in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
@@ -317,6 +321,27 @@ def get_person(db: Session, person_id: str, region_limit: str | None = None) -> 
     if person is None or (region_limit is not None and person.region != region_limit):
         return None
     return person
+
+
+def releases_due(db: Session, region_limit: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+    """Cases whose newest decision releases the person: at once first, then by the new end date."""
+    conditions: list[ColumnElement[bool]] = [DecisionRow.release_mode.is_not(None), newest_decision()]
+    if region_limit is not None:
+        conditions.append(Person.region == region_limit)
+    query = (
+        select(Case)
+        .join(DecisionRow, DecisionRow.case_fk == Case.id)
+        .join(Person, Person.id == Case.person_fk)
+        .where(*conditions)
+        .options(*_CASE_LOAD)
+        .order_by(
+            case((DecisionRow.release_mode == "immediate", 0), else_=1),
+            DecisionRow.new_end_date.asc().nulls_last(),
+            Case.id,
+        )
+        .limit(max(1, min(limit, MAX_PAGE_SIZE)))
+    )
+    return [case_summary(row) for row in db.scalars(query)]
 
 
 def get_case(db: Session, case_id: int, region_limit: str | None = None) -> Case | None:
@@ -344,19 +369,38 @@ def _case_tasks(case: Case) -> list[TaskRow]:
 
 
 def review_queue(
-    db: Session, status: ReviewStatus = ReviewStatus.OPEN, page: int = 1, page_size: int = 50
+    db: Session,
+    status: ReviewStatus = ReviewStatus.OPEN,
+    page: int = 1,
+    page_size: int = 50,
+    region: str | None = None,
+    code: str | None = None,
+    region_limit: str | None = None,
 ) -> Page:
-    """Newest decisions of each case with `needs_review` or the `provisional_basis` flag."""
-    latest = latest_sequence()
+    """Newest decisions of each case with `needs_review` or the `provisional_basis` flag, optionally of
+    one region or with one reason code."""
     has_override = exists(select(OverrideRow.id).where(OverrideRow.decision_fk == DecisionRow.id))
-    conditions: list[ColumnElement[bool]] = [or_(DecisionRow.needs_review, DecisionRow.provisional)]
+    conditions: list[ColumnElement[bool]] = [
+        or_(DecisionRow.needs_review, DecisionRow.provisional),
+        newest_decision(),
+    ]
     if status is ReviewStatus.OPEN:
         conditions.append(~has_override)
     elif status is ReviewStatus.OVERRIDDEN:
         conditions.append(has_override)
+    for wanted in (region, region_limit):
+        if wanted is not None:
+            conditions.append(Person.region == wanted)
+    if code:
+        conditions.append(
+            cast(DecisionRow.decision, Text).like(
+                '%"' + code.replace("%", "").replace("_", "\\_") + '"%', escape="\\"
+            )
+        )
     query = (
         select(DecisionRow)
-        .join(latest, _latest_decision_condition(latest))
+        .join(Case, Case.id == DecisionRow.case_fk)
+        .join(Person, Person.id == Case.person_fk)
         .where(*conditions)
         .options(
             selectinload(DecisionRow.overrides), selectinload(DecisionRow.case).selectinload(Case.person)
@@ -368,7 +412,10 @@ def review_queue(
         decision_summary(row)
         | {
             "person_id": row.case.person.person_id,
+            "full_name": row.case.person.full_name,
             "region": row.case.person.region,
+            "case_number": row.case.case_number,
+            "stage": row.case.stage,
             "reason_codes": _reason_codes(row.decision),
         }
         for row in rows
@@ -392,6 +439,7 @@ class TaskFilter:
     kind: str | None = None
     assignee: str | None = None
     person_id: str | None = None
+    overdue_on: dt.date | None = None
 
 
 def search_tasks(
@@ -400,7 +448,8 @@ def search_tasks(
     """Resocialisation tasks matching the filters, oldest first."""
     conditions: list[ColumnElement[bool]] = []
     if region_limit is not None:
-        conditions.append(TaskRow.region == region_limit)
+        # a task follows its person: scoped by the region the person is recorded in now
+        conditions.append(TaskRow.person.has(Person.region == region_limit))
     if filters.region:
         conditions.append(TaskRow.region == filters.region)
     if filters.status:
@@ -411,6 +460,9 @@ def search_tasks(
         conditions.append(TaskRow.assignee == filters.assignee)
     if filters.person_id:
         conditions.append(TaskRow.person.has(Person.person_id == filters.person_id))
+    if filters.overdue_on is not None:
+        conditions.append(TaskRow.due_date < filters.overdue_on)
+        conditions.append(TaskRow.status.in_(("open", "in_progress")))
     query = select(TaskRow).where(*conditions).options(selectinload(TaskRow.person)).order_by(TaskRow.id)
     rows, total = _paginate(db, query, page, page_size)
     return Page([task_json(t) for t in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
@@ -426,13 +478,17 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
     person_scope: list[ColumnElement[bool]] = (
         [Person.region == region_limit] if region_limit is not None else []
     )
-    latest = latest_sequence()
     latest_rows = (
-        select(DecisionRow.id, DecisionRow.outcome, DecisionRow.needs_review, DecisionRow.provisional)
-        .join(latest, _latest_decision_condition(latest))
+        select(
+            DecisionRow.id,
+            DecisionRow.outcome,
+            DecisionRow.needs_review,
+            DecisionRow.provisional,
+            Person.region.label("region"),
+        )
         .join(Case, Case.id == DecisionRow.case_fk)
         .join(Person, Person.id == Case.person_fk)
-        .where(*person_scope)
+        .where(newest_decision(), *person_scope)
         .subquery()
     )
     newest_override = (
@@ -456,7 +512,7 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
         )
     )
     task_scope: list[ColumnElement[bool]] = (
-        [TaskRow.region == region_limit] if region_limit is not None else []
+        [TaskRow.person.has(Person.region == region_limit)] if region_limit is not None else []
     )
     return {
         "region": region_limit,
@@ -481,6 +537,12 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
             db, select(Person.region, func.count()).where(*person_scope).group_by(Person.region)
         ),
         "by_role": _counts(db, select(Person.role, func.count()).where(*person_scope).group_by(Person.role)),
+        "released_by_region": _counts(
+            db,
+            select(latest_rows.c.region, func.count())
+            .where(latest_rows.c.outcome == "release")
+            .group_by(latest_rows.c.region),
+        ),
         "review_open": review_open or 0,
         "tasks_by_status": _counts(
             db, select(TaskRow.status, func.count()).where(*task_scope).group_by(TaskRow.status)

@@ -1,9 +1,9 @@
-"""Web pages for after the decision: what-if impact of a law variant, resocialisation tasks per region
-with status changes and XLSX export, and decision documents per person (DOCX, PDF; ru, kk, en).
+"""Web pages for after the decision: what-if impact of a law variant, resocialisation tasks with
+status changes and CSV/XLSX export, and decision documents per case (DOCX, PDF; ru, kk, en).
 
-Access (least privilege): impact as the what-if page (administrators, case officers, reviewers); tasks:
-social workers (their own region only) and administrators change them, auditors read them; documents:
-administrators, case officers, reviewers and auditors.
+Access is the policy's (`amnesty.service.policy`): impact as what-if; tasks: read by administrators,
+case officers, auditors and social workers (the persons currently in their region), changed by
+administrators and social workers; documents: administrators, case officers, reviewers, auditors.
 """
 
 from __future__ import annotations
@@ -15,53 +15,41 @@ from collections import OrderedDict
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from amnesty.documents.render import DocumentFormat, DocumentRenderer, TemplateError
+from amnesty.documents.render import DocumentFormat, TemplateError
 from amnesty.domain.enums import REGIONS, TaskStatus
 from amnesty.domain.records import CaseRecord
-from amnesty.explain import headline
 from amnesty.impact.compare import ImpactReport, run_impact
 from amnesty.impact.demo import demo_records
 from amnesty.impact.output import impact_chart, impact_tables
 from amnesty.impact.variant import parse_variant, variant_law
 from amnesty.law.loader import LawPackError, default_law
 from amnesty.reports.inputs import InputError, read_records
-from amnesty.reports.tables import write_xlsx
-from amnesty.resocialisation.board import MemoryBoard, StaleTaskError, StoreBoard, TaskBoard
-from amnesty.resocialisation.export import region_tables
-from amnesty.resocialisation.tasks import TRANSITIONS, TransitionError, summary_by_region
-from amnesty.web.access import Page, can, signed_in
-from amnesty.web.access import backend as get_backend
-from amnesty.web.access import require as require_page
-from amnesty.web.backend import CaseQuery, Role, WebUser
-from amnesty.web.session import csrf_ok
+from amnesty.resocialisation.tasks import TRANSITIONS
+from amnesty.service import cases as case_service
+from amnesty.service import register, tasks
+from amnesty.service.errors import InvalidInputError, NotFoundError, VersionConflictError
+from amnesty.service.exports import ExportFormat, task_rows
+from amnesty.service.policy import Action, may, region_limit
+from amnesty.web.downloads import download
+from amnesty.web.pages_cases import case_views
 from amnesty.web.templating import render
+from amnesty.web.viewer import Viewer, check_csrf, database, require
 
 router = APIRouter()
 
-TASK_READERS = frozenset({Role.ADMIN, Role.SOCIAL_WORKER, Role.AUDITOR})
-TASK_WRITERS = frozenset({Role.ADMIN, Role.SOCIAL_WORKER})
-DOCUMENT_ROLES = frozenset({Role.ADMIN, Role.CASE_OFFICER, Role.REVIEWER, Role.AUDITOR})
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_VARIANT_CHARS = 50_000
+TASKS_PER_PAGE = 50
 _CHARTS_KEPT = 16
-_RENDERER = DocumentRenderer()
 
 
-def _require(request: Request, roles: frozenset[Role]) -> WebUser:
-    user = signed_in(request)
-    if user is None:
-        raise HTTPException(status_code=303, headers={"Location": "/signin?next=" + request.url.path})
-    if user.role not in roles:
-        raise HTTPException(status_code=403, detail="Your role does not give access to this page.")
-    return user
-
-
-def _base(user: WebUser, nav: str) -> dict[str, Any]:
-    return {"user": user, "Page": Page, "can": can, "nav": nav}
+def _base(user: Viewer, nav: str) -> dict[str, Any]:
+    return {"user": user, "nav": nav}
 
 
 def example_variants() -> dict[str, str]:
@@ -77,11 +65,9 @@ def example_variants() -> dict[str, str]:
 # ---------------------------------------------------------------- impact
 
 
-def _register_records(request: Request) -> list[CaseRecord]:
-    backend = get_backend(request)
-    page = backend.search(CaseQuery(per_page=100_000))
-    files = (backend.person(row.person_id) for row in page.rows)
-    return [file.record for file in files if file is not None]
+def _register_records(request: Request, user: Viewer) -> list[CaseRecord]:
+    with database(request) as db:
+        return list(register.register_records(db, user))
 
 
 async def _uploaded_records(upload: UploadFile) -> tuple[list[CaseRecord], int]:
@@ -113,7 +99,7 @@ def _remember_chart(request: Request, report: ImpactReport) -> str:
 @router.get("/impact")
 def impact_form(request: Request, example: str = "grave-half") -> Response:
     """Choose records (the register, the demo set, or a file) and a variant of the law."""
-    user = require_page(request, Page.WHAT_IF)
+    user = require(request, Action.WHAT_IF)
     examples = example_variants()
     chosen = example if example in examples else next(iter(examples))
     context = _base(user, "impact") | {
@@ -136,9 +122,8 @@ async def impact_run(
     upload: UploadFile | None = None,
 ) -> Response:
     """Run the baseline and the variant over the chosen records and show the comparison."""
-    user = require_page(request, Page.WHAT_IF)
-    if not csrf_ok(request, csrf_token):
-        raise HTTPException(status_code=403, detail="The form has expired; reload the page.")
+    user = require(request, Action.WHAT_IF)
+    check_csrf(request, csrf_token)
     context = _base(user, "impact") | {
         "examples": example_variants(),
         "example": "",
@@ -161,7 +146,7 @@ async def impact_run(
         elif source == "demo":
             records = demo_records()
         else:
-            records = _register_records(request)
+            records = _register_records(request, user)
         report = run_impact(records, default_law(), law, variant.name, rejected=rejected)
         context |= {
             "report": report,
@@ -178,7 +163,7 @@ async def impact_run(
 @router.get("/impact/chart/{token}.png")
 def impact_chart_png(request: Request, token: str) -> Response:
     """A chart of a recent impact run."""
-    require_page(request, Page.WHAT_IF)
+    require(request, Action.WHAT_IF)
     charts: dict[str, bytes] = getattr(request.app.state, "after_charts", None) or {}
     data = charts.get(token)
     if data is None:
@@ -189,62 +174,63 @@ def impact_chart_png(request: Request, token: str) -> Response:
 # ---------------------------------------------------------------- tasks
 
 
-def task_board(request: Request) -> TaskBoard:
-    """The application's task board: the service's store when present, else tasks in memory made
-    from the web backend's decisions."""
-    state = request.app.state
-    board: TaskBoard | None = getattr(state, "after_task_board", None)
-    if board is None:
-        sessions = getattr(state, "sessions", None)
-        if sessions is not None:
-            board = StoreBoard(sessions)
-        else:
-            backend = get_backend(request)
-            page = backend.search(CaseQuery(per_page=100_000))
-            files = (backend.person(row.person_id) for row in page.rows)
-            board = MemoryBoard(file.decision for file in files if file is not None)
-        state.after_task_board = board
-    return board
-
-
-def _region_for(user: WebUser, asked: str) -> str | None:
-    """Social workers see their own region only; others may choose one (or all)."""
-    if user.role is Role.SOCIAL_WORKER:
-        if not user.region:
-            raise HTTPException(status_code=403, detail="Your account names no region.")
-        return user.region
+def _task_region(user: Viewer, asked: str) -> str | None:
+    """A region filter: a social worker's own region only; others may choose one (or all)."""
+    limit = region_limit(user)
+    if limit is not None:
+        return limit
     return asked if asked in REGIONS else None
 
 
+def _task_filter(user: Viewer, region: str, status: str, overdue: str) -> tasks.TaskFilter:
+    return tasks.TaskFilter(
+        region=_task_region(user, region),
+        status=status if status in {s.value for s in TaskStatus} else None,
+        overdue_on=dt.date.today() if overdue else None,
+    )
+
+
 @router.get("/tasks")
-def tasks_page(request: Request, region: str = "", status: str = "", overdue: str = "") -> Response:
-    """Resocialisation tasks of a region with their status, due day and overdue marker."""
-    user = _require(request, TASK_READERS)
-    chosen = _region_for(user, region)
+def tasks_page(
+    request: Request, region: str = "", status: str = "", overdue: str = "", page: int = 1
+) -> Response:
+    """Resocialisation tasks with their status and due day, a summary per region, paginated in SQL."""
+    user = require(request, Action.READ_TASKS)
     today = dt.date.today()
-    items = task_board(request).list(chosen)
-    summaries = summary_by_region([item.task for item in items], today)
-    shown = [
-        item
-        for item in items
-        if (not status or item.task.status.value == status) and (not overdue or item.task.is_overdue(today))
-    ]
-    shown.sort(key=lambda i: (-i.task.days_overdue(today), i.task.region or "", i.task.person_id))
+    filters = _task_filter(user, region, status, overdue)
+    with database(request) as db:
+        found = tasks.list_tasks(db, user, filters, max(1, min(page, 1_000_000)), TASKS_PER_PAGE)
+        summaries = tasks.task_summary(db, user, today)
     context = _base(user, "tasks") | {
-        "items": shown[:500],
-        "hidden": max(0, len(shown) - 500),
+        "result": found,
+        "items": found.items,
         "summaries": summaries,
-        "region": chosen,
-        "regions": REGIONS if user.role is not Role.SOCIAL_WORKER else (),
-        "status": status,
+        "region": filters.region,
+        "regions": REGIONS if region_limit(user) is None else (),
+        "status": filters.status or "",
         "overdue": bool(overdue),
         "statuses": list(TaskStatus),
         "transitions": TRANSITIONS,
         "today": today,
-        "may_edit": user.role in TASK_WRITERS,
+        "may_edit": may(user, Action.WRITE_TASKS),
         "message": request.query_params.get("m"),
     }
     return render(request, "after/tasks.html", context)
+
+
+@router.get("/tasks/export.{fmt}")
+def tasks_export(
+    request: Request, fmt: str, region: str = "", status: str = "", overdue: str = ""
+) -> Response:
+    """The task list with the current filters as CSV or XLSX."""
+    user = require(request, Action.READ_TASKS)
+    try:
+        export = ExportFormat(fmt)
+    except ValueError:
+        raise HTTPException(status_code=404) from None
+    with database(request) as db:
+        table = task_rows(db, user, _task_filter(user, region, status, overdue))
+        return download(db, user, "tasks", export, table)
 
 
 @router.post("/tasks/{task_id}/status")
@@ -258,88 +244,66 @@ def task_status(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Change a task's status (checked against the life cycle; `cannot_be_done` needs a reason)."""
-    user = _require(request, TASK_WRITERS)
-    if not csrf_ok(request, csrf_token):
-        raise HTTPException(status_code=403, detail="The form has expired; reload the page.")
+    user = require(request, Action.WRITE_TASKS)
+    check_csrf(request, csrf_token)
     try:
         new_status = TaskStatus(status)
     except ValueError:
         raise HTTPException(status_code=422, detail="Unknown status.") from None
-    region = user.region if user.role is Role.SOCIAL_WORKER else None
-    if user.role is Role.SOCIAL_WORKER and not region:
-        raise HTTPException(status_code=403, detail="Your account names no region.")
     try:
-        task_board(request).change(
-            task_id, version, new_status, dt.date.today(), user.username, reason or None, note or None, region
-        )
-    except LookupError:
+        with database(request) as db:
+            edit = tasks.TaskEdit(
+                version=version, status=new_status, reason=reason or None, add_note=note or None
+            )
+            tasks.change_task(db, user, task_id, edit)
+    except NotFoundError:
         raise HTTPException(status_code=404, detail="No such task.") from None
-    except TransitionError as error:
+    except InvalidInputError as error:
         return _back_to_tasks(str(error))
-    except StaleTaskError:
+    except VersionConflictError:
         return _back_to_tasks("The task was changed by someone else; check it and try again.")
     return _back_to_tasks("saved")
 
 
 def _back_to_tasks(message: str) -> Response:
-    from urllib.parse import quote
-
     return RedirectResponse(f"/tasks?m={quote(message)}", status_code=303)
-
-
-@router.get("/tasks/export.xlsx")
-def tasks_export(request: Request, region: str = "") -> Response:
-    """The region's report workbook (summary and tasks)."""
-    user = _require(request, TASK_READERS)
-    chosen = _region_for(user, region)
-    tasks = [item.task for item in task_board(request).list(chosen)]
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_xlsx(region_tables(tasks, chosen, dt.date.today()), Path(folder) / "tasks.xlsx")
-        data = path.read_bytes()
-    name = f"tasks-{(chosen or 'all').replace(' ', '-')}-{dt.date.today().isoformat()}.xlsx"
-    return Response(
-        data,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
 
 
 # ---------------------------------------------------------------- documents
 
 
-def _person_file(request: Request, person_id: str) -> Any:
-    file = get_backend(request).person(person_id)
-    if file is None:
-        raise HTTPException(status_code=404, detail="No such person.")
-    return file
-
-
 @router.get("/documents/{person_id}")
 def documents_page(request: Request, person_id: str) -> Response:
-    """The person's decision and links to its draft document in each language and format."""
-    user = _require(request, DOCUMENT_ROLES)
-    file = _person_file(request, person_id)
-    language = getattr(request.state, "language", "ru")
+    """Each case of the person with its decision and links to its draft document in each language and
+    format."""
+    user = require(request, Action.DOCUMENTS)
+    try:
+        with database(request) as db:
+            file = case_service.person_file(db, user, person_id)
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail="No such person.") from None
+    views = [v for v in case_views(file, request.state.language) if v.decision is not None]
     context = _base(user, "cases") | {
         "person_id": person_id,
-        "full_name": file.record.full_name,
-        "headline": headline(file.decision, language if language in ("ru", "kk", "en") else "ru"),
-        "outcome": file.decision.outcome.value,
+        "full_name": file.full_name,
+        "views": views,
         "languages": (("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")),
         "formats": [f.value for f in DocumentFormat],
     }
     return render(request, "after/documents.html", context)
 
 
-@router.get("/documents/{person_id}/{language}.{fmt}")
-def document_download(request: Request, person_id: str, language: str, fmt: str) -> Response:
-    """The draft document for the person's decision (DOCX or PDF)."""
-    _require(request, DOCUMENT_ROLES)
+@router.get("/documents/{person_id}/{case_id}/{language}.{fmt}")
+def document_download(request: Request, person_id: str, case_id: int, language: str, fmt: str) -> Response:
+    """The draft document for a case's newest decision (DOCX or PDF)."""
+    user = require(request, Action.DOCUMENTS)
     if language not in ("ru", "kk", "en") or fmt not in ("docx", "pdf"):
         raise HTTPException(status_code=404)
-    file = _person_file(request, person_id)
     try:
-        document = _RENDERER.render(file.decision, file.record, default_law(), language, DocumentFormat(fmt))
+        with database(request) as db:
+            document = register.case_document(db, user, case_id, default_law(), language, DocumentFormat(fmt))
+    except NotFoundError:
+        raise HTTPException(status_code=404) from None
     except TemplateError as error:
         raise HTTPException(status_code=500, detail=f"Template problem: {error}") from None
     return Response(

@@ -72,10 +72,12 @@ def local_date(day: dt.date | None) -> str:
     return format_date(day, current_language.get()) if day is not None else "—"
 
 
-def short_date(day: dt.date | dt.datetime | None) -> str:
-    """A date in the current locale's short numeric form (Babel CLDR data)."""
-    if day is None:
+def short_date(day: dt.date | dt.datetime | str | None) -> str:
+    """A date in the current locale's short numeric form (Babel CLDR data); ISO text is read first."""
+    if not day:
         return "—"
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
     from babel.dates import format_date as babel_format_date
 
     value = day.date() if isinstance(day, dt.datetime) else day

@@ -1,8 +1,11 @@
-"""Case pages: search and list, a person's page, what-if, and new case entry with charges added by htmx."""
+"""Case pages: search and list (with CSV/XLSX export), a person's page with each of their cases, new
+case entry with charges added by htmx, editing a case (re-evaluated at once; optimistic locking), and
+what-if. Every page calls `amnesty.service`."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -24,19 +27,31 @@ from amnesty.domain.enums import (
 from amnesty.domain.records import CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
-from amnesty.explain import headline
+from amnesty.explain import format_date, headline
 from amnesty.law.loader import default_law
-from amnesty.web.access import Page, can, is_partial, region_scope, require
-from amnesty.web.access import backend as get_backend
-from amnesty.web.backend import CaseQuery, DuplicateCaseError, PersonFile, SortKey, WebUser
+from amnesty.service import cases as case_service
+from amnesty.service.errors import DuplicateCaseError, InvalidInputError, NotFoundError, VersionConflictError
+from amnesty.service.exports import ExportFormat, case_rows
+from amnesty.service.policy import Action
+from amnesty.service.results import CaseDetail, OverrideOut, PersonFile
+from amnesty.store.queries import CaseFilter
 from amnesty.web.compare import compare_decisions
-from amnesty.web.forms import charge_indexes, form_values, friendly_errors, record_data, tags_from_form
+from amnesty.web.downloads import download
+from amnesty.web.forms import (
+    FormError,
+    charge_indexes,
+    form_values,
+    friendly_errors,
+    record_data,
+    tags_from_form,
+)
 from amnesty.web.i18n import gettext
-from amnesty.web.session import csrf_ok, csrf_token
 from amnesty.web.templating import render
+from amnesty.web.viewer import Viewer, check_csrf, database, is_partial, region_scope, require, require_any
 
 router = APIRouter()
 
+PER_PAGE = 25
 CHOICES: dict[str, Any] = {
     "regions": REGIONS,
     "stages": list(Stage),
@@ -48,6 +63,7 @@ CHOICES: dict[str, Any] = {
     "punishments": list(Punishment),
     "tags": list(Tag),
 }
+SORT_KEYS = ("name", "person_id", "region", "stage", "outcome", "end_date")
 
 
 def _enum_or_none(kind: type[Any], value: str | None) -> Any:
@@ -57,75 +73,99 @@ def _enum_or_none(kind: type[Any], value: str | None) -> Any:
         return None
 
 
-@router.get("/cases")
-def cases(request: Request) -> Response:
-    """Search by name, IIN, case number, region, outcome and stage; sortable and paginated."""
-    user = require(request, Page.CASES)
+@dataclass(frozen=True)
+class CaseQuery:
+    """The case list's search form as the page shows it."""
+
+    text: str = ""
+    region: str | None = None
+    outcome: Outcome | None = None
+    stage: Stage | None = None
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+
+    def filters(self) -> CaseFilter:
+        """The service's filter for this query."""
+        return CaseFilter(
+            q=self.text or None,
+            region=self.region,
+            outcome=self.outcome.value if self.outcome else None,
+            stage=self.stage.value if self.stage else None,
+        )
+
+    @property
+    def sort_field(self) -> str:
+        """The service's sort argument."""
+        return ("-" if self.descending else "") + ("full_name" if self.sort == "name" else self.sort)
+
+
+def case_query(request: Request, scope: str | None) -> CaseQuery:
+    """Read the list's query parameters (unknown values are ignored)."""
     params = request.query_params
-    scope = region_scope(user)
     try:
-        page = max(1, int(params.get("page", "1")))
+        page = max(1, min(int(params.get("page", "1")), 1_000_000))
     except ValueError:
         page = 1
-    query = CaseQuery(
-        text=params.get("q", "")[:100],
+    sort = params.get("sort", "name")
+    return CaseQuery(
+        text=params.get("q", "")[:100].strip(),
         region=scope or (params.get("region") if params.get("region") in REGIONS else None),
         outcome=_enum_or_none(Outcome, params.get("outcome")),
         stage=_enum_or_none(Stage, params.get("stage")),
-        sort=_enum_or_none(SortKey, params.get("sort")) or SortKey.NAME,
+        sort=sort if sort in SORT_KEYS else "name",
         descending=params.get("dir") == "desc",
         page=page,
     )
-    result = get_backend(request).search(query)
-    context = {
-        "user": user,
-        "query": query,
-        "result": result,
-        "scope": scope,
-        "choices": CHOICES,
-        "Page": Page,
-        "can": can,
-    }
+
+
+@router.get("/cases")
+def cases(request: Request) -> Response:
+    """Search by name, IIN (or its first digits), case number, region, outcome and stage; sortable and
+    paginated in the database."""
+    user = require(request, Action.READ_PERSONS)
+    scope = region_scope(user)
+    query = case_query(request, scope)
+    with database(request) as db:
+        result = case_service.search_cases(db, user, query.filters(), query.sort_field, query.page, PER_PAGE)
+    context = {"user": user, "query": query, "result": result, "scope": scope, "choices": CHOICES}
     template = "cases_results.html" if is_partial(request) else "cases.html"
     return render(request, template, context)
 
 
-def _require_form(request: Request) -> WebUser:
-    """The charge-row and IIN helpers serve both the new case form and what-if."""
-    try:
-        return require(request, Page.NEW_CASE)
-    except HTTPException as error:
-        if error.status_code != 403:
-            raise
-        return require(request, Page.WHAT_IF)
+@router.get("/cases/export.{fmt}")
+def cases_export(request: Request, fmt: str) -> Response:
+    """The case list with the current filters as CSV or XLSX (audited with its row count)."""
+    user = require(request, Action.READ_PERSONS)
+    export = _enum_or_none(ExportFormat, fmt)
+    if export is None:
+        raise HTTPException(status_code=404)
+    query = case_query(request, region_scope(user))
+    with database(request) as db:
+        return download(db, user, "cases", export, case_rows(db, user, query.filters(), query.sort_field))
 
 
-def _file_for(request: Request, user: WebUser, person_id: str) -> PersonFile:
-    file = get_backend(request).person(person_id, actor=user.username)
-    scope = region_scope(user)
-    if file is None or (scope and file.record.region != scope):
-        raise HTTPException(status_code=404, detail="No such person in your register.")
-    return file
-
-
-def _entry_into_force() -> dt.date:
-    return default_law().entry_into_force
+def _require_form(request: Request) -> Viewer:
+    """The charge-row and IIN helpers serve the case forms and what-if."""
+    return require_any(request, Action.WRITE_CASES, Action.WHAT_IF)
 
 
 @router.get("/cases/new")
 def new_case_form(request: Request) -> Response:
     """An empty form with one charge."""
-    user = require(request, Page.NEW_CASE)
+    user = require(request, Action.WRITE_CASES)
     return _render_form(request, user, {}, [0], [])
 
 
 def _render_form(
     request: Request,
-    user: WebUser,
+    user: Viewer,
     values: dict[str, str],
     rows: list[int],
     errors: list[Any],
     status: int = 200,
+    template: str = "new_case.html",
+    **extra: Any,
 ) -> Response:
     context = {
         "user": user,
@@ -134,11 +174,8 @@ def _render_form(
         "errors": errors,
         "error_ids": {e.field_id: e.problem for e in errors},
         "choices": CHOICES,
-        "csrf": csrf_token(request),
-        "Page": Page,
-        "can": can,
-    }
-    return render(request, "new_case.html", context, status_code=status)
+    } | extra
+    return render(request, template, context, status_code=status)
 
 
 @router.get("/cases/new/charge")
@@ -174,7 +211,7 @@ def iin_check(request: Request, iin: str = "") -> Response:
             message = gettext("Valid IIN.")
             if born:
                 message += " " + gettext("Date of birth from the IIN: {date}").format(
-                    date=render_date(request, born)
+                    date=format_date(born, request.state.language)
                 )
         except IinError as error:
             message = {
@@ -187,35 +224,30 @@ def iin_check(request: Request, iin: str = "") -> Response:
     return render(request, "iin_check.html", {"ok": ok, "message": message})
 
 
-def render_date(request: Request, day: dt.date) -> str:
-    """A date in the request's language."""
-    from amnesty.explain import format_date
-
-    return format_date(day, request.state.language)
+async def _form(request: Request) -> dict[str, str]:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_csrf(request, form.get("csrf_token"))
+    return form
 
 
 @router.post("/cases/new")
 async def new_case(request: Request) -> Response:
-    """Validate on the server (naming each wrong field), store, and open the person's page."""
-    user = require(request, Page.NEW_CASE)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    if not csrf_ok(request, str(form.get("csrf_token", ""))):
-        raise HTTPException(status_code=403, detail="The form has expired; reload the page.")
+    """Validate on the server (naming each wrong field), store, evaluate, and open the person's page."""
+    user = require(request, Action.WRITE_CASES)
+    form = await _form(request)
     rows = charge_indexes(form)
     try:
         record = parse_record(record_data(form, tags_from_form(form)))
     except ValidationError as error:
-        errors = friendly_errors(_renumbered(error, rows))
-        return _render_form(request, user, form, rows, errors, status=422)
+        return _render_form(request, user, form, rows, friendly_errors(_renumbered(error, rows)), 422)
     try:
-        get_backend(request).add_case(record, user)
+        with database(request) as db:
+            case_service.add_case(db, user, record, request.app.state.law)
     except DuplicateCaseError:
-        from amnesty.web.forms import FormError
-
         problem = gettext("a case with this person number is already in the register")
         errors = [FormError("person_id", gettext("Person number"), problem)]
-        return _render_form(request, user, form, rows, errors, status=422)
-    return RedirectResponse(f"/cases/{record.person_id}", status_code=303)
+        return _render_form(request, user, form, rows, errors, 422)
+    return RedirectResponse(f"/cases/{record.person_id}?saved=new", status_code=303)
 
 
 def _renumbered(error: ValidationError, rows: list[int]) -> ValidationError:
@@ -230,24 +262,87 @@ def _renumbered(error: ValidationError, rows: list[int]) -> ValidationError:
     return ValidationError.from_exception_data(error.title, fixed)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class CaseView:
+    """One case of a person as the page shows it: facts and newest decision parsed, the history, the
+    overrides of the newest decision."""
+
+    detail: CaseDetail
+    record: CaseRecord
+    decision: Decision | None
+    headline: str
+    timeline: dict[str, Any] | None
+
+    @property
+    def overrides(self) -> list[OverrideOut]:
+        """Overrides of the newest decision (the newest is in effect)."""
+        return self.detail.decisions[-1].overrides if self.detail.decisions else []
+
+    @property
+    def final_outcome(self) -> Outcome | None:
+        """The outcome in effect."""
+        if self.overrides:
+            return Outcome(self.overrides[-1].outcome)
+        return self.decision.outcome if self.decision else None
+
+    @property
+    def decision_id(self) -> int | None:
+        """The newest decision's id (what an override is recorded beside)."""
+        return self.detail.decisions[-1].id if self.detail.decisions else None
+
+
+def case_views(file: PersonFile, language: str) -> list[CaseView]:
+    """Every case of the file, newest decision first among them."""
+    views = []
+    entry = default_law().entry_into_force
+    for detail in file.cases:
+        record = parse_record(detail.record)
+        decision = Decision.model_validate(detail.decisions[-1].decision) if detail.decisions else None
+        views.append(
+            CaseView(
+                detail,
+                record,
+                decision,
+                headline(decision, language) if decision else "",
+                timeline(record, decision, entry) if decision else None,
+            )
+        )
+    return views
+
+
+def _person(request: Request, user: Viewer, person_id: str) -> tuple[PersonFile, list[CaseView]]:
+    try:
+        with database(request) as db:
+            file = case_service.person_file(db, user, person_id)
+    except NotFoundError:
+        raise HTTPException(status_code=404, detail="No such person in your register.") from None
+    return file, case_views(file, request.state.language)
+
+
+def _chosen(views: list[CaseView], case_id: str | int | None) -> CaseView:
+    """The case asked for, else the one decided most recently."""
+    for view in views:
+        if str(view.detail.id) == str(case_id):
+            return view
+    decided = [v for v in views if v.detail.decisions]
+    if not decided:
+        raise HTTPException(status_code=404, detail="No decision for this person yet.")
+    return max(decided, key=lambda v: (v.detail.decisions[-1].id, v.detail.id))
+
+
 @router.get("/cases/{person_id}")
 def person_page(request: Request, person_id: str) -> Response:
-    """The decision in plain words first, then charges, reasons, timeline, history and overrides."""
-    user = require(request, Page.CASES)
-    file = _file_for(request, user, person_id)
-    decision = file.decision
+    """Each case of the person: the decision in plain words first, then charges, reasons, timeline,
+    history, overrides (audited read)."""
+    user = require(request, Action.READ_PERSONS)
+    file, views = _person(request, user, person_id)
     context = {
         "user": user,
         "file": file,
-        "record": file.record,
-        "decision": decision,
-        "headline": headline(decision, request.state.language),
-        "timeline": timeline(file.record, decision, _entry_into_force()),
-        "entry_into_force": _entry_into_force(),
-        "csrf": csrf_token(request),
-        "Page": Page,
-        "can": can,
+        "views": views,
+        "entry_into_force": default_law().entry_into_force,
         "outcomes": list(Outcome),
+        "saved": request.query_params.get("saved"),
     }
     return render(request, "person.html", context)
 
@@ -275,41 +370,100 @@ def timeline(record: CaseRecord, decision: Decision, entry: dt.date) -> dict[str
     }
 
 
-@router.get("/cases/{person_id}/what-if")
-def what_if_form(request: Request, person_id: str) -> Response:
-    """The record in an editable form; nothing is saved."""
-    user = require(request, Page.WHAT_IF)
-    file = _file_for(request, user, person_id)
-    values = form_values(file.record)
-    rows = list(range(len(file.record.charges)))
-    return render(
+@router.get("/cases/{person_id}/edit")
+def edit_case_form(request: Request, person_id: str, case: str = "") -> Response:
+    """A case's facts in the entry form, with the version read (saved with optimistic locking)."""
+    user = require(request, Action.WRITE_CASES)
+    _file, views = _person(request, user, person_id)
+    view = _chosen(views, case)
+    return _render_form(
         request,
-        "what_if.html",
-        {
-            "user": user,
-            "file": file,
-            "values": values,
-            "rows": rows,
-            "errors": [],
-            "error_ids": {},
-            "comparison": None,
-            "choices": CHOICES,
-            "csrf": csrf_token(request),
-            "Page": Page,
-            "can": can,
-        },
+        user,
+        form_values(view.record),
+        list(range(len(view.record.charges))),
+        [],
+        template="edit_case.html",
+        view=view,
+        version=view.detail.version,
+        conflict=False,
     )
+
+
+@router.post("/cases/{person_id}/edit")
+async def edit_case(request: Request, person_id: str) -> Response:
+    """Save the facts and re-evaluate; a case changed by someone else since it was read is not
+    overwritten (the form says so and shows the current facts)."""
+    user = require(request, Action.WRITE_CASES)
+    form = await _form(request)
+    _file, views = _person(request, user, person_id)
+    view = _chosen(views, form.get("case_id"))
+    form["person_id"] = view.record.person_id
+    rows = charge_indexes(form)
+    try:
+        version = int(form.get("version", "0"))
+    except ValueError:
+        version = 0
+
+    def again(
+        errors: list[FormError], conflict: bool = False, values: dict[str, str] | None = None
+    ) -> Response:
+        return _render_form(
+            request,
+            user,
+            values or form,
+            rows if values is None else list(range(len(view.record.charges))),
+            errors,
+            409 if conflict else 422,
+            template="edit_case.html",
+            view=view,
+            version=view.detail.version if conflict else version,
+            conflict=conflict,
+        )
+
+    try:
+        record = parse_record(record_data(form, tags_from_form(form)))
+    except ValidationError as error:
+        return again(friendly_errors(_renumbered(error, rows)))
+    try:
+        with database(request) as db:
+            case_service.update_case_facts(db, user, view.detail.id, version, record, request.app.state.law)
+    except VersionConflictError:
+        return again([], conflict=True, values=form_values(view.record))
+    except InvalidInputError as error:
+        field = (error.field or "record").removeprefix("record.")
+        return again([FormError(field, gettext("Case"), str(error).partition(": ")[2] or str(error))])
+    return RedirectResponse(f"/cases/{person_id}?saved=edit#case-{view.detail.id}", status_code=303)
+
+
+@router.get("/cases/{person_id}/what-if")
+def what_if_form(request: Request, person_id: str, case: str = "") -> Response:
+    """The record in an editable form; nothing is saved."""
+    user = require(request, Action.WHAT_IF)
+    _file, views = _person(request, user, person_id)
+    view = _chosen(views, case)
+    context = {
+        "user": user,
+        "file": view,
+        "values": form_values(view.record),
+        "rows": list(range(len(view.record.charges))),
+        "errors": [],
+        "error_ids": {},
+        "comparison": None,
+        "choices": CHOICES,
+    }
+    return render(request, "what_if.html", context)
 
 
 @router.post("/cases/{person_id}/what-if")
 async def what_if(request: Request, person_id: str) -> Response:
     """Re-evaluate the edited record without saving; show both decisions side by side."""
-    user = require(request, Page.WHAT_IF)
-    file = _file_for(request, user, person_id)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    if not csrf_ok(request, form.get("csrf_token")):
-        raise HTTPException(status_code=403, detail="The form has expired; reload the page.")
-    form["person_id"] = file.record.person_id
+    user = require(request, Action.WHAT_IF)
+    form = await _form(request)
+    _file, views = _person(request, user, person_id)
+    view = _chosen(views, form.get("case_id"))
+    if view.decision is None:
+        raise HTTPException(status_code=404)
+    form["person_id"] = view.record.person_id
     rows = charge_indexes(form)
     errors: list[Any] = []
     comparison = None
@@ -318,20 +472,17 @@ async def what_if(request: Request, person_id: str) -> Response:
     except ValidationError as error:
         errors = friendly_errors(_renumbered(error, rows))
     else:
-        changed = evaluate(edited, as_of=file.decision.as_of)
-        comparison = compare_decisions(file.decision, changed, request.state.language)
+        changed = evaluate(edited, as_of=view.decision.as_of)
+        comparison = compare_decisions(view.decision, changed, request.state.language)
     context = {
         "user": user,
-        "file": file,
+        "file": view,
         "values": form,
         "rows": rows,
         "errors": errors,
         "error_ids": {e.field_id: e.problem for e in errors},
         "comparison": comparison,
         "choices": CHOICES,
-        "csrf": csrf_token(request),
-        "Page": Page,
-        "can": can,
     }
     partial = is_partial(request)
     template = "what_if_result.html" if partial else "what_if.html"

@@ -1,29 +1,36 @@
 """The web application's router: sign-in, home, dashboard, law page, static files and languages.
 
-`router` is included by `amnesty.app.create_app` (and by `amnesty.web.app.create_web_app` for a
-standalone run). It gathers the page routers of the other `amnesty.web.pages_*` modules and, when
-present, the "after" helper's pages (`amnesty.web.after_pages`).
+`router` is included by `amnesty.app.create_app` (the only application that serves the pages). It
+gathers the page routers of `amnesty.web.pages_*` and `amnesty.web.after_pages`. Every page calls the
+use cases of `amnesty.service`; none queries the store or decides access itself.
 """
 
 from __future__ import annotations
 
-import importlib
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from amnesty.auth import (
+    CsrfError,
+    LoginRateLimitedError,
+    authenticate,
+    end_web_session,
+    start_web_session,
+    verify_same_origin,
+)
+from amnesty.auth.sessions import client_address
 from amnesty.domain.enums import REGIONS
 from amnesty.engine.category import catalogue_view
 from amnesty.law.loader import default_law
-from amnesty.web import i18n, pages_cases, pages_work
-from amnesty.web.access import Page, can, require, safe_next, set_language, signed_in
-from amnesty.web.access import backend as get_backend
-from amnesty.web.backend import Role
-from amnesty.web.session import csrf_ok, end_session, start_session
+from amnesty.service import review, stats
+from amnesty.service.policy import Action, may
+from amnesty.store.models import UserRow
+from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_jobs, pages_work
 from amnesty.web.templating import render
+from amnesty.web.viewer import check_csrf, database, region_scope, require, safe_next, set_language, signed_in
 
 STATIC = Path(__file__).parent / "static"
 _STATIC_FILES = {"htmx.min.js": "text/javascript", "app.css": "text/css"}
@@ -69,59 +76,77 @@ def signin(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/home",
 ) -> Response:
-    """Check the password and start a session."""
-    user = get_backend(request).authenticate(username.strip(), password)
-    if user is None:
-        context = {"next": safe_next(next), "error": True, "username": username, "user": None}
-        return render(request, "signin.html", context, status_code=401)
-    response = RedirectResponse(safe_next(next), status_code=303)
-    start_session(request, response, user.username)
+    """Check the origin and the password (rate-limited per username and client address) and start a
+    session."""
+    try:
+        verify_same_origin(request)
+    except CsrfError as error:
+        raise HTTPException(
+            status_code=403, detail="The form comes from another site; reload the page."
+        ) from error
+    user: UserRow | None
+    limited = False
+    with database(request) as db:
+        try:
+            user = authenticate(db, username.strip(), password, client=client_address(request))
+        except LoginRateLimitedError:
+            user, limited = None, True
+        db.commit()
+        if user is None:
+            context = {
+                "next": safe_next(next),
+                "error": "limited" if limited else True,
+                "username": username,
+                "user": None,
+            }
+            return render(request, "signin.html", context, status_code=429 if limited else 401)
+        response = RedirectResponse(safe_next(next), status_code=303)
+        start_web_session(response, user, db)
     return response
 
 
 @router.post("/signout")
 def signout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
     """End the session."""
-    if not csrf_ok(request, csrf_token):
-        raise HTTPException(status_code=403, detail="The form has expired; reload the page.")
+    check_csrf(request, csrf_token)
     response = RedirectResponse("/signin", status_code=303)
-    end_session(request, response)
+    with database(request) as db:
+        end_web_session(response, request, db)
     return response
 
 
 @router.get("/home")
 def home(request: Request) -> Response:
     """A home page for each role: what this person usually needs first."""
-    user = require(request, Page.DASHBOARD)
-    store = get_backend(request)
-    region = user.region if user.role is Role.SOCIAL_WORKER else None
-    releases = [r for r in store.releases_due(limit=500) if not region or r.region == region][:15]
+    user = require(request, Action.READ_STATS)
+    with database(request) as db:
+        releases = stats.releases_due(db, user, 15) if may(user, Action.READ_PERSONS) else []
+        queue = review.review_queue(db, user, page_size=10) if may(user, Action.READ_CASES) else None
     context = {
         "user": user,
         "releases": releases,
-        "review": store.review_queue()[:10] if can(user, Page.REVIEW) else (),
-        "region": region,
-        "Page": Page,
-        "can": can,
+        "review": queue.items if queue else [],
+        "review_total": queue.total if queue else 0,
+        "region": region_scope(user),
     }
     return render(request, "home.html", context)
 
 
 @router.get("/dashboard")
 def dashboard(request: Request) -> Response:
-    """Counts and charts, releases due and the review queue at a glance."""
-    user = require(request, Page.DASHBOARD)
-    store = get_backend(request)
-    stats = store.stats()
+    """Counts and charts, releases due and the review queue at a glance (SQL counts, one page each)."""
+    user = require(request, Action.READ_STATS)
+    with database(request) as db:
+        counts = stats.statistics(db, user)
+        releases = stats.releases_due(db, user, 10) if may(user, Action.READ_PERSONS) else []
+        queue = review.review_queue(db, user, page_size=8) if may(user, Action.READ_CASES) else None
     context = {
         "user": user,
-        "stats": stats,
-        "releases": store.releases_due(limit=10),
-        "review": store.review_queue()[:8],
-        "review_total": len(store.review_queue()),
+        "stats": counts,
+        "releases": releases,
+        "review": queue.items if queue else [],
+        "review_total": queue.total if queue else counts.review_open,
         "regions": REGIONS,
-        "Page": Page,
-        "can": can,
     }
     return render(request, "dashboard.html", context)
 
@@ -134,24 +159,18 @@ def law_page(request: Request) -> Response:
     titles = {
         entry.article: law.title(entry.article, None, language) for entry in law.pack.article_list.entries
     }
-    return render(
-        request,
-        "law.html",
-        {
-            "user": signed_in(request),
-            "law": law,
-            "pack": law.pack,
-            "titles": titles,
-            "catalogue": catalogue_view(law),
-            "Page": Page,
-            "can": can,
-        },
-    )
+    context = {
+        "user": signed_in(request),
+        "law": law,
+        "pack": law.pack,
+        "titles": titles,
+        "catalogue": catalogue_view(law),
+    }
+    return render(request, "law.html", context)
 
 
 router.include_router(pages_cases.router)
 router.include_router(pages_work.router)
-
-if find_spec("amnesty.web.after_pages") is not None:
-    _after = importlib.import_module("amnesty.web.after_pages")
-    router.include_router(_after.router)
+router.include_router(after_pages.router)
+router.include_router(admin_pages.router)
+router.include_router(pages_jobs.router)

@@ -6,7 +6,7 @@ HTMLResponse. Templates live in `templates/` next to this module.
 
 from __future__ import annotations
 
-from importlib.util import find_spec
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +14,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from amnesty.auth import csrf_token
 from amnesty.domain.decision import TermOut
+from amnesty.domain.enums import TaskStatus
 from amnesty.engine.messages import describe_term
 from amnesty.explain import OUTCOME_WORDS
 from amnesty.law.loader import default_law
+from amnesty.service.policy import Action, may
 from amnesty.web import i18n
 from amnesty.web.labels import REGION_GRID, VOCABULARY, label, rule_title
-from amnesty.web.session import csrf_token
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -43,14 +45,6 @@ def law_title(article: int, part: int | None) -> str | None:
     return default_law().title(article, part, i18n.current_language.get())
 
 
-def _after_pages_installed() -> bool:
-    """Whether the "after" pages (tasks, impact, documents) are installed, to link them."""
-    try:
-        return find_spec("amnesty.web.after_pages") is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -70,7 +64,10 @@ def _environment() -> Environment:
         term_words=term_words,
         outcome_sentence=outcome_sentence,
         LANGUAGES=i18n.LANGUAGES,
-        AFTER_PAGES=_after_pages_installed(),
+        may=may,
+        as_date=lambda text: dt.date.fromisoformat(text[:10]) if text else None,
+        as_status=TaskStatus,
+        Action=Action,
         VOCABULARY=VOCABULARY,
         REGION_GRID=REGION_GRID,
     )
@@ -85,7 +82,8 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
     token = i18n.current_language.set(language)
     try:
-        html = ENV.get_template(name).render(request=request, lang=language, **context)
+        values = {"csrf": csrf_token(request)} | context
+        html = ENV.get_template(name).render(request=request, lang=language, **values)
     finally:
         i18n.current_language.reset(token)
     return HTMLResponse(html, status_code=status_code)

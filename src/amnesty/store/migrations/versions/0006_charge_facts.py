@@ -3,8 +3,8 @@
 Both columns are nullable: null is 'not known' (or not applicable), which the engine answers with
 `needs_review` where the Criminal Code's art. 3 makes the kind depend on the fact.
 
-Revision ID: 0006
-Revises: 0001
+Revision ID: 0006_charge_facts
+Revises: 0005_integrity
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0001"
+revision: str = "0006_charge_facts"
+down_revision: str | None = "0005_integrity"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,76 @@
+"""Reading an uploaded or named file of case records for an import job, through `amnesty.io`.
+
+JSON (an array or one object) and JSON Lines are read by `amnesty.io.json_records`; CSV, XLSX and
+Parquet by `amnesty.io.tabular`. The result is one item per record: the validated record, or the
+row's errors. A file that cannot be read at all raises `UnreadableFileError` with a message for people.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records
+from amnesty.io.tabular import read_records
+from amnesty.jobs.queue import RowProblem
+
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet")
+ACCEPTED_SUFFIXES = JSON_SUFFIXES + TABULAR_SUFFIXES
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class UnreadableFileError(ValueError):
+    """The file is of a type we do not read, or not readable as its type."""
+
+
+def check_name(name: str) -> str:
+    """The file's suffix when it is one we read, else `UnreadableFileError`."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise UnreadableFileError(
+            f"unsupported file type {suffix or '(none)'!r}; send one of {', '.join(ACCEPTED_SUFFIXES)}"
+        )
+    return suffix
+
+
+def read_upload(name: str, content: bytes) -> list[ParsedRecord | RecordError]:
+    """The records of a file's content; `name` gives its type by suffix."""
+    suffix = check_name(name)
+    if suffix in JSON_SUFFIXES:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise UnreadableFileError(f"the file is not UTF-8 text (byte {error.start})") from None
+        if "\x00" in text or "\\u0000" in text:
+            raise UnreadableFileError("the file contains a NUL character")
+        items, _single = read_json_records(text)
+        return items
+    with tempfile.TemporaryDirectory(prefix="amnesty-import-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        try:
+            return list(read_records(path))
+        except (OSError, ValueError) as error:
+            raise UnreadableFileError(
+                f"the file cannot be read as {suffix}: {type(error).__name__}"
+            ) from None
+
+
+def read_path(path: Path) -> list[ParsedRecord | RecordError]:
+    """The records of a file on disk."""
+    return read_upload(path.name, path.read_bytes())
+
+
+def row_problems(errors: list[RecordError]) -> list[RowProblem]:
+    """One problem per row and field, numbered by the row's line in the file (else its position)."""
+    return [
+        RowProblem(
+            row=error.line if error.line is not None else error.index + 1,
+            person_id=error.person_id,
+            field=problem.field,
+            problem=problem.problem,
+        )
+        for error in errors
+        for problem in error.errors
+    ]

@@ -1,0 +1,278 @@
+"""Submitting, claiming, reading and cancelling jobs: the `jobs` table is the only shared state.
+
+A runner claims the oldest queued job with `UPDATE jobs SET status = 'running' WHERE id = ? AND
+status = 'queued'`: exactly one process gets a row count of 1, on SQLite and PostgreSQL alike. A
+running job writes a heartbeat with its progress; a job whose heartbeat stopped (its process ended)
+is marked failed by `fail_stale_jobs`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from amnesty.audit.chain import record_event
+from amnesty.auth.roles import Role
+from amnesty.jobs.kinds import SEE_ALL_JOBS, JobKind, JobStatus
+from amnesty.store.models import JobRow, utcnow
+
+MAX_ERRORS = 1000
+"""Rejected-row problems kept on a job (the count of rejected rows is always complete)."""
+
+STALE_AFTER = dt.timedelta(minutes=10)
+"""A running job without a heartbeat for this long is taken for dead (its process stopped)."""
+
+KEEP_FILES_FOR = dt.timedelta(hours=24)
+"""A finished job's uploaded file and dry-run decisions (personal data) are dropped after this long."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem of one input row: row number (line of the file, or position from 1), person, field."""
+
+    row: int
+    person_id: str | None
+    field: str
+    problem: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON shape of a job's `errors` entries."""
+        return {"row": self.row, "person_id": self.person_id, "field": self.field, "problem": self.problem}
+
+
+def submit_job(
+    db: Session,
+    kind: JobKind,
+    created_by: str,
+    params: dict[str, Any] | None = None,
+    input_name: str | None = None,
+    content: bytes | None = None,
+) -> JobRow:
+    """Queue a job (the caller commits; then wake a runner)."""
+    job = JobRow(
+        kind=kind.value,
+        status=JobStatus.QUEUED.value,
+        total=0,
+        done=0,
+        decided=0,
+        rejected=0,
+        errors=[],
+        params=params or {},
+        input_name=input_name,
+        input=content,
+        cancel_requested=False,
+        created_by=created_by,
+    )
+    db.add(job)
+    db.flush()
+    record_event(db, created_by, "job.submit", "job", job.id, {"kind": kind.value})
+    return job
+
+
+def claim_next_job(db: Session) -> int | None:
+    """Claim the oldest queued job for this runner (commits); its id, or None when none is queued."""
+    while True:
+        candidate = db.scalar(
+            select(JobRow.id).where(JobRow.status == JobStatus.QUEUED.value).order_by(JobRow.id).limit(1)
+        )
+        if candidate is None:
+            db.rollback()
+            return None
+        now = utcnow()
+        claimed = db.execute(
+            update(JobRow)
+            .where(JobRow.id == candidate, JobRow.status == JobStatus.QUEUED.value)
+            .values(status=JobStatus.RUNNING.value, started_at=now, heartbeat_at=now)
+        )
+        db.commit()
+        if getattr(claimed, "rowcount", 0) == 1:
+            return int(candidate)
+
+
+def record_progress(db: Session, job_id: int, **counts: int) -> None:
+    """Write progress counts and the heartbeat in the caller's transaction."""
+    db.execute(update(JobRow).where(JobRow.id == job_id).values(heartbeat_at=utcnow(), **counts))
+
+
+def cancel_requested(db: Session, job_id: int) -> bool:
+    """Whether someone asked to cancel the job."""
+    return bool(db.scalar(select(JobRow.cancel_requested).where(JobRow.id == job_id)))
+
+
+def finish_job(
+    db: Session,
+    job_id: int,
+    status: JobStatus,
+    result: dict[str, Any] | None,
+    errors: list[RowProblem] | None = None,
+    keep_input: bool = False,
+    **counts: int,
+) -> None:
+    """Record the end of a job (counts, result summary, capped row problems) and audit it; commits."""
+    values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(), "result": result, **counts}
+    if errors is not None:
+        values["errors"] = [problem.to_json_dict() for problem in errors[:MAX_ERRORS]]
+    if not keep_input:
+        values["input"] = None
+    db.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
+    job = db.get(JobRow, job_id, populate_existing=True)
+    if job is not None:
+        record_event(
+            db,
+            job.created_by,
+            "job.finish",
+            "job",
+            job_id,
+            {
+                "kind": job.kind,
+                "status": status.value,
+                "total": job.total,
+                "done": job.done,
+                "decided": job.decided,
+                "rejected": job.rejected,
+            },
+        )
+    db.commit()
+
+
+def request_cancel(db: Session, job: JobRow, actor: str) -> bool:
+    """Cancel a queued job at once, or ask a running re-evaluation or impact job to stop after its
+    current batch (a running import is not stopped: it is all or nothing). Commits; True if accepted."""
+    if job.status == JobStatus.QUEUED.value:
+        done = db.execute(
+            update(JobRow)
+            .where(JobRow.id == job.id, JobRow.status == JobStatus.QUEUED.value)
+            .values(status=JobStatus.CANCELLED.value, finished_at=utcnow(), input=None)
+        )
+        if getattr(done, "rowcount", 0) != 1:
+            db.rollback()
+            return False
+    elif job.status == JobStatus.RUNNING.value and job.kind != JobKind.IMPORT.value:
+        db.execute(update(JobRow).where(JobRow.id == job.id).values(cancel_requested=True))
+    else:
+        return False
+    record_event(db, actor, "job.cancel", "job", job.id, {"kind": job.kind})
+    db.commit()
+    db.refresh(job)
+    return True
+
+
+def get_job(db: Session, job_id: int) -> JobRow | None:
+    """A job by id."""
+    return db.get(JobRow, job_id, populate_existing=True)
+
+
+def visible_jobs(
+    db: Session, username: str, role: Role | str, limit: int = 50, offset: int = 0
+) -> tuple[list[JobRow], int]:
+    """The user's jobs (every job for admins and auditors), newest first, and how many there are."""
+    query = select(JobRow)
+    count = select(func.count(JobRow.id))
+    if Role(role) not in SEE_ALL_JOBS:
+        query = query.where(JobRow.created_by == username)
+        count = count.where(JobRow.created_by == username)
+    rows = list(db.scalars(query.order_by(JobRow.id.desc()).limit(limit).offset(offset)))
+    return rows, int(db.scalar(count) or 0)
+
+
+def fail_stale_jobs(db: Session, now: dt.datetime | None = None) -> int:
+    """Mark running jobs whose heartbeat stopped as failed (their process ended); commits."""
+    limit = (now or utcnow()) - STALE_AFTER
+    stale = list(
+        db.scalars(
+            select(JobRow.id).where(JobRow.status == JobStatus.RUNNING.value, JobRow.heartbeat_at < limit)
+        )
+    )
+    for job_id in stale:
+        finish_job(
+            db,
+            job_id,
+            JobStatus.FAILED,
+            {"failure": "interrupted", "message": "the server process running this job stopped"},
+        )
+    return len(stale)
+
+
+def purge_old_files(db: Session, now: dt.datetime | None = None) -> int:
+    """Drop the uploaded files and dry-run decisions of jobs finished more than `KEEP_FILES_FOR` ago
+    (a dry run can then no longer be added); commits; how many jobs were cleared."""
+    limit = (now or utcnow()) - KEEP_FILES_FOR
+    cleared = db.execute(
+        update(JobRow)
+        .where(JobRow.finished_at < limit, (JobRow.input.is_not(None)) | (JobRow.output.is_not(None)))
+        .values(input=None, output=None)
+    )
+    db.commit()
+    return int(getattr(cleared, "rowcount", 0) or 0)
+
+
+def percent(job: JobRow) -> int:
+    """Progress in percent (100 when finished)."""
+    if JobStatus(job.status).finished:
+        return 100
+    return min(99, int(100 * job.done / job.total)) if job.total else 0
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat()
+
+
+def job_json(job: JobRow, with_errors: bool = True) -> dict[str, Any]:
+    """The JSON shape of a job for the API (rows in = decided + rejected once finished)."""
+    data: dict[str, Any] = {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "total": job.total,
+        "done": job.done,
+        "decided": job.decided,
+        "rejected": job.rejected,
+        "percent": percent(job),
+        "params": job.params,
+        "input_name": job.input_name,
+        "created_by": job.created_by,
+        "created_at": _iso(job.created_at),
+        "started_at": _iso(job.started_at),
+        "finished_at": _iso(job.finished_at),
+        "cancel_requested": job.cancel_requested,
+        "result": job.result,
+    }
+    if with_errors:
+        data["errors"] = job.errors
+    return data
+
+
+class NotAddableError(ValueError):
+    """The job is not a finished dry run whose every row is valid (or it was added already)."""
+
+
+def submit_dry_run_for_storing(db: Session, source: JobRow, actor: str) -> JobRow:
+    """Queue the import into the register of a dry run's file (all or nothing); the dry run keeps no
+    copy of the file afterwards. Raises `NotAddableError`. The caller commits."""
+    result = source.result or {}
+    if (
+        source.kind != JobKind.IMPORT.value
+        or source.status != JobStatus.DONE.value
+        or not result.get("dry_run")
+        or not result.get("can_add")
+        or source.input is None
+    ):
+        raise NotAddableError(
+            "only a finished trial run whose every row is valid can be added to the register, once"
+        )
+    params = {key: value for key, value in (source.params or {}).items() if key != "dry_run"}
+    job = submit_job(
+        db, JobKind.IMPORT, actor, params | {"from_job": source.id}, source.input_name, source.input
+    )
+    source.input = None
+    source.result = result | {"added_as": job.id}
+    db.flush()
+    return job

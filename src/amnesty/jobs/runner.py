@@ -1,0 +1,125 @@
+"""The job runner of a server process: one worker thread that claims queued jobs and runs them.
+
+The work runs in this thread, never on the event loop, so the server keeps answering while a job
+runs. Every process that submits a job has a runner (started on first use); any runner may claim any
+queued job, so with several worker processes the jobs are shared out through the database. The
+runner also polls, so that jobs queued by another process, or left queued by a restart, are run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from amnesty.jobs.queue import claim_next_job, fail_stale_jobs, purge_old_files
+from amnesty.jobs.work import ProgressEcho, run_job
+from amnesty.law.loader import Law
+
+LOG = logging.getLogger("amnesty.jobs")
+POLL_SECONDS = 2.0
+SWEEP_SECONDS = 60.0
+
+
+def run_pending_jobs(sessions: sessionmaker[Session], law: Law, echo: ProgressEcho | None = None) -> int:
+    """Claim and run queued jobs in this thread until none is left; how many ran (tests, CLI)."""
+    count = 0
+    while True:
+        with sessions() as db:
+            job_id = claim_next_job(db)
+        if job_id is None:
+            return count
+        run_job(sessions, law, job_id, echo)
+        count += 1
+
+
+def run_one_job(
+    sessions: sessionmaker[Session], law: Law, job_id: int, echo: ProgressEcho | None = None
+) -> bool:
+    """Claim one given queued job and run it in this thread (the command line); False if another
+    runner claimed it first."""
+    from sqlalchemy import update
+
+    from amnesty.jobs.kinds import JobStatus
+    from amnesty.store.models import JobRow, utcnow
+
+    with sessions() as db:
+        now = utcnow()
+        claimed = db.execute(
+            update(JobRow)
+            .where(JobRow.id == job_id, JobRow.status == JobStatus.QUEUED.value)
+            .values(status=JobStatus.RUNNING.value, started_at=now, heartbeat_at=now)
+        )
+        db.commit()
+        if getattr(claimed, "rowcount", 0) != 1:
+            return False
+    run_job(sessions, law, job_id, echo)
+    return True
+
+
+class JobRunner:
+    """A daemon thread running queued jobs one at a time."""
+
+    def __init__(self, sessions: sessionmaker[Session], law: Law, poll_seconds: float = POLL_SECONDS) -> None:
+        self._sessions = sessions
+        self._law = law
+        self._poll = poll_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the thread (once)."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="amnesty-jobs", daemon=True)
+            self._thread.start()
+
+    def wake(self) -> None:
+        """Look for queued jobs now (after a submission)."""
+        self.start()
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the thread to stop after its current job and wait a little for it."""
+        self._stop.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _loop(self) -> None:
+        last_sweep = 0.0
+        while not self._stop.is_set():
+            try:
+                if time.monotonic() - last_sweep > SWEEP_SECONDS:
+                    with self._sessions() as db:
+                        fail_stale_jobs(db)
+                        purge_old_files(db)
+                    last_sweep = time.monotonic()
+                with self._sessions() as db:
+                    job_id = claim_next_job(db)
+                if job_id is not None:
+                    run_job(self._sessions, self._law, job_id)
+                    continue
+            except Exception as error:  # the runner must survive a database outage
+                LOG.warning("job runner: %s; retrying", type(error).__name__)
+            self._wake.wait(self._poll)
+            self._wake.clear()
+
+
+def runner_for(app: Any) -> JobRunner:
+    """The application's runner (created and started on first use)."""
+    state = app.state
+    runner: JobRunner | None = getattr(state, "job_runner", None)
+    if runner is None:
+        runner = JobRunner(state.sessions, state.law)
+        state.job_runner = runner
+    runner.start()
+    return runner

@@ -1,0 +1,322 @@
+"""What each kind of job does, with its progress written to the job's row in batches.
+
+- import: read the file (`amnesty.jobs.inputs`), check every row; a dry run evaluates the valid rows
+  without storing anything and keeps the file so that it can be added to the register afterwards;
+  a real import stores and evaluates every record with `amnesty.store.cases.import_records` (one
+  transaction per chunk, the job's progress written in it) or, if any row is invalid, stores nothing
+  and lists every rejected row with its reasons;
+- reevaluate: `amnesty.store.cases.reevaluate_all` under the current law pack, progress per batch;
+- impact: every stored case decided under the law and under a variant (`amnesty.impact`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from amnesty.audit.chain import record_event
+from amnesty.domain.records import CaseRecord, FieldError
+from amnesty.engine.evaluate import evaluate
+from amnesty.impact.compare import ImpactReport, PersonChange, compare_decisions
+from amnesty.impact.variant import parse_variant, variant_law
+from amnesty.io.json_records import ParsedRecord, RecordError
+from amnesty.jobs.inputs import UnreadableFileError, read_upload, row_problems
+from amnesty.jobs.kinds import JobKind, JobStatus
+from amnesty.jobs.outputs import decision_line, pack_lines
+from amnesty.jobs.queue import RowProblem, cancel_requested, finish_job, get_job, record_progress
+from amnesty.law.loader import Law, LawPackError
+from amnesty.store.cases import (
+    ImportRejectedError,
+    ImportResult,
+    ReevaluationResult,
+    check_import,
+    import_records,
+    reevaluate_all,
+)
+from amnesty.store.convert import case_to_record
+from amnesty.store.models import Case, JobRow
+
+LOG = logging.getLogger("amnesty.jobs")
+BATCH = 500
+SAMPLE = 50
+"""Decisions of a dry run shown on its page (the counts cover every row)."""
+
+
+class JobCancelledError(Exception):
+    """Someone asked the job to stop; work committed so far stays."""
+
+
+def as_of_param(job: JobRow) -> dt.date | None:
+    """The job's evaluation date parameter, if any."""
+    value = (job.params or {}).get("as_of")
+    return dt.date.fromisoformat(value) if value else None
+
+
+def run_job(sessions: sessionmaker[Session], law: Law, job_id: int, echo: ProgressEcho | None = None) -> None:
+    """Do a claimed (running) job to its end: done, failed or cancelled, audited at start and end."""
+    with sessions() as db:
+        job = get_job(db, job_id)
+        if job is None:
+            return
+        record_event(db, job.created_by, "job.start", "job", job_id, {"kind": job.kind})
+        db.commit()
+        try:
+            EXECUTORS[JobKind(job.kind)](db, job, law, echo)
+        except JobCancelledError:
+            db.rollback()
+            finish_job(db, job_id, JobStatus.CANCELLED, {"message": "cancelled on request"})
+        except Exception as error:
+            db.rollback()
+            LOG.exception("job %s (%s) failed: %s", job_id, job.kind, type(error).__name__)
+            stored = db.scalar(select(JobRow.done).where(JobRow.id == job_id)) or 0
+            message = f"the job stopped on an unexpected error ({type(error).__name__})"
+            if job.kind == JobKind.IMPORT.value and stored:
+                message += (
+                    f"; {stored} rows had been stored before it (importing the same file again "
+                    "completes it: stored rows are left unchanged)"
+                )
+            finish_job(
+                db, job_id, JobStatus.FAILED, {"failure": "error", "message": message, "stored": stored}
+            )
+
+
+ProgressEcho = Callable[[int, int], None]
+"""Told (done, total) after each batch: the command line's progress bar."""
+
+
+def _echo(echo: ProgressEcho | None, done: int, total: int) -> None:
+    if echo is not None:
+        echo(done, total)
+
+
+def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> None:
+    dry_run = bool((job.params or {}).get("dry_run"))
+    try:
+        items = read_upload(job.input_name or "", job.input or b"")
+    except UnreadableFileError as error:
+        problem = RowProblem(row=0, person_id=None, field="(file)", problem=str(error))
+        finish_job(
+            db,
+            job.id,
+            JobStatus.FAILED,
+            {"failure": "unreadable", "message": str(error), "stored": 0},
+            [problem],
+        )
+        return
+    total = len(items)
+    record_progress(db, job.id, total=total)
+    db.commit()
+    _echo(echo, 0, total)
+    if dry_run:
+        checked = check_import(items)
+        invalid = [item for item in checked if isinstance(item, RecordError)]
+        valid = [item for item in checked if isinstance(item, ParsedRecord)]
+        _dry_run(db, job, law, valid, invalid, echo)
+        return
+
+    def progress(session: Session, result: ImportResult) -> None:
+        stored = len(result.case_ids)
+        record_progress(session, job.id, done=stored, decided=stored)
+        session.commit()
+        _echo(echo, stored, total)
+
+    try:
+        result = import_records(db, items, job.created_by, law=law, as_of=as_of_param(job), on_chunk=progress)
+    except ImportRejectedError as error:
+        db.rollback()
+        invalid = error.errors
+        message = (
+            f"{len(invalid)} of {total} rows are invalid; nothing was stored"
+            if items
+            else "the file holds no records; nothing was stored"
+        )
+        finish_job(
+            db,
+            job.id,
+            JobStatus.FAILED,
+            {"failure": "rejected", "message": message, "valid": total - len(invalid), "stored": 0},
+            row_problems(invalid),
+            total=total,
+            done=total,
+            decided=0,
+            rejected=len(invalid),
+        )
+        return
+    summary = result.to_json_dict()
+    summary.pop("case_ids")
+    summary["stored"] = result.records
+    finish_job(
+        db, job.id, JobStatus.DONE, summary, [], total=total, done=total, decided=result.records, rejected=0
+    )
+
+
+def _dry_run(
+    db: Session,
+    job: JobRow,
+    law: Law,
+    valid: list[ParsedRecord],
+    invalid: list[RecordError],
+    echo: ProgressEcho | None,
+) -> None:
+    """Evaluate the valid rows without storing anything; keep the file for "add to the register"."""
+    as_of = as_of_param(job)
+    outcomes: Counter[str] = Counter()
+    lines: list[dict[str, Any]] = []
+    total = len(valid) + len(invalid)
+    for start in range(0, len(valid), BATCH):
+        for item in valid[start : start + BATCH]:
+            try:
+                decision = evaluate(item.record, law, as_of=as_of)
+            except (OverflowError, ValueError, ValidationError):
+                problem = FieldError(
+                    field="(record)", problem="cannot be evaluated: dates or terms out of range"
+                )
+                invalid.append(RecordError(item.index, item.line, item.record.person_id, (problem,)))
+                continue
+            outcomes[decision.outcome.value] += 1
+            lines.append(decision_line(item.line if item.line is not None else item.index + 1, decision))
+        done = min(start + BATCH, len(valid))
+        record_progress(db, job.id, done=done, decided=len(lines))
+        db.commit()
+        _echo(echo, done, total)
+    db.execute(update(JobRow).where(JobRow.id == job.id).values(output=pack_lines(lines)))
+    invalid.sort(key=lambda error: error.index)
+    summary = {
+        "dry_run": True,
+        "valid": len(lines),
+        "stored": 0,
+        "outcomes": dict(sorted(outcomes.items())),
+        "sample": lines[:SAMPLE],
+        "can_add": bool(lines) and not invalid,
+    }
+    finish_job(
+        db,
+        job.id,
+        JobStatus.DONE,
+        summary,
+        row_problems(invalid),
+        keep_input=bool(lines) and not invalid,
+        total=total,
+        done=total,
+        decided=len(lines),
+        rejected=len(invalid),
+    )
+
+
+def _reevaluate(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> None:
+    total = int(db.scalar(select(func.count(Case.id))) or 0)
+    record_progress(db, job.id, total=total)
+    db.commit()
+    job_id = job.id
+
+    def progress(session: Session, result: ReevaluationResult) -> None:
+        record_progress(session, job_id, done=result.cases, decided=result.cases)
+        session.commit()
+        _echo(echo, result.cases, total)
+        if cancel_requested(session, job_id):
+            raise JobCancelledError
+
+    result = reevaluate_all(db, job.created_by, law=law, as_of=as_of_param(job), on_batch=progress)
+    finish_job(
+        db,
+        job_id,
+        JobStatus.DONE,
+        {
+            "cases": result.cases,
+            "new_decisions": result.new_decisions,
+            "changed_outcomes": result.changed_outcomes,
+            "law_version": law.version,
+        },
+        [],
+        total=total,
+        done=result.cases,
+        decided=result.cases,
+        rejected=0,
+    )
+
+
+def _impact(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> None:
+    job_id = job.id
+    source = job.input_name or "variant.yaml"
+    try:
+        variant = parse_variant((job.input or b"").decode("utf-8"), source)
+        other = variant_law(variant)
+    except (LawPackError, UnicodeDecodeError) as error:
+        message = str(error) if isinstance(error, LawPackError) else "the variant is not UTF-8 text"
+        problem = RowProblem(row=0, person_id=None, field="(variant)", problem=message)
+        finish_job(
+            db, job_id, JobStatus.FAILED, {"failure": "invalid_variant", "message": message}, [problem]
+        )
+        return
+    as_of = as_of_param(job)
+    total = int(db.scalar(select(func.count(Case.id))) or 0)
+    record_progress(db, job_id, total=total)
+    db.commit()
+    changes: list[PersonChange] = []
+    problems: list[RowProblem] = []
+    last_id = 0
+    done = 0
+    while True:
+        cases = list(
+            db.scalars(
+                select(Case)
+                .where(Case.id > last_id)
+                .order_by(Case.id)
+                .limit(BATCH)
+                .options(selectinload(Case.person), selectinload(Case.charges), selectinload(Case.sentence))
+            )
+        )
+        if not cases:
+            break
+        for case in cases:
+            last_id = case.id
+            done += 1
+            try:
+                record: CaseRecord = case_to_record(case)
+                changes.append(
+                    compare_decisions(record, evaluate(record, law, as_of), evaluate(record, other, as_of))
+                )
+            except (ValidationError, ValueError, OverflowError) as error:
+                problems.append(
+                    RowProblem(row=case.id, person_id=None, field="(case)", problem=type(error).__name__)
+                )
+        db.expunge_all()
+        record_progress(db, job_id, done=done, decided=len(changes), rejected=len(problems))
+        db.commit()
+        _echo(echo, done, total)
+        if cancel_requested(db, job_id):
+            raise JobCancelledError
+    report = ImpactReport(
+        baseline_version=law.version,
+        variant_version=other.version,
+        variant_name=variant.name,
+        as_of=as_of,
+        changes=tuple(changes),
+        rejected=len(problems),
+    )
+    finish_job(
+        db,
+        job_id,
+        JobStatus.DONE,
+        report.to_json_dict(),
+        problems,
+        total=total,
+        done=done,
+        decided=len(changes),
+        rejected=len(problems),
+    )
+
+
+Executor = Callable[[Session, JobRow, Law, ProgressEcho | None], None]
+EXECUTORS: dict[JobKind, Executor] = {
+    JobKind.IMPORT: _import,
+    JobKind.REEVALUATE: _reevaluate,
+    JobKind.IMPACT: _impact,
+}

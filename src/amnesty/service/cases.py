@@ -1,0 +1,239 @@
+"""Use cases on persons and cases: search, a person's file, one case, add, edit and re-evaluate.
+
+Reads of a person's data are audited (identifiers only, never names or IINs); searches record which
+filters were used, not their values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from amnesty.audit.chain import record_event
+from amnesty.domain.records import CaseRecord
+from amnesty.io.json_records import ParsedRecord
+from amnesty.law.loader import Law
+from amnesty.service.errors import DuplicateCaseError, InvalidInputError, NotFoundError, VersionConflictError
+from amnesty.service.policy import Action, Actor, region_limit, require
+from amnesty.service.results import (
+    CaseChange,
+    CaseDetail,
+    CaseSummary,
+    DecisionDetail,
+    DecisionHistory,
+    Evaluation,
+    Page,
+    PersonFile,
+    PersonSummary,
+)
+from amnesty.store import queries
+from amnesty.store.cases import case_record, evaluate_case, import_records, update_case
+from amnesty.store.convert import case_key
+from amnesty.store.models import Case, DecisionRow, Person
+from amnesty.store.queries import CaseFilter
+from amnesty.store.repository import person_file as stored_person_file
+
+__all__ = [
+    "CaseFilter",
+    "add_case",
+    "case_detail",
+    "case_history",
+    "decision_detail",
+    "person_file",
+    "reevaluate_case",
+    "search_cases",
+    "search_persons",
+    "update_case_facts",
+]
+
+
+def _used_filters(filters: CaseFilter) -> list[str]:
+    return sorted(k for k, v in vars(filters).items() if v is not None)
+
+
+def search_persons(
+    db: Session,
+    user: Actor,
+    filters: CaseFilter,
+    sort: str = "person_id",
+    page: int = 1,
+    page_size: int = 50,
+) -> Page[PersonSummary]:
+    """Persons matching the filters (one of their cases matches), sorted and paginated in SQL; a
+    social worker sees the persons of their region only."""
+    require(user, Action.READ_PERSONS)
+    found = queries.search_persons(db, filters, region_limit(user), sort, page, page_size)
+    record_event(
+        db,
+        user.username,
+        "person.search",
+        "person",
+        "-",
+        {"filters": _used_filters(filters), "results": found.total},
+    )
+    db.commit()
+    return Page[PersonSummary].model_validate(found.to_json_dict())
+
+
+def search_cases(
+    db: Session,
+    user: Actor,
+    filters: CaseFilter,
+    sort: str = "id",
+    page: int = 1,
+    page_size: int = 50,
+    *,
+    audit: bool = True,
+) -> Page[CaseSummary]:
+    """Cases with their person and newest decision, filtered, sorted and paginated in SQL. Anyone who
+    may read persons may search their cases (a social worker: those of their region's persons)."""
+    require(user, Action.READ_PERSONS)
+    found = queries.search_cases(db, filters, region_limit(user), sort, page, page_size)
+    if audit:
+        record_event(
+            db,
+            user.username,
+            "case.search",
+            "case",
+            "-",
+            {"filters": _used_filters(filters), "results": found.total},
+        )
+        db.commit()
+    return Page[CaseSummary].model_validate(found.to_json_dict())
+
+
+def _person(db: Session, user: Actor, person_id: str) -> Person:
+    person = queries.get_person(db, person_id, region_limit(user))
+    if person is None:
+        raise NotFoundError("person", person_id)
+    return person
+
+
+def person_file(db: Session, user: Actor, person_id: str) -> PersonFile:
+    """A person's file: facts and every case with its decisions, overrides and tasks (audited read)."""
+    require(user, Action.READ_PERSONS)
+    person = _person(db, user, person_id)
+    data = stored_person_file(db, person, user.username)
+    db.commit()
+    return PersonFile.model_validate(data)
+
+
+def _case(db: Session, user: Actor, case_id: int) -> Case:
+    case = queries.get_case(db, case_id, region_limit(user))
+    if case is None:
+        raise NotFoundError("case", case_id)
+    return case
+
+
+def case_detail(db: Session, user: Actor, case_id: int) -> CaseDetail:
+    """A case with its facts, version, decisions and tasks (audited read)."""
+    require(user, Action.READ_CASES)
+    case = _case(db, user, case_id)
+    record_event(db, user.username, "case.read", "case", case.id, {"person_id": case.person.person_id})
+    detail = CaseDetail.model_validate(queries.case_json(case, case_record(case)))
+    db.commit()
+    return detail
+
+
+def case_history(db: Session, user: Actor, case_id: int) -> DecisionHistory:
+    """Every decision of a case, oldest first, each with the difference from the one before."""
+    require(user, Action.READ_CASES)
+    case = _case(db, user, case_id)
+    record_event(db, user.username, "case.history", "case", case.id, {"person_id": case.person.person_id})
+    db.commit()
+    return DecisionHistory(
+        case_id=case.id,
+        items=[DecisionDetail.model_validate(queries.decision_json(d)) for d in case.decisions],
+    )
+
+
+def decision_row(db: Session, user: Actor, decision_id: int) -> DecisionRow:
+    """A stored decision the user may see (else `NotFoundError`)."""
+    decision = db.get(DecisionRow, decision_id)
+    if decision is None or queries.get_case(db, decision.case_fk, region_limit(user)) is None:
+        raise NotFoundError("decision", decision_id)
+    return decision
+
+
+def decision_detail(db: Session, user: Actor, decision_id: int) -> DecisionDetail:
+    """One decision in full (audited read)."""
+    require(user, Action.READ_CASES)
+    decision = decision_row(db, user, decision_id)
+    record_event(db, user.username, "decision.read", "decision", decision.id, {"case_id": decision.case_fk})
+    db.commit()
+    return DecisionDetail.model_validate(queries.decision_json(decision))
+
+
+def add_case(db: Session, user: Actor, record: CaseRecord, law: Law) -> CaseSummary:
+    """Store a new case (of a new person, or a new case number of a known person) and evaluate it.
+    A case already in the register (same person and case number) is refused: edit it instead."""
+    require(user, Action.WRITE_CASES)
+    existing = db.scalar(
+        select(Case.id)
+        .join(Person, Person.id == Case.person_fk)
+        .where(Person.person_id == record.person_id, Case.case_key == case_key(record))
+    )
+    if existing is not None:
+        raise DuplicateCaseError(
+            "this person already has a case with that number in the register", "person_id"
+        )
+    result = import_records(db, [ParsedRecord(0, None, record)], user.username, law=law)
+    db.commit()
+    case = db.get(Case, result.case_ids[0])
+    assert case is not None
+    return CaseSummary.model_validate(queries.case_summary(case))
+
+
+def update_case_facts(
+    db: Session, user: Actor, case_id: int, expected_version: int, record: CaseRecord, law: Law
+) -> CaseChange:
+    """Replace a case's facts and re-evaluate it, if the user saw the current version: else
+    `VersionConflictError` (409) and nothing changes."""
+    require(user, Action.WRITE_CASES)
+    case = _case(db, user, case_id)
+    try:
+        case, decision, created = update_case(db, case, expected_version, record, user.username, law)
+        db.commit()
+    except VersionConflictError:
+        db.rollback()
+        raise
+    except (StaleDataError, IntegrityError):
+        db.rollback()
+        raise VersionConflictError("case", case_id, expected_version, expected_version + 1) from None
+    except ValueError as error:
+        db.rollback()
+        field, _, problem = str(error).partition(": ")
+        raise InvalidInputError(str(error), f"record.{field}" if problem else "record") from None
+    except OverflowError:
+        db.rollback()
+        raise InvalidInputError(
+            "the record cannot be evaluated: dates or terms out of range", "record", "cannot_evaluate"
+        ) from None
+    return CaseChange(
+        case=CaseSummary.model_validate(queries.case_summary(case)),
+        decision=DecisionDetail.model_validate(queries.decision_json(decision)),
+        decision_created=created,
+    )
+
+
+def reevaluate_case(
+    db: Session, user: Actor, case_id: int, law: Law, as_of: dt.date | None = None, strict: bool = False
+) -> Evaluation:
+    """Re-evaluate a case under the current law pack; a new decision only if something changed."""
+    require(user, Action.WRITE_CASES)
+    case = _case(db, user, case_id)
+    try:
+        decision, created = evaluate_case(db, case, user.username, law, as_of, strict)
+    except (OverflowError, ValueError):
+        db.rollback()
+        raise InvalidInputError(
+            "the case cannot be evaluated on that date", "as_of", "cannot_evaluate"
+        ) from None
+    db.commit()
+    return Evaluation(
+        decision=DecisionDetail.model_validate(queries.decision_json(decision)), decision_created=created
+    )

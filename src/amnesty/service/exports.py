@@ -1,0 +1,232 @@
+"""One export of every list (cases, review queue, tasks) to CSV or XLSX.
+
+Rows come from the same SQL queries as the pages, read page by page (never the whole register at
+once in one query), up to `MAX_EXPORT_ROWS`. Text that a spreadsheet would run as a formula (starting
+with `=`, `+`, `-`, `@`, tab or carriage return) is written as text with a leading apostrophe in CSV
+and as a string cell in XLSX. Every export is one audit event with its list name and row count.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import xlsxwriter
+from sqlalchemy.orm import Session
+
+from amnesty.audit.chain import record_event
+from amnesty.service.policy import Action, Actor, region_limit, require
+from amnesty.store import queries
+from amnesty.store.queries import MAX_PAGE_SIZE, CaseFilter, ReviewStatus, TaskFilter
+
+MAX_EXPORT_ROWS = 50_000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportFormat(StrEnum):
+    """File formats of an export."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export ready to download."""
+
+    content: bytes
+    media_type: str
+    filename: str
+    rows: int
+
+
+Row = Sequence[Any]
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """A header and the rows under it (a generator: read as written)."""
+
+    header: Sequence[str]
+    rows: Iterator[Row]
+
+
+def _pages(fetch: Callable[[int], queries.Page]) -> Iterator[dict[str, Any]]:
+    page, seen = 1, 0
+    while seen < MAX_EXPORT_ROWS:
+        found = fetch(page)
+        yield from found.items[: MAX_EXPORT_ROWS - seen]
+        seen += len(found.items)
+        if len(found.items) < MAX_PAGE_SIZE or seen >= found.total:
+            return
+        page += 1
+
+
+def case_rows(db: Session, user: Actor, filters: CaseFilter, sort: str = "id") -> ExportTable:
+    """The case list (one row per case) with its person and newest decision."""
+    require(user, Action.READ_PERSONS)
+    limit = region_limit(user)
+
+    def rows() -> Iterator[Row]:
+        for item in _pages(lambda p: queries.search_cases(db, filters, limit, sort, p, MAX_PAGE_SIZE)):
+            decision = item["decision"] or {}
+            yield (
+                item["person_id"],
+                item["full_name"],
+                item["iin"],
+                item["region"],
+                item["case_number"],
+                item["stage"],
+                decision.get("outcome"),
+                decision.get("effective_outcome"),
+                decision.get("release"),
+                decision.get("new_end_date"),
+                decision.get("needs_review"),
+                decision.get("provisional"),
+            )
+
+    header = (
+        "person_id",
+        "full_name",
+        "iin",
+        "region",
+        "case_number",
+        "stage",
+        "outcome",
+        "outcome_in_effect",
+        "release",
+        "new_end_date",
+        "needs_review",
+        "provisional",
+    )
+    return ExportTable(header, rows())
+
+
+def review_rows(
+    db: Session, user: Actor, status: ReviewStatus, region: str | None, code: str | None
+) -> ExportTable:
+    """The review queue."""
+    require(user, Action.READ_CASES)
+    limit = region_limit(user)
+
+    def rows() -> Iterator[Row]:
+        fetch = lambda p: queries.review_queue(db, status, p, MAX_PAGE_SIZE, region, code, limit)  # noqa: E731
+        for item in _pages(fetch):
+            yield (
+                item["person_id"],
+                item["full_name"],
+                item["region"],
+                item["case_number"],
+                item["stage"],
+                item["id"],
+                item["outcome"],
+                item["needs_review"],
+                item["provisional"],
+                " ".join(dict.fromkeys(item["reason_codes"])),
+            )
+
+    header = (
+        "person_id",
+        "full_name",
+        "region",
+        "case_number",
+        "stage",
+        "decision_id",
+        "outcome",
+        "needs_review",
+        "provisional",
+        "reason_codes",
+    )
+    return ExportTable(header, rows())
+
+
+def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
+    """The task list."""
+    require(user, Action.READ_TASKS)
+    limit = region_limit(user)
+
+    def rows() -> Iterator[Row]:
+        for item in _pages(lambda p: queries.search_tasks(db, filters, limit, p, MAX_PAGE_SIZE)):
+            yield (
+                item["id"],
+                item["person_id"],
+                item["region"],
+                item["akimat"],
+                item["kind"],
+                item["status"],
+                item["assignee"],
+                item["due_date"],
+                item["completed_on"],
+                item["notes"],
+            )
+
+    header = (
+        "task_id",
+        "person_id",
+        "region",
+        "akimat",
+        "kind",
+        "status",
+        "assignee",
+        "due_date",
+        "completed_on",
+        "notes",
+    )
+    return ExportTable(header, rows())
+
+
+def safe_text(value: Any) -> Any:
+    """A cell value that no spreadsheet runs as a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv(table: ExportTable) -> tuple[bytes, int]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.header)
+    count = 0
+    for row in table.rows:
+        writer.writerow(["" if cell is None else safe_text(cell) for cell in row])
+        count += 1
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
+
+
+def _xlsx(table: ExportTable, sheet_name: str) -> tuple[bytes, int]:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet(sheet_name[:31])
+    bold = workbook.add_format({"bold": True})
+    for column, name in enumerate(table.header):
+        sheet.write_string(0, column, name, bold)
+    count = 0
+    for number, row in enumerate(table.rows, start=1):
+        for column, cell in enumerate(row):
+            if cell is None:
+                continue
+            if isinstance(cell, bool) or not isinstance(cell, int | float):
+                sheet.write_string(number, column, str(cell))
+            else:
+                sheet.write_number(number, column, cell)
+        count += 1
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue(), count
+
+
+def export_table(db: Session, user: Actor, name: str, fmt: ExportFormat, table: ExportTable) -> ExportFile:
+    """Write the table in the format and audit the export (list name and row count); commits."""
+    if fmt is ExportFormat.CSV:
+        content, count = _csv(table)
+        media = "text/csv; charset=utf-8"
+    else:
+        content, count = _xlsx(table, name)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    record_event(db, user.username, "export", "list", name, {"format": fmt.value, "rows": count})
+    db.commit()
+    return ExportFile(content, media, f"{name}.{fmt.value}", count)

@@ -1,0 +1,22 @@
+"""Use cases of the overview: statistics (dashboard counts) and the releases due, in SQL."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from amnesty.service.policy import Action, Actor, region_limit, require
+from amnesty.service.results import CaseSummary, Statistics
+from amnesty.store import queries
+
+
+def statistics(db: Session, user: Actor) -> Statistics:
+    """Counts by outcome (engine's and in effect), stage, charge category, region, person role,
+    releases by region, open reviews and tasks by status; a social worker's own region only."""
+    require(user, Action.READ_STATS)
+    return Statistics.model_validate(queries.statistics(db, region_limit(user)))
+
+
+def releases_due(db: Session, user: Actor, limit: int = 10) -> list[CaseSummary]:
+    """Cases whose newest decision releases the person: at once first, then by the new end date."""
+    require(user, Action.READ_PERSONS)
+    return [CaseSummary.model_validate(row) for row in queries.releases_due(db, region_limit(user), limit)]
