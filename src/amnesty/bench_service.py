@@ -455,14 +455,15 @@ def measure_import_health(report: Report, base: str, api: httpx.Client, options:
     latencies: list[float] = []
     with httpx.Client(base_url=base, timeout=options.timeout) as probe:
         worker.start()
-        time.sleep(0.2)
-        while worker.is_alive():
+        while True:  # the first probe goes out as the import starts, however short it is
             started = time.perf_counter()
             try:
                 probe.get("/api/health")
             except httpx.TransportError:  # e.g. a keep-alive connection the stalled server dropped
                 report.health_errors += 1
             latencies.append((time.perf_counter() - started) * 1000)
+            if not worker.is_alive():
+                break
             time.sleep(0.2)
     worker.join()
     report.import_status = str(outcome.get("status", "unknown"))

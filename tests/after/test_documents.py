@@ -23,6 +23,7 @@ from amnesty.domain.records import CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.explain import OUTCOME_WORDS, format_date
 from amnesty.law.loader import default_law
+from amnesty.render.citations import render_cites
 
 RENDERER = DocumentRenderer()
 
@@ -110,7 +111,9 @@ def test_provisional_flag_and_reasons_are_shown(
     text = docx_text(RENDERER.render(decision, record, default_law(), "ru", DocumentFormat.DOCX).content)
     assert "юрист обязан проверить" in text
     for reason in decision.reasons:
-        assert reason.cites in text
+        assert render_cites(reason.cites, "ru") in text
+    assert "Закон № 152-VII" in text
+    assert "Law 152-VII" not in text
 
 
 def test_reduce_sentence_document_gives_old_and_new_terms_in_words(make_grave: Any) -> None:

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from amnesty.batch import run as run_module
+from amnesty.batch.compact import decision_json
 from amnesty.batch.run import progress_wanted, run_batch
 from amnesty.cli.main import app
 from amnesty.domain.records import parse_record
@@ -53,7 +54,7 @@ def test_decisions_are_the_single_case_decisions(tmp_path: Path, january_files: 
     run_batch(january_files["jsonl"], tmp_path / "out", jobs=1)
     lines = (tmp_path / "out" / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
     expected = [
-        evaluate(parse_record(data)).model_dump_json() for data in generate(Preset.JANUARY, 150, seed=11)
+        decision_json(evaluate(parse_record(data))) for data in generate(Preset.JANUARY, 150, seed=11)
     ]
     assert lines == expected
 
@@ -106,3 +107,35 @@ def test_progress_only_on_a_terminal_outside_ci(
     monkeypatch.setenv("CI", ci)
     monkeypatch.setattr(run_module.sys.stderr, "isatty", lambda: tty)
     assert progress_wanted() is wanted
+
+
+def test_cli_lang_adds_sentences_in_the_languages_asked(
+    tmp_path: Path, january_files: dict[str, Path]
+) -> None:
+    runner = CliRunner()
+    out = tmp_path / "worded"
+    args = ["batch", str(january_files["parquet"]), "--out", str(out), "--jobs", "1"]
+    result = runner.invoke(app, [*args, "--lang", "ru", "--lang", "kk"])
+    assert result.exit_code == 0, result.output
+    lines = (out / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [parse_record(data) for data in generate(Preset.JANUARY, 150, seed=11)]
+    assert lines == [decision_json(evaluate(record), ("ru", "kk")) for record in records]
+    first = json.loads(lines[0])
+    assert set(first["reasons"][0]["texts"]) == {"ru", "kk"}
+    assert "text" not in first["reasons"][0]
+    bad = runner.invoke(app, [*args, "--lang", "de"])
+    assert bad.exit_code == 2
+
+
+def test_cli_zst_writes_the_same_decisions_compressed(tmp_path: Path, mixed_parquet: Path) -> None:
+    import pyarrow as pa
+
+    runner = CliRunner()
+    for name, extra in (("plain", []), ("zst", ["--zst"])):
+        result = runner.invoke(
+            app, ["batch", str(mixed_parquet), "--out", str(tmp_path / name), "--jobs", "1", *extra]
+        )
+        assert result.exit_code == 0, result.output
+    assert not (tmp_path / "zst" / "decisions.jsonl").exists()
+    with pa.CompressedInputStream(pa.OSFile(str(tmp_path / "zst" / "decisions.jsonl.zst")), "zstd") as stream:
+        assert stream.read() == (tmp_path / "plain" / "decisions.jsonl").read_bytes()

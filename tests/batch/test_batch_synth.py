@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from amnesty.domain.records import parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import birth_date_from_iin, validate_iin
 from amnesty.synth.generate import generate
+from amnesty.synth.names import female_from_iin
 from amnesty.synth.presets import JANUARY_DEFAULT_PERSONS, Preset
 from amnesty.synth.write import write_registry
 
@@ -60,7 +62,14 @@ def test_records_are_valid_and_invented() -> None:
     minors = recidivists = missing_region = 0
     for data in generate(Preset.JANUARY, 1_000, seed=4):
         record = parse_record(data)
-        assert record.full_name is None
+        assert record.full_name is not None
+        surname, given, patronymic = record.full_name.split(" ")
+        assert all(
+            re.fullmatch(r"[А-ЯЁӘҒҚҢӨҰҮҺІ][а-яёәғқңөұүһі]+", word) for word in (surname, given, patronymic)
+        )
+        female = female_from_iin(record.iin)
+        if female is not None:
+            assert patronymic.endswith(("вна", "қызы")) == female, record.full_name
         if record.iin is not None:
             assert validate_iin(record.iin) == record.iin
             assert record.birth_date in (None, birth_date_from_iin(record.iin))

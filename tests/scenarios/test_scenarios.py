@@ -64,7 +64,10 @@ EXPECT_KEYS = {
     "indicative_hours",
     "unserved_days_on_entry_into_force",
     "tasks",
+    "questions",
+    "unanswerable",
 }
+QUESTION_KEYS = {"field", "rule", "options", "leads_to"}
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,14 @@ def _scenario_problems(item: Any, where: str) -> list[str]:
         problems += [f"{where}: unknown expectation '{key}'" for key in sorted(expect.keys() - EXPECT_KEYS)]
         if "outcome" not in expect:
             problems.append(f"{where}: every scenario must expect an outcome")
+        for number, question in enumerate(expect.get("questions") or [], start=1):
+            if not isinstance(question, dict) or "field" not in question:
+                problems.append(f"{where}: expected question {number} must be a mapping with a 'field'")
+            else:
+                problems += [
+                    f"{where}: expected question {number} has an unknown key '{key}'"
+                    for key in sorted(question.keys() - QUESTION_KEYS)
+                ]
     if "law_parameters" in item and not isinstance(item["law_parameters"], dict):
         problems.append(f"{where}: 'law_parameters' must be a mapping overlaid on the law pack")
     if "as_of" in item and not isinstance(item["as_of"], dt.date):
@@ -209,6 +220,11 @@ def describe_decision(decision: Decision) -> str:
         )
     if decision.resocialisation:
         lines.append(f"  resocialisation tasks: {[task.kind.value for task in decision.resocialisation]}")
+    for question in decision.questions:
+        leads = {k: v.value for k, v in (question.leads_to or {}).items()}
+        lines.append(f"  question on {question.field} ({question.rule}, {question.code}): leads to {leads}")
+    for item in decision.unanswerable:
+        lines.append(f"  no fact settles {item.code} ({item.rule})")
     return "\n".join(lines)
 
 
@@ -284,6 +300,7 @@ def check_expectations(decision: Decision, expect: dict[str, Any]) -> list[str]:
         )
 
     _check_sentence(decision, expect, problems)
+    _check_questions(decision, expect, problems)
 
     if "tasks" in expect:
         wanted_tasks = sorted(expect["tasks"] or [])
@@ -328,6 +345,57 @@ def _check_sentence(decision: Decision, expect: dict[str, Any], problems: list[s
         if expect[key] != got_amount:
             problems.append(
                 f"expected the {key.replace('_', ' ')} {expect[key]}, but the engine has {got_amount}"
+            )
+
+
+def _answer_key(value: Any) -> str:
+    """An answer as `leads_to` names it: yes/no as true/false, numbers and words as written."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _check_questions(decision: Decision, expect: dict[str, Any], problems: list[str]) -> None:
+    """`questions`: exactly these fields are asked, each with the rule, options and outcomes given;
+    `unanswerable`: exactly these causes are said to be beyond any fact of the record."""
+    if "questions" in expect:
+        wanted = {str(q["field"]): q for q in expect["questions"] or []}
+        asked = {q.field: q for q in decision.questions}
+        if sorted(wanted) != sorted(asked):
+            problems.append(
+                f"expected questions on exactly {sorted(wanted)}, but the decision asks about {sorted(asked)}"
+            )
+        for path in sorted(wanted.keys() & asked.keys()):
+            spec, question = wanted[path], asked[path]
+            if "rule" in spec and spec["rule"] != question.rule:
+                problems.append(
+                    f"expected the question on {path} to be asked by {spec['rule']}, not {question.rule}"
+                )
+            if "options" in spec:
+                options = list(question.options) if question.options is not None else None
+                if spec["options"] != options:
+                    problems.append(
+                        f"expected the options {spec['options']} for {path}, but they are {options}"
+                    )
+            if "leads_to" in spec:
+                want = (
+                    {_answer_key(k): v for k, v in spec["leads_to"].items()}
+                    if spec["leads_to"] is not None
+                    else None
+                )
+                got = (
+                    {k: v.value for k, v in question.leads_to.items()}
+                    if question.leads_to is not None
+                    else None
+                )
+                if want != got:
+                    problems.append(
+                        f"expected the answers on {path} to lead to {want}, but they lead to {got}"
+                    )
+    if "unanswerable" in expect:
+        wanted_codes = sorted(expect["unanswerable"] or [])
+        got_codes = sorted(item.code for item in decision.unanswerable)
+        if wanted_codes != got_codes:
+            problems.append(
+                f"expected exactly {wanted_codes} to be beyond any fact of the record, but the decision says {got_codes}"
             )
 
 

@@ -130,6 +130,11 @@ def web(service):
     from amnesty.app import create_app
 
     app = create_app(service.app.state.database_url)
+    # an account of its own: signing out ends every session and token of the user, and the other
+    # tests keep using the shared role accounts' tokens
+    with app.state.sessions() as db:
+        create_user(db, "web-tester", "a-long-test-password", Role.ADMIN)
+        db.commit()
 
     @app.get("/test/form")
     def form(request: Request) -> dict[str, str]:
@@ -168,12 +173,12 @@ def test_web_session_cookie_and_csrf(web):
     client = TestClient(web)
     anonymous = client.get("/test/form").json()["csrf"]
     forged = client.post(
-        "/test/login", data={"username": "test-admin", "password": "a-long-test-password", "csrf": "x"}
+        "/test/login", data={"username": "web-tester", "password": "a-long-test-password", "csrf": "x"}
     )
     assert forged.status_code == 403
     assert forged.json()["error"]["code"] == "csrf_failed"
     login = client.post(
-        "/test/login", data={"username": "test-admin", "password": "a-long-test-password", "csrf": anonymous}
+        "/test/login", data={"username": "web-tester", "password": "a-long-test-password", "csrf": anonymous}
     )
     assert login.status_code == 200
     assert login.json() == {"ok": True}
@@ -182,7 +187,7 @@ def test_web_session_cookie_and_csrf(web):
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
     assert "Secure" not in cookie  # plain HTTP to a loopback host
-    assert client.get("/api/auth/me").json()["username"] == "test-admin"
+    assert client.get("/api/auth/me").json()["username"] == "web-tester"
     # a cookie-authenticated change needs the session's CSRF token in the header
     assert client.post("/api/evaluate", json={}).status_code == 403
     assert client.post("/api/evaluate", json={}, headers={"X-CSRF-Token": anonymous}).status_code == 403
@@ -203,7 +208,7 @@ def test_session_cookie_is_secure_over_https(web):
     client = TestClient(web, base_url="https://amnesty.example")
     csrf = client.get("/test/form").json()["csrf"]
     login = client.post(
-        "/test/login", data={"username": "test-admin", "password": "a-long-test-password", "csrf": csrf}
+        "/test/login", data={"username": "web-tester", "password": "a-long-test-password", "csrf": csrf}
     )
     assert "Secure" in login.headers["set-cookie"]
     assert login.headers["strict-transport-security"].startswith("max-age=")

@@ -36,6 +36,10 @@ DOCUMENTED: dict[Action, frozenset[Role]] = {
     Action.READ_AUDIT: frozenset({A, AU}),
     Action.READ_USERS: frozenset({A, AU}),
     Action.WRITE_USERS: frozenset({A}),
+    Action.IMPORT: frozenset({A, CO}),
+    Action.REEVALUATE: frozenset({A, CO}),
+    Action.IMPACT_REGISTER: frozenset({A, CO, RV, AU}),
+    Action.SEE_ALL_JOBS: frozenset({A, AU}),
 }
 """The role table of docs/service.md, written out independently of the code."""
 
@@ -458,8 +462,9 @@ WEB_NOT_PAGES = {
     "/cases/new/removed",
     "/cases/new/iin",
     "/impact/chart/{token}.png",
-    "/batch/{job_id}",
-    "/batch/{job_id}/{name}",
+    "/jobs",
+    "/jobs/{job_id}",
+    "/jobs/{job_id}/{name}",
     "/documents/{person_id}/{case_id}/{language}.{fmt}",
 }
 """GET routes that are not pages of their own: fragments, files, downloads of one object."""

@@ -273,9 +273,24 @@ class LiveServer:
         self.engine.dispose()
 
 
+GRAVE_REDUCED = {
+    "person_id": "RED-GRAVE-1",
+    "full_name": "Гравов Сокращён",
+    "region": "Astana",
+    "stage": "serving",
+    "case_number": "RED-1",
+    "charges": [
+        {"article": 293, "part": 2, "category": "grave", "offence_date": "2022-01-05", "context": "riot"}
+    ],
+    "sentence": {"punishment": "imprisonment", "term": {"years": 8}, "start_date": "2022-01-06"},
+}
+"""A charge recorded as grave whose term the amnesty reduces (the what-if flow changes its category)."""
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Register]]:
-    with LiveServer(tmp_path_factory.mktemp("served")) as server:
+    extra = [GRAVE_REDUCED]
+    with LiveServer(tmp_path_factory.mktemp("served"), 120, extra) as server:
         yield server, server.register
 
 

@@ -10,15 +10,14 @@ from playwright.sync_api import expect
 
 from amnesty.domain.enums import Category, Outcome, ReleaseMode
 
-from .conftest import PASSWORD, LiveServer, shot
-from .conftest import Register as MemoryBackend
+from .conftest import PASSWORD, LiveServer, Register, shot
 
 pytestmark = pytest.mark.browser
 
-Live = tuple[LiveServer, MemoryBackend]
+Live = tuple[LiveServer, Register]
 
 
-def _region_key(backend: MemoryBackend, shown: str) -> str:
+def _region_key(backend: Register, shown: str) -> str:
     """The stored region name behind a Russian label (the list sorts by the stored name)."""
     from amnesty.web.i18n import translations
     from amnesty.web.labels import VOCABULARY
@@ -107,7 +106,7 @@ def test_find_a_case_by_iin_sort_and_page(page: Any, live: Live) -> None:
     target = next(f for f in backend.files.values() if f.record.iin)
     sign_in(page, live, "officer")
     page.goto(live[0].url + "/cases")
-    expect(page.get_by_role("status").first).to_contain_text("Найдено: 120")
+    expect(page.get_by_role("status").first).to_contain_text("Найдено: 121")
     page.get_by_label("ФИО, ИИН или номер дела").fill(target.record.iin or "")
     page.get_by_role("button", name="Найти").click()
     expect(page.locator("#results [role=status]")).to_contain_text(re.compile(r"Найдено: 1(?!\d)"))
@@ -116,7 +115,7 @@ def test_find_a_case_by_iin_sort_and_page(page: Any, live: Live) -> None:
     assert target.record.person_id in rows.first.get_by_role("link").get_attribute("href")
     page.get_by_label("ФИО, ИИН или номер дела").fill("")
     page.get_by_role("button", name="Найти").click()
-    expect(page.locator("#results [role=status]")).to_contain_text(re.compile(r"Найдено: 120(?!\d)"))
+    expect(page.locator("#results [role=status]")).to_contain_text(re.compile(r"Найдено: 121(?!\d)"))
     page.locator("#results thead").get_by_role("link", name="Регион").click()
     expect(page.locator("#results thead th[aria-sort=ascending]")).to_contain_text("Регион")
     regions = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()

@@ -135,7 +135,9 @@ def test_admin_adds_a_user_resets_the_password_sets_the_role_and_disables(page: 
         actions = [
             e.action for e in db.scalars(select(AuditEvent).where(AuditEvent.object_id == "clerk.one"))
         ]
-    assert actions == ["user.create", "user.role", "user.password", "user.disable"]
+    assert actions[0] == "user.create"
+    assert "user.disable" in actions
+    assert {"user.role", "user.region", "user.password"} <= set(actions)
 
 
 def test_auditor_filters_the_trail_and_checks_the_chain(page: Any, live: Live) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from amnesty.auth.ratelimit import LoginRateLimitedError
 from amnesty.auth.sessions import CsrfError
+from amnesty.render.formats import language_from_accept
+from amnesty.render.validation import problem_text
 from amnesty.service.errors import ServiceError, SupersededError, VersionConflictError
 from amnesty.service.policy import ForbiddenError
 
@@ -38,10 +41,12 @@ _STATUS_CODES = {
 
 
 class FieldProblem(BaseModel):
-    """One invalid field and what is wrong with it."""
+    """One invalid field and what is wrong with it (in the language of `Accept-Language`), with the
+    problem's stable machine code where it has one."""
 
     field: str
     problem: str
+    code: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -117,14 +122,49 @@ def location_to_field(loc: Sequence[int | str]) -> str:
     return path or "(request)"
 
 
-def _validation_fields(error: RequestValidationError) -> list[FieldProblem]:
+def _validation_fields(error: RequestValidationError, language: str = "en") -> list[FieldProblem]:
     fields: list[FieldProblem] = []
     for item in error.errors():
         message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
-        if item.get("type") == "extra_forbidden":
+        code = str(item.get("type", "value_error"))
+        if code == "extra_forbidden":
             message = "unknown field"
-        fields.append(FieldProblem(field=location_to_field(item.get("loc", ())), problem=message))
+        params = {str(k): str(v) for k, v in (item.get("ctx") or {}).items() if k != "field"}
+        field = location_to_field(item.get("loc", ()))
+        problem = problem_text(code, params, message, language) if language != "en" else message
+        fields.append(FieldProblem(field=field, problem=problem, code=code))
     return fields
+
+
+_MESSAGES: dict[str, dict[str, str]] = {
+    "validation_error": {
+        "en": "invalid input: {names}",
+        "ru": "неверные входные данные: {names}",
+        "kk": "кіріс деректер дұрыс емес: {names}",
+    },
+    "not_authenticated": {
+        "en": "not authenticated",
+        "ru": "требуется вход в систему",
+        "kk": "жүйеге кіру қажет",
+    },
+    "forbidden": {"en": "forbidden", "ru": "доступ запрещён", "kk": "кіруге тыйым салынған"},
+    "not_found": {"en": "not found", "ru": "не найдено", "kk": "табылмады"},
+    "method_not_allowed": {"en": "method not allowed", "ru": "метод не разрешён", "kk": "әдіске рұқсат жоқ"},
+    "internal_error": {
+        "en": "unexpected server error; it has been logged",
+        "ru": "непредвиденная ошибка сервера; она записана в журнал",
+        "kk": "сервердің күтпеген қатесі; ол журналға жазылды",
+    },
+}
+"""The API's own messages per language; a route's specific message stays as the route wrote it."""
+
+
+def _language(request: Request) -> str:
+    return language_from_accept(request.headers.get("accept-language"))
+
+
+def _generic(code: str, language: str, fallback: str) -> str:
+    return _MESSAGES.get(code, {}).get(language, fallback)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -137,15 +177,22 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_request: Request, error: RequestValidationError) -> JSONResponse:
-        fields = _validation_fields(error)
+    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        language = _language(request)
+        fields = _validation_fields(error, language)
         names = ", ".join(sorted({field.field for field in fields}))
-        return error_response(422, "validation_error", f"invalid input: {names}", fields)
+        message = _MESSAGES["validation_error"][language].format(names=names)
+        return error_response(422, "validation_error", message, fields)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(error.status_code, "error")
         message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
+        phrase = (
+            HTTPStatus(error.status_code).phrase if error.status_code in HTTPStatus._value2member_map_ else ""
+        )
+        if message.casefold() in (code.replace("_", " "), phrase.casefold()):
+            message = _generic(code, _language(request), message)
         headers = dict(error.headers) if error.headers else None
         return error_response(error.status_code, code, message, headers=headers)
 
@@ -182,7 +229,10 @@ def install_error_handlers(app: FastAPI) -> None:
         route = request.scope.get("route")
         where = getattr(route, "path", "?")
         LOG.error("unexpected %s in %s %s", type(error).__name__, request.method, where)
-        return error_response(500, "internal_error", "unexpected server error; it has been logged")
+        message = _generic(
+            "internal_error", _language(request), "unexpected server error; it has been logged"
+        )
+        return error_response(500, "internal_error", message)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

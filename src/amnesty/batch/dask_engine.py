@@ -1,9 +1,8 @@
-"""The Dask engine: the same chunks, decided on the workers of a Dask cluster.
+"""The Dask side of the chunked runner: chunks read by the client, each decided as one task on a worker.
 
-The client (this process) reads the input and cuts it into chunks of whole persons, exactly as the
-local engine does; each chunk goes to a worker as one task running `process_chunk`; results come
-back and are written in chunk order by the client. So the output files are the same bytes as a local
-run. At most a few chunks per worker are in flight, so the client's memory stays bounded.
+`dask_map` is what `amnesty.batch.run.map_chunks` uses for `--engine dask` (impact runs, and any
+caller with chunks in hand). A batch run over a Parquet file with `--engine dask` goes further:
+the workers read their own row groups and write their own part files (`amnesty.batch.scaleout`).
 
 The workers must have the same `amnesty` version installed (and see the law pack file, if one is
 given with --law-pack).
@@ -11,21 +10,25 @@ given with --law-pack).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
-from amnesty.batch.process import ChunkResult, RunSettings, process_chunk
-from amnesty.io.tabular import Chunk
+R = TypeVar("R")
+T = TypeVar("T")
 
 
-def dask_results(chunks: Iterator[Chunk], settings: RunSettings, scheduler: str) -> Iterator[ChunkResult]:
-    """Decide the chunks on the cluster at `scheduler`; yield results in chunk order."""
+def dask_map(function: Callable[[T], R], chunks: Iterator[T], scheduler: str) -> Iterator[R]:
+    """`function` over the chunks on the cluster at `scheduler`; results in chunk order, at most two
+    chunks per worker thread in flight."""
     from distributed import Client
 
     with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
-        workers = max(1, sum(client.nthreads().values()))
-        from amnesty.batch.run import _in_window
-
-        def submit(chunk: Chunk) -> object:
-            return client.submit(process_chunk, chunk, settings, pure=False)
-
-        yield from _in_window(submit, chunks, 2 * workers)  # type: ignore[arg-type]
+        window = 2 * max(1, sum(client.nthreads().values()))
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(client.submit(function, chunk, pure=False))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

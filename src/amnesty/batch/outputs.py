@@ -1,7 +1,8 @@
 """The files of a batch run, written chunk by chunk in input order.
 
 - `decisions.parquet`, `decisions.csv`: one row per decided person (`process.DECISION_COLUMNS`);
-- `decisions.jsonl`: the full decision of each decided person, one JSON object per line;
+- `decisions.jsonl` (or `decisions.jsonl.zst`): each decided person's decision, compact (codes, facts,
+  citations) or with the sentences asked for, one JSON object per line;
 - `rejected.csv`: one line per problem: source row, person_id where known, field, problem;
 - `summary.json`: the accounting (`rows_in == rows_decided + rows_rejected`) and the counts.
 
@@ -29,6 +30,7 @@ from amnesty.io.safe_cells import safe_row
 DECISIONS_PARQUET = "decisions.parquet"
 DECISIONS_CSV = "decisions.csv"
 DECISIONS_JSONL = "decisions.jsonl"
+DECISIONS_JSONL_ZST = "decisions.jsonl.zst"
 REJECTED_CSV = "rejected.csv"
 SUMMARY_JSON = "summary.json"
 REJECTED_COLUMNS = ("row", "person_id", "field", "problem")
@@ -83,27 +85,58 @@ class Summary:
         return data
 
 
+def _problem(problem: RowProblem, language: str) -> str:
+    """The `problem` column: as recorded (English) by default, else in `language` naming the field by
+    its label and its column ('Дата совершения (offence_date): ...')."""
+    return problem.problem if language == "en" else problem.message(language)
+
+
 class OutputWriter:
     """Opens the output files, appends chunk results in order, and closes with the summary."""
 
-    def __init__(self, out: Path, summary: Summary) -> None:
+    def __init__(
+        self,
+        out: Path,
+        summary: Summary,
+        zstd: bool = False,
+        part: int | None = None,
+        rejected_language: str = "en",
+    ) -> None:
         out.mkdir(parents=True, exist_ok=True)
+        self.rejected_language = rejected_language
         self.out = out
         self.summary = summary
-        self._parquet = pq.ParquetWriter(out / DECISIONS_PARQUET, DECISION_SCHEMA, compression="zstd")
+        self.part = part
+        jsonl = DECISIONS_JSONL_ZST if zstd else DECISIONS_JSONL
+        self._parquet = pq.ParquetWriter(self._path(DECISIONS_PARQUET), DECISION_SCHEMA, compression="zstd")
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
-        self._csv: IO[bytes] = (out / DECISIONS_CSV).open("wb")
+        self._csv: IO[bytes] = self._path(DECISIONS_CSV).open("wb")
         self._csv.write((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
-        self._jsonl: IO[bytes] = (out / DECISIONS_JSONL).open("wb")
-        self._rejected_file: IO[str] = (out / REJECTED_CSV).open("w", encoding="utf-8", newline="")
+        self._jsonl: IO[bytes] | pa.NativeFile = (
+            pa.CompressedOutputStream(str(self._path(jsonl)), "zstd")
+            if zstd
+            else self._path(jsonl).open("wb")
+        )
+        self._rejected_file: IO[str] = self._path(REJECTED_CSV).open("w", encoding="utf-8", newline="")
         self._rejected = csv.writer(self._rejected_file, lineterminator="\n")
         self._rejected.writerow(REJECTED_COLUMNS)
 
+    def _path(self, name: str) -> Path:
+        """Where an output goes: `out/NAME`, or for one part of a partitioned output dataset
+        `out/NAME/part-00000.EXT` (each part a whole file of its own, with its header)."""
+        if self.part is None:
+            return self.out / name
+        extension = name.partition(".")[2]
+        directory = self.out / name
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory / f"part-{self.part:05d}.{extension}"
+
     def write_problems(self, problems: list[RowProblem]) -> None:
         """Append rejected-row lines."""
+        language = self.rejected_language
         self._rejected.writerows(
-            safe_row(("" if p.row is None else p.row, p.person_id or "", p.field, p.problem))
+            safe_row(("" if p.row is None else p.row, p.person_id or "", p.field, _problem(p, language)))
             for p in problems
         )
         self.summary.rejected_by_field.update(p.field for p in problems)
@@ -150,11 +183,18 @@ class OutputWriter:
         self._jsonl.close()
         self._rejected_file.close()
         summary = self.summary
-        text = json.dumps(summary.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
-        (self.out / SUMMARY_JSON).write_text(text, encoding="utf-8")
-        if summary.rows_in != summary.rows_decided + summary.rows_rejected:
-            raise AccountingError(
-                f"rows_in {summary.rows_in} != rows_decided {summary.rows_decided} + "
-                f"rows_rejected {summary.rows_rejected}"
-            )
-        return summary
+        if self.part is not None:
+            return summary  # a part: the client merges the parts' summaries and writes summary.json
+        return write_summary(self.out, summary)
+
+
+def write_summary(out: Path, summary: Summary) -> Summary:
+    """Write summary.json; fails loudly if the accounting does not hold."""
+    text = json.dumps(summary.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+    (out / SUMMARY_JSON).write_text(text, encoding="utf-8")
+    if summary.rows_in != summary.rows_decided + summary.rows_rejected:
+        raise AccountingError(
+            f"rows_in {summary.rows_in} != rows_decided {summary.rows_decided} + "
+            f"rows_rejected {summary.rows_rejected}"
+        )
+    return summary

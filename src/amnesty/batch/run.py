@@ -13,19 +13,26 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from amnesty.batch.dask_engine import dask_map
 from amnesty.batch.outputs import OutputWriter, Summary
-from amnesty.batch.process import ChunkResult, RunSettings, law_for, process_chunk
+from amnesty.batch.process import RunSettings, process_chunk, settings_law
+from amnesty.batch.scaleout import can_scale_out, run_scaleout
+from amnesty.domain.decision import Decision
+from amnesty.domain.records import CaseRecord
+from amnesty.engine.evaluate import evaluate
 from amnesty.io.assemble import RowProblem
-from amnesty.io.sources import FileReadError
-from amnesty.io.tabular import Chunk, Source, open_source
+from amnesty.io.sources import FileReadError, InputFormat, detect_format
+from amnesty.io.tabular import Source, open_source
 
 DEFAULT_ROWS_PER_CHUNK = 20_000
 
@@ -43,16 +50,13 @@ def progress_wanted() -> bool:
     return sys.stderr.isatty() and not ci
 
 
-def _serial(chunks: Iterator[Chunk], settings: RunSettings) -> Iterator[ChunkResult]:
-    for chunk in chunks:
-        yield process_chunk(chunk, settings)
+R = TypeVar("R")
+T = TypeVar("T")
 
 
-def _in_window(
-    submit: Callable[[Chunk], Future[ChunkResult]], chunks: Iterator[Chunk], window: int
-) -> Iterator[ChunkResult]:
+def _in_window(submit: Callable[[T], Future[R]], chunks: Iterator[T], window: int) -> Iterator[R]:
     """Submit chunks keeping at most `window` in flight; yield results in chunk order."""
-    pending: deque[Future[ChunkResult]] = deque()
+    pending: deque[Future[R]] = deque()
     for chunk in chunks:
         pending.append(submit(chunk))
         if len(pending) >= window:
@@ -61,29 +65,65 @@ def _in_window(
         yield pending.popleft().result()
 
 
-def _processes(chunks: Iterator[Chunk], settings: RunSettings, jobs: int) -> Iterator[ChunkResult]:
+def map_chunks(
+    function: Callable[[T], R],
+    chunks: Iterator[T],
+    engine: Engine = Engine.LOCAL,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+) -> Iterator[R]:
+    """The chunked runner: `function` applied to every chunk, in this process (`jobs=1`), in a pool of
+    worker processes (default: one per core) or on a Dask cluster; results in chunk order, with at
+    most two chunks per worker in flight. `function` must be picklable (a module-level function or a
+    `functools.partial` of one). Batch, impact and re-evaluation runs all go through here; a chunk is
+    usually an input `Chunk`, or a list of records (`decide_records`)."""
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if engine is Engine.DASK:
+        if scheduler is None:
+            raise ValueError("--engine dask needs --scheduler ADDRESS")
+        return dask_map(function, chunks, scheduler)
+    if jobs <= 1:
+        return (function(chunk) for chunk in chunks)
+    return _processes(function, chunks, jobs)
+
+
+def _processes(function: Callable[[T], R], chunks: Iterator[T], jobs: int) -> Iterator[R]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["amnesty.batch.process"])
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from _in_window(lambda chunk: pool.submit(process_chunk, chunk, settings), chunks, 2 * jobs)
+        yield from _in_window(lambda chunk: pool.submit(function, chunk), chunks, 2 * jobs)
 
 
-def _results(
-    chunks: Iterator[Chunk],
-    settings: RunSettings,
-    engine: Engine,
-    jobs: int,
-    scheduler: str | None,
-) -> Iterator[ChunkResult]:
-    if engine is Engine.DASK:
-        from amnesty.batch.dask_engine import dask_results
+def _decide(records: list[CaseRecord], settings: RunSettings) -> list[Decision]:
+    law = settings_law(settings)
+    return [evaluate(record, law, settings.as_of, settings.strict) for record in records]
 
-        if scheduler is None:
-            raise ValueError("--engine dask needs --scheduler ADDRESS")
-        return dask_results(chunks, settings, scheduler)
-    if jobs <= 1:
-        return _serial(chunks, settings)
-    return _processes(chunks, settings, jobs)
+
+def decide_records(
+    records: Iterable[CaseRecord],
+    settings: RunSettings | None = None,
+    *,
+    engine: Engine = Engine.LOCAL,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    per_chunk: int = 500,
+) -> Iterator[Decision]:
+    """The engine's full decision for each record, in order, decided on the chunked runner (for
+    re-evaluating a store's cases after a law or engine update: `amnesty db reevaluate`)."""
+    work = partial(_decide, settings=settings or RunSettings())
+    for decisions in map_chunks(work, _batched(records, per_chunk), engine, jobs, scheduler):
+        yield from decisions
+
+
+def _batched(records: Iterable[CaseRecord], size: int) -> Iterator[list[CaseRecord]]:
+    batch: list[CaseRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _progress(enabled: bool) -> AbstractContextManager[Progress | None]:
@@ -99,6 +139,13 @@ def _progress(enabled: bool) -> AbstractContextManager[Progress | None]:
     )
 
 
+def _is_parquet(path: Path) -> bool:
+    try:
+        return path.is_file() and detect_format(path) is InputFormat.PARQUET
+    except FileReadError:
+        return False
+
+
 def run_batch(
     input_path: Path,
     out: Path,
@@ -110,21 +157,28 @@ def run_batch(
     encoding: str = "utf-8",
     rows_per_chunk: int = DEFAULT_ROWS_PER_CHUNK,
     show_progress: bool = False,
+    zstd: bool = False,
+    rejected_language: str = "en",
 ) -> Summary:
     """Decide every person of `input_path` and write the outputs to `out`; returns the summary."""
     settings = settings or RunSettings()
-    law = law_for(settings.law_pack)
+    law = settings_law(settings)
     as_of = settings.as_of or law.entry_into_force
     summary = Summary(input_path.name, None, law.version, as_of.isoformat(), settings.strict)
-    writer = OutputWriter(out, summary)
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if engine is Engine.DASK and _is_parquet(input_path):
+        if scheduler is None:
+            raise ValueError("--engine dask needs --scheduler ADDRESS")
+        if can_scale_out(input_path):
+            return run_scaleout(input_path, out, settings, summary, scheduler, rows_per_chunk, zstd)
+    writer = OutputWriter(out, summary, zstd, rejected_language=rejected_language)
     source: Source | None = None
     try:
         source = open_source(input_path, encoding)
         summary.input_format = source.format.value
         with _progress(show_progress) as bar:
             task = bar.add_task("deciding", total=None) if bar is not None else None
-            for result in _results(source.chunks(rows_per_chunk), settings, engine, jobs, scheduler):
+            work = partial(process_chunk, settings=settings)
+            for result in map_chunks(work, source.chunks(rows_per_chunk), engine, jobs, scheduler):
                 writer.write(result)
                 if bar is not None and task is not None:
                     bar.update(

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from amnesty.batch.process import RunSettings
+from amnesty.batch.run import Engine
 from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json
 from amnesty.documents.render import DocumentFormat, DocumentRenderer, TemplateError
 from amnesty.domain.decision import Decision
@@ -20,10 +22,12 @@ from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import evaluate
 from amnesty.impact.compare import ImpactReport, run_impact
 from amnesty.impact.output import write_impact
+from amnesty.impact.runner import run_impact_file
 from amnesty.impact.variant import read_variant, variant_law
 from amnesty.io.json_records import RecordError
 from amnesty.law.loader import LawPackError
 from amnesty.reports.inputs import (
+    TABULAR_SUFFIXES,
     InputError,
     RecordsRead,
     looks_like_decisions,
@@ -115,10 +119,23 @@ def impact_command(
     as_of: AsOfOpt = None,
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", min=1, help="Worker processes for CSV/XLSX/Parquet input (default: one per core)."
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="local (this machine) or dask (a Dask cluster).")
+    ] = Engine.LOCAL,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address, for --engine dask.")
+    ] = None,
 ) -> None:
     """What-if: decide every record under the baseline law and under the VARIANT, and report who changes
     outcome (from -> to), person-years of imprisonment removed, by region and category. A variant that
     does not validate against the law-pack schema is refused (exit 2) naming the field and the problem.
+    CSV, XLSX and Parquet registries run chunk by chunk on the bulk runner (worker processes or Dask).
     Exit 1 when some input records were invalid (their errors on stderr; the others are compared)."""
     baseline = load_law_or_exit(law_pack)
     try:
@@ -127,10 +144,26 @@ def impact_command(
     except LawPackError as error:
         typer.echo(f"error: variant refused: {error}", err=True)
         raise typer.Exit(2) from None
-    read = _load_records(input_file)
-    report = run_impact(
-        read.records, baseline, changed, parsed.name, parse_as_of(as_of), strict, len(read.errors)
-    )
+    if engine is Engine.DASK and scheduler is None:
+        raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
+    date = parse_as_of(as_of)
+    if input_file.suffix.lower() in TABULAR_SUFFIXES and input_file.is_file():
+        pack = str(law_pack) if law_pack is not None else None
+        text = variant.read_text(encoding="utf-8")
+        report = run_impact_file(
+            input_file,
+            RunSettings(law_pack=pack, as_of=date, strict=strict),
+            RunSettings(law_pack=pack, as_of=date, strict=strict, variant=(text, str(variant))),
+            parsed.name,
+            engine=engine,
+            jobs=jobs,
+            scheduler=scheduler,
+        )
+        if report.rejected:
+            typer.echo(f"{report.rejected} persons could not be read (see `amnesty batch`)", err=True)
+    else:
+        read = _load_records(input_file)
+        report = run_impact(read.records, baseline, changed, parsed.name, date, strict, len(read.errors))
     if out is not None:
         written = write_impact(report, out)
         typer.echo(f"wrote {len(written)} files to {out}", err=True)
@@ -138,7 +171,7 @@ def impact_command(
         print_json(report.to_json_dict())
     else:
         _print_impact(report)
-    if read.errors:
+    if report.rejected:
         raise typer.Exit(1)
 
 

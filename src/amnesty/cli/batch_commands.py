@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from amnesty.batch.compact import UnknownLanguageError, check_languages
 from amnesty.batch.outputs import Summary
 from amnesty.batch.process import RunSettings
 from amnesty.batch.run import DEFAULT_ROWS_PER_CHUNK, Engine, progress_wanted, run_batch
@@ -47,10 +48,21 @@ FastOpt = Annotated[
     bool,
     typer.Option(
         "--fast-path/--no-fast-path",
-        help="Memoised path for plainly uncovered persons (same bytes); --no-fast-path sends everyone to the engine.",
+        help="Columnar screen of typed (Parquet) input for plainly uncovered persons (same bytes); --no-fast-path validates and decides everyone the plain way.",
     ),
 ]
 ChunkOpt = Annotated[int, typer.Option("--chunk-rows", min=1, help="Rows per chunk of work.")]
+LangOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--lang",
+        help="Add the sentences a person reads, in this language (ru, kk, en; repeatable). "
+        "Default: compact decisions (codes, facts, citations).",
+    ),
+]
+ZstOpt = Annotated[
+    bool, typer.Option("--zst", help="Write the decisions as decisions.jsonl.zst (zstd) instead of .jsonl.")
+]
 
 
 def _print_summary(summary: Summary, out: Path) -> None:
@@ -86,18 +98,26 @@ def batch_command(
     encoding: EncodingOpt = "utf-8",
     chunk_rows: ChunkOpt = DEFAULT_ROWS_PER_CHUNK,
     fast_path: FastOpt = True,
+    lang: LangOpt = None,
+    zst: ZstOpt = False,
 ) -> None:
     """Decide every person in a registry extract (CSV, XLSX, Parquet or JSON Lines: one row per
-    charge, person fields repeated). Writes decisions.parquet, decisions.csv, decisions.jsonl,
-    rejected.csv (every row that could not be read or validated, and why) and summary.json, where
+    charge, person fields repeated). Writes decisions.parquet, decisions.csv, decisions.jsonl
+    (compact: codes, facts, citations; --lang adds sentences; --zst compresses it), rejected.csv
+    (every row that could not be read or validated, and why) and summary.json, where
     rows_in = rows_decided + rows_rejected. Exit code 0 when every row was decided, 1 otherwise."""
     if engine is Engine.DASK and scheduler is None:
         raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
+    try:
+        languages = check_languages(lang or [])
+    except UnknownLanguageError as error:
+        raise typer.BadParameter(str(error), param_hint="--lang") from None
     settings = RunSettings(
         law_pack=str(law_pack) if law_pack is not None else None,
         as_of=parse_as_of(as_of),
         strict=strict,
         fast_path=fast_path,
+        languages=languages,
     )
     summary = run_batch(
         input_file,
@@ -109,6 +129,8 @@ def batch_command(
         encoding=encoding,
         rows_per_chunk=chunk_rows,
         show_progress=progress_wanted(),
+        zstd=zst,
+        rejected_language=languages[0] if languages else "en",
     )
     _print_summary(summary, out)
     if summary.rows_rejected or summary.file_problems:
@@ -165,13 +187,21 @@ def bench_command(
         bool, typer.Option("--keep-output", help="Keep the batch outputs under --data-dir.")
     ] = False,
     fast_path: FastOpt = True,
+    zst: ZstOpt = False,
 ) -> None:
     """Time an end-to-end batch over a national registry of N persons against the I/O floor (reading
     and writing the same data with no validation and no decisions)."""
     from amnesty.batch.bench import run_bench
 
     result = run_bench(
-        persons, data_dir, jobs=jobs, seed=seed, keep_output=keep_output, log=not as_json, fast_path=fast_path
+        persons,
+        data_dir,
+        jobs=jobs,
+        seed=seed,
+        keep_output=keep_output,
+        log=not as_json,
+        fast_path=fast_path,
+        zstd=zst,
     )
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")

@@ -12,13 +12,18 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from amnesty.cli.ask_commands import print_questions
 from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json, read_text_input
+from amnesty.documents.render import DocumentRenderer
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Flag, Outcome
+from amnesty.domain.regions import region_name
 from amnesty.engine.category import catalogue_view
 from amnesty.engine.evaluate import evaluate
-from amnesty.explain import OUTCOME_WORDS, format_date, headline
+from amnesty.explain import OUTCOME_WORDS, cites_text, format_date, headline, reason_text
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
+from amnesty.law.loader import Law
+from amnesty.render.citations import render_cites
 
 FileArg = Annotated[
     Path, typer.Argument(help="Case records: a JSON object, a JSON array, or JSON Lines ('-' for stdin).")
@@ -61,12 +66,27 @@ def _decide(
     return decisions, errors, single
 
 
+ErrorLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Also give each error a `message` in this language (en, ru or kk), naming the field by its label.",
+    ),
+]
+
+
 def evaluate_command(
-    file: FileArg, as_of: AsOfOpt = None, strict: StrictOpt = False, law_pack: PackOpt = None
+    file: FileArg,
+    as_of: AsOfOpt = None,
+    strict: StrictOpt = False,
+    law_pack: PackOpt = None,
+    lang: ErrorLangOpt = None,
 ) -> None:
     """Decide every record in FILE and print the decisions as JSON (one object for one record, else an
     array). Invalid records are reported on stderr as JSON, naming the field and the problem; the
     others are still decided. Exit code 0 when every record was evaluated, 1 when some were invalid."""
+    if lang is not None and lang not in OUTCOME_WORDS[Outcome.RELEASE]:
+        raise typer.BadParameter("--lang must be en, ru or kk")
     decisions, errors, single = _decide(file, as_of, strict, law_pack)
     payload = [decision.to_json_dict() for decision in decisions]
     if single and len(payload) == 1:
@@ -75,46 +95,116 @@ def evaluate_command(
         print_json(payload)
     if errors:
         sys.stderr.write(
-            json.dumps([error.to_json_dict() for error in errors], ensure_ascii=False, indent=2) + "\n"
+            json.dumps([error.to_json_dict(lang) for error in errors], ensure_ascii=False, indent=2) + "\n"
         )
         raise typer.Exit(1)
 
 
-def _explain_one(console: Console, decision: Decision, language: str) -> None:
+_EXPLAIN_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "person": "Person {person_id}",
+        "acting_body": "Acting body",
+        "as_of": "As of",
+        "charges": "Charges",
+        "article": "Article",
+        "title": "Title",
+        "category": "Category",
+        "covered": "Covered",
+        "why": "Why",
+        "rule": "rule",
+        "tasks": "Resocialisation tasks",
+        "region_unknown": "region unknown",
+        "open": "open",
+        "version": "Law version {version}, engine {engine}",
+        "invalid": "Record {index} ({person}) is invalid:",
+        "no_person": "no person_id",
+    },
+    "ru": {
+        "person": "Лицо {person_id}",
+        "acting_body": "Исполняющий орган",
+        "as_of": "Дата расчёта",
+        "charges": "Обвинения",
+        "article": "Статья",
+        "title": "Название",
+        "category": "Категория",
+        "covered": "Амнистия",
+        "why": "Почему",
+        "rule": "правило",
+        "tasks": "Задачи по ресоциализации",
+        "region_unknown": "регион не указан",
+        "open": "открыта",
+        "version": "Версия пакета закона {version}, движок {engine}",
+        "invalid": "Запись {index} ({person}) содержит ошибки:",
+        "no_person": "без идентификатора",
+    },
+    "kk": {
+        "person": "Адам {person_id}",
+        "acting_body": "Орындаушы орган",
+        "as_of": "Есептеу күні",
+        "charges": "Айыптар",
+        "article": "Бап",
+        "title": "Атауы",
+        "category": "Санаты",
+        "covered": "Рақымшылық",
+        "why": "Себебі",
+        "rule": "ереже",
+        "tasks": "Ресоциализация міндеттері",
+        "region_unknown": "өңір көрсетілмеген",
+        "open": "ашық",
+        "version": "Заң пакетінің нұсқасы {version}, қозғалтқыш {engine}",
+        "invalid": "{index}-жазбада қате бар ({person}):",
+        "no_person": "сәйкестендіргішсіз",
+    },
+}
+"""The headings of `explain`; the vocabulary (bodies, categories, flags, tasks) comes from the
+documents' word lists, so the terminal and the documents say the same thing."""
+
+
+def _explain_one(console: Console, decision: Decision, law: Law, language: str) -> None:
+    words = _EXPLAIN_WORDS[language]
+    labels = DocumentRenderer().labels(language)
     style = _OUTCOME_STYLE[decision.outcome]
     lines = [f"[bold {style}]{headline(decision, language)}[/]"]
-    if Flag.PROVISIONAL_BASIS in decision.flags:
-        lines.append(
-            "[bold yellow]PROVISIONAL: rests on an assumed or unverified legal fact; a lawyer must check it.[/]"
-        )
-    if Flag.INTERPRETATION in decision.flags:
-        lines.append("[yellow]Rests on a reading of the law where it is silent (see the reasons).[/]")
+    for flag in (Flag.PROVISIONAL_BASIS, Flag.INTERPRETATION):
+        if flag in decision.flags:
+            lines.append(f"[bold yellow]{labels.word('flag', flag.value)}[/]")
     lines.append(
-        f"Acting body: {decision.acting_body.value}   As of: {format_date(decision.as_of, language)}"
+        f"{words['acting_body']}: {labels.word('acting_body', decision.acting_body.value)}   "
+        f"{words['as_of']}: {format_date(decision.as_of, language)}"
     )
-    console.print(Panel("\n".join(lines), title=f"Person {decision.person_id}", expand=False))
-    charges = Table(title="Charges", show_lines=False)
-    for column in ("Article", "Title", "Category", "Covered", "Why"):
-        charges.add_column(column)
+    console.print(
+        Panel("\n".join(lines), title=words["person"].format(person_id=decision.person_id), expand=False)
+    )
+    charges = Table(title=words["charges"], show_lines=False)
+    for column in ("article", "title", "category", "covered", "why"):
+        charges.add_column(words[column])
     for charge in decision.charges:
-        covered = {True: "yes", False: "no", None: "uncertain"}[charge.covered]
-        why = "\n".join(f"[{r.rule}] {r.texts.get(language, r.text)}" for r in charge.reasons)
-        ref = f"{charge.article}" + (f"({charge.part})" if charge.part else "")
-        category = charge.category.value if charge.category else "unknown"
-        charges.add_row(ref, charge.title or "", category, covered, why)
+        covered = labels.word("covered", str(charge.covered).lower())
+        why = "\n".join(f"[{words['rule']} {r.rule}] {reason_text(r, language)}" for r in charge.reasons)
+        code_ref = f"Criminal Code art. {charge.article}" + (f" part {charge.part}" if charge.part else "")
+        ref = render_cites(code_ref, language)
+        category = labels.word("category", charge.category.value if charge.category else "unknown")
+        title = law.title(charge.article, charge.part, language) or charge.title or ""
+        charges.add_row(ref, title, category, covered, why)
     console.print(charges)
     if decision.reasons:
-        console.print("[bold]Why[/]")
+        console.print(f"[bold]{words['why']}[/]")
         for r in decision.reasons:
+            provenance = labels.word("provenance", r.provenance.value)
             console.print(
-                f"  • {r.texts.get(language, r.text)}  [dim]({r.rule}; {r.cites}; {r.provenance.value})[/]"
+                f"  • {reason_text(r, language)}  [dim]({words['rule']} {r.rule}; "
+                f"{cites_text(r, language)}; {provenance})[/]"
             )
+    print_questions(console, decision, language)
     if decision.resocialisation:
-        console.print("[bold]Resocialisation tasks[/]")
+        console.print(f"[bold]{words['tasks']}[/]")
         for task in decision.resocialisation:
-            console.print(f"  • {task.kind.value} — {task.akimat or 'region unknown'} ({task.status.value})")
+            akimat = region_name(task.region, language) if task.region else words["region_unknown"]
+            console.print(f"  • {labels.word('task', task.kind.value)} — {akimat}")
     console.print(
-        f"[dim]Law {decision.law} version {decision.law_version}, engine {decision.engine_version}[/]\n"
+        "[dim]"
+        + words["version"].format(version=decision.law_version, engine=decision.engine_version)
+        + "[/]\n"
     )
 
 
@@ -130,14 +220,16 @@ def explain_command(
     if lang not in OUTCOME_WORDS[Outcome.RELEASE]:
         raise typer.BadParameter("--lang must be en, ru or kk")
     decisions, errors, _ = _decide(file, as_of, strict, law_pack)
+    law = load_law_or_exit(law_pack)
     console = Console()
     for decision in decisions:
-        _explain_one(console, decision, lang)
+        _explain_one(console, decision, law, lang)
     for error in errors:
-        problems = "; ".join(f"{e.field}: {e.problem}" for e in error.errors)
-        console.print(
-            f"[red]Record {error.index} ({error.person_id or 'no person_id'}) is invalid:[/] {problems}"
+        problems = "; ".join(e.message(lang) for e in error.errors)
+        heading = _EXPLAIN_WORDS[lang]["invalid"].format(
+            index=error.index, person=error.person_id or _EXPLAIN_WORDS[lang]["no_person"]
         )
+        console.print(f"[red]{heading}[/] {problems}")
     if errors:
         raise typer.Exit(1)
 
@@ -202,7 +294,7 @@ def law_command(
     for column in ("Rule", "Title", "Cites", "Provenance"):
         rules.add_column(column)
     for rule_id, rule in pack.rules.items():
-        rules.add_row(rule_id, rule.title, rule.cites, rule.provenance.value)
+        rules.add_row(rule_id, rule.title.en, rule.cites, rule.provenance.value)
     console.print(rules)
     code = Table(title="Criminal Code catalogue (category computed from the sanction, art. 10-11)")
     for column in ("Article", "Title", "Sanction", "Category", "Kinds", "Provenance", "Source"):

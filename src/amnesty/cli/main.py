@@ -7,6 +7,7 @@ import typer
 from amnesty import __version__
 from amnesty.cli import (
     after_commands,
+    ask_commands,
     batch_commands,
     engine_commands,
     integrity_commands,
@@ -39,6 +40,7 @@ def main(
 
 
 engine_commands.register(app)
+ask_commands.register(app)
 batch_commands.register(app)
 service_commands.register(app)
 after_commands.register(app)

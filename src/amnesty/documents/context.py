@@ -12,9 +12,9 @@ from typing import Any
 
 from amnesty.domain.decision import Decision, TermOut
 from amnesty.domain.records import CaseRecord
-from amnesty.engine.messages import describe_term
-from amnesty.explain import OUTCOME_WORDS, format_date, headline
 from amnesty.law.loader import Law
+from amnesty.render.decisions import OUTCOME_WORDS, cites_text, headline, reason_text
+from amnesty.render.formats import format_date, format_number, format_term
 
 LANGUAGES = ("ru", "kk", "en")
 
@@ -32,7 +32,11 @@ class Labels:
 
 
 def _term(term: TermOut | None, language: str) -> str | None:
-    return describe_term(term.years, term.months, term.days, language) if term is not None else None
+    return format_term(term.years, term.months, term.days, language) if term is not None else None
+
+
+def _number(value: float | None, language: str) -> str | None:
+    return format_number(value, language) if value is not None else None
 
 
 def _akimat(labels: Labels, region: str | None) -> str | None:
@@ -77,7 +81,7 @@ def document_context(
                 "covered": labels.word("covered", str(charge.covered).lower()),
                 "offence_date": format_date(offence, language) if offence is not None else None,
                 "reasons": [
-                    {"text": r.texts.get(language, r.text), "rule": r.rule, "cites": r.cites}
+                    {"text": reason_text(r, language), "rule": r.rule, "cites": cites_text(r, language)}
                     for r in charge.reasons
                 ],
             }
@@ -98,14 +102,14 @@ def document_context(
             "new_end_date": format_date(sentence.new_end_date, language) if sentence.new_end_date else None,
             "release": labels.word("release", sentence.release.value) if sentence.release else None,
             "fraction_removed": sentence.fraction_removed,
-            "indicative_fine_mci": sentence.indicative_fine_mci,
-            "indicative_hours": sentence.indicative_hours,
+            "indicative_fine_mci": _number(sentence.indicative_fine_mci, language),
+            "indicative_hours": _number(sentence.indicative_hours, language),
         }
     reasons = [
         {
-            "text": r.texts.get(language, r.text),
+            "text": reason_text(r, language),
             "rule": r.rule,
-            "cites": r.cites,
+            "cites": cites_text(r, language),
             "provenance": labels.word("provenance", r.provenance.value),
             "code": r.code,
         }

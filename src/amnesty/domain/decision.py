@@ -1,7 +1,8 @@
 """The decision: the output of the engine for one person (CONTRACT.md, decision).
 
 Decisions are frozen Pydantic models whose JSON form is exactly the contract's shape, extended with
-optional fields (`texts` in every language, `provenance`, indicative figures, resocialisation tasks).
+optional fields (`texts` in every language, `provenance`, indicative figures, resocialisation tasks,
+and, for a `needs_review` decision, the `questions` whose answers would settle it).
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from amnesty.domain.enums import (
     ActingBody,
+    AnswerKind,
     Category,
     Flag,
     Outcome,
@@ -37,14 +39,18 @@ class TermOut(_Out):
 
 
 class Reason(_Out):
-    """One step of the reason trace: code, rule, citation and the sentence a person reads."""
+    """One step of the reason trace: code, rule, citation, the facts it rests on (`params`: dates as
+    ISO dates, numbers, vocabulary and terms as values) and the sentence a person reads (`text` in
+    English, `texts` per language), rendered from code and params by `amnesty.render` (a compact
+    decision, as a bulk run writes it by default, leaves the sentences out: they default to empty)."""
 
     code: str
     rule: str
     cites: str
-    text: str
-    texts: dict[str, str]
+    text: str = ""
+    texts: dict[str, str] = {}
     provenance: Provenance
+    params: dict[str, str] = Field(default_factory=dict)
 
 
 class ChargeResult(_Out):
@@ -54,7 +60,7 @@ class ChargeResult(_Out):
     part: int | None
     category: Category | None
     category_source: str | None
-    title: str | None
+    title: str | None = None
     covered: bool | None
     reasons: tuple[Reason, ...]
 
@@ -87,6 +93,35 @@ class ResocialisationTask(_Out):
     cites: str
 
 
+class Question(_Out):
+    """A fact the record lacks, asked so that it settles a `needs_review` (CONTRACT.md, questions).
+
+    `field` is the path in the case record that the answer sets (`charges[0].context`, `birth_date`);
+    `options` the allowed answers when the set is closed (null for dates, terms, parts); `leads_to` the
+    outcome each option gives, found by evaluating the record with that answer (for a part: the parts
+    the law or the catalogue names and the next one up; null for dates and terms). Extensions: `code`
+    (the reason that asks), `answer` (the kind of value), `option_texts` (each option in every
+    language)."""
+
+    field: str
+    rule: str
+    code: str
+    answer: AnswerKind
+    text: dict[str, str]
+    options: tuple[str | bool, ...] | None
+    option_texts: dict[str, dict[str, str]] | None
+    leads_to: dict[str, Outcome] | None
+
+
+class Unanswerable(_Out):
+    """A cause of `needs_review` that no fact of the case record can settle (the law's list after
+    Art. 207, a question of law for the court), with a sentence in every language saying so."""
+
+    code: str
+    rule: str
+    text: dict[str, str]
+
+
 class Decision(_Out):
     """What the law gives one person, with every reason."""
 
@@ -103,6 +138,8 @@ class Decision(_Out):
     reasons: tuple[Reason, ...]
     flags: tuple[Flag, ...]
     resocialisation: tuple[ResocialisationTask, ...]
+    questions: tuple[Question, ...] = ()
+    unanswerable: tuple[Unanswerable, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         """The decision as plain JSON data (dates as ISO strings)."""

@@ -175,6 +175,16 @@ class Tri(StrEnum):
     UNKNOWN = "unknown"
 
 
+class AnswerKind(StrEnum):
+    """The kind of value a question about the record asks for (how a form or a prompt takes it)."""
+
+    CHOICE = "choice"
+    DATE = "date"
+    INTEGER = "integer"
+    TERM = "term"
+    SENTENCE = "sentence"
+
+
 class TaskKind(StrEnum):
     """Resocialisation duties of the akimats (LAW.md section 6)."""
 

@@ -12,12 +12,26 @@ import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from amnesty.domain.enums import Category, Context, PersonRole, Punishment, Recidivism, Stage, Tag
 from amnesty.domain.regions import normalise_region
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 
 NonNegativeInt = Annotated[int, Field(ge=0, le=100_000)]
+
+RECORD_CHECK_CODES = frozenset(
+    {
+        "iin_format",
+        "iin_check_digit",
+        "iin_birth_date",
+        "person_id_empty",
+        "offence_end_before_start",
+        "birth_date_iin_mismatch",
+        "born_after_offence",
+    }
+)
+"""The error types of the record's own checks (beside Pydantic's), translated by `amnesty.render.validation`."""
 
 
 class _Frozen(BaseModel):
@@ -45,16 +59,13 @@ class Sentence(_Frozen):
 
 
 class Charge(_Frozen):
-    """One charge: an article (and part, and point of the part) of the Criminal Code of 3 July 2014.
+    """One charge: an article (and part, and point) of the Criminal Code of 3 July 2014.
 
-    `point` and `victim_minor` are facts some kinds of offence depend on (Criminal Code art. 3: a part
-    that is a corruption crime only under some of its points; rape and other sexual offences that count
-    against minors only when the victim was one); None means not known or not applicable.
-    """
+    `victim_minor` (was the victim under 18?) and `point` settle a kind of offence the Code counts only
+    against minors or only under some points of a part (Criminal Code art. 3); unknown when absent."""
 
     article: Annotated[int, Field(ge=1, le=500)]
     part: Annotated[int, Field(ge=1, le=20)] | None = None
-    point: Annotated[int, Field(ge=1, le=50)] | None = None
     category: Category | None = None
     offence_date: dt.date
     offence_end_date: dt.date | None = None
@@ -62,6 +73,7 @@ class Charge(_Frozen):
     context: Context = Context.UNKNOWN
     tags: tuple[Tag, ...] = ()
     victim_minor: bool | None = None
+    point: Annotated[int, Field(ge=1, le=50)] | None = None
 
     @field_validator("territory", mode="before")
     @classmethod
@@ -71,13 +83,7 @@ class Charge(_Frozen):
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Charge:
         if self.offence_end_date is not None and self.offence_end_date < self.offence_date:
-            raise ValueError("offence_end_date is before offence_date")
-        return self
-
-    @model_validator(mode="after")
-    def _point_within_a_part(self) -> Charge:
-        if self.point is not None and self.part is None:
-            raise ValueError("point: a point is given without the part it belongs to")
+            raise PydanticCustomError("offence_end_before_start", "offence_end_date is before offence_date")
         return self
 
 
@@ -106,7 +112,7 @@ class CaseRecord(_Frozen):
     def _strip_person_id(cls, value: str) -> str:
         stripped = value.strip()
         if not stripped:
-            raise ValueError("person_id is empty")
+            raise PydanticCustomError("person_id_empty", "person_id is empty")
         return stripped
 
     @field_validator("iin")
@@ -117,7 +123,7 @@ class CaseRecord(_Frozen):
         try:
             return validate_iin(value.strip())
         except IinError as error:
-            raise ValueError(str(error)) from error
+            raise PydanticCustomError(error.code, str(error)) from error
 
     @field_validator("region")
     @classmethod
@@ -131,9 +137,14 @@ class CaseRecord(_Frozen):
         if self.iin is not None and self.birth_date is not None:
             from_iin = birth_date_from_iin(self.iin)
             if from_iin is not None and from_iin != self.birth_date:
-                raise ValueError(
-                    f"birth_date: {self.birth_date.isoformat()} disagrees with the IIN "
-                    f"(which encodes {from_iin.isoformat()})"
+                raise PydanticCustomError(
+                    "birth_date_iin_mismatch",
+                    "birth_date: {birth_date} disagrees with the IIN (which encodes {iin_date})",
+                    {
+                        "field": "birth_date",
+                        "birth_date": self.birth_date.isoformat(),
+                        "iin_date": from_iin.isoformat(),
+                    },
                 )
         return self
 
@@ -144,9 +155,16 @@ class CaseRecord(_Frozen):
             for index, charge in enumerate(self.charges):
                 if charge.offence_date <= birth:
                     field = "birth_date" if self.birth_date is not None else "iin"
-                    raise ValueError(
-                        f"{field}: the person was born on {birth.isoformat()}, not before the offence of "
-                        f"charges[{index}] ({charge.offence_date.isoformat()})"
+                    raise PydanticCustomError(
+                        "born_after_offence",
+                        "{field}: the person was born on {birth}, not before the offence of "
+                        "charges[{charge}] ({offence_date})",
+                        {
+                            "field": field,
+                            "birth": birth.isoformat(),
+                            "charge": index,
+                            "offence_date": charge.offence_date.isoformat(),
+                        },
                     )
         return self
 
@@ -159,12 +177,22 @@ class CaseRecord(_Frozen):
 
 
 class FieldError(BaseModel):
-    """One validation problem: which field, and what is wrong with it."""
+    """One validation problem: which field, and what is wrong with it (in English). `code` and
+    `params` say the same as values, so `amnesty.render.validation` can write it in any language;
+    they are not part of the JSON shape."""
 
     model_config = ConfigDict(frozen=True)
 
     field: str
     problem: str
+    code: str = Field(default="", exclude=True)
+    params: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+    def message(self, language: str) -> str:
+        """The problem in `language`, naming the field by its label."""
+        from amnesty.render.validation import describe_problem
+
+        return describe_problem(self.field, self.code, self.params, self.problem, language)
 
 
 _FIELD_PREFIX = re.compile(r"^(?P<field>[a-z_]+): (?P<problem>.+)$", re.S)
@@ -192,7 +220,9 @@ def field_errors(error: ValidationError) -> list[FieldError]:
         if named is not None:  # a record-level check that names its field: "birth_date: ..."
             path = f"{path}.{named['field']}" if path else named["field"]
             message = named["problem"]
-        result.append(FieldError(field=path or "(record)", problem=message))
+        params = {str(k): str(v) for k, v in (item.get("ctx") or {}).items() if k != "field"}
+        code = str(item["type"]) if item["type"] != "value_error" else ""
+        result.append(FieldError(field=path or "(record)", problem=message, code=code, params=params))
     return result
 
 

@@ -1,8 +1,9 @@
 """The evaluator: applies a law to one validated record and returns its decision with the reason trace.
 
 Order (LAW.md): exclusions (X1-X9, per person) before scope (S1-S4, per charge); then the
-several-charges rule (M1) and the relief table (R1-R8, N1); then resocialisation (T1). Pure: no I/O
-and no clock; the as-of date is a parameter that defaults to the law's entry into force.
+several-charges rule (M1) and the relief table (R1-R8, N1); then resocialisation (T1); a
+`needs_review` decision then gets the questions whose answers would settle it (engine/questions.py).
+Pure: no I/O and no clock; the as-of date is a parameter that defaults to the law's entry into force.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from amnesty.engine.category import charge_category
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import EXCLUSION_RULES, has_no_tags
 from amnesty.engine.messages import word
+from amnesty.engine.questions import with_questions
 from amnesty.engine.relief import Relief, category_word, default_body, plain_sentence, relief_for
 from amnesty.engine.resocialisation import t1_resocialisation
 from amnesty.engine.rules import Finding, article_ref, implements, reason
@@ -149,10 +151,21 @@ def evaluate(
     law: Law | None = None,
     as_of: dt.date | None = None,
     strict: bool = False,
+    questions: bool = True,
 ) -> Decision:
-    """The decision the law gives the person in `record`, as of `as_of` (default: entry into force)."""
+    """The decision the law gives the person in `record`, as of `as_of` (default: entry into force).
+    A `needs_review` decision carries the questions that would settle it (unless `questions` is
+    False: then each answer's outcome is not worked out)."""
     law = law or default_law()
     as_of = as_of or law.entry_into_force
+    decision = _decide(record, law, as_of, strict)
+    if not questions or decision.outcome is not Outcome.NEEDS_REVIEW:
+        return decision
+    return with_questions(decision, record, law, lambda answered: _decide(answered, law, as_of, strict))
+
+
+def _decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decision:
+    """The decision without its questions."""
     flags: set[Flag] = {Flag.STRICT_MODE} if strict else set()
     person_reasons: list[Reason] = []
     provisional = False

@@ -2,11 +2,9 @@
 
 Any charge of the case counts, covered or not. A charge's kinds (tags) are the catalogue's for its
 article and part (the Criminal Code's art. 3 lists, applied without any tag on the record) plus those
-recorded on the charge, which take precedence. A kind the Code conditions on a fact of the charge (the
-victim being a minor: `victim_minor`; the point of a part: `point`) applies when the record states the
-fact, does not when it states the contrary, and makes the exclusion uncertain, naming that fact, when
-the record does not say. An exclusion that rests only on an unverified catalogue entry is provisional
-(and, in strict mode, uncertain).
+recorded on the charge, which take precedence. A kind the Code conditions on a fact the record lacks
+(the victim being a minor, the point of a part) makes the exclusion uncertain, naming that fact. An
+exclusion that rests only on an unverified catalogue entry is provisional (and, in strict mode, uncertain).
 """
 
 from __future__ import annotations
@@ -26,46 +24,17 @@ from amnesty.law.loader import Law
 from amnesty.law.schema import OffenceKind
 
 
-def kind_condition(kind: OffenceKind, point: int | None, victim_minor: bool | None) -> Tri:
-    """Whether a kind of offence the Code names applies to a charge, from the facts recorded on it: always,
-    only when the victim was a minor (`victim_minor`), or only under some points of the part (`point`).
-    A fact not recorded (None) gives UNKNOWN, never 'no'."""
-    if kind.condition is KindCondition.ALWAYS:
-        return Tri.YES
-    if kind.condition is KindCondition.VICTIM_MINOR:
-        fact = victim_minor
-    else:
-        fact = None if point is None else point in kind.points
-    if fact is None:
-        return Tri.UNKNOWN
-    return Tri.YES if fact else Tri.NO
-
-
 def charge_tags(charge: Charge, law: Law) -> dict[Tag, Provenance]:
-    """Kinds of a charge with the provenance of each: the catalogue's, those whose condition the charge's
-    facts meet, and the tags recorded on the charge (which count as verified)."""
-    return dict(_tags_of(law, charge))
-
-
-def _tags_of(law: Law, charge: Charge) -> Mapping[Tag, Provenance]:
-    return _charge_tags(law, charge.article, charge.part, charge.tags, charge.point, charge.victim_minor)
+    """Kinds of a charge with the provenance of each; tags recorded on the charge count as verified."""
+    return dict(_charge_tags(law, charge.article, charge.part, charge.tags))
 
 
 @lru_cache(maxsize=65_536)
 def _charge_tags(
-    law: Law,
-    article: int,
-    part: int | None,
-    recorded: tuple[Tag, ...],
-    point: int | None,
-    victim_minor: bool | None,
+    law: Law, article: int, part: int | None, recorded: tuple[Tag, ...]
 ) -> Mapping[Tag, Provenance]:
-    """`charge_tags`, computed once per law, article, part, recorded tags and facts (read-only)."""
-    facts = law.facts(article, part)
-    tags = dict(facts.tags)
-    for kind in facts.conditional:
-        if kind_condition(kind, point, victim_minor) is Tri.YES and kind.tag not in tags:
-            tags[kind.tag] = kind.provenance
+    """`charge_tags`, computed once per law, article, part and recorded tags (read-only)."""
+    tags = dict(law.facts(article, part).tags)
     for tag in recorded:
         tags[tag] = Provenance.VERIFIED
     return MappingProxyType(tags)
@@ -74,11 +43,34 @@ def _charge_tags(
 def has_no_tags(record: CaseRecord, law: Law) -> bool:
     """True when no charge of the case carries, or may carry, any kind (tag), so X1-X8 cannot apply."""
     return not any(
-        _tags_of(law, c)
+        _charge_tags(law, c.article, c.part, c.tags)
         or law.facts(c.article, c.part).conditional
         or (c.part is None and law.part_only_tags(c.article))
         for c in record.charges
     )
+
+
+def condition_met(kind: OffenceKind, charge: Charge) -> bool | None:
+    """Whether a charge meets the condition of a kind: the victim a minor (`victim_minor`), or the
+    charge under one of the kind's points (`point`); None when the record does not say."""
+    if kind.condition is KindCondition.VICTIM_MINOR:
+        return charge.victim_minor
+    if kind.condition is KindCondition.POINT:
+        return None if charge.point is None else charge.point in kind.points
+    return True
+
+
+def _conditional_provenance(law: Law, charge: Charge, tag: Tag) -> Provenance | None:
+    """The provenance of `tag` on a charge that meets the condition of a kind carrying it (the firmest
+    such kind's), or None when no condition is met."""
+    met = [
+        k.provenance
+        for k in law.facts(charge.article, charge.part).conditional
+        if k.tag is tag and condition_met(k, charge)
+    ]
+    if not met:
+        return None
+    return next((p for p in met if p is not Provenance.UNVERIFIED), Provenance.UNVERIFIED)
 
 
 def _condition_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding | None:
@@ -86,9 +78,9 @@ def _condition_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Find
     victim's age (`EXCLUSION_VICTIM_AGE_UNKNOWN`) or the point of the part (`EXCLUSION_POINT_UNKNOWN`).
     Missing data is never read as 'no'; an unverified kind also makes the answer provisional."""
     kinds = [
-        kind
-        for kind in law.facts(charge.article, charge.part).conditional
-        if kind.tag is tag and kind_condition(kind, charge.point, charge.victim_minor) is Tri.UNKNOWN
+        k
+        for k in law.facts(charge.article, charge.part).conditional
+        if k.tag is tag and condition_met(k, charge) is None
     ]
     if not kinds or tag in charge.tags:
         return None
@@ -142,7 +134,9 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
     uncertain: list[Reason] = []
     provisional_doubt = False
     for charge in record.charges:
-        provenance = _tags_of(law, charge).get(tag)
+        provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(tag)
+        if provenance is None:
+            provenance = _conditional_provenance(law, charge, tag)
         if provenance is None:
             maybe = _part_unknown(law, charge, tag, rule_id) or _condition_unknown(law, charge, tag, rule_id)
             if maybe is not None:
@@ -213,7 +207,7 @@ def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
     under = exclusion.minor_exception_under
     answers: list[Finding] = []
     for charge in record.charges:
-        provenance = _tags_of(law, charge).get(Tag.RIOT_ORGANISATION)
+        provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(Tag.RIOT_ORGANISATION)
         maybe = None if provenance is not None else _part_unknown(law, charge, Tag.RIOT_ORGANISATION, "X6")
         if provenance is None and maybe is None:
             continue

@@ -15,7 +15,11 @@ _CENTURY = {"1": 1800, "2": 1800, "3": 1900, "4": 1900, "5": 2000, "6": 2000}
 
 
 class IinError(ValueError):
-    """An IIN that is malformed or fails its check digit."""
+    """An IIN that is malformed or fails its check digit; `code` names the problem for translation."""
+
+    def __init__(self, message: str, code: str = "iin_format") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def iin_check_digit(first_eleven: str) -> int | None:
@@ -34,9 +38,9 @@ def validate_iin(iin: str) -> str:
         raise IinError("IIN must be exactly 12 digits")
     expected = iin_check_digit(iin[:11])
     if expected is None or expected != int(iin[11]):
-        raise IinError("IIN check digit is wrong")
+        raise IinError("IIN check digit is wrong", "iin_check_digit")
     if iin[6] in _CENTURY and birth_date_from_iin(iin) is None:
-        raise IinError("IIN encodes an impossible birth date")
+        raise IinError("IIN encodes an impossible birth date", "iin_birth_date")
     return iin
 
 
@@ -59,4 +63,6 @@ def make_iin(birth_date: dt.date, serial: int, female: bool = False) -> str:
         check = iin_check_digit(first)
         if check is not None:
             return first + str(check)
-    raise IinError("no valid IIN for this birth date")  # pragma: no cover - unreachable in practice
+    raise IinError(
+        "no valid IIN for this birth date", "iin_birth_date"
+    )  # pragma: no cover - unreachable in practice

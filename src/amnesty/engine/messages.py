@@ -1,14 +1,20 @@
 """Human sentences for every reason code, in English, Russian and Kazakh.
 
-Templates take named parameters (`{article}`, `{date}` ...) filled from the reason's details.
+Templates take named parameters (`{article}`, `{date}` ...) filled from the reason's `params`: a
+`Reason` keeps its parameters as values (ISO dates, plain numbers, `word(...)` vocabulary, terms), and
+`render` spells them out for the reader's language (Babel dates and numbers, see `amnesty.render`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
+from decimal import Decimal
 
 from amnesty.domain.regions import region_name
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.render.formats import format_country, format_date, format_number, format_term, language_of
 
 LANGUAGES = ("en", "ru", "kk")
 
@@ -16,17 +22,17 @@ MESSAGES: dict[C, dict[str, str]] = {
     C.IN_SCOPE: {
         "en": "Art. {article_ref} falls within the amnesty: committed on {date} in Kazakhstan, {context_en}, under an article listed in Article 1 ({provenance}).",
         "ru": "Ст. {article_ref} подпадает под амнистию: совершено {date} на территории Казахстана, {context_ru}, по статье из перечня статьи 1 ({provenance}).",
-        "kk": "{article_ref}-бап рақымшылыққа жатады: {date} Қазақстан аумағында, {context_kk}, 1-баптың тізбесіндегі бап бойынша жасалған ({provenance}).",
+        "kk": "{article_ref}-бап рақымшылыққа жатады: әрекет Қазақстан аумағында, {context_kk}, 1-баптың тізбесіндегі бап бойынша жасалған, жасалған күні — {date} ({provenance}).",
     },
     C.OUT_OF_WINDOW: {
         "en": "Committed on {date}, outside the period of 4 to 7 January 2022 that the law covers.",
         "ru": "Совершено {date}, вне периода с 4 по 7 января 2022 года, на который распространяется закон.",
-        "kk": "{date} жасалған, заң қамтитын 2022 жылғы 4-7 қаңтар кезеңінен тыс.",
+        "kk": "Жасалған күні — {date}, бұл заң қамтитын 2022 жылғы 4-7 қаңтар кезеңінен тыс.",
     },
     C.OFFENCE_SPANS_WINDOW: {
         "en": "The offence lasted from {date} to {end_date}, across the limits of the period 4-7 January 2022: whether the law covers it needs review.",
         "ru": "Деяние длилось с {date} по {end_date}, выходя за пределы периода 4-7 января 2022 года: применимость закона требует проверки.",
-        "kk": "Әрекет {date} бастап {end_date} дейін, 2022 жылғы 4-7 қаңтар кезеңінің шегінен шыға жалғасқан: заңның қолданылуы тексеруді қажет етеді.",
+        "kk": "Әрекет жалғасқан кезең ({date} – {end_date}) 2022 жылғы 4-7 қаңтар кезеңінің шегінен шығады: заңның қолданылуы тексеруді қажет етеді.",
     },
     C.OUTSIDE_TERRITORY: {
         "en": "Committed outside the territory of Kazakhstan ({territory}).",
@@ -116,7 +122,7 @@ MESSAGES: dict[C, dict[str, str]] = {
     C.EXCLUDED_RIOT_ORGANISER: {
         "en": "The law does not apply: the person is charged with organising the mass riots (Art. {article_ref}) and was an adult on {date}.",
         "ru": "Закон не применяется: лицо обвиняется в организации массовых беспорядков (ст. {article_ref}) и было совершеннолетним {date}.",
-        "kk": "Заң қолданылмайды: адам жаппай тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап) және {date} кәмелетке толған.",
+        "kk": "Заң қолданылмайды: адам жаппай тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап) және қылмыс жасалған күні ({date}) кәмелетке толған.",
     },
     C.EXCLUDED_TORTURE: {
         "en": "The law does not apply: the case includes torture (Art. {article_ref}).",
@@ -136,12 +142,12 @@ MESSAGES: dict[C, dict[str, str]] = {
     C.MINOR_ORGANISER_EXCEPTION: {
         "en": "Charged with organising the riots (Art. {article_ref}) but under 18 on {date} (aged {age}): the exclusion does not apply.",
         "ru": "Обвиняется в организации беспорядков (ст. {article_ref}), но {date} не достиг 18 лет ({age}): исключение не применяется.",
-        "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап), бірақ {date} 18-ге толмаған ({age} жаста): алып тастау қолданылмайды.",
+        "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап), бірақ қылмыс жасалған күні ({date}) 18-ге толмаған ({age} жаста): алып тастау қолданылмайды.",
     },
     C.AGE_UNKNOWN: {
         "en": "Charged with organising the riots (Art. {article_ref}); neither birth date nor IIN gives the age on {date}: needs review.",
         "ru": "Обвиняется в организации беспорядков (ст. {article_ref}); ни дата рождения, ни ИИН не дают возраста на {date}: требуется проверка.",
-        "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап); туған күні де, ЖСН де {date} жасын көрсетпейді: тексеру қажет.",
+        "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап); туған күні де, ЖСН де қылмыс жасалған күнгі ({date}) жасын көрсетпейді: тексеру қажет.",
     },
     C.EXCLUSION_TAG_UNVERIFIED: {
         "en": "That Art. {article_ref} is '{tag}' comes from an unverified catalogue entry: a lawyer must check it.",
@@ -231,7 +237,7 @@ MESSAGES: dict[C, dict[str, str]] = {
     C.SENTENCING_CALCULATION: {
         "en": "Court's calculator: a sentence of {original_term} from {start_date} becomes {new_term}, ending on {new_end_date}.",
         "ru": "Расчёт для суда: наказание сроком {original_term} с {start_date} сократится до срока {new_term} с окончанием {new_end_date}.",
-        "kk": "Сотқа арналған есеп: {start_date} бастап {original_term} жаза {new_term} болады, {new_end_date} аяқталады.",
+        "kk": "Сотқа арналған есеп: басталу күні {start_date}, {original_term} жаза {new_term} болып қысқарады, аяқталу күні — {new_end_date}.",
     },
     C.NO_EXPUNGEMENT_GRAVE: {
         "en": "Sentence already served ({category}): the law removes convictions only for lesser categories.",
@@ -241,7 +247,7 @@ MESSAGES: dict[C, dict[str, str]] = {
     C.ONE_YEAR_RULE: {
         "en": "After the reduction, the unserved part on {entry_into_force} is at most one year (new end {new_end_date}): released from the rest of the punishment.",
         "ru": "После сокращения неотбытая часть на {entry_into_force} не превышает одного года (новое окончание {new_end_date}): освобождается от оставшейся части наказания.",
-        "kk": "Қысқартудан кейін {entry_into_force} өтелмеген бөлігі бір жылдан аспайды (жаңа аяқталу {new_end_date}): жазаның қалған бөлігінен босатылады.",
+        "kk": "Қысқартудан кейін заң күшіне енген күнгі ({entry_into_force}) өтелмеген бөлігі бір жылдан аспайды (жаңа аяқталу күні — {new_end_date}): жазаның қалған бөлігінен босатылады.",
     },
     C.ONE_YEAR_BOUNDARY: {
         "en": "After the reduction exactly one year is left on {entry_into_force} (new end {new_end_date}); reports of the law differ between 'at most one year' and 'less than a year': read as {reading}, a choice a lawyer must confirm.",
@@ -251,7 +257,7 @@ MESSAGES: dict[C, dict[str, str]] = {
     C.REDUCED_TERM_SERVED: {
         "en": "The reduced term ended on {new_end_date}, before {as_of}: released at once.",
         "ru": "Сокращённый срок истёк {new_end_date}, до {as_of}: освобождается немедленно.",
-        "kk": "Қысқартылған мерзім {new_end_date}, {as_of} дейін аяқталған: дереу босатылады.",
+        "kk": "Қысқартылған мерзімнің аяқталу күні — {new_end_date}, бағалау күнінен ({as_of}) бұрын: дереу босатылады.",
     },
     C.ENTRY_INTO_FORCE_ASSUMED: {
         "en": "The one-year rule is measured from {entry_into_force}, the assumed date of entry into force: confirm against the official publication.",
@@ -261,7 +267,7 @@ MESSAGES: dict[C, dict[str, str]] = {
     C.BEFORE_ENTRY_INTO_FORCE: {
         "en": "Evaluated as of {as_of}, before the law enters into force on {entry_into_force}.",
         "ru": "Оценка на {as_of}, до вступления закона в силу {entry_into_force}.",
-        "kk": "Бағалау {as_of} күнге, заң {entry_into_force} күшіне енгенге дейін.",
+        "kk": "Бағалау күні — {as_of}, заң күшіне енетін күннен ({entry_into_force}) бұрын.",
     },
     C.NON_CUSTODIAL_GRAVE: {
         "en": "{punishment} ({category}): the law's cut applies to the amount, but how is for the court; indicative figure {indicative} {unit}.",
@@ -296,35 +302,9 @@ class _Blank(dict[str, str]):
         return "?"
 
 
-def _plural_ru(value: int, one: str, few: str, many: str) -> str:
-    if value % 10 == 1 and value % 100 != 11:
-        return one
-    if 2 <= value % 10 <= 4 and not 12 <= value % 100 <= 14:
-        return few
-    return many
-
-
 def describe_term(years: int, months: int, days: int, language: str) -> str:
     """A term in words: '2 years 3 months', '2 года 3 месяца', '2 жыл 3 ай' (zero parts left out)."""
-    parts: list[str] = []
-    for value, unit in ((years, "y"), (months, "m"), (days, "d")):
-        if not value:
-            continue
-        if language == "ru":
-            forms = {
-                "y": ("год", "года", "лет"),
-                "m": ("месяц", "месяца", "месяцев"),
-                "d": ("день", "дня", "дней"),
-            }
-            parts.append(f"{value} {_plural_ru(value, *forms[unit])}")
-        elif language == "kk":
-            parts.append(f"{value} { {'y': 'жыл', 'm': 'ай', 'd': 'күн'}[unit] }")
-        else:
-            word = {"y": "year", "m": "month", "d": "day"}[unit]
-            parts.append(f"{value} {word}{'' if value == 1 else 's'}")
-    if parts:
-        return " ".join(parts)
-    return {"ru": "0 дней", "kk": "0 күн"}.get(language, "0 days")
+    return format_term(years, months, days, language)
 
 
 WORDS: dict[str, dict[str, dict[str, str]]] = {
@@ -468,11 +448,28 @@ def word(kind: str, *values: str) -> str:
     return f"w:{kind}:{'+'.join(values)}"
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+_ARTICLE_PART = re.compile(r"^(?P<article>\d+)\((?P<part>\d+)\)$")
+
+
+def encode_param(value: object) -> str:
+    """A message parameter as the string a `Reason` keeps: dates as ISO dates, numbers in plain
+    notation, vocabulary as `word(...)`, terms as `Term.as_param()`; the renderer spells them out."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal):
+        return format(Decimal(str(value)).normalize(), "f")
+    return str(value)
+
+
 def _localise(value: str, language: str) -> str:
     if value.startswith("w:"):
         _, kind, names = value.split(":", 2)
         if kind == "region":
             return region_name(names, language)
+        if kind == "country":
+            return format_country(names, language)
         vocabulary = WORDS[kind]
         return ", ".join(
             vocabulary[name].get(language, vocabulary[name]["en"]) if name in vocabulary else name
@@ -480,11 +477,44 @@ def _localise(value: str, language: str) -> str:
         )
     if value.startswith("term:"):
         years, months, days = (int(part) for part in value[5:].split(","))
-        return describe_term(years, months, days, language)
+        return format_term(years, months, days, language)
+    if _ISO_DATE.match(value):
+        return format_date(dt.date.fromisoformat(value), language)
+    if _DECIMAL.match(value):
+        return format_number(value, language)
+    article_part = _ARTICLE_PART.match(value)
+    if article_part is not None and language == "ru":
+        return f"{article_part['article']} ч. {article_part['part']}"
     return value
 
 
-def render(code: C, language: str, params: Mapping[str, str]) -> str:
-    """The sentence for a reason code in a language, parameters filled in ('?' where absent)."""
-    template = MESSAGES[code].get(language) or MESSAGES[code]["en"]
-    return template.format_map(_Blank({key: _localise(value, language) for key, value in params.items()}))
+_KK_ARTICLE = re.compile(r"\{article_ref\}-(бабының|баптың|бабы|бап)")
+_KK_WITH_PART = {
+    "бап": "{article}-баптың {part}-бөлігі",
+    "бабы": "{article}-бабының {part}-бөлігі",
+    "баптың": "{article}-баптың {part}-бөлігінің",
+    "бабының": "{article}-бабының {part}-бөлігінің",
+}
+
+
+def _kazakh_article_part(template: str, article_ref: str) -> str:
+    """In Kazakh an article with its part reads '272-баптың 2-бөлігі' (and '...2-бөлігінің' where the
+    sentence puts the article in the genitive), so the part takes the article's case ending."""
+    found = _ARTICLE_PART.match(article_ref)
+    if found is None:
+        return template
+    return _KK_ARTICLE.sub(
+        lambda m: _KK_WITH_PART[m.group(1)].format(article=found["article"], part=found["part"]), template
+    )
+
+
+def render(code: C | str, language: str, params: Mapping[str, str]) -> str:
+    """The sentence for a reason code in a language, parameters filled in ('?' where absent): dates,
+    numbers, terms and vocabulary spelt out for the language."""
+    language = language_of(language)
+    sentences = MESSAGES[C(code)]
+    template = sentences.get(language) or sentences["en"]
+    if language == "kk":
+        template = _kazakh_article_part(template, params.get("article_ref", ""))
+    text = template.format_map(_Blank({key: _localise(value, language) for key, value in params.items()}))
+    return text.replace("г..", "г.")

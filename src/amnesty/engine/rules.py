@@ -15,7 +15,7 @@ from typing import Any, ParamSpec, TypeVar
 from amnesty.domain.decision import Reason
 from amnesty.domain.enums import Provenance, Tri
 from amnesty.engine.codes import ReasonCode
-from amnesty.engine.messages import LANGUAGES, render
+from amnesty.engine.messages import LANGUAGES, encode_param, render
 from amnesty.law.loader import Law
 
 P = ParamSpec("P")
@@ -60,7 +60,7 @@ def reason(
 ) -> Reason:
     """Build a reason: citation from the law pack, sentences in every language. Its provenance is the
     rule's, or `fact_provenance` when the reason rests on a particular fact (a list entry, a tag)."""
-    key = tuple(sorted((name, str(value)) for name, value in params.items()))
+    key = tuple(sorted((name, encode_param(value)) for name, value in params.items()))
     return _reason(law, code, rule_id, fact_provenance, key)
 
 
@@ -82,6 +82,7 @@ def _reason(
         text=texts["en"],
         texts=texts,
         provenance=fact_provenance or rule_text.provenance,
+        params=text_params,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from amnesty.domain.enums import Context, Provenance, Tri
 from amnesty.domain.records import Charge
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.messages import word
 from amnesty.engine.rules import Finding, implements, reason
 from amnesty.law.loader import Law
 
@@ -31,7 +32,9 @@ def s2_territory(charge: Charge, law: Law) -> Finding:
     """S2: committed on the territory of the Republic of Kazakhstan."""
     if charge.territory in law.pack.scope.territories:
         return Finding(Tri.YES)
-    return Finding(Tri.NO, (reason(law, C.OUTSIDE_TERRITORY, "S2", territory=charge.territory),))
+    return Finding(
+        Tri.NO, (reason(law, C.OUTSIDE_TERRITORY, "S2", territory=word("country", charge.territory)),)
+    )
 
 
 @implements("S3", "Law 152-VII, art. 1")

@@ -173,7 +173,9 @@ def run_impact(
     """Decide every record under both laws (same as-of date and mode) and compare."""
     changes = tuple(
         compare_decisions(
-            record, evaluate(record, baseline, as_of, strict), evaluate(record, variant, as_of, strict)
+            record,
+            evaluate(record, baseline, as_of, strict, questions=False),
+            evaluate(record, variant, as_of, strict, questions=False),
         )
         for record in records
     )

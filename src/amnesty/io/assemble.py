@@ -46,6 +46,17 @@ class RowProblem:
     person_id: str | None
     field: str
     problem: str
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
+
+    def message(self, language: str) -> str:
+        """The problem in `language`, naming the field by its label and, for a flat file's column,
+        by the column's name too: 'Дата совершения (offence_date): неверная дата (...)'."""
+        from amnesty.render.validation import field_label, problem_text
+
+        label = field_label(self.field, language)
+        where = label if label == self.field or self.field.startswith("(") else f"{label} ({self.field})"
+        return f"{where}: {problem_text(self.code, dict(self.params), self.problem, language)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +248,9 @@ def assemble_person(
 ) -> PersonRecord | PersonRejected:
     """Validate one person's rows (flat rows, or a single nested JSON record)."""
     problems: list[RowProblem] = [
-        RowProblem(row.row, person_id, error.field, error.problem) for row in rows for error in row.problems
+        RowProblem(row.row, person_id, error.field, error.problem, error.code, tuple(error.params.items()))
+        for row in rows
+        for error in row.problems
     ]
     if missing_columns:
         problems += [
@@ -311,12 +324,15 @@ def _validate(
             # a charge that failed validation also makes the list "too short": one problem, not two
             items = [item for item in items if item.field != "charges"]
         for item in items:
+            params = tuple(item.params.items())
             if nested:
-                problems.append(RowProblem(rows[0].row, person_id, item.field, item.problem))
+                problems.append(
+                    RowProblem(rows[0].row, person_id, item.field, item.problem, item.code, params)
+                )
                 continue
             index, column = _field_column(item.field)
             row = rows[index].row if index is not None and index < len(rows) else rows[0].row
-            problems.append(RowProblem(row, person_id, column, item.problem))
+            problems.append(RowProblem(row, person_id, column, item.problem, item.code, params))
         return _reject(person_id, rows, problems)
     return PersonRecord(person_id, tuple(row.row for row in rows), record)
 
@@ -330,6 +346,11 @@ def missing_required(columns: Sequence[str]) -> tuple[str, ...]:
 def as_field_errors(rejected: PersonRejected) -> tuple[FieldError, ...]:
     """The problems of a rejected person as field errors, each prefixed with its row number."""
     return tuple(
-        FieldError(field=p.field, problem=(f"row {p.row}: " if p.row is not None else "") + p.problem)
+        FieldError(
+            field=p.field,
+            problem=(f"row {p.row}: " if p.row is not None else "") + p.problem,
+            code=p.code,
+            params=dict(p.params),
+        )
         for p in rejected.problems
     )

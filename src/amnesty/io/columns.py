@@ -44,7 +44,6 @@ SENTENCE_COLUMNS: Final = (
 CHARGE_COLUMNS: Final = (
     "article",
     "part",
-    "point",
     "category",
     "offence_date",
     "offence_end_date",
@@ -52,6 +51,7 @@ CHARGE_COLUMNS: Final = (
     "context",
     "tags",
     "victim_minor",
+    "point",
 )
 """Charge-level fields: one charge per row."""
 

@@ -25,14 +25,16 @@ class RecordError:
     person_id: str | None
     errors: tuple[FieldError, ...]
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """JSON shape used on stderr and in rejected-row files."""
-        return {
-            "index": self.index,
-            "line": self.line,
-            "person_id": self.person_id,
-            "errors": [error.model_dump() for error in self.errors],
-        }
+    def to_json_dict(self, language: str | None = None) -> dict[str, Any]:
+        """JSON shape used on stderr and in rejected-row files; with a `language`, each error also has
+        a `message` in it, naming the field by its label."""
+        errors = [error.model_dump() for error in self.errors]
+        if language is not None:
+            errors = [
+                {**data, "message": error.message(language)}
+                for data, error in zip(errors, self.errors, strict=True)
+            ]
+        return {"index": self.index, "line": self.line, "person_id": self.person_id, "errors": errors}
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def read_json_records(text: str) -> tuple[list[ParsedRecord | RecordError], bool
     object (so the caller can answer with one object rather than an array)."""
     stripped = text.lstrip("\ufeff").strip()
     if not stripped:
-        error = FieldError(field="(input)", problem="the input is empty")
+        error = FieldError(field="(input)", problem="the input is empty", code="input_empty")
         return [RecordError(0, None, None, (error,))], True
     try:
         whole = json.loads(stripped)
@@ -109,9 +111,8 @@ def duplicate_person_errors(items: list[ParsedRecord | RecordError]) -> list[Par
             person_id = item.record.person_id
             if person_id in seen:
                 problem = "person_id appears more than once in this input"
-                item = RecordError(
-                    item.index, item.line, person_id, (FieldError(field="person_id", problem=problem),)
-                )
+                error = FieldError(field="person_id", problem=problem, code="duplicate_person")
+                item = RecordError(item.index, item.line, person_id, (error,))
             else:
                 seen.add(person_id)
         result.append(item)

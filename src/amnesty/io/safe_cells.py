@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+import polars as pl
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_OPTIONS: dict[str, bool] = {
     "strings_to_formulas": False,
@@ -39,3 +41,18 @@ def safe_cell(value: T) -> T | str:
 def safe_row(values: Iterable[Any]) -> list[Any]:
     """Every cell of a row passed through `safe_cell`."""
     return [safe_cell(value) for value in values]
+
+
+def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with every text column neutralised as `neutralise` does, column-wise (for the
+    columnar writers of bulk runs); other columns unchanged."""
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not texts:
+        return frame
+    return frame.with_columns(
+        pl.when(pl.any_horizontal(pl.col(name).str.starts_with(trigger) for trigger in FORMULA_TRIGGERS))
+        .then(pl.lit("'") + pl.col(name))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in texts
+    )

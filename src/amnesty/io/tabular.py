@@ -229,7 +229,7 @@ class Source:
 
             def key_batches() -> Iterator[list[str | None]]:
                 for batch in parquet.iter_batches(batch_size=_KEY_BATCH, columns=["person_id"]):
-                    yield _arrow_keys(pa.Table.from_batches([batch]))
+                    yield arrow_keys(pa.Table.from_batches([batch]))
 
             scattered = scattered_keys(key_batches)
         held: list[pa.Table] = []
@@ -244,14 +244,14 @@ class Source:
             if carry is not None:
                 table = pa.concat_tables([carry, table])
                 carry = None
-            keys = _arrow_keys(table)
+            keys = arrow_keys(table)
             if scattered:
                 mask = pa.array([key is not None and key in scattered for key in keys])
                 if pc.any(mask).as_py():
                     held.append(table.filter(mask))
                     table = table.filter(pc.invert(mask))
                     keys = [key for key in keys if key is None or key not in scattered]
-            cut = _last_boundary(keys)
+            cut = last_boundary(keys)
             if cut < len(keys):
                 carry = table.slice(cut)
                 table = table.slice(0, cut)
@@ -273,7 +273,7 @@ class Source:
             yield Chunk(index, tuple(tuple(group) for group in ordered), None, missing)
 
 
-def _arrow_keys(table: pa.Table) -> list[str | None]:
+def arrow_keys(table: pa.Table) -> list[str | None]:
     if "person_id" not in table.column_names:
         return [None] * table.num_rows
     values = table.column("person_id").to_pylist()
@@ -287,7 +287,7 @@ def _arrow_keys(table: pa.Table) -> list[str | None]:
     return keys
 
 
-def _last_boundary(keys: list[str | None]) -> int:
+def last_boundary(keys: list[str | None]) -> int:
     """Index where the last person of the list starts (it may continue in the next batch)."""
     if not keys:
         return 0

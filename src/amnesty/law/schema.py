@@ -6,7 +6,7 @@ import datetime as dt
 from fractions import Fraction
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from amnesty.domain.enums import Category, Context, Guilt, KindCondition, Provenance, Punishment, Tag
 
@@ -21,6 +21,20 @@ class Texts(_Strict):
     ru: str
     kk: str
     en: str
+
+    def __getitem__(self, language: str) -> str:
+        """The text in a language (`ru`, `kk`, `en`); English for any other."""
+        return str(getattr(self, language, self.en)) if language in ("ru", "kk", "en") else self.en
+
+
+def _texts_from_plain(value: object) -> object:
+    """A plain string where a `Texts` is expected stands for itself in every language (an untranslated
+    note; the ru/kk wording test flags it)."""
+    return {"ru": value, "kk": value, "en": value} if isinstance(value, str) else value
+
+
+LocalText = Annotated[Texts, BeforeValidator(_texts_from_plain)]
+"""A text people read in their language: `{ru: ..., kk: ..., en: ...}` in the pack."""
 
 
 class Reference(_Strict):
@@ -37,7 +51,7 @@ class DatedFact(_Strict):
 
     value: dt.date | None
     provenance: Provenance
-    note: str | None = None
+    note: LocalText | None = None
 
 
 class Window(_Strict):
@@ -69,7 +83,7 @@ class ListEntry(_Strict):
     article: Annotated[int, Field(ge=1)]
     parts: Literal["all"] | tuple[Annotated[int, Field(ge=1)], ...] = "all"
     provenance: Provenance
-    note: str | None = None
+    note: LocalText | None = None
 
     def covers_part(self, part: int | None) -> bool:
         """True when the entry names every part, or names this one."""
@@ -153,7 +167,7 @@ class Arithmetic(_Strict):
 class RuleText(_Strict):
     """What a rule says, where it comes from and how sure we are of it."""
 
-    title: str
+    title: LocalText
     cites: str
     provenance: Provenance
 

@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from amnesty.audit.chain import AuditReport, record_event, verify_chain
+from amnesty.audit.chain import AuditReport, verify_chain
 from amnesty.auth import Role, UserError, create_user, generate_password, get_user, list_users
 from amnesty.auth import set_disabled as auth_set_disabled
 from amnesty.auth import set_password as auth_set_password
-from amnesty.auth.sessions import end_all_sessions
+from amnesty.auth.users import set_region as auth_set_region
+from amnesty.auth.users import set_role as auth_set_role
 from amnesty.domain.regions import normalise_region
 from amnesty.service.errors import InvalidInputError, NotFoundError
 from amnesty.service.policy import Action, Actor, require
@@ -118,19 +119,18 @@ def set_role(db: Session, user: Actor, username: str, role: Role, region: str | 
         raise InvalidInputError("a social worker needs the region whose akimat they work for", "region")
     if row.username == user.username and role is not Role(row.role):
         raise InvalidInputError("you cannot change your own role", "role")
-    if (row.role, row.region) != (role.value, region_value):
-        before = {"role": row.role, "region": row.region}
-        row.role, row.region = role.value, region_value
-        record_event(
-            db,
-            user.username,
-            "user.role",
-            "user",
-            row.username,
-            {"before": before, "role": role.value, "region": region_value},
-        )
-        end_all_sessions(db, row, "role", user.username)
-        db.commit()
+    try:
+        # the order keeps every intermediate state valid (a social worker always has a region)
+        if role is Role.SOCIAL_WORKER:
+            auth_set_region(db, row, region_value, actor=user.username)
+            auth_set_role(db, row, role, actor=user.username)
+        else:
+            auth_set_role(db, row, role, actor=user.username)
+            auth_set_region(db, row, region_value, actor=user.username)
+    except UserError as error:
+        db.rollback()
+        raise _refused(error) from None
+    db.commit()
     return _account(row)
 
 

@@ -19,12 +19,12 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
+from amnesty.io.safe_cells import XLSX_OPTIONS, safe_cell, safe_row
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
 from amnesty.store.queries import MAX_PAGE_SIZE, CaseFilter, ReviewStatus, TaskFilter
 
 MAX_EXPORT_ROWS = 50_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ExportFormat(StrEnum):
@@ -179,27 +179,20 @@ def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
     return ExportTable(header, rows())
 
 
-def safe_text(value: Any) -> Any:
-    """A cell value that no spreadsheet runs as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _csv(table: ExportTable) -> tuple[bytes, int]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.header)
+    writer.writerow(safe_row(table.header))
     count = 0
     for row in table.rows:
-        writer.writerow(["" if cell is None else safe_text(cell) for cell in row])
+        writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
         count += 1
     return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
 
 
 def _xlsx(table: ExportTable, sheet_name: str) -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, **XLSX_OPTIONS})
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True})
     for column, name in enumerate(table.header):
@@ -210,7 +203,7 @@ def _xlsx(table: ExportTable, sheet_name: str) -> tuple[bytes, int]:
             if cell is None:
                 continue
             if isinstance(cell, bool) or not isinstance(cell, int | float):
-                sheet.write_string(number, column, str(cell))
+                sheet.write_string(number, column, safe_cell(str(cell)))
             else:
                 sheet.write_number(number, column, cell)
         count += 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_DROPPED = frozenset({"texts", "text", "title", "category_source"})
+_DROPPED = frozenset({"texts", "text", "params", "title", "category_source"})
 
 
 def _normalise(value: Any) -> Any:

@@ -2,7 +2,8 @@
 
 Every value comes from one `random.Random(seed)`, drawn in a fixed order, so the same preset, size
 and seed give the same persons on any machine. Identifiers are invented (`P-00000001`), IINs are
-made from the invented birth date with a valid check digit (`make_iin`), and no names are produced.
+made from the invented birth date with a valid check digit (`make_iin`), and full names are invented
+Kazakh and Russian names (`amnesty.synth.names`, their own random stream, agreeing with the IIN).
 Persons come out as nested records (the contract's JSON shape, with `datetime.date` values).
 """
 
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 
 from amnesty.domain.enums import REGIONS, Category, Context, PersonRole, Punishment, Recidivism, Stage
 from amnesty.engine.iin import make_iin
+from amnesty.synth.names import NameDraw, female_from_iin
 from amnesty.synth.presets import (
     EXCLUDING,
     JANUARY_WEIGHTS,
@@ -330,6 +332,9 @@ def _national_person(number: int, draw: _Draw) -> Person:
 def generate(preset: Preset, persons: int, seed: int = 0) -> Iterator[Person]:
     """`persons` synthetic records of the preset, in person_id order; the same for the same seed."""
     draw = _Draw(seed * 1_000_003 + (1 if preset is Preset.JANUARY else 2))
+    names = NameDraw(seed * 1_000_003 + (11 if preset is Preset.JANUARY else 12))
     make = _january_person if preset is Preset.JANUARY else _national_person
     for number in range(1, persons + 1):
-        yield make(number, draw)
+        person = make(number, draw)
+        person["full_name"] = names.full_name(female_from_iin(person["iin"]))
+        yield person

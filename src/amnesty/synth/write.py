@@ -52,7 +52,6 @@ SCHEMA = pa.schema(
         ("sentence_additional", _STRING),
         ("article", _INT),
         ("part", _INT),
-        ("point", _INT),
         ("category", _STRING),
         ("offence_date", _DATE),
         ("offence_end_date", _DATE),
@@ -60,6 +59,7 @@ SCHEMA = pa.schema(
         ("context", _STRING),
         ("tags", _STRING),
         ("victim_minor", _BOOL),
+        ("point", _INT),
     ]
 )
 assert tuple(SCHEMA.names) == ALL_COLUMNS
@@ -104,7 +104,6 @@ def flatten(person: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             *shared,
             charge["article"],
             charge.get("part"),
-            charge.get("point"),
             charge.get("category"),
             charge["offence_date"],
             charge.get("offence_end_date"),
@@ -112,6 +111,7 @@ def flatten(person: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             charge.get("context"),
             _joined(charge.get("tags")),
             charge.get("victim_minor"),
+            charge.get("point"),
         )
 
 

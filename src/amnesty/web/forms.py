@@ -277,7 +277,7 @@ def friendly_errors(error: ValidationError) -> list[FormError]:
         field_id, label = _field_id(tuple(item["loc"]))
         message = str(item["msg"]).removeprefix("Value error, ")
         problem = _PROBLEMS.get(str(item["type"]))
-        if item["type"] == "value_error":
+        if item["type"] not in _PROBLEMS:  # a value error, or one of the record's own checks (iin_format...)
             for needle, words in _VALUE_PROBLEMS:
                 if needle in message:
                     problem = words

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from amnesty.web.i18n import gettext
+from amnesty.law.schema import Texts
+from amnesty.web.i18n import current_language, gettext
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
@@ -212,10 +213,12 @@ REGION_GRID: dict[str, tuple[int, int]] = {
 }
 
 
-def rule_title(rule: str, english: str) -> str:
-    """A rule's title in the current language when the catalogue has the pack's English title, else the pack's."""
+def rule_title(rule: str, title: Texts | str) -> str:
+    """A rule's title in the current language (the pack gives it in ru, kk and en)."""
+    if isinstance(title, Texts):
+        return title[current_language.get()]
     message = VOCABULARY["rule"].get(rule)
-    return gettext(message) if message == english else english
+    return gettext(message) if message == title else title
 
 
 def label(kind: str, value: str | StrEnum | None) -> str:

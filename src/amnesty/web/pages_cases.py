@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from pydantic_core import PydanticCustomError
 
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import (
@@ -24,7 +25,7 @@ from amnesty.domain.enums import (
     Stage,
     Tag,
 )
-from amnesty.domain.records import CaseRecord, parse_record
+from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.explain import format_date, headline
@@ -258,7 +259,12 @@ def _renumbered(error: ValidationError, rows: list[int]) -> ValidationError:
         loc = list(item["loc"])
         if len(loc) >= 2 and loc[0] == "charges" and isinstance(loc[1], int) and loc[1] < len(rows):
             loc[1] = rows[loc[1]]
-        fixed.append({**item, "loc": tuple(loc)})
+        kind: str | PydanticCustomError = item["type"]
+        if (
+            item["type"] in RECORD_CHECK_CODES
+        ):  # the record's own checks: rebuilt as the custom errors they are
+            kind = PydanticCustomError(item["type"], str(item["msg"]), item.get("ctx"))
+        fixed.append({**item, "loc": tuple(loc), "type": kind})
     return ValidationError.from_exception_data(error.title, fixed)  # type: ignore[arg-type]
 
 

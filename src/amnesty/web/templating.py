@@ -15,11 +15,14 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from amnesty.auth import csrf_token
-from amnesty.domain.decision import TermOut
+from amnesty.domain.decision import Reason, TermOut
 from amnesty.domain.enums import TaskStatus
 from amnesty.engine.messages import describe_term
 from amnesty.explain import OUTCOME_WORDS
 from amnesty.law.loader import default_law
+from amnesty.render.citations import render_cites
+from amnesty.render.collation import sort_by_name
+from amnesty.render.decisions import reason_text
 from amnesty.service.policy import Action, may
 from amnesty.web import i18n
 from amnesty.web.labels import REGION_GRID, VOCABULARY, label, rule_title
@@ -40,6 +43,22 @@ def outcome_sentence(outcome: Any) -> str:
     return words.get(i18n.current_language.get(), words["en"])
 
 
+def cites(text: str) -> str:
+    """A citation ("Law 152-VII, art. 1") in the current language ("Закон № 152-VII, ст. 1")."""
+    return render_cites(text, i18n.current_language.get())
+
+
+def reason_words(reason: Reason) -> str:
+    """A reason's sentence in the current language, rendered from its code and parameters."""
+    return reason_text(reason, i18n.current_language.get())
+
+
+def by_name(values: Any, kind: str) -> list[Any]:
+    """Vocabulary values (regions...) in the alphabetical order of their labels in the current language."""
+    language = i18n.current_language.get()
+    return sort_by_name(list(values), language, lambda value: label(kind, value))
+
+
 def law_title(article: int, part: int | None) -> str | None:
     """The Criminal Code title of an article in the current language."""
     return default_law().title(article, part, i18n.current_language.get())
@@ -53,11 +72,14 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["by_name"] = by_name
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         label=label,
         law_title=law_title,
         rule_title=rule_title,
+        cites=cites,
+        reason_words=reason_words,
         csrf_token_value=csrf_token,
         local_date=i18n.local_date,
         short_date=i18n.short_date,

@@ -1,0 +1,169 @@
+"""The columnar screen: which persons of a chunk the law plainly does not reach, derived from the `Law`.
+
+(Plainly does not reach: not covered by any charge, or excluded for recidivism alone.)
+
+A charge is plainly outside the law when one of the scope rules answers a firm "no" (S1: committed
+outside the window of the law pack, and not a continuing offence running into it; S2: outside the
+territories; S3: a context the law does not name; S4: an article or part not in the list, below the
+end of the known list), and when it carries no kind (tag) that could open an exclusion: none
+recorded, none in the catalogue for its article and part, none the catalogue gives only to some part
+of an article whose part is not recorded. A person is plainly uncovered when every charge is, and
+no recidivism is recorded: the engine's answer is `not_covered` whatever the rest of the record says.
+A person with recorded recidivism and no kind on any charge is plainly excluded by rule X9 alone: the
+engine's answer is `excluded`, with the same reasons for every such person of the same recidivism.
+For both, each charge's result depends only on its charge signature (article, part,
+category, territory, context, and the S1 answer; and the dates when sentences are written).
+
+How each fact is evaluated over a whole chunk, from the loaded law:
+- S1 is a Polars expression over the offence dates, with the window of the law pack;
+- S2, S3, S4 and the kinds are the engine's own functions (`scope.s2_territory`, `s3_context`,
+  `s4_listed_article`, `exclusions.has_no_tags`) run once per distinct territory, context or
+  (article, part) of the chunk and joined back to the rows.
+So the screen cannot drift from the rules it mirrors; the property tests in
+`tests/batch/test_batch_screen.py` check every screened person against the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import polars as pl
+
+from amnesty.domain.enums import Context, Recidivism, Tri
+from amnesty.domain.records import CaseRecord, Charge
+from amnesty.engine.exclusions import has_no_tags
+from amnesty.engine.scope import s2_territory, s3_context, s4_listed_article
+from amnesty.law.loader import Law
+
+S1_NO, S1_UNKNOWN, S1_YES = 0, 1, 2
+DEFAULT_TERRITORY = str(Charge.model_fields["territory"].default)
+DEFAULT_CONTEXT: Context = Charge.model_fields["context"].default
+_CONTEXTS = frozenset(context.value for context in Context)
+
+
+def _charge(**fields: Any) -> Charge:
+    """A charge holding only the facts a rule reads (never validated: it is not a record's)."""
+    return Charge.model_construct(**fields)
+
+
+def _record(**fields: Any) -> CaseRecord:
+    """A record holding only the facts a rule reads."""
+    return CaseRecord.model_construct(**fields)
+
+
+def s1_answer(law: Law, frame: pl.DataFrame) -> pl.Expr:
+    """Rule S1 over the chunk: `S1_NO` outside the window, `S1_UNKNOWN` for a continuing offence that
+    runs into or past it, `S1_YES` inside it."""
+    window = law.pack.dates.offence_window
+    start = pl.col("offence_date")
+    end = pl.col("offence_end_date") if "offence_end_date" in frame.columns else pl.lit(None, dtype=pl.Date)
+    inside = start.is_between(pl.lit(window.start), pl.lit(window.end))
+    overlaps = end.is_not_null() & (start <= pl.lit(window.end)) & (end >= pl.lit(window.start))
+    spans = end.is_not_null() & ((start < pl.lit(window.start)) | (end > pl.lit(window.end)))
+    return (
+        pl.when(~inside & ~overlaps)
+        .then(pl.lit(S1_NO))
+        .when(spans)
+        .then(pl.lit(S1_UNKNOWN))
+        .otherwise(pl.lit(S1_YES))
+    )
+
+
+def _per_distinct(
+    frame: pl.DataFrame, columns: Sequence[str], answer: Callable[..., bool], name: str
+) -> pl.DataFrame:
+    """A lookup frame: each distinct combination of `columns` with the engine's answer for it."""
+    distinct = frame.select(columns).unique()
+    values = [answer(*row) for row in distinct.iter_rows()]
+    return distinct.with_columns(pl.Series(name, values, dtype=pl.Boolean))
+
+
+class Screen:
+    """The screen for one law, as-of date and mode (see the module doc)."""
+
+    def __init__(self, law: Law, strict: bool) -> None:
+        self.law = law
+        self.strict = strict
+        self._territory: dict[str, bool] = {}
+        self._context: dict[str, bool] = {}
+        self._article: dict[tuple[int, int | None], tuple[bool, bool]] = {}
+
+    def _territory_no(self, territory: str | None) -> bool:
+        value = DEFAULT_TERRITORY if territory is None else territory
+        if not isinstance(value, str):
+            return False
+        if value not in self._territory:
+            charge = _charge(territory=value)
+            self._territory[value] = s2_territory(charge, self.law).answer is Tri.NO
+        return self._territory[value]
+
+    def _context_no(self, context: str | None) -> bool:
+        value = DEFAULT_CONTEXT.value if context is None else context
+        if value not in _CONTEXTS:
+            return False  # not a context at all: the row is invalid, the validating path says why
+        if value not in self._context:
+            charge = _charge(context=Context(value))
+            self._context[value] = s3_context(charge, self.law).answer is Tri.NO
+        return self._context[value]
+
+    def _article_facts(self, article: int, part: int | None) -> tuple[bool, bool]:
+        """(S4 answers no, the charge carries no kind) for an article and part."""
+        key = (article, part)
+        if not isinstance(article, int) or not (part is None or isinstance(part, int)):
+            return (False, False)  # an invalid row: the validating path says why
+        if key not in self._article:
+            charge = _charge(article=article, part=part, tags=())
+            s4_no = s4_listed_article(charge, self.law, self.strict).answer is Tri.NO
+            alone = _record(charges=(charge,), recidivism=Recidivism.NONE)
+            self._article[key] = (s4_no, has_no_tags(alone, self.law))
+        return self._article[key]
+
+    def plain_rows(self, frame: pl.DataFrame) -> pl.Series:
+        """For each row (a valid, typed row: see `amnesty.batch.typed`), True when its charge carries no
+        kind and is not a continuing offence running into the window, and either it is plainly
+        outside the law or its person's recidivism is recorded (rule X9 then excludes the person
+        whatever the charges)."""
+        territory = "territory" if "territory" in frame.columns else None
+        context = "context" if "context" in frame.columns else None
+        part = "part" if "part" in frame.columns else None
+        lookup = frame.select(
+            pl.col("article"),
+            pl.col(part) if part else pl.lit(None, dtype=pl.Int64).alias("part"),
+            pl.col(territory) if territory else pl.lit(None, dtype=pl.String).alias("territory"),
+            pl.col(context) if context else pl.lit(None, dtype=pl.String).alias("context"),
+            s1_answer(self.law, frame).alias("s1"),
+            (
+                pl.col("recidivism").is_null() | (pl.col("recidivism") == Recidivism.NONE.value)
+                if "recidivism" in frame.columns
+                else pl.lit(True)
+            ).alias("no_recidivism"),
+            pl.col("tags").is_null() if "tags" in frame.columns else pl.lit(True).alias("tags"),
+        )
+        lookup = lookup.rename({lookup.columns[-1]: "untagged"})
+        articles = _per_distinct(
+            lookup, ["article", "part"], lambda a, p: self._article_facts(a, p)[0], "s4_no"
+        )
+        kinds = _per_distinct(
+            lookup, ["article", "part"], lambda a, p: self._article_facts(a, p)[1], "no_kind"
+        )
+        territories = _per_distinct(lookup, ["territory"], self._territory_no, "s2_no")
+        contexts = _per_distinct(lookup, ["context"], self._context_no, "s3_no")
+        joined = (
+            lookup.with_row_index("__order")
+            .join(articles, on=["article", "part"], how="left", nulls_equal=True)
+            .join(kinds, on=["article", "part"], how="left", nulls_equal=True)
+            .join(territories, on="territory", how="left", nulls_equal=True)
+            .join(contexts, on="context", how="left", nulls_equal=True)
+            .sort("__order")
+        )
+        charge_no = (pl.col("s1") == S1_NO) | pl.col("s2_no") | pl.col("s3_no") | pl.col("s4_no")
+        plain = joined.select(
+            (
+                (charge_no | ~pl.col("no_recidivism"))
+                & (pl.col("s1") != S1_UNKNOWN)
+                & pl.col("no_kind")
+                & pl.col("untagged")
+            ).fill_null(False)
+        )
+        return plain.to_series()

@@ -1,0 +1,267 @@
+"""Column-wise validation of typed rows, derived from the record model (`amnesty.domain.records`).
+
+One Polars expression per flat column says "this cell is certainly what the record model accepts,
+unchanged": it is built from the model's own field declarations (the annotation's type, enum members,
+`ge`/`le`, lengths and patterns, required fields and defaults) and its own field validators, which
+are run once per distinct value of the chunk (the IIN check digit, region names, the person_id strip,
+the territory upper-casing). The model's cross-field validators have their column form in
+`CROSS_FIELD_CHECKS`, keyed by the validator's name; a test checks that every model validator has one.
+
+A row that passes is valid for the model and would be built with exactly the cells it holds. A row
+that does not pass is not rejected here: its person goes the validating way
+(`amnesty.io.assemble`), which names the row, the field and the problem, as for every other input.
+So this module may decline too much (slower), never too little (a test runs a corpus of bad rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from typing import Any
+
+import annotated_types
+import polars as pl
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
+from amnesty.engine.iin import birth_date_from_iin
+from amnesty.io.columns import CHARGE_COLUMNS, LIST_SEPARATOR, PERSON_COLUMNS, SENTENCE_COLUMNS, TERM_FIELDS
+
+SHARED_COLUMNS = PERSON_COLUMNS + SENTENCE_COLUMNS
+"""Columns that must hold the same value on every row of a person."""
+
+
+def column_field(column: str) -> tuple[type[BaseModel], str]:
+    """The model and field a flat column fills (CONTRACT.md's flat layout)."""
+    if column in TERM_FIELDS:
+        return TermIn, TERM_FIELDS[column]
+    if column in SENTENCE_COLUMNS:
+        return Sentence, column.removeprefix("sentence_")
+    if column in CHARGE_COLUMNS:
+        return Charge, column
+    return CaseRecord, column
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """What a model field accepts, read from its declaration."""
+
+    kind: type
+    """int, float, bool, str, datetime.date, an Enum class, or tuple (a list column)."""
+    item: type | None
+    """For a list column, the type of its items."""
+    required: bool
+    constraints: tuple[Any, ...]
+
+
+def _unwrap(annotation: Any, constraints: list[Any]) -> tuple[Any, bool]:
+    """The annotation without Optional/Annotated (constraints collected); True when None is allowed."""
+    optional = False
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            base, *extra = typing.get_args(annotation)
+            for item in extra:
+                constraints.extend(item.metadata if isinstance(item, FieldInfo) else [item])
+            annotation = base
+        elif origin in (typing.Union, types.UnionType):
+            members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            optional = optional or len(members) < len(typing.get_args(annotation))
+            if len(members) != 1:
+                raise TypeError(f"cannot read the union {annotation!r}")
+            annotation = members[0]
+        else:
+            return annotation, optional
+
+
+@cache
+def field_rule(model: type[BaseModel], name: str) -> FieldRule:
+    """The rule of one field of the record model."""
+    info = model.model_fields[name]
+    constraints = list(info.metadata)
+    annotation, _ = _unwrap(info.annotation, constraints)
+    item: type | None = None
+    if typing.get_origin(annotation) is tuple:
+        item, _ = _unwrap(typing.get_args(annotation)[0], constraints)
+        annotation = tuple
+    return FieldRule(annotation, item, info.is_required(), tuple(constraints))
+
+
+def _validators(model: type[BaseModel], name: str) -> list[Callable[[Any], Any]]:
+    """The model's own field validators for a field (before and after ones), as plain callables."""
+    found: list[Callable[[Any], Any]] = []
+    for decorator in model.__pydantic_decorators__.field_validators.values():
+        if name in decorator.info.fields:
+            found.append(decorator.func)
+    return found
+
+
+def _accepted_unchanged(model: type[BaseModel], name: str, values: Iterable[Any]) -> list[Any]:
+    """Those values the field's validators accept and leave exactly as they are."""
+    checks = _validators(model, name)
+    accepted = []
+    for value in values:
+        try:
+            if all(check(value) == value for check in checks):
+                accepted.append(value)
+        except ValueError:
+            continue
+    return accepted
+
+
+_DTYPES: dict[type, Callable[[pl.DataType], bool]] = {
+    int: lambda dtype: dtype.is_integer(),
+    float: lambda dtype: dtype.is_numeric(),
+    bool: lambda dtype: dtype == pl.Boolean,
+    dt.date: lambda dtype: dtype == pl.Date,
+    str: lambda dtype: dtype == pl.String,
+}
+
+
+def _kind_ok(kind: type, dtype: pl.DataType) -> bool:
+    if dtype == pl.Null:
+        return True
+    if (isinstance(kind, type) and issubclass(kind, Enum)) or kind is tuple:
+        return dtype == pl.String
+    return _DTYPES[kind](dtype)
+
+
+def _constraint_expr(column: pl.Expr, kind: type, constraint: Any) -> pl.Expr:
+    text = kind is str or (isinstance(kind, type) and issubclass(kind, Enum))
+    if isinstance(constraint, annotated_types.Ge):
+        return column >= pl.lit(constraint.ge)
+    if isinstance(constraint, annotated_types.Le):
+        return column <= pl.lit(constraint.le)
+    if isinstance(constraint, annotated_types.MinLen):
+        return column.str.len_chars() >= constraint.min_length if text else pl.lit(True)
+    if isinstance(constraint, annotated_types.MaxLen):
+        return column.str.len_chars() <= constraint.max_length if text else pl.lit(True)
+    pattern = getattr(constraint, "pattern", None)
+    if pattern is not None:
+        return column.str.contains(str(pattern))
+    raise TypeError(f"no column form for the constraint {constraint!r}")
+
+
+def accepted_values(frame: pl.DataFrame, column: str, memo: dict[str, list[Any]]) -> list[Any]:
+    """The distinct values of a column that its field validators accept unchanged (once per chunk)."""
+    if column not in memo:
+        model, name = column_field(column)
+        distinct = frame.get_column(column).drop_nulls().unique().to_list()
+        memo[column] = _accepted_unchanged(model, name, distinct)
+    return memo[column]
+
+
+def cell_check(
+    column: str, frame: pl.DataFrame, sentence_given: pl.Expr, memo: dict[str, list[Any]]
+) -> pl.Expr:
+    """True where the cell of `column` is one the record model takes as it is (see the module doc)."""
+    model, name = column_field(column)
+    rule = field_rule(model, name)
+    dtype = frame.schema[column]
+    if not _kind_ok(rule.kind, dtype):
+        return pl.lit(False)
+    cell = pl.col(column)
+    if dtype == pl.Null:
+        checks = pl.lit(True)
+    elif rule.kind is tuple:
+        items = cell.str.split(LIST_SEPARATOR)
+        clean = items.list.eval(
+            (pl.element() != "") & (pl.element() == pl.element().str.strip_chars())
+        ).list.all()
+        if isinstance(rule.item, type) and issubclass(rule.item, Enum):
+            members = [member.value for member in rule.item]
+            clean = clean & items.list.eval(pl.element().is_in(members)).list.all()
+        checks = clean
+    else:
+        checks = pl.lit(True)
+        if dtype == pl.String:
+            checks = (cell != "") & (cell == cell.str.strip_chars())
+        if rule.kind is float:
+            checks = checks & cell.is_finite()
+        if isinstance(rule.kind, type) and issubclass(rule.kind, Enum):
+            checks = checks & cell.is_in([member.value for member in rule.kind])
+        for constraint in rule.constraints:
+            checks = checks & _constraint_expr(cell, rule.kind, constraint)
+        if _validators(model, name):
+            checks = checks & cell.is_in(accepted_values(frame, column, memo))
+    if model is Sentence and rule.required:
+        return pl.when(sentence_given).then(cell.is_not_null() & checks).otherwise(cell.is_null())
+    if rule.required:
+        return cell.is_not_null() & checks
+    return cell.is_null() | checks
+
+
+def _birth_from_iin(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+    if "iin" not in frame.columns or frame.schema["iin"] != pl.String:
+        return pl.lit(None, dtype=pl.Date)
+    if "(birth dates)" not in memo:
+        memo["(birth dates)"] = [
+            (iin, birth_date_from_iin(iin)) for iin in accepted_values(frame, "iin", memo)
+        ]
+    mapping = dict(memo["(birth dates)"])
+    return pl.col("iin").replace_strict(mapping, default=None, return_dtype=pl.Date)
+
+
+def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
+    return pl.col(name) if name in frame.columns else pl.lit(None, dtype=dtype)
+
+
+def _end_not_before_start(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+    end = _column(frame, "offence_end_date", pl.Date())
+    return end.is_null() | (end >= pl.col("offence_date"))
+
+
+def _iin_agrees_with_birth_date(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+    birth, from_iin = _column(frame, "birth_date", pl.Date()), _birth_from_iin(frame, memo)
+    return birth.is_null() | from_iin.is_null() | (birth == from_iin)
+
+
+def _born_before_offences(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+    born = pl.coalesce(_column(frame, "birth_date", pl.Date()), _birth_from_iin(frame, memo))
+    return born.is_null() | (pl.col("offence_date") > born)
+
+
+CROSS_FIELD_CHECKS: dict[str, Callable[[pl.DataFrame, dict[str, list[Any]]], pl.Expr]] = {
+    "_end_not_before_start": _end_not_before_start,
+    "_iin_agrees_with_birth_date": _iin_agrees_with_birth_date,
+    "_born_before_offences": _born_before_offences,
+}
+"""The column form of each model validator of the record model, by the validator's name."""
+
+
+def model_validator_names() -> set[str]:
+    """Every model validator of the record's models (each must have a column form above)."""
+    return {
+        name
+        for model in (CaseRecord, Charge, Sentence, TermIn)
+        for name in model.__pydantic_decorators__.model_validators
+    }
+
+
+def row_checks(frame: pl.DataFrame, person: str) -> pl.Expr:
+    """True for a row whose every cell, cross-field rule and person-level sameness the model accepts
+    as it is; `person` names the column numbering the chunk's persons."""
+    known = [column for column in (*SHARED_COLUMNS, *CHARGE_COLUMNS) if column in frame.columns]
+    sentence_given = pl.any_horizontal(
+        [pl.col(column).is_not_null() for column in SENTENCE_COLUMNS if column in frame.columns] or [False]
+    )
+    memo: dict[str, list[Any]] = {}
+    checks = [cell_check(column, frame, sentence_given, memo) for column in known]
+    for column in ("stage", "offence_date", "article", "person_id"):
+        if column not in frame.columns:
+            return pl.lit(False)
+    if frame.schema["offence_date"] != pl.Date:
+        return pl.lit(False)
+    checks += [check(frame, memo) for check in CROSS_FIELD_CHECKS.values()]
+    checks += [
+        pl.col(column).eq_missing(pl.col(column).first().over(person))
+        for column in SHARED_COLUMNS
+        if column in frame.columns
+    ]
+    return pl.all_horizontal(checks).fill_null(False)
