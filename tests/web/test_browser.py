@@ -316,7 +316,7 @@ def test_new_case_with_the_point_and_the_victims_age_of_its_charges(page: Any, l
     page.locator("#charges-1-offence_date").fill("2022-01-06")
     page.locator("#charges-1-victim_minor").select_option(label="Нет")
     page.get_by_role("button", name="Сохранить и решить").click()
-    page.wait_for_url(re.compile(r".*/cases/P-FACTS-01$"))
+    page.wait_for_url(re.compile(r".*/cases/P-FACTS-01\?saved=new$"))
     stored = backend.person("P-FACTS-01")
     assert stored is not None
     assert [(c.point, c.victim_minor) for c in stored.record.charges] == [(1, None), (None, False)]
