@@ -74,3 +74,71 @@ def test_scattered_parquet_rows_are_gathered(tmp_path: Path) -> None:
     ids = [item.record.person_id for item in items if isinstance(item, ParsedRecord)]
     assert ids == ["P-3", "P-1", "P-2"]
     assert [len(item.record.charges) for item in items if isinstance(item, ParsedRecord)] == [1, 2, 2]
+
+
+FACTS_PERSONS = [
+    {
+        "person_id": "F-1",
+        "stage": "trial",
+        "charges": [
+            {"article": 120, "part": 1, "offence_date": "2022-01-06", "victim_minor": False},
+            {"article": 362, "part": 4, "point": 3, "offence_date": "2022-01-06"},
+            {"article": 121, "part": 1, "offence_date": "2022-01-06", "victim_minor": True},
+            {"article": 188, "part": 2, "offence_date": "2022-01-05"},
+        ],
+    }
+]
+
+
+@pytest.mark.parametrize("extension", ["csv", "parquet", "jsonl", "xlsx"])
+def test_point_and_victim_minor_are_read_from_every_format(tmp_path: Path, extension: str) -> None:
+    import datetime as dt
+
+    from amnesty.synth.write import write_registry
+
+    typed = [
+        {
+            **person,
+            "charges": [
+                {**c, "offence_date": dt.date.fromisoformat(c["offence_date"])} for c in person["charges"]
+            ],
+        }
+        for person in FACTS_PERSONS
+    ]
+    path = tmp_path / f"facts.{extension}"
+    write_registry(typed, path)
+    items = list(read_records(path))
+    assert len(items) == 1
+    assert isinstance(items[0], ParsedRecord)
+    charges = items[0].record.charges
+    assert [(c.point, c.victim_minor) for c in charges] == [
+        (None, False),
+        (3, None),
+        (None, True),
+        (None, None),
+    ]
+    assert items[0].record == parse_record(FACTS_PERSONS[0])
+
+
+def test_bad_point_and_victim_minor_cells_name_the_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "facts.csv"
+    path.write_text(
+        "person_id,stage,article,part,point,offence_date,victim_minor\n"
+        "P-1,trial,120,1,,2022-01-05,maybe\n"
+        "P-2,trial,362,4,0,2022-01-05,\n"
+        "P-4,trial,120,1,,2022-01-05,no\n",
+        encoding="utf-8",
+    )
+    items = list(read_records(path))
+    problems = [
+        (error.line, error.errors[0].field, error.errors[0].problem)
+        for error in items
+        if isinstance(error, RecordError)
+    ]
+    assert problems == [
+        (2, "victim_minor", "row 2: should be true or false, got 'maybe'"),
+        (3, "point", "row 3: Input should be greater than or equal to 1"),
+    ]
+    last = items[2]
+    assert isinstance(last, ParsedRecord)
+    assert last.record.charges[0].victim_minor is False

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from amnesty.domain.enums import Category, Tri
+from amnesty.domain.enums import Category, KindCondition, Tag, Tri
 from amnesty.domain.records import CaseRecord
 from amnesty.engine import exclusions, relief, resocialisation, scope
 from amnesty.engine.evaluate import m1_several_charges, scope_charge
-from amnesty.engine.rules import RULES
-from amnesty.law.loader import Law
+from amnesty.engine.rules import RULES, Finding
+from amnesty.law.loader import Law, default_law
 
 LAW_MD = Path(__file__).resolve().parents[3] / "shared" / "spec" / "LAW.md"
 MakeRecord = Callable[..., CaseRecord]
@@ -172,6 +172,56 @@ def test_a_kind_resting_on_a_missing_fact_is_uncertain(
     assert finding.answer is Tri.UNKNOWN
     assert _codes(finding) == [code]
     assert not exclusions.has_no_tags(record, law)
+
+
+def _conditional_entries() -> list[tuple[int, int, KindCondition, tuple[int, ...], Tag]]:
+    """Every (article, part) whose kind the catalogue conditions on a fact of the charge."""
+    found = []
+    for entry in default_law().catalogue.entries:
+        for kind in entry.kinds:
+            if kind.condition is not KindCondition.ALWAYS:
+                found.append((entry.article, entry.part or 1, kind.condition, kind.points, kind.tag))
+    return found
+
+
+_RULE_OF_TAG: dict[Tag, Callable[..., Finding]] = {
+    Tag.CORRUPTION: exclusions.x3_corruption,
+    Tag.SEXUAL_OFFENCE_MINOR: exclusions.x8_sexual_offence_minor,
+}
+
+
+@pytest.mark.parametrize(("article", "part", "condition", "points", "tag"), _conditional_entries())
+def test_a_conditional_kind_follows_the_fact_recorded_on_the_charge(
+    make_record: MakeRecord,
+    law: Law,
+    article: int,
+    part: int,
+    condition: KindCondition,
+    points: tuple[int, ...],
+    tag: Tag,
+) -> None:
+    rule = _RULE_OF_TAG[tag]
+    if condition is KindCondition.VICTIM_MINOR:
+        fact, meets, misses, unknown_code = "victim_minor", True, False, "EXCLUSION_VICTIM_AGE_UNKNOWN"
+    else:
+        fact, meets, misses, unknown_code = "point", points[0], max(points) + 1, "EXCLUSION_POINT_UNKNOWN"
+    charge = {"article": article, "part": part}
+    unknown = rule(make_record(charge={**charge, fact: None}), law, False)
+    assert (unknown.answer, _codes(unknown)) == (Tri.UNKNOWN, [unknown_code])
+    stated = rule(make_record(charge={**charge, fact: meets}), law, True)
+    assert stated.answer is Tri.YES
+    assert _codes(stated) == [law.exclusion_by_tag[tag].code]
+    contrary = make_record(charge={**charge, fact: misses})
+    assert rule(contrary, law, True) == Finding(Tri.NO)
+    assert tag not in exclusions.charge_tags(contrary.charges[0], law)
+    tagged = make_record(charge={**charge, fact: misses, "tags": [tag.value]})
+    assert rule(tagged, law, True).answer is Tri.YES  # a tag recorded on the charge still adds
+
+
+def test_every_conditional_kind_of_the_catalogue_is_tested() -> None:
+    conditions = {condition for _, _, condition, _, _ in _conditional_entries()}
+    assert conditions == {KindCondition.VICTIM_MINOR, KindCondition.POINT}
+    assert {tag for *_, tag in _conditional_entries()} <= set(_RULE_OF_TAG)
 
 
 def test_tag_on_charge_is_a_firm_exclusion(make_record: MakeRecord, law: Law) -> None:

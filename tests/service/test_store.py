@@ -190,3 +190,25 @@ def test_concurrent_audit_appends_keep_one_chain(fresh_url):
         assert report.events == report.head_seq == 40
     finally:
         engine.dispose()
+
+
+def test_point_and_victim_minor_are_stored_and_read_back(session, record):
+    from amnesty.store.convert import case_to_record
+
+    charges = [
+        {"article": 120, "part": 1, "offence_date": "2022-01-06", "context": "riot", "victim_minor": False},
+        {"article": 362, "part": 4, "point": 1, "offence_date": "2022-01-06", "context": "riot"},
+        {"article": 188, "part": 2, "category": "medium", "offence_date": "2022-01-05", "context": "riot"},
+    ]
+    case = _store(session, record("P-FACTS", stage="trial", sentence=None, charges=charges))
+    session.expire_all()
+    stored = case_to_record(session.get(Case, case.id))
+    assert stored == parse_record(record("P-FACTS", stage="trial", sentence=None, charges=charges))
+    assert [(c.point, c.victim_minor) for c in stored.charges] == [(None, False), (1, None), (None, None)]
+    decision = repo.latest_decision(session, case)
+    assert decision is not None
+    codes = {reason["code"] for reason in decision.decision["reasons"]}
+    assert codes.isdisjoint(
+        {"EXCLUSION_VICTIM_AGE_UNKNOWN", "EXCLUSION_POINT_UNKNOWN", "EXCLUDED_CORRUPTION"}
+    )
+    assert [c.get("victim_minor") for c in decision.input_record["charges"]] == [False, None, None]

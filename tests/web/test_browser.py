@@ -294,3 +294,37 @@ def test_keyboard_skip_link_and_visible_focus(page: Any, live: Live) -> None:
                .map(el => el.name)"""
         )
         assert unlabeled == [], path
+
+
+def test_new_case_with_the_point_and_the_victims_age_of_its_charges(page: Any, live: Live) -> None:
+    """An officer records art. 362 part 4 point 1 (not a corruption point) and a rape of an adult: the
+    case is decided on those facts, not sent for review, and the what-if form shows them again."""
+    _, backend = live
+    sign_in(page, live, "officer")
+    page.goto(live[0].url + "/cases/new")
+    page.get_by_label("Номер лица").fill("P-FACTS-01")
+    page.get_by_label("Стадия дела").select_option("trial")
+    page.locator("#charges-0-article").fill("362")
+    page.locator("#charges-0-part").fill("4")
+    page.get_by_label("Пункт части").first.fill("1")
+    page.locator("#charges-0-offence_date").fill("2022-01-06")
+    page.locator("#charges-0-context").select_option("suppression")
+    page.get_by_role("button", name="Добавить обвинение").click()
+    page.locator("#charge-1").wait_for()
+    page.locator("#charges-1-article").fill("120")
+    page.locator("#charges-1-part").fill("1")
+    page.locator("#charges-1-offence_date").fill("2022-01-06")
+    page.locator("#charges-1-victim_minor").select_option(label="Нет")
+    page.get_by_role("button", name="Сохранить и решить").click()
+    page.wait_for_url(re.compile(r".*/cases/P-FACTS-01\?saved=new$"))
+    stored = backend.person("P-FACTS-01")
+    assert stored is not None
+    assert [(c.point, c.victim_minor) for c in stored.record.charges] == [(1, None), (None, False)]
+    codes = {r.code for r in stored.decision.reasons}
+    assert codes.isdisjoint(
+        {"EXCLUSION_POINT_UNKNOWN", "EXCLUSION_VICTIM_AGE_UNKNOWN", "EXCLUDED_CORRUPTION"}
+    )
+    assert "PARTIAL_COVERAGE" in codes
+    page.goto(live[0].url + "/cases/P-FACTS-01/what-if")  # the form holds the record's values
+    assert page.locator("#charges-0-point").input_value() == "1"
+    assert page.locator("#charges-1-victim_minor").input_value() == "no"

@@ -48,12 +48,14 @@ def charge_values(record: CaseRecord) -> list[dict[str, Any]]:
             "position": position,
             "article": charge.article,
             "part": charge.part,
+            "point": charge.point,
             "category": charge.category.value if charge.category else None,
             "offence_date": charge.offence_date,
             "offence_end_date": charge.offence_end_date,
             "territory": charge.territory,
             "context": charge.context.value,
             "tags": [tag.value for tag in charge.tags],
+            "victim_minor": charge.victim_minor,
         }
         for position, charge in enumerate(record.charges)
     ]
@@ -126,12 +128,14 @@ def case_record_data(case: Case) -> dict[str, Any]:
             {
                 "article": charge.article,
                 "part": charge.part,
+                "point": charge.point,
                 "category": charge.category,
                 "offence_date": charge.offence_date,
                 "offence_end_date": charge.offence_end_date,
                 "territory": charge.territory,
                 "context": charge.context,
                 "tags": list(charge.tags or []),
+                "victim_minor": charge.victim_minor,
             }
             for charge in case.charges
         ],

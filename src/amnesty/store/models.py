@@ -104,7 +104,7 @@ class Case(Base):
 
 
 class ChargeRow(Base):
-    """One charge of a case (article, part, category, dates, context, tags)."""
+    """One charge of a case (article, part, point, category, dates, context, tags, victim a minor)."""
 
     __tablename__ = "charges"
     __table_args__ = (UniqueConstraint("case_fk", "position", name="uq_charges_case_position"),)
@@ -114,12 +114,14 @@ class ChargeRow(Base):
     position: Mapped[int] = mapped_column(Integer)
     article: Mapped[int] = mapped_column(Integer, index=True)
     part: Mapped[int | None] = mapped_column(Integer)
+    point: Mapped[int | None] = mapped_column(Integer)
     category: Mapped[str | None] = mapped_column(String(20))
     offence_date: Mapped[dt.date] = mapped_column(Date)
     offence_end_date: Mapped[dt.date | None] = mapped_column(Date)
     territory: Mapped[str] = mapped_column(String(2))
     context: Mapped[str] = mapped_column(String(20))
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    victim_minor: Mapped[bool | None] = mapped_column(Boolean)
 
     case: Mapped[Case] = relationship(back_populates="charges")
 

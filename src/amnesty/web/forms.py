@@ -31,8 +31,18 @@ PERSON_FIELDS = (
     "stage",
 )
 BOOL_FIELDS = ("fixed_residence", "able_bodied", "needs_medical_care", "needs_documents")
-CHARGE_FIELDS = ("article", "part", "category", "offence_date", "offence_end_date", "territory", "context")
-INT_FIELDS = {"article", "part", "years", "months", "days", "hours"}
+CHARGE_FIELDS = (
+    "article",
+    "part",
+    "point",
+    "category",
+    "offence_date",
+    "offence_end_date",
+    "territory",
+    "context",
+)
+CHARGE_BOOL_FIELDS = ("victim_minor",)
+INT_FIELDS = {"article", "part", "point", "years", "months", "days", "hours"}
 SENTENCE_FIELDS = ("punishment", "years", "months", "days", "start_date", "fine_amount_mci", "hours")
 MAX_CHARGES = 20
 
@@ -49,6 +59,8 @@ FIELD_LABELS: dict[str, str] = {
     "charges": N_("Charges"),
     "article": N_("Article"),
     "part": N_("Part"),
+    "point": N_("Point of the part"),
+    "victim_minor": N_("The victim was a minor"),
     "category": N_("Category"),
     "offence_date": N_("Date of the offence"),
     "offence_end_date": N_("Offence continued until"),
@@ -95,6 +107,7 @@ _VALUE_PROBLEMS: tuple[tuple[str, str], ...] = (
     ("IIN encodes an impossible birth date", N_("encodes a birth date that does not exist")),
     ("disagrees with the IIN", N_("does not match the date of birth encoded in the IIN")),
     ("offence_end_date is before offence_date", N_("is before the date of the offence")),
+    ("a point is given without the part", N_("needs the part it belongs to")),
     ("unknown region", N_("is not one of the regions of Kazakhstan")),
     ("person_id is empty", N_("must be filled in")),
 )
@@ -155,6 +168,10 @@ def record_data(form: Mapping[str, Any], tags: Mapping[int, list[str]] | None = 
             value = _clean(form.get(f"charges-{index}-{name}"))
             if value is not None:
                 charge[name] = _number(value, True) if name in INT_FIELDS else value
+        for name in CHARGE_BOOL_FIELDS:
+            value = _clean(form.get(f"charges-{index}-{name}"))
+            if value in ("yes", "no"):
+                charge[name] = value == "yes"
         if tags and tags.get(index):
             charge["tags"] = tags[index]
         if "offence_date" not in charge:
@@ -199,6 +216,9 @@ def form_values(record: CaseRecord) -> dict[str, str]:
         for name in CHARGE_FIELDS:
             if charge.get(name) is not None:
                 values[f"charges-{index}-{name}"] = str(charge[name])
+        for name in CHARGE_BOOL_FIELDS:
+            if charge.get(name) is not None:
+                values[f"charges-{index}-{name}"] = "yes" if charge[name] else "no"
         for tag in charge.get("tags") or ():
             values[f"charges-{index}-tag-{tag}"] = "yes"
     sentence = data.get("sentence")

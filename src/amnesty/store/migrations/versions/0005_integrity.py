@@ -12,7 +12,7 @@ Records written before this revision carry no digest in the audit trail: the upg
 `amnesty audit verify` can check them from now on.
 
 Revision ID: 0005_integrity
-Revises: 0001
+Revises: 0006_charge_facts
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_integrity"
-down_revision: str | None = "0004_jobs"
+down_revision: str | None = "0006_charge_facts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
