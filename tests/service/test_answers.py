@@ -76,7 +76,7 @@ def test_a_stale_version_is_a_conflict(service, record, unique_id):
     person_id = unique_id()
     case = _unknown_context_case(service, record, person_id)
     assert _answer(service, person_id, case).status_code == 200
-    again = _answer(service, person_id, case, value="riot_related")
+    again = _answer(service, person_id, case, value="unrelated")
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "version_conflict"
 

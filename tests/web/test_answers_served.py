@@ -62,6 +62,12 @@ def test_the_review_queue_filters_cases_with_open_questions(
         context.close()
 
 
+def _question_form(page: Any) -> Any:
+    return page.locator("form.question").filter(
+        has=page.locator("input[name=field][value='charges[0].context']")
+    )
+
+
 def test_a_case_officer_answers_a_question_by_clicking(
     browser: Any, asking: tuple[LiveServer, Register]
 ) -> None:
@@ -76,15 +82,26 @@ def test_a_case_officer_answers_a_question_by_clicking(
     try:
         sign_in(page, asking, "officer")
         page.goto(f"{asking[0].url}/cases/{PERSON}")
-        form = page.locator("form.question").filter(
-            has=page.locator("input[name=field][value='charges[0].context']")
-        )
+        late = context.new_page()
+        late.goto(f"{asking[0].url}/cases/{PERSON}")
+        form = _question_form(page)
         expect(form.get_by_role("combobox")).to_contain_text("→")  # each option shows where it leads
+        form.get_by_role("combobox").select_option("riot")
+        form.get_by_label("Source document").fill("   ")
+        form.get_by_role("button", name="Save the answer").click()
+        expect(page.get_by_role("alert")).to_contain_text("Name the source document of the answer.")
+        form = _question_form(page)
         form.get_by_role("combobox").select_option("riot")
         form.get_by_label("Source document").fill("court file 2-123/2022, page 4")
         form.get_by_role("button", name="Save the answer").click()
         page.wait_for_url(re.compile(rf".*/cases/{PERSON}\?saved=answer#case-\d+$"))
         expect(page.get_by_role("status").first).to_contain_text("evaluated again")
+        expect(_question_form(page)).to_have_count(0)
+        stale = _question_form(late)  # a page opened before the answer was saved
+        stale.get_by_role("combobox").select_option("unrelated")
+        stale.get_by_label("Source document").fill("another file")
+        stale.get_by_role("button", name="Save the answer").click()
+        expect(late.get_by_role("alert")).to_contain_text("no longer open")
     finally:
         context.close()
     after = asking[1].person(PERSON)
@@ -92,7 +109,7 @@ def test_a_case_officer_answers_a_question_by_clicking(
     assert after.record.charges[0].context.value == "riot"
     assert after.decision.outcome == question.leads_to["riot"]
     with asking[1].sessions() as db:
-        event = db.scalar(select(AuditEvent).where(AuditEvent.action == "case.answer"))
-        assert event is not None
-        assert event.actor == "officer"
-        assert "court file 2-123/2022, page 4" in str(event.details)
+        events = list(db.scalars(select(AuditEvent).where(AuditEvent.action == "case.answer")))
+        assert len(events) == 1
+        assert events[0].actor == "officer"
+        assert "court file 2-123/2022, page 4" in str(events[0].details)
