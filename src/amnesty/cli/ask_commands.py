@@ -37,6 +37,7 @@ from amnesty.law.loader import Law
 LANGUAGES = ("ru", "kk", "en")
 
 UI: dict[str, dict[str, str]] = {
+    "rule": {"en": "rule", "ru": "правило", "kk": "ереже"},
     "questions": {
         "en": "Questions that would settle it",
         "ru": "Вопросы, ответ на которые разрешит дело",
@@ -173,7 +174,7 @@ def print_questions(console: Console, decision: Decision, language: str) -> None
         console.print(f"[bold]{ui('questions', language)}[/]")
         for number, question in enumerate(decision.questions, start=1):
             console.print(
-                f"  {number}. {escape(question.text[language])}  [dim]({question.field}; {question.rule})[/]"
+                f"  {number}. {escape(question.text[language])}  [dim]({ui('rule', language)} {question.rule})[/]"
             )
             for label, outcome in _consequences(question, language):
                 console.print(f"     • {escape(label)} → {ui('leads_to', language)}: {escape(outcome)}")
@@ -183,7 +184,7 @@ def print_questions(console: Console, decision: Decision, language: str) -> None
     if decision.unanswerable:
         console.print(f"[bold]{ui('cannot', language)}[/]")
         for item in decision.unanswerable:
-            console.print(f"  • {escape(item.text[language])}  [dim]({item.code}; {item.rule})[/]")
+            console.print(f"  • {escape(item.text[language])}  [dim]({ui('rule', language)} {item.rule})[/]")
 
 
 # ----------------------------------------------------------------------------------------------------
