@@ -454,8 +454,8 @@ def search_tasks(
     if region_limit is not None:
         # a task follows its person: scoped by the region the person is recorded in now
         conditions.append(TaskRow.person.has(Person.region == region_limit))
-    if filters.region:
-        conditions.append(TaskRow.region == filters.region)
+    if filters.region:  # the person's current region too (the task's own column is where it began)
+        conditions.append(TaskRow.person.has(Person.region == filters.region))
     if filters.status:
         conditions.append(TaskRow.status == filters.status)
     if filters.kind:
