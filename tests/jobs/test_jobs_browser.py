@@ -50,7 +50,7 @@ def test_officer_uploads_a_csv_adds_it_and_finds_the_person(
     page.get_by_label("ФИО, ИИН или номер дела").fill("Берик Пробный")
     page.get_by_role("button", name="Найти").click()
     page.get_by_role("link", name="Берик Пробный").click()
-    page.wait_for_url(re.compile(r".*/cases/JOB-WEB-2$"))
+    page.wait_for_url(re.compile(r".*/cases/JOB-WEB-2(#case-\d+)?$"))
 
 
 def test_a_file_with_a_bad_row_lists_it_and_cannot_be_added(
