@@ -14,7 +14,7 @@ import re
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from amnesty.audit.chain import record_event
 from amnesty.auth.passwords import check_password_rules, hash_password, needs_rehash, verify_password
@@ -197,7 +197,9 @@ def issue_token(db: Session, user: User) -> tuple[str, dt.datetime]:
 
 def user_for_token(db: Session, token: str) -> User | None:
     """The enabled user holding this unexpired, unrevoked token, or None."""
-    row = db.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
+    row = db.scalar(
+        select(ApiToken).where(ApiToken.digest == _digest(token)).options(joinedload(ApiToken.user))
+    )
     if row is None or row.revoked:
         return None
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)

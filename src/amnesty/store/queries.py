@@ -472,83 +472,93 @@ def search_tasks(
     return Page([task_json(t) for t in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
 
 
-def _counts(db: Session, query: Select[Any, int]) -> dict[str, int]:
-    return {str(key if key is not None else "unknown"): int(count) for key, count in db.execute(query)}
+def _tally(rows: Any, key: int) -> dict[str, int]:
+    """Sum the counts (last column) of grouped rows by the value of column `key` ("unknown" for null)."""
+    totals: dict[str, int] = {}
+    for row in rows:
+        name = str(row[key]) if row[key] is not None else "unknown"
+        totals[name] = totals.get(name, 0) + int(row[-1])
+    return totals
 
 
 def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
     """Counts by outcome (engine and effective), stage, charge category, region, person role,
-    review state and task status; within a region when limited."""
+    review state and task status; within a region when limited.
+
+    Six grouped queries, each over one table and its indexes where no region limit applies: persons
+    by (region, role) (a covering index); cases by stage; charges by category; the newest decision of
+    every case by (outcome, outcome in effect, open for review); releases by region; tasks by status.
+    The totals and the one-dimensional counts are sums over those groups.
+    """
     person_scope: list[ColumnElement[bool]] = (
         [Person.region == region_limit] if region_limit is not None else []
     )
-    latest_rows = (
-        select(
-            DecisionRow.id,
-            DecisionRow.outcome,
-            DecisionRow.needs_review,
-            DecisionRow.provisional,
-            Person.region.label("region"),
+    persons = db.execute(
+        select(Person.region, Person.role, func.count())
+        .where(*person_scope)
+        .group_by(Person.region, Person.role)
+    ).all()
+    cases_query = select(Case.stage, func.count()).group_by(Case.stage)
+    charges_query = select(ChargeRow.category, func.count()).group_by(ChargeRow.category)
+    if region_limit is not None:
+        cases_query = cases_query.join(Person, Person.id == Case.person_fk).where(*person_scope)
+        charges_query = (
+            charges_query.join(Case, Case.id == ChargeRow.case_fk)
+            .join(Person, Person.id == Case.person_fk)
+            .where(*person_scope)
         )
-        .join(Case, Case.id == DecisionRow.case_fk)
-        .join(Person, Person.id == Case.person_fk)
-        .where(newest_decision(), *person_scope)
-        .subquery()
-    )
+    stages = db.execute(cases_query).all()
     newest_override = (
         select(OverrideRow.decision_fk, func.max(OverrideRow.id).label("oid"))
         .group_by(OverrideRow.decision_fk)
         .subquery()
     )
-    effective = (
-        select(func.coalesce(OverrideRow.outcome, latest_rows.c.outcome), func.count())
-        .select_from(latest_rows)
-        .outerjoin(newest_override, newest_override.c.decision_fk == latest_rows.c.id)
+    in_effect = func.coalesce(OverrideRow.outcome, DecisionRow.outcome)
+    open_for_review = case(
+        (
+            and_(
+                or_(DecisionRow.needs_review, DecisionRow.provisional),
+                newest_override.c.oid.is_(None),
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    newest = (
+        select(DecisionRow.outcome, in_effect, open_for_review, func.count())
+        .outerjoin(newest_override, newest_override.c.decision_fk == DecisionRow.id)
         .outerjoin(OverrideRow, OverrideRow.id == newest_override.c.oid)
-        .group_by(func.coalesce(OverrideRow.outcome, latest_rows.c.outcome))
+        .where(newest_decision())
+        .group_by(DecisionRow.outcome, in_effect, open_for_review)
     )
-    review_open = db.scalar(
-        select(func.count())
-        .select_from(latest_rows)
-        .where(
-            or_(latest_rows.c.needs_review, latest_rows.c.provisional),
-            ~exists(select(OverrideRow.id).where(OverrideRow.decision_fk == latest_rows.c.id)),
-        )
+    released = (
+        select(Person.region, func.count())
+        .select_from(DecisionRow)
+        .join(Case, Case.id == DecisionRow.case_fk)
+        .join(Person, Person.id == Case.person_fk)
+        .where(DecisionRow.outcome == "release", newest_decision(), *person_scope)
+        .group_by(Person.region)
     )
+    if region_limit is not None:
+        newest = newest.join(Case, Case.id == DecisionRow.case_fk).join(
+            Person, Person.id == Case.person_fk
+        ).where(*person_scope)
+    decisions = db.execute(newest).all()
     task_scope: list[ColumnElement[bool]] = (
         [TaskRow.person.has(Person.region == region_limit)] if region_limit is not None else []
     )
+    tasks = db.execute(select(TaskRow.status, func.count()).where(*task_scope).group_by(TaskRow.status)).all()
     return {
         "region": region_limit,
-        "persons": db.scalar(select(func.count(Person.id)).where(*person_scope)) or 0,
-        "cases": db.scalar(select(func.count(Case.id)).join(Person).where(*person_scope)) or 0,
-        "by_outcome": _counts(
-            db, select(latest_rows.c.outcome, func.count()).group_by(latest_rows.c.outcome)
-        ),
-        "by_effective_outcome": _counts(db, effective),
-        "by_stage": _counts(
-            db, select(Case.stage, func.count()).join(Person).where(*person_scope).group_by(Case.stage)
-        ),
-        "by_category": _counts(
-            db,
-            select(ChargeRow.category, func.count())
-            .join(Case, Case.id == ChargeRow.case_fk)
-            .join(Person, Person.id == Case.person_fk)
-            .where(*person_scope)
-            .group_by(ChargeRow.category),
-        ),
-        "by_region": _counts(
-            db, select(Person.region, func.count()).where(*person_scope).group_by(Person.region)
-        ),
-        "by_role": _counts(db, select(Person.role, func.count()).where(*person_scope).group_by(Person.role)),
-        "released_by_region": _counts(
-            db,
-            select(latest_rows.c.region, func.count())
-            .where(latest_rows.c.outcome == "release")
-            .group_by(latest_rows.c.region),
-        ),
-        "review_open": review_open or 0,
-        "tasks_by_status": _counts(
-            db, select(TaskRow.status, func.count()).where(*task_scope).group_by(TaskRow.status)
-        ),
+        "persons": sum(int(row[-1]) for row in persons),
+        "cases": sum(int(row[-1]) for row in stages),
+        "by_outcome": _tally(decisions, 0),
+        "by_effective_outcome": _tally(decisions, 1),
+        "by_stage": _tally(stages, 0),
+        "by_category": _tally(db.execute(charges_query).all(), 0),
+        "by_region": _tally(persons, 0),
+        "by_role": _tally(persons, 1),
+        "released_by_region": _tally(db.execute(released).all(), 0),
+        "review_open": sum(int(row[-1]) for row in decisions if row[2]),
+        "tasks_by_status": _tally(tasks, 0),
     }
