@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from amnesty.api.common import evaluate_or_422
-from amnesty.api.deps import current_user, get_db, require_roles, signed_in_user
+from amnesty.api.deps import get_db, require_roles, signed_in_user
 from amnesty.api.errors import ApiError, FieldProblem, error_responses
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord

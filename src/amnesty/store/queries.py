@@ -540,9 +540,11 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
         .group_by(Person.region)
     )
     if region_limit is not None:
-        newest = newest.join(Case, Case.id == DecisionRow.case_fk).join(
-            Person, Person.id == Case.person_fk
-        ).where(*person_scope)
+        newest = (
+            newest.join(Case, Case.id == DecisionRow.case_fk)
+            .join(Person, Person.id == Case.person_fk)
+            .where(*person_scope)
+        )
     decisions = db.execute(newest).all()
     task_scope: list[ColumnElement[bool]] = (
         [TaskRow.person.has(Person.region == region_limit)] if region_limit is not None else []
