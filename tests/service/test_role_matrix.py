@@ -437,7 +437,12 @@ class WebPage:
     path: Callable[[World], str]
     allowed: frozenset[Role | str]
     outside_region: bool = False
+    hidden: frozenset[Role | str] = frozenset()
+    """Roles for which the object does not exist (404): another user's job."""
 
+
+JOB_USERS = may(Action.IMPORT) | may(Action.REEVALUATE) | may(Action.IMPACT_REGISTER)
+"""Roles that may start some kind of job, and so see the jobs pages (their own jobs)."""
 
 WEB_PAGES = [
     WebPage("home", "/home", lambda w: "/home", may(Action.READ_STATS)),
@@ -469,6 +474,21 @@ WEB_PAGES = [
     WebPage("users", "/admin/users", lambda w: "/admin/users", may(Action.READ_USERS)),
     WebPage("audit", "/audit", lambda w: "/audit", may(Action.READ_AUDIT)),
     WebPage("law", "/law", lambda w: "/law", EVERYONE | {ANONYMOUS}),
+    WebPage("jobs", "/jobs", lambda w: "/jobs", JOB_USERS),
+    WebPage(
+        "job of another user",
+        "/jobs/{job_id}",
+        lambda w: f"/jobs/{_admin_job(w)}",
+        may(Action.SEE_ALL_JOBS),
+        hidden=JOB_USERS - may(Action.SEE_ALL_JOBS),
+    ),
+    WebPage(
+        "job file of another user",
+        "/jobs/{job_id}/{name}",
+        lambda w: f"/jobs/{_admin_job(w)}/rejected.csv",
+        may(Action.SEE_ALL_JOBS),
+        hidden=JOB_USERS - may(Action.SEE_ALL_JOBS),
+    ),
 ]
 WEB_NOT_PAGES = {
     "/",
@@ -479,9 +499,6 @@ WEB_NOT_PAGES = {
     "/cases/new/removed",
     "/cases/new/iin",
     "/impact/chart/{token}.png",
-    "/jobs",
-    "/jobs/{job_id}",
-    "/jobs/{job_id}/{name}",
     "/documents/{person_id}/{case_id}/{language}.{fmt}",
 }
 """GET routes that are not pages of their own: fragments, files, downloads of one object."""
@@ -537,7 +554,7 @@ def test_web_role_matrix(world, web_clients, page, who):
         expected = 200
     elif who == ANONYMOUS:
         expected = 303
-    elif who is SW and page.outside_region:
+    elif (who is SW and page.outside_region) or who in page.hidden:
         expected = 404
     else:
         expected = 403

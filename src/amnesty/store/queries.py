@@ -390,9 +390,7 @@ def review_queue(
         conditions.append(~has_override)
     elif status is ReviewStatus.OVERRIDDEN:
         conditions.append(has_override)
-    for wanted in (region, region_limit):
-        if wanted is not None:
-            conditions.append(Person.region == wanted)
+    regions = [Person.region == wanted for wanted in (region, region_limit) if wanted is not None]
     if with_questions:
         conditions.append(func.json_array_length(DecisionRow.decision["questions"]) > 0)
     if code:
@@ -401,11 +399,11 @@ def review_queue(
                 '%"' + code.replace("%", "").replace("_", "\\_") + '"%', escape="\\"
             )
         )
+    query = select(DecisionRow)
+    if regions:  # the person's region: joined only when asked, the count reads decisions alone otherwise
+        query = query.join(Case, Case.id == DecisionRow.case_fk).join(Person, Person.id == Case.person_fk)
     query = (
-        select(DecisionRow)
-        .join(Case, Case.id == DecisionRow.case_fk)
-        .join(Person, Person.id == Case.person_fk)
-        .where(*conditions)
+        query.where(*conditions, *regions)
         .options(
             selectinload(DecisionRow.overrides), selectinload(DecisionRow.case).selectinload(Case.person)
         )
