@@ -1,7 +1,7 @@
 """One export of every list (cases, review queue, tasks) to CSV or XLSX.
 
-Rows come from the same SQL queries as the pages, read page by page (never the whole register at
-once in one query), up to `MAX_EXPORT_ROWS`. Text that a spreadsheet would run as a formula (starting
+Rows come from the same SQL queries as the pages (`store.queries.stream_*`: the ordered keys in one
+narrow query, then the rows a chunk of keys at a time, never OFFSET paging), up to `MAX_EXPORT_ROWS`. Text that a spreadsheet would run as a formula (starting
 with `=`, `+`, `-`, `@`, tab or carriage return) is written as text with a leading apostrophe in CSV
 and as a string cell in XLSX. Every export is one audit event with its list name and row count.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -22,7 +22,7 @@ from amnesty.audit.chain import record_event
 from amnesty.io.safe_cells import XLSX_OPTIONS, safe_cell, safe_row
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
-from amnesty.store.queries import MAX_PAGE_SIZE, CaseFilter, ReviewStatus, TaskFilter
+from amnesty.store.queries import CaseFilter, ReviewStatus, TaskFilter
 
 MAX_EXPORT_ROWS = 50_000
 
@@ -55,24 +55,13 @@ class ExportTable:
     rows: Iterator[Row]
 
 
-def _pages(fetch: Callable[[int], queries.Page]) -> Iterator[dict[str, Any]]:
-    page, seen = 1, 0
-    while seen < MAX_EXPORT_ROWS:
-        found = fetch(page)
-        yield from found.items[: MAX_EXPORT_ROWS - seen]
-        seen += len(found.items)
-        if len(found.items) < MAX_PAGE_SIZE or seen >= found.total:
-            return
-        page += 1
-
-
 def case_rows(db: Session, user: Actor, filters: CaseFilter, sort: str = "id") -> ExportTable:
     """The case list (one row per case) with its person and newest decision."""
     require(user, Action.READ_PERSONS)
     limit = region_limit(user)
 
     def rows() -> Iterator[Row]:
-        for item in _pages(lambda p: queries.search_cases(db, filters, limit, sort, p, MAX_PAGE_SIZE)):
+        for item in queries.stream_cases(db, filters, limit, sort, MAX_EXPORT_ROWS):
             decision = item["decision"] or {}
             yield (
                 item["person_id"],
@@ -114,8 +103,7 @@ def review_rows(
     limit = region_limit(user)
 
     def rows() -> Iterator[Row]:
-        fetch = lambda p: queries.review_queue(db, status, p, MAX_PAGE_SIZE, region, code, limit)  # noqa: E731
-        for item in _pages(fetch):
+        for item in queries.stream_review_queue(db, status, region, code, limit, MAX_EXPORT_ROWS):
             yield (
                 item["person_id"],
                 item["full_name"],
@@ -150,7 +138,7 @@ def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
     limit = region_limit(user)
 
     def rows() -> Iterator[Row]:
-        for item in _pages(lambda p: queries.search_tasks(db, filters, limit, p, MAX_PAGE_SIZE)):
+        for item in queries.stream_tasks(db, filters, limit, MAX_EXPORT_ROWS):
             yield (
                 item["id"],
                 item["person_id"],

@@ -6,6 +6,7 @@ region (social workers).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -154,6 +155,19 @@ def _paginate(db: Session, query: Select[Any], page: int, page_size: int) -> tup
     return rows, total
 
 
+def _stream(
+    db: Session, query: Select[Any], key: Any, limit: int, chunk: int = MAX_PAGE_SIZE
+) -> Iterator[Any]:
+    """Every row of a list query in its order, up to `limit`, for exports: the ordered keys in one
+    narrow query (the same conditions, joins and order), then the rows with their eager loads a chunk
+    of keys at a time. No OFFSET, no count, so an export costs one pass whatever its length."""
+    keys = list(db.scalars(query.with_only_columns(key).limit(limit)))
+    for start in range(0, len(keys), chunk):
+        part = keys[start : start + chunk]
+        found = {row.id: row for row in db.scalars(query.order_by(None).where(key.in_(part)))}
+        yield from (found[k] for k in part if k in found)
+
+
 def decision_summary(row: DecisionRow) -> dict[str, Any]:
     """The short form of a decision (lists): outcome, flags, law and engine versions, overrides."""
     override = row.overrides[-1] if row.overrides else None
@@ -300,10 +314,28 @@ def search_cases(
     page_size: int = 50,
 ) -> Page:
     """Cases matching the filters."""
+    rows, total = _paginate(db, _cases_query(filters, region_limit, sort), page, page_size)
+    return Page([case_summary(c) for c in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+
+
+def stream_cases(
+    db: Session,
+    filters: CaseFilter,
+    region_limit: str | None,
+    sort: str,
+    limit: int,
+    chunk: int = MAX_PAGE_SIZE,
+) -> Iterator[dict[str, Any]]:
+    """Every case of `search_cases` (same query, same order), up to `limit`, for exports."""
+    for row in _stream(db, _cases_query(filters, region_limit, sort), Case.id, limit, chunk):
+        yield case_summary(row)
+
+
+def _cases_query(filters: CaseFilter, region_limit: str | None, sort: str) -> Select[Any]:
     conditions = _case_conditions(filters) + _person_conditions(filters, region_limit)
     latest = aliased(DecisionRow)
     sorts = CASE_SORTS | {"outcome": latest.outcome, "end_date": latest.new_end_date}
-    query = (
+    return (
         select(Case)
         .join(Person, Person.id == Case.person_fk)
         .outerjoin(latest, and_(latest.case_fk == Case.id, newest_decision(latest)))
@@ -311,8 +343,6 @@ def search_cases(
         .options(*_CASE_LOAD)
         .order_by(*_order(sort, sorts, Case.id))
     )
-    rows, total = _paginate(db, query, page, page_size)
-    return Page([case_summary(c) for c in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
 
 
 def get_person(db: Session, person_id: str, region_limit: str | None = None) -> Person | None:
@@ -381,6 +411,35 @@ def review_queue(
 ) -> Page:
     """Newest decisions of each case with `needs_review` or the `provisional_basis` flag, optionally of
     one region, with one reason code, or (`with_questions`) with open questions a fact would answer."""
+    query = _review_query(status, region, code, region_limit, with_questions)
+    rows, total = _paginate(db, query, page, page_size)
+    return Page(
+        [_review_item(row) for row in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE))
+    )
+
+
+def stream_review_queue(
+    db: Session,
+    status: ReviewStatus,
+    region: str | None,
+    code: str | None,
+    region_limit: str | None,
+    limit: int,
+    chunk: int = MAX_PAGE_SIZE,
+) -> Iterator[dict[str, Any]]:
+    """Every entry of `review_queue` (same query, same order), up to `limit`, for exports."""
+    query = _review_query(status, region, code, region_limit, with_questions=False)
+    for row in _stream(db, query, DecisionRow.id, limit, chunk):
+        yield _review_item(row)
+
+
+def _review_query(
+    status: ReviewStatus,
+    region: str | None,
+    code: str | None,
+    region_limit: str | None,
+    with_questions: bool,
+) -> Select[Any]:
     has_override = exists(select(OverrideRow.id).where(OverrideRow.decision_fk == DecisionRow.id))
     conditions: list[ColumnElement[bool]] = [
         or_(DecisionRow.needs_review, DecisionRow.provisional),
@@ -409,20 +468,18 @@ def review_queue(
         )
         .order_by(DecisionRow.needs_review.desc(), DecisionRow.id)
     )
-    rows, total = _paginate(db, query, page, page_size)
-    items = [
-        decision_summary(row)
-        | {
-            "person_id": row.case.person.person_id,
-            "full_name": row.case.person.full_name,
-            "region": row.case.person.region,
-            "case_number": row.case.case_number,
-            "stage": row.case.stage,
-            "reason_codes": _reason_codes(row.decision),
-        }
-        for row in rows
-    ]
-    return Page(items, total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+    return query
+
+
+def _review_item(row: DecisionRow) -> dict[str, Any]:
+    return decision_summary(row) | {
+        "person_id": row.case.person.person_id,
+        "full_name": row.case.person.full_name,
+        "region": row.case.person.region,
+        "case_number": row.case.case_number,
+        "stage": row.case.stage,
+        "reason_codes": _reason_codes(row.decision),
+    }
 
 
 def _reason_codes(decision: dict[str, Any]) -> list[str]:
@@ -444,10 +501,7 @@ class TaskFilter:
     overdue_on: dt.date | None = None
 
 
-def search_tasks(
-    db: Session, filters: TaskFilter, region_limit: str | None = None, page: int = 1, page_size: int = 50
-) -> Page:
-    """Resocialisation tasks matching the filters, oldest first."""
+def _tasks_query(filters: TaskFilter, region_limit: str | None) -> Select[Any]:
     conditions: list[ColumnElement[bool]] = []
     if region_limit is not None:
         # a task follows its person: scoped by the region the person is recorded in now
@@ -465,9 +519,23 @@ def search_tasks(
     if filters.overdue_on is not None:
         conditions.append(TaskRow.due_date < filters.overdue_on)
         conditions.append(TaskRow.status.in_(("open", "in_progress")))
-    query = select(TaskRow).where(*conditions).options(selectinload(TaskRow.person)).order_by(TaskRow.id)
-    rows, total = _paginate(db, query, page, page_size)
+    return select(TaskRow).where(*conditions).options(selectinload(TaskRow.person)).order_by(TaskRow.id)
+
+
+def search_tasks(
+    db: Session, filters: TaskFilter, region_limit: str | None = None, page: int = 1, page_size: int = 50
+) -> Page:
+    """Resocialisation tasks matching the filters, oldest first."""
+    rows, total = _paginate(db, _tasks_query(filters, region_limit), page, page_size)
     return Page([task_json(t) for t in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+
+
+def stream_tasks(
+    db: Session, filters: TaskFilter, region_limit: str | None, limit: int, chunk: int = MAX_PAGE_SIZE
+) -> Iterator[dict[str, Any]]:
+    """Every task of `search_tasks` (same query, same order), up to `limit`, for exports."""
+    for row in _stream(db, _tasks_query(filters, region_limit), TaskRow.id, limit, chunk):
+        yield task_json(row)
 
 
 def _tally(rows: Any, key: int) -> dict[str, int]:
