@@ -272,3 +272,49 @@ def test_stale_running_jobs_fail_and_old_files_are_dropped(sessions, record):
         assert claim_next_job(db) == stuck
         assert fail_stale_jobs(db, now=later) == 1
         assert get_job(db, stuck).status == JobStatus.FAILED
+
+
+def test_a_served_runner_runs_each_job_in_a_child_process(sessions, record, fresh_url, monkeypatch):
+    """With `AMNESTY_JOB_PROCESSES=1` (what `amnesty serve` sets) the job runs in a process of its own
+    on the same database: the server's thread only waits for it. The outcome is the in-process one."""
+    import os
+    import time as clock
+
+    from amnesty.jobs.runner import JOB_PROCESSES_ENV, JobRunner, jobs_in_processes
+
+    monkeypatch.setenv(JOB_PROCESSES_ENV, "1")
+    assert jobs_in_processes(fresh_url)
+    assert not jobs_in_processes("sqlite://")
+    runner = JobRunner(sessions, default_law(), poll_seconds=0.2, database_url=fresh_url)
+    job_id = _submit(sessions, JobKind.IMPORT, _jsonl([record(f"CHILD-{i}") for i in range(3)]), "c.jsonl")
+    runner.wake()
+    try:
+        deadline = clock.monotonic() + 300
+        while clock.monotonic() < deadline:
+            with sessions() as db:
+                job = get_job(db, job_id)
+            if JobStatus(job.status).finished:
+                break
+            clock.sleep(0.2)
+    finally:
+        runner.stop()
+    assert job.status == JobStatus.DONE, job.result
+    assert (job.total, job.decided, job.rejected) == (3, 3, 0)
+    assert _persons(sessions) == 3
+    with sessions() as db:
+        assert verify_chain(db).ok
+    assert os.environ[JOB_PROCESSES_ENV] == "1"
+
+
+def test_a_job_whose_process_dies_is_marked_failed(sessions, record, fresh_url):
+    from amnesty.jobs.runner import JobRunner
+
+    job_id = _submit(sessions, JobKind.IMPORT, _jsonl([record("DIES-1")]), "d.jsonl")
+    with sessions() as db:
+        assert claim_next_job(db) == job_id
+    runner = JobRunner(sessions, default_law(), database_url=fresh_url)
+    runner._fail_if_running(job_id, -9)
+    with sessions() as db:
+        job = get_job(db, job_id)
+    assert job.status == JobStatus.FAILED
+    assert "exit code -9" in job.result["message"]

@@ -200,10 +200,13 @@ def serve(
 
     from amnesty.app import create_app
     from amnesty.auth.secret import secret_key
+    from amnesty.jobs.runner import JOB_PROCESSES_ENV
     from amnesty.store.db import DATABASE_URL_ENV
 
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # each job in a child process, so that imports never slow the pages down (inherited by workers)
+    os.environ.setdefault(JOB_PROCESSES_ENV, "1")
     app = create_app(database_url)
     secret_key()  # generated into the data directory now, unless AMNESTY_SECRET_KEY is set
     typer.echo(f"database: {_describe(app.state.database_url)}")

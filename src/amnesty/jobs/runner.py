@@ -1,7 +1,9 @@
 """The job runner of a server process: one worker thread that claims queued jobs and runs them.
 
 The work runs in this thread, never on the event loop, so the server keeps answering while a job
-runs. Every process that submits a job has a runner (started on first use); any runner may claim any
+runs. When the application is served (`amnesty serve`, `AMNESTY_JOB_PROCESSES=1`), each job runs in
+a child process of its own that this thread waits for: a job's CPU-heavy evaluation then never holds
+the server's interpreter lock, so pages and `/api/health` answer at full speed during an import. Every process that submits a job has a runner (started on first use); any runner may claim any
 queued job, so with several worker processes the jobs are shared out through the database. The
 runner also polls, so that jobs queued by another process, or left queued by a restart, are run.
 """
@@ -9,6 +11,8 @@ runner also polls, so that jobs queued by another process, or left queued by a r
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import threading
 import time
 from typing import Any
@@ -22,6 +26,26 @@ from amnesty.law.loader import Law
 LOG = logging.getLogger("amnesty.jobs")
 POLL_SECONDS = 2.0
 SWEEP_SECONDS = 60.0
+JOB_PROCESSES_ENV = "AMNESTY_JOB_PROCESSES"
+"""`1`: run each job in a child process (what `amnesty serve` sets unless it is already set)."""
+
+
+def jobs_in_processes(database_url: str) -> bool:
+    """Whether jobs run in child processes: asked for by the environment, and possible (a database
+    another process can open, not an in-memory SQLite)."""
+    wanted = os.environ.get(JOB_PROCESSES_ENV, "0").strip() == "1"
+    return wanted and ":memory:" not in database_url and database_url not in ("sqlite://", "sqlite:///")
+
+
+def _run_in_child(database_url: str, law: Law, job_id: int) -> None:
+    """The body of a job's child process: its own engine on the same database, the same law."""
+    from amnesty.store.db import make_engine, make_sessionmaker
+
+    engine = make_engine(database_url)
+    try:
+        run_job(make_sessionmaker(engine), law, job_id)
+    finally:
+        engine.dispose()
 
 
 def run_pending_jobs(sessions: sessionmaker[Session], law: Law, echo: ProgressEcho | None = None) -> int:
@@ -63,10 +87,18 @@ def run_one_job(
 class JobRunner:
     """A daemon thread running queued jobs one at a time."""
 
-    def __init__(self, sessions: sessionmaker[Session], law: Law, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        law: Law,
+        poll_seconds: float = POLL_SECONDS,
+        database_url: str | None = None,
+    ) -> None:
         self._sessions = sessions
         self._law = law
         self._poll = poll_seconds
+        self._database_url = database_url  # set: each job in a child process on this database
+        self._child: Any = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -90,9 +122,39 @@ class JobRunner:
         """Ask the thread to stop after its current job and wait a little for it."""
         self._stop.set()
         self._wake.set()
+        child = self._child
+        if child is not None and child.is_alive():
+            child.terminate()  # the job is left running in the database: the sweep marks it failed
         thread = self._thread
         if thread is not None:
             thread.join(timeout)
+
+    def _run(self, job_id: int) -> None:
+        if self._database_url is None:
+            run_job(self._sessions, self._law, job_id)
+            return
+        context = multiprocessing.get_context("spawn")
+        child = context.Process(
+            target=_run_in_child, args=(self._database_url, self._law, job_id), name=f"amnesty-job-{job_id}"
+        )
+        self._child = child
+        child.start()
+        child.join()
+        self._child = None
+        if child.exitcode != 0:
+            LOG.warning("job %s: its process ended with exit code %s", job_id, child.exitcode)
+            self._fail_if_running(job_id, child.exitcode)
+
+    def _fail_if_running(self, job_id: int, exitcode: int | None) -> None:
+        from amnesty.jobs.kinds import JobStatus
+        from amnesty.jobs.queue import finish_job
+        from amnesty.store.models import JobRow
+
+        with self._sessions() as db:
+            job = db.get(JobRow, job_id)
+            if job is not None and job.status == JobStatus.RUNNING.value:
+                message = f"the job's process ended unexpectedly (exit code {exitcode})"
+                finish_job(db, job_id, JobStatus.FAILED, {"failure": "error", "message": message})
 
     def _loop(self) -> None:
         last_sweep = 0.0
@@ -106,7 +168,7 @@ class JobRunner:
                 with self._sessions() as db:
                     job_id = claim_next_job(db)
                 if job_id is not None:
-                    run_job(self._sessions, self._law, job_id)
+                    self._run(job_id)
                     continue
             except Exception as error:  # the runner must survive a database outage
                 LOG.warning("job runner: %s; retrying", type(error).__name__)
@@ -119,7 +181,8 @@ def runner_for(app: Any) -> JobRunner:
     state = app.state
     runner: JobRunner | None = getattr(state, "job_runner", None)
     if runner is None:
-        runner = JobRunner(state.sessions, state.law)
+        url = state.database_url
+        runner = JobRunner(state.sessions, state.law, database_url=url if jobs_in_processes(url) else None)
         state.job_runner = runner
     runner.start()
     return runner
