@@ -293,3 +293,15 @@ def test_exports_stream_every_row_of_the_list_in_its_order(service):
             status: queries.search_tasks(db, TaskFilter(status=status)).total
             for status in counts["tasks_by_status"]
         }
+
+
+def test_dashboard_counts_follow_every_write(service, record, unique_id):
+    """The counts are served again only while the register is unchanged: any write (an import, an
+    override) moves the audit chain's head and the next load counts anew."""
+    auditor = service.as_role(Role.AUDITOR)
+    before = service.client.get("/api/stats", headers=auditor).json()
+    assert service.client.get("/api/stats", headers=auditor).json() == before
+    _import(service, record(unique_id("DASH")))
+    after = service.client.get("/api/stats", headers=auditor).json()
+    assert after["persons"] == before["persons"] + 1
+    assert after["cases"] == before["cases"] + 1
