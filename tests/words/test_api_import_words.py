@@ -79,7 +79,8 @@ def test_rejected_records_are_described_in_the_language(
             assert_readable(_QUOTED.sub("«…»", problem["message"]), f"row {row['index']} ({language})")
     first = error["rows"][0]["errors"][0]
     label = {"ru": "ИИН: ", "kk": "ЖСН: "}[language]
-    assert first["field"] == "iin" and first["message"].startswith(label)
+    assert first["field"] == "iin"
+    assert first["message"].startswith(label)
     assert first["problem"] == "IIN must be exactly 12 digits", "the English problem stays as data"
 
 
@@ -141,13 +142,16 @@ def test_import_jobs_rejected_rows_read_in_the_language(
     client, headers = api
     english = client.get(f"/api/jobs/{rejected_job}", headers=headers).json()
     job = client.get(f"/api/jobs/{rejected_job}", headers={**headers, "Accept-Language": language}).json()
-    assert job["status"] == "failed" and job["result"]["failure"] == "rejected"
+    assert job["status"] == "failed"
+    assert job["result"]["failure"] == "rejected"
     assert_readable(job["result"]["message"], f"job summary ({language})")
     assert english["result"]["message"].endswith("rows are invalid; nothing was stored")
-    assert job["errors"] and len(job["errors"]) == len(english["errors"])
+    assert job["errors"]
+    assert len(job["errors"]) == len(english["errors"])
     for ours, theirs in zip(job["errors"], english["errors"], strict=True):
         assert (ours["row"], ours["field"], ours["code"]) == (theirs["row"], theirs["field"], theirs["code"])
-        assert ours["code"] and ours["problem"] == theirs["problem"]
+        assert ours["code"]
+        assert ours["problem"] == theirs["problem"]
         assert_readable(_QUOTED.sub("«…»", ours["message"]), f"job row {ours['row']} ({language})")
     assert {"row": 1, "field": "iin", "code": "iin_format"}.items() <= job["errors"][0].items()
 

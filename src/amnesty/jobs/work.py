@@ -249,9 +249,7 @@ def _impact(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
     except (LawPackError, UnicodeDecodeError) as error:
         text = str(error) if isinstance(error, LawPackError) else "the variant is not UTF-8 text"
         problem = RowProblem(row=0, person_id=None, field="(variant)", problem=text)
-        finish_job(
-            db, job_id, JobStatus.FAILED, {"failure": "invalid_variant", "message": text}, [problem]
-        )
+        finish_job(db, job_id, JobStatus.FAILED, {"failure": "invalid_variant", "message": text}, [problem])
         return
     as_of = as_of_param(job)
     total = int(db.scalar(select(func.count(Case.id))) or 0)
