@@ -295,3 +295,17 @@ _GRAVE_RIOT = {
     ],
     "sentence": {"punishment": "imprisonment", "term": {"years": 8}, "start_date": "2022-01-06"},
 }
+
+
+@pytest.mark.parametrize("language", ["en", *READERS])
+def test_explain_and_its_questions_cite_articles_as_the_renderer_writes_them(
+    tmp_path: Path, language: str
+) -> None:
+    records = [item["record"] for _, item in _scenario_items() if not item.get("as_of")]
+    source = tmp_path / "records.json"
+    source.write_text(json.dumps(records, default=str, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", str(source), "--lang", language], terminal_width=400)
+    assert result.exit_code in (0, 1), result.output
+    assert "?" in result.output, "the explanation asks its questions"
+    found = _PAREN_PART.findall(result.output)
+    assert not found, found

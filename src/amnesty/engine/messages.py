@@ -489,12 +489,13 @@ def _localise(value: str, language: str) -> str:
     return value
 
 
-_KK_ARTICLE = re.compile(r"\{article_ref\}-(бабының|баптың|бабы|бап)")
+_KK_ARTICLE = re.compile(r"\{article_ref\}-(бабының|баптағы|баптың|бабы|бап)")
 _KK_WITH_PART = {
     "бап": "{article}-баптың {part}-бөлігі",
     "бабы": "{article}-бабының {part}-бөлігі",
     "баптың": "{article}-баптың {part}-бөлігінің",
     "бабының": "{article}-бабының {part}-бөлігінің",
+    "баптағы": "{article}-бабының {part}-бөлігіндегі",
 }
 
 
@@ -507,6 +508,14 @@ def _kazakh_article_part(template: str, article_ref: str) -> str:
     return _KK_ARTICLE.sub(
         lambda m: _KK_WITH_PART[m.group(1)].format(article=found["article"], part=found["part"]), template
     )
+
+
+def with_article_ref(template: str, article_ref: str, language: str) -> tuple[str, str]:
+    """The template and the `{article_ref}` value ('272(2)') for `language`: 'Art. 272 part 2',
+    'ст. 272 ч. 2'; in Kazakh the template takes the part in its own case ('272-баптың 2-бөлігі')."""
+    if language == "kk":
+        return _kazakh_article_part(template, article_ref), article_ref
+    return template, _localise(article_ref, language)
 
 
 def render(code: C | str, language: str, params: Mapping[str, str]) -> str:
