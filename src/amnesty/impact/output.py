@@ -229,6 +229,7 @@ def impact_chart(report: ImpactReport, path: Path, language: str | None = None) 
         title,
         [path],
         ylabel="persons" if language is None else table_word("persons", language),
+        language=language,
     )
     return path
 
@@ -250,6 +251,7 @@ def region_chart(report: ImpactReport, path: Path, language: str = "en") -> Path
         [path],
         ylabel=table_word("person_years", language),
         horizontal=True,
+        language=language,
     )
     return path
 

@@ -46,5 +46,6 @@ def write_report(
             paths,
             ylabel=table_word("persons", language),
             horizontal=dimension == "region",
+            language=language,
         )
     return written
