@@ -1,5 +1,6 @@
 """The web application: `create_app(database_url)` builds FastAPI with the API under `/api`, the
-OpenAPI document at `/openapi.json`, the web pages (`amnesty.web.routes`) and the
+OpenAPI document at `/openapi.json` (Swagger UI at `/docs`, ReDoc at `/redoc`, their assets served
+from `/static-docs`, no CDN), the web pages (`amnesty.web.routes`) and the
 security headers. The database schema is migrated to the newest revision on creation.
 """
 
@@ -9,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from amnesty import __version__
 from amnesty.api import api_router
@@ -26,6 +28,13 @@ Authenticate with `POST /api/auth/token` and send `Authorization: Bearer <token>
 `{"error": {"code", "message", "fields"}}`."""
 
 
+DOCS_URL = "/docs"
+REDOC_URL = "/redoc"
+DOCS_ASSETS_URL = "/static-docs"
+"""Swagger UI, ReDoc and their scripts and styles (the pinned `fastapi-offline` package's copies),
+served by the application itself: the API documentation works without internet."""
+
+
 def create_app(database_url: str | None = None, *, migrate: bool = True, law: Law | None = None) -> FastAPI:
     """Build the application on a database (default: `AMNESTY_DATABASE_URL` or the SQLite file)."""
     url = normalise_url(database_url) if database_url else default_database_url()
@@ -40,13 +49,15 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
         runner.stop()
         engine.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(
+        docs_url=DOCS_URL,
+        redoc_url=REDOC_URL,
+        static_url=DOCS_ASSETS_URL,
         title="amnesty",
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
-        redoc_url=None,
+        swagger_ui_parameters={"validatorUrl": None},
         lifespan=lifespan,
     )
     app.state.engine = engine

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from amnesty.cli.main import app
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import evaluate
+from amnesty.render.vocabulary import table_word
 from amnesty.reports.inputs import looks_like_decisions, read_decisions
 from amnesty.reports.statistics import DIMENSIONS, Statistics, stat_row
 
@@ -38,9 +39,10 @@ def test_cli_report_from_records_writes_tables_and_charts(records_file: Path, tm
     persons = len(records_file.read_text(encoding="utf-8").splitlines())
     assert summary["persons"] == persons
     workbook = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
-    assert set(DIMENSIONS) <= set(workbook.sheetnames)
-    region_rows = list(workbook["region"].iter_rows(values_only=True))
-    assert sum(row[1] for row in region_rows[1:]) == persons
+    assert {table_word(d, "en") for d in DIMENSIONS} <= set(workbook.sheetnames)  # for people: in words
+    region_rows = list(workbook["Region"].iter_rows(values_only=True))
+    assert sum(row[1] for row in region_rows[1:-1]) == persons
+    assert region_rows[-1][:2] == ("Total", persons)
     assert (out / "chart_outcome.png").read_bytes().startswith(b"\x89PNG")
     assert b"<svg" in (out / "chart_region.svg").read_bytes()[:2000]
     assert (out / "by_offence_month.csv").read_text(encoding="utf-8-sig").startswith("offence_month,")

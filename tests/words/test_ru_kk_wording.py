@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import string
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from amnesty.engine.evaluate import evaluate
 from amnesty.engine.messages import MESSAGES, WORDS, render, word
 from amnesty.law.loader import default_law
 from amnesty.law.schema import Texts
-from amnesty.render.citations import render_cites
+from amnesty.render.citations import article_words, render_cites
 from amnesty.render.decisions import headline, reason_text
 from tests.words.wording import assert_readable, wording_problems
 
@@ -243,3 +244,68 @@ def test_what_if_comparison_reads_in_the_language(
             )
     finally:
         i18n.current_language.reset(token)
+
+
+_PAREN_PART = re.compile(r"\b\d+\(\d+\)")
+"""'272(2)': the shorthand of data files, never in sentences (they read 'art. 272 part 2')."""
+
+
+@pytest.mark.parametrize("language", ["en", *READERS])
+def test_sentences_and_documents_cite_articles_as_the_renderer_writes_them(
+    decided: list[tuple[str, CaseRecord, Decision]], language: str
+) -> None:
+    renderer = DocumentRenderer()
+    law = default_law()
+    seen_parts = 0
+    for name, record, decision in decided:
+        texts = [headline(decision, language), renderer.text(decision, record, law, language)]
+        reasons = list(decision.reasons) + [r for charge in decision.charges for r in charge.reasons]
+        texts += [reason_text(reason, language) for reason in reasons]
+        texts += [render_cites(reason.cites, language) for reason in reasons]
+        for text in texts:
+            assert not _PAREN_PART.search(text), f"{name} ({language}): {text}"
+        for charge in record.charges:
+            if charge.part:
+                seen_parts += 1
+                ref = article_words(charge.article, charge.part, language)
+                assert ref[:1].upper() + ref[1:] in texts[1], f"{name}: charge {ref} not in the document"
+    assert seen_parts > 10
+
+
+def test_the_article_forms_of_the_renderer() -> None:
+    assert article_words(272, 2, "en") == "art. 272 part 2"
+    assert article_words(272, 2, "ru") == "ст. 272 ч. 2"
+    assert article_words(272, 2, "kk") == "272-бабы 2-бөлігі"
+    assert article_words(188, None, "ru") == "ст. 188"
+    assert render_cites("Criminal Code art. 272 part 2", "en") == "Criminal Code " + article_words(
+        272, 2, "en"
+    )
+    assert render_cites("Criminal Code art. 272 part 2", "ru") == "УК РК, " + article_words(272, 2, "ru")
+    decision = evaluate(parse_record(_GRAVE_RIOT))
+    in_scope = decision.charges[0].reasons[0]
+    assert reason_text(in_scope, "en").startswith("Art. 272 part 2 falls within the amnesty")
+    assert reason_text(in_scope, "ru").startswith("Ст. 272 ч. 2 подпадает под амнистию")
+
+
+_GRAVE_RIOT = {
+    "person_id": "R-1",
+    "stage": "serving",
+    "charges": [
+        {"article": 272, "part": 2, "category": "grave", "offence_date": "2022-01-05", "context": "riot"}
+    ],
+    "sentence": {"punishment": "imprisonment", "term": {"years": 8}, "start_date": "2022-01-06"},
+}
+
+
+@pytest.mark.parametrize("language", ["en", *READERS])
+def test_explain_and_its_questions_cite_articles_as_the_renderer_writes_them(
+    tmp_path: Path, language: str
+) -> None:
+    records = [item["record"] for _, item in _scenario_items() if not item.get("as_of")]
+    source = tmp_path / "records.json"
+    source.write_text(json.dumps(records, default=str, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["explain", str(source), "--lang", language], terminal_width=400)
+    assert result.exit_code in (0, 1), result.output
+    assert "?" in result.output, "the explanation asks its questions"
+    found = _PAREN_PART.findall(result.output)
+    assert not found, found

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-ALLOWED_LATIN = frozenset({"PDF", "DOCX", "CSV", "XLSX", "JSON", "JSONL"})
+ALLOWED_LATIN = frozenset({"PDF", "DOCX", "CSV", "XLSX", "JSON", "JSONL", "NDJSON", "PARQUET", "UTF"})
 """File formats keep their Latin names in every language."""
 
 _IDENTIFIERS = re.compile(

@@ -28,6 +28,7 @@ from amnesty.jobs.queue import (
     visible_jobs,
 )
 from amnesty.jobs.runner import runner_for
+from amnesty.render.formats import language_from_accept
 from amnesty.store.models import JobRow
 from amnesty.store.models import UserRow as User
 
@@ -66,10 +67,15 @@ def _as_of(value: str | None) -> str | None:
         ) from None
 
 
+def _language(request: Request) -> str:
+    return language_from_accept(request.headers.get("accept-language"))
+
+
 def _accepted(request: Request, db: Session, job: JobRow) -> JSONResponse:
     db.commit()
     runner_for(request.app).wake()
-    return JSONResponse(job_json(job), status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
+    body = job_json(job, language=_language(request))
+    return JSONResponse(body, status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
 
 
 @router.post("/import", status_code=202, responses=ERRORS)
@@ -88,7 +94,7 @@ def start_import(
     try:
         check_name(name)
     except UnreadableFileError as error:
-        raise ApiError(415, "unsupported_media_type", str(error)) from None
+        raise ApiError(415, "unsupported_media_type", error.text(_language(request))) from None
     content = _read_limited(file, MAX_UPLOAD_BYTES, "file")
     params = {"dry_run": dry_run, "as_of": _as_of(as_of)}
     job = submit_job(db, JobKind.IMPORT, user.username, params, name, content)
@@ -151,16 +157,19 @@ def _visible(db: Session, job_id: int, user: User) -> JobRow:
 
 @router.get("/{job_id}", responses=ERRORS)
 def read_job(
+    request: Request,
     job_id: int,
     user: User = Depends(require_roles(*USE_JOBS)),
     db: Session = Depends(get_db),
 ) -> dict[str, Any]:
-    """A job: status, progress counts, result summary and every rejected row's problem."""
-    return job_json(_visible(db, job_id, user))
+    """A job: status, progress counts, result summary and every rejected row's problem (its field, stable
+    `code`, English `problem`, and `message` in the language of `Accept-Language`)."""
+    return job_json(_visible(db, job_id, user), language=_language(request))
 
 
 @router.post("/{job_id}/cancel", responses=ERRORS)
 def cancel_job(
+    request: Request,
     job_id: int,
     user: User = Depends(require_roles(*USE_JOBS)),
     db: Session = Depends(get_db),
@@ -169,7 +178,7 @@ def cancel_job(
     job = _visible(db, job_id, user)
     if not request_cancel(db, job, user.username):
         raise ApiError(409, "conflict", f"job {job_id} is {job.status}; it cannot be cancelled now")
-    return job_json(job)
+    return job_json(job, language=_language(request))
 
 
 @router.post("/{job_id}/add", status_code=202, responses=ERRORS)

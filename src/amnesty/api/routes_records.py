@@ -20,6 +20,8 @@ from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
 from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records, validate_item
 from amnesty.io.tabular import read_records
+from amnesty.render.formats import language_from_accept
+from amnesty.render.validation import message, problem_text, stable_code
 from amnesty.service.policy import Action, roles_for
 from amnesty.store.cases import ImportRejectedError, import_records
 from amnesty.store.models import UserRow as User
@@ -48,56 +50,70 @@ async def evaluate_record(
     return evaluate_or_422(record, request.app.state.law, as_of, strict)
 
 
-def _rejected(errors: list[RecordError]) -> ApiError:
+def _language(request: Request) -> str:
+    return language_from_accept(request.headers.get("accept-language"))
+
+
+def _row(error: RecordError, language: str) -> dict[str, Any]:
+    """A rejected record: each problem in English (`problem`), its stable `code`, and a `message` in
+    the reader's language naming the field by its label."""
+    row = error.to_json_dict(language)
+    row["errors"] = [
+        {**data, "code": stable_code(problem.code, problem.problem)}
+        for data, problem in zip(row["errors"], error.errors, strict=True)
+    ]
+    return row
+
+
+def _rejected(errors: list[RecordError], language: str) -> ApiError:
+    """422 naming every invalid record's fields: the field path, the problem's stable code and the
+    problem in the language of `Accept-Language`."""
     if not errors:
-        return ApiError(422, "empty_import", "the input holds no records; nothing was imported")
-    rows = [error.to_json_dict() for error in errors]
+        return ApiError(422, "empty_import", message("empty_import", language))
     fields = [
-        FieldProblem(field=f"records[{error.index}].{problem.field}", problem=problem.problem)
+        FieldProblem(
+            field=f"records[{error.index}].{problem.field}",
+            problem=problem_text(problem.code, problem.params, problem.problem, language),
+            code=stable_code(problem.code, problem.problem),
+        )
         for error in errors
         for problem in error.errors
     ]
     return ApiError(
         422,
         "invalid_records",
-        f"{len(errors)} record(s) are invalid; nothing was imported",
+        message("invalid_records", language, count=len(errors)),
         fields[:1000],
-        extra={"rows": rows},
+        extra={"rows": [_row(error, language) for error in errors]},
     )
 
 
 def _store(
     db: Session, items: list[ParsedRecord | RecordError], user: User, request: Request
 ) -> dict[str, Any]:
+    language = _language(request)
     try:
         result = import_records(db, items, user.username, law=request.app.state.law)
     except ImportRejectedError as error:
         db.rollback()
-        raise _rejected(error.errors) from None
+        raise _rejected(error.errors, language) from None
     except (OverflowError, ValueError) as error:
         db.rollback()
-        raise ApiError(
-            422,
-            "cannot_evaluate",
-            f"a record cannot be evaluated ({type(error).__name__}); nothing was imported",
-        ) from None
+        text = message("cannot_evaluate", language, kind=type(error).__name__)
+        raise ApiError(422, "cannot_evaluate", text) from None
     except (IntegrityError, StaleDataError):
         db.rollback()
-        raise _concurrent() from None
+        raise _concurrent(language) from None
     try:
         db.commit()
     except IntegrityError:
         db.rollback()
-        raise _concurrent() from None
+        raise _concurrent(language) from None
     return result.to_json_dict()
 
 
-def _concurrent() -> ApiError:
-    return ApiError(
-        409,
-        "conflict",
-        "another change to the same persons was saved at the same time; nothing was imported, retry",
-    )
+def _concurrent(language: str) -> ApiError:
+    return ApiError(409, "conflict", message("import_conflict", language))
 
 
 @router.post("/import", status_code=201, responses=ERRORS)
@@ -133,31 +149,28 @@ async def import_file(
 ) -> dict[str, Any]:
     """Import a batch file in one transaction (all or nothing, with every row's errors)."""
     suffix = Path(file.filename or "").suffix.lower()
+    language = _language(request)
     if suffix not in JSON_SUFFIXES | TABULAR_SUFFIXES:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            f"unsupported file type {suffix or '(none)'!r}; send .json, .jsonl, .ndjson, .csv, .xlsx or .parquet",
-        )
+        accepted = ", ".join(sorted(JSON_SUFFIXES | TABULAR_SUFFIXES))
+        text = message("unsupported_file_type", language, suffix=repr(suffix or "-"), accepted=accepted)
+        raise ApiError(415, "unsupported_media_type", text)
     content = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise ApiError(
-            413, "payload_too_large", f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB"
-        )
+        text = message("file_too_large", language, size=MAX_UPLOAD_BYTES // (1024 * 1024))
+        raise ApiError(413, "payload_too_large", text)
     return await run_in_threadpool(_read_and_store, db, suffix, content, user, request)
 
 
 def _read_and_store(db: Session, suffix: str, content: bytes, user: User, request: Request) -> dict[str, Any]:
     """Read and import an uploaded file (in the threadpool: never on the event loop)."""
+    language = _language(request)
     if suffix in JSON_SUFFIXES:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ApiError(
-                422, "validation_error", f"the file is not UTF-8 text (byte {error.start})"
-            ) from None
+            raise ApiError(422, "validation_error", message("not_utf8", language, byte=error.start)) from None
         if "\x00" in text or "\\u0000" in text:
-            raise ApiError(422, "validation_error", "the file contains a NUL character")
+            raise ApiError(422, "validation_error", message("nul_character", language))
         items, _single = read_json_records(text)
     else:
         with tempfile.TemporaryDirectory() as folder:
@@ -168,7 +181,6 @@ def _read_and_store(db: Session, suffix: str, content: bytes, user: User, reques
             except ApiError:
                 raise
             except Exception as error:
-                raise ApiError(
-                    422, "unreadable_file", f"the file cannot be read as {suffix}: {type(error).__name__}"
-                ) from None
+                text = message("unreadable_file", language, suffix=suffix, kind=type(error).__name__)
+                raise ApiError(422, "unreadable_file", text) from None
     return _store(db, items, user, request)

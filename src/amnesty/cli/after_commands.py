@@ -21,11 +21,13 @@ from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import evaluate
 from amnesty.impact.compare import ImpactReport, run_impact
-from amnesty.impact.output import write_impact
+from amnesty.impact.output import impact_summary, impact_tables, write_impact
 from amnesty.impact.runner import run_impact_file
 from amnesty.impact.variant import read_variant, variant_law
 from amnesty.io.json_records import RecordError
 from amnesty.law.loader import LawPackError
+from amnesty.render.formats import LANGUAGES, format_date, format_number
+from amnesty.render.vocabulary import table_word, term
 from amnesty.reports.inputs import (
     TABULAR_SUFFIXES,
     InputError,
@@ -36,7 +38,8 @@ from amnesty.reports.inputs import (
 )
 from amnesty.reports.output import write_report
 from amnesty.reports.statistics import Statistics, StatRow, stat_row
-from amnesty.resocialisation.export import export_region_xlsx
+from amnesty.reports.tables import cell_text
+from amnesty.resocialisation.export import export_region_xlsx, region_order
 from amnesty.resocialisation.tasks import TaskPolicy, summary_by_region, tasks_from_decision
 
 InputArg = Annotated[
@@ -51,6 +54,22 @@ StrictOpt = Annotated[
 PackOpt = Annotated[
     Path | None, typer.Option("--law-pack", help="A law pack YAML file instead of the bundled one.")
 ]
+ReaderLangOpt = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        help="Language of what people read (XLSX, Markdown, charts, printed tables): ru, kk or en. "
+        "JSON and CSV files keep the stable codes.",
+    ),
+]
+
+
+def _reader_language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise typer.BadParameter(
+            f"unknown language {value!r}; use one of {', '.join(LANGUAGES)}", param_hint="--lang"
+        )
+    return value
 
 
 def _report_errors(errors: tuple[RecordError, ...]) -> None:
@@ -70,43 +89,23 @@ def _load_records(path: Path) -> RecordsRead:
     return read
 
 
-def _print_impact(report: ImpactReport) -> None:
+def _print_impact(report: ImpactReport, language: str) -> None:
+    """The impact report as printed tables in `language` (the same tables as impact.xlsx)."""
     console = Console()
-    total = report.total()
-    console.print(
-        f"[bold]Variant {report.variant_name}[/]: {total.persons} persons, "
-        f"{total.outcome_changed} change outcome; person-years of imprisonment removed "
-        f"{total.baseline_person_years:.2f} -> {total.variant_person_years:.2f} "
-        f"({total.person_years_delta:+.2f})"
-        + (f"; [red]{report.rejected} invalid records not evaluated[/]" if report.rejected else "")
-    )
-    outcomes = RichTable(title="Persons per outcome")
-    for column in ("Outcome", "Baseline", "Variant", "Change"):
-        outcomes.add_column(column, justify="left" if column == "Outcome" else "right")
-    for name, counts in report.outcome_counts().items():
-        if counts["baseline"] or counts["variant"]:
-            outcomes.add_row(name, str(counts["baseline"]), str(counts["variant"]), f"{counts['delta']:+d}")
-    console.print(outcomes)
-    moves = RichTable(title="Changes of outcome (from -> to)")
-    for column in ("From", "To", "Persons"):
-        moves.add_column(column)
-    for before, after, count in report.changed_transitions():
-        moves.add_row(before.value, after.value, str(count))
-    console.print(moves)
-    for key in ("region", "category"):
-        table = RichTable(title=f"By {key}")
-        for column in (key.capitalize(), "Persons", "Changed", "Person-years base", "Variant", "Change"):
-            table.add_column(column, justify="left" if column == key.capitalize() else "right")
-        for name, group in report.by(key).items():
-            table.add_row(
-                name,
-                str(group.persons),
-                str(group.outcome_changed),
-                f"{group.baseline_person_years:.2f}",
-                f"{group.variant_person_years:.2f}",
-                f"{group.person_years_delta:+.2f}",
-            )
-        console.print(table)
+    for line in impact_summary(report, language):
+        console.print(line, markup=False)
+    for table in impact_tables(report, language):
+        if table.name == table_word("changed_persons", language):
+            continue
+        printed = RichTable(title=table.name)
+        numeric = [
+            any(isinstance(row[i], int | float) for row in table.rows) for i in range(len(table.header))
+        ]
+        for header, is_number in zip(table.header, numeric, strict=True):
+            printed.add_column(header, justify="right" if is_number else "left")
+        for row in table.rows:
+            printed.add_row(*(cell_text(cell, language) for cell in row))
+        console.print(printed)
 
 
 def impact_command(
@@ -131,12 +130,14 @@ def impact_command(
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Dask scheduler address, for --engine dask.")
     ] = None,
+    lang: ReaderLangOpt = "en",
 ) -> None:
     """What-if: decide every record under the baseline law and under the VARIANT, and report who changes
     outcome (from -> to), person-years of imprisonment removed, by region and category. A variant that
     does not validate against the law-pack schema is refused (exit 2) naming the field and the problem.
     CSV, XLSX and Parquet registries run chunk by chunk on the bulk runner (worker processes or Dask).
     Exit 1 when some input records were invalid (their errors on stderr; the others are compared)."""
+    language = _reader_language(lang)
     baseline = load_law_or_exit(law_pack)
     try:
         parsed = read_variant(variant)
@@ -165,12 +166,12 @@ def impact_command(
         read = _load_records(input_file)
         report = run_impact(read.records, baseline, changed, parsed.name, date, strict, len(read.errors))
     if out is not None:
-        written = write_impact(report, out)
+        written = write_impact(report, out, language)
         typer.echo(f"wrote {len(written)} files to {out}", err=True)
     if as_json:
         print_json(report.to_json_dict())
     else:
-        _print_impact(report)
+        _print_impact(report, language)
     if report.rejected:
         raise typer.Exit(1)
 
@@ -214,9 +215,12 @@ def report_command(
     as_of: AsOfOpt = None,
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
+    lang: ReaderLangOpt = "en",
 ) -> None:
     """Statistics of decisions: persons by outcome, stage, category, region, role, acting body and month,
-    as CSV and XLSX tables and PNG/SVG charts. Exit 1 when some input items were invalid (on stderr)."""
+    as CSV tables and report.json (codes), and report.xlsx, report.md and PNG/SVG charts in the `--lang`
+    language. Exit 1 when some input items were invalid (on stderr)."""
+    language = _reader_language(lang)
     items, bad = _decisions_from(decisions, as_of, strict, law_pack)
     by_person: dict[str, CaseRecord] = {}
     if records is not None:
@@ -225,7 +229,7 @@ def report_command(
         by_person = {record.person_id: record for record in joined.records}
     rows: list[StatRow] = [stat_row(d, r or by_person.get(d.person_id), e) for d, r, e in items]
     statistics = Statistics.of(rows)
-    written = write_report(statistics, out)
+    written = write_report(statistics, out, language=language)
     typer.echo(f"{len(rows)} decisions counted, {bad} invalid items; wrote {len(written)} files to {out}")
     if bad:
         raise typer.Exit(1)
@@ -286,12 +290,14 @@ def tasks_export_command(
     as_of: AsOfOpt = None,
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
+    lang: ReaderLangOpt = "en",
 ) -> None:
     """Resocialisation tasks (rule T1) of the released persons, with overdue tasks per region, exported
-    to XLSX for a region's report. Tasks are as the decisions create them (status open); the workflow
-    with status changes lives in the service."""
+    to XLSX for a region's report in the `--lang` language. Tasks are as the decisions create them
+    (status open); the workflow with status changes lives in the service."""
     from amnesty.domain.regions import normalise_region
 
+    language = _reader_language(lang)
     try:
         chosen = normalise_region(region) if region else None
     except ValueError as error:
@@ -301,9 +307,16 @@ def tasks_export_command(
     policy = TaskPolicy(due_days=due_days)
     tasks = [task for decision, _, _ in items for task in tasks_from_decision(decision, policy)]
     names = {r.person_id: r.full_name for _, r, _ in items if r is not None and r.full_name}
-    export_region_xlsx(tasks, chosen, day, out, names)
-    for summary in summary_by_region([t for t in tasks if chosen is None or t.region == chosen], day):
-        typer.echo(f"{summary.region}: {summary.total} tasks, {summary.overdue} overdue on {day.isoformat()}")
+    export_region_xlsx(tasks, chosen, day, out, names, language)
+    summaries = summary_by_region([t for t in tasks if chosen is None or t.region == chosen], day)
+    for summary in region_order(summaries, language):
+        line = table_word("tasks_line", language).format(
+            region=term("region", summary.region, language),
+            total=format_number(summary.total, language),
+            overdue=format_number(summary.overdue, language),
+            day=format_date(day, language),
+        )
+        typer.echo(line)
     typer.echo(f"wrote {out}")
     if bad:
         raise typer.Exit(1)

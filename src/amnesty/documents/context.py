@@ -13,6 +13,7 @@ from typing import Any
 from amnesty.domain.decision import Decision, TermOut
 from amnesty.domain.records import CaseRecord
 from amnesty.law.loader import Law
+from amnesty.render.citations import article_words
 from amnesty.render.decisions import OUTCOME_WORDS, cites_text, headline, reason_text
 from amnesty.render.formats import format_date, format_number, format_term
 
@@ -47,12 +48,11 @@ def _akimat(labels: Labels, region: str | None) -> str | None:
     return pattern.replace("{region}", name) if "{region}" in pattern else f"{pattern} {name}"
 
 
-def _charge_ref(article: int, part: int | None, labels: Labels, language: str) -> str:
-    if language == "kk":
-        text = f"{article}{labels.word('words', 'article')}"
-        return text + (f" {part}{labels.word('words', 'part')}" if part else "")
-    text = f"{labels.word('words', 'article')} {article}"
-    return (f"{labels.word('words', 'part')} {part} " if part else "") + text
+def _charge_ref(article: int, part: int | None, language: str) -> str:
+    """The charge's article as the citations write it ('Ст. 272 ч. 2', 'Art. 272 part 2',
+    '272-бабы 2-бөлігі'), capitalised at the start of its cell."""
+    text = article_words(article, part, language)
+    return text[:1].upper() + text[1:]
 
 
 def document_context(
@@ -73,7 +73,7 @@ def document_context(
         offence = record.charges[index].offence_date if record is not None else None
         charges.append(
             {
-                "ref": _charge_ref(charge.article, charge.part, labels, language),
+                "ref": _charge_ref(charge.article, charge.part, language),
                 "article": charge.article,
                 "part": charge.part,
                 "title": law.title(charge.article, charge.part, language) or charge.title,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from amnesty.domain.regions import region_name
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.render.citations import article_number
 from amnesty.render.formats import format_country, format_date, format_number, format_term, language_of
 
 LANGUAGES = ("en", "ru", "kk")
@@ -65,7 +66,7 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "{article}-бап тек {parts} бөліктерімен енгізілген, ал істе бөлік көрсетілмеген: тексеру қажет.",
     },
     C.ARTICLE_LIST_INCOMPLETE: {
-        "en": "Art. {article} is above Art. {known_through}, and the list after it was not available: needs review.",
+        "en": "Art. {article} is above art. {known_through}, and the list after it was not available: needs review.",
         "ru": "Ст. {article} следует после ст. {known_through}, а продолжение перечня недоступно: требуется проверка.",
         "kk": "{article}-бап {known_through}-баптан кейін тұр, ал тізбенің жалғасы қолжетімсіз: тексеру қажет.",
     },
@@ -80,57 +81,57 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "{article}-бап — тізбеге тексерілмеген үміткер: шешім алдын ала, оны заңгер тексеруі тиіс.",
     },
     C.CATEGORY_FROM_CATALOGUE: {
-        "en": "The record gives no category; by the sanction of Art. {article_ref} in the Criminal Code (art. 10-11) it is a {category} ({provenance}).",
+        "en": "The record gives no category; by the sanction of art. {article_ref} in the Criminal Code (art. 10-11) it is a {category} ({provenance}).",
         "ru": "В деле не указана категория; по санкции ст. {article_ref} Уголовного кодекса (ст. 10-11) это {category} ({provenance}).",
         "kk": "Істе санат көрсетілмеген; Қылмыстық кодекстің {article_ref}-бабының санкциясы бойынша (10-11-баптар) бұл — {category} ({provenance}).",
     },
     C.CATEGORY_CONFLICT: {
-        "en": "The record gives Art. {article_ref} the category '{recorded}', but by the Criminal Code (art. 10-11) its sanction makes it a {code}: needs review.",
+        "en": "The record gives art. {article_ref} the category '{recorded}', but by the Criminal Code (art. 10-11) its sanction makes it a {code}: needs review.",
         "ru": "В деле ст. {article_ref} указана как {recorded}, но по Уголовному кодексу (ст. 10-11) её санкция делает её категорией «{code}»: требуется проверка.",
         "kk": "Істе {article_ref}-бап {recorded} ретінде көрсетілген, бірақ Қылмыстық кодекс бойынша (10-11-баптар) оның санкциясы оны «{code}» санатына жатқызады: тексеру қажет.",
     },
     C.CODE_EDITION_MAY_DIFFER: {
-        "en": "The sanction of Art. {article_ref} is read in the current edition of the Criminal Code, which was amended after January 2022: the edition in force at the offence may differ, so a lawyer must check it.",
+        "en": "The sanction of art. {article_ref} is read in the current edition of the Criminal Code, which was amended after January 2022: the edition in force at the offence may differ, so a lawyer must check it.",
         "ru": "Санкция ст. {article_ref} взята из действующей редакции Уголовного кодекса, изменённой после января 2022 года: редакция на момент деяния может отличаться, требуется проверка юристом.",
         "kk": "{article_ref}-баптың санкциясы 2022 жылғы қаңтардан кейін өзгертілген Қылмыстық кодекстің қолданыстағы редакциясынан алынған: әрекет жасалған кездегі редакция өзгеше болуы мүмкін, заңгер тексеруі тиіс.",
     },
     C.EXCLUDED_TERRORIST: {
-        "en": "The law does not apply: the case includes a terrorist crime (Art. {article_ref}).",
+        "en": "The law does not apply: the case includes a terrorist crime (art. {article_ref}).",
         "ru": "Закон не применяется: в деле есть террористическое преступление (ст. {article_ref}).",
         "kk": "Заң қолданылмайды: істе террористік қылмыс бар ({article_ref}-бап).",
     },
     C.EXCLUDED_EXTREMIST: {
-        "en": "The law does not apply: the case includes an extremist crime (Art. {article_ref}).",
+        "en": "The law does not apply: the case includes an extremist crime (art. {article_ref}).",
         "ru": "Закон не применяется: в деле есть экстремистское преступление (ст. {article_ref}).",
         "kk": "Заң қолданылмайды: істе экстремистік қылмыс бар ({article_ref}-бап).",
     },
     C.EXCLUDED_CORRUPTION: {
-        "en": "The law does not apply: the case includes a corruption crime (Art. {article_ref}).",
+        "en": "The law does not apply: the case includes a corruption crime (art. {article_ref}).",
         "ru": "Закон не применяется: в деле есть коррупционное преступление (ст. {article_ref}).",
         "kk": "Заң қолданылмайды: істе сыбайлас жемқорлық қылмысы бар ({article_ref}-бап).",
     },
     C.EXCLUDED_TREASON: {
-        "en": "The law does not apply: the case includes high treason (Art. {article_ref}).",
+        "en": "The law does not apply: the case includes high treason (art. {article_ref}).",
         "ru": "Закон не применяется: в деле есть государственная измена (ст. {article_ref}).",
         "kk": "Заң қолданылмайды: істе мемлекеттік опасыздық бар ({article_ref}-бап).",
     },
     C.EXCLUDED_SEIZURE_OF_POWER: {
-        "en": "The law does not apply: the case includes seizure or retention of power (Art. {article_ref}).",
+        "en": "The law does not apply: the case includes seizure or retention of power (art. {article_ref}).",
         "ru": "Закон не применяется: в деле есть захват или удержание власти (ст. {article_ref}).",
         "kk": "Заң қолданылмайды: істе билікті басып алу немесе ұстап қалу бар ({article_ref}-бап).",
     },
     C.EXCLUDED_RIOT_ORGANISER: {
-        "en": "The law does not apply: the person is charged with organising the mass riots (Art. {article_ref}) and was an adult on {date}.",
+        "en": "The law does not apply: the person is charged with organising the mass riots (art. {article_ref}) and was an adult on {date}.",
         "ru": "Закон не применяется: лицо обвиняется в организации массовых беспорядков (ст. {article_ref}) и было совершеннолетним {date}.",
         "kk": "Заң қолданылмайды: адам жаппай тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап) және қылмыс жасалған күні ({date}) кәмелетке толған.",
     },
     C.EXCLUDED_TORTURE: {
-        "en": "The law does not apply: the case includes torture (Art. {article_ref}).",
+        "en": "The law does not apply: the case includes torture (art. {article_ref}).",
         "ru": "Закон не применяется: в деле есть пытки (ст. {article_ref}).",
         "kk": "Заң қолданылмайды: істе азаптау бар ({article_ref}-бап).",
     },
     C.EXCLUDED_SEXUAL_OFFENCE_MINOR: {
-        "en": "The law does not apply: the case includes a crime against the sexual inviolability of a minor (Art. {article_ref}).",
+        "en": "The law does not apply: the case includes a crime against the sexual inviolability of a minor (art. {article_ref}).",
         "ru": "Закон не применяется: в деле есть преступление против половой неприкосновенности несовершеннолетних (ст. {article_ref}).",
         "kk": "Заң қолданылмайды: істе кәмелетке толмағандардың жыныстық тиіспеушілігіне қарсы қылмыс бар ({article_ref}-бап).",
     },
@@ -140,17 +141,17 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "Заң қолданылмайды: істе {recidivism} анықталған.",
     },
     C.MINOR_ORGANISER_EXCEPTION: {
-        "en": "Charged with organising the riots (Art. {article_ref}) but under 18 on {date} (aged {age}): the exclusion does not apply.",
+        "en": "Charged with organising the riots (art. {article_ref}) but under 18 on {date} (aged {age}): the exclusion does not apply.",
         "ru": "Обвиняется в организации беспорядков (ст. {article_ref}), но {date} не достиг 18 лет ({age}): исключение не применяется.",
         "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап), бірақ қылмыс жасалған күні ({date}) 18-ге толмаған ({age} жаста): алып тастау қолданылмайды.",
     },
     C.AGE_UNKNOWN: {
-        "en": "Charged with organising the riots (Art. {article_ref}); neither birth date nor IIN gives the age on {date}: needs review.",
+        "en": "Charged with organising the riots (art. {article_ref}); neither birth date nor IIN gives the age on {date}: needs review.",
         "ru": "Обвиняется в организации беспорядков (ст. {article_ref}); ни дата рождения, ни ИИН не дают возраста на {date}: требуется проверка.",
         "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап); туған күні де, ЖСН де қылмыс жасалған күнгі ({date}) жасын көрсетпейді: тексеру қажет.",
     },
     C.EXCLUSION_TAG_UNVERIFIED: {
-        "en": "That Art. {article_ref} is '{tag}' comes from an unverified catalogue entry: a lawyer must check it.",
+        "en": "That art. {article_ref} is '{tag}' comes from an unverified catalogue entry: a lawyer must check it.",
         "ru": "Отнесение ст. {article_ref} к «{tag}» взято из непроверенной записи каталога: требуется проверка юристом.",
         "kk": "{article_ref}-баптың «{tag}» санатына жатқызылуы каталогтың тексерілмеген жазбасынан алынған: заңгер тексеруі тиіс.",
     },
@@ -190,7 +191,7 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "Бірнеше айып: жеңілдік олардың ең ауыр санатына ({category}) қарай белгіленеді.",
     },
     C.MISSING_CATEGORY: {
-        "en": "The category of Art. {article_ref} is neither in the record nor in the catalogue: needs review.",
+        "en": "The category of art. {article_ref} is neither in the record nor in the catalogue: needs review.",
         "ru": "Категория ст. {article_ref} не указана ни в деле, ни в каталоге: требуется проверка.",
         "kk": "{article_ref}-баптың санаты істе де, каталогта да жоқ: тексеру қажет.",
     },
@@ -483,17 +484,18 @@ def _localise(value: str, language: str) -> str:
     if _DECIMAL.match(value):
         return format_number(value, language)
     article_part = _ARTICLE_PART.match(value)
-    if article_part is not None and language == "ru":
-        return f"{article_part['article']} ч. {article_part['part']}"
+    if article_part is not None and language != "kk":
+        return article_number(int(article_part["article"]), int(article_part["part"]), language)
     return value
 
 
-_KK_ARTICLE = re.compile(r"\{article_ref\}-(бабының|баптың|бабы|бап)")
+_KK_ARTICLE = re.compile(r"\{article_ref\}-(бабының|баптағы|баптың|бабы|бап)")
 _KK_WITH_PART = {
     "бап": "{article}-баптың {part}-бөлігі",
     "бабы": "{article}-бабының {part}-бөлігі",
     "баптың": "{article}-баптың {part}-бөлігінің",
     "бабының": "{article}-бабының {part}-бөлігінің",
+    "баптағы": "{article}-бабының {part}-бөлігіндегі",
 }
 
 
@@ -506,6 +508,14 @@ def _kazakh_article_part(template: str, article_ref: str) -> str:
     return _KK_ARTICLE.sub(
         lambda m: _KK_WITH_PART[m.group(1)].format(article=found["article"], part=found["part"]), template
     )
+
+
+def with_article_ref(template: str, article_ref: str, language: str) -> tuple[str, str]:
+    """The template and the `{article_ref}` value ('272(2)') for `language`: 'Art. 272 part 2',
+    'ст. 272 ч. 2'; in Kazakh the template takes the part in its own case ('272-баптың 2-бөлігі')."""
+    if language == "kk":
+        return _kazakh_article_part(template, article_ref), article_ref
+    return template, _localise(article_ref, language)
 
 
 def render(code: C | str, language: str, params: Mapping[str, str]) -> str:

@@ -33,7 +33,7 @@ from amnesty.domain.enums import AnswerKind, Category, Context, KindCondition, O
 from amnesty.domain.records import CaseRecord, Sentence, TermIn, parse_record
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import condition_met
-from amnesty.engine.messages import LANGUAGES, WORDS
+from amnesty.engine.messages import LANGUAGES, WORDS, with_article_ref
 from amnesty.engine.rules import article_ref
 from amnesty.explain import format_date
 from amnesty.law.loader import Law
@@ -673,7 +673,10 @@ def _fill(texts: Texts, params: Params) -> dict[str, str]:
     result: dict[str, str] = {}
     for language in LANGUAGES:
         values = {key: value if isinstance(value, str) else value[language] for key, value in params.items()}
-        result[language] = texts[language].format_map(values)
+        template = texts[language]
+        if "article_ref" in values:
+            template, values["article_ref"] = with_article_ref(template, values["article_ref"], language)
+        result[language] = template.format_map(values)
     return result
 
 

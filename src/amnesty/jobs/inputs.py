@@ -13,6 +13,7 @@ from pathlib import Path
 from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records
 from amnesty.io.tabular import read_records
 from amnesty.jobs.queue import RowProblem
+from amnesty.render.validation import message
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -21,7 +22,17 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class UnreadableFileError(ValueError):
-    """The file is of a type we do not read, or not readable as its type."""
+    """The file is of a type we do not read, or not readable as its type: the message in English, and
+    its code and parameters (`amnesty.render.validation.PROBLEMS`) for other languages."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = {name: str(value) for name, value in params.items()}
+        super().__init__(message(code, "en", **self.params))
+
+    def text(self, language: str) -> str:
+        """The message in `language`."""
+        return message(self.code, language, **self.params)
 
 
 def check_name(name: str) -> str:
@@ -29,7 +40,7 @@ def check_name(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
         raise UnreadableFileError(
-            f"unsupported file type {suffix or '(none)'!r}; send one of {', '.join(ACCEPTED_SUFFIXES)}"
+            "unsupported_file_type", suffix=repr(suffix or "-"), accepted=", ".join(ACCEPTED_SUFFIXES)
         )
     return suffix
 
@@ -41,9 +52,9 @@ def read_upload(name: str, content: bytes) -> list[ParsedRecord | RecordError]:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise UnreadableFileError(f"the file is not UTF-8 text (byte {error.start})") from None
+            raise UnreadableFileError("not_utf8", byte=error.start) from None
         if "\x00" in text or "\\u0000" in text:
-            raise UnreadableFileError("the file contains a NUL character")
+            raise UnreadableFileError("nul_character")
         items, _single = read_json_records(text)
         return items
     with tempfile.TemporaryDirectory(prefix="amnesty-import-") as folder:
@@ -52,9 +63,7 @@ def read_upload(name: str, content: bytes) -> list[ParsedRecord | RecordError]:
         try:
             return list(read_records(path))
         except (OSError, ValueError) as error:
-            raise UnreadableFileError(
-                f"the file cannot be read as {suffix}: {type(error).__name__}"
-            ) from None
+            raise UnreadableFileError("unreadable_file", suffix=suffix, kind=type(error).__name__) from None
 
 
 def read_path(path: Path) -> list[ParsedRecord | RecordError]:
@@ -70,6 +79,8 @@ def row_problems(errors: list[RecordError]) -> list[RowProblem]:
             person_id=error.person_id,
             field=problem.field,
             problem=problem.problem,
+            code=problem.code,
+            params=problem.params,
         )
         for error in errors
         for problem in error.errors

@@ -8,7 +8,9 @@ is marked failed by `fail_stale_jobs`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 from amnesty.audit.chain import record_event
 from amnesty.auth.roles import Role
 from amnesty.jobs.kinds import SEE_ALL_JOBS, JobKind, JobStatus
+from amnesty.render.validation import describe_problem, problem_text, stable_code
 from amnesty.store.models import JobRow, utcnow
 
 MAX_ERRORS = 1000
@@ -32,16 +35,51 @@ KEEP_FILES_FOR = dt.timedelta(hours=24)
 
 @dataclass(frozen=True)
 class RowProblem:
-    """One problem of one input row: row number (line of the file, or position from 1), person, field."""
+    """One problem of one input row: row number (line of the file, or position from 1), person, field,
+    the problem in English, and its stable code and parameters (what renders it in other languages)."""
 
     row: int
     person_id: str | None
     field: str
     problem: str
+    code: str = ""
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def to_json_dict(self) -> dict[str, Any]:
-        """JSON shape of a job's `errors` entries."""
-        return {"row": self.row, "person_id": self.person_id, "field": self.field, "problem": self.problem}
+        """JSON shape of a job's `errors` entries (`code` and `params` as data, `problem` in English)."""
+        return {
+            "row": self.row,
+            "person_id": self.person_id,
+            "field": self.field,
+            "problem": self.problem,
+            "code": stable_code(self.code, self.problem),
+            "params": dict(self.params),
+        }
+
+
+def localised_problem(entry: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """A job's `errors` entry with `message` in `language`, naming the field by its label (entries
+    stored before problems carried codes are recognised by their English text)."""
+    field_name = str(entry.get("field", ""))
+    problem = str(entry.get("problem", ""))
+    code = str(entry.get("code") or "")
+    params = {str(k): str(v) for k, v in (entry.get("params") or {}).items()}
+    return {
+        **entry,
+        "code": stable_code(code, problem),
+        "message": describe_problem(field_name, code, params, problem, language),
+    }
+
+
+def localised_result(result: Mapping[str, Any] | None, language: str) -> dict[str, Any] | None:
+    """A job's result summary with its `message` in `language` when the message has a code."""
+    if result is None:
+        return None
+    code = result.get("message_code")
+    if not code:
+        return dict(result)
+    params = {str(k): str(v) for k, v in (result.get("message_params") or {}).items()}
+    return {**result, "message": problem_text(str(code), params, str(result.get("message", "")), language)}
 
 
 def submit_job(
@@ -225,8 +263,10 @@ def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def job_json(job: JobRow, with_errors: bool = True) -> dict[str, Any]:
-    """The JSON shape of a job for the API (rows in = decided + rejected once finished)."""
+def job_json(job: JobRow, with_errors: bool = True, language: str | None = None) -> dict[str, Any]:
+    """The JSON shape of a job for the API (rows in = decided + rejected once finished); with a
+    `language`, each rejected row's problem also has a `message` in it, and the result's message is
+    in it."""
     data: dict[str, Any] = {
         "id": job.id,
         "kind": job.kind,
@@ -245,8 +285,11 @@ def job_json(job: JobRow, with_errors: bool = True) -> dict[str, Any]:
         "cancel_requested": job.cancel_requested,
         "result": job.result,
     }
+    if language is not None:
+        data["result"] = localised_result(job.result, language)
     if with_errors:
-        data["errors"] = job.errors
+        errors = list(job.errors or [])
+        data["errors"] = [localised_problem(e, language) for e in errors] if language is not None else errors
     return data
 
 

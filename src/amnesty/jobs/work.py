@@ -32,6 +32,7 @@ from amnesty.jobs.kinds import JobKind, JobStatus
 from amnesty.jobs.outputs import decision_line, pack_lines
 from amnesty.jobs.queue import RowProblem, cancel_requested, finish_job, get_job, record_progress
 from amnesty.law.loader import Law, LawPackError
+from amnesty.render.validation import message
 from amnesty.store.cases import (
     ImportRejectedError,
     ImportResult,
@@ -76,15 +77,13 @@ def run_job(sessions: sessionmaker[Session], law: Law, job_id: int, echo: Progre
             db.rollback()
             LOG.exception("job %s (%s) failed: %s", job_id, job.kind, type(error).__name__)
             stored = db.scalar(select(JobRow.done).where(JobRow.id == job_id)) or 0
-            message = f"the job stopped on an unexpected error ({type(error).__name__})"
+            text = f"the job stopped on an unexpected error ({type(error).__name__})"
             if job.kind == JobKind.IMPORT.value and stored:
-                message += (
+                text += (
                     f"; {stored} rows had been stored before it (importing the same file again "
                     "completes it: stored rows are left unchanged)"
                 )
-            finish_job(
-                db, job_id, JobStatus.FAILED, {"failure": "error", "message": message, "stored": stored}
-            )
+            finish_job(db, job_id, JobStatus.FAILED, {"failure": "error", "message": text, "stored": stored})
 
 
 ProgressEcho = Callable[[int, int], None]
@@ -101,14 +100,12 @@ def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
     try:
         items = read_upload(job.input_name or "", job.input or b"")
     except UnreadableFileError as error:
-        problem = RowProblem(row=0, person_id=None, field="(file)", problem=str(error))
-        finish_job(
-            db,
-            job.id,
-            JobStatus.FAILED,
-            {"failure": "unreadable", "message": str(error), "stored": 0},
-            [problem],
+        problem = RowProblem(
+            row=0, person_id=None, field="(file)", problem=str(error), code=error.code, params=error.params
         )
+        summary = {"failure": "unreadable", "message": str(error), "stored": 0}
+        summary |= {"message_code": error.code, "message_params": error.params}
+        finish_job(db, job.id, JobStatus.FAILED, summary, [problem])
         return
     total = len(items)
     record_progress(db, job.id, total=total)
@@ -132,16 +129,15 @@ def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
     except ImportRejectedError as error:
         db.rollback()
         invalid = error.errors
-        message = (
-            f"{len(invalid)} of {total} rows are invalid; nothing was stored"
-            if items
-            else "the file holds no records; nothing was stored"
-        )
+        code = "rows_invalid" if items else "empty_file_import"
+        params = {"count": str(len(invalid)), "total": str(total)} if items else {}
+        summary = {"failure": "rejected", "message": message(code, "en", **params)}
+        summary |= {"message_code": code, "message_params": params}
         finish_job(
             db,
             job.id,
             JobStatus.FAILED,
-            {"failure": "rejected", "message": message, "valid": total - len(invalid), "stored": 0},
+            summary | {"valid": total - len(invalid), "stored": 0},
             row_problems(invalid),
             total=total,
             done=total,
@@ -176,7 +172,9 @@ def _dry_run(
                 decision = evaluate(item.record, law, as_of=as_of)
             except (OverflowError, ValueError, ValidationError):
                 problem = FieldError(
-                    field="(record)", problem="cannot be evaluated: dates or terms out of range"
+                    field="(record)",
+                    problem=message("cannot_evaluate_record", "en"),
+                    code="cannot_evaluate_record",
                 )
                 invalid.append(RecordError(item.index, item.line, item.record.person_id, (problem,)))
                 continue
@@ -249,11 +247,9 @@ def _impact(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
         variant = parse_variant((job.input or b"").decode("utf-8"), source)
         other = variant_law(variant)
     except (LawPackError, UnicodeDecodeError) as error:
-        message = str(error) if isinstance(error, LawPackError) else "the variant is not UTF-8 text"
-        problem = RowProblem(row=0, person_id=None, field="(variant)", problem=message)
-        finish_job(
-            db, job_id, JobStatus.FAILED, {"failure": "invalid_variant", "message": message}, [problem]
-        )
+        text = str(error) if isinstance(error, LawPackError) else "the variant is not UTF-8 text"
+        problem = RowProblem(row=0, person_id=None, field="(variant)", problem=text)
+        finish_job(db, job_id, JobStatus.FAILED, {"failure": "invalid_variant", "message": text}, [problem])
         return
     as_of = as_of_param(job)
     total = int(db.scalar(select(func.count(Case.id))) or 0)

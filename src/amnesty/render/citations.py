@@ -75,6 +75,24 @@ def parse_citation(text: str) -> Citation | None:
 _INFERRED = {"en": " (by inference)", "ru": " (по выводу из текста)", "kk": " (мәтіннен тұжырым бойынша)"}
 
 
+def article_number(article: int, part: int | None, language: str) -> str:
+    """An article's number with its part, for a sentence that says "Art." / "ст." before it:
+    '272 part 2', '272 ч. 2' (Kazakh sentences put the part in their own case, see `article_words`)."""
+    language = language_of(language)
+    if not part:
+        return str(article)
+    return f"{article} ч. {part}" if language == "ru" else f"{article} part {part}"
+
+
+def article_words(article: int, part: int | None, language: str) -> str:
+    """An article of the Criminal Code with its part, as the citations write it: 'art. 272 part 2',
+    'ст. 272 ч. 2', '272-бабы 2-бөлігі' (a charges table, a sentence that names the code already)."""
+    language = language_of(language)
+    if language == "kk":
+        return f"{article}-бабы" + (f" {part}-бөлігі" if part else "")
+    return ("ст. " if language == "ru" else "art. ") + article_number(article, part, language)
+
+
 def render_citation(citation: Citation, language: str) -> str:
     """A citation as written in `language`."""
     language = language_of(language)
@@ -94,12 +112,9 @@ def render_citation(citation: Citation, language: str) -> str:
         else:
             text = f"Law {citation.number}" + (f", art. {article}" if article else "")
             text += f" part {part}" if article and part else ""
-    elif language == "ru":
-        text = f"УК РК, ст. {article}" + (f" ч. {part}" if part else "")
-    elif language == "kk":
-        text = f"ҚР ҚК {article}-бабы" + (f" {part}-бөлігі" if part else "")
     else:
-        text = f"Criminal Code art. {article}" + (f" part {part}" if part else "")
+        code = {"ru": "УК РК, ", "kk": "ҚР ҚК "}.get(language, "Criminal Code ")
+        text = code + article_words(article or 0, part, language)
     return text + (_INFERRED[language] if citation.inferred else "")
 
 

@@ -256,6 +256,108 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "kk": "JSON қате: жол оқылмайды",
     },
     "invalid": {"en": "{detail}", "ru": "неверное значение", "kk": "мән дұрыс емес"},
+    "cannot_evaluate_record": {
+        "en": "cannot be evaluated: dates or terms out of range",
+        "ru": "не удаётся рассмотреть: даты или сроки вне допустимых пределов",
+        "kk": "қарау мүмкін емес: күндер немесе мерзімдер рұқсат етілген шектен тыс",
+    },
+    "invalid_records": {
+        "en": "{count} record(s) are invalid; nothing was imported",
+        "ru": "записей с ошибками: {count}; ничего не импортировано",
+        "kk": "қатесі бар жазбалар: {count}; ештеңе импортталмады",
+    },
+    "rows_invalid": {
+        "en": "{count} of {total} rows are invalid; nothing was stored",
+        "ru": "строк с ошибками: {count} из {total}; ничего не сохранено",
+        "kk": "қатесі бар жолдар: {total} ішінен {count}; ештеңе сақталмады",
+    },
+    "empty_import": {
+        "en": "the input holds no records; nothing was imported",
+        "ru": "во входных данных нет записей; ничего не импортировано",
+        "kk": "кіріс деректерде жазба жоқ; ештеңе импортталмады",
+    },
+    "empty_file_import": {
+        "en": "the file holds no records; nothing was stored",
+        "ru": "в файле нет записей; ничего не сохранено",
+        "kk": "файлда жазба жоқ; ештеңе сақталмады",
+    },
+    "cannot_evaluate": {
+        "en": "a record cannot be evaluated ({kind}); nothing was imported",
+        "ru": "одну из записей не удаётся рассмотреть; ничего не импортировано",
+        "kk": "жазбалардың бірін қарау мүмкін емес; ештеңе импортталмады",
+    },
+    "import_conflict": {
+        "en": "another change to the same persons was saved at the same time; nothing was imported, retry",
+        "ru": "одновременно сохранено другое изменение тех же лиц; ничего не импортировано, повторите",
+        "kk": "сол адамдардың басқа өзгерісі бір мезгілде сақталды; ештеңе импортталмады, қайталаңыз",
+    },
+    "unsupported_file_type": {
+        "en": "unsupported file type {suffix}; send {accepted}",
+        "ru": "такой тип файла не поддерживается ({suffix}); отправьте {accepted}",
+        "kk": "бұл файл түрі қолданылмайды ({suffix}); {accepted} жіберіңіз",
+    },
+    "file_too_large": {
+        "en": "the file is larger than {size} MiB",
+        "ru": "файл больше {size} МиБ",
+        "kk": "файл {size} МиБ-тан үлкен",
+    },
+    "not_utf8": {
+        "en": "the file is not UTF-8 text (byte {byte})",
+        "ru": "файл не является текстом в кодировке UTF-8 (байт {byte})",
+        "kk": "файл UTF-8 кодтауындағы мәтін емес ({byte}-байт)",
+    },
+    "nul_character": {
+        "en": "the file contains a NUL character",
+        "ru": "в файле есть нулевой символ",
+        "kk": "файлда нөлдік таңба бар",
+    },
+    "unreadable_workbook": {
+        "en": "not a readable XLSX workbook: {detail}",
+        "ru": "файл не читается как книга XLSX",
+        "kk": "файл XLSX кітабы ретінде оқылмайды",
+    },
+    "unreadable_parquet": {
+        "en": "not a readable Parquet file (truncated?): {detail}",
+        "ru": "файл не читается как Parquet (возможно, обрезан)",
+        "kk": "файл Parquet ретінде оқылмайды (қиылған болуы мүмкін)",
+    },
+    "empty_sheet": {
+        "en": "the workbook's first sheet is empty (no header row)",
+        "ru": "первый лист книги пуст (нет строки заголовков)",
+        "kk": "кітаптың бірінші парағы бос (тақырып жолы жоқ)",
+    },
+    "no_header": {
+        "en": "the file is empty (no header line)",
+        "ru": "файл пуст (нет строки заголовков)",
+        "kk": "файл бос (тақырып жолы жоқ)",
+    },
+    "unknown_encoding": {
+        "en": "unknown encoding {encoding}",
+        "ru": "неизвестная кодировка {encoding}",
+        "kk": "белгісіз кодтау {encoding}",
+    },
+    "csv_unreadable": {
+        "en": "cannot be read as CSV: {detail}",
+        "ru": "строка не читается как CSV",
+        "kk": "жол CSV ретінде оқылмайды",
+    },
+    "row_width": {
+        "en": "has {cells} fields where the header has {width} (wrong delimiter, a stray quote, or a "
+        "truncated file)",
+        "ru": "в строке {cells} полей, а в заголовке {width} (другой разделитель, лишняя кавычка или "
+        "обрезанный файл)",
+        "kk": "жолда {cells} өріс, ал тақырыпта {width} (басқа бөлгіш, артық тырнақша немесе қиылған файл)",
+    },
+    "not_text": {
+        "en": "is not valid text in the file's encoding{where} (see --encoding)",
+        "ru": "не является текстом в кодировке файла (укажите кодировку файла)",
+        "kk": "файлдың кодтауындағы мәтін емес (файлдың кодтауын көрсетіңіз)",
+    },
+    "unreadable_file": {
+        "en": "the file cannot be read as {suffix}: {kind}",
+        "ru": "файл не читается как {suffix}",
+        "kk": "файл {suffix} ретінде оқылмайды",
+    },
 }
 """Each problem code in each language; `{name}` takes the problem's parameters."""
 
@@ -297,6 +399,26 @@ _KNOWN_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^unknown region (?P<value>'[^']*')", "unknown_region"),
         (r"^offence_end_date is before offence_date$", "offence_end_before_start"),
         (r"^person_id is empty$", "person_id_empty"),
+        (r"^cannot be evaluated: dates or terms out of range$", "cannot_evaluate_record"),
+        (r"^not a readable XLSX workbook: (?P<detail>.*)$", "unreadable_workbook"),
+        (r"^not a readable Parquet file \(truncated\?\): (?P<detail>.*)$", "unreadable_parquet"),
+        (r"^the workbook's first sheet is empty", "empty_sheet"),
+        (r"^the file is empty \(no header line\)$", "no_header"),
+        (r"^unknown encoding (?P<encoding>'[^']*')$", "unknown_encoding"),
+        (r"^cannot be read as CSV: (?P<detail>.*)$", "csv_unreadable"),
+        (r"^has (?P<cells>\d+) fields where the header has (?P<width>\d+)", "row_width"),
+        (r"^is not valid text in the file's encoding(?P<where>.*?) \(see --encoding\)$", "not_text"),
+        (
+            r"^unknown file type (?P<suffix>'[^']*'); expected one of (?P<accepted>.+)$",
+            "unsupported_file_type",
+        ),
+        (r"^the file is not UTF-8 text \(byte (?P<byte>\d+)\)$", "not_utf8"),
+        (r"^the file contains a NUL character$", "nul_character"),
+        (r"^the file cannot be read as (?P<suffix>\.\w+): (?P<kind>\w+)$", "unreadable_file"),
+        (
+            r"^unsupported file type (?P<suffix>\S+); send (?:one of )?(?P<accepted>.+)$",
+            "unsupported_file_type",
+        ),
     )
 )
 
@@ -361,6 +483,22 @@ def problem_text(code: str, params: Mapping[str, str], problem: str, language: s
     if code == "invalid" and language == "en":
         return problem
     return template.format_map(_Blank({k: _param(k, v, language) for k, v in values.items()}))
+
+
+def stable_code(code: str, problem: str) -> str:
+    """The problem's stable machine code: `code` when given, else the code recognised from its English
+    text, else `invalid` (for APIs and files that carry the code beside the message)."""
+    if code:
+        return code
+    found = recognise(problem)
+    return found.code if found is not None else "invalid"
+
+
+def message(code: str, language: str, **params: object) -> str:
+    """A problem of the project's own (`PROBLEMS[code]`) in `language`, from its parameters."""
+    values = {name: str(value) for name, value in params.items()}
+    english = PROBLEMS[code]["en"].format_map(_Blank(values))
+    return problem_text(code, values, english, language)
 
 
 def field_label(field: str, language: str) -> str:

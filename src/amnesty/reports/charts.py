@@ -9,6 +9,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
+
+from amnesty.render.formats import format_number
 
 
 def bar_chart(
@@ -18,8 +21,10 @@ def bar_chart(
     paths: Sequence[Path],
     ylabel: str = "persons",
     horizontal: bool = False,
+    language: str | None = None,
 ) -> list[Path]:
-    """Grouped bars: one group per label, one bar per series; saved to every path (format by suffix)."""
+    """Grouped bars: one group per label, one bar per series; saved to every path (format by suffix).
+    With a `language`, the value axis writes numbers in its form ("2,5")."""
     count = max(1, len(series))
     width = 0.8 / count
     size = (9, max(3.5, 0.35 * len(labels) + 1.5)) if horizontal else (max(6, 0.6 * len(labels) + 2), 4.5)
@@ -39,6 +44,9 @@ def bar_chart(
         else:
             axes.set_xticks(positions, list(labels), rotation=30, ha="right")
             axes.set_ylabel(ylabel)
+        if language is not None:
+            axis = axes.xaxis if horizontal else axes.yaxis
+            axis.set_major_formatter(FuncFormatter(lambda value, _: format_number(round(value, 2), language)))
         axes.set_title(title)
         if len(series) > 1:
             axes.legend()

@@ -15,13 +15,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from amnesty.domain.decision import Decision
-from amnesty.domain.enums import Outcome
+from amnesty.domain.enums import ActingBody, Category, Outcome, PersonRole, Stage
 from amnesty.domain.records import CaseRecord
 from amnesty.impact.measure import gravest_category
-from amnesty.reports.tables import Table
+from amnesty.render.collation import collation_key
+from amnesty.render.vocabulary import TOTAL, table_word, term
+from amnesty.reports.tables import Cell, Table
 
 UNKNOWN = "unknown"
 DIMENSIONS = ("outcome", "stage", "category", "region", "role", "acting_body", "as_of_month", "offence_month")
+
+
+_ORDERS: dict[str, tuple[str, ...]] = {
+    "stage": tuple(value.value for value in Stage),
+    "category": tuple(value.value for value in Category),
+    "role": tuple(value.value for value in PersonRole),
+    "acting_body": tuple(value.value for value in ActingBody),
+}
+"""The order of a closed vocabulary in the people's tables: the course of a case, gravity, ..."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +108,12 @@ class Statistics:
             result.setdefault(getattr(row, dimension), Counter())[row.outcome] += 1
         return dict(sorted(result.items()))
 
-    def table(self, dimension: str) -> Table:
-        """The table of a dimension: value, persons, share, then persons per outcome."""
+    def table(self, dimension: str, language: str | None = None) -> Table:
+        """The table of a dimension: value, persons, share, then persons per outcome. Without a
+        `language` as data (codes, snake_case headers: the CSV files); with one in its words, values
+        in the reader's order (regions alphabetically, outcomes and months as they come) and a total row."""
+        if language is not None:
+            return self._people_table(dimension, language)
         total = len(self.rows) or 1
         outcomes = [o.value for o in Outcome]
         if dimension == "outcome":
@@ -117,9 +132,59 @@ class Statistics:
             ),
         )
 
-    def tables(self) -> list[Table]:
-        """Every dimension's table."""
-        return [self.table(dimension) for dimension in DIMENSIONS]
+    def _people_table(self, dimension: str, language: str) -> Table:
+        total = len(self.rows)
+        share = 100 / (total or 1)
+        outcomes = [o.value for o in Outcome]
+        name = table_word(dimension, language)
+        if dimension == "outcome":
+            rows = [
+                (term("outcome", v, language), n, round(share * n, 1))
+                for v, n in self.counts("outcome").items()
+            ]
+            rows.append((table_word("total", language), total, 100.0 if total else 0.0))
+            return Table(
+                name,
+                (name, table_word("persons", language), table_word("share_percent", language)),
+                tuple(rows),
+            )
+        breakdown = self.by_outcome(dimension)
+        values = [v for v in breakdown if v != UNKNOWN]
+        if dimension == "region":
+            values.sort(key=lambda v: collation_key(term("region", v, language), language))
+        elif dimension in _ORDERS:
+            order = {value: index for index, value in enumerate(_ORDERS[dimension])}
+            values.sort(key=lambda v: (order.get(v, len(order)), v))
+        values += [v for v in breakdown if v == UNKNOWN]
+        overall: Counter[str] = Counter(row.outcome for row in self.rows)
+        body: list[tuple[Cell, ...]] = [
+            (
+                term(dimension, v, language),
+                sum(breakdown[v].values()),
+                round(share * sum(breakdown[v].values()), 1),
+                *(breakdown[v][o] for o in outcomes),
+            )
+            for v in values
+        ]
+        body.append(
+            (
+                term(dimension, TOTAL, language),
+                total,
+                100.0 if total else 0.0,
+                *(overall[o] for o in outcomes),
+            )
+        )
+        header = (
+            name,
+            table_word("persons", language),
+            table_word("share_percent", language),
+            *(term("outcome", o, language) for o in outcomes),
+        )
+        return Table(name, header, tuple(body))
+
+    def tables(self, language: str | None = None) -> list[Table]:
+        """Every dimension's table (as data, or in `language`'s words)."""
+        return [self.table(dimension, language) for dimension in DIMENSIONS]
 
     def to_json_dict(self) -> dict[str, Any]:
         """Counts per dimension as JSON data."""

@@ -1,4 +1,5 @@
-"""Writing tables: each table is a name, a header and rows; written as CSV files and XLSX sheets."""
+"""Writing tables: each table is a name, a header and rows; written as CSV files and XLSX sheets, and,
+for people, as Markdown with numbers in the reader's form (`cell_text`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import xlsxwriter
 
 from amnesty.io.safe_cells import XLSX_OPTIONS, safe_row
+from amnesty.render.formats import format_number
 
 Cell = str | int | float | None
 
@@ -64,4 +66,44 @@ def write_xlsx(tables: Sequence[Table], path: Path) -> Path:
                 sheet.set_column(column, column, min(60, width + 2))
     finally:
         workbook.close()
+    return path
+
+
+def cell_text(cell: Cell, language: str) -> str:
+    """A cell as people read it in `language`: numbers with the locale's separators ('55,57',
+    '1 234'), nothing as an empty string, text as it is."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return str(cell)
+    if isinstance(cell, int | float):
+        return format_number(cell, language)
+    return cell
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def markdown_table(table: Table, language: str, title: str | None = None) -> str:
+    """A table as Markdown (a heading, then the table), numbers in `language`'s form."""
+    lines = [f"## {_markdown_cell(title or table.name)}", ""]
+    lines.append("| " + " | ".join(_markdown_cell(h) for h in table.header) + " |")
+    aligns = [
+        "---:" if any(isinstance(r[i], int | float) for r in table.rows) else "---"
+        for i in range(len(table.header))
+    ]
+    lines.append("| " + " | ".join(aligns) + " |")
+    for row in table.rows:
+        lines.append("| " + " | ".join(_markdown_cell(cell_text(cell, language)) for cell in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_markdown(
+    title: str, intro: Sequence[str], tables: Sequence[Table], language: str, path: Path
+) -> Path:
+    """A Markdown report: a title, lines of text, then every table (numbers in `language`'s form)."""
+    parts = [f"# {_markdown_cell(title)}", "", *intro, ""] if intro else [f"# {_markdown_cell(title)}", ""]
+    parts += [markdown_table(table, language) for table in tables]
+    path.write_text("\n".join(parts), encoding="utf-8")
     return path
