@@ -86,7 +86,9 @@ def test_frame_json_is_the_models_json() -> None:
         decisions, range(len(decisions)), [("trial", None, "participant", 0)] * len(decisions)
     )
     lines = json_lines(frame).decode("utf-8").splitlines()
-    assert lines == [decision.model_dump_json(exclude=COMPACT_EXCLUDE) for decision in decisions]
+    assert lines == [
+        decision.model_dump_json(exclude=COMPACT_EXCLUDE, exclude_none=True) for decision in decisions
+    ]
 
 
 def test_every_model_validator_has_a_column_form() -> None:

@@ -7,14 +7,13 @@ person decided by the engine, or of the engine's parts for a person the screen p
 uncovered (a charge's result per charge signature, the person-level fields per stage and sentence
 kind, the sentence as imposed per sentence). From the frame, in one implementation for every person:
 - `json_lines`: the compact decisions, one JSON object per line, encoded by Polars (the same bytes as
-  the model's `model_dump_json(exclude=COMPACT_EXCLUDE)`; a test checks it);
+  the model's `model_dump_json(exclude=COMPACT_EXCLUDE, exclude_none=True)`; a test checks it);
 - `flat_table`: the flat decision rows of `decisions.parquet` and `decisions.csv`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -128,13 +127,23 @@ def lookup_frame(keys: Sequence[str], dtypes: Mapping[str, pl.DataType], rows: S
     return pl.DataFrame(columns)
 
 
+_NULL_MEMBER = r',"[a-z0-9_]+":null'
+_FIRST_NULL_MEMBER = r'\{"[a-z0-9_]+":null,?'
+
+
 def json_lines(frame: pl.DataFrame) -> bytes:
-    """The compact decisions of the frame, one JSON object per line."""
+    """The compact decisions of the frame, one JSON object per line, null fields left out.
+
+    Polars encodes each row as the model does (`model_dump_json`), nulls included; the null members
+    are then dropped from the encoded text (every key is a field name of the model, and inside a JSON
+    string a quote is always escaped, so `,"name":null` and `{"name":null` occur only as members),
+    which gives the model's `exclude_none=True` bytes (a test checks it)."""
     if frame.height == 0:
         return b""
-    buffer = io.BytesIO()
-    frame.select(DECISION_FIELDS).write_ndjson(buffer)
-    return buffer.getvalue()
+    encoded = pl.struct(DECISION_FIELDS).struct.json_encode()
+    compact = encoded.str.replace_all(_NULL_MEMBER, "").str.replace_all(_FIRST_NULL_MEMBER, "{")
+    text = frame.select(compact.str.join("\n")).item()
+    return (str(text) + "\n").encode("utf-8")
 
 
 _GRAVITY = {category.value: category.gravity for category in Category}
