@@ -14,10 +14,12 @@ kind, the sentence as imposed per sentence). From the frame, in one implementati
 from __future__ import annotations
 
 import datetime as dt
+import io
 import types
 import typing
 from collections.abc import Mapping, Sequence
 from enum import Enum
+from functools import cache
 from typing import Any
 
 import polars as pl
@@ -79,6 +81,13 @@ PERSON_FIELDS = tuple(name for name in DECISION_FIELDS if name not in ("person_i
 """The fields of a plainly uncovered person's decision that depend only on its stage and sentence kind."""
 
 
+@cache
+def _arrow_schema() -> pa.Schema:
+    """The Arrow form of `DECISION_SCHEMA` (made on first use, never at import: a process that imports
+    this module may be a fork server, and Polars must not start its threads before forking)."""
+    return empty_frame().select(DECISION_FIELDS).to_arrow().schema
+
+
 def compact_data(decision: Decision) -> dict[str, Any]:
     """A decision's compact JSON data, by the model."""
     return decision.model_dump(mode="json", exclude=COMPACT_EXCLUDE)
@@ -91,10 +100,12 @@ def engine_frame(
 ) -> pl.DataFrame:
     """Decisions the engine built, as frame rows (`extras`: stage, region, role of each record, and
     the days of custody the decision removes)."""
+    if not decisions:
+        return empty_frame()
     data = [compact_data(decision) for decision in decisions]
-    frame = pl.DataFrame(data, schema=DECISION_SCHEMA, orient="row") if data else empty_frame()
-    if not data:
-        return frame
+    table = pa.Table.from_pylist(data, schema=_arrow_schema())  # Arrow builds nested rows ~10x faster
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
     stages, regions, roles, removed = zip(*extras, strict=True)
     return frame.with_columns(
         pl.Series(PERSON, list(persons), dtype=pl.Int64),
@@ -142,8 +153,9 @@ def json_lines(frame: pl.DataFrame) -> bytes:
         return b""
     encoded = pl.struct(DECISION_FIELDS).struct.json_encode()
     compact = encoded.str.replace_all(_NULL_MEMBER, "").str.replace_all(_FIRST_NULL_MEMBER, "{")
-    text = frame.select(compact.str.join("\n")).item()
-    return (str(text) + "\n").encode("utf-8")
+    buffer = io.BytesIO()  # one text column written as it is: one JSON object per line, no quoting
+    frame.select(compact).write_csv(buffer, include_header=False, quote_style="never", line_terminator="\n")
+    return buffer.getvalue()
 
 
 _GRAVITY = {category.value: category.gravity for category in Category}
