@@ -249,7 +249,7 @@ def process_chunk(chunk: Chunk, settings: RunSettings, keep_frame: bool = False)
         and chunk.table is not None
         and not chunk.missing_columns
         and "person_id" in chunk.table.column_names
-        and pa.types.is_string(chunk.table.schema.field("person_id").type)
+        and _is_text(chunk.table.schema.field("person_id").type)
     )
     if screened:
         assert chunk.table is not None
@@ -258,6 +258,13 @@ def process_chunk(chunk: Chunk, settings: RunSettings, keep_frame: bool = False)
         for person, group in enumerate(chunk.person_groups()):
             collector.engine(person, group, chunk.missing_columns)
     return _result(chunk.index, collector, plain, keep_frame)
+
+
+def _is_text(dtype: pa.DataType) -> bool:
+    """A string column as Arrow writes it (`string`) or as Polars does (`large_string`, `string_view`)."""
+    return bool(
+        pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype)
+    )
 
 
 def _person_numbers(frame: pl.DataFrame, table: pa.Table) -> pl.DataFrame:
