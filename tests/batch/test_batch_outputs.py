@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from amnesty.batch import run as run_module
-from amnesty.batch.compact import decision_json
+from amnesty.batch.compact import COMPACT_EXCLUDE, RUN_FIELDS, decision_from_compact, decision_json
 from amnesty.batch.run import progress_wanted, run_batch
 from amnesty.cli.main import app
+from amnesty.domain.decision import Decision
 from amnesty.domain.records import parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.synth.generate import generate
@@ -57,6 +58,26 @@ def test_decisions_are_the_single_case_decisions(tmp_path: Path, january_files: 
         decision_json(evaluate(parse_record(data))) for data in generate(Preset.JANUARY, 150, seed=11)
     ]
     assert lines == expected
+
+
+def test_compact_lines_read_back_to_the_engines_decisions(
+    tmp_path: Path, january_files: dict[str, Path]
+) -> None:
+    run_batch(january_files["parquet"], tmp_path / "out", jobs=1, rows_per_chunk=40)
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    lines = (tmp_path / "out" / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    words = {name: value for name, value in COMPACT_EXCLUDE.items() if name not in RUN_FIELDS}
+    engine = [evaluate(parse_record(data)) for data in generate(Preset.JANUARY, 150, seed=11)]
+    assert len(lines) == len(engine) == 150
+    for line, decision in zip(lines, engine, strict=True):
+        assert "null" not in line
+        assert not {"engine_version", "strict"} & set(json.loads(line))
+        read = decision_from_compact(json.loads(line), summary)
+        assert read == Decision.model_validate(decision.model_dump(exclude=words))
+        assert read.engine_version == decision.engine_version
+    with_sentence = [json.loads(line) for line in lines if '"sentence":' in line]
+    assert with_sentence
+    assert any(line["sentence"].get("new_term") is None for line in with_sentence)
 
 
 def test_summary_and_flat_files_agree(tmp_path: Path, mixed_parquet: Path) -> None:

@@ -60,6 +60,28 @@ def test_columnar_path_equals_engine_on_both_presets(
         _both_ways(path, tmp_path / preset.value, strict=strict, as_of=as_of)
 
 
+def test_a_registry_written_by_polars_takes_the_screen_and_equals_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arrow = tmp_path / "arrow.parquet"
+    write_registry(generate(Preset.NATIONAL, 1_500, seed=8), arrow)
+    path = tmp_path / "polars.parquet"
+    pl.read_parquet(arrow).write_parquet(path)  # Polars writes its strings as large_string
+    assert pa.types.is_large_string(pq.read_schema(path).field("person_id").type)
+    _both_ways(path, tmp_path / "out")
+    screened: list[object] = []
+    original = process._plain_frame
+
+    def counting(*args: Any) -> Any:
+        screened.append(args[0].height)
+        return original(*args)
+
+    monkeypatch.setattr(process, "_plain_frame", counting)
+    process_chunk(next(iter(open_source(path).chunks(500))), RunSettings())
+    assert screened
+    assert screened[0] > 0
+
+
 def test_the_screen_is_actually_taken_on_a_national_registry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,7 +108,9 @@ def test_frame_json_is_the_models_json() -> None:
         decisions, range(len(decisions)), [("trial", None, "participant", 0)] * len(decisions)
     )
     lines = json_lines(frame).decode("utf-8").splitlines()
-    assert lines == [decision.model_dump_json(exclude=COMPACT_EXCLUDE) for decision in decisions]
+    assert lines == [
+        decision.model_dump_json(exclude=COMPACT_EXCLUDE, exclude_none=True) for decision in decisions
+    ]
 
 
 def test_every_model_validator_has_a_column_form() -> None:

@@ -3,6 +3,11 @@
 A compact decision is the engine's decision serialised by its model without the sentences a person
 reads: codes, rule IDs, citations, provenance, outcomes, dates and terms stay; each reason's `text`
 and `texts`, and each charge's English `title`, are left out (they are words, rendered at the edges).
+It is also short: fields whose value is null are left out (`exclude_none`, as the contract's example
+leaves out the sentence fields it does not use), and so are the fields that are the same for every
+decision of a run and are not in the contract's decision (`RUN_FIELDS`: the engine version and the
+strict mode), which `summary.json` holds once. `decision_from_compact` reads a compact line back into
+the same `Decision` (nulls restored from the model, the run's fields from the summary).
 With languages (`amnesty batch --lang ru --lang kk`), each reason carries `texts` in those languages
 only, as `reason_sentences` gives them, and charges keep their title.
 
@@ -12,22 +17,28 @@ only, as `reason_sentences` gives them, and charges keep their title.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import typing
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from pydantic import BaseModel
 
 from amnesty.domain.decision import Decision, Reason
 from amnesty.engine.messages import LANGUAGES
 from amnesty.render.decisions import reason_text
 
 _REASON_WORDS = {"text", "texts", "params"}
+RUN_FIELDS = ("engine_version", "strict")
+"""Decision fields the same for a whole run and not in the contract: written once, in summary.json."""
 COMPACT_EXCLUDE: dict[str, Any] = {
+    **dict.fromkeys(RUN_FIELDS, True),
     "reasons": {"__all__": _REASON_WORDS},
     "charges": {"__all__": {"title": True, "reasons": {"__all__": _REASON_WORDS}}},
     "questions": True,
     "unanswerable": True,
 }
-"""What a compact decision leaves out of the model's JSON: the words, the reasons' rendering
-parameters, and the guided questions (`amnesty questions INPUT` lists those for a registry; their
+"""What a compact decision leaves out of the model's JSON (besides its null fields): the run's
+fields, the words, the reasons' rendering parameters, and the guided questions (`amnesty questions INPUT` lists those for a registry; their
 answers' outcomes are worked out per person, which a bulk run does not do)."""
 _WITH_TEXTS_EXCLUDE: dict[str, Any] = {
     "reasons": {"__all__": {"text"}},
@@ -63,7 +74,7 @@ def _with_sentences(reasons: tuple[Reason, ...], languages: Sequence[str]) -> tu
 def decision_json(decision: Decision, languages: Sequence[str] = ()) -> str:
     """The decision as one line of JSON: compact, or with the sentences in `languages`."""
     if not languages:
-        return decision.model_dump_json(exclude=COMPACT_EXCLUDE)
+        return decision.model_dump_json(exclude=COMPACT_EXCLUDE, exclude_none=True)
     charges = tuple(
         charge.model_copy(update={"reasons": _with_sentences(charge.reasons, languages)})
         for charge in decision.charges
@@ -72,3 +83,46 @@ def decision_json(decision: Decision, languages: Sequence[str] = ()) -> str:
         update={"reasons": _with_sentences(decision.reasons, languages), "charges": charges}
     )
     return worded.model_dump_json(exclude=_WITH_TEXTS_EXCLUDE)
+
+
+def _with_nulls(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, Any]:
+    """`data` with every field of `model` that a compact line left out because it was null set back to
+    null, in nested decision parts too (the model's fields say which: those that admit None)."""
+    filled = dict(data)
+    for name, info in model.model_fields.items():
+        if name not in filled:
+            if info.is_required() and _admits_none(info.annotation):
+                filled[name] = None
+            continue
+        inner = _model_of(info.annotation)
+        if inner is None or filled[name] is None:
+            continue
+        value = filled[name]
+        if isinstance(value, Mapping):
+            filled[name] = _with_nulls(inner, value)
+        elif isinstance(value, list | tuple):
+            filled[name] = [_with_nulls(inner, item) if isinstance(item, Mapping) else item for item in value]
+    return filled
+
+
+def _admits_none(annotation: Any) -> bool:
+    return type(None) in typing.get_args(annotation)
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The decision part a field holds (itself, optionally, or as a tuple of them), if any."""
+    candidates = [annotation, *typing.get_args(annotation)]
+    for candidate in candidates:
+        if typing.get_origin(candidate) is tuple:
+            candidates.extend(typing.get_args(candidate))
+        elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def decision_from_compact(data: Mapping[str, Any], run: Mapping[str, Any]) -> Decision:
+    """The decision a compact line holds (`data`, the parsed JSON object), with the run's fields from
+    `run` (the run's `summary.json`: `engine_version`, `strict`)."""
+    return Decision.model_validate(
+        {**_with_nulls(Decision, data), **{name: run[name] for name in RUN_FIELDS}}
+    )

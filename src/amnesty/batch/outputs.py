@@ -4,7 +4,8 @@
 - `decisions.jsonl` (or `decisions.jsonl.zst`): each decided person's decision, compact (codes, facts,
   citations) or with the sentences asked for, one JSON object per line;
 - `rejected.csv`: one line per problem: source row, person_id where known, field, problem;
-- `summary.json`: the accounting (`rows_in == rows_decided + rows_rejected`) and the counts.
+- `summary.json`: the accounting (`rows_in == rows_decided + rows_rejected`), the counts, and the run's
+  law version, engine version, as-of date and mode.
 
 Nothing in the files depends on the time, the machine or the engine, so a re-run on the same input
 gives the same bytes.
@@ -24,6 +25,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from amnesty.batch.process import DIMENSIONS, ChunkResult
 from amnesty.batch.rows import DECISION_COLUMNS, DECISION_SCHEMA
+from amnesty.engine.evaluate import ENGINE_VERSION
 from amnesty.io.assemble import RowProblem
 from amnesty.io.safe_cells import safe_row
 
@@ -60,6 +62,9 @@ class Summary:
     file_problems: list[str] = field(default_factory=list)
     ignored_columns: tuple[str, ...] = ()
     delimiter: str | None = None
+    engine_version: str = ENGINE_VERSION
+    """The engine that decided (with `strict`, a field every decision of the run shares: the compact
+    decisions leave it out, `compact.RUN_FIELDS`)."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The summary as JSON data, keys in a fixed order, counts sorted by name."""
@@ -67,6 +72,7 @@ class Summary:
             "input": self.input_name,
             "format": self.input_format,
             "law_version": self.law_version,
+            "engine_version": self.engine_version,
             "as_of": self.as_of,
             "strict": self.strict,
             "rows_in": self.rows_in,

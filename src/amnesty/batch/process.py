@@ -118,7 +118,8 @@ class ChunkResult:
     persons_rejected: int = 0
     counts: dict[str, Counter[str]] = field(default_factory=dict)
     frame: pl.DataFrame | None = None
-    """The decisions as a frame (kept only when asked: impact runs read it)."""
+    """The decisions as a frame (kept only when asked: impact runs read it, and then `csv` and `jsonl`
+    are empty)."""
 
 
 class PlainParts:
@@ -237,7 +238,8 @@ class _Collector:
 
 
 def process_chunk(chunk: Chunk, settings: RunSettings, keep_frame: bool = False) -> ChunkResult:
-    """Validate and decide every person of a chunk."""
+    """Validate and decide every person of a chunk. With `keep_frame` (impact runs, which write no
+    decision files) the result holds the decisions' frame and flat rows, and no CSV or JSON bytes."""
     law = settings_law(settings)
     collector = _Collector(law, settings)
     plain = pl.DataFrame()
@@ -247,7 +249,7 @@ def process_chunk(chunk: Chunk, settings: RunSettings, keep_frame: bool = False)
         and chunk.table is not None
         and not chunk.missing_columns
         and "person_id" in chunk.table.column_names
-        and pa.types.is_string(chunk.table.schema.field("person_id").type)
+        and _is_text(chunk.table.schema.field("person_id").type)
     )
     if screened:
         assert chunk.table is not None
@@ -256,6 +258,13 @@ def process_chunk(chunk: Chunk, settings: RunSettings, keep_frame: bool = False)
         for person, group in enumerate(chunk.person_groups()):
             collector.engine(person, group, chunk.missing_columns)
     return _result(chunk.index, collector, plain, keep_frame)
+
+
+def _is_text(dtype: pa.DataType) -> bool:
+    """A string column as Arrow writes it (`string`) or as Polars does (`large_string`, `string_view`)."""
+    return bool(
+        pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype)
+    )
 
 
 def _person_numbers(frame: pl.DataFrame, table: pa.Table) -> pl.DataFrame:
@@ -287,11 +296,10 @@ def _screened(table: pa.Table, settings: RunSettings, collector: _Collector) -> 
     shells = _shell_keys(plain_persons)
     needed = _first_per_shell(shells, parts)
     engine_person: set[int] = set(needed)
-    spans = [
-        (person, start, end)
-        for person, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
-        if not plain_mask[start] or person in engine_person
-    ]
+    by_engine = ~plain_mask[starts]
+    by_engine[list(engine_person)] = True
+    chosen = np.flatnonzero(by_engine)
+    spans = list(zip(chosen.tolist(), starts[chosen].tolist(), ends[chosen].tolist(), strict=True))
     indices = [index for _, start, end in spans for index in range(start, end)]
     rows = arrow_rows(bare.take(indices), [numbers[index] for index in indices]) if indices else []
     offset = 0
@@ -460,8 +468,8 @@ def _result(index: int, collector: _Collector, plain: pl.DataFrame, keep_frame: 
     result = ChunkResult(
         index,
         table,
-        _csv_bytes(table),
-        json_lines(frame),
+        b"" if keep_frame else _csv_bytes(table),
+        b"" if keep_frame else json_lines(frame),
         collector.rejected,
         rows_decided=collector.rows_decided + plain_rows,
         rows_rejected=collector.rows_rejected,

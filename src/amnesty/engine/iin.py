@@ -8,6 +8,7 @@ that gives 10, a second pass uses weights 3..11, 1, 2; a second 10 means the num
 from __future__ import annotations
 
 import datetime as dt
+from operator import mul
 
 _FIRST_WEIGHTS = tuple(range(1, 12))
 _SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -24,9 +25,11 @@ class IinError(ValueError):
 
 def iin_check_digit(first_eleven: str) -> int | None:
     """The check digit for the first eleven digits, or None when no valid digit exists."""
-    digits = [int(char) for char in first_eleven]
+    if len(first_eleven) != len(_FIRST_WEIGHTS):
+        raise IinError("the check digit needs exactly 11 digits")
+    digits = list(map(int, first_eleven))
     for weights in (_FIRST_WEIGHTS, _SECOND_WEIGHTS):
-        remainder = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+        remainder: int = sum(map(mul, digits, weights)) % 11
         if remainder != 10:
             return remainder
     return None
