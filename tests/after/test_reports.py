@@ -81,3 +81,18 @@ def test_cli_report_joins_decisions_with_their_records(
     summary = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert summary["stage"] == dict(sorted(Counter(r.stage.value for r in sample_records).items()))
     assert summary["role"] == dict(sorted(Counter(r.role.value for r in sample_records).items()))
+
+
+def test_report_reads_the_compact_decisions_of_a_batch_run(records_file: Path, tmp_path: Path) -> None:
+    """`amnesty batch` writes compact lines (no run-wide fields, no nulls); `amnesty report` reads them
+    back with the run's summary.json into the very decisions the engine made."""
+    out = tmp_path / "batch"
+    ran = CliRunner().invoke(app, ["batch", str(records_file), "--out", str(out)])
+    assert ran.exit_code == 0, ran.output
+    first = json.loads((out / "decisions.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert "engine_version" not in first
+    found = read_decisions(out / "decisions.jsonl")
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert not found.errors
+    assert len(found.decisions) == summary["persons_decided"] > 0
+    assert all(decision.engine_version == summary["engine_version"] for decision in found.decisions)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from amnesty.batch.compact import RUN_FIELDS, decision_from_compact
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord, FieldError, field_errors
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
@@ -119,6 +120,19 @@ def looks_like_decisions(path: Path) -> bool:
     return isinstance(first, dict) and "outcome" in first and "law_version" in first
 
 
+def _batch_run(path: Path) -> dict[str, Any] | None:
+    """The run's fields of `amnesty batch` (its `summary.json` beside the decisions), which compact
+    decision lines leave out; None when there is no such summary."""
+    summary = path.parent / "summary.json"
+    try:
+        found = json.loads(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(found, dict) or any(name not in found for name in RUN_FIELDS):
+        return None
+    return found
+
+
 def read_decisions(path: Path) -> DecisionsRead:
     """Read decisions (a JSON array or JSON Lines of decision objects)."""
     text = _read_text(path).strip()
@@ -138,6 +152,7 @@ def read_decisions(path: Path) -> DecisionsRead:
     extras: list[dict[str, Any]] = []
     errors: list[RecordError] = []
     known = set(Decision.model_fields)
+    run = _batch_run(path)
     for index, (line, data) in enumerate(raw):
         if isinstance(data, json.JSONDecodeError):
             problem = f"not valid JSON: {data.msg} (column {data.colno})"
@@ -148,7 +163,11 @@ def read_decisions(path: Path) -> DecisionsRead:
             errors.append(RecordError(index, line, None, (FieldError(field="(record)", problem=problem),)))
             continue
         try:
-            decision = Decision.model_validate({k: v for k, v in data.items() if k in known})
+            fields = {k: v for k, v in data.items() if k in known}
+            if run is not None and "engine_version" not in data:  # a compact line of `amnesty batch`
+                decision = decision_from_compact(fields, run)
+            else:
+                decision = Decision.model_validate(fields)
         except ValidationError as error:
             person = data.get("person_id")
             errors.append(
