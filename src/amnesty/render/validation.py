@@ -76,6 +76,25 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "term_years": {"en": "Term, years", "ru": "Срок, лет", "kk": "Мерзім, жыл"},
     "term_months": {"en": "Term, months", "ru": "Срок, месяцев", "kk": "Мерзім, ай"},
     "term_days": {"en": "Term, days", "ru": "Срок, дней", "kk": "Мерзім, күн"},
+    "outcome": {"en": "Decision", "ru": "Решение", "kk": "Шешім"},
+    "justification": {"en": "Justification", "ru": "Обоснование", "kk": "Негіздеме"},
+    "citation": {"en": "Citation of the law", "ru": "Ссылка на закон", "kk": "Заңға сілтеме"},
+    "release_date": {"en": "Release date", "ru": "Дата освобождения", "kk": "Босату күні"},
+    "new_end_date": {
+        "en": "New end date",
+        "ru": "Новая дата окончания срока",
+        "kk": "Мерзімнің жаңа аяқталу күні",
+    },
+    "new_term": {"en": "New term", "ru": "Новый срок", "kk": "Жаңа мерзім"},
+    "new_term_years": {"en": "New term, years", "ru": "Новый срок, лет", "kk": "Жаңа мерзім, жыл"},
+    "new_term_months": {"en": "New term, months", "ru": "Новый срок, месяцев", "kk": "Жаңа мерзім, ай"},
+    "new_term_days": {"en": "New term, days", "ru": "Новый срок, дней", "kk": "Жаңа мерзім, күн"},
+    "decision_id": {"en": "Decision", "ru": "Решение", "kk": "Шешім"},
+    "case_id": {"en": "Case", "ru": "Дело", "kk": "Іс"},
+    "task_id": {"en": "Task", "ru": "Задача", "kk": "Тапсырма"},
+    "job_id": {"en": "Job", "ru": "Задание", "kk": "Тапсырма"},
+    "version": {"en": "Version", "ru": "Версия", "kk": "Нұсқа"},
+    "page": {"en": "Page number", "ru": "Номер страницы", "kk": "Бет нөмірі"},
     "(record)": {"en": "Record", "ru": "Запись", "kk": "Жазба"},
     "(row)": {"en": "Row", "ru": "Строка", "kk": "Жол"},
     "(line)": {"en": "Line", "ru": "Строка", "kk": "Жол"},
@@ -256,6 +275,71 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "kk": "JSON қате: жол оқылмайды",
     },
     "invalid": {"en": "{detail}", "ru": "неверное значение", "kk": "мән дұрыс емес"},
+    "choose_listed": {
+        "en": "choose one of the listed values",
+        "ru": "выберите одно из значений списка",
+        "kk": "тізімдегі мәндердің бірін таңдаңыз",
+    },
+    "justification_too_short": {
+        "en": "write at least {min_length} characters",
+        "ru": "напишите не менее {min_length} знаков",
+        "kk": "кемінде {min_length} таңба жазыңыз",
+    },
+    "citation_missing": {
+        "en": "name the article of the law the decision relies on",
+        "ru": "укажите статью закона, на которую опирается решение",
+        "kk": "шешім негізделген заң бабын көрсетіңіз",
+    },
+    "release_date_missing": {
+        "en": "a release needs the release date",
+        "ru": "для освобождения нужна дата освобождения",
+        "kk": "босату үшін босату күні қажет",
+    },
+    "new_figure_missing": {
+        "en": "a reduced sentence needs the new term or the new end date",
+        "ru": "для сокращения срока нужен новый срок или новая дата окончания",
+        "kk": "мерзімді қысқарту үшін жаңа мерзім немесе жаңа аяқталу күні қажет",
+    },
+    "term_and_end_date": {
+        "en": "give either the new term or the new end date, not both",
+        "ru": "укажите либо новый срок, либо новую дату окончания, но не оба",
+        "kk": "жаңа мерзімді немесе жаңа аяқталу күнін көрсетіңіз, екеуін бірге емес",
+    },
+    "figure_not_for_outcome": {
+        "en": "not used with this decision; leave it empty",
+        "ru": "для этого решения не нужно; оставьте поле пустым",
+        "kk": "бұл шешім үшін қажет емес; өрісті бос қалдырыңыз",
+    },
+    "term_zero": {
+        "en": "must be longer than zero",
+        "ru": "должен быть больше нуля",
+        "kk": "нөлден ұзақ болуы тиіс",
+    },
+    "term_not_shorter": {
+        "en": "must be shorter than the original term",
+        "ru": "должен быть короче первоначального срока",
+        "kk": "бастапқы мерзімнен қысқа болуы тиіс",
+    },
+    "no_start_date": {
+        "en": "the sentence has no start date; give the new end date instead",
+        "ru": "у наказания нет даты начала срока; укажите вместо этого новую дату окончания",
+        "kk": "жазаның басталу күні жоқ; оның орнына жаңа аяқталу күнін көрсетіңіз",
+    },
+    "date_not_after": {
+        "en": "must be after {date}",
+        "ru": "должна быть позже {date}",
+        "kk": "{date} күнінен кейін болуы тиіс",
+    },
+    "date_not_before": {
+        "en": "must be before {date}",
+        "ru": "должна быть раньше {date}",
+        "kk": "{date} күнінен бұрын болуы тиіс",
+    },
+    "date_before": {
+        "en": "must not be before {date}",
+        "ru": "не может быть раньше {date}",
+        "kk": "{date} күнінен бұрын болмауы тиіс",
+    },
 }
 """Each problem code in each language; `{name}` takes the problem's parameters."""
 

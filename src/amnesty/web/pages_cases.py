@@ -32,6 +32,7 @@ from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.engine.questions import option_key
 from amnesty.explain import format_date, headline
 from amnesty.law.loader import default_law
+from amnesty.render.decisions import override_headline
 from amnesty.service import answers as answer_service
 from amnesty.service import cases as case_service
 from amnesty.service.errors import DuplicateCaseError, InvalidInputError, NotFoundError, VersionConflictError
@@ -279,8 +280,25 @@ class CaseView:
     detail: CaseDetail
     record: CaseRecord
     decision: Decision | None
-    headline: str
+    engine_headline: str
     timeline: dict[str, Any] | None
+    language: str = "ru"
+
+    @property
+    def headline(self) -> str:
+        """The decision in effect in one sentence: the newest override's (outcome, figures, by whom and
+        when) when a reviewer overrode the engine, else the engine's."""
+        if not self.overrides:
+            return self.engine_headline
+        newest = self.overrides[-1]
+        return override_headline(
+            Outcome(newest.outcome),
+            newest.reviewer,
+            _day(newest.created_at),
+            _day(newest.release_date),
+            _day(newest.new_end_date),
+            self.language,
+        )
 
     @property
     def overrides(self) -> list[OverrideOut]:
@@ -300,6 +318,10 @@ class CaseView:
         return self.detail.decisions[-1].id if self.detail.decisions else None
 
 
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
 def case_views(file: PersonFile, language: str) -> list[CaseView]:
     """Every case of the file, newest decision first among them."""
     views = []
@@ -314,6 +336,7 @@ def case_views(file: PersonFile, language: str) -> list[CaseView]:
                 decision,
                 headline(decision, language) if decision else "",
                 timeline(record, decision, entry) if decision else None,
+                language,
             )
         )
     return views
