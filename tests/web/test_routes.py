@@ -149,9 +149,9 @@ def test_new_case_server_validation_names_fields_in_words() -> None:
     errors = re.search(r'id="form-errors".*?</div>', response.text, re.S)
     assert errors is not None
     text = errors.group(0)
-    assert "ИИН: недействительный ИИН" in text
-    assert "Обвинение 1: Статья: должно быть целым числом" in text
-    assert "Обвинение 1: Дата правонарушения: нужно заполнить" in text
+    assert "ИИН: неверная контрольная цифра ИИН" in text
+    assert "Статья (обвинение 1): не целое число" in text
+    assert "Дата совершения (обвинение 1): обязательное поле не заполнено" in text
     assert "P-X" not in backend.files
 
 
@@ -210,8 +210,9 @@ def test_override_requires_reasons_and_is_recorded() -> None:
         },
     )
     assert short.status_code == 422
-    assert "at least 20 characters" in short.text
-    assert "Citation of the law: must be filled in" in short.text
+    assert "Justification: write at least 20 characters" in short.text
+    assert "Citation of the law: name the article of the law the decision relies on" in short.text
+    assert "Release date: a release needs the release date" in short.text
     ok = client.post(
         url,
         data={
@@ -219,6 +220,7 @@ def test_override_requires_reasons_and_is_recorded() -> None:
             "outcome": "release",
             "justification": "Connection with the riots proven by the court file.",
             "citation": "Law 152-VII, art. 1",
+            "release_date": "2024-01-10",
             "decision_id": row["id"],
         },
         follow_redirects=False,

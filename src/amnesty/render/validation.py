@@ -50,6 +50,12 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "kk": "Құжаттарды қажет етеді",
     },
     "article": {"en": "Article", "ru": "Статья", "kk": "Бап"},
+    "point": {"en": "Point of the part", "ru": "Пункт части", "kk": "Бөліктің тармағы"},
+    "victim_minor": {
+        "en": "The victim was a minor",
+        "ru": "Потерпевший — несовершеннолетний",
+        "kk": "Жәбірленуші кәмелетке толмаған",
+    },
     "part": {"en": "Part", "ru": "Часть", "kk": "Бөлік"},
     "category": {"en": "Category", "ru": "Категория", "kk": "Санаты"},
     "offence_date": {"en": "Offence date", "ru": "Дата совершения", "kk": "Жасалған күні"},
@@ -275,6 +281,16 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "kk": "JSON қате: жол оқылмайды",
     },
     "invalid": {"en": "{detail}", "ru": "неверное значение", "kk": "мән дұрыс емес"},
+    "duplicate_case": {
+        "en": "a case with this person number is already in the register",
+        "ru": "дело лица с этим номером уже есть в реестре",
+        "kk": "осы нөмірлі адамның ісі тізілімде бұрыннан бар",
+    },
+    "cannot_evaluate": {
+        "en": "the record cannot be evaluated: dates or terms out of range",
+        "ru": "дело нельзя рассчитать: даты или сроки вне допустимых пределов",
+        "kk": "істі есептеу мүмкін емес: күндер немесе мерзімдер рұқсат етілген шектен тыс",
+    },
     "choose_listed": {
         "en": "choose one of the listed values",
         "ru": "выберите одно из значений списка",

@@ -33,6 +33,7 @@ from amnesty.engine.questions import option_key
 from amnesty.explain import format_date, headline
 from amnesty.law.loader import default_law
 from amnesty.render.decisions import override_headline
+from amnesty.render.validation import FIELD_LABELS, describe_problem, field_label, problem_text
 from amnesty.service import answers as answer_service
 from amnesty.service import cases as case_service
 from amnesty.service.errors import DuplicateCaseError, InvalidInputError, NotFoundError, VersionConflictError
@@ -219,13 +220,7 @@ def iin_check(request: Request, iin: str = "") -> Response:
                     date=format_date(born, request.state.language)
                 )
         except IinError as error:
-            message = {
-                "IIN must be exactly 12 digits": gettext("must be exactly 12 digits"),
-                "IIN check digit is wrong": gettext(
-                    "is not a valid IIN: the last (check) digit does not match"
-                ),
-            }.get(str(error), gettext("encodes a birth date that does not exist"))
-            message = gettext("IIN") + ": " + message
+            message = describe_problem("iin", error.code, {}, str(error), request.state.language)
     return render(request, "iin_check.html", {"ok": ok, "message": message})
 
 
@@ -248,11 +243,22 @@ async def new_case(request: Request) -> Response:
     try:
         with database(request) as db:
             case_service.add_case(db, user, record, request.app.state.law)
-    except DuplicateCaseError:
-        problem = gettext("a case with this person number is already in the register")
-        errors = [FormError("person_id", gettext("Person number"), problem)]
+    except DuplicateCaseError as error:
+        errors = [_service_problem(error, "person_id", "duplicate_case", request.state.language)]
         return _render_form(request, user, form, rows, errors, 422)
     return RedirectResponse(f"/cases/{record.person_id}?saved=new", status_code=303)
+
+
+def _service_problem(error: Exception, field: str, code: str, language: str) -> FormError:
+    """A use case's refusal of the form as a form error, in words from the one validation table."""
+    text = str(error)
+    problem = text.partition(": ")[2] if field != "record" and ": " in text else text
+    path = field if field in FIELD_LABELS else "(record)"
+    return FormError(
+        field if field in FIELD_LABELS else "form",
+        field_label(path, language),
+        problem_text(code, {}, problem, language),
+    )
 
 
 def _renumbered(error: ValidationError, rows: list[int]) -> ValidationError:
@@ -537,7 +543,7 @@ async def edit_case(request: Request, person_id: str) -> Response:
         return again([], conflict=True, values=form_values(view.record))
     except InvalidInputError as error:
         field = (error.field or "record").removeprefix("record.")
-        return again([FormError(field, gettext("Case"), str(error).partition(": ")[2] or str(error))])
+        return again([_service_problem(error, field, error.code, request.state.language)])
     return RedirectResponse(f"/cases/{person_id}?saved=edit#case-{view.detail.id}", status_code=303)
 
 
