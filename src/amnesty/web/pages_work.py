@@ -26,6 +26,7 @@ router = APIRouter()
 
 REVIEW_CODES = tuple(code.value for code in review.REVIEW_REASONS)
 PER_PAGE = 50
+PAGE_SIZES = (20, 50, 100)
 
 
 def _review_filters(region: str, code: str) -> tuple[str | None, str | None]:
@@ -34,19 +35,25 @@ def _review_filters(region: str, code: str) -> tuple[str | None, str | None]:
 
 @router.get("/review")
 def review_queue(
-    request: Request, region: str = "", code: str = "", questions: str = "", page: int = 1
+    request: Request,
+    region: str = "",
+    code: str = "",
+    questions: str = "",
+    page: int = 1,
+    size: int = PER_PAGE,
 ) -> Response:
     """Cases that need a lawyer's decision, filterable by region, reason and open questions;
-    paginated in SQL."""
+    paginated in SQL (`size` rows a page, one of `PAGE_SIZES`)."""
     user = require(request, Action.READ_CASES)
     region_filter, code_filter = _review_filters(region, code)
+    per_page = size if size in PAGE_SIZES else PER_PAGE
     with database(request) as db:
         found = review.review_queue(
             db,
             user,
             ReviewStatus.OPEN,
             max(1, min(page, 1_000_000)),
-            PER_PAGE,
+            per_page,
             region_filter,
             code_filter,
             with_questions=questions == "open",
@@ -58,6 +65,8 @@ def review_queue(
         "region": region_filter,
         "code": code_filter,
         "questions": "open" if questions == "open" else "",
+        "size": per_page,
+        "sizes": PAGE_SIZES,
         "regions": REGIONS,
         "codes": REVIEW_CODES,
     }
