@@ -154,3 +154,9 @@ def error_page(
 def request_problems(items: Sequence[Mapping[str, Any]], request: Request) -> list[str]:
     """The validation problems of a page request in the reader's language."""
     return validation_problems(items, page_language(request))
+
+
+def unexpected_error_page(request: Request) -> Response | None:
+    """The 500 page for an unexpected error of a page path (what the security middleware answers when
+    an error escapes the application), or None for the API."""
+    return error_page(request, 500) if wants_page(request) else None
