@@ -164,8 +164,49 @@ def _pages(register: Register) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def pages(live: Live) -> dict[str, list[str]]:
-    return _pages(live[1])
+def overridden(live: Live) -> str:
+    """A person whose decision a reviewer overrode through the page (a reduced term with its figures):
+    the headline then states the override, which is read like every other page."""
+    server, register = live
+    row = next(
+        r
+        for r in register.review_queue()
+        if (f := register.person(r["person_id"])) and f.decision.sentence and f.decision.sentence.start_date
+    )
+    client = _client(server, "reviewer", "ru")
+    try:
+        page = client.get(f"/cases/{row['person_id']}").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token is not None
+        saved = client.post(
+            f"/cases/{row['person_id']}/override",
+            data={
+                "csrf_token": token.group(1),
+                "decision_id": str(row["id"]),
+                "outcome": "reduce_sentence",
+                "new_term_months": "1",
+                "justification": "Суд зачёл время содержания под стражей иначе.",
+                "citation": "Закон № 152-VII, ст. 2",
+            },
+        )
+        assert saved.status_code == 303, visible_text(saved.text)
+        headline = re.search(
+            r'id="decision-headline">([^<]*)<', client.get(f"/cases/{row['person_id']}").text
+        )
+        assert headline is not None
+        assert headline.group(1).startswith("Срок наказания сокращается: новая дата окончания")
+        assert "решение проверяющего (reviewer," in headline.group(1)
+    finally:
+        client.close()
+    return str(row["person_id"])
+
+
+@pytest.fixture(scope="module")
+def pages(live: Live, overridden: str) -> dict[str, list[str]]:
+    found = _pages(live[1])
+    for username in ("reviewer", "auditor", "officer"):
+        found[username].append(f"/cases/{overridden}")
+    return found
 
 
 def _fetch_all(
