@@ -251,3 +251,31 @@ def test_no_page_repeats_an_element_id() -> None:
         ids = re.findall(r'\sid="([^"]+)"', client.get(url).text)
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         assert repeated == [], url
+
+
+def test_errors_of_pages_are_html_in_the_readers_language_and_the_api_keeps_json() -> None:
+    app, _ = make_app(20)
+    from fastapi.testclient import TestClient
+
+    anonymous = TestClient(app)
+    page = anonymous.get("/no-such-page", headers={"Accept-Language": "kk-KZ,kk;q=0.9"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="kk">' in page.text
+    assert "Бет табылмады" in page.text
+    assert 'href="/"' in page.text
+    api = anonymous.get("/api/no-such-page", headers={"Accept-Language": "kk"})
+    assert api.status_code == 404
+    assert api.json()["error"]["code"] == "not_found"
+    redirect = anonymous.get("/review", follow_redirects=False)
+    assert redirect.status_code == 303
+    assert redirect.headers["location"].startswith("/signin?next=")
+    client = signed_in_client(app, "social", "ru")
+    bad = client.get("/tasks?page=abc", headers={"Referer": "http://testserver/tasks"})
+    assert bad.status_code == 422
+    assert "Номер страницы: не целое число" in bad.text
+    assert 'href="/tasks" rel="prev"' in bad.text
+    forbidden = client.get("/admin/users")
+    assert forbidden.status_code == 403
+    assert "Ваша роль не даёт доступа к этой странице." in forbidden.text
+    assert 'href="/home"' in forbidden.text

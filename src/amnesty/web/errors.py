@@ -18,9 +18,12 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from amnesty.api.errors import location_to_field
 from amnesty.render.validation import describe_problem
 from amnesty.web import i18n
 from amnesty.web.labels import N_
+from amnesty.web.templating import render
+from amnesty.web.viewer import signed_in
 
 API_PREFIXES = ("/api", "/openapi.json", "/docs", "/redoc")
 """Paths that answer machines (JSON), never an HTML page."""
@@ -91,8 +94,6 @@ def _back_link(request: Request) -> str | None:
 
 def _viewer(request: Request) -> Any:
     """The signed-in user for the page header, or None (an error page never fails on it)."""
-    from amnesty.web.viewer import signed_in
-
     try:
         return signed_in(request)
     except Exception:
@@ -101,8 +102,6 @@ def _viewer(request: Request) -> Any:
 
 def validation_problems(items: Sequence[Mapping[str, Any]], language: str) -> list[str]:
     """Pydantic's problems ('loc', 'type', 'msg', 'ctx') as 'Label: problem' in `language`."""
-    from amnesty.api.errors import location_to_field
-
     lines = []
     for item in items:
         field = location_to_field(item.get("loc", ()))
@@ -123,8 +122,6 @@ def error_page(
     """The HTML page of an error status in the reader's language, with links back and home."""
     if status < 400:  # a redirect raised as an exception (sign in first): no page, only the headers
         return Response(status_code=status, headers=dict(headers or {}))
-    from amnesty.web.templating import render
-
     language = page_language(request)
     request.state.language = language
     token = i18n.current_language.set(language)
