@@ -87,9 +87,11 @@ def _back_link(request: Request) -> str | None:
     if parts.netloc and parts.netloc != request.url.netloc:
         return None
     path = parts.path or "/"
-    if not path.startswith("/") or path.startswith("//") or path == request.url.path:
+    target = path + (f"?{parts.query}" if parts.query else "")
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if not path.startswith("/") or path.startswith("//") or target == here:
         return None
-    return path + (f"?{parts.query}" if parts.query else "")
+    return target
 
 
 def _viewer(request: Request) -> Any:
