@@ -478,6 +478,7 @@ WEB_PAGES = [
 WEB_NOT_PAGES = {
     "/",
     "/static/{name}",
+    "/favicon.ico",
     "/lang/{code}",
     "/signin",
     "/cases/new/charge",
