@@ -20,6 +20,7 @@ from amnesty.jobs.runner import runner_for
 from amnesty.law.loader import Law, default_law
 from amnesty.store.db import default_database_url, make_engine, make_sessionmaker, normalise_url
 from amnesty.store.migrate import upgrade
+from amnesty.web.errors import error_page, request_problems, unexpected_error_page, wants_page
 from amnesty.web.routes import router as web_router
 
 DESCRIPTION = """Applies Kazakhstan's Law No. 152-VII "On Amnesty" (2022) to criminal case records.
@@ -64,8 +65,8 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
     app.state.sessions = make_sessionmaker(engine)
     app.state.law = law or default_law()
     app.state.database_url = url
-    install_error_handlers(app)
-    app.add_middleware(SecurityHeadersMiddleware)
+    install_error_handlers(app, error_page, wants_page, request_problems)
+    app.add_middleware(SecurityHeadersMiddleware, error_page=unexpected_error_page)
     app.include_router(api_router)
     app.include_router(web_router)
     return app

@@ -96,6 +96,7 @@ def test_review_queue_and_override_keep_the_engine_decision(service, record, uni
         "outcome": "release",
         "justification": "The court file shows the theft was committed during the riot in Almaty.",
         "citation": "Law 152-VII, art. 1; case file p. 12",
+        "release_date": "2024-01-10",
     }
     created = service.client.post(
         f"/api/decisions/{decision['id']}/overrides", json=override, headers=reviewer
@@ -123,7 +124,12 @@ def test_override_of_a_superseded_decision_is_refused(service, record, unique_id
         json={"version": 1, "record": record(person_id, stage="served")},
         headers=officer,
     )
-    override = {"outcome": "release", "justification": "a long enough reason", "citation": "art. 1"}
+    override = {
+        "outcome": "release",
+        "justification": "a long enough reason",
+        "citation": "art. 1",
+        "release_date": "2024-01-10",
+    }
     response = service.client.post(
         f"/api/decisions/{old}/overrides", json=override, headers=service.as_role(Role.REVIEWER)
     )
@@ -139,6 +145,51 @@ def test_override_needs_justification(service):
     )
     assert response.status_code == 422
     assert "justification" in [f["field"] for f in response.json()["error"]["fields"]]
+
+
+def test_override_figures_are_checked_by_the_one_validation_in_the_readers_language(
+    service, record, unique_id
+):
+    """A reduced sentence needs its new term or end date, within the sentence; a release its date. The
+    API answers each problem with its stable code and the message in the language of Accept-Language."""
+    person_id = unique_id()
+    (case_id,) = _import(service, record(person_id))
+    reviewer = service.as_role(Role.REVIEWER)
+    decision_id = service.client.get(f"/api/cases/{case_id}", headers=reviewer).json()["decision"]["id"]
+    url = f"/api/decisions/{decision_id}/overrides"
+    base = {"justification": "The court file shows a different reading.", "citation": "Law 152-VII, art. 1"}
+    russian = reviewer | {"Accept-Language": "ru-RU,ru;q=0.9"}
+    missing = service.client.post(url, json=base | {"outcome": "reduce_sentence"}, headers=russian)
+    assert missing.status_code == 422
+    (problem,) = missing.json()["error"]["fields"]
+    assert (problem["field"], problem["code"]) == ("new_end_date", "new_figure_missing")
+    assert problem["problem"] == "для сокращения срока нужен новый срок или новая дата окончания"
+    longer = service.client.post(
+        url,
+        json=base | {"outcome": "reduce_sentence", "new_term": {"years": 3}},
+        headers=reviewer | {"Accept-Language": "kk"},
+    )
+    assert longer.status_code == 422
+    (problem,) = longer.json()["error"]["fields"]
+    assert (problem["field"], problem["code"], problem["problem"]) == (
+        "new_term",
+        "term_not_shorter",
+        "бастапқы мерзімнен қысқа болуы тиіс",
+    )
+    late = service.client.post(
+        url, json=base | {"outcome": "reduce_sentence", "new_end_date": "2024-02-01"}, headers=reviewer
+    )
+    assert late.status_code == 422
+    assert late.json()["error"]["fields"][0]["code"] == "date_not_before"
+    no_date = service.client.post(url, json=base | {"outcome": "release"}, headers=reviewer)
+    assert no_date.json()["error"]["fields"][0]["code"] == "release_date_missing"
+    reduced = service.client.post(
+        url,
+        json=base | {"outcome": "reduce_sentence", "new_term": {"years": 1, "months": 6}},
+        headers=reviewer,
+    )
+    assert reduced.status_code == 201, reduced.text
+    assert reduced.json()["new_end_date"] == "2023-07-05"
 
 
 def test_social_worker_sees_and_updates_only_their_regions_tasks(service, record, unique_id):

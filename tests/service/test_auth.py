@@ -243,16 +243,24 @@ def test_unexpected_errors_answer_json_and_keep_case_data_out_of_the_log(service
 
     app = create_app(service.app.state.database_url)
 
+    @app.get("/api/test/boom")
     @app.get("/test/boom")
     def boom() -> None:
         raise RuntimeError("Secret Name 850315300128")
 
     with caplog.at_level("INFO"):
-        response = TestClient(app).get("/test/boom")
+        response = TestClient(app).get("/api/test/boom")
+        page = TestClient(app).get("/test/boom", headers={"Accept-Language": "ru"})
     app.state.engine.dispose()
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "internal_error"
     assert response.headers["x-content-type-options"] == "nosniff"
+    # a page path answers the web's error page, in the reader's language, without the error's text
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Что-то пошло не так" in page.text
+    assert "Secret Name" not in page.text
+    assert page.headers["x-content-type-options"] == "nosniff"
     assert "RuntimeError" in caplog.text
     assert "Secret Name" not in caplog.text
     assert "850315300128" not in caplog.text

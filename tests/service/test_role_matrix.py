@@ -160,7 +160,12 @@ def _task_patch(task: Callable[[World], int]) -> Request:
 
 
 def _override(w: World) -> tuple[str, str, dict[str, Any]]:
-    body = {"outcome": "release", "justification": "checked against the court file", "citation": "art. 1"}
+    body = {
+        "outcome": "release",
+        "justification": "checked against the court file",
+        "citation": "art. 1",
+        "release_date": "2024-01-10",
+    }
     return "POST", f"/api/decisions/{w.fresh_review_decision()}/overrides", {"json": body}
 
 
@@ -493,6 +498,7 @@ WEB_PAGES = [
 WEB_NOT_PAGES = {
     "/",
     "/static/{name}",
+    "/favicon.ico",
     "/lang/{code}",
     "/signin",
     "/cases/new/charge",

@@ -191,7 +191,7 @@ def test_new_case_with_a_mistake_then_fixed(page: Any, live: Live) -> None:
     page.get_by_role("button", name="Сохранить и решить").click()
     errors = page.locator("#form-errors")
     errors.wait_for()
-    assert "ИИН: недействительный ИИН: последняя (контрольная) цифра не сходится" in errors.inner_text()
+    assert "ИИН: неверная контрольная цифра ИИН" in errors.inner_text()
     assert page.locator("#iin").get_attribute("aria-invalid") == "true"
     assert page.locator("#iin").get_attribute("aria-describedby").split()[0] == "iin-error"
     assert "контрольная" in page.locator("#iin-error").inner_text()

@@ -149,9 +149,9 @@ def test_new_case_server_validation_names_fields_in_words() -> None:
     errors = re.search(r'id="form-errors".*?</div>', response.text, re.S)
     assert errors is not None
     text = errors.group(0)
-    assert "ИИН: недействительный ИИН" in text
-    assert "Обвинение 1: Статья: должно быть целым числом" in text
-    assert "Обвинение 1: Дата правонарушения: нужно заполнить" in text
+    assert "ИИН: неверная контрольная цифра ИИН" in text
+    assert "Статья (обвинение 1): не целое число" in text
+    assert "Дата совершения (обвинение 1): обязательное поле не заполнено" in text
     assert "P-X" not in backend.files
 
 
@@ -210,8 +210,9 @@ def test_override_requires_reasons_and_is_recorded() -> None:
         },
     )
     assert short.status_code == 422
-    assert "at least 20 characters" in short.text
-    assert "Citation of the law: must be filled in" in short.text
+    assert "Justification: write at least 20 characters" in short.text
+    assert "Citation of the law: name the article of the law the decision relies on" in short.text
+    assert "Release date: a release needs the release date" in short.text
     ok = client.post(
         url,
         data={
@@ -219,6 +220,7 @@ def test_override_requires_reasons_and_is_recorded() -> None:
             "outcome": "release",
             "justification": "Connection with the riots proven by the court file.",
             "citation": "Law 152-VII, art. 1",
+            "release_date": "2024-01-10",
             "decision_id": row["id"],
         },
         follow_redirects=False,
@@ -249,3 +251,31 @@ def test_no_page_repeats_an_element_id() -> None:
         ids = re.findall(r'\sid="([^"]+)"', client.get(url).text)
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         assert repeated == [], url
+
+
+def test_errors_of_pages_are_html_in_the_readers_language_and_the_api_keeps_json() -> None:
+    app, _ = make_app(20)
+    from fastapi.testclient import TestClient
+
+    anonymous = TestClient(app)
+    page = anonymous.get("/no-such-page", headers={"Accept-Language": "kk-KZ,kk;q=0.9"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="kk">' in page.text
+    assert "Бет табылмады" in page.text
+    assert 'href="/"' in page.text
+    api = anonymous.get("/api/no-such-page", headers={"Accept-Language": "kk"})
+    assert api.status_code == 404
+    assert api.json()["error"]["code"] == "not_found"
+    redirect = anonymous.get("/review", follow_redirects=False)
+    assert redirect.status_code == 303
+    assert redirect.headers["location"].startswith("/signin?next=")
+    client = signed_in_client(app, "social", "ru")
+    bad = client.get("/tasks?page=abc", headers={"Referer": "http://testserver/tasks"})
+    assert bad.status_code == 422
+    assert "Номер страницы: не целое число" in bad.text
+    assert 'href="/tasks" rel="prev"' in bad.text
+    forbidden = client.get("/admin/users")
+    assert forbidden.status_code == 403
+    assert "Ваша роль не даёт доступа к этой странице." in forbidden.text
+    assert 'href="/home"' in forbidden.text

@@ -6,13 +6,13 @@ Shape: `{"error": {"code": "...", "message": "...", "fields": [{"field": "...", 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -167,17 +167,45 @@ def _generic(code: str, language: str, fallback: str) -> str:
     return _MESSAGES.get(code, {}).get(language, fallback)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Answer every error of the application as JSON with a stable code."""
+class ErrorPage(Protocol):
+    """How the web answers an error of a page path: the status, the raised detail, the validation
+    problems in words and the headers to keep (`amnesty.web.errors.error_page`)."""
+
+    def __call__(
+        self,
+        request: Request,
+        status: int,
+        detail: object = None,
+        problems: Sequence[str] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> Response: ...
+
+
+def install_error_handlers(
+    app: FastAPI,
+    page: ErrorPage | None = None,
+    wants_page: Callable[[Request], bool] | None = None,
+    page_problems: Callable[[Sequence[Any], Request], list[str]] | None = None,
+) -> None:
+    """Answer every error of the API as JSON with a stable code; an error of a page path (where
+    `wants_page` says so) is answered by `page` as HTML in the reader's language."""
+
+    def html(request: Request) -> bool:
+        return page is not None and wants_page is not None and wants_page(request)
 
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
+    async def _api_error(request: Request, error: ApiError) -> Response:
+        if page is not None and html(request):
+            return page(request, error.status, None, headers=error.headers)
         return error_response(
             error.status, error.code, error.message, error.fields, error.headers, error.extra
         )
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
+        if page is not None and html(request):
+            problems = page_problems(error.errors(), request) if page_problems else []
+            return page(request, 422, None, problems)
         language = _language(request)
         fields = _validation_fields(error, language)
         names = ", ".join(sorted({field.field for field in fields}))
@@ -185,7 +213,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "validation_error", message, fields)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        if page is not None and html(request):
+            return page(request, error.status_code, error.detail, headers=error.headers)
         code = _STATUS_CODES.get(error.status_code, "error")
         message = error.detail if isinstance(error.detail, str) else code.replace("_", " ")
         phrase = (
@@ -197,38 +227,64 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(error.status_code, code, message, headers=headers)
 
     @app.exception_handler(LoginRateLimitedError)
-    async def _rate_limited(_request: Request, error: LoginRateLimitedError) -> JSONResponse:
+    async def _rate_limited(request: Request, error: LoginRateLimitedError) -> Response:
+        if page is not None and html(request):
+            return page(request, 429, headers={"Retry-After": str(error.retry_after)})
         return error_response(
             429, "rate_limited", str(error), headers={"Retry-After": str(error.retry_after)}
         )
 
     @app.exception_handler(ServiceError)
-    async def _service(_request: Request, error: ServiceError) -> JSONResponse:
+    async def _service(request: Request, error: ServiceError) -> Response:
+        if page is not None and html(request):
+            return page(request, error.status)
+        problems = getattr(error, "problems", None)
+        if problems:  # every problem of the one validation, in the language of Accept-Language
+            language = _language(request)
+            found = [
+                FieldProblem(
+                    field=p.field, problem=problem_text(p.code, p.params, p.message, language), code=p.code
+                )
+                for p in problems
+            ]
+            names = ", ".join(sorted({f.field for f in found}))
+            message = _MESSAGES["validation_error"][language].format(names=names)
+            return error_response(error.status, error.code, message, found)
         fields = [FieldProblem(field=error.field, problem=str(error))] if error.field else []
         return error_response(error.status, error.code, str(error), fields)
 
     @app.exception_handler(ForbiddenError)
-    async def _forbidden(_request: Request, error: ForbiddenError) -> JSONResponse:
+    async def _forbidden(request: Request, error: ForbiddenError) -> Response:
+        if page is not None and html(request):
+            return page(request, 403)
         return error_response(403, "forbidden", str(error))
 
     @app.exception_handler(VersionConflictError)
-    async def _conflict(_request: Request, error: VersionConflictError) -> JSONResponse:
+    async def _conflict(request: Request, error: VersionConflictError) -> Response:
+        if page is not None and html(request):
+            return page(request, 409)
         extra = {"current_version": error.current, "your_version": error.expected}
         return error_response(409, "version_conflict", str(error), extra=extra)
 
     @app.exception_handler(SupersededError)
-    async def _superseded(_request: Request, error: SupersededError) -> JSONResponse:
+    async def _superseded(request: Request, error: SupersededError) -> Response:
+        if page is not None and html(request):
+            return page(request, 409)
         return error_response(409, "superseded", str(error))
 
     @app.exception_handler(CsrfError)
-    async def _csrf(_request: Request, error: CsrfError) -> JSONResponse:
+    async def _csrf(request: Request, error: CsrfError) -> Response:
+        if page is not None and html(request):
+            return page(request, 403, "The form has expired; reload the page.")
         return error_response(403, "csrf_failed", str(error))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, error: Exception) -> Response:
         route = request.scope.get("route")
         where = getattr(route, "path", "?")
         LOG.error("unexpected %s in %s %s", type(error).__name__, request.method, where)
+        if page is not None and html(request):
+            return page(request, 500)
         message = _generic(
             "internal_error", _language(request), "unexpected server error; it has been logged"
         )

@@ -1,5 +1,6 @@
 """ASGI middleware: security headers on every response, a cap on request bodies, unexpected
-errors answered as JSON, and request logging without personal data.
+errors answered as JSON (as the web's HTML error page on a page path, when the application gives one),
+and request logging without personal data.
 
 The body cap (`AMNESTY_MAX_BODY_BYTES`, default 64 MiB) counts the bytes actually received, so a
 chunked body (no Content-Length) or a lying Content-Length is cut off as soon as it passes the cap:
@@ -14,8 +15,11 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from amnesty.auth.sessions import cookie_must_be_secure, request_is_secure
@@ -104,9 +108,25 @@ async def _send_error(send: Send, status: int, body: bytes) -> None:
 class SecurityHeadersMiddleware:
     """Adds the security headers (CSP, nosniff, frame denial, HSTS over HTTPS, no-store for the API)."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int | None = None,
+        error_page: Callable[[Request], Response | None] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes or configured_body_limit()
+        self.error_page = error_page
+        """The web's page for an unexpected error of a page path (None: JSON for every path)."""
+
+    def _page(self, scope: Scope) -> Response | None:
+        """The web's error page for an unexpected error of a page path, or None (API, or no page)."""
+        if self.error_page is None:
+            return None
+        try:
+            return self.error_page(Request(scope))
+        except Exception:
+            return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -171,6 +191,10 @@ class SecurityHeadersMiddleware:
                 getattr(route, "path", "?"),
             )
             if "status" not in status_holder:
+                page = self._page(scope)
+                if page is not None:
+                    await page(scope, receive, send_with_headers)
+                    return
                 await send_with_headers(
                     {
                         "type": "http.response.start",

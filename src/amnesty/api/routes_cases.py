@@ -13,6 +13,7 @@ from amnesty.api.common import MAX_ID, CaseFilterDep, PageNumber, PageSize
 from amnesty.api.deps import get_db, require_action
 from amnesty.api.errors import error_responses
 from amnesty.api.schemas import AnswerRequest, CaseUpdate, OverrideRequest
+from amnesty.engine.terms import Term
 from amnesty.service import answers, cases, review
 from amnesty.service.policy import Action
 from amnesty.service.results import (
@@ -195,7 +196,13 @@ def create_override(
 ) -> OverrideOut:
     """Record a reviewer's decision (outcome, dates, justification, citation) beside the engine's,
     which is kept unchanged. Only the newest decision of a case can be overridden (409 otherwise)."""
+    term = body.new_term
     request = review.OverrideRequest(
-        body.outcome, body.justification, body.citation, body.release_date, body.new_end_date
+        body.outcome,
+        body.justification,
+        body.citation,
+        body.release_date,
+        body.new_end_date,
+        Term(term.years, term.months, term.days) if term is not None else None,
     )
     return review.override(db, user, decision_id, request)

@@ -99,7 +99,7 @@ def _store(
         raise _rejected(error.errors, language) from None
     except (OverflowError, ValueError) as error:
         db.rollback()
-        text = message("cannot_evaluate", language, kind=type(error).__name__)
+        text = message("cannot_evaluate_import", language, kind=type(error).__name__)
         raise ApiError(422, "cannot_evaluate", text) from None
     except (IntegrityError, StaleDataError):
         db.rollback()

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from amnesty.auth.roles import Role
 from amnesty.domain.enums import Outcome, TaskStatus
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.records import CaseRecord, TermIn
 from amnesty.service.answers import MAX_SOURCE
 from amnesty.service.policy import MIN_JUSTIFICATION
 
@@ -71,6 +71,7 @@ class OverrideRequest(_In):
     citation: Annotated[str, Field(min_length=3, max_length=300)]
     release_date: dt.date | None = None
     new_end_date: dt.date | None = None
+    new_term: TermIn | None = None
 
 
 class TaskUpdate(_In):

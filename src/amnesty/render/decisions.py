@@ -8,6 +8,7 @@ be put into words later), `decision_with_texts` fills the `text`/`texts` fields 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from amnesty.domain.decision import ChargeResult, Decision, Reason, TermOut
@@ -155,3 +156,37 @@ def headline(decision: Decision, language: str = "en") -> str:
                 _LABELS["new_end"][language].format(date=format_date(sentence.new_end_date, language))
             )
     return words + (": " + "; ".join(details) if details else "")
+
+
+_OVERRIDE = {
+    "by": {
+        "en": "the reviewer's decision ({reviewer}, {date})",
+        "ru": "решение проверяющего ({reviewer}, {date})",
+        "kk": "тексерушінің шешімі ({reviewer}, {date})",
+    },
+    "release_on": {"en": "release on {date}", "ru": "освобождение {date}", "kk": "босату күні {date}"},
+}
+
+
+def override_headline(
+    outcome: Outcome,
+    reviewer: str,
+    decided_on: dt.date | None,
+    release_date: dt.date | None = None,
+    new_end_date: dt.date | None = None,
+    language: str = "en",
+) -> str:
+    """The outcome in effect after a reviewer's override, in one sentence, with who decided it and when:
+    'Освобождается от наказания: освобождение 10 марта 2022 г. — решение проверяющего (reviewer,
+    29 ноября 2026 г.)'."""
+    language = language_of(language)
+    details: list[str] = []
+    if release_date is not None:
+        details.append(_OVERRIDE["release_on"][language].format(date=format_date(release_date, language)))
+    if new_end_date is not None:
+        details.append(_LABELS["new_end"][language].format(date=format_date(new_end_date, language)))
+    by = _OVERRIDE["by"][language].format(
+        reviewer=reviewer, date=format_date(decided_on, language) if decided_on else "—"
+    )
+    words = OUTCOME_WORDS[outcome][language] + (": " + "; ".join(details) if details else "")
+    return f"{words} — {by}"

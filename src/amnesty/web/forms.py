@@ -3,7 +3,8 @@
 Field names in the form are flat (`full_name`, `charges-0-article`, `sentence-years`); `record_data`
 turns them into the contract's JSON shape, leaving empty inputs out so that defaults apply, and
 `form_values` does the reverse to fill a form from a stored record. `friendly_errors` turns Pydantic's
-errors into (field id, label, problem) in the current language, naming the field.
+errors into (field id, label, problem) in the current language, naming the field; the labels and the
+problems are those of the one validation table, `amnesty.render.validation`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from amnesty.domain.records import CaseRecord
-from amnesty.web.i18n import gettext
-from amnesty.web.labels import N_
+from amnesty.render.validation import FIELD_LABELS, field_label, problem_text
+from amnesty.web.i18n import current_language
 
 PERSON_FIELDS = (
     "person_id",
@@ -46,71 +47,11 @@ INT_FIELDS = {"article", "part", "point", "years", "months", "days", "hours"}
 SENTENCE_FIELDS = ("punishment", "years", "months", "days", "start_date", "fine_amount_mci", "hours")
 MAX_CHARGES = 20
 
-FIELD_LABELS: dict[str, str] = {
-    "person_id": N_("Person number"),
-    "full_name": N_("Full name"),
-    "iin": N_("IIN"),
-    "birth_date": N_("Date of birth"),
-    "case_number": N_("Case number"),
-    "region": N_("Region"),
-    "role": N_("Role in the events"),
-    "recidivism": N_("Recidivism"),
-    "stage": N_("Stage of the case"),
-    "charges": N_("Charges"),
-    "article": N_("Article"),
-    "part": N_("Part"),
-    "point": N_("Point of the part"),
-    "victim_minor": N_("The victim was a minor"),
-    "category": N_("Category"),
-    "offence_date": N_("Date of the offence"),
-    "offence_end_date": N_("Offence continued until"),
-    "territory": N_("Country (code)"),
-    "context": N_("Connection with the events"),
-    "tags": N_("Special kinds of offence"),
-    "sentence": N_("Sentence"),
-    "punishment": N_("Punishment"),
-    "term": N_("Term"),
-    "years": N_("Years"),
-    "months": N_("Months"),
-    "days": N_("Days"),
-    "start_date": N_("Start of the term"),
-    "conditional": N_("Conditional sentence"),
-    "fine_amount_mci": N_("Fine (MCI)"),
-    "hours": N_("Hours"),
-    "fixed_residence": N_("Has a fixed residence"),
-    "able_bodied": N_("Able to work"),
-    "needs_medical_care": N_("Needs medical care"),
-    "needs_documents": N_("Needs documents"),
-    "conviction_expunged": N_("Conviction already removed"),
-}
+_AS_MISSING = frozenset({"missing", "none_required", "string_too_short"})
+"""Problems that, on a form where an empty input is left out, mean the field was not filled in."""
 
-_PROBLEMS: dict[str, str] = {
-    "missing": N_("must be filled in"),
-    "int_parsing": N_("must be a whole number"),
-    "int_type": N_("must be a whole number"),
-    "float_parsing": N_("must be a number"),
-    "date_from_datetime_parsing": N_("must be a date (day, month, year)"),
-    "date_parsing": N_("must be a date (day, month, year)"),
-    "date_type": N_("must be a date (day, month, year)"),
-    "enum": N_("choose one of the listed values"),
-    "greater_than_equal": N_("is too small"),
-    "less_than_equal": N_("is too large"),
-    "string_pattern_mismatch": N_("has the wrong format"),
-    "string_too_long": N_("is too long"),
-    "string_too_short": N_("must be filled in"),
-    "too_short": N_("add at least one"),
-}
-
-_VALUE_PROBLEMS: tuple[tuple[str, str], ...] = (
-    ("IIN must be exactly 12 digits", N_("must be exactly 12 digits")),
-    ("IIN check digit is wrong", N_("is not a valid IIN: the last (check) digit does not match")),
-    ("IIN encodes an impossible birth date", N_("encodes a birth date that does not exist")),
-    ("disagrees with the IIN", N_("does not match the date of birth encoded in the IIN")),
-    ("offence_end_date is before offence_date", N_("is before the date of the offence")),
-    ("a point is given without the part", N_("needs the part it belongs to")),
-    ("unknown region", N_("is not one of the regions of Kazakhstan")),
-    ("person_id is empty", N_("must be filled in")),
-)
+_CHOICE = frozenset({"enum", "literal_error"})
+"""A value outside a select's list: the form says to choose one (its codes are not for people)."""
 
 
 @dataclass(frozen=True)
@@ -245,54 +186,46 @@ def tags_from_form(form: Mapping[str, Any]) -> dict[int, list[str]]:
     return tags
 
 
-def _label(name: str) -> str:
-    return gettext(FIELD_LABELS.get(name, name))
-
-
-def _field_id(loc: tuple[int | str, ...]) -> tuple[str, str]:
-    """The HTML id of the input and its label for an error location."""
+def _field_path(loc: tuple[int | str, ...]) -> tuple[str, str]:
+    """The HTML id of the input for an error location, and the field's path as the validation table
+    names it ('charges[0].offence_date', 'term_years', 'iin')."""
     parts = [p for p in loc if p not in ("function-after", "function-before")]
     if not parts:
-        return "form", ""
+        return "form", "(record)"
     if parts[0] == "charges" and len(parts) >= 3 and isinstance(parts[1], int):
-        number = parts[1] + 1
         name = str(parts[2])
-        label = (
-            gettext("Charge {number}").format(number=number) + ": " + gettext(FIELD_LABELS.get(name, name))
-        )
-        return f"charges-{parts[1]}-{name}", label
+        return f"charges-{parts[1]}-{name}", f"charges[{parts[1]}].{name}"
+    if parts[0] == "charges":
+        return "charges", "charges"
     if parts[0] == "sentence":
-        name = str(parts[-1]) if not isinstance(parts[-1], int) else str(parts[1])
-        if name == "term":
-            name = "years"
-        return f"sentence-{name}", gettext("Sentence") + ": " + gettext(FIELD_LABELS.get(name, name))
+        names = [str(p) for p in parts[1:] if not isinstance(p, int)]
+        name = names[-1] if names else "punishment"
+        if name == "term" or "term" in names:
+            unit = name if name in ("years", "months", "days") else "years"
+            return f"sentence-{unit}", f"term_{unit}"
+        path = f"sentence_{name}" if f"sentence_{name}" in FIELD_LABELS else name
+        return f"sentence-{name}", path
     name = str(parts[0])
-    return name, gettext(FIELD_LABELS.get(name, name))
+    return name, name
 
 
 def friendly_errors(error: ValidationError) -> list[FormError]:
-    """Validation problems in the current language, each naming its field."""
+    """Validation problems in the current language, each naming its field by its label: the words come
+    from the one validation table, `amnesty.render.validation`."""
+    language = current_language.get()
     result: list[FormError] = []
     for item in error.errors(include_url=False):
-        field_id, label = _field_id(tuple(item["loc"]))
+        code = str(item["type"])
+        params = {str(k): str(v) for k, v in (item.get("ctx") or {}).items()}
+        field_id, path = _field_path(tuple(item["loc"]))
+        named = params.pop("field", None)  # a check of the whole record names the field it concerns
+        if named in FIELD_LABELS:
+            field_id, path = named, named
+        if code in _AS_MISSING or (code in ("int_type", "date_type") and item.get("input") is None):
+            code = "missing"
+        elif code in _CHOICE:
+            code = "choose_listed"
         message = str(item["msg"]).removeprefix("Value error, ")
-        problem = _PROBLEMS.get(str(item["type"]))
-        if item["type"] not in _PROBLEMS:  # a value error, or one of the record's own checks (iin_format...)
-            for needle, words in _VALUE_PROBLEMS:
-                if needle in message:
-                    problem = words
-                    if needle == "disagrees with the IIN":
-                        field_id, label = "birth_date", _label("birth_date")
-                    break
-        if item["type"] in ("missing", "none_required") or (
-            item["type"] == "int_type" and item.get("input") is None
-        ):
-            problem = _PROBLEMS["missing"]
-        if item["type"] in ("date_type",) and item.get("input") is None:
-            problem = _PROBLEMS["missing"]
-        if field_id == "form" and "sentence" in message:
-            field_id, label = "sentence-punishment", _label("sentence")
-        if field_id == "charges" and item["type"] == "too_short":
-            label = _label("charges")
-        result.append(FormError(field_id, label, gettext(problem) if problem else message))
+        problem = problem_text(code, params, message, language)
+        result.append(FormError(field_id, field_label(path, language), problem))
     return result

@@ -84,3 +84,26 @@ def short_date(day: dt.date | dt.datetime | str | None) -> str:
     return babel_format_date(
         value, format="short" if current_language.get() == "en" else "medium", locale=current_language.get()
     )
+
+
+LOCAL_ZONE = "Asia/Almaty"
+"""Times are shown on the clock of Kazakhstan (stored in UTC)."""
+
+
+def local_time(moment: dt.datetime | str | None) -> str:
+    """A moment (ISO text or datetime, UTC when naive) as a date and time in the current language, on
+    Kazakhstan's clock: '29 нояб. 2026 г., 23:03:12'."""
+    if not moment:
+        return "—"
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from babel.dates import format_datetime
+
+    value = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    try:
+        zone: dt.tzinfo = ZoneInfo(LOCAL_ZONE)
+    except ZoneInfoNotFoundError:
+        zone = dt.UTC
+    return format_datetime(value.astimezone(zone), format="medium", locale=current_language.get())

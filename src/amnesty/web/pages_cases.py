@@ -32,6 +32,8 @@ from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.engine.questions import option_key
 from amnesty.explain import format_date, headline
 from amnesty.law.loader import default_law
+from amnesty.render.decisions import override_headline
+from amnesty.render.validation import FIELD_LABELS, describe_problem, field_label, problem_text
 from amnesty.service import answers as answer_service
 from amnesty.service import cases as case_service
 from amnesty.service.errors import DuplicateCaseError, InvalidInputError, NotFoundError, VersionConflictError
@@ -218,13 +220,7 @@ def iin_check(request: Request, iin: str = "") -> Response:
                     date=format_date(born, request.state.language)
                 )
         except IinError as error:
-            message = {
-                "IIN must be exactly 12 digits": gettext("must be exactly 12 digits"),
-                "IIN check digit is wrong": gettext(
-                    "is not a valid IIN: the last (check) digit does not match"
-                ),
-            }.get(str(error), gettext("encodes a birth date that does not exist"))
-            message = gettext("IIN") + ": " + message
+            message = describe_problem("iin", error.code, {}, str(error), request.state.language)
     return render(request, "iin_check.html", {"ok": ok, "message": message})
 
 
@@ -247,11 +243,22 @@ async def new_case(request: Request) -> Response:
     try:
         with database(request) as db:
             case_service.add_case(db, user, record, request.app.state.law)
-    except DuplicateCaseError:
-        problem = gettext("a case with this person number is already in the register")
-        errors = [FormError("person_id", gettext("Person number"), problem)]
+    except DuplicateCaseError as error:
+        errors = [_service_problem(error, "person_id", "duplicate_case", request.state.language)]
         return _render_form(request, user, form, rows, errors, 422)
     return RedirectResponse(f"/cases/{record.person_id}?saved=new", status_code=303)
+
+
+def _service_problem(error: Exception, field: str, code: str, language: str) -> FormError:
+    """A use case's refusal of the form as a form error, in words from the one validation table."""
+    text = str(error)
+    problem = text.partition(": ")[2] if field != "record" and ": " in text else text
+    path = field if field in FIELD_LABELS else "(record)"
+    return FormError(
+        field if field in FIELD_LABELS else "form",
+        field_label(path, language),
+        problem_text(code, {}, problem, language),
+    )
 
 
 def _renumbered(error: ValidationError, rows: list[int]) -> ValidationError:
@@ -279,8 +286,25 @@ class CaseView:
     detail: CaseDetail
     record: CaseRecord
     decision: Decision | None
-    headline: str
+    engine_headline: str
     timeline: dict[str, Any] | None
+    language: str = "ru"
+
+    @property
+    def headline(self) -> str:
+        """The decision in effect in one sentence: the newest override's (outcome, figures, by whom and
+        when) when a reviewer overrode the engine, else the engine's."""
+        if not self.overrides:
+            return self.engine_headline
+        newest = self.overrides[-1]
+        return override_headline(
+            Outcome(newest.outcome),
+            newest.reviewer,
+            _day(newest.created_at),
+            _day(newest.release_date),
+            _day(newest.new_end_date),
+            self.language,
+        )
 
     @property
     def overrides(self) -> list[OverrideOut]:
@@ -300,6 +324,10 @@ class CaseView:
         return self.detail.decisions[-1].id if self.detail.decisions else None
 
 
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
 def case_views(file: PersonFile, language: str) -> list[CaseView]:
     """Every case of the file, newest decision first among them."""
     views = []
@@ -314,6 +342,7 @@ def case_views(file: PersonFile, language: str) -> list[CaseView]:
                 decision,
                 headline(decision, language) if decision else "",
                 timeline(record, decision, entry) if decision else None,
+                language,
             )
         )
     return views
@@ -514,7 +543,7 @@ async def edit_case(request: Request, person_id: str) -> Response:
         return again([], conflict=True, values=form_values(view.record))
     except InvalidInputError as error:
         field = (error.field or "record").removeprefix("record.")
-        return again([FormError(field, gettext("Case"), str(error).partition(": ")[2] or str(error))])
+        return again([_service_problem(error, field, error.code, request.state.language)])
     return RedirectResponse(f"/cases/{person_id}?saved=edit#case-{view.detail.id}", status_code=303)
 
 

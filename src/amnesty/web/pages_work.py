@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from dataclasses import dataclass
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from amnesty.domain.enums import REGIONS, Outcome
+from amnesty.engine.terms import Term
+from amnesty.render.validation import describe_problem
 from amnesty.service import review
-from amnesty.service.errors import InvalidInputError, NotFoundError, SupersededError
+from amnesty.service.errors import NotFoundError, SupersededError
 from amnesty.service.exports import ExportFormat, review_rows
-from amnesty.service.policy import MIN_JUSTIFICATION, Action
+from amnesty.service.policy import Action
 from amnesty.store.queries import ReviewStatus
 from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext
@@ -21,15 +24,9 @@ from amnesty.web.viewer import check_csrf, database, is_partial, require
 
 router = APIRouter()
 
-REVIEW_CODES = (
-    "ARTICLE_LIST_INCOMPLETE",
-    "CONTEXT_UNKNOWN",
-    "OFFENCE_SPANS_WINDOW",
-    "PARTIAL_COVERAGE",
-    "MISSING_CATEGORY",
-    "MISSING_SENTENCE",
-)
+REVIEW_CODES = tuple(code.value for code in review.REVIEW_REASONS)
 PER_PAGE = 50
+PAGE_SIZES = (20, 50, 100)
 
 
 def _review_filters(region: str, code: str) -> tuple[str | None, str | None]:
@@ -38,19 +35,25 @@ def _review_filters(region: str, code: str) -> tuple[str | None, str | None]:
 
 @router.get("/review")
 def review_queue(
-    request: Request, region: str = "", code: str = "", questions: str = "", page: int = 1
+    request: Request,
+    region: str = "",
+    code: str = "",
+    questions: str = "",
+    page: int = 1,
+    size: int = PER_PAGE,
 ) -> Response:
     """Cases that need a lawyer's decision, filterable by region, reason and open questions;
-    paginated in SQL."""
+    paginated in SQL (`size` rows a page, one of `PAGE_SIZES`)."""
     user = require(request, Action.READ_CASES)
     region_filter, code_filter = _review_filters(region, code)
+    per_page = size if size in PAGE_SIZES else PER_PAGE
     with database(request) as db:
         found = review.review_queue(
             db,
             user,
             ReviewStatus.OPEN,
             max(1, min(page, 1_000_000)),
-            PER_PAGE,
+            per_page,
             region_filter,
             code_filter,
             with_questions=questions == "open",
@@ -62,6 +65,8 @@ def review_queue(
         "region": region_filter,
         "code": code_filter,
         "questions": "open" if questions == "open" else "",
+        "size": per_page,
+        "sizes": PAGE_SIZES,
         "regions": REGIONS,
         "codes": REVIEW_CODES,
     }
@@ -83,62 +88,115 @@ def review_export(request: Request, fmt: str, region: str = "", code: str = "") 
         return download(db, user, "review", export, table)
 
 
-_PROBLEM_FIELDS = {
-    "justification": ("override-justification", "Justification"),
-    "citation": ("override-citation", "Citation of the law"),
-}
+OVERRIDE_FIELDS = (
+    "outcome",
+    "justification",
+    "citation",
+    "release_date",
+    "new_end_date",
+    "new_term_years",
+    "new_term_months",
+    "new_term_days",
+)
+
+
+@dataclass(frozen=True)
+class OverrideForm:
+    """The override form as read: the request for the service, or the values it could not read."""
+
+    request: review.OverrideRequest | None
+    problems: list[review.OverrideProblem]
+
+
+def _date(values: dict[str, str], name: str, problems: list[review.OverrideProblem]) -> dt.date | None:
+    text = values.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problems.append(review.OverrideProblem(name, "date_parsing", "not a valid date", {"error": text}))
+        return None
+
+
+def _term(values: dict[str, str], problems: list[review.OverrideProblem]) -> Term | None:
+    parts = [values.get(f"new_term_{unit}", "").strip() for unit in ("years", "months", "days")]
+    if not any(parts):
+        return None
+    try:
+        numbers = [int(part) if part else 0 for part in parts]
+        return Term(*numbers)
+    except ValueError:
+        problems.append(review.OverrideProblem("new_term", "int_parsing", "not a whole number"))
+        return None
+
+
+def read_override_form(values: dict[str, str]) -> OverrideForm:
+    """Read the form's values; what cannot be read (an unknown outcome, a date or a number that is not
+    one) is a problem, and the rest is checked by the one validation, `review.override_problems`."""
+    problems: list[review.OverrideProblem] = []
+    try:
+        chosen: Outcome | None = Outcome(values.get("outcome", ""))
+    except ValueError:
+        code = "missing" if not values.get("outcome") else "choose_listed"
+        problems.append(review.OverrideProblem("outcome", code, "choose one of the listed values"))
+        chosen = None
+    release_date = _date(values, "release_date", problems)
+    new_end_date = _date(values, "new_end_date", problems)
+    new_term = _term(values, problems)
+    if chosen is None:
+        return OverrideForm(None, problems)
+    request = review.OverrideRequest(
+        chosen,
+        values.get("justification", ""),
+        values.get("citation", ""),
+        release_date,
+        new_end_date,
+        new_term,
+    )
+    if problems:  # name the other problems too, with what could be read
+        read = {p.field for p in problems}
+        problems += [p for p in review.override_problems(request) if p.field not in read]
+        return OverrideForm(None, problems)
+    return OverrideForm(request, [])
+
+
+def _in_words(problems: list[review.OverrideProblem], language: str) -> list[tuple[str, str]]:
+    """(field id, 'Label: problem') in the reader's language, from the one validation table."""
+    return [
+        (f"override-{p.field}", describe_problem(p.field, p.code, p.params, p.message, language))
+        for p in problems
+    ]
 
 
 @router.post("/cases/{person_id}/override")
-def override(
-    request: Request,
-    person_id: str,
-    outcome: Annotated[str, Form()] = "",
-    justification: Annotated[str, Form()] = "",
-    citation: Annotated[str, Form()] = "",
-    decision_id: Annotated[int, Form()] = 0,
-    csrf_token_value: Annotated[str, Form(alias="csrf_token")] = "",
-) -> Response:
-    """Record a reviewer's decision beside a case's newest decision, with a justification and a
-    citation of the law (the one rule of `amnesty.service.review.check_override`)."""
+async def override(request: Request, person_id: str) -> Response:
+    """Record a reviewer's decision beside a case's newest decision, with a justification, a citation
+    of the law and the figures its outcome needs (checked by `amnesty.service.review.check_override`,
+    the one validation of the API and the pages)."""
     user = require(request, Action.OVERRIDE)
-    check_csrf(request, csrf_token_value)
-    problems: list[tuple[str, str]] = []
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    check_csrf(request, form.get("csrf_token"))
     try:
-        chosen = Outcome(outcome)
+        decision_id = int(form.get("decision_id", "0"))
     except ValueError:
-        chosen = None
-        problems.append(
-            ("override-outcome", gettext("Decision") + ": " + gettext("choose one of the listed values"))
-        )
-    if len(justification.strip()) < MIN_JUSTIFICATION:
-        problems.append(
-            (
-                "override-justification",
-                gettext("Justification")
-                + ": "
-                + gettext("write at least {n} characters").format(n=MIN_JUSTIFICATION),
-            )
-        )
-    if not citation.strip():
-        problems.append(
-            ("override-citation", gettext("Citation of the law") + ": " + gettext("must be filled in"))
-        )
-    if not problems and chosen is not None:
+        raise HTTPException(status_code=404) from None
+    values = {name: form.get(name, "") for name in OVERRIDE_FIELDS}
+    language = request.state.language
+    read = read_override_form(values)
+    problems = _in_words(read.problems, language)
+    if read.request is not None:
         try:
             with database(request) as db:
-                review.override(
-                    db, user, decision_id, review.OverrideRequest(chosen, justification, citation)
-                )
+                review.override(db, user, decision_id, read.request)
         except NotFoundError:
             raise HTTPException(status_code=404) from None
         except SupersededError:
             problems.append(
                 ("override-outcome", gettext("The decision was replaced by a newer one; reload the page."))
             )
-        except InvalidInputError as error:
-            field_id, name = _PROBLEM_FIELDS.get(error.field or "", ("override-outcome", "Decision"))
-            problems.append((field_id, gettext(name) + ": " + str(error)))
+        except review.OverrideRejectedError as error:
+            problems = _in_words(list(error.problems), language)
         else:
             target = f"/cases/{person_id}?saved=override#case-overrides-{decision_id}"
             if request.headers.get("HX-Request"):
@@ -149,7 +207,7 @@ def override(
         "person_id": person_id,
         "decision_id": decision_id,
         "problems": problems,
-        "values": {"outcome": outcome, "justification": justification, "citation": citation},
+        "values": values,
         "outcomes": list(Outcome),
     }
     return render(request, "override_form.html", context, status_code=200 if is_partial(request) else 422)

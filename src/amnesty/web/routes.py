@@ -33,7 +33,12 @@ from amnesty.web.templating import render
 from amnesty.web.viewer import check_csrf, database, region_scope, require, safe_next, set_language, signed_in
 
 STATIC = Path(__file__).parent / "static"
-_STATIC_FILES = {"htmx.min.js": "text/javascript", "app.css": "text/css"}
+_STATIC_FILES = {
+    "htmx.min.js": "text/javascript",
+    "app.css": "text/css",
+    "favicon.svg": "image/svg+xml",
+    "favicon.ico": "image/vnd.microsoft.icon",
+}
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(set_language)])
 
@@ -45,6 +50,12 @@ def static_file(name: str) -> FileResponse:
     if media is None:
         raise HTTPException(status_code=404)
     return FileResponse(STATIC / name, media_type=media, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The site's icon (scales of justice), where browsers look for it first."""
+    return static_file("favicon.ico")
 
 
 @router.get("/")

@@ -59,6 +59,13 @@ def by_name(values: Any, kind: str) -> list[Any]:
     return sort_by_name(list(values), language, lambda value: label(kind, value))
 
 
+def actor_name(name: str | None) -> str:
+    """Who made a decision or an event: a user's name as typed; the program's own actors in words."""
+    if not name:
+        return "—"
+    return label("actor", name) if name in VOCABULARY["actor"] else name
+
+
 def law_title(article: int, part: int | None) -> str | None:
     """The Criminal Code title of an article in the current language."""
     return default_law().title(article, part, i18n.current_language.get())
@@ -83,6 +90,8 @@ def _environment() -> Environment:
         csrf_token_value=csrf_token,
         local_date=i18n.local_date,
         short_date=i18n.short_date,
+        local_time=i18n.local_time,
+        actor_name=actor_name,
         term_words=term_words,
         outcome_sentence=outcome_sentence,
         LANGUAGES=i18n.LANGUAGES,
