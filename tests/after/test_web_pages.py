@@ -101,6 +101,12 @@ def test_impact_page_runs_grave_half_on_the_demo_data(app_and_backend: Any) -> N
     png = client.get(chart.group(1))
     assert png.status_code == 200
     assert png.content.startswith(b"\x89PNG")
+    client.cookies.set("lang", "ru")
+    russian = client.post("/impact", data=form | {"csrf_token": csrf(client, "/impact")})
+    assert russian.status_code == 200
+    years = re.findall(r'<td class="num">([^<]*)</td>', russian.text)
+    assert any("," in cell for cell in years)  # person-years with the decimal comma
+    assert not any(re.fullmatch(r"[+-]?\d+\.\d+", cell) for cell in years)
 
 
 def test_impact_page_refuses_a_bad_variant_naming_the_field(app_and_backend: Any) -> None:

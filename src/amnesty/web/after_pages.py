@@ -89,7 +89,7 @@ def _remember_chart(request: Request, report: ImpactReport) -> str:
         request.app.state.after_charts = charts
     token = secrets.token_urlsafe(12)
     with tempfile.TemporaryDirectory() as folder:
-        path = impact_chart(report, Path(folder) / "chart.png")
+        path = impact_chart(report, Path(folder) / "chart.png", request.state.language)
         charts[token] = path.read_bytes()
     while len(charts) > _CHARTS_KEPT:
         charts.popitem(last=False)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from amnesty.domain.decision import Decision, TermOut
 from amnesty.engine.messages import describe_term
 from amnesty.explain import format_date, headline, reason_text
+from amnesty.render.citations import article_words
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_, label
 
@@ -48,8 +49,7 @@ def _term(term: TermOut | None, language: str) -> str:
 def _aspects(decision: Decision, language: str) -> dict[str, str]:
     sentence = decision.sentence
     charges = "; ".join(
-        f"{charge.article}"
-        + (f"({charge.part})" if charge.part else "")
+        article_words(charge.article, charge.part, language)
         + " — "
         + (
             gettext("covered")

@@ -20,6 +20,8 @@ from amnesty.jobs.outputs import DECISION_COLUMNS, REJECTED_COLUMNS, csv_text, j
 from amnesty.jobs.queue import (
     NotAddableError,
     get_job,
+    localised_problem,
+    localised_result,
     percent,
     request_cancel,
     submit_dry_run_for_storing,
@@ -207,14 +209,15 @@ def job_page(request: Request, job_id: int) -> Response:
     """A job's progress (the fragment is polled by htmx until the job ends) and its result."""
     user = _user(request)
     job = _visible_job(request, user, job_id)
-    problems = list(job.errors or [])[:SHOWN_PROBLEMS]
+    language = request.state.language
+    problems = [localised_problem(entry, language) for entry in list(job.errors or [])[:SHOWN_PROBLEMS]]
     context = _context(
         request,
         user,
         job=job,
         status=JobStatus(job.status),
         percent=percent(job),
-        result=job.result or {},
+        result=localised_result(job.result, language) or {},
         problems=problems,
         may_add=may_start(user.role, JobKind.IMPORT),
     )

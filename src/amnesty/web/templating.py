@@ -23,6 +23,7 @@ from amnesty.law.loader import default_law
 from amnesty.render.citations import render_cites
 from amnesty.render.collation import sort_by_name
 from amnesty.render.decisions import reason_text
+from amnesty.render.formats import format_number
 from amnesty.service.policy import Action, may
 from amnesty.web import i18n
 from amnesty.web.labels import REGION_GRID, VOCABULARY, label, rule_title
@@ -66,6 +67,15 @@ def actor_name(name: str | None) -> str:
     return label("actor", name) if name in VOCABULARY["actor"] else name
 
 
+def local_number(value: float | int, digits: int | None = None, signed: bool = False) -> str:
+    """A number as the page's reader writes it ('55,57' in ru and kk), rounded to `digits` decimals
+    when given, with its sign when `signed`."""
+    if digits is not None:
+        value = round(value, digits)
+    text = format_number(value, i18n.current_language.get())
+    return ("+" + text) if signed and value > 0 else text
+
+
 def law_title(article: int, part: int | None) -> str | None:
     """The Criminal Code title of an article in the current language."""
     return default_law().title(article, part, i18n.current_language.get())
@@ -80,6 +90,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["by_name"] = by_name
+    env.filters["number"] = local_number
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         label=label,
