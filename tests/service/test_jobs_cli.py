@@ -54,3 +54,17 @@ def test_db_import_refuses_an_unknown_file_type(fresh_url, tmp_path):
     result = CliRunner().invoke(cli, ["db", "import", str(path), "--database-url", fresh_url])
     assert result.exit_code == 2
     assert "unsupported file type" in result.stderr
+
+
+def test_db_import_lists_rejected_rows_in_the_readers_language(fresh_url, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text(CSV + "CLI-3,Три,pre_trial,Almaty,293,1,small,2022-13-45,riot\n", encoding="utf-8")
+    args = ["db", "import", str(path), "--database-url", fresh_url, "--lang", "ru"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "ничего не сохранено" in result.stderr
+    line = next(text for text in result.stderr.splitlines() if "[CLI-3]" in text)
+    assert "offence_date" in line  # the file's column, then the problem in words
+    assert "Дата" in line or "дата" in line
+    assert "Input should" not in line
+    assert _count(fresh_url, Person)[0] == 0

@@ -23,7 +23,7 @@ from amnesty.engine.evaluate import evaluate
 from amnesty.explain import OUTCOME_WORDS, cites_text, format_date, headline, reason_text
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
 from amnesty.law.loader import Law
-from amnesty.render.citations import render_cites
+from amnesty.render.citations import article_words, render_cites
 
 FileArg = Annotated[
     Path, typer.Argument(help="Case records: a JSON object, a JSON array, or JSON Lines ('-' for stdin).")
@@ -308,7 +308,7 @@ def law_command(
 
 def _catalogue_cells(row: dict[str, Any]) -> tuple[str, ...]:
     """One catalogue row as table cells (facts, derived category, kinds with conditions, source)."""
-    ref = f"{row['article']}({row['part']})" if row.get("part") else str(row["article"])
+    ref = article_words(int(row["article"]), row.get("part"), "en")
     sanction = row.get("sanction") or {}
     facts = ", ".join(sanction.get("kinds", []))
     if sanction.get("max_years"):

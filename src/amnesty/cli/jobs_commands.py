@@ -26,17 +26,23 @@ def db_import(
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (default: entry into force)."),
     law_pack: Path | None = typer.Option(None, "--law-pack", help="A law pack YAML file (default: bundled)."),
     database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+    lang: str = typer.Option("en", "--lang", help="Language of the rejected rows' messages: ru, kk or en."),
 ) -> None:
     """Store and evaluate every record of FILE, or nothing if any row is invalid (each rejected row
-    is printed with its field and problem, exit status 1)."""
+    is printed with its field and problem, in --lang, exit status 1)."""
     from amnesty.cli.common import load_law_or_exit, parse_as_of
     from amnesty.jobs.inputs import UnreadableFileError, check_name
     from amnesty.jobs.kinds import JobKind, JobStatus
-    from amnesty.jobs.queue import get_job, submit_job
+    from amnesty.jobs.queue import get_job, localised_problem, localised_result, submit_job
     from amnesty.jobs.runner import run_one_job
+    from amnesty.render.formats import LANGUAGES
     from amnesty.store.db import make_engine, make_sessionmaker
     from amnesty.store.migrate import upgrade
 
+    if lang not in LANGUAGES:
+        raise typer.BadParameter(
+            f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}", param_hint="--lang"
+        )
     try:
         check_name(file.name)
     except UnreadableFileError as error:
@@ -68,7 +74,9 @@ def db_import(
         with sessions() as db:
             job = get_job(db, job_id)
             assert job is not None
-            status, result, errors = JobStatus(job.status), job.result or {}, list(job.errors)
+            status = JobStatus(job.status)
+            result = localised_result(job.result, lang) or {}
+            errors = [localised_problem(entry, lang) for entry in job.errors or []]
             counts = (job.total, job.rejected)
     finally:
         engine.dispose()
@@ -84,5 +92,5 @@ def db_import(
         err_console.print(f"rejected rows ({counts[1]} of {counts[0]}):", markup=False)
         for row in errors:
             person = f" [{row['person_id']}]" if row.get("person_id") else ""
-            err_console.print(f"  row {row['row']}{person}: {row['field']}: {row['problem']}", markup=False)
+            err_console.print(f"  row {row['row']}{person}: {row['field']}: {row['message']}", markup=False)
     raise typer.Exit(1)
