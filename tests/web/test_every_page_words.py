@@ -31,10 +31,10 @@ IDENTIFIERS = USERNAMES | {"test-seed"}
 ('test-seed', who made the decisions of the extra records)."""
 _IDENTIFIER = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(IDENTIFIERS))) + r")(?![\w-])")
 
-ALLOWED = {"English", "YAML", "PARQUET", "Parquet", "NDJSON", "ndjson", "parquet", "KZ"}
+ALLOWED = {"English", "YAML", "PARQUET", "Parquet", "NDJSON", "ndjson", "parquet", "KZ", "Lines"}
 """Beyond the shared allowlist (file formats, law numbers, rule ids, registry ids) and the names: the
 language switcher's 'English', which names the language in its own script; the file formats of
-the uploads (YAML, Parquet, NDJSON); KZ, the country code the territory field takes."""
+the uploads and downloads (YAML, Parquet, NDJSON, JSON Lines); KZ, the country code the territory field takes."""
 
 _SKIPPED = frozenset({"script", "style", "textarea", "template"})
 _SPOKEN = ("title", "alt", "aria-label", "placeholder")
@@ -224,11 +224,47 @@ def overridden(live: Live) -> str:
     return str(row["person_id"])
 
 
+TRIAL_CSV = (
+    "person_id,full_name,stage,region,article,part,category,offence_date,context\n"
+    "WORDS-1,Сапарова Айгүл,pre_trial,Almaty,293,1,small,2022-01-05,riot\n"
+    "WORDS-2,Ким Олег,pre_trial,Almaty,293,1,small,2022-13-45,riot\n"
+)
+
+
 @pytest.fixture(scope="module")
-def pages(live: Live, overridden: str) -> dict[str, list[str]]:
+def trial_job(live: Live) -> str:
+    """The page of a finished trial run that the administrator uploaded through /batch, with one
+    rejected row: its counts, its result and the rejected row's problem are read like every page."""
+    import time
+
+    server, _register = live
+    client = _client(server, "admin", "ru")
+    try:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/batch").text)
+        assert token is not None
+        sent = client.post(
+            "/batch",
+            data={"csrf_token": token.group(1)},
+            files={"file": ("проба.csv", TRIAL_CSV.encode("utf-8"), "text/csv")},
+        )
+        assert sent.status_code == 303, visible_text(sent.text)
+        url = sent.headers["location"].split("?")[0]
+        for _ in range(600):
+            if client.get("/api/jobs/" + url.rsplit("/", 1)[-1]).json()["status"] == "done":
+                return url
+            time.sleep(0.2)
+        raise AssertionError("the trial run did not finish")
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="module")
+def pages(live: Live, overridden: str, trial_job: str) -> dict[str, list[str]]:
     found = _pages(live[1])
     for username in ("reviewer", "auditor", "officer"):
         found[username].append(f"/cases/{overridden}")
+    found["admin"].append(trial_job)
+    found["auditor"].append(trial_job)
     return found
 
 
