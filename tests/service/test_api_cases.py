@@ -356,3 +356,14 @@ def test_dashboard_counts_follow_every_write(service, record, unique_id):
     after = service.client.get("/api/stats", headers=auditor).json()
     assert after["persons"] == before["persons"] + 1
     assert after["cases"] == before["cases"] + 1
+    admin = service.as_role(Role.ADMIN)
+    task = service.client.get("/api/tasks?status=open", headers=admin).json()["items"][0]
+    moved = service.client.patch(
+        f"/api/tasks/{task['id']}", json={"version": task["version"], "status": "in_progress"}, headers=admin
+    )
+    assert moved.status_code == 200, moved.text
+    later = service.client.get("/api/stats", headers=auditor).json()
+    assert later["tasks_by_status"]["open"] == after["tasks_by_status"]["open"] - 1
+    assert (
+        later["tasks_by_status"].get("in_progress", 0) == after["tasks_by_status"].get("in_progress", 0) + 1
+    )

@@ -17,6 +17,7 @@ from amnesty.service.cases import decision_row
 from amnesty.service.errors import InvalidInputError
 from amnesty.service.policy import MIN_JUSTIFICATION, Action, Actor, region_limit, require
 from amnesty.service.results import OverrideList, OverrideOut, Page, ReviewItem
+from amnesty.service.snapshot import kept
 from amnesty.store import queries
 from amnesty.store.queries import ReviewStatus
 from amnesty.store.workflow import OverrideInput, SupersededError, record_override
@@ -72,12 +73,19 @@ def review_queue(
     with_questions: bool = False,
 ) -> Page[ReviewItem]:
     """Newest decisions that are `needs_review` or rest on a provisional basis (`open`: no override
-    yet), optionally of one region or reason code, or with open questions; paginated in SQL."""
+    yet), optionally of one region or reason code, or with open questions; paginated in SQL, and
+    kept for the register's current version (`amnesty.service.snapshot`)."""
     require(user, Action.READ_CASES)
-    found = queries.review_queue(
-        db, status, page, page_size, region, code, region_limit(user), with_questions=with_questions
-    )
-    return Page[ReviewItem].model_validate(found.to_json_dict())
+    limit = region_limit(user)
+    arguments = (status, page, page_size, region, code, limit, with_questions)
+
+    def compute() -> Page[ReviewItem]:
+        found = queries.review_queue(
+            db, status, page, page_size, region, code, limit, with_questions=with_questions
+        )
+        return Page[ReviewItem].model_validate(found.to_json_dict())
+
+    return kept(db, "review_queue", arguments, compute)
 
 
 def list_overrides(db: Session, user: Actor, decision_id: int) -> OverrideList:
