@@ -31,6 +31,7 @@ from amnesty.service.results import (
     PersonFile,
     PersonSummary,
 )
+from amnesty.service.snapshot import kept
 from amnesty.store import queries
 from amnesty.store.cases import case_record, evaluate_case, import_records, update_case
 from amnesty.store.convert import case_key
@@ -66,8 +67,14 @@ def search_persons(
 ) -> Page[PersonSummary]:
     """Persons matching the filters (one of their cases matches), sorted and paginated in SQL; a
     social worker sees the persons of their region only."""
-    require(user, Action.READ_PERSONS)
-    found = queries.search_persons(db, filters, region_limit(user), sort, page, page_size)
+    require(user, Action.READ_PERSONS)  # the page is kept for the register's version (snapshot)
+    limit = region_limit(user)
+    found = kept(
+        db,
+        "search_persons",
+        (filters, limit, sort, page, page_size),
+        lambda: queries.search_persons(db, filters, limit, sort, page, page_size),
+    )
     record_event(
         db,
         user.username,
@@ -93,7 +100,13 @@ def search_cases(
     """Cases with their person and newest decision, filtered, sorted and paginated in SQL. Anyone who
     may read persons may search their cases (a social worker: those of their region's persons)."""
     require(user, Action.READ_PERSONS)
-    found = queries.search_cases(db, filters, region_limit(user), sort, page, page_size)
+    limit = region_limit(user)
+    found = kept(
+        db,
+        "search_cases",
+        (filters, limit, sort, page, page_size),
+        lambda: queries.search_cases(db, filters, limit, sort, page, page_size),
+    )
     if audit:
         record_event(
             db,
