@@ -228,6 +228,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "cli": N_("Command line"),
     },
     "variant": {
+        "variant": N_("The variant of the law"),
         "grave-half": N_("Grave crimes cut by half instead of three quarters"),
         "no-one-year-rule": N_("Without the one-year release rule"),
         "wider-window": N_("Offence window widened to all of January 2022"),
