@@ -136,11 +136,11 @@ def web(service):
         create_user(db, "web-tester", "a-long-test-password", Role.ADMIN)
         db.commit()
 
-    @app.get("/test/form")
+    @app.get("/api/test/form")
     def form(request: Request) -> dict[str, str]:
         return {"csrf": csrf_token(request)}
 
-    @app.post("/test/login")
+    @app.post("/api/test/login")
     def login_form(
         request: Request,
         response: Response,
@@ -155,7 +155,7 @@ def web(service):
             start_web_session(response, user, db)
         return {"ok": user is not None}
 
-    @app.post("/test/logout")
+    @app.post("/api/test/logout")
     def logout_form(
         request: Request,
         response: Response,
@@ -171,14 +171,15 @@ def web(service):
 
 def test_web_session_cookie_and_csrf(web):
     client = TestClient(web)
-    anonymous = client.get("/test/form").json()["csrf"]
+    anonymous = client.get("/api/test/form").json()["csrf"]
     forged = client.post(
-        "/test/login", data={"username": "web-tester", "password": "a-long-test-password", "csrf": "x"}
+        "/api/test/login", data={"username": "web-tester", "password": "a-long-test-password", "csrf": "x"}
     )
     assert forged.status_code == 403
     assert forged.json()["error"]["code"] == "csrf_failed"
     login = client.post(
-        "/test/login", data={"username": "web-tester", "password": "a-long-test-password", "csrf": anonymous}
+        "/api/test/login",
+        data={"username": "web-tester", "password": "a-long-test-password", "csrf": anonymous},
     )
     assert login.status_code == 200
     assert login.json() == {"ok": True}
@@ -191,13 +192,13 @@ def test_web_session_cookie_and_csrf(web):
     # a cookie-authenticated change needs the session's CSRF token in the header
     assert client.post("/api/evaluate", json={}).status_code == 403
     assert client.post("/api/evaluate", json={}, headers={"X-CSRF-Token": anonymous}).status_code == 403
-    session_token = client.get("/test/form").json()["csrf"]
+    session_token = client.get("/api/test/form").json()["csrf"]
     assert client.post("/api/evaluate", json={}, headers={"X-CSRF-Token": session_token}).status_code == 422
     foreign = client.post(
         "/api/evaluate", json={}, headers={"X-CSRF-Token": session_token, "Origin": "https://evil.example"}
     )
     assert foreign.status_code == 403
-    logout = client.post("/test/logout", headers={"X-CSRF-Token": session_token})
+    logout = client.post("/api/test/logout", headers={"X-CSRF-Token": session_token})
     assert logout.status_code == 200
     assert "Max-Age=0" in logout.headers["set-cookie"]
     assert client.get("/api/auth/me").status_code == 401
@@ -206,9 +207,9 @@ def test_web_session_cookie_and_csrf(web):
 
 def test_session_cookie_is_secure_over_https(web):
     client = TestClient(web, base_url="https://amnesty.example")
-    csrf = client.get("/test/form").json()["csrf"]
+    csrf = client.get("/api/test/form").json()["csrf"]
     login = client.post(
-        "/test/login", data={"username": "web-tester", "password": "a-long-test-password", "csrf": csrf}
+        "/api/test/login", data={"username": "web-tester", "password": "a-long-test-password", "csrf": csrf}
     )
     assert "Secure" in login.headers["set-cookie"]
     assert login.headers["strict-transport-security"].startswith("max-age=")

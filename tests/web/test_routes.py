@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -279,3 +280,16 @@ def test_errors_of_pages_are_html_in_the_readers_language_and_the_api_keeps_json
     assert forbidden.status_code == 403
     assert "Ваша роль не даёт доступа к этой странице." in forbidden.text
     assert 'href="/home"' in forbidden.text
+
+
+def test_every_catalogue_is_a_valid_po_file() -> None:
+    """A broken entry (an msgid without its msgstr) would make Babel print warnings on the standard
+    output of every command that reads the words, e.g. into `amnesty impact --json`."""
+    from babel.messages.pofile import read_po
+
+    from amnesty.web.i18n import LANGUAGES
+
+    for language in LANGUAGES:
+        path = Path(__file__).parents[2] / "src/amnesty/web/locale" / language / "LC_MESSAGES/messages.po"
+        with path.open("rb") as handle:
+            assert len(read_po(handle, abort_invalid=True)) > 100

@@ -33,7 +33,7 @@ def signed_in(browser: Any, live: Live, username: str, language: str) -> Iterato
     """A tab of a fresh browser context in `language` (its Accept-Language), signed in as `username`."""
     server, _ = live
     context = browser.new_context(locale=LOCALES[language], viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(60_000)  # the shared server may be busy with another test's job
     page = context.new_page()
     page.goto(server.url + "/signin")
     page.locator("#username").fill(username)
