@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
@@ -233,8 +234,13 @@ async def _form(request: Request) -> dict[str, str]:
 @router.post("/cases/new")
 async def new_case(request: Request) -> Response:
     """Validate on the server (naming each wrong field), store, evaluate, and open the person's page."""
-    user = require(request, Action.WRITE_CASES)
     form = await _form(request)
+    return await run_in_threadpool(_new_case, request, form)
+
+
+def _new_case(request: Request, form: dict[str, str]) -> Response:
+    """The work of `new_case` once the form is read (in a worker thread: it uses the database)."""
+    user = require(request, Action.WRITE_CASES)
     rows = charge_indexes(form)
     try:
         record = parse_record(record_data(form, tags_from_form(form)))
@@ -420,8 +426,13 @@ def _whole(text: str) -> int | str:
 async def answer_question(request: Request, person_id: str) -> Response:
     """Save the answer to a question of a case's newest decision (re-evaluated at once) and show the
     person's page again; a refused answer is shown there in words."""
-    user = require(request, Action.WRITE_CASES)
     form = await _form(request)
+    return await run_in_threadpool(_answer_question, request, person_id, form)
+
+
+def _answer_question(request: Request, person_id: str, form: dict[str, str]) -> Response:
+    """The work of `answer_question` once the form is read (in a worker thread: it uses the database)."""
+    user = require(request, Action.WRITE_CASES)
     _file, views = _person(request, user, person_id)
     view = _chosen(views, form.get("case_id"))
     field = form.get("field", "")
@@ -505,8 +516,13 @@ def edit_case_form(request: Request, person_id: str, case: str = "") -> Response
 async def edit_case(request: Request, person_id: str) -> Response:
     """Save the facts and re-evaluate; a case changed by someone else since it was read is not
     overwritten (the form says so and shows the current facts)."""
-    user = require(request, Action.WRITE_CASES)
     form = await _form(request)
+    return await run_in_threadpool(_edit_case, request, person_id, form)
+
+
+def _edit_case(request: Request, person_id: str, form: dict[str, str]) -> Response:
+    """The work of `edit_case` once the form is read (in a worker thread: it uses the database)."""
+    user = require(request, Action.WRITE_CASES)
     _file, views = _person(request, user, person_id)
     view = _chosen(views, form.get("case_id"))
     form["person_id"] = view.record.person_id
@@ -569,8 +585,13 @@ def what_if_form(request: Request, person_id: str, case: str = "") -> Response:
 @router.post("/cases/{person_id}/what-if")
 async def what_if(request: Request, person_id: str) -> Response:
     """Re-evaluate the edited record without saving; show both decisions side by side."""
-    user = require(request, Action.WHAT_IF)
     form = await _form(request)
+    return await run_in_threadpool(_what_if, request, person_id, form)
+
+
+def _what_if(request: Request, person_id: str, form: dict[str, str]) -> Response:
+    """The work of `what_if` once the form is read (in a worker thread: it uses the database)."""
+    user = require(request, Action.WHAT_IF)
     _file, views = _person(request, user, person_id)
     view = _chosen(views, form.get("case_id"))
     if view.decision is None:

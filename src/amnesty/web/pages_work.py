@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from amnesty.domain.enums import REGIONS, Outcome
@@ -174,8 +175,13 @@ async def override(request: Request, person_id: str) -> Response:
     """Record a reviewer's decision beside a case's newest decision, with a justification, a citation
     of the law and the figures its outcome needs (checked by `amnesty.service.review.check_override`,
     the one validation of the API and the pages)."""
-    user = require(request, Action.OVERRIDE)
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    return await run_in_threadpool(_override, request, person_id, form)
+
+
+def _override(request: Request, person_id: str, form: dict[str, str]) -> Response:
+    """The work of `override` once the form is read (in a worker thread: it uses the database)."""
+    user = require(request, Action.OVERRIDE)
     check_csrf(request, form.get("csrf_token"))
     try:
         decision_id = int(form.get("decision_id", "0"))
