@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from amnesty.auth import csrf_token
@@ -141,15 +142,20 @@ async def batch_upload(
     request: Request, file: UploadFile, csrf_token_value: Annotated[str, Form(alias="csrf_token")] = ""
 ) -> Response:
     """Accept a file and queue its trial run (evaluated, not stored)."""
+    content = await file.read(MAX_UPLOAD_BYTES + 1)
+    name = (file.filename or "upload").rsplit("/", 1)[-1][:200]
+    return await run_in_threadpool(_batch_upload, request, csrf_token_value, name, content)
+
+
+def _batch_upload(request: Request, csrf_token_value: str, name: str, content: bytes) -> Response:
+    """The work of `batch_upload` once the file is read (in a worker thread: it uses the database)."""
     user = _user(request, JobKind.IMPORT)
     _check_csrf(request, csrf_token_value)
-    name = (file.filename or "upload").rsplit("/", 1)[-1][:200]
     error = None
     if not name.lower().endswith(ACCEPTED_SUFFIXES):
         error = gettext("This file type is not accepted here. Upload one of: {types}.").format(
             types=", ".join(ACCEPTED_SUFFIXES)
         )
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
         error = gettext("The file is larger than 50 MB.")
     if not content:
@@ -190,14 +196,19 @@ async def start_impact(
     request: Request, variant: UploadFile, csrf_token_value: Annotated[str, Form(alias="csrf_token")] = ""
 ) -> Response:
     """Queue an impact run of a law variant (YAML) over the register."""
+    content = await variant.read(MAX_VARIANT_BYTES + 1)
+    name = (variant.filename or "variant.yaml").rsplit("/", 1)[-1][:200]
+    return await run_in_threadpool(_start_impact, request, csrf_token_value, name, content)
+
+
+def _start_impact(request: Request, csrf_token_value: str, name: str, content: bytes) -> Response:
+    """The work of `start_impact` once the file is read (in a worker thread: it uses the database)."""
     user = _user(request, JobKind.IMPACT)
     _check_csrf(request, csrf_token_value)
-    content = await variant.read(MAX_VARIANT_BYTES + 1)
     if not content or len(content) > MAX_VARIANT_BYTES:
         error = gettext("The file is empty.") if not content else gettext("The file is larger than 1 MB.")
         context = _context(request, user, jobs=_recent(request, user), percent=percent, error=error)
         return _refused(request, "jobs.html", context)
-    name = (variant.filename or "variant.yaml").rsplit("/", 1)[-1][:200]
     with request.app.state.sessions() as db:
         job_id = submit_job(db, JobKind.IMPACT, user.username, {}, name, content).id
         db.commit()
