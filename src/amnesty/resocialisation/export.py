@@ -18,6 +18,24 @@ from amnesty.render.vocabulary import UNKNOWN, table_word, term
 from amnesty.reports.tables import Table, write_xlsx
 from amnesty.resocialisation.tasks import RegionSummary, Task, summary_by_region, visible_to
 
+TASK_COLUMNS = (
+    "region",
+    "person_id",
+    "full_name",
+    "kind",
+    "status",
+    "assignee",
+    "released_on",
+    "due_on",
+    "overdue",
+    "days_overdue",
+    "updated_on",
+    "closed_on",
+    "reason",
+    "notes",
+)
+"""The columns of the task list, as data (codes) and, through `word`, as people read them."""
+
 
 def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day is not None else ""
@@ -65,26 +83,7 @@ def region_tables(
             chosen, key=lambda t: (t.region or "", -t.days_overdue(as_of), t.person_id, t.kind.value)
         )
     )
-    listing = Table(
-        "tasks",
-        (
-            "region",
-            "person_id",
-            "full_name",
-            "kind",
-            "status",
-            "assignee",
-            "released_on",
-            "due_on",
-            "overdue",
-            "days_overdue",
-            "updated_on",
-            "closed_on",
-            "reason",
-            "notes",
-        ),
-        rows,
-    )
+    listing = Table("tasks", TASK_COLUMNS, rows)
     return [summary, listing]
 
 
@@ -156,25 +155,7 @@ def _people_tables(
         )
         for task in sorted(chosen, key=lambda t: (*order(t), t.kind.value))
     )
-    header = tuple(
-        word(key)
-        for key in (
-            "region",
-            "person_id",
-            "full_name",
-            "kind",
-            "status",
-            "assignee",
-            "released_on",
-            "due_on",
-            "overdue",
-            "days_overdue",
-            "updated_on",
-            "closed_on",
-            "reason",
-            "notes",
-        )
-    )
+    header = tuple(word(key) for key in TASK_COLUMNS)
     return [summary, Table(word("tasks"), header, rows)]
 
 
