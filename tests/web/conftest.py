@@ -227,6 +227,7 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self.log = folder / "serve.log"
         self.engine = make_engine(self.database_url)
         self.register = Register(make_sessionmaker(self.engine))
 
@@ -243,7 +244,10 @@ class LiveServer:
             str(self.port),
         ]
         env = os.environ | {"AMNESTY_DATA_DIR": str(self.folder)}
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # The server's log goes to a file: a pipe nobody reads fills after some 900 access-log lines
+        # and then blocks the server on its next log write (every later page times out).
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while self.process.poll() is None and time.monotonic() < deadline:
             try:
@@ -261,7 +265,8 @@ class LiveServer:
         for _attempt in range(3):
             if self._start():
                 return self
-        raise RuntimeError("amnesty serve did not start")
+        tail = self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
+        raise RuntimeError(f"amnesty serve did not start; its log ends with:\n{tail}")
 
     def __exit__(self, *exc: object) -> None:
         if self.process is not None:
