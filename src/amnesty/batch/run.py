@@ -76,7 +76,7 @@ def map_chunks(
     worker processes (default: one per core) or on a Dask cluster; results in chunk order, with at
     most two chunks per worker in flight. `function` must be picklable (a module-level function or a
     `functools.partial` of one). Batch, impact and re-evaluation runs all go through here; a chunk is
-    usually an input `Chunk`, or a list of records (`decide_records`)."""
+    usually an input `Chunk`, or a list of records (`decide_batches`)."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if engine is Engine.DASK:
         if scheduler is None:
@@ -99,6 +99,21 @@ def _decide(records: list[CaseRecord], settings: RunSettings) -> list[Decision]:
     return [evaluate(record, law, settings.as_of, settings.strict) for record in records]
 
 
+def decide_batches(
+    batches: Iterator[list[CaseRecord]],
+    settings: RunSettings | None = None,
+    *,
+    engine: Engine = Engine.LOCAL,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+) -> Iterator[list[Decision]]:
+    """The engine's full decision for each record of each batch, batch by batch in order, decided on
+    the chunked runner (`amnesty db reevaluate` re-evaluates a store's cases this way after a law or
+    engine update: its process stores one batch while the workers decide the next ones)."""
+    work = partial(_decide, settings=settings or RunSettings())
+    return map_chunks(work, batches, engine, jobs, scheduler)
+
+
 def decide_records(
     records: Iterable[CaseRecord],
     settings: RunSettings | None = None,
@@ -108,10 +123,10 @@ def decide_records(
     scheduler: str | None = None,
     per_chunk: int = 500,
 ) -> Iterator[Decision]:
-    """The engine's full decision for each record, in order, decided on the chunked runner (for
-    re-evaluating a store's cases after a law or engine update: `amnesty db reevaluate`)."""
-    work = partial(_decide, settings=settings or RunSettings())
-    for decisions in map_chunks(work, _batched(records, per_chunk), engine, jobs, scheduler):
+    """The engine's full decision for each record, in order, decided on the chunked runner in batches
+    of `per_chunk` records (`decide_batches`)."""
+    batches = _batched(records, per_chunk)
+    for decisions in decide_batches(batches, settings, engine=engine, jobs=jobs, scheduler=scheduler):
         yield from decisions
 
 

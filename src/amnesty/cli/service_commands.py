@@ -59,16 +59,57 @@ def db_reevaluate(
         None, "--as-of", help="Evaluation date (default: the law's entry into force)."
     ),
     database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+    jobs: int | None = typer.Option(
+        None, "--jobs", min=1, help="Worker processes that decide the cases (default: one per core)."
+    ),
+    engine: str = typer.Option("local", "--engine", help="local (this machine) or dask (a Dask cluster)."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Dask scheduler address (tcp://host:8786), for --engine dask."
+    ),
+    batch_size: int = typer.Option(500, "--batch-size", min=1, help="Cases per batch (one commit each)."),
 ) -> None:
     """Re-evaluate every stored case (after a law pack or engine update): a new decision, with the
-    difference from the previous one, is stored only where something changed."""
-    from amnesty.cli.common import load_law_or_exit, parse_as_of
-    from amnesty.store.cases import reevaluate_all
+    difference from the previous one, is stored only where something changed. The cases are decided
+    on the chunked runner (worker processes or a Dask cluster) while this process stores the results,
+    one transaction per batch, with a progress bar."""
+    from functools import partial
 
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlalchemy import func, select
+
+    from amnesty.batch.process import RunSettings
+    from amnesty.batch.run import Engine, decide_batches, progress_wanted
+    from amnesty.cli.common import load_law_or_exit, parse_as_of
+    from amnesty.store.cases import ReevaluationResult, reevaluate_all
+    from amnesty.store.models import Case
+
+    try:
+        runner_engine = Engine(engine)
+    except ValueError:
+        raise typer.BadParameter("use local or dask", param_hint="--engine") from None
+    if runner_engine is Engine.DASK and not scheduler:
+        raise typer.BadParameter("--engine dask needs --scheduler ADDRESS", param_hint="--scheduler")
     law = load_law_or_exit(law_pack)
     date = parse_as_of(as_of)
+    settings = RunSettings(law_pack=str(law_pack) if law_pack is not None else None, as_of=date)
+    decide = partial(decide_batches, settings=settings, engine=runner_engine, jobs=jobs, scheduler=scheduler)
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with _session(database_url) as db:
-        result = reevaluate_all(db, CLI_ACTOR, law=law, as_of=date)
+        total = int(db.scalar(select(func.count(Case.id))) or 0)
+        with Progress(*columns, console=err_console, disable=not progress_wanted()) as progress:
+            bar = progress.add_task("re-evaluating cases", total=total)
+
+            def advance(_db: object, done: ReevaluationResult) -> None:
+                progress.update(bar, completed=done.cases)
+
+            result = reevaluate_all(
+                db, CLI_ACTOR, law=law, as_of=date, batch_size=batch_size, on_batch=advance, decide=decide
+            )
     typer.echo(
         f"{result.cases} cases re-evaluated under law version {law.version[:12]}: "
         f"{result.new_decisions} new decisions, {result.changed_outcomes} with a different outcome"

@@ -8,7 +8,8 @@ commits (or rolls back: then nothing of it, audit events included, is stored).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,14 +136,19 @@ def evaluate_case(
     strict: bool = False,
     force: bool = False,
     new_case: bool = False,
+    decided: tuple[CaseRecord, Decision] | None = None,
 ) -> tuple[DecisionRow, bool]:
     """Evaluate the case and store the decision if anything differs from the newest one
     (facts, law version, engine version, as-of, strictness or result), or if `force`.
     Returns the newest decision and whether it was created now (`new_case`: the case was just
-    created, so there is no previous decision to look up)."""
-    active_law = law or default_law()
-    record = case_to_record(case)
-    decision = evaluate(record, active_law, as_of=as_of, strict=strict)
+    created, so there is no previous decision to look up). `decided`: the case's record and the
+    engine's decision on it, already made (by the chunked runner of a re-evaluation) under the same
+    law, as-of date and strictness."""
+    if decided is None:
+        record = case_to_record(case)
+        decision = evaluate(record, law or default_law(), as_of=as_of, strict=strict)
+    else:
+        record, decision = decided
     data = decision.to_json_dict()
     facts = record_json(record)
     previous = None if new_case else latest_decision(db, case)
@@ -386,6 +392,11 @@ ReevaluationCallback = Callable[[Session, "ReevaluationResult"], None]
 """Called after each batch of re-evaluated cases, before its commit (a job records progress there)."""
 
 
+DecideBatches = Callable[[Iterator[list[CaseRecord]]], Iterator[list[Decision]]]
+"""Decides batches of records, yielding each batch's decisions in order (the chunked runner:
+`amnesty.batch.run.decide_batches`)."""
+
+
 def reevaluate_all(
     db: Session,
     actor: str,
@@ -393,26 +404,61 @@ def reevaluate_all(
     as_of: dt.date | None = None,
     batch_size: int = 500,
     on_batch: ReevaluationCallback | None = None,
+    decide: DecideBatches | None = None,
 ) -> ReevaluationResult:
     """Re-evaluate every case (after a law pack or engine update); a new decision, with its diff, is
-    stored only where something changed. Commits after each batch of cases."""
+    stored only where something changed. Commits after each batch of cases.
+
+    The records are decided by `decide` (default: in this process, under `law`); the chunked runner
+    decides later batches in worker processes while this one stores the decisions of the first, and
+    must apply the same law, as-of date and strictness."""
+    active_law = law or default_law()
     result = ReevaluationResult()
-    last_id = 0
-    while True:
-        cases = list(db.scalars(select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch_size)))
-        if not cases:
-            return result
-        for case in cases:
+    batches: deque[tuple[list[int], list[CaseRecord]]] = deque()
+
+    def records() -> Iterator[list[CaseRecord]]:
+        last_id = 0
+        while True:
+            found = list(
+                db.execute(select(Case.id, Case).where(Case.id > last_id).order_by(Case.id).limit(batch_size))
+            )
+            if not found:
+                return
+            chunk = [case_to_record(case) for _case_id, case in found]
+            batches.append(([case_id for case_id, _case in found], chunk))
+            last_id = found[-1][0]
+            yield chunk
+
+    def in_process(chunks: Iterator[list[CaseRecord]]) -> Iterator[list[Decision]]:
+        for chunk in chunks:
+            yield [evaluate(record, active_law, as_of=as_of) for record in chunk]
+
+    for decisions in (decide or in_process)(records()):
+        case_ids, decided_records = batches.popleft()
+        cases = {case.id: case for case in db.scalars(select(Case).where(Case.id.in_(case_ids)))}
+        for case_id, decided_record, decision in zip(case_ids, decided_records, decisions, strict=True):
+            case = cases.get(case_id)
+            if case is None:
+                continue  # deleted meanwhile
+            record = case_to_record(case)
             before = latest_decision(db, case)
-            row, created = evaluate_case(db, case, actor, law=law, as_of=as_of)
+            row, created = evaluate_case(
+                db,
+                case,
+                actor,
+                law=active_law,
+                as_of=as_of,
+                # a case edited since it was read is decided again, on its facts of now
+                decided=(record, decision) if record == decided_record else None,
+            )
             result.cases += 1
             result.new_decisions += int(created)
             result.changed_outcomes += int(created and before is not None and before.outcome != row.outcome)
-            last_id = case.id
         if on_batch is not None:
             on_batch(db, result)
         db.commit()
         db.expunge_all()
+    return result
 
 
 def _update_facts(db: Session, person: Person, case: Case, record: CaseRecord, actor: str) -> None:
