@@ -6,6 +6,7 @@ security headers. The database schema is migrated to the newest revision on crea
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -46,6 +47,8 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         runner = runner_for(_app)  # jobs queued before a restart, or by another process, run here too
+        gc.collect()
+        gc.freeze()  # the law pack, templates and modules loaded at start are never garbage: not scanned again
         yield
         runner.stop()
         engine.dispose()

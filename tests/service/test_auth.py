@@ -288,3 +288,53 @@ def test_unknown_usernames_are_not_written_to_the_audit_trail(service):
     assert typed not in log.text
     assert "(unknown)" in log.text
     LOGIN_LIMITER.reset()
+
+
+def test_evaluate_checks_its_token_as_every_route_does(service, record):
+    """`POST /api/evaluate` checks a bearer token on the event loop (`token_holder`), the check the
+    other routes use through `user_for_token`: a forged, revoked, expired or disabled user's token is
+    refused there too, and a password reset ends the token at once."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from amnesty.store.models import ApiToken, UserRow
+
+    with service.app.state.sessions() as db:
+        create_user(db, "evaluator", "the-right-password", Role.CASE_OFFICER)
+        db.commit()
+    client = service.client
+    body = record("EVAL-TOKEN")
+
+    def token() -> dict[str, str]:
+        answer = client.post(
+            "/api/auth/token", json={"username": "evaluator", "password": "the-right-password"}
+        )
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+    def refused(headers: dict[str, str]) -> bool:
+        answer = client.post("/api/evaluate", json=body, headers=headers)
+        return answer.status_code == 401 and answer.json()["error"]["code"] == "invalid_token"
+
+    headers = token()
+    assert client.post("/api/evaluate", json=body, headers=headers).json()["outcome"] == "release"
+    assert refused({"Authorization": "Bearer forged"})
+    assert client.post("/api/auth/logout", headers=headers).status_code == 204
+    assert refused(headers)
+    headers = token()
+    with service.app.state.sessions() as db:
+        mine = select(UserRow.id).where(UserRow.username == "evaluator").scalar_subquery()
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        db.execute(update(ApiToken).where(ApiToken.user_fk == mine).values(expires_at=past))
+        db.commit()
+    assert refused(headers)
+    headers = token()
+    admin = service.as_role(Role.ADMIN)
+    assert client.patch("/api/users/evaluator", json={"disabled": True}, headers=admin).status_code == 200
+    assert refused(headers)
+    assert client.patch("/api/users/evaluator", json={"disabled": False}, headers=admin).status_code == 200
+    headers = token()
+    reset = client.patch("/api/users/evaluator", json={"password": "another-long-password"}, headers=admin)
+    assert reset.status_code == 200, reset.text
+    assert refused(headers)
+    LOGIN_LIMITER.reset()

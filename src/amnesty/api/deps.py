@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from amnesty.api.errors import ApiError
 from amnesty.auth.roles import Role
 from amnesty.auth.sessions import CSRF_HEADER, session_user, verify_csrf
-from amnesty.auth.users import user_for_token
+from amnesty.auth.users import TokenHolder, token_holder, user_for_token
 from amnesty.service.policy import Action, roles_for
 from amnesty.store.models import UserRow as User
 
@@ -44,17 +46,21 @@ def optional_user(request: Request, db: Session = Depends(get_db)) -> User | Non
     if token is not None:
         user = user_for_token(db, token)
         if user is None:
-            raise ApiError(
-                401,
-                "invalid_token",
-                "the bearer token is invalid, expired or revoked; get a new one from POST /api/auth/token",
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
+            raise _invalid_token()
         return user
     user = session_user(request, db)
     if user is not None and request.method not in SAFE_METHODS:
         verify_csrf(request, request.headers.get(CSRF_HEADER))
     return user
+
+
+def _invalid_token() -> ApiError:
+    return ApiError(
+        401,
+        "invalid_token",
+        "the bearer token is invalid, expired or revoked; get a new one from POST /api/auth/token",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
 
 
 def _not_authenticated() -> ApiError:
@@ -73,17 +79,32 @@ def current_user(user: User | None = Depends(optional_user)) -> User:
     return user
 
 
-def signed_in_user(request: Request) -> User:
-    """The authenticated user, checked in a database session of its own that ends at once: for routes
-    that need the database for nothing else (evaluation). One hop to a worker thread instead of the
-    four of `get_db` + `optional_user` + `current_user`, so that an `async` route answers without
-    queueing behind the thread pool."""
-    factory: sessionmaker[Session] = request.app.state.sessions
-    with factory() as db:
-        user = optional_user(request, db)
+async def signed_in_user(request: Request) -> User | TokenHolder:
+    """The authenticated user, for routes that need the database for nothing else (evaluation).
+
+    A bearer token is checked on the event loop with one indexed query on a pooled connection
+    (`token_holder`: tens of microseconds on SQLite, one local round trip on PostgreSQL). A hop to a
+    worker thread costs more than the query and, under load, queues behind the thread pool; an
+    asyncio engine was slower still (`BENCHMARKS.md`, Service). A web session cookie takes the general
+    path (`optional_user`, with its CSRF check) in a worker thread, in a database session of its own."""
+    token = bearer_token(request)
+    if token is not None:
+        engine: Engine = request.app.state.engine
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            holder = token_holder(connection, token)  # one statement: no transaction around it
+        if holder is None:
+            raise _invalid_token()
+        return holder
+    user = await run_in_threadpool(_cookie_user, request)
     if user is None:
         raise _not_authenticated()
     return user
+
+
+def _cookie_user(request: Request) -> User | None:
+    factory: sessionmaker[Session] = request.app.state.sessions
+    with factory() as db:
+        return optional_user(request, db)
 
 
 def require_roles(*roles: Role) -> Callable[..., User]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from amnesty.api.common import evaluate_or_422
 from amnesty.api.deps import get_db, require_roles, signed_in_user
 from amnesty.api.errors import ApiError, FieldProblem, error_responses
+from amnesty.auth.users import TokenHolder
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
 from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records, validate_item
@@ -42,7 +43,7 @@ async def evaluate_record(
         dt.date | None, Query(description="Evaluation date (default: entry into force).")
     ] = None,
     strict: bool = False,
-    user: User = Depends(signed_in_user),
+    user: User | TokenHolder = Depends(signed_in_user),
 ) -> Decision:
     """Apply the law to one record and return the decision with its reasons; nothing is stored.
     (Evaluation takes about a millisecond of CPU, so it runs on the event loop rather than waiting

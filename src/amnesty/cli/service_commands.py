@@ -341,7 +341,7 @@ def bench_service(
     warm: int = typer.Option(20, "--warm", min=1, help="Warm requests per page."),
     clients: int = typer.Option(50, "--clients", min=1, help="Concurrent clients of POST /api/evaluate."),
     requests_per_client: int = typer.Option(
-        20, "--requests-per-client", min=1, help="Requests of each evaluate client."
+        40, "--requests-per-client", min=1, help="Requests of each evaluate client."
     ),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes of the server."),
     timeout: float = typer.Option(600.0, "--timeout", min=1.0, help="Seconds one request may take."),
