@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from amnesty.api.errors import ApiError
 from amnesty.auth.roles import Role
 from amnesty.auth.sessions import CSRF_HEADER, session_user, verify_csrf
+from amnesty.auth.token_wire import TokenWire
 from amnesty.auth.users import TokenHolder, token_holder, user_for_token
 from amnesty.service.policy import Action, roles_for
 from amnesty.store.models import UserRow as User
@@ -82,20 +83,20 @@ def current_user(user: User | None = Depends(optional_user)) -> User:
 async def signed_in_user(request: Request) -> User | TokenHolder:
     """The authenticated user, for routes that need the database for nothing else (evaluation).
 
-    A bearer token is checked on the event loop with one indexed query on a pooled connection
-    (`token_holder`: tens of microseconds on SQLite, one local round trip on PostgreSQL). A hop to a
-    worker thread costs more than the query and, under load, queues behind the thread pool; an
-    asyncio engine was slower still (`BENCHMARKS.md`, Service). A web session cookie takes the general
+    A bearer token is checked on the event loop with one indexed query: on a SQLite file directly
+    (`token_holder`, tens of microseconds), on PostgreSQL awaited on the process's own asyncio
+    connection (`amnesty.auth.token_wire`, the same query and check). A hop to a worker thread costs
+    more than the query and, under load, queues behind the thread pool (`BENCHMARKS.md`, Service). A web session cookie takes the general
     path (`optional_user`, with its CSRF check) in a worker thread, in a database session of its own."""
     token = bearer_token(request)
     if token is not None:
-        engine: Engine = request.app.state.engine
-        with engine.connect() as connection:
-            if engine.dialect.name == "postgresql":
-                # one statement: no BEGIN and ROLLBACK round trips around it (on SQLite the
-                # isolation switch would cost a statement of its own, and a read begins nothing)
-                connection.execution_options(isolation_level="AUTOCOMMIT")
-            holder = token_holder(connection, token)
+        wire: TokenWire | None = request.app.state.token_wire
+        if wire is not None:
+            holder = await wire.holder(token)  # PostgreSQL: awaited, the loop serves others meanwhile
+        else:
+            engine: Engine = request.app.state.engine
+            with engine.connect() as connection:
+                holder = token_holder(connection, token)
         if holder is None:
             raise _invalid_token()
         return holder

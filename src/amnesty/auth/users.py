@@ -13,8 +13,9 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
@@ -185,7 +186,8 @@ def authenticate(db: Session, username: str, password: str, client: str = "unkno
     return user
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """The SHA-256 of a token: the only form in which the database holds it."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -193,7 +195,7 @@ def issue_token(db: Session, user: User) -> tuple[str, dt.datetime]:
     """A new bearer token for the user and its expiry; only its digest is stored. The caller commits."""
     token = secrets.token_urlsafe(32)
     expires = utcnow() + TOKEN_LIFETIME
-    db.add(ApiToken(digest=_digest(token), user_fk=user.id, expires_at=expires))
+    db.add(ApiToken(digest=token_digest(token), user_fk=user.id, expires_at=expires))
     record_event(db, user.username, "token.issue", "user", user.username)
     return token, expires
 
@@ -209,7 +211,7 @@ class TokenHolder:
     region: str | None
 
 
-_TOKEN_HOLDER = (
+TOKEN_HOLDER_QUERY = (
     select(
         User.id, User.username, User.role, User.region, User.disabled, ApiToken.expires_at, ApiToken.revoked
     )
@@ -221,10 +223,12 @@ _TOKEN_HOLDER = (
 def token_holder(connection: Connection | Session, token: str) -> TokenHolder | None:
     """The enabled user holding this unexpired, unrevoked token, or None: the one check of a bearer
     token (`user_for_token` loads the account from it)."""
-    return _live_holder(connection.execute(_TOKEN_HOLDER, {"digest": _digest(token)}).first())
+    return live_holder(connection.execute(TOKEN_HOLDER_QUERY, {"digest": token_digest(token)}).first())
 
 
-def _live_holder(row: Row[int, str, str, str | None, bool, dt.datetime, bool] | None) -> TokenHolder | None:
+def live_holder(row: Any) -> TokenHolder | None:
+    """The holder of a token's row of `TOKEN_HOLDER_QUERY` (None: no row) if the token is live: not
+    revoked, not expired, its account enabled."""
     if row is None or row.revoked or row.disabled:
         return None
     expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=dt.UTC)
@@ -241,7 +245,7 @@ def user_for_token(db: Session, token: str) -> User | None:
 
 def revoke_token(db: Session, token: str) -> bool:
     """Revoke a token (logout); True if it existed. The caller commits."""
-    row = db.scalar(select(ApiToken).where(ApiToken.digest == _digest(token)))
+    row = db.scalar(select(ApiToken).where(ApiToken.digest == token_digest(token)))
     if row is None:
         return False
     row.revoked = True

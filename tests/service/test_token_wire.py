@@ -1,0 +1,80 @@
+"""The PostgreSQL token check of `POST /api/evaluate` (`amnesty.auth.token_wire`): the same answer as
+`token_holder` for live, revoked, expired and unknown tokens, a revocation seen by the next request,
+and a connection PostgreSQL closed opened again without failing the request."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import update
+
+from amnesty.auth import Role, create_user
+from amnesty.auth.token_wire import TokenWire
+from amnesty.auth.users import issue_token, revoke_token, token_holder
+from amnesty.store.db import make_engine, make_sessionmaker
+from amnesty.store.migrate import upgrade
+from amnesty.store.models import ApiToken
+
+from .conftest import fresh_database_url
+
+
+@pytest.fixture
+def pg_url(tmp_path: Path) -> Iterator[str]:
+    yield from fresh_database_url("postgresql", tmp_path)
+
+
+def test_the_wire_answers_as_token_holder_and_survives_a_closed_connection(pg_url: str) -> None:
+    engine = make_engine(pg_url)
+    upgrade(pg_url, engine=engine)
+    sessions = make_sessionmaker(engine)
+    with sessions() as db:
+        user = create_user(db, "wired", "a-long-test-password", Role.REVIEWER)
+        live, _ = issue_token(db, user)
+        revoked, _ = issue_token(db, user)
+        expired, _ = issue_token(db, user)
+        db.commit()
+        revoke_token(db, revoked)
+        db.execute(
+            update(ApiToken)
+            .where(ApiToken.id == db.query(ApiToken.id).order_by(ApiToken.id.desc()).limit(1).scalar_subquery())
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
+        db.commit()
+    wire = TokenWire(pg_url)
+
+    async def scenario() -> None:
+        with engine.connect() as connection:
+            for token in (live, revoked, expired, "forged"):
+                assert await wire.holder(token) == token_holder(connection, token)
+        holder = await wire.holder(live)
+        assert holder is not None
+        assert (holder.username, holder.role) == ("wired", Role.REVIEWER)
+        # PostgreSQL closes the wire's connection (a restart, an administrator): the next check
+        # opens a new one and answers
+        with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as admin:
+            killed = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE pid <> pg_backend_pid() AND datname = current_database() AND application_name = ''"
+                " AND query LIKE %s",
+                ("%api_tokens%",),
+            ).fetchall()
+        assert killed and all(row[0] for row in killed)
+        before = wire._connection
+        assert await wire.holder(live) == holder
+        assert wire._connection is not before  # it was the wire's connection that was closed
+        # a revocation is seen by the very next check
+        with sessions() as db:
+            assert revoke_token(db, live)
+            db.commit()
+        assert await wire.holder(live) is None
+        await wire.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        engine.dispose()
