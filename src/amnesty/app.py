@@ -17,7 +17,7 @@ from amnesty import __version__
 from amnesty.api import api_router
 from amnesty.api.errors import install_error_handlers
 from amnesty.api.middleware import SecurityHeadersMiddleware
-from amnesty.auth.token_wire import TokenWire
+from amnesty.auth.token_wire import token_wire
 from amnesty.jobs.runner import runner_for
 from amnesty.law.loader import Law, default_law
 from amnesty.store.db import default_database_url, make_engine, make_sessionmaker, normalise_url
@@ -42,7 +42,7 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
     """Build the application on a database (default: `AMNESTY_DATABASE_URL` or the SQLite file)."""
     url = normalise_url(database_url) if database_url else default_database_url()
     engine = make_engine(url)
-    token_wire = TokenWire(url) if engine.dialect.name == "postgresql" else None
+    wire = token_wire(url)
     if migrate:
         upgrade(url, engine=engine)
 
@@ -53,8 +53,8 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
         gc.freeze()  # the law pack, templates and modules loaded at start are never garbage: not scanned again
         yield
         runner.stop()
-        if token_wire is not None:
-            await token_wire.close()
+        if wire is not None:
+            await wire.close()
         engine.dispose()
 
     app = FastAPIOffline(
@@ -69,7 +69,7 @@ def create_app(database_url: str | None = None, *, migrate: bool = True, law: La
         lifespan=lifespan,
     )
     app.state.engine = engine
-    app.state.token_wire = token_wire
+    app.state.token_wire = wire
     app.state.sessions = make_sessionmaker(engine)
     app.state.law = law or default_law()
     app.state.database_url = url

@@ -1,6 +1,7 @@
-"""The PostgreSQL token check of `POST /api/evaluate` (`amnesty.auth.token_wire`): the same answer as
-`token_holder` for live, revoked, expired and unknown tokens, a revocation seen by the next request,
-and a connection PostgreSQL closed opened again without failing the request."""
+"""The token check of `POST /api/evaluate` on a connection of its own (`amnesty.auth.token_wire`): on
+PostgreSQL and on a SQLite file, the same answer as `token_holder` for live, revoked, expired, unknown
+and disabled users' tokens, and a revocation seen by the next check; on PostgreSQL a connection the
+server closed is opened again without failing the request."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import update
 
 from amnesty.auth import Role, create_user
-from amnesty.auth.token_wire import TokenWire
+from amnesty.auth.token_wire import PostgresTokenWire, SqliteTokenWire
 from amnesty.auth.users import issue_token, revoke_token, token_holder
 from amnesty.store.db import make_engine, make_sessionmaker
 from amnesty.store.migrate import upgrade
@@ -41,11 +42,13 @@ def test_the_wire_answers_as_token_holder_and_survives_a_closed_connection(pg_ur
         revoke_token(db, revoked)
         db.execute(
             update(ApiToken)
-            .where(ApiToken.id == db.query(ApiToken.id).order_by(ApiToken.id.desc()).limit(1).scalar_subquery())
+            .where(
+                ApiToken.id == db.query(ApiToken.id).order_by(ApiToken.id.desc()).limit(1).scalar_subquery()
+            )
             .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
         )
         db.commit()
-    wire = TokenWire(pg_url)
+    wire = PostgresTokenWire(pg_url)
 
     async def scenario() -> None:
         with engine.connect() as connection:
@@ -63,11 +66,60 @@ def test_the_wire_answers_as_token_holder_and_survives_a_closed_connection(pg_ur
                 " AND query LIKE %s",
                 ("%api_tokens%",),
             ).fetchall()
-        assert killed and all(row[0] for row in killed)
+        assert killed
+        assert all(row[0] for row in killed)
         before = wire._connection
         assert await wire.holder(live) == holder
         assert wire._connection is not before  # it was the wire's connection that was closed
         # a revocation is seen by the very next check
+        with sessions() as db:
+            assert revoke_token(db, live)
+            db.commit()
+        assert await wire.holder(live) is None
+        await wire.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        engine.dispose()
+
+
+def test_the_sqlite_wire_answers_as_token_holder(tmp_path: Path) -> None:
+    from amnesty.auth import set_disabled
+    from amnesty.auth.token_wire import token_wire
+
+    url = f"sqlite:///{tmp_path / 'wire.sqlite3'}"
+    engine = make_engine(url)
+    upgrade(url, engine=engine)
+    sessions = make_sessionmaker(engine)
+    with sessions() as db:
+        user = create_user(db, "wired", "a-long-test-password", Role.SOCIAL_WORKER, "Almaty")
+        other = create_user(db, "soon-off", "a-long-test-password", Role.REVIEWER)
+        live, _ = issue_token(db, user)
+        revoked, _ = issue_token(db, user)
+        expired, _ = issue_token(db, user)
+        disabled, _ = issue_token(db, other)
+        db.commit()
+        revoke_token(db, revoked)
+        newest = db.query(ApiToken.id).filter(ApiToken.user_fk == user.id).order_by(ApiToken.id.desc())
+        db.execute(
+            update(ApiToken)
+            .where(ApiToken.id == newest.limit(1).scalar_subquery())
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+        )
+        set_disabled(db, other, True, actor="admin")
+        db.commit()
+    wire = token_wire(url)
+    assert isinstance(wire, SqliteTokenWire)
+    assert token_wire("sqlite://") is None  # in memory: only the application's pool sees it
+
+    async def scenario() -> None:
+        with engine.connect() as connection:
+            for token in (live, revoked, expired, disabled, "forged"):
+                assert await wire.holder(token) == token_holder(connection, token)
+        holder = await wire.holder(live)
+        assert holder is not None
+        assert (holder.username, holder.role, holder.region) == ("wired", Role.SOCIAL_WORKER, "Almaty")
         with sessions() as db:
             assert revoke_token(db, live)
             db.commit()

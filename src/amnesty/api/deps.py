@@ -83,17 +83,17 @@ def current_user(user: User | None = Depends(optional_user)) -> User:
 async def signed_in_user(request: Request) -> User | TokenHolder:
     """The authenticated user, for routes that need the database for nothing else (evaluation).
 
-    A bearer token is checked on the event loop with one indexed query: on a SQLite file directly
-    (`token_holder`, tens of microseconds), on PostgreSQL awaited on the process's own asyncio
-    connection (`amnesty.auth.token_wire`, the same query and check). A hop to a worker thread costs
-    more than the query and, under load, queues behind the thread pool (`BENCHMARKS.md`, Service). A web session cookie takes the general
+    A bearer token is checked on the event loop with one indexed query on a connection of the
+    process's own (`amnesty.auth.token_wire`: `token_holder`'s query and check; awaited on
+    PostgreSQL, tens of microseconds on a SQLite file). A hop to a worker thread costs more than the
+    query and, under load, queues behind the thread pool (`BENCHMARKS.md`, Service). A web session cookie takes the general
     path (`optional_user`, with its CSRF check) in a worker thread, in a database session of its own."""
     token = bearer_token(request)
     if token is not None:
         wire: TokenWire | None = request.app.state.token_wire
         if wire is not None:
-            holder = await wire.holder(token)  # PostgreSQL: awaited, the loop serves others meanwhile
-        else:
+            holder = await wire.holder(token)
+        else:  # an in-memory SQLite database: only the pool sees it
             engine: Engine = request.app.state.engine
             with engine.connect() as connection:
                 holder = token_holder(connection, token)
