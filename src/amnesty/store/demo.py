@@ -1,17 +1,12 @@
 """Demo data for `amnesty serve --demo`: synthetic case records and one user per role.
 
-Records come from the January preset of `amnesty.synth` when it is installed, else from the bundled
-sample `demo_records.jsonl` (64 invented persons). Demo users get fresh random passwords on every
+Records come from the January preset of `amnesty.synth` (invented persons). Demo users get fresh random passwords on every
 run; they are returned to be printed once and are never stored in clear.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,10 +14,12 @@ from sqlalchemy.orm import Session
 from amnesty.auth.passwords import generate_password
 from amnesty.auth.roles import Role
 from amnesty.auth.users import create_user, get_user, set_disabled, set_password
-from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records, validate_item
+from amnesty.io.json_records import ParsedRecord, RecordError, validate_item
 from amnesty.law.loader import Law
 from amnesty.store.cases import ImportResult, import_records
 from amnesty.store.models import Person
+from amnesty.synth.generate import generate
+from amnesty.synth.presets import Preset
 
 DEMO_REGION = "Almaty"
 DEMO_ACTOR = "demo-seed"
@@ -38,24 +35,11 @@ class DemoUser:
     password: str
 
 
-def _synth_available() -> bool:
-    try:
-        return importlib.util.find_spec("amnesty.synth.generate") is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def synthetic_records(persons: int, seed: int = 0) -> tuple[list[ParsedRecord | RecordError], str]:
-    """Records for the demo and where they come from."""
-    if _synth_available():
-        generate = importlib.import_module("amnesty.synth.generate")
-        presets = importlib.import_module("amnesty.synth.presets")
-        people: list[Any] = list(generate.generate(presets.Preset.JANUARY, persons, seed))
-        items = [validate_item(index, None, person) for index, person in enumerate(people)]
-        return items, f"amnesty.synth january preset ({persons} persons, seed {seed})"
-    text = resources.files("amnesty.store").joinpath("demo_records.jsonl").read_text(encoding="utf-8")
-    items, _single = read_json_records(text)
-    return items, "bundled sample (src/amnesty/store/demo_records.jsonl)"
+    """Records for the demo (the January preset of `amnesty.synth`) and where they come from."""
+    people = list(generate(Preset.JANUARY, persons, seed))
+    items = [validate_item(index, None, person) for index, person in enumerate(people)]
+    return items, f"amnesty.synth january preset ({persons} persons, seed {seed})"
 
 
 def seed_records(db: Session, law: Law, persons: int = 600, seed: int = 0) -> tuple[ImportResult | None, str]:
