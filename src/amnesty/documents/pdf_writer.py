@@ -4,10 +4,12 @@ letters included; fonts/LICENSE-DejaVu.txt)."""
 from __future__ import annotations
 
 from importlib import resources
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from amnesty.documents.markup import Block, BlockKind
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT = "DejaVuSans"
 _LINE = 6.0
@@ -25,6 +27,8 @@ def _write(pdf: FPDF, block: Block, size: float, force_bold: bool) -> None:
 
 def to_pdf(blocks: list[Block], title: str) -> bytes:
     """A PDF file (bytes) with the blocks laid out on A4."""
+    from fpdf import FPDF  # imported when a PDF is written: it takes a fifth of a second
+
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.set_creator("amnesty")

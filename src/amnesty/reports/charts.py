@@ -1,15 +1,12 @@
-"""Bar charts with matplotlib's Agg backend (no display needed), written as PNG and/or SVG."""
+"""Bar charts with matplotlib's Agg backend (no display needed), written as PNG and/or SVG.
+
+matplotlib is imported when a chart is drawn, not with this module: it takes about half a second,
+which every command of the CLI (it imports the report commands) would otherwise pay."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter
 
 from amnesty.render.formats import format_number
 
@@ -25,6 +22,12 @@ def bar_chart(
 ) -> list[Path]:
     """Grouped bars: one group per label, one bar per series; saved to every path (format by suffix).
     With a `language`, the value axis writes numbers in its form ("2,5")."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
     count = max(1, len(series))
     width = 0.8 / count
     size = (9, max(3.5, 0.35 * len(labels) + 1.5)) if horizontal else (max(6, 0.6 * len(labels) + 2), 4.5)
