@@ -16,6 +16,7 @@ KEYS = {
     "io_floor_seconds",
     "ratio_to_floor",
     "peak_rss_mb",
+    "peak_pss_mb",
     "cpu_count",
 }
 
@@ -29,6 +30,7 @@ def test_bench_json_reports_the_figures_and_caches_the_registry(tmp_path: Path) 
     assert figures["persons"] == 300
     assert figures["persons_decided"] == 300
     assert figures["generate_seconds"] is not None
+    assert 0 < figures["peak_pss_mb"] <= figures["peak_rss_mb"]
     second = json.loads(CliRunner().invoke(app, arguments).stdout)
     assert second["generate_seconds"] is None, "the registry is reused"
     assert (tmp_path / "national-300-seed0.parquet").exists()
