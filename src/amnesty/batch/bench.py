@@ -27,6 +27,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from amnesty.batch.process import RunSettings
 from amnesty.batch.run import run_batch
+from amnesty.io.sources import parquet_reader
 from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset
 from amnesty.synth.write import write_registry
@@ -126,7 +127,7 @@ def io_floor(path: Path, out: Path) -> float:
     """Seconds to read the input and write the same rows as Parquet, CSV and JSON Lines."""
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    source = pq.ParquetFile(path)
+    source = parquet_reader(path)
     schema = source.schema_arrow
     with (
         pq.ParquetWriter(out / "floor.parquet", schema, compression="zstd") as parquet,

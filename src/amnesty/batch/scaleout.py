@@ -40,7 +40,7 @@ from amnesty.batch.outputs import OutputWriter, Summary, write_summary
 from amnesty.batch.process import RunSettings, process_chunk
 from amnesty.io.assemble import missing_required
 from amnesty.io.columns import ALL_COLUMNS
-from amnesty.io.sources import FileReadError, SourceInfo, SourceRow, arrow_rows, open_parquet
+from amnesty.io.sources import FileReadError, SourceInfo, SourceRow, arrow_rows, open_parquet, parquet_reader
 from amnesty.io.tabular import ROW_COLUMN, Chunk, arrow_keys, last_boundary
 
 _KNOWN = frozenset(ALL_COLUMNS)
@@ -69,7 +69,7 @@ class Survey:
 
 def plan_partitions(path: Path, rows_per_part: int) -> list[Partition]:
     """Cut the file's row groups into partitions of at least `rows_per_part` rows (from the footer)."""
-    metadata = pq.ParquetFile(path).metadata
+    metadata = parquet_reader(path).metadata
     groups = [(index, metadata.row_group(index).num_rows) for index in range(metadata.num_row_groups)]
     groups = [(index, rows) for index, rows in groups if rows]
     partitions: list[Partition] = []
@@ -96,7 +96,7 @@ def _run_starts(keys: pl.Series) -> pl.Series:
 
 def survey(path: Path, partition: Partition) -> Survey:
     """Worker task: the partition's first and last key and the hashes of its run-starting keys."""
-    parquet = pq.ParquetFile(path)
+    parquet = parquet_reader(path)
     if "person_id" not in parquet.schema_arrow.names:
         return Survey(None, None, np.zeros(0, dtype=np.uint64))
     table = parquet.read_row_groups(list(partition.row_groups), columns=["person_id"])
@@ -109,7 +109,7 @@ def survey(path: Path, partition: Partition) -> Survey:
 
 def keys_of(path: Path, partition: Partition, hashes: frozenset[int]) -> list[tuple[int, str]]:
     """Worker task: (row within the partition, key) of each run start whose key hashes into `hashes`."""
-    parquet = pq.ParquetFile(path)
+    parquet = parquet_reader(path)
     table = parquet.read_row_groups(list(partition.row_groups), columns=["person_id"])
     keys = _key_series(table)
     frame = pl.DataFrame({"key": keys, "hash": keys.hash(**_SEEDS)}).with_row_index("row")
@@ -164,7 +164,7 @@ def partition_chunks(
     rows_per_chunk: int,
 ) -> Iterator[Chunk]:
     """The partition's persons in chunks of whole persons, as a local run would cut the same rows."""
-    parquet = pq.ParquetFile(path)
+    parquet = parquet_reader(path)
     columns = [name for name in parquet.schema_arrow.names if name in _KNOWN]
     row = partition.first_row
     carry: pa.Table | None = None
@@ -257,7 +257,7 @@ def decide_scattered(
     head: tuple[str, str],
 ) -> Summary:
     """Worker task: gather the scattered persons whole from the whole file and decide them (last part)."""
-    parquet = pq.ParquetFile(path)
+    parquet = parquet_reader(path)
     columns = [name for name in parquet.schema_arrow.names if name in _KNOWN]
     wanted = pa.array(sorted(scattered), type=pa.string())
     rows: dict[str, list[SourceRow]] = {}
