@@ -293,3 +293,26 @@ def test_every_catalogue_is_a_valid_po_file() -> None:
         path = Path(__file__).parents[2] / "src/amnesty/web/locale" / language / "LC_MESSAGES/messages.po"
         with path.open("rb") as handle:
             assert len(read_po(handle, abort_invalid=True)) > 100
+
+
+def test_the_catalogues_hold_exactly_the_messages_babel_extracts(tmp_path: Path) -> None:
+    """`pybabel extract` (docs/web.md) finds every message the catalogues translate, and nothing
+    more: a message the code builds at run time is marked with `N_`, and a message no code uses is
+    not kept. So `pybabel update` neither drops a translation in use nor keeps a dead one."""
+    from babel.messages.frontend import CommandLineInterface
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).parents[2]
+    template = tmp_path / "messages.pot"
+    arguments = ["-F", str(root / "src/amnesty/web/babel.cfg"), "-k", "N_", "-o", str(template)]
+    CommandLineInterface().run(["pybabel", "-q", "extract", *arguments, str(root / "src/amnesty/web")])
+
+    def ids(path: Path) -> set[str]:
+        with path.open("rb") as handle:
+            return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+
+    extracted = ids(template)
+    for language in LANGUAGES:
+        kept = ids(root / "src/amnesty/web/locale" / language / "LC_MESSAGES/messages.po")
+        assert sorted(kept - extracted) == [], f"{language}: in the catalogue, used by no code"
+        assert sorted(extracted - kept) == [], f"{language}: in the code, not in the catalogue"

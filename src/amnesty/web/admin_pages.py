@@ -16,6 +16,7 @@ from amnesty.service import accounts
 from amnesty.service.errors import InvalidInputError, NotFoundError
 from amnesty.service.policy import Action, may
 from amnesty.web.i18n import gettext
+from amnesty.web.labels import N_
 from amnesty.web.templating import render
 from amnesty.web.viewer import Viewer, check_csrf, database, require
 
@@ -101,7 +102,7 @@ def change_user(
     user = require(request, Action.WRITE_USERS)
     check_csrf(request, csrf_token)
     if action not in USER_ACTIONS:
-        raise HTTPException(status_code=422, detail="Unknown action.")
+        raise HTTPException(status_code=422, detail=N_("Unknown action."))
     shown: tuple[str, str] | None = None
     try:
         with database(request) as db:

@@ -37,6 +37,7 @@ from amnesty.service.errors import InvalidInputError, NotFoundError, VersionConf
 from amnesty.service.exports import ExportFormat, task_rows
 from amnesty.service.policy import Action, may, region_limit
 from amnesty.web.downloads import download
+from amnesty.web.labels import N_
 from amnesty.web.pages_cases import case_views
 from amnesty.web.templating import render
 from amnesty.web.viewer import Viewer, check_csrf, database, require
@@ -256,7 +257,7 @@ def task_status(
     try:
         new_status = TaskStatus(status)
     except ValueError:
-        raise HTTPException(status_code=422, detail="Unknown status.") from None
+        raise HTTPException(status_code=422, detail=N_("Unknown status.")) from None
     try:
         with database(request) as db:
             edit = tasks.TaskEdit(
@@ -264,7 +265,7 @@ def task_status(
             )
             tasks.change_task(db, user, task_id, edit)
     except NotFoundError:
-        raise HTTPException(status_code=404, detail="No such task.") from None
+        raise HTTPException(status_code=404, detail=N_("No such task.")) from None
     except InvalidInputError as error:
         return _back_to_tasks(str(error))
     except VersionConflictError:
@@ -288,7 +289,7 @@ def documents_page(request: Request, person_id: str) -> Response:
         with database(request) as db:
             file = case_service.person_file(db, user, person_id)
     except NotFoundError:
-        raise HTTPException(status_code=404, detail="No such person.") from None
+        raise HTTPException(status_code=404, detail=N_("No such person.")) from None
     views = [v for v in case_views(file, request.state.language) if v.decision is not None]
     context = _base(user, "cases") | {
         "person_id": person_id,

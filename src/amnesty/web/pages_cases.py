@@ -53,6 +53,7 @@ from amnesty.web.forms import (
     tags_from_form,
 )
 from amnesty.web.i18n import gettext
+from amnesty.web.labels import N_
 from amnesty.web.templating import render
 from amnesty.web.viewer import Viewer, check_csrf, database, is_partial, region_scope, require, require_any
 
@@ -192,7 +193,7 @@ def new_charge_row(request: Request) -> Response:
     present = charge_indexes(request.query_params)
     index = (max(present) + 1) if present else 0
     if index >= 20:
-        raise HTTPException(status_code=422, detail="At most 20 charges.")
+        raise HTTPException(status_code=422, detail=N_("At most 20 charges."))
     context = {"user": user, "index": index, "values": {}, "choices": CHOICES, "error_ids": {}}
     return render(request, "charge_row.html", context)
 
@@ -359,7 +360,7 @@ def _person(request: Request, user: Viewer, person_id: str) -> tuple[PersonFile,
         with database(request) as db:
             file = case_service.person_file(db, user, person_id)
     except NotFoundError:
-        raise HTTPException(status_code=404, detail="No such person in your register.") from None
+        raise HTTPException(status_code=404, detail=N_("No such person in your register.")) from None
     return file, case_views(file, request.state.language)
 
 
@@ -370,7 +371,7 @@ def _chosen(views: list[CaseView], case_id: str | int | None) -> CaseView:
             return view
     decided = [v for v in views if v.detail.decisions]
     if not decided:
-        raise HTTPException(status_code=404, detail="No decision for this person yet.")
+        raise HTTPException(status_code=404, detail=N_("No decision for this person yet."))
     return max(decided, key=lambda v: (v.detail.decisions[-1].id, v.detail.id))
 
 

@@ -75,7 +75,7 @@ def _user(request: Request, kind: JobKind | None = None) -> Viewer:
         raise HTTPException(status_code=303, headers={"Location": f"/signin?next={request.url.path}"})
     allowed = may_start(user.role, kind) if kind is not None else Role(user.role) in USE_JOBS
     if not allowed:
-        raise HTTPException(status_code=403, detail="Your role does not give access to this page.")
+        raise HTTPException(status_code=403, detail=N_("Your role does not give access to this page."))
     return user
 
 
@@ -250,7 +250,9 @@ def add_to_register(
         try:
             job_id = submit_dry_run_for_storing(db, source, user.username).id
         except NotAddableError:
-            raise HTTPException(status_code=409, detail="This trial run cannot be added (again).") from None
+            raise HTTPException(
+                status_code=409, detail=N_("This trial run cannot be added (again).")
+            ) from None
         db.commit()
     return _queued(request, job_id)
 

@@ -29,6 +29,7 @@ from amnesty.service import review, stats
 from amnesty.service.policy import Action, may
 from amnesty.store.models import UserRow
 from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_jobs, pages_work
+from amnesty.web.labels import N_
 from amnesty.web.templating import render
 from amnesty.web.viewer import check_csrf, database, region_scope, require, safe_next, set_language, signed_in
 
@@ -93,7 +94,7 @@ def signin(
         verify_same_origin(request)
     except CsrfError as error:
         raise HTTPException(
-            status_code=403, detail="The form comes from another site; reload the page."
+            status_code=403, detail=N_("The form comes from another site; reload the page.")
         ) from error
     user: UserRow | None
     limited = False

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from amnesty.auth import CsrfError, Role, session_user, verify_csrf
 from amnesty.service.policy import Action, may, region_limit
 from amnesty.web import i18n
+from amnesty.web.labels import N_
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def require(request: Request, action: Action) -> Viewer:
             status_code=303, headers={"Location": f"/signin?next={quote(safe_next(target), safe='')}"}
         )
     if not may(user, action):
-        raise HTTPException(status_code=403, detail="Your role does not give access to this page.")
+        raise HTTPException(status_code=403, detail=N_("Your role does not give access to this page."))
     return user
 
 
@@ -79,7 +80,7 @@ def require_any(request: Request, *actions: Action) -> Viewer:
     """The user when the policy allows one of the actions."""
     user = require(request, Action.EVALUATE)
     if not any(may(user, action) for action in actions):
-        raise HTTPException(status_code=403, detail="Your role does not give access to this page.")
+        raise HTTPException(status_code=403, detail=N_("Your role does not give access to this page."))
     return user
 
 
@@ -88,7 +89,7 @@ def check_csrf(request: Request, token: str | None) -> None:
     try:
         verify_csrf(request, token or request.headers.get("X-CSRF-Token"))
     except CsrfError:
-        raise HTTPException(status_code=403, detail="The form has expired; reload the page.") from None
+        raise HTTPException(status_code=403, detail=N_("The form has expired; reload the page.")) from None
 
 
 def safe_next(value: str | None) -> str:
