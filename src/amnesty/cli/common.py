@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from amnesty.law.loader import Law, LawPackError, load_law
 
@@ -47,3 +49,16 @@ def parse_as_of(value: str | None) -> dt.date | None:
 def print_json(data: Any) -> None:
     """Write JSON to standard output (UTF-8, indented)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def progress_bar(console: Console, enabled: bool = True) -> Progress:
+    """The progress bar of a long database command (`db import`, `db reevaluate`): its description,
+    the bar, done of total, and the time elapsed, on `console` (stderr)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not enabled,
+    )

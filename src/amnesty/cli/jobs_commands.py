@@ -11,7 +11,6 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from amnesty.cli.service_commands import CLI_ACTOR, DATABASE_URL_HELP, db_app
 
@@ -30,7 +29,7 @@ def db_import(
 ) -> None:
     """Store and evaluate every record of FILE, or nothing if any row is invalid (each rejected row
     is printed with its field and problem, in --lang, exit status 1)."""
-    from amnesty.cli.common import load_law_or_exit, parse_as_of
+    from amnesty.cli.common import load_law_or_exit, parse_as_of, progress_bar
     from amnesty.jobs.inputs import UnreadableFileError, check_name
     from amnesty.jobs.kinds import JobKind, JobStatus
     from amnesty.jobs.queue import get_job, localised_problem, localised_result, submit_job
@@ -58,13 +57,7 @@ def db_import(
             params = {"dry_run": False, "as_of": date.isoformat() if date else None}
             job_id = submit_job(db, JobKind.IMPORT, CLI_ACTOR, params, file.name, file.read_bytes()).id
             db.commit()
-        columns = (
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=err_console, transient=False) as progress:
+        with progress_bar(err_console) as progress:
             bar = progress.add_task(f"importing {file.name}", total=None)
 
             def echo(done: int, total: int) -> None:

@@ -74,12 +74,11 @@ def db_reevaluate(
     one transaction per batch, with a progress bar."""
     from functools import partial
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from sqlalchemy import func, select
 
     from amnesty.batch.process import RunSettings
     from amnesty.batch.run import Engine, decide_batches, progress_wanted
-    from amnesty.cli.common import load_law_or_exit, parse_as_of
+    from amnesty.cli.common import load_law_or_exit, parse_as_of, progress_bar
     from amnesty.store.cases import ReevaluationResult, reevaluate_all
     from amnesty.store.models import Case
 
@@ -93,15 +92,9 @@ def db_reevaluate(
     date = parse_as_of(as_of)
     settings = RunSettings(law_pack=str(law_pack) if law_pack is not None else None, as_of=date)
     decide = partial(decide_batches, settings=settings, engine=runner_engine, jobs=jobs, scheduler=scheduler)
-    columns = (
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
     with _session(database_url) as db:
         total = int(db.scalar(select(func.count(Case.id))) or 0)
-        with Progress(*columns, console=err_console, disable=not progress_wanted()) as progress:
+        with progress_bar(err_console, enabled=progress_wanted()) as progress:
             bar = progress.add_task("re-evaluating cases", total=total)
 
             def advance(_db: object, done: ReevaluationResult) -> None:
