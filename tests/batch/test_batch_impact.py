@@ -83,12 +83,17 @@ def test_cli_impact_on_a_parquet_registry_uses_the_runner(registry: Path) -> Non
     assert data == json.loads(json.dumps(expected.to_json_dict()))
 
 
-def test_decide_records_on_the_runner_gives_the_engines_decisions() -> None:
-    from amnesty.batch.run import decide_records
+def test_decide_batches_on_the_runner_gives_the_engines_decisions() -> None:
+    from amnesty.batch.run import decide_batches
     from amnesty.domain.records import parse_record
     from amnesty.engine.evaluate import evaluate
 
     records = [parse_record(data) for data in generate(Preset.JANUARY, 300, seed=5)]
     expected = [evaluate(record) for record in records]
-    assert list(decide_records(records, jobs=1, per_chunk=64)) == expected
-    assert list(decide_records(records, jobs=2, per_chunk=64)) == expected
+
+    def decided(jobs: int) -> list[object]:
+        batches = iter([records[start : start + 64] for start in range(0, len(records), 64)])
+        return [decision for batch in decide_batches(batches, jobs=jobs) for decision in batch]
+
+    assert decided(jobs=1) == expected
+    assert decided(jobs=2) == expected

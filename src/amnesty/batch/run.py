@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
@@ -112,33 +112,6 @@ def decide_batches(
     engine update: its process stores one batch while the workers decide the next ones)."""
     work = partial(_decide, settings=settings or RunSettings())
     return map_chunks(work, batches, engine, jobs, scheduler)
-
-
-def decide_records(
-    records: Iterable[CaseRecord],
-    settings: RunSettings | None = None,
-    *,
-    engine: Engine = Engine.LOCAL,
-    jobs: int | None = None,
-    scheduler: str | None = None,
-    per_chunk: int = 500,
-) -> Iterator[Decision]:
-    """The engine's full decision for each record, in order, decided on the chunked runner in batches
-    of `per_chunk` records (`decide_batches`)."""
-    batches = _batched(records, per_chunk)
-    for decisions in decide_batches(batches, settings, engine=engine, jobs=jobs, scheduler=scheduler):
-        yield from decisions
-
-
-def _batched(records: Iterable[CaseRecord], size: int) -> Iterator[list[CaseRecord]]:
-    batch: list[CaseRecord] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _progress(enabled: bool) -> AbstractContextManager[Progress | None]:

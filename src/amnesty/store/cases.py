@@ -420,13 +420,13 @@ def reevaluate_all(
         last_id = 0
         while True:
             found = list(
-                db.execute(select(Case.id, Case).where(Case.id > last_id).order_by(Case.id).limit(batch_size))
+                db.scalars(select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch_size))
             )
             if not found:
                 return
-            chunk = [case_to_record(case) for _case_id, case in found]
-            batches.append(([case_id for case_id, _case in found], chunk))
-            last_id = found[-1][0]
+            chunk = [case_to_record(case) for case in found]
+            batches.append(([case.id for case in found], chunk))
+            last_id = found[-1].id
             yield chunk
 
     def in_process(chunks: Iterator[list[CaseRecord]]) -> Iterator[list[Decision]]:
