@@ -86,8 +86,9 @@ async def signed_in_user(request: Request) -> User | TokenHolder:
     A bearer token is checked on the event loop with one indexed query on a connection of the
     process's own (`amnesty.auth.token_wire`: `token_holder`'s query and check; awaited on
     PostgreSQL, tens of microseconds on a SQLite file). A hop to a worker thread costs more than the
-    query and, under load, queues behind the thread pool (`BENCHMARKS.md`, Service). A web session cookie takes the general
-    path (`optional_user`, with its CSRF check) in a worker thread, in a database session of its own."""
+    query and, under load, queues behind the thread pool (`BENCHMARKS.md`, Service). A web session
+    cookie takes the general path (`optional_user`, with its CSRF check) in a worker thread, in a
+    database session of its own."""
     token = bearer_token(request)
     if token is not None:
         wire: TokenWire | None = request.app.state.token_wire

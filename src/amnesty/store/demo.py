@@ -1,7 +1,7 @@
 """Demo data for `amnesty serve --demo`: synthetic case records and one user per role.
 
-Records come from the January preset of `amnesty.synth` (invented persons). Demo users get fresh random passwords on every
-run; they are returned to be printed once and are never stored in clear.
+Records come from the January preset of `amnesty.synth` (invented persons). Demo users get fresh
+random passwords on every run; they are returned to be printed once and are never stored in clear.
 """
 
 from __future__ import annotations
