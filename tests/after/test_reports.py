@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
+from amnesty.batch.outputs import read_output
 from amnesty.cli.main import app
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import evaluate
@@ -89,9 +90,9 @@ def test_report_reads_the_compact_decisions_of_a_batch_run(records_file: Path, t
     out = tmp_path / "batch"
     ran = CliRunner().invoke(app, ["batch", str(records_file), "--out", str(out)])
     assert ran.exit_code == 0, ran.output
-    first = json.loads((out / "decisions.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    first = json.loads(read_output(out / "decisions.jsonl.zst").decode("utf-8").splitlines()[0])
     assert "engine_version" not in first
-    found = read_decisions(out / "decisions.jsonl")
+    found = read_decisions(out / "decisions.jsonl.zst")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert not found.errors
     assert len(found.decisions) == summary["persons_decided"] > 0

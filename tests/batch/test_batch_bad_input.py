@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from amnesty.batch.outputs import REJECTED_CSV, SUMMARY_JSON, Summary
+from amnesty.batch.outputs import REJECTED_CSV, SUMMARY_JSON, Summary, decisions_path, read_output
 from amnesty.batch.run import run_batch
 from amnesty.io.columns import ALL_COLUMNS
 
@@ -218,7 +218,7 @@ def test_scattered_rows_of_a_person_are_decided_together(tmp_path: Path) -> None
     assert not rejected
     assert summary.persons_decided == 3
     assert summary.rows_decided == 4
-    lines = (tmp_path / "out" / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = read_output(decisions_path(tmp_path / "out")).decode("utf-8").splitlines()
     last = json.loads(lines[-1])
     assert last["person_id"] == "P-S"
     assert [c["article"] for c in last["charges"]] == [272, 188]

@@ -16,12 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from amnesty.batch.outputs import read_output
 from amnesty.batch.run import Engine, run_batch
 from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset
 from amnesty.synth.write import SCHEMA, flatten
 
-FILES = ("decisions.parquet", "decisions.csv", "decisions.jsonl", "rejected.csv", "summary.json")
+FILES = ("decisions.parquet", "decisions.csv", "decisions.jsonl.zst", "rejected.csv", "summary.json")
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +81,8 @@ def test_dask_workers_write_parts_with_the_local_rows(tmp_path: Path, registry: 
             for line in part.read_text(encoding="utf-8").splitlines()[1:]
         ]
         assert lines == (local_dir / name).read_text(encoding="utf-8").splitlines()[1:], name
-    jsonl = b"".join(part.read_bytes() for part in _parts(dask_dir, "decisions.jsonl"))
-    assert jsonl == (local_dir / "decisions.jsonl").read_bytes()
+    jsonl = b"".join(read_output(part) for part in _parts(dask_dir, "decisions.jsonl.zst"))
+    assert jsonl == read_output(local_dir / "decisions.jsonl.zst")
     assert json.loads((dask_dir / "summary.json").read_text(encoding="utf-8")) == json.loads(
         (local_dir / "summary.json").read_text(encoding="utf-8")
     )

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from amnesty.batch import run as run_module
 from amnesty.batch.compact import COMPACT_EXCLUDE, RUN_FIELDS, decision_from_compact, decision_json
+from amnesty.batch.outputs import decisions_path, read_output
 from amnesty.batch.run import progress_wanted, run_batch
 from amnesty.cli.main import app
 from amnesty.domain.decision import Decision
@@ -21,8 +22,13 @@ from amnesty.engine.evaluate import evaluate
 from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset
 
-DECISION_FILES = ("decisions.parquet", "decisions.csv", "decisions.jsonl", "rejected.csv")
+DECISION_FILES = ("decisions.parquet", "decisions.csv", "decisions.jsonl.zst", "rejected.csv")
 ALL_FILES = (*DECISION_FILES, "summary.json")
+
+
+def _lines(out: Path) -> list[str]:
+    """The decision lines of a run's output (`decisions.jsonl.zst` by default)."""
+    return read_output(decisions_path(out)).decode("utf-8").splitlines()
 
 
 def _bytes(directory: Path, names: tuple[str, ...]) -> dict[str, bytes]:
@@ -53,7 +59,7 @@ def test_every_input_format_gives_the_same_decisions(tmp_path: Path, january_fil
 
 def test_decisions_are_the_single_case_decisions(tmp_path: Path, january_files: dict[str, Path]) -> None:
     run_batch(january_files["jsonl"], tmp_path / "out", jobs=1)
-    lines = (tmp_path / "out" / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = _lines(tmp_path / "out")
     expected = [
         decision_json(evaluate(parse_record(data))) for data in generate(Preset.JANUARY, 150, seed=11)
     ]
@@ -65,7 +71,7 @@ def test_compact_lines_read_back_to_the_engines_decisions(
 ) -> None:
     run_batch(january_files["parquet"], tmp_path / "out", jobs=1, rows_per_chunk=40)
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
-    lines = (tmp_path / "out" / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = _lines(tmp_path / "out")
     words = {name: value for name, value in COMPACT_EXCLUDE.items() if name not in RUN_FIELDS}
     engine = [evaluate(parse_record(data)) for data in generate(Preset.JANUARY, 150, seed=11)]
     assert len(lines) == len(engine) == 150
@@ -138,7 +144,7 @@ def test_cli_lang_adds_sentences_in_the_languages_asked(
     args = ["batch", str(january_files["parquet"]), "--out", str(out), "--jobs", "1"]
     result = runner.invoke(app, [*args, "--lang", "ru", "--lang", "kk"])
     assert result.exit_code == 0, result.output
-    lines = (out / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = _lines(out)
     records = [parse_record(data) for data in generate(Preset.JANUARY, 150, seed=11)]
     assert lines == [decision_json(evaluate(record), ("ru", "kk")) for record in records]
     first = json.loads(lines[0])
@@ -148,15 +154,18 @@ def test_cli_lang_adds_sentences_in_the_languages_asked(
     assert bad.exit_code == 2
 
 
-def test_cli_zst_writes_the_same_decisions_compressed(tmp_path: Path, mixed_parquet: Path) -> None:
-    import pyarrow as pa
-
+def test_cli_writes_the_decisions_compressed_unless_asked_not_to(tmp_path: Path, mixed_parquet: Path) -> None:
     runner = CliRunner()
-    for name, extra in (("plain", []), ("zst", ["--zst"])):
+    for name, extra in (("plain", ["--no-zst"]), ("default", []), ("zst", ["--zst"])):
         result = runner.invoke(
             app, ["batch", str(mixed_parquet), "--out", str(tmp_path / name), "--jobs", "1", *extra]
         )
         assert result.exit_code == 0, result.output
-    assert not (tmp_path / "zst" / "decisions.jsonl").exists()
-    with pa.CompressedInputStream(pa.OSFile(str(tmp_path / "zst" / "decisions.jsonl.zst")), "zstd") as stream:
-        assert stream.read() == (tmp_path / "plain" / "decisions.jsonl").read_bytes()
+    plain = (tmp_path / "plain" / "decisions.jsonl").read_bytes()
+    assert not (tmp_path / "plain" / "decisions.jsonl.zst").exists()
+    for name in ("default", "zst"):
+        compressed = tmp_path / name / "decisions.jsonl.zst"
+        assert not (tmp_path / name / "decisions.jsonl").exists()
+        assert decisions_path(tmp_path / name) == compressed
+        assert read_output(compressed) == plain
+        assert compressed.stat().st_size * 10 < len(plain)

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from amnesty.batch import process
 from amnesty.batch.compact import COMPACT_EXCLUDE
 from amnesty.batch.frames import engine_frame, json_lines
+from amnesty.batch.outputs import decisions_path, read_output
 from amnesty.batch.process import RunSettings, process_chunk
 from amnesty.batch.run import run_batch
 from amnesty.batch.typed import CROSS_FIELD_CHECKS, model_validator_names
@@ -34,7 +35,7 @@ from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset
 from amnesty.synth.write import SCHEMA, flatten, write_registry
 
-FILES = ("decisions.parquet", "decisions.csv", "decisions.jsonl", "rejected.csv", "summary.json")
+FILES = ("decisions.parquet", "decisions.csv", "decisions.jsonl.zst", "rejected.csv", "summary.json")
 
 
 def _both_ways(path: Path, out: Path, **options: Any) -> None:
@@ -259,7 +260,7 @@ def test_compact_decisions_have_codes_and_citations_without_sentences(
     tmp_path: Path, mixed_parquet: Path
 ) -> None:
     run_batch(mixed_parquet, tmp_path / "out", jobs=1)
-    first = json.loads((tmp_path / "out" / "decisions.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    first = json.loads(read_output(decisions_path(tmp_path / "out")).decode("utf-8").splitlines()[0])
     reason = first["charges"][0]["reasons"][0]
     assert set(reason) == {"code", "rule", "cites", "provenance"}
     assert "title" not in first["charges"][0]

@@ -1,8 +1,9 @@
 """The files of a batch run, written chunk by chunk in input order.
 
 - `decisions.parquet`, `decisions.csv`: one row per decided person (`process.DECISION_COLUMNS`);
-- `decisions.jsonl` (or `decisions.jsonl.zst`): each decided person's decision, compact (codes, facts,
-  citations) or with the sentences asked for, one JSON object per line;
+- `decisions.jsonl.zst` (zstd-compressed, the default) or `decisions.jsonl` (plain): each decided
+  person's decision, compact (codes, facts, citations) or with the sentences asked for, one JSON object
+  per line (`decisions_path` finds it, `read_output` reads it);
 - `rejected.csv`: one line per problem: source row, person_id where known, field, problem;
 - `summary.json`: the accounting (`rows_in == rows_decided + rows_rejected`), the counts, and the run's
   law version, engine version, as-of date and mode.
@@ -37,6 +38,27 @@ REJECTED_CSV = "rejected.csv"
 SUMMARY_JSON = "summary.json"
 REJECTED_COLUMNS = ("row", "person_id", "field", "problem")
 ROW_GROUP_ROWS = 65_536
+
+
+ZSTD_SUFFIX = ".zst"
+
+
+def decisions_path(out: Path) -> Path:
+    """The decisions file of a run's output directory: `decisions.jsonl.zst`, or `decisions.jsonl` for a
+    run without compression."""
+    compressed = out / DECISIONS_JSONL_ZST
+    return compressed if compressed.exists() else out / DECISIONS_JSONL
+
+
+def read_output(path: Path) -> bytes:
+    """An output file's bytes, decompressed when its name ends in `.zst` (raises `OSError` for a file
+    that is missing, `ValueError` for one that is not zstd)."""
+    if path.suffix.lower() != ZSTD_SUFFIX:
+        return path.read_bytes()
+    if not path.exists():
+        raise FileNotFoundError(path)
+    with pa.input_stream(str(path), compression="zstd") as stream:
+        return bytes(stream.read())
 
 
 class AccountingError(RuntimeError):

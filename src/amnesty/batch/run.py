@@ -145,10 +145,12 @@ def run_batch(
     encoding: str = "utf-8",
     rows_per_chunk: int = DEFAULT_ROWS_PER_CHUNK,
     show_progress: bool = False,
-    zstd: bool = False,
+    zstd: bool = True,
     rejected_language: str = "en",
 ) -> Summary:
-    """Decide every person of `input_path` and write the outputs to `out`; returns the summary."""
+    """Decide every person of `input_path` and write the outputs to `out`; returns the summary.
+
+    The decisions go to `decisions.jsonl.zst` by default (`zstd=False`: plain `decisions.jsonl`)."""
     settings = settings or RunSettings()
     law = settings_law(settings)
     as_of = settings.as_of or law.entry_into_force

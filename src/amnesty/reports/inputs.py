@@ -2,7 +2,8 @@
 
 Case records come as JSON / JSON Lines (`amnesty.io.json_records`) or as CSV / XLSX / Parquet through
 `amnesty.io.tabular.read_records` when that module is installed. Decisions come as JSON Lines (as written
-by `amnesty batch`) or a JSON array. Nothing read is dropped: every item is either kept or returned as an
+by `amnesty batch`: `decisions.jsonl.zst`, compressed with zstd, or plain `decisions.jsonl`) or a JSON
+array; a JSON file whose name ends in `.zst` is read through zstd. Nothing read is dropped: every item is either kept or returned as an
 error naming its position, person and field.
 """
 
@@ -22,6 +23,8 @@ from amnesty.domain.records import CaseRecord, FieldError, field_errors
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+ZSTD_SUFFIX = ".zst"
+"""Decisions compressed with zstd, as `amnesty batch` writes them by default (`decisions.jsonl.zst`)."""
 TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet", ".pq")
 
 
@@ -39,11 +42,31 @@ class RecordsRead:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return _read_bytes(path).decode("utf-8-sig")
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
     except UnicodeDecodeError as error:
         raise InputError(f"{path} is not UTF-8 text (byte {error.start})") from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, decompressed when its name ends in `.zst`."""
+    if path.suffix.lower() != ZSTD_SUFFIX:
+        return path.read_bytes()
+    from amnesty.batch.outputs import read_output  # here: the commands start without Arrow
+
+    try:
+        return read_output(path)
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError) as error:  # Arrow's errors for a file that is not zstd
+        raise InputError(f"{path} is not a zstd-compressed file: {error}") from None
+
+
+def json_suffix(path: Path) -> str:
+    """The file's JSON suffix (`.jsonl` for `decisions.jsonl.zst`), in lower case."""
+    name = path.name.lower().removesuffix(ZSTD_SUFFIX)
+    return Path(name).suffix
 
 
 def _tabular_items(path: Path) -> list[Any]:
@@ -104,7 +127,7 @@ class DecisionsRead:
 
 def looks_like_decisions(path: Path) -> bool:
     """True when the first JSON object in the file is a decision (it has `outcome` and `law_version`)."""
-    if path.suffix.lower() not in JSON_SUFFIXES:
+    if json_suffix(path) not in JSON_SUFFIXES:
         return False
     text = _read_text(path).lstrip()
     try:
