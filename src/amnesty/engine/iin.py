@@ -80,8 +80,12 @@ def iin_column(iins: Sequence[str]) -> tuple[list[bool], list[dt.date | None]]:
     Strings of 12 ASCII digits (every IIN in practice) are checked as arrays, one per digit position;
     any other string of 12 digits (Unicode digits, which `int` may read) is left to the scalar
     functions, and a string of any other length is not an IIN."""
+    text = "".join(iins)
+    if set(map(len, iins)) <= {12} and text.isdigit() and text.isascii():  # the usual case
+        accepted, births = _ascii_iins(text)
+        return accepted.tolist(), births.tolist()
     valid: list[bool] = [False] * len(iins)
-    births: list[dt.date | None] = [None] * len(iins)
+    born: list[dt.date | None] = [None] * len(iins)
     plain: list[int] = []
     for index, iin in enumerate(iins):
         if len(iin) != 12 or not iin.isdigit():
@@ -93,12 +97,19 @@ def iin_column(iins: Sequence[str]) -> tuple[list[bool], list[dt.date | None]]:
             validate_iin(iin)
         except ValueError:
             continue
-        valid[index], births[index] = True, birth_date_from_iin(iin)
-    if not plain:
-        return valid, births
-    text = "".join(iins[index] for index in plain).encode("ascii")
-    digits = (np.frombuffer(text, dtype=np.uint8).reshape(-1, 12).astype(np.int64) - ord("0")).T
-    check = np.full(len(plain), -1)
+        valid[index], born[index] = True, birth_date_from_iin(iin)
+    if plain:
+        accepted, births = _ascii_iins("".join(iins[index] for index in plain))
+        for index, ok, birth in zip(plain, accepted.tolist(), births.tolist(), strict=True):
+            valid[index], born[index] = ok, birth
+    return valid, born
+
+
+def _ascii_iins(text: str) -> tuple[Any, Any]:
+    """`iin_column` for strings of 12 ASCII digits, joined in `text`: arrays of the verdicts and of the
+    birth dates (None where not accepted)."""
+    digits = (np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, 12).astype(np.int64) - 48).T
+    check = np.full(digits.shape[1], -1)
     for weights in reversed(_PASSES):  # the first pass whose remainder is not 10 gives the digit
         remainder = _weighted_remainder(list(digits[:11]), weights)
         check = np.where(remainder != 10, remainder, check)
@@ -113,12 +124,7 @@ def iin_column(iins: Sequence[str]) -> tuple[list[bool], list[dt.date | None]]:
     real = (century_of >= 0) & (month >= 1) & (month <= 12) & (day >= 1)
     real &= date.astype("datetime64[M]") == month_start  # the day exists in that month
     accepted = (check == digits[11]) & ((century_of < 0) | real)
-    dates = date.astype(object)
-    for place, index in enumerate(plain):
-        if accepted[place]:
-            valid[index] = True
-            births[index] = dates[place] if real[place] else None
-    return valid, births
+    return accepted, np.where(accepted & real, date.astype(object), None)
 
 
 def make_iin(birth_date: dt.date, serial: int, female: bool = False) -> str:
