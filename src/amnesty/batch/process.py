@@ -504,10 +504,13 @@ def _worded_result(index: int, collector: _Collector) -> ChunkResult:
 
 
 def _counts(table: pa.Table) -> dict[str, Counter[str]]:
+    """Persons per value of each dimension (a missing value counted as `UNKNOWN`)."""
+    frame = pl.from_arrow(table.select(list(DIMENSIONS)))
+    assert isinstance(frame, pl.DataFrame)
     counts: dict[str, Counter[str]] = {}
     for dimension in DIMENSIONS:
-        values = table.column(dimension).to_pylist()
-        counts[dimension] = Counter(UNKNOWN if value is None else value for value in values)
+        values = frame.get_column(dimension).cast(pl.String).fill_null(UNKNOWN).value_counts()
+        counts[dimension] = Counter(dict(values.iter_rows()))
     return counts
 
 

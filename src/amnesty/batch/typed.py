@@ -3,8 +3,9 @@
 One Polars expression per flat column says "this cell is certainly what the record model accepts,
 unchanged": it is built from the model's own field declarations (the annotation's type, enum members,
 `ge`/`le`, lengths and patterns, required fields and defaults) and its own field validators, which
-are run once per distinct value of the chunk (the IIN check digit, region names, the person_id strip,
-the territory upper-casing). The model's cross-field validators have their column form in
+are run once per distinct value of the chunk (region names, the person_id strip, the territory
+upper-casing), or, for the IIN, in their column form over all the distinct values at once
+(`COLUMN_VALIDATORS`: a property test checks it against the validator). The model's cross-field validators have their column form in
 `CROSS_FIELD_CHECKS`, keyed by the validator's name; a test checks that every model validator has one.
 
 A row that passes is valid for the model and would be built with exactly the cells it holds. A row
@@ -30,7 +31,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
-from amnesty.engine.iin import birth_date_from_iin
+from amnesty.engine.iin import iin_column
 from amnesty.io.columns import CHARGE_COLUMNS, LIST_SEPARATOR, PERSON_COLUMNS, SENTENCE_COLUMNS, TERM_FIELDS
 
 SHARED_COLUMNS = PERSON_COLUMNS + SENTENCE_COLUMNS
@@ -102,6 +103,19 @@ def _validators(model: type[BaseModel], name: str) -> list[Callable[[Any], Any]]
     return found
 
 
+def _kept_iins(values: list[Any]) -> list[bool]:
+    """`CaseRecord._valid_iin` keeps a string as it is exactly when `validate_iin` accepts it: the
+    validator returns the stripped value, and a string with blanks around it is no IIN."""
+    return iin_column(values)[0]
+
+
+COLUMN_VALIDATORS: dict[tuple[type[BaseModel], str], Callable[[list[Any]], list[bool]]] = {
+    (CaseRecord, "iin"): _kept_iins,
+}
+"""The column form of a field's validators, where one exists: for distinct strings, True where the
+validators accept the value and leave it as it is (the same as `_accepted_unchanged`)."""
+
+
 def _accepted_unchanged(model: type[BaseModel], name: str, values: Iterable[Any]) -> list[Any]:
     """Those values the field's validators accept and leave exactly as they are."""
     checks = _validators(model, name)
@@ -153,7 +167,13 @@ def accepted_values(frame: pl.DataFrame, column: str, memo: dict[str, list[Any]]
     if column not in memo:
         model, name = column_field(column)
         distinct = frame.get_column(column).drop_nulls().unique().to_list()
-        memo[column] = _accepted_unchanged(model, name, distinct)
+        column_form = COLUMN_VALIDATORS.get((model, name))
+        if column_form is not None and all(isinstance(value, str) for value in distinct):
+            memo[column] = [
+                value for value, kept in zip(distinct, column_form(distinct), strict=True) if kept
+            ]
+        else:
+            memo[column] = _accepted_unchanged(model, name, distinct)
     return memo[column]
 
 
@@ -201,11 +221,10 @@ def _birth_from_iin(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
     if "iin" not in frame.columns or frame.schema["iin"] != pl.String:
         return pl.lit(None, dtype=pl.Date)
     if "(birth dates)" not in memo:
-        memo["(birth dates)"] = [
-            (iin, birth_date_from_iin(iin)) for iin in accepted_values(frame, "iin", memo)
-        ]
-    mapping = dict(memo["(birth dates)"])
-    return pl.col("iin").replace_strict(mapping, default=None, return_dtype=pl.Date)
+        memo["(birth dates)"] = iin_column(accepted_values(frame, "iin", memo))[1]
+    old = pl.Series(accepted_values(frame, "iin", memo), dtype=pl.String)
+    new = pl.Series(memo["(birth dates)"], dtype=pl.Date)
+    return pl.col("iin").replace_strict(old, new, default=None, return_dtype=pl.Date)
 
 
 def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
