@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from amnesty.domain.enums import Category, KindCondition, Tag, Tri
+from amnesty.domain.decision import Decision, Reason
+from amnesty.domain.enums import Category, KindCondition, Outcome, Tag, Tri
 from amnesty.domain.records import CaseRecord
 from amnesty.engine import exclusions, relief, resocialisation, scope
 from amnesty.engine.evaluate import m1_several_charges, scope_charge
@@ -412,3 +413,34 @@ def test_a_birth_date_after_the_offence_is_refused(make_record: MakeRecord) -> N
         make_record(birth_date="2023-01-01")
     assert [e.field for e in field_errors(error.value)] == ["birth_date"]
     assert "born on 2023-01-01" in field_errors(error.value)[0].problem
+
+
+def test_a_decision_without_sentences_is_the_decision_with_them_emptied(law: Law) -> None:
+    """`evaluate(..., sentences=False)` (compact bulk runs) changes nothing but the reasons' sentences,
+    and leaves the rendering of later decisions as it was."""
+    from amnesty.domain.records import parse_record
+    from amnesty.engine.evaluate import evaluate
+    from amnesty.synth.generate import generate
+    from amnesty.synth.presets import Preset
+
+    def emptied(decision: Decision) -> Decision:
+        def bare(reasons: tuple[Reason, ...]) -> tuple[Reason, ...]:
+            return tuple(reason.model_copy(update={"text": "", "texts": {}}) for reason in reasons)
+
+        charges = tuple(
+            charge.model_copy(update={"reasons": bare(charge.reasons)}) for charge in decision.charges
+        )
+        return decision.model_copy(update={"reasons": bare(decision.reasons), "charges": charges})
+
+    records = [parse_record(data) for data in generate(Preset.JANUARY, 300, seed=3)]
+    for record in records:
+        worded = evaluate(record, law)
+        bare = evaluate(record, law, sentences=False)
+        assert bare == emptied(worded)
+        assert all(reason.text == "" and reason.texts == {} for reason in bare.reasons)
+        assert evaluate(record, law) == worded, "the sentences come back outside sentences=False"
+    assert {decision.outcome for decision in (evaluate(r, law) for r in records)} >= {
+        Outcome.TERMINATE_CASE,
+        Outcome.EXCLUDED,
+        Outcome.NOT_COVERED,
+    }

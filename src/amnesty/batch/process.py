@@ -227,6 +227,7 @@ class _Collector:
             self.settings.as_of,
             self.settings.strict,
             questions=bool(self.settings.languages),  # a compact decision leaves the questions out
+            sentences=bool(self.settings.languages),  # and the sentences
         )
         self.decisions.append(decision)
         self.persons.append(person)

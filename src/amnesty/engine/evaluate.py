@@ -23,6 +23,7 @@ from amnesty.engine.questions import with_questions
 from amnesty.engine.relief import Relief, category_word, default_body, plain_sentence, relief_for
 from amnesty.engine.resocialisation import t1_resocialisation
 from amnesty.engine.rules import Finding, article_ref, implements, reason
+from amnesty.engine.rules import sentences as rendered_sentences
 from amnesty.engine.scope import s1_offence_window, s2_territory, s3_context, s4_listed_article
 from amnesty.law.loader import Law, default_law
 
@@ -152,16 +153,19 @@ def evaluate(
     as_of: dt.date | None = None,
     strict: bool = False,
     questions: bool = True,
+    sentences: bool = True,
 ) -> Decision:
     """The decision the law gives the person in `record`, as of `as_of` (default: entry into force).
     A `needs_review` decision carries the questions that would settle it (unless `questions` is
-    False: then each answer's outcome is not worked out)."""
+    False: then each answer's outcome is not worked out). With `sentences` False the reasons carry
+    no sentences (`text`, `texts` empty: a compact bulk run writes codes, citations and facts only)."""
     law = law or default_law()
     as_of = as_of or law.entry_into_force
-    decision = _decide(record, law, as_of, strict)
-    if not questions or decision.outcome is not Outcome.NEEDS_REVIEW:
-        return decision
-    return with_questions(decision, record, law, lambda answered: _decide(answered, law, as_of, strict))
+    with rendered_sentences(sentences):
+        decision = _decide(record, law, as_of, strict)
+        if not questions or decision.outcome is not Outcome.NEEDS_REVIEW:
+            return decision
+        return with_questions(decision, record, law, lambda answered: _decide(answered, law, as_of, strict))
 
 
 def _decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decision:

@@ -2,12 +2,17 @@
 
 `@implements("S1", "Law 152-VII, art. 1")` records the function under its rule ID, so a test can
 check that every rule of LAW.md has exactly one function and that code and law pack cite the same
-article. `Finding` is a rule's tri-state answer with the reasons that led to it.
+article. `Finding` is a rule's tri-state answer with the reasons that led to it. `reason` builds a
+reason with its sentences in every language, except within `sentences(False)` (a compact bulk run,
+which writes codes, citations and facts only), where the sentences are left empty, as the decision
+model allows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ParamSpec, TypeVar
@@ -55,13 +60,28 @@ class Finding:
     provisional: bool = False
 
 
+_SENTENCES: ContextVar[bool] = ContextVar("amnesty_reason_sentences", default=True)
+
+
+@contextmanager
+def sentences(rendered: bool) -> Iterator[None]:
+    """Within the block, `reason` renders each reason's sentences (`rendered`) or leaves `text` and
+    `texts` empty (codes, rule IDs, citations and params are the same either way)."""
+    token = _SENTENCES.set(rendered)
+    try:
+        yield
+    finally:
+        _SENTENCES.reset(token)
+
+
 def reason(
     law: Law, code: ReasonCode, rule_id: str, fact_provenance: Provenance | None = None, /, **params: object
 ) -> Reason:
-    """Build a reason: citation from the law pack, sentences in every language. Its provenance is the
-    rule's, or `fact_provenance` when the reason rests on a particular fact (a list entry, a tag)."""
+    """Build a reason: citation from the law pack, sentences in every language (none within
+    `sentences(False)`). Its provenance is the rule's, or `fact_provenance` when the reason rests on a
+    particular fact (a list entry, a tag)."""
     key = tuple(sorted((name, encode_param(value)) for name, value in params.items()))
-    return _reason(law, code, rule_id, fact_provenance, key)
+    return _reason(law, code, rule_id, fact_provenance, key, _SENTENCES.get())
 
 
 @lru_cache(maxsize=65_536)
@@ -71,15 +91,16 @@ def _reason(
     rule_id: str,
     fact_provenance: Provenance | None,
     params: tuple[tuple[str, str], ...],
+    rendered: bool,
 ) -> Reason:
     rule_text = law.pack.rules[rule_id]
     text_params = dict(params)
-    texts = {language: render(code, language, text_params) for language in LANGUAGES}
+    texts = {language: render(code, language, text_params) for language in LANGUAGES} if rendered else {}
     return Reason(
         code=code.value,
         rule=rule_id,
         cites=rule_text.cites,
-        text=texts["en"],
+        text=texts.get("en", ""),
         texts=texts,
         provenance=fact_provenance or rule_text.provenance,
         params=text_params,
