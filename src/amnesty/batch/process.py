@@ -49,6 +49,7 @@ from amnesty.domain.enums import Category, Context, Outcome, PersonRole, Punishm
 from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
 from amnesty.engine.evaluate import evaluate, scope_charge
 from amnesty.engine.relief import plain_sentence
+from amnesty.engine.rules import sentences
 from amnesty.engine.terms import Term, last_day
 from amnesty.impact.measure import removed_custody_days
 from amnesty.impact.variant import parse_variant, variant_law
@@ -155,7 +156,8 @@ class PlainParts:
                 context=DEFAULT_CONTEXT if context is None else Context(context),
                 tags=(),
             )
-            result = scope_charge(charge, self.law, self.strict).result
+            with sentences(False):  # the charge's compact data leaves the sentences out
+                result = scope_charge(charge, self.law, self.strict).result
             found = _charge_data(result)
             if len(self.charges) >= _MAX_CACHED:
                 self.charges.clear()
