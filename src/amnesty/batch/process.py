@@ -50,7 +50,6 @@ from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
 from amnesty.engine.evaluate import evaluate, scope_charge
 from amnesty.engine.relief import plain_sentence
 from amnesty.engine.rules import sentences
-from amnesty.engine.terms import Term, last_day
 from amnesty.impact.measure import removed_custody_days
 from amnesty.impact.variant import parse_variant, variant_law
 from amnesty.io.assemble import PersonRecord, RowProblem
@@ -423,26 +422,37 @@ def _sentence_value(parts: PlainParts, row: dict[str, Any]) -> dict[str, Any] | 
     return parts.sentence((*(row[name] for name in TERM[:-1]), row["started"]))
 
 
+def last_day_column(start: pl.Expr, years: pl.Expr, months: pl.Expr, days: pl.Expr) -> pl.Expr:
+    """The column form of the engine's `terms.last_day` (a missing part of the term counts 0): the start
+    moved by the term's whole months, clipped to the month's last day as `terms.add_months` clips (and
+    as Polars' `offset_by` does), then by its days less one. A property test checks it against
+    `terms.last_day`."""
+    whole_months = 12 * years.fill_null(0) + months.fill_null(0)
+    moved = start.dt.offset_by(pl.format("{}mo", whole_months))
+    return moved + pl.duration(days=days.fill_null(0) - 1)
+
+
 def _sentences(persons: pl.DataFrame, parts: PlainParts) -> pl.DataFrame:
     """Each person's sentence as imposed: the engine's for the punishment and term, with the person's
-    start date and the end date by the engine's `terms.last_day`."""
+    start date and the end date by the engine's `terms.last_day` (in its column form)."""
     keyed = persons.with_columns(pl.col("sentence_start_date").is_not_null().alias("started"))
     keys = [*TERM[:-1], "started"]
     joined = _lookup(keyed, keys, "sentence", SENTENCE_DTYPE, parts, _sentence_value)
-    ends: list[dt.date | None] = []
-    term_columns = ("sentence_years", "sentence_months", "sentence_days", "sentence_start_date")
-    has_end = joined.select(
-        pl.col("sentence").struct.field("original_end_date").is_not_null().alias("has_end"),
-        *term_columns,
-    )
-    for with_end, years, months, days, start in has_end.iter_rows():
-        ends.append(last_day(start, Term(years or 0, months or 0, days or 0)) if with_end else None)
     sentence = pl.col("sentence")
+    end = last_day_column(
+        pl.col("sentence_start_date"),
+        pl.col("sentence_years"),
+        pl.col("sentence_months"),
+        pl.col("sentence_days"),
+    )
     return joined.with_columns(
         pl.when(sentence.is_not_null()).then(
             sentence.struct.with_fields(
                 pl.col("sentence_start_date").dt.strftime("%Y-%m-%d").alias("start_date"),
-                pl.Series("original_end_date", ends, dtype=pl.Date).dt.strftime("%Y-%m-%d"),
+                pl.when(sentence.struct.field("original_end_date").is_not_null())
+                .then(end)
+                .dt.strftime("%Y-%m-%d")
+                .alias("original_end_date"),
             )
         )
     )
