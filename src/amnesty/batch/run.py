@@ -18,6 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import AbstractContextManager, nullcontext
 from enum import StrEnum
 from functools import partial
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,6 +36,8 @@ from amnesty.io.sources import FileReadError, InputFormat, detect_format
 from amnesty.io.tabular import Source, open_source
 
 DEFAULT_ROWS_PER_CHUNK = 20_000
+POLARS_THREADS = "POLARS_MAX_THREADS"
+"""The environment variable that sets the size of Polars' thread pool in a process (read at import)."""
 
 
 class Engine(StrEnum):
@@ -90,8 +93,23 @@ def map_chunks(
 def _processes(function: Callable[[T], R], chunks: Iterator[T], jobs: int) -> Iterator[R]:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["amnesty.batch.process"])
+    _start_fork_server(jobs)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield from _in_window(lambda chunk: pool.submit(function, chunk), chunks, 2 * jobs)
+
+
+def _start_fork_server(jobs: int) -> None:
+    """Start the fork server the workers are forked from (if it is not running yet) with Polars' thread
+    pool sized to the workers' share of the cores: with a worker per core, one thread each, so that a
+    worker's queries do not hand small chunks between threads competing with the other workers. A
+    value the user set in the environment is kept; this process's environment is left as it was."""
+    threads = os.environ.get(POLARS_THREADS)
+    os.environ[POLARS_THREADS] = threads or str(max(1, (os.cpu_count() or 1) // jobs))
+    try:
+        forkserver.ensure_running()
+    finally:
+        if threads is None:
+            del os.environ[POLARS_THREADS]
 
 
 def _decide(records: list[CaseRecord], settings: RunSettings) -> list[Decision]:
