@@ -7,13 +7,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
 from amnesty.law.loader import Law
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when a command opens the database, not by every command
+    from sqlalchemy.orm import Session, sessionmaker
 
 DATABASE_URL_HELP = "Database URL (default: AMNESTY_DATABASE_URL, else ./var/amnesty.sqlite3)."
 CLI_ACTOR = "cli"
