@@ -103,6 +103,66 @@ def test_the_screen_is_actually_taken_on_a_national_registry(
     assert len(by_engine) < 0.25 * 3_000, "most persons of a national registry are screened"
 
 
+def test_persons_with_kinds_of_the_charge_alone_are_screened_and_equal_the_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Out of the window, a corruption charge excludes the person (X3), a sexual offence with the
+    victim's age unknown leaves the exclusion uncertain (X8), a point or a victim's age decides the
+    kind: each is fixed by the charge's own facts, so such persons are screened. A mass-riots charge
+    that may be organisation (X6 reads the age on the offence date) goes to the engine."""
+    charges: list[dict[str, Any]] = [
+        {"article": 366, "part": 3},
+        {"article": 120, "part": 1, "victim_minor": None},
+        {"article": 120, "part": 1, "victim_minor": True},
+        {"article": 120, "part": 1, "victim_minor": False},
+        {"article": 189, "part": 3, "point": 2},
+        {"article": 189, "part": 3, "point": 1},
+        {"article": 189, "part": 3},
+        {"article": 123, "part": None},
+        {"article": 272, "part": 1},
+    ]
+    rows: list[dict[str, Any]] = []
+    organisers = 0
+    persons = 360
+    for index in range(persons):
+        own = [charges[index % len(charges)], charges[(index // len(charges)) % len(charges)]][
+            : 1 + index % 2
+        ]
+        organisers += any(charge["article"] == 272 for charge in own)
+        for number, facts in enumerate(own):
+            rows.append(
+                {
+                    **GOOD,
+                    "person_id": f"K-{index:04d}",
+                    "iin": None,
+                    "category": "grave",
+                    "stage": ("trial", "serving", "served")[index % 3],
+                    "recidivism": "recidivism" if index % 7 == 0 else "none",
+                    "offence_date": dt.date(2019, 1, 5 + number),
+                    **facts,
+                }
+            )
+    path = _write(rows, tmp_path / "kinds.parquet")
+    by_engine: list[int] = []
+    original = process._Collector.engine
+
+    def counting(self: process._Collector, *args: Any) -> Any:
+        by_engine.append(args[0])
+        return original(self, *args)
+
+    monkeypatch.setattr(process._Collector, "engine", counting)
+    _both_ways(path, tmp_path)  # the columnar path first, then the plain one (every person by the engine)
+    by_the_screen_run = len(by_engine) - persons
+    fast = read_output(tmp_path / "fast" / "decisions.jsonl.zst").decode("utf-8").splitlines()
+    decisions = [json.loads(line) for line in fast]
+    assert len(decisions) == persons
+    assert {decision["outcome"] for decision in decisions} == {"excluded", "not_covered"}
+    codes = {reason["code"] for decision in decisions for reason in decision["reasons"]}
+    assert {"EXCLUDED_CORRUPTION", "EXCLUSION_VICTIM_AGE_UNKNOWN", "EXCLUDED_RECIDIVISM"} <= codes
+    assert by_the_screen_run >= organisers, "a possible organiser is decided by the engine"
+    assert by_the_screen_run < organisers + 150, "the others are screened (but the first of each shell)"
+
+
 def test_frame_json_is_the_models_json() -> None:
     decisions = [evaluate(parse_record(data)) for data in generate(Preset.JANUARY, 400, seed=2)]
     frame = engine_frame(
@@ -221,7 +281,9 @@ _ROW = st.fixed_dictionaries(
         "sentence_fine_amount_mci": _cell(st.floats(0, 1000, allow_nan=False), -5.0),
         "sentence_additional": _cell(st.sampled_from(["ban", "ban;fine"]), ";;"),
         "article": st.one_of(
-            st.sampled_from([1, 73, 106, 146, 175, 188, 190, 207, 255, 272, 293, 380, 500]),
+            st.sampled_from(
+                [1, 73, 106, 120, 123, 146, 175, 188, 189, 190, 207, 218, 255, 272, 293, 366, 380, 500]
+            ),
             st.sampled_from([0, 501]),
         ),
         "part": _cell(st.integers(1, 5), 0, 21),
@@ -231,6 +293,8 @@ _ROW = st.fixed_dictionaries(
         "territory": _cell(st.sampled_from(["KZ", "KG"]), "kz", "KAZ"),
         "context": _cell(st.sampled_from(["riot", "suppression", "unrelated", "unknown"]), "protest"),
         "tags": _cell(st.sampled_from(["terrorist", "corruption"]), "nonsense", ""),
+        "point": _cell(st.integers(1, 3), 0),
+        "victim_minor": st.one_of(st.none(), st.booleans()),
     }
 )
 

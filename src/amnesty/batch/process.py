@@ -65,8 +65,11 @@ DEFAULT_ROLE = CaseRecord.model_fields["role"].default.value
 DEFAULT_RECIDIVISM = CaseRecord.model_fields["recidivism"].default.value
 SIGNATURE = ("article", "part", "category", "territory", "context", "s1")
 """A charge's signature: what its result depends on when its person is plainly uncovered."""
-SHELL = ("stage", "sentence_punishment", "sentence_conditional", "sentence_given", "recidivism")
-"""What the person-level fields of a plainly uncovered person's decision depend on."""
+KINDS = "__kinds"
+"""The column naming, per person, the kinds its charges may carry: article, part, point and victim's age
+of each such charge, in order (empty for none; `_kind_facts`)."""
+SHELL = ("stage", "sentence_punishment", "sentence_conditional", "sentence_given", "recidivism", KINDS)
+"""What the person-level fields of a screened person's decision depend on (`amnesty.batch.screen`)."""
 TERM = ("sentence_punishment", "sentence_years", "sentence_months", "sentence_days", "sentence_start_date")
 """What the sentence as imposed depends on."""
 _MAX_CACHED = 200_000
@@ -284,8 +287,10 @@ def _screened(table: pa.Table, settings: RunSettings, collector: _Collector) -> 
     assert isinstance(frame, pl.DataFrame)
     frame = _person_numbers(frame, table)
     valid = frame.select(row_checks(frame, PERSON)).to_series()
-    plain_row = valid & parts.screen.plain_rows(frame) & frame.get_column("__key").is_not_null()
-    frame = frame.with_columns(plain_row.alias("__plain"))
+    screen = parts.screen.plain_rows(frame)
+    plain_row = valid & screen.get_column("plain") & frame.get_column("__key").is_not_null()
+    frame = frame.with_columns(plain_row.alias("__plain"), screen.get_column("kind").alias("__kind"))
+    frame = frame.with_columns(_kind_facts(frame))
     frame = frame.with_columns(pl.col("__plain").all().over(PERSON).alias("__plain"))
     persons = frame.get_column(PERSON).to_numpy()
     plain_mask = frame.get_column("__plain").to_numpy()
@@ -320,6 +325,24 @@ def _screened(table: pa.Table, settings: RunSettings, collector: _Collector) -> 
     return _plain_frame(rest, parts, settings)
 
 
+def _kind_facts(frame: pl.DataFrame) -> pl.Expr:
+    """The `KINDS` column: for each person, the facts the exclusions X1-X5, X7, X8 read of each of its
+    charges that may carry a kind (article, part, point, victim's age), in the charges' order."""
+    facts = pl.concat_str(
+        [
+            _optional(frame, name, dtype).cast(pl.String).fill_null("-")
+            for name, dtype in (
+                ("article", pl.Int64()),
+                ("part", pl.Int64()),
+                ("point", pl.Int64()),
+                ("victim_minor", pl.Boolean()),
+            )
+        ],
+        separator="/",
+    )
+    return pl.when(pl.col("__kind")).then(facts).drop_nulls().str.join(";").over(PERSON).alias(KINDS)
+
+
 def _shell_keys(frame: pl.DataFrame) -> pl.DataFrame:
     given = [column for column in TERM if column in frame.columns]
     sentence_given = pl.any_horizontal([pl.col(c).is_not_null() for c in given] or [pl.lit(False)])
@@ -334,6 +357,7 @@ def _shell_keys(frame: pl.DataFrame) -> pl.DataFrame:
         ).alias("sentence_conditional"),
         sentence_given.alias("sentence_given"),
         _optional(frame, "recidivism", pl.String()).fill_null(DEFAULT_RECIDIVISM),
+        pl.col(KINDS),
     ).unique(subset=[PERSON], keep="first", maintain_order=True)
 
 
@@ -398,6 +422,7 @@ def _plain_frame(rows: pl.DataFrame, parts: PlainParts, settings: RunSettings) -
             "sentence_conditional": pl.Boolean,
             "sentence_given": pl.Boolean,
             "recidivism": pl.String,
+            KINDS: pl.String,
             **{name: FRAME_SCHEMA[name] for name in PERSON_FIELDS},
             REMOVED: pl.Int64,
         },

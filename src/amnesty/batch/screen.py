@@ -1,23 +1,23 @@
 """The columnar screen: which persons of a chunk the law plainly does not reach, derived from the `Law`.
 
-(Plainly does not reach: not covered by any charge, or excluded for recidivism alone.)
+(Plainly does not reach: not covered by any charge, or excluded for recidivism alone, or for a kind
+that depends on the charge alone.)
 
 A charge is plainly outside the law when one of the scope rules answers a firm "no" (S1: committed
 outside the window of the law pack, and not a continuing offence running into it; S2: outside the
 territories; S3: a context the law does not name; S4: an article or part not in the list, below the
-end of the known list), and when it carries no kind (tag) that could open an exclusion: none
-recorded, none in the catalogue for its article and part, none the catalogue gives only to some part
-of an article whose part is not recorded. A person is plainly uncovered when every charge is, and
-no recidivism is recorded: the engine's answer is `not_covered` whatever the rest of the record says.
-A person with recorded recidivism and no kind on any charge is plainly excluded by rule X9 alone: the
-engine's answer is `excluded`, with the same reasons for every such person of the same recidivism.
-For both, each charge's result depends only on its charge signature (article, part,
-category, territory, context, and the S1 answer; and the dates when sentences are written).
+end of the known list). A person is screened when every charge is plainly outside the law, or
+recidivism is recorded (rule X9 then excludes the person whatever the charges), and no charge has a
+kind recorded on it or a kind whose exclusion reads facts of the person (`PERSON_LEVEL_KINDS`: X6
+reads the age on the offence date). So the engine's answer for such a person is fixed by the
+charges' signatures and, for the person-level part of the decision (outcome, reasons, flags), by
+the stage, the kind of sentence, the recidivism and the kinds the charges may carry (from their
+article, part, point and victim's age: the exclusions X1-X5, X7, X8 read nothing else).
 
 How each fact is evaluated over a whole chunk, from the loaded law:
 - S1 is a Polars expression over the offence dates, with the window of the law pack;
 - S2, S3, S4 and the kinds are the engine's own functions (`scope.s2_territory`, `s3_context`,
-  `s4_listed_article`, `exclusions.has_no_tags`) run once per distinct territory, context or
+  `s4_listed_article`, `exclusions.possible_kinds`) run once per distinct territory, context or
   (article, part) of the chunk and joined back to the rows.
 So the screen cannot drift from the rules it mirrors; the property tests in
 `tests/batch/test_batch_screen.py` check every screened person against the engine.
@@ -32,7 +32,7 @@ import polars as pl
 
 from amnesty.domain.enums import Context, Recidivism, Tri
 from amnesty.domain.records import CaseRecord, Charge
-from amnesty.engine.exclusions import has_no_tags
+from amnesty.engine.exclusions import PERSON_LEVEL_KINDS, possible_kinds
 from amnesty.engine.scope import s2_territory, s3_context, s4_listed_article
 from amnesty.law.loader import Law
 
@@ -87,7 +87,7 @@ class Screen:
         self.strict = strict
         self._territory: dict[str, bool] = {}
         self._context: dict[str, bool] = {}
-        self._article: dict[tuple[int, int | None], tuple[bool, bool]] = {}
+        self._article: dict[tuple[int, int | None], tuple[bool, bool, bool]] = {}
 
     def _territory_no(self, territory: str | None) -> bool:
         value = DEFAULT_TERRITORY if territory is None else territory
@@ -107,23 +107,24 @@ class Screen:
             self._context[value] = s3_context(charge, self.law).answer is Tri.NO
         return self._context[value]
 
-    def _article_facts(self, article: int, part: int | None) -> tuple[bool, bool]:
-        """(S4 answers no, the charge carries no kind) for an article and part."""
+    def _article_facts(self, article: int, part: int | None) -> tuple[bool, bool, bool]:
+        """(S4 answers no, the charge may carry a kind, one of them is a person-level kind) for an
+        article and part."""
         key = (article, part)
         if not isinstance(article, int) or not (part is None or isinstance(part, int)):
-            return (False, False)  # an invalid row: the validating path says why
+            return (False, True, True)  # an invalid row: the validating path says why
         if key not in self._article:
             charge = _charge(article=article, part=part, tags=())
             s4_no = s4_listed_article(charge, self.law, self.strict).answer is Tri.NO
-            alone = _record(charges=(charge,), recidivism=Recidivism.NONE)
-            self._article[key] = (s4_no, has_no_tags(alone, self.law))
+            kinds = possible_kinds(self.law, article, part)
+            self._article[key] = (s4_no, bool(kinds), bool(kinds & PERSON_LEVEL_KINDS))
         return self._article[key]
 
-    def plain_rows(self, frame: pl.DataFrame) -> pl.Series:
-        """For each row (a valid, typed row: see `amnesty.batch.typed`), True when its charge carries no
-        kind and is not a continuing offence running into the window, and either it is plainly
-        outside the law or its person's recidivism is recorded (rule X9 then excludes the person
-        whatever the charges)."""
+    def plain_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """For each row (a valid, typed row: see `amnesty.batch.typed`), `plain`: True when its charge
+        carries no kind recorded on it and none of `PERSON_LEVEL_KINDS`, is not a continuing offence
+        running into the window, and either it is plainly outside the law or its person's recidivism
+        is recorded; and `kind`: True when the charge may carry a kind."""
         territory = "territory" if "territory" in frame.columns else None
         context = "context" if "context" in frame.columns else None
         part = "part" if "part" in frame.columns else None
@@ -144,8 +145,9 @@ class Screen:
         articles = _per_distinct(
             lookup, ["article", "part"], lambda a, p: self._article_facts(a, p)[0], "s4_no"
         )
-        kinds = _per_distinct(
-            lookup, ["article", "part"], lambda a, p: self._article_facts(a, p)[1], "no_kind"
+        kinds = _per_distinct(lookup, ["article", "part"], lambda a, p: self._article_facts(a, p)[1], "kind")
+        person_kinds = _per_distinct(
+            lookup, ["article", "part"], lambda a, p: self._article_facts(a, p)[2], "person_kind"
         )
         territories = _per_distinct(lookup, ["territory"], self._territory_no, "s2_no")
         contexts = _per_distinct(lookup, ["context"], self._context_no, "s3_no")
@@ -153,17 +155,20 @@ class Screen:
             lookup.with_row_index("__order")
             .join(articles, on=["article", "part"], how="left", nulls_equal=True)
             .join(kinds, on=["article", "part"], how="left", nulls_equal=True)
+            .join(person_kinds, on=["article", "part"], how="left", nulls_equal=True)
             .join(territories, on="territory", how="left", nulls_equal=True)
             .join(contexts, on="context", how="left", nulls_equal=True)
             .sort("__order")
         )
         charge_no = (pl.col("s1") == S1_NO) | pl.col("s2_no") | pl.col("s3_no") | pl.col("s4_no")
-        plain = joined.select(
+        return joined.select(
             (
                 (charge_no | ~pl.col("no_recidivism"))
                 & (pl.col("s1") != S1_UNKNOWN)
-                & pl.col("no_kind")
+                & ~pl.col("person_kind")
                 & pl.col("untagged")
-            ).fill_null(False)
+            )
+            .fill_null(False)
+            .alias("plain"),
+            pl.col("kind").fill_null(True).alias("kind"),
         )
-        return plain.to_series()

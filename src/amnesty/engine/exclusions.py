@@ -42,12 +42,26 @@ def _charge_tags(
 
 def has_no_tags(record: CaseRecord, law: Law) -> bool:
     """True when no charge of the case carries, or may carry, any kind (tag), so X1-X8 cannot apply."""
-    return not any(
-        _charge_tags(law, c.article, c.part, c.tags)
-        or law.facts(c.article, c.part).conditional
-        or (c.part is None and law.part_only_tags(c.article))
-        for c in record.charges
-    )
+    return not any(c.tags or possible_kinds(law, c.article, c.part) for c in record.charges)
+
+
+@lru_cache(maxsize=65_536)
+def possible_kinds(law: Law, article: int, part: int | None) -> frozenset[Tag]:
+    """Every kind a charge under this article and part carries or may carry when the record names none:
+    the catalogue's, those the Code conditions on a fact (the victim's age, the point of the part),
+    and, for a charge without its part, those of some part of the article."""
+    facts = law.facts(article, part)
+    kinds = set(facts.tags) | {kind.tag for kind in facts.conditional}
+    if part is None:
+        kinds |= set(law.part_only_tags(article))
+    return frozenset(kinds)
+
+
+PERSON_LEVEL_KINDS = frozenset({Tag.RIOT_ORGANISATION})
+"""The kinds whose exclusion reads facts of the person besides the charge's own (X6: the age on the
+offence date). Every other kind's exclusion (X1-X5, X7, X8: `_tagged_exclusion`) depends only on the
+charge's article, part, point, victim's age and recorded tags, the law and the mode, which the bulk
+run's columnar screen relies on (`amnesty.batch.screen`)."""
 
 
 def condition_met(kind: OffenceKind, charge: Charge) -> bool | None:
@@ -263,7 +277,8 @@ def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
 
 
 # `evaluate` skips these rules for a case with no tagged charge and no recidivism (each would answer
-# a plain NO): keep that shortcut in mind when adding a rule here.
+# a plain NO): keep that shortcut in mind when adding a rule here, and `PERSON_LEVEL_KINDS` too (a new
+# rule that reads more than the charge's own facts names its kind there).
 EXCLUSION_RULES = (
     x1_terrorist,
     x2_extremist,
