@@ -83,12 +83,9 @@ def test_a_registry_written_by_polars_takes_the_screen_and_equals_the_engine(
     assert screened[0] > 0
 
 
-def test_the_screen_is_actually_taken_on_a_national_registry(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "national.parquet"
-    write_registry(generate(Preset.NATIONAL, 3_000, seed=4), path)
-    by_engine: list[object] = []
+def _persons_by_engine(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, the chunk-local number of every person the engine decides (appended as decided)."""
+    by_engine: list[int] = []
     original = process._Collector.engine
 
     def counting(self: process._Collector, *args: Any) -> Any:
@@ -96,6 +93,15 @@ def test_the_screen_is_actually_taken_on_a_national_registry(
         return original(self, *args)
 
     monkeypatch.setattr(process._Collector, "engine", counting)
+    return by_engine
+
+
+def test_the_screen_is_actually_taken_on_a_national_registry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "national.parquet"
+    write_registry(generate(Preset.NATIONAL, 3_000, seed=4), path)
+    by_engine = _persons_by_engine(monkeypatch)
     decided = sum(
         process_chunk(chunk, RunSettings()).persons_decided for chunk in open_source(path).chunks(500)
     )
@@ -143,14 +149,7 @@ def test_persons_with_kinds_of_the_charge_alone_are_screened_and_equal_the_engin
                 }
             )
     path = _write(rows, tmp_path / "kinds.parquet")
-    by_engine: list[int] = []
-    original = process._Collector.engine
-
-    def counting(self: process._Collector, *args: Any) -> Any:
-        by_engine.append(args[0])
-        return original(self, *args)
-
-    monkeypatch.setattr(process._Collector, "engine", counting)
+    by_engine = _persons_by_engine(monkeypatch)
     _both_ways(path, tmp_path)  # the columnar path first, then the plain one (every person by the engine)
     by_the_screen_run = len(by_engine) - persons
     fast = read_output(tmp_path / "fast" / "decisions.jsonl.zst").decode("utf-8").splitlines()

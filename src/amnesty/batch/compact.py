@@ -28,6 +28,9 @@ from amnesty.engine.messages import LANGUAGES
 from amnesty.render.decisions import reason_text
 
 _REASON_WORDS = {"text", "texts", "params"}
+ZSTD_SUFFIX = ".zst"
+"""The suffix of decision lines compressed with zstd, as a bulk run writes them by default
+(`decisions.jsonl.zst`; `amnesty report` reads them too)."""
 RUN_FIELDS = ("engine_version", "strict")
 """Decision fields the same for a whole run and not in the contract: written once, in summary.json."""
 COMPACT_EXCLUDE: dict[str, Any] = {

@@ -24,6 +24,7 @@ from typing import IO, Any
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from amnesty.batch.compact import ZSTD_SUFFIX
 from amnesty.batch.process import DIMENSIONS, ChunkResult
 from amnesty.batch.rows import DECISION_COLUMNS, DECISION_SCHEMA
 from amnesty.engine.evaluate import ENGINE_VERSION
@@ -33,14 +34,11 @@ from amnesty.io.safe_cells import safe_row
 DECISIONS_PARQUET = "decisions.parquet"
 DECISIONS_CSV = "decisions.csv"
 DECISIONS_JSONL = "decisions.jsonl"
-DECISIONS_JSONL_ZST = "decisions.jsonl.zst"
+DECISIONS_JSONL_ZST = DECISIONS_JSONL + ZSTD_SUFFIX
 REJECTED_CSV = "rejected.csv"
 SUMMARY_JSON = "summary.json"
 REJECTED_COLUMNS = ("row", "person_id", "field", "problem")
 ROW_GROUP_ROWS = 65_536
-
-
-ZSTD_SUFFIX = ".zst"
 
 
 def decisions_path(out: Path) -> Path:

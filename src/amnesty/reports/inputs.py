@@ -17,14 +17,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from amnesty.batch.compact import RUN_FIELDS, decision_from_compact
+from amnesty.batch.compact import RUN_FIELDS, ZSTD_SUFFIX, decision_from_compact
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord, FieldError, field_errors
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
-ZSTD_SUFFIX = ".zst"
-"""Decisions compressed with zstd, as `amnesty batch` writes them by default (`decisions.jsonl.zst`)."""
 TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet", ".pq")
 
 
