@@ -3,8 +3,8 @@
 Case records come as JSON / JSON Lines (`amnesty.io.json_records`) or as CSV / XLSX / Parquet through
 `amnesty.io.tabular.read_records` when that module is installed. Decisions come as JSON Lines (as written
 by `amnesty batch`: `decisions.jsonl.zst`, compressed with zstd, or plain `decisions.jsonl`) or a JSON
-array; a JSON file whose name ends in `.zst` is read through zstd. Nothing read is dropped: every item is either kept or returned as an
-error naming its position, person and field.
+array; a JSON file whose name ends in `.zst` is read through zstd. Nothing read is dropped: every item
+is either kept or returned as an error naming its position, person and field.
 """
 
 from __future__ import annotations
