@@ -97,3 +97,12 @@ def test_report_reads_the_compact_decisions_of_a_batch_run(records_file: Path, t
     assert not found.errors
     assert len(found.decisions) == summary["persons_decided"] > 0
     assert all(decision.engine_version == summary["engine_version"] for decision in found.decisions)
+
+
+def test_cli_report_refuses_a_zst_file_that_is_not_zstd(tmp_path: Path) -> None:
+    path = tmp_path / "decisions.jsonl.zst"
+    path.write_text('{"outcome": "release", "law_version": "x"}\n', encoding="utf-8")  # not compressed
+    result = CliRunner().invoke(app, ["report", str(path), "--out", str(tmp_path / "report")])
+    assert result.exit_code == 2
+    assert "is not a zstd-compressed file" in result.output
+    assert not (tmp_path / "report").exists()
