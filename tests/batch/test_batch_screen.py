@@ -254,7 +254,7 @@ def _cell(good: st.SearchStrategy[Any], *bad: Any) -> st.SearchStrategy[Any]:
 
 _ROW = st.fixed_dictionaries(
     {
-        "person_id": st.sampled_from(["P-1", "P-2", "P-3", "P-4", " P-5", "", "P-6"]),
+        "person_id": st.sampled_from(["P-1", "P-2", "P-3", "P-4", " P-5", "", "P-6", "\x1cP-7", "P-8\u3000"]),
         "iin": st.one_of(
             st.none(),
             st.builds(

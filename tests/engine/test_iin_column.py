@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amnesty.batch.typed import COLUMN_VALIDATORS, _accepted_unchanged
 from amnesty.domain.records import CaseRecord
-from amnesty.engine.iin import birth_date_from_iin, iin_column, make_iin, validate_iin
+from amnesty.engine.iin import birth_date_from_iin, iin_arrays, iin_column, make_iin, validate_iin
 
 SETTINGS = settings(max_examples=300, deadline=None)
 
@@ -53,9 +55,19 @@ def test_iin_column_is_validate_iin_and_birth_date_from_iin(iins: list[str]) -> 
 
 @SETTINGS
 @given(strings)
+def test_iin_arrays_are_iin_column(iins: list[str]) -> None:
+    accepted, births = iin_arrays(iins)
+    assert accepted.dtype == np.bool_
+    assert births.dtype == np.dtype("datetime64[D]")
+    assert (accepted.tolist(), births.astype(object).tolist()) == iin_column(iins)
+
+
+@SETTINGS
+@given(strings)
 def test_column_validators_are_the_models_validators(values: list[str]) -> None:
     for (model, name), column_form in COLUMN_VALIDATORS.items():
-        kept = [value for value, ok in zip(values, column_form(values), strict=True) if ok]
+        verdicts = column_form(pl.Series(values, dtype=pl.String)).to_list()
+        kept = [value for value, ok in zip(values, verdicts, strict=True) if ok]
         assert kept == _accepted_unchanged(model, name, values)
 
 

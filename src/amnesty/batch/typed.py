@@ -3,10 +3,13 @@
 One Polars expression per flat column says "this cell is certainly what the record model accepts,
 unchanged": it is built from the model's own field declarations (the annotation's type, enum members,
 `ge`/`le`, lengths and patterns, required fields and defaults) and its own field validators, which
-are run once per distinct value of the chunk (region names, the person_id strip, the territory
-upper-casing), or, for the IIN, in their column form over all the distinct values at once
-(`COLUMN_VALIDATORS`: a property test checks it against the validator). The model's cross-field validators have their column form in
-`CROSS_FIELD_CHECKS`, keyed by the validator's name; a test checks that every model validator has one.
+are run once per distinct value of the chunk (region names, the territory upper-casing), or in their
+column form: for the IIN over all the distinct values at once (`COLUMN_VALIDATORS`), for the
+person_id strip as an expression (`EXPRESSION_VALIDATORS`); property tests check both against the
+validators. A cell is "unchanged" by the reader's strip when `str.strip()` would leave it, so the
+expressions strip Python's whitespace set (`amnesty.io.whitespace`), not Polars' narrower default.
+The model's cross-field validators have their column form in `CROSS_FIELD_CHECKS`, keyed by the
+validator's name; a test checks that every model validator has one.
 
 A row that passes is valid for the model and would be built with exactly the cells it holds. A row
 that does not pass is not rejected here: its person goes the validating way
@@ -31,8 +34,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
-from amnesty.engine.iin import iin_column
+from amnesty.engine.iin import iin_arrays
 from amnesty.io.columns import CHARGE_COLUMNS, LIST_SEPARATOR, PERSON_COLUMNS, SENTENCE_COLUMNS, TERM_FIELDS
+from amnesty.io.whitespace import PYTHON_WHITESPACE
 
 SHARED_COLUMNS = PERSON_COLUMNS + SENTENCE_COLUMNS
 """Columns that must hold the same value on every row of a person."""
@@ -103,16 +107,30 @@ def _validators(model: type[BaseModel], name: str) -> list[Callable[[Any], Any]]
     return found
 
 
-def _kept_iins(values: list[Any]) -> list[bool]:
+def _kept_iins(values: pl.Series) -> pl.Series:
     """`CaseRecord._valid_iin` keeps a string as it is exactly when `validate_iin` accepts it: the
     validator returns the stripped value, and a string with blanks around it is no IIN."""
-    return iin_column(values)[0]
+    return pl.Series(iin_arrays(values.to_list())[0], dtype=pl.Boolean)
 
 
-COLUMN_VALIDATORS: dict[tuple[type[BaseModel], str], Callable[[list[Any]], list[bool]]] = {
+def _unstripped(cell: pl.Expr) -> pl.Expr:
+    """True for a string that is not empty and that `str.strip()` leaves as it is (the row reader strips
+    every cell, and `CaseRecord._strip_person_id` the person_id)."""
+    return (cell != "") & (cell == cell.str.strip_chars(PYTHON_WHITESPACE))
+
+
+EXPRESSION_VALIDATORS: dict[tuple[type[BaseModel], str], Callable[[pl.Expr], pl.Expr]] = {
+    (CaseRecord, "person_id"): _unstripped,
+}
+"""The expression form of a field's validators, where one exists: over a string column, True where the
+validators accept the value and leave it as it is (the same as `_accepted_unchanged`; a property test
+checks it). Used instead of running the validators once per distinct value (a person_id is distinct
+per person)."""
+
+COLUMN_VALIDATORS: dict[tuple[type[BaseModel], str], Callable[[pl.Series], pl.Series]] = {
     (CaseRecord, "iin"): _kept_iins,
 }
-"""The column form of a field's validators, where one exists: for distinct strings, True where the
+"""The column form of a field's validators, where one exists: for a series of distinct strings, True where the
 validators accept the value and leave it as it is (the same as `_accepted_unchanged`)."""
 
 
@@ -162,23 +180,22 @@ def _constraint_expr(column: pl.Expr, kind: type, constraint: Any) -> pl.Expr:
     raise TypeError(f"no column form for the constraint {constraint!r}")
 
 
-def accepted_values(frame: pl.DataFrame, column: str, memo: dict[str, list[Any]]) -> list[Any]:
+def accepted_values(frame: pl.DataFrame, column: str, memo: dict[str, pl.Series]) -> pl.Series:
     """The distinct values of a column that its field validators accept unchanged (once per chunk)."""
     if column not in memo:
         model, name = column_field(column)
-        distinct = frame.get_column(column).drop_nulls().unique().to_list()
+        distinct = frame.get_column(column).drop_nulls().unique()
         column_form = COLUMN_VALIDATORS.get((model, name))
-        if column_form is not None and all(isinstance(value, str) for value in distinct):
-            memo[column] = [
-                value for value, kept in zip(distinct, column_form(distinct), strict=True) if kept
-            ]
+        if column_form is not None and distinct.dtype == pl.String:
+            memo[column] = distinct.filter(column_form(distinct))
         else:
-            memo[column] = _accepted_unchanged(model, name, distinct)
+            accepted = _accepted_unchanged(model, name, distinct.to_list())
+            memo[column] = pl.Series(column, accepted, dtype=distinct.dtype)
     return memo[column]
 
 
 def cell_check(
-    column: str, frame: pl.DataFrame, sentence_given: pl.Expr, memo: dict[str, list[Any]]
+    column: str, frame: pl.DataFrame, sentence_given: pl.Expr, memo: dict[str, pl.Series]
 ) -> pl.Expr:
     """True where the cell of `column` is one the record model takes as it is (see the module doc)."""
     model, name = column_field(column)
@@ -192,7 +209,7 @@ def cell_check(
     elif rule.kind is tuple:
         items = cell.str.split(LIST_SEPARATOR)
         clean = items.list.eval(
-            (pl.element() != "") & (pl.element() == pl.element().str.strip_chars())
+            (pl.element() != "") & (pl.element() == pl.element().str.strip_chars(PYTHON_WHITESPACE))
         ).list.all()
         if isinstance(rule.item, type) and issubclass(rule.item, Enum):
             members = [member.value for member in rule.item]
@@ -201,15 +218,18 @@ def cell_check(
     else:
         checks = pl.lit(True)
         if dtype == pl.String:
-            checks = (cell != "") & (cell == cell.str.strip_chars())
+            checks = _unstripped(cell)
         if rule.kind is float:
             checks = checks & cell.is_finite()
         if isinstance(rule.kind, type) and issubclass(rule.kind, Enum):
             checks = checks & cell.is_in([member.value for member in rule.kind])
         for constraint in rule.constraints:
             checks = checks & _constraint_expr(cell, rule.kind, constraint)
-        if _validators(model, name):
-            checks = checks & cell.is_in(accepted_values(frame, column, memo))
+        expression_form = EXPRESSION_VALIDATORS.get((model, name))
+        if expression_form is not None and dtype == pl.String:
+            checks = checks & expression_form(cell)
+        elif _validators(model, name):
+            checks = checks & cell.is_in(accepted_values(frame, column, memo).implode())
     if model is Sentence and rule.required:
         return pl.when(sentence_given).then(cell.is_not_null() & checks).otherwise(cell.is_null())
     if rule.required:
@@ -217,13 +237,13 @@ def cell_check(
     return cell.is_null() | checks
 
 
-def _birth_from_iin(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+def _birth_from_iin(frame: pl.DataFrame, memo: dict[str, pl.Series]) -> pl.Expr:
     if "iin" not in frame.columns or frame.schema["iin"] != pl.String:
         return pl.lit(None, dtype=pl.Date)
+    old = accepted_values(frame, "iin", memo)
     if "(birth dates)" not in memo:
-        memo["(birth dates)"] = iin_column(accepted_values(frame, "iin", memo))[1]
-    old = pl.Series(accepted_values(frame, "iin", memo), dtype=pl.String)
-    new = pl.Series(memo["(birth dates)"], dtype=pl.Date)
+        memo["(birth dates)"] = pl.Series(iin_arrays(old.to_list())[1], dtype=pl.Date)
+    new = memo["(birth dates)"]
     return pl.col("iin").replace_strict(old, new, default=None, return_dtype=pl.Date)
 
 
@@ -231,22 +251,22 @@ def _column(frame: pl.DataFrame, name: str, dtype: pl.DataType) -> pl.Expr:
     return pl.col(name) if name in frame.columns else pl.lit(None, dtype=dtype)
 
 
-def _end_not_before_start(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+def _end_not_before_start(frame: pl.DataFrame, memo: dict[str, pl.Series]) -> pl.Expr:
     end = _column(frame, "offence_end_date", pl.Date())
     return end.is_null() | (end >= pl.col("offence_date"))
 
 
-def _iin_agrees_with_birth_date(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+def _iin_agrees_with_birth_date(frame: pl.DataFrame, memo: dict[str, pl.Series]) -> pl.Expr:
     birth, from_iin = _column(frame, "birth_date", pl.Date()), _birth_from_iin(frame, memo)
     return birth.is_null() | from_iin.is_null() | (birth == from_iin)
 
 
-def _born_before_offences(frame: pl.DataFrame, memo: dict[str, list[Any]]) -> pl.Expr:
+def _born_before_offences(frame: pl.DataFrame, memo: dict[str, pl.Series]) -> pl.Expr:
     born = pl.coalesce(_column(frame, "birth_date", pl.Date()), _birth_from_iin(frame, memo))
     return born.is_null() | (pl.col("offence_date") > born)
 
 
-CROSS_FIELD_CHECKS: dict[str, Callable[[pl.DataFrame, dict[str, list[Any]]], pl.Expr]] = {
+CROSS_FIELD_CHECKS: dict[str, Callable[[pl.DataFrame, dict[str, pl.Series]], pl.Expr]] = {
     "_end_not_before_start": _end_not_before_start,
     "_iin_agrees_with_birth_date": _iin_agrees_with_birth_date,
     "_born_before_offences": _born_before_offences,
@@ -270,7 +290,7 @@ def row_checks(frame: pl.DataFrame, person: str) -> pl.Expr:
     sentence_given = pl.any_horizontal(
         [pl.col(column).is_not_null() for column in SENTENCE_COLUMNS if column in frame.columns] or [False]
     )
-    memo: dict[str, list[Any]] = {}
+    memo: dict[str, pl.Series] = {}
     checks = [cell_check(column, frame, sentence_given, memo) for column in known]
     for column in ("stage", "offence_date", "article", "person_id"):
         if column not in frame.columns:

@@ -75,17 +75,23 @@ def birth_date_from_iin(iin: str) -> dt.date | None:
 
 def iin_column(iins: Sequence[str]) -> tuple[list[bool], list[dt.date | None]]:
     """For each string, whether `validate_iin` accepts it, and for an accepted one the birth date
-    `birth_date_from_iin` gives (None for one not accepted): the column form of both, in one pass.
+    `birth_date_from_iin` gives (None for one not accepted): the column form of both, in one pass
+    (`iin_arrays`, as lists)."""
+    accepted, births = iin_arrays(iins)
+    return accepted.tolist(), births.astype(object).tolist()
+
+
+def iin_arrays(iins: Sequence[str]) -> tuple[Any, Any]:
+    """`iin_column` as arrays: booleans, and dates (`datetime64[D]`, NaT for none).
 
     Strings of 12 ASCII digits (every IIN in practice) are checked as arrays, one per digit position;
     any other string of 12 digits (Unicode digits, which `int` may read) is left to the scalar
     functions, and a string of any other length is not an IIN."""
     text = "".join(iins)
     if set(map(len, iins)) <= {12} and text.isdigit() and text.isascii():  # the usual case
-        accepted, births = _ascii_iins(text)
-        return accepted.tolist(), births.tolist()
-    valid: list[bool] = [False] * len(iins)
-    born: list[dt.date | None] = [None] * len(iins)
+        return _ascii_iins(text)
+    valid = np.zeros(len(iins), dtype=bool)
+    born = np.full(len(iins), np.datetime64("NaT"), dtype="datetime64[D]")
     plain: list[int] = []
     for index, iin in enumerate(iins):
         if len(iin) != 12 or not iin.isdigit():
@@ -97,17 +103,18 @@ def iin_column(iins: Sequence[str]) -> tuple[list[bool], list[dt.date | None]]:
             validate_iin(iin)
         except ValueError:
             continue
-        valid[index], born[index] = True, birth_date_from_iin(iin)
+        birth = birth_date_from_iin(iin)
+        valid[index] = True
+        born[index] = np.datetime64("NaT") if birth is None else np.datetime64(birth, "D")
     if plain:
         accepted, births = _ascii_iins("".join(iins[index] for index in plain))
-        for index, ok, birth in zip(plain, accepted.tolist(), births.tolist(), strict=True):
-            valid[index], born[index] = ok, birth
+        valid[plain], born[plain] = accepted, births
     return valid, born
 
 
 def _ascii_iins(text: str) -> tuple[Any, Any]:
-    """`iin_column` for strings of 12 ASCII digits, joined in `text`: arrays of the verdicts and of the
-    birth dates (None where not accepted)."""
+    """`iin_arrays` for strings of 12 ASCII digits, joined in `text`: the verdicts and the birth dates
+    (NaT where not accepted)."""
     digits = (np.frombuffer(text.encode("ascii"), dtype=np.uint8).reshape(-1, 12).astype(np.int64) - 48).T
     check = np.full(digits.shape[1], -1)
     for weights in reversed(_PASSES):  # the first pass whose remainder is not 10 gives the digit
@@ -124,7 +131,7 @@ def _ascii_iins(text: str) -> tuple[Any, Any]:
     real = (century_of >= 0) & (month >= 1) & (month <= 12) & (day >= 1)
     real &= date.astype("datetime64[M]") == month_start  # the day exists in that month
     accepted = (check == digits[11]) & ((century_of < 0) | real)
-    return accepted, np.where(accepted & real, date.astype(object), None)
+    return accepted, np.where(accepted & real, date, np.datetime64("NaT"))
 
 
 def make_iin(birth_date: dt.date, serial: int, female: bool = False) -> str:

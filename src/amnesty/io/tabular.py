@@ -44,6 +44,7 @@ from amnesty.io.sources import (
     read_jsonl_rows,
     read_xlsx_rows,
 )
+from amnesty.io.whitespace import PYTHON_WHITESPACE
 
 ROW_COLUMN = "__row"
 """Column added to Parquet chunks: the 1-based row number of each row in the file."""
@@ -273,17 +274,24 @@ class Source:
             yield Chunk(index, tuple(tuple(group) for group in ordered), None, missing)
 
 
-def arrow_keys(table: pa.Table) -> list[str | None]:
+def arrow_key_column(table: pa.Table) -> pa.ChunkedArray:
+    """The person key of each row: its person_id as text, stripped as `str.strip()` strips; null for
+    none or a blank one (such a row stands alone). Computed by Arrow over the whole column."""
     if "person_id" not in table.column_names:
-        return [None] * table.num_rows
-    values = table.column("person_id").to_pylist()
-    keys: list[str | None] = []
-    for value in values:
-        if value is None:
-            keys.append(None)
-            continue
-        text = str(value).strip()
-        keys.append(text or None)
+        return pa.chunked_array([pa.nulls(table.num_rows, pa.large_string())])
+    column = table.column("person_id")
+    if pa.types.is_string_view(column.type):
+        column = column.cast(pa.large_string())
+    elif not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        texts = [None if value is None else str(value) for value in column.to_pylist()]
+        column = pa.chunked_array([pa.array(texts, pa.large_string())])
+    stripped = pc.utf8_trim(column, characters=PYTHON_WHITESPACE)
+    return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, stripped.type), stripped)
+
+
+def arrow_keys(table: pa.Table) -> list[str | None]:
+    """The person key of each row (`arrow_key_column`), as a list."""
+    keys: list[str | None] = arrow_key_column(table).to_pylist()
     return keys
 
 
