@@ -55,7 +55,7 @@ from amnesty.impact.variant import parse_variant, variant_law
 from amnesty.io.assemble import PersonRecord, RowProblem
 from amnesty.io.safe_cells import safe_frame
 from amnesty.io.sources import SourceRow, arrow_rows
-from amnesty.io.tabular import ROW_COLUMN, Chunk, arrow_keys, decide_group
+from amnesty.io.tabular import ROW_COLUMN, Chunk, arrow_key_column, decide_group
 from amnesty.law.loader import Law, default_law, load_law
 
 DIMENSIONS = ("outcome", "stage", "category", "region", "role")
@@ -142,6 +142,8 @@ class PlainParts:
         self.charges: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.shells: dict[tuple[Any, ...], dict[str, Any]] = {}
         self.sentences: dict[tuple[Any, ...], dict[str, Any] | None] = {}
+        self.tables: dict[str, pl.DataFrame] = {}
+        """The values looked up so far (`_lookup`), as frames by the looked-up column's name."""
 
     def charge(self, signature: tuple[Any, ...], offence: dt.date, end: dt.date | None) -> dict[str, Any]:
         """The engine's result for a charge of this signature (any offence date with the same S1 answer)."""
@@ -274,8 +276,10 @@ def _is_text(dtype: pa.DataType) -> bool:
 
 def _person_numbers(frame: pl.DataFrame, table: pa.Table) -> pl.DataFrame:
     """Number the chunk's persons: consecutive rows with the same person key (as the reader keys
-    rows: `io.tabular.arrow_keys`) form one person; a row without one stands alone."""
-    frame = frame.with_columns(pl.Series("__key", arrow_keys(table), dtype=pl.String))
+    rows: `io.tabular.arrow_key_column`) form one person; a row without one stands alone."""
+    keys = pl.from_arrow(arrow_key_column(table))
+    assert isinstance(keys, pl.Series)
+    frame = frame.with_columns(keys.cast(pl.String).alias("__key"))
     starts = pl.col("__key").is_null() | pl.col("__key").ne_missing(pl.col("__key").shift(1))
     return frame.with_columns((starts.cast(pl.Int64).cum_sum() - 1).alias(PERSON))
 
@@ -364,12 +368,11 @@ def _shell_keys(frame: pl.DataFrame) -> pl.DataFrame:
 def _first_per_shell(shells: pl.DataFrame, parts: PlainParts) -> dict[int, tuple[Any, ...]]:
     """Persons to decide by the engine so that every shell of the chunk is known: the first of each
     unknown shell."""
+    firsts = shells.unique(subset=list(SHELL), keep="first", maintain_order=True)
     needed: dict[int, tuple[Any, ...]] = {}
-    seen: set[tuple[Any, ...]] = set()
-    for row in shells.iter_rows():
+    for row in firsts.iter_rows():
         key = tuple(row[1:])
-        if key not in parts.shells and key not in seen:
-            seen.add(key)
+        if key not in parts.shells:
             needed[row[0]] = key
     return needed
 
@@ -485,11 +488,21 @@ def _sentences(persons: pl.DataFrame, parts: PlainParts) -> pl.DataFrame:
 
 def _lookup(frame: pl.DataFrame, keys: list[str], name: str, dtype: pl.DataType, parts: PlainParts,
             value: Any) -> pl.DataFrame:  # fmt: skip
-    """Join to `frame` a column `name` computed once per distinct `keys` by `value(parts, row)`."""
+    """Join to `frame` a column `name` computed once per distinct `keys` by `value(parts, row)`; the
+    values computed for earlier chunks are kept in `parts.tables` and not computed again."""
     distinct = frame.unique(subset=keys, keep="first", maintain_order=True)
-    values = [value(parts, row) for row in distinct.iter_rows(named=True)]
-    table = distinct.select(keys).with_columns(pl.Series(name, values, dtype=dtype))
-    return frame.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
+    known = parts.tables.get(name)
+    if known is not None and (
+        known.height >= _MAX_CACHED or known.select(keys).schema != distinct.select(keys).schema
+    ):
+        known = None  # too many kept, or keys of other types (another input): start again
+    new = distinct if known is None else distinct.join(known, on=keys, how="anti", nulls_equal=True)
+    if new.height or known is None:
+        values = [value(parts, row) for row in new.iter_rows(named=True)]
+        added = new.select(keys).with_columns(pl.Series(name, values, dtype=dtype))
+        known = added if known is None else pl.concat([known, added])
+        parts.tables[name] = known
+    return frame.join(known, on=keys, how="left", nulls_equal=True, maintain_order="left")
 
 
 def _result(index: int, collector: _Collector, plain: pl.DataFrame, keep_frame: bool) -> ChunkResult:
