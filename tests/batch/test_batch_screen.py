@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 
 from amnesty.batch import process
 from amnesty.batch.compact import COMPACT_EXCLUDE
-from amnesty.batch.frames import engine_frame, json_lines
+from amnesty.batch.frames import engine_frame, json_lines, null_openers
 from amnesty.batch.outputs import decisions_path, read_output
 from amnesty.batch.process import RunSettings, process_chunk
 from amnesty.batch.run import run_batch
 from amnesty.batch.typed import CROSS_FIELD_CHECKS, model_validator_names
+from amnesty.domain.decision import Decision
 from amnesty.domain.records import parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import make_iin
@@ -171,6 +172,23 @@ def test_frame_json_is_the_models_json() -> None:
     assert lines == [
         decision.model_dump_json(exclude=COMPACT_EXCLUDE, exclude_none=True) for decision in decisions
     ]
+
+
+def test_a_null_first_member_is_dropped_as_the_model_drops_it() -> None:
+    """`SentenceResult.punishment` may be None and opens its object: the one such field today."""
+    assert null_openers(Decision, COMPACT_EXCLUDE) == {"punishment"}
+    decisions = [evaluate(parse_record(data)) for data in generate(Preset.JANUARY, 200, seed=3)]
+    with_sentence = [decision for decision in decisions if decision.sentence is not None][:5]
+    assert with_sentence
+    odd = [
+        decision.model_copy(update={"sentence": decision.sentence.model_copy(update={"punishment": None})})
+        for decision in with_sentence
+        if decision.sentence is not None
+    ]
+    frame = engine_frame(odd, range(len(odd)), [("trial", None, "participant", 0)] * len(odd))
+    lines = json_lines(frame).decode("utf-8").splitlines()
+    assert lines == [decision.model_dump_json(exclude=COMPACT_EXCLUDE, exclude_none=True) for decision in odd]
+    assert all('"sentence":{"start_date"' in line or '"sentence":{}' in line for line in lines)
 
 
 def test_every_model_validator_has_a_column_form() -> None:

@@ -138,8 +138,40 @@ def lookup_frame(keys: Sequence[str], dtypes: Mapping[str, pl.DataType], rows: S
     return pl.DataFrame(columns)
 
 
+def _may_be_none(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in typing.get_args(
+        annotation
+    )
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in typing.get_args(annotation) for model in _nested_models(arg)]
+
+
+def null_openers(model: type[BaseModel], exclude: Any = None) -> set[str]:
+    """The names of the fields that may open the JSON object of `model`, or of a model nested in it,
+    with a null member: a first field (`exclude` left out) that may be None. Every other null member
+    follows another member, as `,"name":null`."""
+    fields = [
+        (name, info, exclude.get(name) if isinstance(exclude, dict) else None)
+        for name, info in model.model_fields.items()
+        if not (isinstance(exclude, set) and name in exclude)
+        and not (isinstance(exclude, dict) and exclude.get(name) is True)
+    ]
+    names = {fields[0][0]} if fields and _may_be_none(fields[0][1].annotation) else set()
+    for _, info, sub in fields:
+        item_exclude = sub.get("__all__", sub) if isinstance(sub, dict) else sub
+        for nested in _nested_models(info.annotation):
+            names |= null_openers(nested, item_exclude)
+    return names
+
+
 _NULL_MEMBER = r',"[a-z0-9_]+":null'
-_FIRST_NULL_MEMBER = r'\{"[a-z0-9_]+":null,?'
+_OPENERS = sorted(null_openers(Decision, COMPACT_EXCLUDE))
+_FIRST_NULL_MEMBER = r'\{"(?:' + "|".join(_OPENERS) + r')":null,?' if _OPENERS else None
+"""A null first member: only of the fields that may be one (a literal the regex finds fast)."""
 
 
 def json_lines(frame: pl.DataFrame) -> bytes:
@@ -148,11 +180,14 @@ def json_lines(frame: pl.DataFrame) -> bytes:
     Polars encodes each row as the model does (`model_dump_json`), nulls included; the null members
     are then dropped from the encoded text (every key is a field name of the model, and inside a JSON
     string a quote is always escaped, so `,"name":null` and `{"name":null` occur only as members),
-    which gives the model's `exclude_none=True` bytes (a test checks it)."""
+    which gives the model's `exclude_none=True` bytes (a test checks it). `{"name":null` is looked for
+    only with the names of the fields that may open an object with a null member (`null_openers`)."""
     if frame.height == 0:
         return b""
     encoded = pl.struct(DECISION_FIELDS).struct.json_encode()
-    compact = encoded.str.replace_all(_NULL_MEMBER, "").str.replace_all(_FIRST_NULL_MEMBER, "{")
+    compact = encoded.str.replace_all(_NULL_MEMBER, "")
+    if _FIRST_NULL_MEMBER is not None:
+        compact = compact.str.replace_all(_FIRST_NULL_MEMBER, "{")
     buffer = io.BytesIO()  # one text column written as it is: one JSON object per line, no quoting
     frame.select(compact).write_csv(buffer, include_header=False, quote_style="never", line_terminator="\n")
     return buffer.getvalue()
