@@ -412,7 +412,7 @@ def _plain_frame(rows: pl.DataFrame, parts: PlainParts, settings: RunSettings) -
             _optional(first, column, pl.Int64() if column != "sentence_start_date" else pl.Date())
             for column in TERM[1:]
         ],
-    ).join(shells, on=PERSON, how="left")
+    ).join(shells, on=PERSON, how="left", maintain_order="left")
     sentences = _sentences(persons, parts)
     shell_rows = [
         (*key, *(data[name] for name in (*PERSON_FIELDS, REMOVED))) for key, data in parts.shells.items()
@@ -431,11 +431,9 @@ def _plain_frame(rows: pl.DataFrame, parts: PlainParts, settings: RunSettings) -
         },
         orient="row",
     )
-    joined = (
-        sentences.join(shell_frame, on=list(SHELL), how="left", nulls_equal=True)
-        .join(charge_lists, on=PERSON, how="left")
-        .sort(PERSON)
-    )
+    joined = sentences.join(
+        shell_frame, on=list(SHELL), how="left", nulls_equal=True, maintain_order="left"
+    ).join(charge_lists, on=PERSON, how="left", maintain_order="left")
     return joined.select(*DECISION_FIELDS, PERSON, STAGE, REGION, ROLE, REMOVED)
 
 
