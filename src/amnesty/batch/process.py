@@ -13,6 +13,7 @@ are the same.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -568,8 +569,9 @@ def _csv_bytes(table: pa.Table) -> bytes:
         return b""
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
-    text = safe_frame(frame).write_csv(include_header=False, line_terminator="\n", date_format="%Y-%m-%d")
-    return text.encode("utf-8")
+    buffer = io.BytesIO()
+    safe_frame(frame).write_csv(buffer, include_header=False, line_terminator="\n", date_format="%Y-%m-%d")
+    return buffer.getvalue()
 
 
 __all__ = ["ChunkResult", "PersonRole", "RunSettings", "law_for", "process_chunk"]

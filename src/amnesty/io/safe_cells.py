@@ -11,6 +11,7 @@ opened with `XLSX_OPTIONS`, so that no string is ever turned into a formula or a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -24,6 +25,8 @@ XLSX_OPTIONS: dict[str, bool] = {
 }
 
 T = TypeVar("T")
+_STARTS_WITH_TRIGGER = "^[" + "".join(re.escape(trigger) for trigger in FORMULA_TRIGGERS) + "]"
+"""A text that starts with one of the triggers (each one character), as one anchored pattern."""
 
 
 def neutralise(text: str) -> str:
@@ -50,7 +53,7 @@ def safe_frame(frame: pl.DataFrame) -> pl.DataFrame:
     if not texts:
         return frame
     return frame.with_columns(
-        pl.when(pl.any_horizontal(pl.col(name).str.starts_with(trigger) for trigger in FORMULA_TRIGGERS))
+        pl.when(pl.col(name).str.contains(_STARTS_WITH_TRIGGER))
         .then(pl.lit("'") + pl.col(name))
         .otherwise(pl.col(name))
         .alias(name)
