@@ -25,8 +25,8 @@ import polars as pl
 import psutil
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from amnesty.batch.outputs import parquet_writer
 from amnesty.batch.process import RunSettings
 from amnesty.batch.run import run_batch
 from amnesty.io.sources import parquet_reader
@@ -133,7 +133,7 @@ def io_floor(path: Path, out: Path, zstd: bool = True) -> float:
     source = parquet_reader(path)
     schema = source.schema_arrow
     with (
-        pq.ParquetWriter(out / "floor.parquet", schema, compression="zstd") as parquet,
+        parquet_writer(out / "floor.parquet", schema) as parquet,
         pacsv.CSVWriter(str(out / "floor.csv"), schema) as csv_writer,
         (
             pa.CompressedOutputStream(str(out / "floor.jsonl.zst"), "zstd")

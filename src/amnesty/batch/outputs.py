@@ -41,6 +41,20 @@ REJECTED_COLUMNS = ("row", "person_id", "field", "problem")
 ROW_GROUP_ROWS = 65_536
 
 
+UNIQUE_COLUMNS = frozenset({"person_id"})
+"""Columns whose values are (nearly) all different: a Parquet dictionary and min/max statistics of them
+cost time and help no reader."""
+
+
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """A zstd-compressed Parquet writer, with dictionaries and statistics for every column but the
+    unique ones (`UNIQUE_COLUMNS`)."""
+    repeated = [name for name in schema.names if name not in UNIQUE_COLUMNS]
+    return pq.ParquetWriter(
+        path, schema, compression="zstd", use_dictionary=repeated, write_statistics=repeated
+    )
+
+
 def decisions_path(out: Path) -> Path:
     """The decisions file of a run's output directory: `decisions.jsonl.zst`, or `decisions.jsonl` for a
     run without compression."""
@@ -134,7 +148,7 @@ class OutputWriter:
         self.summary = summary
         self.part = part
         jsonl = DECISIONS_JSONL_ZST if zstd else DECISIONS_JSONL
-        self._parquet = pq.ParquetWriter(self._path(DECISIONS_PARQUET), DECISION_SCHEMA, compression="zstd")
+        self._parquet = parquet_writer(self._path(DECISIONS_PARQUET), DECISION_SCHEMA)
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self._csv: IO[bytes] = self._path(DECISIONS_CSV).open("wb")
