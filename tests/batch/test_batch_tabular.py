@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from amnesty.domain.records import parse_record
@@ -54,10 +56,15 @@ def test_read_records_names_a_file_problem(tmp_path: Path) -> None:
 def test_scattered_keys_across_batches() -> None:
     from amnesty.io.tabular import scattered_keys
 
+    def series(*batches: list[str | None]) -> Callable[[], Iterator[pl.Series]]:
+        return lambda: iter([pl.Series(batch, dtype=pl.String) for batch in batches])
+
     batches = [["A", "A", "B"], ["B", "C", None], [None, "A", "D"], ["D", " ", "C"]]
-    assert scattered_keys(lambda: iter(batches)) == frozenset({"A", "C"})
-    assert scattered_keys(lambda: iter([["A", "A"], ["A", "B"]])) == frozenset()
-    assert scattered_keys(lambda: iter([])) == frozenset()
+    assert scattered_keys(series(*batches)) == frozenset({"A", "C"})
+    assert scattered_keys(series(["A", "A"], ["A", "B"])) == frozenset()
+    assert scattered_keys(series(["A"], [], ["A"], [None, "A"])) == frozenset({"A"})
+    assert scattered_keys(series([])) == frozenset()
+    assert scattered_keys(series()) == frozenset()
 
 
 def test_scattered_parquet_rows_are_gathered(tmp_path: Path) -> None:

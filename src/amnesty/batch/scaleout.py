@@ -41,10 +41,17 @@ from amnesty.batch.process import RunSettings, process_chunk
 from amnesty.io.assemble import missing_required
 from amnesty.io.columns import ALL_COLUMNS
 from amnesty.io.sources import FileReadError, SourceInfo, SourceRow, arrow_rows, open_parquet, parquet_reader
-from amnesty.io.tabular import ROW_COLUMN, Chunk, arrow_keys, last_boundary
+from amnesty.io.tabular import (
+    KEY_HASH_SEEDS,
+    ROW_COLUMN,
+    Chunk,
+    arrow_keys,
+    key_series,
+    last_boundary,
+    run_starts,
+)
 
 _KNOWN = frozenset(ALL_COLUMNS)
-_SEEDS = {"seed": 152}
 
 
 @dataclass(frozen=True)
@@ -86,22 +93,14 @@ def plan_partitions(path: Path, rows_per_part: int) -> list[Partition]:
     return partitions
 
 
-def _key_series(table: pa.Table) -> pl.Series:
-    return pl.Series("key", arrow_keys(table), dtype=pl.String)
-
-
-def _run_starts(keys: pl.Series) -> pl.Series:
-    return keys.is_not_null() & keys.ne_missing(keys.shift(1))
-
-
 def survey(path: Path, partition: Partition) -> Survey:
     """Worker task: the partition's first and last key and the hashes of its run-starting keys."""
     parquet = parquet_reader(path)
     if "person_id" not in parquet.schema_arrow.names:
         return Survey(None, None, np.zeros(0, dtype=np.uint64))
     table = parquet.read_row_groups(list(partition.row_groups), columns=["person_id"])
-    keys = _key_series(table)
-    starts = keys.filter(_run_starts(keys)).hash(**_SEEDS).to_numpy()
+    keys = key_series(table)
+    starts = keys.filter(run_starts(keys)).hash(**KEY_HASH_SEEDS).to_numpy()
     first = keys[0] if keys.len() else None
     last = keys[-1] if keys.len() else None
     return Survey(first, last, starts)
@@ -111,9 +110,9 @@ def keys_of(path: Path, partition: Partition, hashes: frozenset[int]) -> list[tu
     """Worker task: (row within the partition, key) of each run start whose key hashes into `hashes`."""
     parquet = parquet_reader(path)
     table = parquet.read_row_groups(list(partition.row_groups), columns=["person_id"])
-    keys = _key_series(table)
-    frame = pl.DataFrame({"key": keys, "hash": keys.hash(**_SEEDS)}).with_row_index("row")
-    found = frame.filter(_run_starts(keys) & pl.col("hash").is_in(list(hashes)))
+    keys = key_series(table)
+    frame = pl.DataFrame({"key": keys, "hash": keys.hash(**KEY_HASH_SEEDS)}).with_row_index("row")
+    found = frame.filter(run_starts(keys) & pl.col("hash").is_in(list(hashes)))
     return [(int(row), str(key)) for row, key in found.select("row", "key").iter_rows()]
 
 

@@ -13,12 +13,14 @@ entry point the batch runner uses.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 
@@ -103,18 +105,18 @@ def decide_group(
     return assemble_person(group[0].person_key, group, missing_columns)
 
 
-KeyBatches = Callable[[], Iterator[list[str | None]]]
-"""Something that reads the person keys of the whole input again, batch by batch, each time called."""
+KeyBatches = Callable[[], Iterator[pl.Series]]
+"""Something that reads the person keys of the whole input again, batch by batch (each a text series,
+null for a row without a key), each time called."""
+
+KEY_HASH_SEEDS = {"seed": 152}
+"""The seeds of the 64-bit hash of person keys (`scattered_keys` here and on a cluster)."""
 
 
-def _run_starts(keys: list[str | None], previous: str | None) -> list[str]:
-    """Keys that start a run of rows (a key different from the row before)."""
-    starts: list[str] = []
-    for key in keys:
-        if key is not None and key != previous:
-            starts.append(key)
-        previous = key
-    return starts
+def run_starts(keys: pl.Series, previous: str | None = None) -> pl.Series:
+    """True for a row whose key starts a run of rows: a key different from the row before (`previous`:
+    the key of the row before the first)."""
+    return keys.is_not_null() & keys.ne_missing(keys.shift(1, fill_value=previous))
 
 
 def scattered_keys(batches: KeyBatches) -> frozenset[str]:
@@ -123,29 +125,26 @@ def scattered_keys(batches: KeyBatches) -> frozenset[str]:
     Memory stays small for any size: a first pass keeps one 64-bit hash per run (8 bytes a person);
     only when two runs share a hash (a scattered person, or a rare collision) does a second pass count
     those keys exactly, so the answer never depends on the hash."""
-    arrays: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+    arrays: list[np.ndarray[Any, np.dtype[np.uint64]]] = []
     previous: str | None = None
     for keys in batches():
-        starts = _run_starts(keys, previous)
-        previous = keys[-1] if keys else previous
-        arrays.append(np.fromiter((hash(key) for key in starts), dtype=np.int64, count=len(starts)))
+        arrays.append(keys.filter(run_starts(keys, previous)).hash(**KEY_HASH_SEEDS).to_numpy())
+        previous = keys[-1] if keys.len() else previous
     if not arrays:
         return frozenset()
     every = np.concatenate(arrays)
     del arrays
     every.sort()
-    candidates = set(every[1:][every[1:] == every[:-1]].tolist())
+    candidates = pl.Series(every[1:][every[1:] == every[:-1]], dtype=pl.UInt64).unique()
     del every
-    if not candidates:
+    if candidates.len() == 0:
         return frozenset()
-    counts: dict[str, int] = {}
+    counts: Counter[str] = Counter()
     previous = None
     for keys in batches():
-        starts = _run_starts(keys, previous)
-        previous = keys[-1] if keys else previous
-        for key in starts:
-            if hash(key) in candidates:
-                counts[key] = counts.get(key, 0) + 1
+        starts = keys.filter(run_starts(keys, previous))
+        previous = keys[-1] if keys.len() else previous
+        counts.update(starts.filter(starts.hash(**KEY_HASH_SEEDS).is_in(candidates.implode())).to_list())
     return frozenset(key for key, runs in counts.items() if runs > 1)
 
 
@@ -197,7 +196,7 @@ class Source:
         if pending:
             yield Chunk(index, tuple(pending), None, missing)
 
-    def _key_batches(self) -> Iterator[list[str | None]]:
+    def _key_batches(self) -> Iterator[pl.Series]:
         """The person keys of every row, in batches (counts the rows as it goes)."""
         batch: list[str | None] = []
         total = 0
@@ -205,12 +204,12 @@ class Source:
             batch.append(row.person_key)
             if len(batch) >= _KEY_BATCH:
                 total += len(batch)
-                yield batch
+                yield pl.Series(batch, dtype=pl.String)
                 batch = []
         total += len(batch)
         self.rows_total = total
         if batch:
-            yield batch
+            yield pl.Series(batch, dtype=pl.String)
 
     @staticmethod
     def _hold(row: SourceRow, scattered: frozenset[str], held: dict[str, list[SourceRow]]) -> bool:
@@ -228,9 +227,9 @@ class Source:
         scattered: frozenset[str] = frozenset()
         if "person_id" in columns:
 
-            def key_batches() -> Iterator[list[str | None]]:
+            def key_batches() -> Iterator[pl.Series]:
                 for batch in parquet.iter_batches(batch_size=_KEY_BATCH, columns=["person_id"]):
-                    yield arrow_keys(pa.Table.from_batches([batch]))
+                    yield key_series(pa.Table.from_batches([batch]))
 
             scattered = scattered_keys(key_batches)
         held: list[pa.Table] = []
@@ -287,6 +286,13 @@ def arrow_key_column(table: pa.Table) -> pa.ChunkedArray:
         column = pa.chunked_array([pa.array(texts, pa.large_string())])
     stripped = pc.utf8_trim(column, characters=PYTHON_WHITESPACE)
     return pc.if_else(pc.equal(stripped, ""), pa.scalar(None, stripped.type), stripped)
+
+
+def key_series(table: pa.Table) -> pl.Series:
+    """The person key of each row (`arrow_key_column`), as a Polars text series."""
+    keys = pl.from_arrow(arrow_key_column(table))
+    assert isinstance(keys, pl.Series)
+    return keys.cast(pl.String).alias("key")
 
 
 def arrow_keys(table: pa.Table) -> list[str | None]:
