@@ -68,7 +68,7 @@ SIGNATURE = ("article", "part", "category", "territory", "context", "s1")
 """A charge's signature: what its result depends on when its person is plainly uncovered."""
 KINDS = "__kinds"
 """The column naming, per person, the kinds its charges may carry: article, part, point and victim's age
-of each such charge, in order (empty for none; `_kind_facts`)."""
+of each such charge, in order (empty for none; `_with_kind_facts`)."""
 SHELL = ("stage", "sentence_punishment", "sentence_conditional", "sentence_given", "recidivism", KINDS)
 """What the person-level fields of a screened person's decision depend on (`amnesty.batch.screen`)."""
 TERM = ("sentence_punishment", "sentence_years", "sentence_months", "sentence_days", "sentence_start_date")
@@ -295,7 +295,7 @@ def _screened(table: pa.Table, settings: RunSettings, collector: _Collector) -> 
     screen = parts.screen.plain_rows(frame)
     plain_row = valid & screen.get_column("plain") & frame.get_column("__key").is_not_null()
     frame = frame.with_columns(plain_row.alias("__plain"), screen.get_column("kind").alias("__kind"))
-    frame = frame.with_columns(_kind_facts(frame))
+    frame = _with_kind_facts(frame)
     frame = frame.with_columns(pl.col("__plain").all().over(PERSON).alias("__plain"))
     persons = frame.get_column(PERSON).to_numpy()
     plain_mask = frame.get_column("__plain").to_numpy()
@@ -330,9 +330,10 @@ def _screened(table: pa.Table, settings: RunSettings, collector: _Collector) -> 
     return _plain_frame(rest, parts, settings)
 
 
-def _kind_facts(frame: pl.DataFrame) -> pl.Expr:
-    """The `KINDS` column: for each person, the facts the exclusions X1-X5, X7, X8 read of each of its
-    charges that may carry a kind (article, part, point, victim's age), in the charges' order."""
+def _with_kind_facts(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with the `KINDS` column: for each person, the facts the exclusions X1-X5, X7, X8 read
+    of each of its charges that may carry a kind (article, part, point, victim's age), in the charges'
+    order; empty for a person with none. Computed over those charges alone (a few in a hundred)."""
     facts = pl.concat_str(
         [
             _optional(frame, name, dtype).cast(pl.String).fill_null("-")
@@ -345,7 +346,13 @@ def _kind_facts(frame: pl.DataFrame) -> pl.Expr:
         ],
         separator="/",
     )
-    return pl.when(pl.col("__kind")).then(facts).drop_nulls().str.join(";").over(PERSON).alias(KINDS)
+    kinds = (
+        frame.filter(pl.col("__kind"))
+        .group_by(PERSON, maintain_order=True)
+        .agg(facts.str.join(";").alias(KINDS))
+    )
+    joined = frame.join(kinds, on=PERSON, how="left", maintain_order="left")
+    return joined.with_columns(pl.col(KINDS).fill_null(""))
 
 
 def _shell_keys(frame: pl.DataFrame) -> pl.DataFrame:
