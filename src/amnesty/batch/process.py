@@ -505,7 +505,10 @@ def _lookup(frame: pl.DataFrame, keys: list[str], name: str, dtype: pl.DataType,
     new = distinct if known is None else distinct.join(known, on=keys, how="anti", nulls_equal=True)
     if new.height or known is None:
         values = [value(parts, row) for row in new.iter_rows(named=True)]
-        added = new.select(keys).with_columns(pl.Series(name, values, dtype=dtype))
+        key_values = new.select(keys)  # copied out of the chunk: its text would keep the chunk's buffers
+        added = pl.DataFrame(key_values.to_dict(as_series=False), schema=key_values.schema).with_columns(
+            pl.Series(name, values, dtype=dtype)
+        )
         known = added if known is None else pl.concat([known, added])
         parts.tables[name] = known
     return frame.join(known, on=keys, how="left", nulls_equal=True, maintain_order="left")
