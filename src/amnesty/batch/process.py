@@ -56,7 +56,7 @@ from amnesty.impact.variant import parse_variant, variant_law
 from amnesty.io.assemble import PersonRecord, RowProblem
 from amnesty.io.safe_cells import safe_frame
 from amnesty.io.sources import SourceRow, arrow_rows
-from amnesty.io.tabular import ROW_COLUMN, Chunk, arrow_key_column, decide_group
+from amnesty.io.tabular import ROW_COLUMN, Chunk, decide_group, key_series
 from amnesty.law.loader import Law, default_law, load_law
 
 DIMENSIONS = ("outcome", "stage", "category", "region", "role")
@@ -277,10 +277,8 @@ def _is_text(dtype: pa.DataType) -> bool:
 
 def _person_numbers(frame: pl.DataFrame, table: pa.Table) -> pl.DataFrame:
     """Number the chunk's persons: consecutive rows with the same person key (as the reader keys
-    rows: `io.tabular.arrow_key_column`) form one person; a row without one stands alone."""
-    keys = pl.from_arrow(arrow_key_column(table))
-    assert isinstance(keys, pl.Series)
-    frame = frame.with_columns(keys.cast(pl.String).alias("__key"))
+    rows: `io.tabular.key_series`) form one person; a row without one stands alone."""
+    frame = frame.with_columns(key_series(table).alias("__key"))
     starts = pl.col("__key").is_null() | pl.col("__key").ne_missing(pl.col("__key").shift(1))
     return frame.with_columns((starts.cast(pl.Int64).cum_sum() - 1).alias(PERSON))
 
