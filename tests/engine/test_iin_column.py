@@ -1,4 +1,4 @@
-"""The column form of the IIN checks (`iin.iin_column`, and the record model's IIN validator's in
+"""The column form of the IIN checks (`iin.iin_arrays`, and the record model's IIN validator's in
 `batch.typed.COLUMN_VALIDATORS`) gives exactly what the scalar functions give, string by string."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from amnesty.batch.typed import COLUMN_VALIDATORS, _accepted_unchanged
 from amnesty.domain.records import CaseRecord
-from amnesty.engine.iin import birth_date_from_iin, iin_arrays, iin_column, make_iin, validate_iin
+from amnesty.engine.iin import birth_date_from_iin, iin_arrays, make_iin, validate_iin
 
 SETTINGS = settings(max_examples=300, deadline=None)
 
@@ -48,18 +48,12 @@ def _scalar(iin: str) -> tuple[bool, dt.date | None]:
 
 @SETTINGS
 @given(strings)
-def test_iin_column_is_validate_iin_and_birth_date_from_iin(iins: list[str]) -> None:
-    valid, births = iin_column(iins)
-    assert list(zip(valid, births, strict=True)) == [_scalar(iin) for iin in iins]
-
-
-@SETTINGS
-@given(strings)
-def test_iin_arrays_are_iin_column(iins: list[str]) -> None:
+def test_iin_arrays_are_validate_iin_and_birth_date_from_iin(iins: list[str]) -> None:
     accepted, births = iin_arrays(iins)
     assert accepted.dtype == np.bool_
     assert births.dtype == np.dtype("datetime64[D]")
-    assert (accepted.tolist(), births.astype(object).tolist()) == iin_column(iins)
+    valid, born = accepted.tolist(), births.astype(object).tolist()
+    assert list(zip(valid, born, strict=True)) == [_scalar(iin) for iin in iins]
 
 
 @SETTINGS
@@ -73,4 +67,5 @@ def test_column_validators_are_the_models_validators(values: list[str]) -> None:
 
 def test_the_iin_validator_has_its_column_form() -> None:
     assert (CaseRecord, "iin") in COLUMN_VALIDATORS
-    assert iin_column([]) == ([], [])
+    accepted, births = iin_arrays([])
+    assert (accepted.tolist(), births.tolist()) == ([], [])

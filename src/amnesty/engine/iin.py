@@ -4,7 +4,7 @@ An IIN is 12 digits: YYMMDD, a century-and-sex digit (1-6), four serial digits a
 The check digit is the weighted sum of the first eleven digits modulo 11, with weights 1..11; when
 that gives 10, a second pass uses weights 3..11, 1, 2; a second 10 means the number cannot be issued.
 
-`iin_column` is the column form of `validate_iin` and `birth_date_from_iin` for many strings at once
+`iin_arrays` is the column form of `validate_iin` and `birth_date_from_iin` for many strings at once
 (bulk runs): the check digit's weighted sum is the one `_weighted_remainder` both use, and a property
 test checks the column form against the scalar functions.
 """
@@ -73,16 +73,10 @@ def birth_date_from_iin(iin: str) -> dt.date | None:
         return None
 
 
-def iin_column(iins: Sequence[str]) -> tuple[list[bool], list[dt.date | None]]:
-    """For each string, whether `validate_iin` accepts it, and for an accepted one the birth date
-    `birth_date_from_iin` gives (None for one not accepted): the column form of both, in one pass
-    (`iin_arrays`, as lists)."""
-    accepted, births = iin_arrays(iins)
-    return accepted.tolist(), births.astype(object).tolist()
-
-
 def iin_arrays(iins: Sequence[str]) -> tuple[Any, Any]:
-    """`iin_column` as arrays: booleans, and dates (`datetime64[D]`, NaT for none).
+    """For each string, whether `validate_iin` accepts it, and for an accepted one the birth date
+    `birth_date_from_iin` gives: the column form of both, in one pass, as arrays (booleans, and dates
+    as `datetime64[D]`, NaT for none).
 
     Strings of 12 ASCII digits (every IIN in practice) are checked as arrays, one per digit position;
     any other string of 12 digits (Unicode digits, which `int` may read) is left to the scalar
