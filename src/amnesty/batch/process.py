@@ -57,7 +57,8 @@ from amnesty.io.assemble import PersonRecord, RowProblem
 from amnesty.io.safe_cells import safe_frame
 from amnesty.io.sources import SourceRow, arrow_rows
 from amnesty.io.tabular import ROW_COLUMN, Chunk, decide_group, key_series
-from amnesty.law.loader import Law, default_law, load_law
+from amnesty.law.loader import Law, load_law
+from amnesty.law.registry import DEFAULT_LAW_ID, get_law
 
 DIMENSIONS = ("outcome", "stage", "category", "region", "role")
 """The dimensions `summary.json` counts decided persons by."""
@@ -82,6 +83,9 @@ class RunSettings:
     """What every chunk needs besides its rows: the law, the as-of date, strict mode, the output."""
 
     law_pack: str | None = None
+    """A law pack file instead of a registered law (its own id is the decisions' `law`)."""
+    law_id: str = DEFAULT_LAW_ID
+    """The registered law the run applies (when no `law_pack` is given)."""
     as_of: dt.date | None = None
     strict: bool = False
     fast_path: bool = True
@@ -94,17 +98,21 @@ class RunSettings:
 
 
 @cache
-def law_for(law_pack: str | None, variant: tuple[str, str] | None = None) -> Law:
-    """The law pack (bundled when None), with the variant overlaid if any; loaded once per process."""
+def law_for(
+    law_pack: str | None, variant: tuple[str, str] | None = None, law_id: str = DEFAULT_LAW_ID
+) -> Law:
+    """The registered law `law_id` (or the pack file `law_pack`), with the variant overlaid if any;
+    loaded once per process."""
     if variant is not None:
         text, source = variant
-        return variant_law(parse_variant(text, source), Path(law_pack) if law_pack is not None else None)
-    return default_law() if law_pack is None else load_law(Path(law_pack))
+        pack_path = Path(law_pack) if law_pack is not None else None
+        return variant_law(parse_variant(text, source), pack_path, law_id)
+    return get_law(law_id) if law_pack is None else load_law(Path(law_pack))
 
 
 def settings_law(settings: RunSettings) -> Law:
     """The law a run applies."""
-    return law_for(settings.law_pack, settings.variant)
+    return law_for(settings.law_pack, settings.variant, settings.law_id)
 
 
 @dataclass
@@ -194,15 +202,15 @@ def _charge_data(result: Any) -> dict[str, Any]:
 
 @cache
 def _parts(
-    law_pack: str | None, variant: tuple[str, str] | None, as_of: dt.date | None, strict: bool
+    law_pack: str | None, variant: tuple[str, str] | None, law_id: str, as_of: dt.date | None, strict: bool
 ) -> PlainParts:
-    return PlainParts(law_for(law_pack, variant), strict)
+    return PlainParts(law_for(law_pack, variant, law_id), strict)
 
 
 def parts_for(settings: RunSettings) -> PlainParts:
     """The cached parts for the run's law, as-of date and mode (per process; the person-level fields
     of a decision depend on the as-of date)."""
-    return _parts(settings.law_pack, settings.variant, settings.as_of, settings.strict)
+    return _parts(settings.law_pack, settings.variant, settings.law_id, settings.as_of, settings.strict)
 
 
 class _Collector:

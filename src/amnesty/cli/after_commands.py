@@ -15,7 +15,7 @@ from rich.table import Table as RichTable
 
 from amnesty.batch.process import RunSettings
 from amnesty.batch.run import Engine
-from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json
+from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of, print_json
 from amnesty.documents.render import DocumentFormat, DocumentRenderer, TemplateError
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
@@ -26,6 +26,7 @@ from amnesty.impact.runner import run_impact_file
 from amnesty.impact.variant import read_variant, variant_law
 from amnesty.io.json_records import RecordError
 from amnesty.law.loader import LawPackError
+from amnesty.law.registry import DEFAULT_LAW_ID
 from amnesty.render.formats import LANGUAGES, format_date, format_number
 from amnesty.render.vocabulary import table_word, term
 from amnesty.reports.inputs import (
@@ -110,7 +111,17 @@ def _print_impact(report: ImpactReport, language: str) -> None:
 
 def impact_command(
     input_file: InputArg,
-    variant: Annotated[Path, typer.Option("--variant", help="The variant: a YAML overlay on the law pack.")],
+    variant: Annotated[
+        Path | None, typer.Option("--variant", help="The variant: a YAML overlay on the law (`--law`).")
+    ] = None,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            help="Compare the law `--law` against this registered law (instead of a --variant): "
+            "who would fare differently under one than under the other.",
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Directory for impact.json, CSV/XLSX tables and charts.")
     ] = None,
@@ -131,31 +142,48 @@ def impact_command(
         str | None, typer.Option("--scheduler", help="Dask scheduler address, for --engine dask.")
     ] = None,
     lang: ReaderLangOpt = "en",
+    law: LawOpt = DEFAULT_LAW_ID,
 ) -> None:
-    """What-if: decide every record under the baseline law and under the VARIANT, and report who changes
+    """What-if: decide every record under the baseline law (`--law`) and under the VARIANT, or under
+    `--law A` and a second registered law `--against B` (B is the baseline), and report who changes
     outcome (from -> to), person-years of imprisonment removed, by region and category. A variant that
     does not validate against the law-pack schema is refused (exit 2) naming the field and the problem.
     CSV, XLSX and Parquet registries run chunk by chunk on the bulk runner (worker processes or Dask).
     Exit 1 when some input records were invalid (their errors on stderr; the others are compared)."""
     language = _reader_language(lang)
-    baseline = load_law_or_exit(law_pack)
-    try:
-        parsed = read_variant(variant)
-        changed = variant_law(parsed, law_pack)
-    except LawPackError as error:
-        typer.echo(f"error: variant refused: {error}", err=True)
-        raise typer.Exit(2) from None
+    if (variant is None) == (against is None):
+        raise typer.BadParameter("give either --variant FILE or --against LAW_ID")
+    pack = str(law_pack) if law_pack is not None else None
+    date = parse_as_of(as_of)
+    if against is not None:
+        baseline = load_law_or_exit(None, against)
+        changed = load_law_or_exit(law_pack, law)
+        name = changed.pack.id
+        baseline_settings = RunSettings(law_id=against, as_of=date, strict=strict)
+        changed_settings = RunSettings(law_pack=pack, law_id=law, as_of=date, strict=strict)
+    else:
+        assert variant is not None
+        baseline = load_law_or_exit(law_pack, law)
+        try:
+            parsed = read_variant(variant)
+            changed = variant_law(parsed, law_pack, law)
+        except LawPackError as error:
+            typer.echo(f"error: variant refused: {error}", err=True)
+            raise typer.Exit(2) from None
+        name = parsed.name
+        text = variant.read_text(encoding="utf-8")
+        baseline_settings = RunSettings(law_pack=pack, law_id=law, as_of=date, strict=strict)
+        changed_settings = RunSettings(
+            law_pack=pack, law_id=law, as_of=date, strict=strict, variant=(text, str(variant))
+        )
     if engine is Engine.DASK and scheduler is None:
         raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
-    date = parse_as_of(as_of)
     if input_file.suffix.lower() in TABULAR_SUFFIXES and input_file.is_file():
-        pack = str(law_pack) if law_pack is not None else None
-        text = variant.read_text(encoding="utf-8")
         report = run_impact_file(
             input_file,
-            RunSettings(law_pack=pack, as_of=date, strict=strict),
-            RunSettings(law_pack=pack, as_of=date, strict=strict, variant=(text, str(variant))),
-            parsed.name,
+            baseline_settings,
+            changed_settings,
+            name,
             engine=engine,
             jobs=jobs,
             scheduler=scheduler,
@@ -164,7 +192,7 @@ def impact_command(
             typer.echo(f"{report.rejected} persons could not be read (see `amnesty batch`)", err=True)
     else:
         read = _load_records(input_file)
-        report = run_impact(read.records, baseline, changed, parsed.name, date, strict, len(read.errors))
+        report = run_impact(read.records, baseline, changed, name, date, strict, len(read.errors))
     if out is not None:
         written = write_impact(report, out, language)
         typer.echo(f"wrote {len(written)} files to {out}", err=True)
@@ -177,7 +205,7 @@ def impact_command(
 
 
 def _decisions_from(
-    path: Path, as_of: str | None, strict: bool, law_pack: Path | None
+    path: Path, as_of: str | None, strict: bool, law_pack: Path | None, law_id: str = DEFAULT_LAW_ID
 ) -> tuple[list[tuple[Decision, CaseRecord | None, dict[str, object]]], int]:
     """Decisions from a decisions file, or from records evaluated now; with the number of bad items."""
     try:
@@ -188,7 +216,7 @@ def _decisions_from(
     except InputError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    law = load_law_or_exit(law_pack)
+    law = load_law_or_exit(law_pack, law_id)
     records = _load_records(path)
     as_of_date = parse_as_of(as_of)
     return [(evaluate(r, law, as_of_date, strict), r, {}) for r in records.records], len(records.errors)
@@ -216,12 +244,13 @@ def report_command(
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
     lang: ReaderLangOpt = "en",
+    law: LawOpt = DEFAULT_LAW_ID,
 ) -> None:
     """Statistics of decisions: persons by outcome, stage, category, region, role, acting body and month,
     as CSV tables and report.json (codes), and report.xlsx, report.md and PNG/SVG charts in the `--lang`
     language. Exit 1 when some input items were invalid (on stderr)."""
     language = _reader_language(lang)
-    items, bad = _decisions_from(decisions, as_of, strict, law_pack)
+    items, bad = _decisions_from(decisions, as_of, strict, law_pack, law)
     by_person: dict[str, CaseRecord] = {}
     if records is not None:
         joined = _load_records(records)
@@ -254,17 +283,18 @@ def document_command(
     as_of: AsOfOpt = None,
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
+    law: LawOpt = DEFAULT_LAW_ID,
 ) -> None:
     """Draft decision documents for the acting body, one per person, for every outcome: resolution to close
     the case, submission to reduce a sentence, notice of release, certificate of a removed conviction, and
     notices for the other outcomes. Exit 1 when some records were invalid (on stderr)."""
-    items, bad = _decisions_from(file, as_of, strict, law_pack)
-    law = load_law_or_exit(law_pack)
+    items, bad = _decisions_from(file, as_of, strict, law_pack, law)
     renderer = DocumentRenderer(templates)
     out.mkdir(parents=True, exist_ok=True)
     try:
         for decision, record, _ in items:
-            document = renderer.render(decision, record, law, lang, fmt)
+            decided_under = load_law_or_exit(law_pack, decision.law)  # the law the decision was made under
+            document = renderer.render(decision, record, decided_under, lang, fmt)
             (out / document.filename).write_bytes(document.content)
     except TemplateError as error:
         typer.echo(f"error: {error}", err=True)
@@ -291,6 +321,7 @@ def tasks_export_command(
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
     lang: ReaderLangOpt = "en",
+    law: LawOpt = DEFAULT_LAW_ID,
 ) -> None:
     """Resocialisation tasks (rule T1) of the released persons, with overdue tasks per region, exported
     to XLSX for a region's report in the `--lang` language. Tasks are as the decisions create them
@@ -303,7 +334,7 @@ def tasks_export_command(
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     day = parse_as_of(on) or dt.date.today()
-    items, bad = _decisions_from(file, as_of, strict, law_pack)
+    items, bad = _decisions_from(file, as_of, strict, law_pack, law)
     policy = TaskPolicy(due_days=due_days)
     tasks = [task for decision, _, _ in items for task in tasks_from_decision(decision, policy)]
     names = {r.person_id: r.full_name for _, r, _ in items if r is not None and r.full_name}

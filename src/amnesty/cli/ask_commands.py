@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json, read_text_input
+from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of, print_json, read_text_input
 from amnesty.domain.decision import Decision, Question
 from amnesty.domain.enums import AnswerKind, Outcome, Punishment
 from amnesty.domain.records import CaseRecord, field_errors, parse_record
@@ -33,6 +33,7 @@ from amnesty.explain import OUTCOME_WORDS, headline
 from amnesty.io.json_records import ParsedRecord
 from amnesty.io.tabular import read_records
 from amnesty.law.loader import Law
+from amnesty.law.registry import DEFAULT_LAW_ID
 
 LANGUAGES = ("ru", "kk", "en")
 
@@ -419,13 +420,14 @@ def ask_command(
     as_of: AsOfOpt = None,
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
+    law_id: LawOpt = DEFAULT_LAW_ID,
 ) -> None:
     """Ask, in the terminal, the questions that would settle each record's 'needs review' decision
     (a choice by number, dates checked, asked again on a bad answer; Enter skips a question), evaluate
     again after each answer, and write the completed record(s) in the input's shape."""
     if lang not in LANGUAGES:
         raise typer.BadParameter("--lang must be ru, kk or en")
-    law = load_law_or_exit(law_pack)
+    law = load_law_or_exit(law_pack, law_id)
     as_of_date = parse_as_of(as_of)
     items, shape = _records_of(read_text_input(file))
     console = Console(stderr=True, highlight=False)
@@ -479,11 +481,12 @@ def questions_command(
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    law_id: LawOpt = DEFAULT_LAW_ID,
 ) -> None:
     """How far questions go on a set of records: the share of 'needs review' persons a question could
     settle, and how many questions each such person is asked (first round and along the longest path
     of answers), by cause."""
-    law = load_law_or_exit(law_pack)
+    law = load_law_or_exit(law_pack, law_id)
     items = list(read_records(input_file))
     records = [item.record for item in items if isinstance(item, ParsedRecord)]
     stats = question_stats(records, law, parse_as_of(as_of), strict).to_json_dict()

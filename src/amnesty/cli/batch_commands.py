@@ -16,8 +16,9 @@ from amnesty.batch.compact import UnknownLanguageError, check_languages
 from amnesty.batch.outputs import Summary
 from amnesty.batch.process import RunSettings
 from amnesty.batch.run import DEFAULT_ROWS_PER_CHUNK, Engine, progress_wanted, run_batch
-from amnesty.cli.common import parse_as_of
+from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of
 from amnesty.io.sources import FileReadError
+from amnesty.law.registry import DEFAULT_LAW_ID
 
 InputArg = Annotated[
     Path, typer.Argument(help="Case records: .csv, .xlsx, .parquet or .jsonl.", exists=True, dir_okay=False)
@@ -98,6 +99,7 @@ def batch_command(
     as_of: AsOfOpt = None,
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
+    law: LawOpt = DEFAULT_LAW_ID,
     engine: EngineOpt = Engine.LOCAL,
     scheduler: SchedulerOpt = None,
     jobs: JobsOpt = None,
@@ -118,8 +120,10 @@ def batch_command(
         languages = check_languages(lang or [])
     except UnknownLanguageError as error:
         raise typer.BadParameter(str(error), param_hint="--lang") from None
+    load_law_or_exit(law_pack, law)  # an unknown id or a bad pack stops here (exit 2), before any output
     settings = RunSettings(
         law_pack=str(law_pack) if law_pack is not None else None,
+        law_id=law,
         as_of=parse_as_of(as_of),
         strict=strict,
         fast_path=fast_path,

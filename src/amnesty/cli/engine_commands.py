@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -13,16 +14,25 @@ from rich.panel import Panel
 from rich.table import Table
 
 from amnesty.cli.ask_commands import print_questions
-from amnesty.cli.common import load_law_or_exit, parse_as_of, print_json, read_text_input
+from amnesty.cli.common import (
+    LawOpt,
+    LawsOpt,
+    load_law_or_exit,
+    load_laws_or_exit,
+    parse_as_of,
+    print_json,
+    read_text_input,
+)
 from amnesty.documents.render import DocumentRenderer
 from amnesty.domain.decision import Decision
-from amnesty.domain.enums import Flag, Outcome
+from amnesty.domain.enums import Flag, Outcome, Provenance
 from amnesty.domain.regions import region_name
 from amnesty.engine.category import catalogue_view
 from amnesty.engine.evaluate import evaluate
 from amnesty.explain import OUTCOME_WORDS, cites_text, format_date, headline, reason_text
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
-from amnesty.law.loader import Law
+from amnesty.law.loader import Law, LawPackError
+from amnesty.law.registry import ALL_LAWS, DEFAULT_LAW_ID, registered_laws
 from amnesty.render.citations import article_words, render_cites
 
 FileArg = Annotated[
@@ -53,17 +63,22 @@ _OUTCOME_STYLE = {
 
 
 def _decide(
-    path: Path, as_of: str | None, strict: bool, pack: Path | None
-) -> tuple[list[Decision], list[RecordError], bool]:
-    law = load_law_or_exit(pack)
+    path: Path, as_of: str | None, strict: bool, pack: Path | None, law_choice: str = DEFAULT_LAW_ID
+) -> tuple[list[tuple[Decision, Law]], list[RecordError], bool]:
+    """Each valid record's decision under each law `law_choice` names (records in input order, laws in
+    order of entry into force), the invalid records, and whether the input was one object."""
+    laws = load_laws_or_exit(pack, law_choice)
     as_of_date = parse_as_of(as_of)
     items, single = read_json_records(read_text_input(path))
     items = duplicate_person_errors(items)
     decisions = [
-        evaluate(item.record, law, as_of_date, strict) for item in items if isinstance(item, ParsedRecord)
+        (evaluate(item.record, law, as_of_date, strict), law)
+        for item in items
+        if isinstance(item, ParsedRecord)
+        for law in laws
     ]
     errors = [item for item in items if isinstance(item, RecordError)]
-    return decisions, errors, single
+    return decisions, errors, single and law_choice != ALL_LAWS
 
 
 ErrorLangOpt = Annotated[
@@ -81,14 +96,15 @@ def evaluate_command(
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
     lang: ErrorLangOpt = None,
+    law: LawsOpt = DEFAULT_LAW_ID,
 ) -> None:
     """Decide every record in FILE and print the decisions as JSON (one object for one record, else an
     array). Invalid records are reported on stderr as JSON, naming the field and the problem; the
     others are still decided. Exit code 0 when every record was evaluated, 1 when some were invalid."""
     if lang is not None and lang not in OUTCOME_WORDS[Outcome.RELEASE]:
         raise typer.BadParameter("--lang must be en, ru or kk")
-    decisions, errors, single = _decide(file, as_of, strict, law_pack)
-    payload = [decision.to_json_dict() for decision in decisions]
+    decisions, errors, single = _decide(file, as_of, strict, law_pack, law)
+    payload = [decision.to_json_dict() for decision, _ in decisions]
     if single and len(payload) == 1:
         print_json(payload[0])
     elif not (single and not payload):
@@ -214,16 +230,16 @@ def explain_command(
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
     lang: LangOpt = "en",
+    law: LawsOpt = DEFAULT_LAW_ID,
 ) -> None:
     """Explain the decision for each record in FILE in plain words: what happens to the person, why,
-    and under which rules and articles."""
+    and under which rules and articles (under each law with `--law all`)."""
     if lang not in OUTCOME_WORDS[Outcome.RELEASE]:
         raise typer.BadParameter("--lang must be en, ru or kk")
-    decisions, errors, _ = _decide(file, as_of, strict, law_pack)
-    law = load_law_or_exit(law_pack)
+    decisions, errors, _ = _decide(file, as_of, strict, law_pack, law)
     console = Console()
-    for decision in decisions:
-        _explain_one(console, decision, law, lang)
+    for decision, decided_under in decisions:
+        _explain_one(console, decision, decided_under, lang)
     for error in errors:
         problems = "; ".join(e.message(lang) for e in error.errors)
         heading = _EXPLAIN_WORDS[lang]["invalid"].format(
@@ -237,10 +253,11 @@ def explain_command(
 def law_command(
     law_pack: PackOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole pack as JSON.")] = False,
+    law_id: LawOpt = DEFAULT_LAW_ID,
 ) -> None:
-    """Show the law pack: dates, the Article 1 list, exclusions and relief, each with its provenance
-    (verified, reported, inferred, assumed, unverified)."""
-    law = load_law_or_exit(law_pack)
+    """Show one law's pack: dates, the Article 1 list, exclusions and relief, each with its provenance
+    (verified, reported, inferred, assumed, unverified). `amnesty laws` lists the registered laws."""
+    law = load_law_or_exit(law_pack, law_id)
     pack = law.pack
     catalogue = catalogue_view(law)
     if as_json:
@@ -343,8 +360,89 @@ def _catalogue_cells(row: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
+def law_summary(law: Law) -> dict[str, Any]:
+    """What `amnesty laws --json` says of one law: id, titles, version, source and dates with provenance."""
+    pack = law.pack
+    dates = pack.dates.model_dump(mode="json", exclude_none=True)
+    return {
+        "id": pack.id,
+        "title": pack.title.model_dump(mode="json"),
+        "version": law.version,
+        "reference": pack.reference.model_dump(mode="json", exclude_none=True),
+        "dates": dates,
+    }
+
+
+def laws_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON, for programs.")] = False,
+    lang: LangOpt = "en",
+) -> None:
+    """List the registered amnesty laws (id, title, dates with their provenance), in order of entry into
+    force. Any of these ids goes to `--law`; `amnesty law --law ID` shows one law whole."""
+    if lang not in OUTCOME_WORDS[Outcome.RELEASE]:
+        raise typer.BadParameter("--lang must be en, ru or kk")
+    try:
+        laws = registered_laws()
+    except LawPackError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        print_json([law_summary(law) for law in laws])
+        return
+    words = _LAWS_WORDS[lang]
+    table = Table(title=words["title"])
+    for column in ("id", "law", "signed", "in_force", "window"):
+        table.add_column(words[column], no_wrap=column == "id")
+    labels = DocumentRenderer().labels(lang)
+    for law in laws:
+        dates = law.pack.dates
+        window = dates.offence_window
+
+        def dated(day: dt.date | None, provenance: Provenance) -> str:
+            shown = format_date(day, lang) if day is not None else "-"
+            return f"{shown} ({labels.word('provenance', provenance.value)})"
+
+        table.add_row(
+            law.pack.id,
+            str(getattr(law.pack.title, lang)),
+            dated(dates.signed.value, dates.signed.provenance),
+            dated(law.entry_into_force, dates.entry_into_force.provenance),
+            f"{format_date(window.start, lang)} - {dated(window.end, window.provenance)}",
+        )
+    Console().print(table)
+
+
+_LAWS_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Registered amnesty laws",
+        "id": "Id",
+        "law": "Law",
+        "signed": "Signed",
+        "in_force": "In force from",
+        "window": "Offences committed",
+    },
+    "ru": {
+        "title": "Зарегистрированные законы об амнистии",
+        "id": "Код",
+        "law": "Закон",
+        "signed": "Подписан",
+        "in_force": "Вступил в силу",
+        "window": "Деяния совершены",
+    },
+    "kk": {
+        "title": "Тіркелген рақымшылық туралы заңдар",
+        "id": "Коды",
+        "law": "Заң",
+        "signed": "Қол қойылды",
+        "in_force": "Күшіне енді",
+        "window": "Әрекеттер жасалған кезең",
+    },
+}
+
+
 def register(app: typer.Typer) -> None:
     """Add the engine commands to the application."""
+    app.command("laws")(laws_command)
     app.command("evaluate")(evaluate_command)
     app.command("explain")(explain_command)
     app.command("law")(law_command)

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from amnesty.cli.service_commands import CLI_ACTOR, DATABASE_URL_HELP, db_app
+from amnesty.law.registry import DEFAULT_LAW_ID
 
 err_console = Console(stderr=True)
 
@@ -24,6 +25,9 @@ def db_import(
     ),
     as_of: str | None = typer.Option(None, "--as-of", help="Evaluation date (default: entry into force)."),
     law_pack: Path | None = typer.Option(None, "--law-pack", help="A law pack YAML file (default: bundled)."),
+    law_id: str = typer.Option(
+        DEFAULT_LAW_ID, "--law", help="The registered law to decide under (`amnesty laws`)."
+    ),
     database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
     lang: str = typer.Option("en", "--lang", help="Language of the rejected rows' messages: ru, kk or en."),
 ) -> None:
@@ -47,7 +51,7 @@ def db_import(
     except UnreadableFileError as error:
         err_console.print(f"error: {error}", markup=False)
         raise typer.Exit(2) from None
-    law = load_law_or_exit(law_pack)
+    law = load_law_or_exit(law_pack, law_id)
     date = parse_as_of(as_of)
     engine = make_engine(database_url)
     try:

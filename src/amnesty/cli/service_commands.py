@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from amnesty.law.loader import Law
+from amnesty.law.registry import DEFAULT_LAW_ID
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a command opens the database, not by every command
     from sqlalchemy.orm import Session, sessionmaker
@@ -58,6 +59,9 @@ def db_reevaluate(
     law_pack: Path | None = typer.Option(
         None, "--law-pack", help="A law pack YAML file (default: the bundled one)."
     ),
+    law_id: str = typer.Option(
+        DEFAULT_LAW_ID, "--law", help="The registered law to decide under (`amnesty laws`)."
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Evaluation date (default: the law's entry into force)."
     ),
@@ -91,9 +95,11 @@ def db_reevaluate(
         raise typer.BadParameter("use local or dask", param_hint="--engine") from None
     if runner_engine is Engine.DASK and not scheduler:
         raise typer.BadParameter("--engine dask needs --scheduler ADDRESS", param_hint="--scheduler")
-    law = load_law_or_exit(law_pack)
+    law = load_law_or_exit(law_pack, law_id)
     date = parse_as_of(as_of)
-    settings = RunSettings(law_pack=str(law_pack) if law_pack is not None else None, as_of=date)
+    settings = RunSettings(
+        law_pack=str(law_pack) if law_pack is not None else None, law_id=law_id, as_of=date
+    )
     decide = partial(decide_batches, settings=settings, engine=runner_engine, jobs=jobs, scheduler=scheduler)
     with _session(database_url) as db:
         total = int(db.scalar(select(func.count(Case.id))) or 0)

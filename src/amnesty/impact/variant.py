@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from amnesty.law.loader import Law, LawPackError, load_law
+from amnesty.law.registry import DEFAULT_LAW_ID, pack_folder
 
 ABOUT_KEY = "about"
 
@@ -61,6 +62,8 @@ def read_variant(path: Path) -> Variant:
     return parse_variant(text, str(path))
 
 
-def variant_law(variant: Variant, pack_path: Path | None = None) -> Law:
-    """The law pack with the variant overlaid, validated (raises `LawPackError`)."""
-    return load_law(pack_path, variant=variant.overlay, variant_source=variant.source)
+def variant_law(variant: Variant, pack_path: Path | None = None, law_id: str = DEFAULT_LAW_ID) -> Law:
+    """The law `law_id` (or the pack file `pack_path`) with the variant overlaid, validated (raises
+    `LawPackError`, `UnknownLawError` for an id no pack has)."""
+    folder = pack_folder(law_id) if pack_path is None else None
+    return load_law(pack_path, variant=variant.overlay, variant_source=variant.source, folder=folder)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from amnesty.law.schema import Catalogue, CatalogueEntry, Exclusion, LawPack, Li
 
 DEFAULT_PACK = "kz-2022-152-vii"
 DEFAULT_CATALOGUE = "criminal-code-kz-2014"
+PACK_FILE = "pack.yaml"
 
 
 class LawPackError(ValueError):
@@ -198,9 +200,52 @@ def _bundled_text(name: str) -> str:
     return resources.files("amnesty.law").joinpath("data", f"{name}.yaml").read_text(encoding="utf-8")
 
 
-def raw_pack(name: str = DEFAULT_PACK) -> Any:
-    """The bundled pack as plain data (for overlays and display)."""
-    return _read_yaml(f"{name}.yaml", _bundled_text(name))
+def shipped_pack_folder(law_id: str) -> Traversable:
+    """The folder of a law shipped with the product (`kz-2022-152-vii` -> `packs/kz_2022_152_vii`)."""
+    return resources.files("amnesty.law").joinpath("packs", law_id.replace("-", "_"))
+
+
+def read_text(file: Traversable, source: str) -> str:
+    """A pack's text (UTF-8), or `LawPackError` naming the file."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LawPackError(f"{source}: cannot read: {error}") from error
+
+
+def raw_pack(law_id: str = DEFAULT_PACK) -> Any:
+    """A shipped pack as plain data (for overlays and display)."""
+    source = f"{law_id}/{PACK_FILE}"
+    return _read_yaml(source, read_text(shipped_pack_folder(law_id).joinpath(PACK_FILE), source))
+
+
+def build_law_from_text(pack_text: str, pack_source: str, variant: Mapping[str, Any] | None = None) -> Law:
+    """Build a law from a pack's YAML text and the bundled catalogue, with a what-if variant overlaid."""
+    pack_data = _read_yaml(pack_source, pack_text)
+    if variant is not None:
+        pack_data = deep_merge(pack_data, dict(variant))
+        pack_source = f"{pack_source} + variant"
+    catalogue_source = f"{DEFAULT_CATALOGUE}.yaml"
+    catalogue_data = _read_yaml(catalogue_source, _bundled_text(DEFAULT_CATALOGUE))
+    return build_law(pack_data, catalogue_data, pack_source, catalogue_source)
+
+
+_LOADED_FOLDERS: dict[tuple[str, str], Law] = {}
+"""Laws loaded from pack folders, by (law id, folder): a process loads each once."""
+
+
+def load_pack_folder(law_id: str, folder: Traversable) -> Law:
+    """The law in a pack folder, loaded once per process; its `id` must be the folder's law id."""
+    key = (law_id, str(folder))
+    if key not in _LOADED_FOLDERS:
+        source = f"{law_id}/{PACK_FILE}"
+        law = build_law_from_text(read_text(folder.joinpath(PACK_FILE), source), source)
+        if law.pack.id != law_id:
+            raise LawPackError(
+                f"{source}: id: {law.pack.id!r} does not match its folder (expected {law_id!r})"
+            )
+        _LOADED_FOLDERS[key] = law
+    return _LOADED_FOLDERS[key]
 
 
 def load_law(
@@ -208,10 +253,15 @@ def load_law(
     catalogue_path: Path | None = None,
     variant: Mapping[str, Any] | None = None,
     variant_source: str = "variant",
+    folder: Traversable | None = None,
 ) -> Law:
-    """Load a law pack (bundled by default), optionally with a what-if variant overlaid on it."""
+    """Load a law: the pack file `pack_path`, else the pack in `folder` (a registered law's folder;
+    default: the shipped `DEFAULT_PACK`), optionally with a what-if variant overlaid on it and another
+    catalogue."""
     if pack_path is None:
-        pack_source, pack_text = f"{DEFAULT_PACK}.yaml", _bundled_text(DEFAULT_PACK)
+        folder = folder if folder is not None else shipped_pack_folder(DEFAULT_PACK)
+        pack_source = f"{folder.name}/{PACK_FILE}"
+        pack_text = read_text(folder.joinpath(PACK_FILE), pack_source)
     else:
         pack_source, pack_text = str(pack_path), _read_file(pack_path)
     if catalogue_path is None:
@@ -232,7 +282,6 @@ def _read_file(path: Path) -> str:
         raise LawPackError(f"{path}: cannot read: {error}") from error
 
 
-@cache
 def default_law() -> Law:
-    """The bundled law pack and catalogue, loaded once per process."""
-    return load_law()
+    """The shipped law `DEFAULT_PACK` (the default of `--law` and of the API's `law`), loaded once."""
+    return load_pack_folder(DEFAULT_PACK, shipped_pack_folder(DEFAULT_PACK))
