@@ -125,7 +125,8 @@ def test_impact_compares_one_law_against_another(third_law: str) -> None:
 def test_impact_needs_a_variant_or_a_second_law() -> None:
     result = runner.invoke(app, ["impact", CONTRACT_EXAMPLE])
     assert result.exit_code == 2
-    assert "--variant" in result.output and "--against" in result.output
+    assert "--variant" in result.output
+    assert "--against" in result.output
 
 
 def test_a_folder_whose_pack_names_another_law_is_refused(

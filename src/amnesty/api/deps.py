@@ -8,21 +8,48 @@ token in the `X-CSRF-Token` header.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from amnesty.api.errors import ApiError
+from amnesty.api.errors import ApiError, FieldProblem
 from amnesty.auth.roles import Role
 from amnesty.auth.sessions import CSRF_HEADER, session_user, verify_csrf
 from amnesty.auth.token_wire import TokenWire
 from amnesty.auth.users import TokenHolder, token_holder, user_for_token
+from amnesty.law.loader import Law
+from amnesty.law.registry import DEFAULT_LAW_ID, UnknownLawError, get_law, law_folders
+from amnesty.render.formats import language_from_accept
+from amnesty.render.validation import message
 from amnesty.service.policy import Action, roles_for
 from amnesty.store.models import UserRow as User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LAW_QUERY = Query(
+    description="The registered law to decide under (`GET /api/laws` lists them).",
+    examples=[DEFAULT_LAW_ID],
+)
+
+
+def requested_law(request: Request, law: Annotated[str, LAW_QUERY] = DEFAULT_LAW_ID) -> Law:
+    """The law a request names in its `law` query parameter (default `DEFAULT_LAW_ID`): the server's
+    own law when it is that one (`amnesty serve --law-pack` may have replaced it), else the registered
+    law; 422 naming the registered laws when no pack has that id."""
+    served: Law = request.app.state.law
+    if law == served.pack.id:
+        return served
+    try:
+        return get_law(law)
+    except UnknownLawError:
+        language = language_from_accept(request.headers.get("accept-language"))
+        known = ", ".join(law_folders())
+        text = message("unknown_law", language, law=law, known=known)
+        raise ApiError(
+            422, "unknown_law", text, [FieldProblem(field="law", problem=text, code="unknown_law")]
+        ) from None
 
 
 def get_db(request: Request) -> Iterator[Session]:

@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from amnesty.api.common import evaluate_or_422
-from amnesty.api.deps import get_db, require_roles, signed_in_user
+from amnesty.api.deps import get_db, requested_law, require_roles, signed_in_user
 from amnesty.api.errors import ApiError, FieldProblem, error_responses
 from amnesty.auth.users import TokenHolder
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
 from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records, validate_item
 from amnesty.io.tabular import read_records
+from amnesty.law.loader import Law
+from amnesty.law.registry import law_summary, registered_laws
 from amnesty.render.formats import language_from_accept
 from amnesty.render.validation import message, problem_text, stable_code
 from amnesty.service.policy import Action, roles_for
@@ -44,11 +46,19 @@ async def evaluate_record(
     ] = None,
     strict: bool = False,
     user: User | TokenHolder = Depends(signed_in_user),
+    law: Law = Depends(requested_law),
 ) -> Decision:
-    """Apply the law to one record and return the decision with its reasons; nothing is stored.
-    (Evaluation takes about a millisecond of CPU, so it runs on the event loop rather than waiting
-    for a worker thread.)"""
-    return evaluate_or_422(record, request.app.state.law, as_of, strict)
+    """Apply the law (`law`, default kz-2022-152-vii) to one record and return the decision with its
+    reasons; nothing is stored. (Evaluation takes about a millisecond of CPU, so it runs on the event
+    loop rather than waiting for a worker thread.)"""
+    return evaluate_or_422(record, law, as_of, strict)
+
+
+@router.get("/laws", responses=error_responses(401))
+async def list_laws(user: User | TokenHolder = Depends(signed_in_user)) -> list[dict[str, Any]]:
+    """The registered amnesty laws (id, titles, version, source, dates with provenance), in order of
+    entry into force: the values the `law` parameter takes."""
+    return [law_summary(law) for law in registered_laws()]
 
 
 def _language(request: Request) -> str:
@@ -90,11 +100,11 @@ def _rejected(errors: list[RecordError], language: str) -> ApiError:
 
 
 def _store(
-    db: Session, items: list[ParsedRecord | RecordError], user: User, request: Request
+    db: Session, items: list[ParsedRecord | RecordError], user: User, request: Request, law: Law
 ) -> dict[str, Any]:
     language = _language(request)
     try:
-        result = import_records(db, items, user.username, law=request.app.state.law)
+        result = import_records(db, items, user.username, law=law)
     except ImportRejectedError as error:
         db.rollback()
         raise _rejected(error.errors, language) from None
@@ -129,11 +139,12 @@ def import_json(
     ],
     user: User = Depends(require_roles(*roles_for(Action.WRITE_CASES))),
     db: Session = Depends(get_db),
+    law: Law = Depends(requested_law),
 ) -> dict[str, Any]:
     """Import records in one transaction: every record is stored and evaluated, or, if any row is
     invalid, nothing is stored and every row's errors are returned (422, `rows`)."""
     items = [validate_item(index, None, item) for index, item in enumerate(records)]
-    return _store(db, items, user, request)
+    return _store(db, items, user, request, law)
 
 
 def read_tabular(path: Path) -> list[ParsedRecord | RecordError]:
@@ -147,6 +158,7 @@ async def import_file(
     file: Annotated[UploadFile, File(description="JSON, JSON Lines, CSV, XLSX or Parquet.")],
     user: User = Depends(require_roles(*roles_for(Action.WRITE_CASES))),
     db: Session = Depends(get_db),
+    law: Law = Depends(requested_law),
 ) -> dict[str, Any]:
     """Import a batch file in one transaction (all or nothing, with every row's errors)."""
     suffix = Path(file.filename or "").suffix.lower()
@@ -159,10 +171,12 @@ async def import_file(
     if len(content) > MAX_UPLOAD_BYTES:
         text = message("file_too_large", language, size=MAX_UPLOAD_BYTES // (1024 * 1024))
         raise ApiError(413, "payload_too_large", text)
-    return await run_in_threadpool(_read_and_store, db, suffix, content, user, request)
+    return await run_in_threadpool(_read_and_store, db, suffix, content, user, request, law)
 
 
-def _read_and_store(db: Session, suffix: str, content: bytes, user: User, request: Request) -> dict[str, Any]:
+def _read_and_store(
+    db: Session, suffix: str, content: bytes, user: User, request: Request, law: Law
+) -> dict[str, Any]:
     """Read and import an uploaded file (in the threadpool: never on the event loop)."""
     language = _language(request)
     if suffix in JSON_SUFFIXES:
@@ -184,4 +198,4 @@ def _read_and_store(db: Session, suffix: str, content: bytes, user: User, reques
             except Exception as error:
                 text = message("unreadable_file", language, suffix=suffix, kind=type(error).__name__)
                 raise ApiError(422, "unreadable_file", text) from None
-    return _store(db, items, user, request)
+    return _store(db, items, user, request, law)

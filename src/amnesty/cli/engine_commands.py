@@ -32,7 +32,7 @@ from amnesty.engine.evaluate import evaluate
 from amnesty.explain import OUTCOME_WORDS, cites_text, format_date, headline, reason_text
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
 from amnesty.law.loader import Law, LawPackError
-from amnesty.law.registry import ALL_LAWS, DEFAULT_LAW_ID, registered_laws
+from amnesty.law.registry import ALL_LAWS, DEFAULT_LAW_ID, law_summary, registered_laws
 from amnesty.render.citations import article_words, render_cites
 
 FileArg = Annotated[
@@ -358,19 +358,6 @@ def _catalogue_cells(row: dict[str, Any]) -> tuple[str, ...]:
         row["provenance"],
         where,
     )
-
-
-def law_summary(law: Law) -> dict[str, Any]:
-    """What `amnesty laws --json` says of one law: id, titles, version, source and dates with provenance."""
-    pack = law.pack
-    dates = pack.dates.model_dump(mode="json", exclude_none=True)
-    return {
-        "id": pack.id,
-        "title": pack.title.model_dump(mode="json"),
-        "version": law.version,
-        "reference": pack.reference.model_dump(mode="json", exclude_none=True),
-        "dates": dates,
-    }
 
 
 def laws_command(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from amnesty.law.loader import DEFAULT_PACK, PACK_FILE, Law, LawPackError, load_pack_folder
 
@@ -98,6 +99,19 @@ def registered_laws() -> tuple[Law, ...]:
     """Every registered law, in order of entry into force (then id)."""
     laws = [get_law(law_id) for law_id in law_folders()]
     return tuple(sorted(laws, key=lambda law: (law.entry_into_force, law.pack.id)))
+
+
+def law_summary(law: Law) -> dict[str, Any]:
+    """What `amnesty laws --json` and `GET /api/laws` say of one law: id, titles, version, source and
+    dates with their provenance."""
+    pack = law.pack
+    return {
+        "id": pack.id,
+        "title": pack.title.model_dump(mode="json"),
+        "version": law.version,
+        "reference": pack.reference.model_dump(mode="json", exclude_none=True),
+        "dates": pack.dates.model_dump(mode="json", exclude_none=True),
+    }
 
 
 def resolve_laws(choice: str) -> tuple[Law, ...]:

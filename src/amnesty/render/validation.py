@@ -286,6 +286,11 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "ru": "не удаётся рассмотреть: даты или сроки вне допустимых пределов",
         "kk": "қарау мүмкін емес: күндер немесе мерзімдер рұқсат етілген шектен тыс",
     },
+    "unknown_law": {
+        "en": "no law {law!r} is registered; registered laws: {known}",
+        "ru": "закон {law!r} не зарегистрирован; зарегистрированы: {known}",
+        "kk": "{law!r} заңы тіркелмеген; тіркелгендері: {known}",
+    },
     "invalid_records": {
         "en": "{count} record(s) are invalid; nothing was imported",
         "ru": "записей с ошибками: {count}; ничего не импортировано",
