@@ -19,6 +19,7 @@ from amnesty.cli.main import app
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import parse_record
 from amnesty.engine.evaluate import evaluate
+from amnesty.law.loader import default_law
 from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset
 
@@ -146,7 +147,7 @@ def test_cli_lang_adds_sentences_in_the_languages_asked(
     assert result.exit_code == 0, result.output
     lines = _lines(out)
     records = [parse_record(data) for data in generate(Preset.JANUARY, 150, seed=11)]
-    assert lines == [decision_json(evaluate(record), ("ru", "kk")) for record in records]
+    assert lines == [decision_json(evaluate(record), ("ru", "kk"), default_law()) for record in records]
     first = json.loads(lines[0])
     assert set(first["reasons"][0]["texts"]) == {"ru", "kk"}
     assert "text" not in first["reasons"][0]

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from amnesty.domain.records import parse_record
 from amnesty.engine.evaluate import evaluate
+from amnesty.law.loader import default_law
 from amnesty.render.citations import render_cites
 from amnesty.render.decisions import decision_with_texts, reason_text, render_reasons
 from amnesty.render.formats import babel_date, format_date, format_number, format_term
@@ -62,7 +63,7 @@ def test_reasons_keep_their_parameters_and_render_again_in_any_language() -> Non
     assert "2024 жылғы 5 қаңтар" in reduce.texts["kk"]
     assert "5 January 2024" in reduce.text
     for reason in decision.reasons:
-        assert reason_text(reason, "kk") == reason.texts["kk"]
+        assert reason_text(reason, "kk", default_law()) == reason.texts["kk"]
     bare = decision.model_copy(
         update={
             "reasons": tuple(r.model_copy(update={"text": "", "texts": {}}) for r in decision.reasons),
@@ -76,11 +77,11 @@ def test_reasons_keep_their_parameters_and_render_again_in_any_language() -> Non
             ),
         }
     )
-    assert decision_with_texts(bare, ["en", "ru", "kk"]) == decision
-    russian = decision_with_texts(bare, ["ru"])
+    assert decision_with_texts(bare, ["en", "ru", "kk"], default_law()) == decision
+    russian = decision_with_texts(bare, ["ru"], default_law())
     assert russian.reasons[0].texts == {"ru": decision.reasons[0].texts["ru"]}
     assert russian.reasons[0].text == decision.reasons[0].texts["ru"]
-    assert render_reasons(decision, "ru")[0] == decision.reasons[0].texts["ru"]
+    assert render_reasons(decision, "ru", default_law())[0] == decision.reasons[0].texts["ru"]
 
 
 def test_an_article_with_its_part_reads_as_lawyers_write_it() -> None:

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from amnesty.domain.decision import Decision, Reason
 from amnesty.engine.messages import LANGUAGES
+from amnesty.law.loader import Law
 from amnesty.render.decisions import reason_text
 
 _REASON_WORDS = {"text", "texts", "params"}
@@ -63,27 +64,31 @@ def check_languages(languages: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(languages))
 
 
-def reason_sentences(reason: Reason, languages: Sequence[str]) -> dict[str, str]:
-    """A reason's sentences in `languages`, from the project's one renderer (`amnesty.render`)."""
-    return {language: reason_text(reason, language) for language in languages}
+def reason_sentences(reason: Reason, languages: Sequence[str], law: Law) -> dict[str, str]:
+    """A reason's sentences in `languages`, from the project's one renderer (`amnesty.render`), in the
+    words of the law it was decided under."""
+    return {language: reason_text(reason, language, law) for language in languages}
 
 
-def _with_sentences(reasons: tuple[Reason, ...], languages: Sequence[str]) -> tuple[Reason, ...]:
+def _with_sentences(reasons: tuple[Reason, ...], languages: Sequence[str], law: Law) -> tuple[Reason, ...]:
     return tuple(
-        reason.model_copy(update={"texts": reason_sentences(reason, languages)}) for reason in reasons
+        reason.model_copy(update={"texts": reason_sentences(reason, languages, law)}) for reason in reasons
     )
 
 
-def decision_json(decision: Decision, languages: Sequence[str] = ()) -> str:
-    """The decision as one line of JSON: compact, or with the sentences in `languages`."""
+def decision_json(decision: Decision, languages: Sequence[str] = (), law: Law | None = None) -> str:
+    """The decision as one line of JSON: compact, or with the sentences in `languages` (in the words
+    of `law`, the law it was decided under, which a worded line needs)."""
     if not languages:
         return decision.model_dump_json(exclude=COMPACT_EXCLUDE, exclude_none=True)
+    if law is None:
+        raise ValueError("a decision with sentences needs the law it was decided under")
     charges = tuple(
-        charge.model_copy(update={"reasons": _with_sentences(charge.reasons, languages)})
+        charge.model_copy(update={"reasons": _with_sentences(charge.reasons, languages, law)})
         for charge in decision.charges
     )
     worded = decision.model_copy(
-        update={"reasons": _with_sentences(decision.reasons, languages), "charges": charges}
+        update={"reasons": _with_sentences(decision.reasons, languages, law), "charges": charges}
     )
     return worded.model_dump_json(exclude=_WITH_TEXTS_EXCLUDE)
 

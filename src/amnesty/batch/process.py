@@ -554,7 +554,8 @@ def _worded_result(index: int, collector: _Collector) -> ChunkResult:
         flat_table(decided, DECISION_SCHEMA) if decided.height else flat_table(empty_frame(), DECISION_SCHEMA)
     )
     languages = collector.settings.languages
-    lines = "".join(decision_json(decision, languages) + "\n" for decision in collector.decisions)
+    law = settings_law(collector.settings)
+    lines = "".join(decision_json(decision, languages, law) + "\n" for decision in collector.decisions)
     return ChunkResult(
         index,
         table,

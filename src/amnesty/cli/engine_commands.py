@@ -196,7 +196,7 @@ def _explain_one(console: Console, decision: Decision, law: Law, language: str) 
         charges.add_column(words[column])
     for charge in decision.charges:
         covered = labels.word("covered", str(charge.covered).lower())
-        why = "\n".join(f"[{words['rule']} {r.rule}] {reason_text(r, language)}" for r in charge.reasons)
+        why = "\n".join(f"[{words['rule']} {r.rule}] {reason_text(r, language, law)}" for r in charge.reasons)
         code_ref = f"Criminal Code art. {charge.article}" + (f" part {charge.part}" if charge.part else "")
         ref = render_cites(code_ref, language)
         category = labels.word("category", charge.category.value if charge.category else "unknown")
@@ -208,7 +208,7 @@ def _explain_one(console: Console, decision: Decision, law: Law, language: str) 
         for r in decision.reasons:
             provenance = labels.word("provenance", r.provenance.value)
             console.print(
-                f"  • {reason_text(r, language)}  [dim]({words['rule']} {r.rule}; "
+                f"  • {reason_text(r, language, law)}  [dim]({words['rule']} {r.rule}; "
                 f"{cites_text(r, language)}; {provenance})[/]"
             )
     print_questions(console, decision, language)

@@ -81,7 +81,7 @@ def document_context(
                 "covered": labels.word("covered", str(charge.covered).lower()),
                 "offence_date": format_date(offence, language) if offence is not None else None,
                 "reasons": [
-                    {"text": reason_text(r, language), "rule": r.rule, "cites": cites_text(r, language)}
+                    {"text": reason_text(r, language, law), "rule": r.rule, "cites": cites_text(r, language)}
                     for r in charge.reasons
                 ],
             }
@@ -107,7 +107,7 @@ def document_context(
         }
     reasons = [
         {
-            "text": reason_text(r, language),
+            "text": reason_text(r, language, law),
             "rule": r.rule,
             "cites": cites_text(r, language),
             "provenance": labels.word("provenance", r.provenance.value),

@@ -11,11 +11,21 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 
+from amnesty.domain.enums import Category
 from amnesty.domain.regions import region_name
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.law.loader import Law
 from amnesty.render.citations import article_number
-from amnesty.render.formats import format_country, format_date, format_number, format_term, language_of
+from amnesty.render.formats import (
+    format_country,
+    format_date,
+    format_number,
+    format_period,
+    format_term,
+    language_of,
+)
 
 LANGUAGES = ("en", "ru", "kk")
 
@@ -26,14 +36,14 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "{article_ref}-бап рақымшылыққа жатады: әрекет Қазақстан аумағында, {context_kk}, 1-баптың тізбесіндегі бап бойынша жасалған, жасалған күні — {date} ({provenance}).",
     },
     C.OUT_OF_WINDOW: {
-        "en": "Committed on {date}, outside the period of 4 to 7 January 2022 that the law covers.",
-        "ru": "Совершено {date}, вне периода с 4 по 7 января 2022 года, на который распространяется закон.",
-        "kk": "Жасалған күні — {date}, бұл заң қамтитын 2022 жылғы 4-7 қаңтар кезеңінен тыс.",
+        "en": "Committed on {date}, outside the period of {law_window} that the law covers.",
+        "ru": "Совершено {date}, вне периода {law_window}, на который распространяется закон.",
+        "kk": "Жасалған күні — {date}, бұл заң қамтитын {law_window} кезеңінен тыс.",
     },
     C.OFFENCE_SPANS_WINDOW: {
-        "en": "The offence lasted from {date} to {end_date}, across the limits of the period 4-7 January 2022: whether the law covers it needs review.",
-        "ru": "Деяние длилось с {date} по {end_date}, выходя за пределы периода 4-7 января 2022 года: применимость закона требует проверки.",
-        "kk": "Әрекет жалғасқан кезең ({date} – {end_date}) 2022 жылғы 4-7 қаңтар кезеңінің шегінен шығады: заңның қолданылуы тексеруді қажет етеді.",
+        "en": "The offence lasted from {date} to {end_date}, across the limits of the period {law_window_compact}: whether the law covers it needs review.",
+        "ru": "Деяние длилось с {date} по {end_date}, выходя за пределы периода {law_window_compact}: применимость закона требует проверки.",
+        "kk": "Әрекет жалғасқан кезең ({date} – {end_date}) {law_window_compact} кезеңінің шегінен шығады: заңның қолданылуы тексеруді қажет етеді.",
     },
     C.OUTSIDE_TERRITORY: {
         "en": "Committed outside the territory of Kazakhstan ({territory}).",
@@ -221,14 +231,14 @@ MESSAGES: dict[C, dict[str, str]] = {
         "kk": "Соттылық бұрын алынып тасталған: рақымшылық ештеңе қоспайды.",
     },
     C.REDUCE_GRAVE: {
-        "en": "Grave crime: the imposed main punishment is cut by three quarters, from {original_term} to {new_term}; new end date {new_end_date}.",
-        "ru": "Тяжкое преступление: назначенное основное наказание сокращается на три четверти: назначено {original_term}, остаётся {new_term}; новая дата окончания {new_end_date}.",
-        "kk": "Ауыр қылмыс: тағайындалған негізгі жаза төрттен үшке қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
+        "en": "Grave crime: the imposed main punishment is cut by {law_cut_grave}, from {original_term} to {new_term}; new end date {new_end_date}.",
+        "ru": "Тяжкое преступление: назначенное основное наказание сокращается {law_cut_grave}: назначено {original_term}, остаётся {new_term}; новая дата окончания {new_end_date}.",
+        "kk": "Ауыр қылмыс: тағайындалған негізгі жаза {law_cut_grave} қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
     },
     C.REDUCE_ESPECIALLY_GRAVE: {
-        "en": "Especially grave crime: the imposed main punishment is cut by half, from {original_term} to {new_term}; new end date {new_end_date}.",
-        "ru": "Особо тяжкое преступление: назначенное основное наказание сокращается наполовину: назначено {original_term}, остаётся {new_term}; новая дата окончания {new_end_date}.",
-        "kk": "Аса ауыр қылмыс: тағайындалған негізгі жаза екі есеге қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
+        "en": "Especially grave crime: the imposed main punishment is cut by {law_cut_especially_grave}, from {original_term} to {new_term}; new end date {new_end_date}.",
+        "ru": "Особо тяжкое преступление: назначенное основное наказание сокращается {law_cut_especially_grave}: назначено {original_term}, остаётся {new_term}; новая дата окончания {new_end_date}.",
+        "kk": "Аса ауыр қылмыс: тағайындалған негізгі жаза {law_cut_especially_grave} қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
     },
     C.REDUCE_AT_SENTENCING: {
         "en": "Not yet sentenced ({category}): the court cuts the punishment by {fraction} when it sentences.",
@@ -335,6 +345,13 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
     "fraction": {
         "3/4": {"en": "three quarters", "ru": "на три четверти", "kk": "төрттен үшке"},
         "1/2": {"en": "half", "ru": "наполовину", "kk": "жартысына"},
+    },
+    "cut_by": {
+        "3/4": {"en": "three quarters", "ru": "на три четверти", "kk": "төрттен үшке"},
+        "1/2": {"en": "half", "ru": "наполовину", "kk": "екі есеге"},
+        "2/3": {"en": "two thirds", "ru": "на две трети", "kk": "үштен екіге"},
+        "1/3": {"en": "a third", "ru": "на треть", "kk": "үштен бірге"},
+        "1/4": {"en": "a quarter", "ru": "на четверть", "kk": "төрттен бірге"},
     },
     "punishment": {
         "fine": {"en": "A fine", "ru": "Штраф", "kk": "Айыппұл"},
@@ -443,6 +460,32 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
 """Vocabulary that message parameters refer to, spelt out in each language by `render`."""
 
 
+def period(start: dt.date, end: dt.date, compact: bool = False) -> str:
+    """A message parameter naming a period of days (both inclusive); `render` says it in each language
+    ('4 to 7 January 2022'; `compact`: '4-7 January 2022')."""
+    return f"period:{'compact' if compact else 'full'}:{start.isoformat()}:{end.isoformat()}"
+
+
+@lru_cache(maxsize=64)
+def law_words(law: Law) -> dict[str, str]:
+    """What a sentence may say of the law itself, from its pack, so that a pack or a what-if overlay
+    that changes a date or a fraction changes the words too: `law_window` ('4 to 7 January 2022'),
+    `law_window_compact` ('4-7 January 2022'), `law_cut_<category>` ('three quarters'). These are not
+    a reason's `params` (a decision's facts stay the person's); they only fill its sentences."""
+    window = law.pack.dates.offence_window
+    words = {
+        "law_window": period(window.start, window.end),
+        "law_window_compact": period(window.start, window.end, compact=True),
+    }
+    for category in Category:
+        fraction = law.fraction_for(category)
+        if fraction is not None:
+            words[f"law_cut_{category.value}"] = word(
+                "cut_by", f"{fraction.numerator}/{fraction.denominator}"
+            )
+    return words
+
+
 def word(kind: str, *values: str) -> str:
     """A message parameter naming one or more vocabulary entries (`word("task", "employment")`);
     `render` spells it out in each language, several values joined by commas."""
@@ -475,6 +518,11 @@ def _localise(value: str, language: str) -> str:
         return ", ".join(
             vocabulary[name].get(language, vocabulary[name]["en"]) if name in vocabulary else name
             for name in names.split("+")
+        )
+    if value.startswith("period:"):
+        style, start, end = value[len("period:") :].split(":")
+        return format_period(
+            dt.date.fromisoformat(start), dt.date.fromisoformat(end), language, style == "compact"
         )
     if value.startswith("term:"):
         years, months, days = (int(part) for part in value[5:].split(","))

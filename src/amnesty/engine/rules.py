@@ -20,7 +20,7 @@ from typing import Any, ParamSpec, TypeVar
 from amnesty.domain.decision import Reason
 from amnesty.domain.enums import Provenance, Tri
 from amnesty.engine.codes import ReasonCode
-from amnesty.engine.messages import LANGUAGES, encode_param, render
+from amnesty.engine.messages import LANGUAGES, encode_param, law_words, render
 from amnesty.law.loader import Law
 
 P = ParamSpec("P")
@@ -95,7 +95,11 @@ def _reason(
 ) -> Reason:
     rule_text = law.pack.rules[rule_id]
     text_params = dict(params)
-    texts = {language: render(code, language, text_params) for language in LANGUAGES} if rendered else {}
+    if rendered:
+        sentence_params = law_words(law) | text_params
+        texts = {language: render(code, language, sentence_params) for language in LANGUAGES}
+    else:
+        texts = {}
     return Reason(
         code=code.value,
         rule=rule_id,

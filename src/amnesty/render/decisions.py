@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from amnesty.domain.decision import ChargeResult, Decision, Reason, TermOut
 from amnesty.domain.enums import Outcome, ReleaseMode
 from amnesty.engine.codes import ReasonCode
-from amnesty.engine.messages import MESSAGES, render
+from amnesty.engine.messages import MESSAGES, law_words, render
+from amnesty.law.loader import Law
 from amnesty.render.citations import render_cites
 from amnesty.render.formats import format_date, format_term, language_of
 
@@ -81,13 +82,14 @@ _LABELS = {
 }
 
 
-def reason_text(reason: Reason, language: str) -> str:
-    """The reason's sentence in `language`, rendered from its code and parameters (a reason stored
-    before it carried parameters keeps the sentence it was stored with)."""
+def reason_text(reason: Reason, language: str, law: Law) -> str:
+    """The reason's sentence in `language`, rendered from its code and parameters and from what the law
+    it was decided under says of itself (its window, its fractions: `law_words`); a reason stored
+    before it carried parameters keeps the sentence it was stored with."""
     language = language_of(language)
     known = reason.code in ReasonCode.__members__ and ReasonCode(reason.code) in MESSAGES
     if known and (reason.params or "{" not in MESSAGES[ReasonCode(reason.code)]["en"]):
-        return render(reason.code, language, reason.params)
+        return render(reason.code, language, law_words(law) | reason.params)
     return reason.texts.get(language, reason.text)
 
 
@@ -96,34 +98,34 @@ def cites_text(reason: Reason, language: str) -> str:
     return render_cites(reason.cites, language)
 
 
-def render_reasons(decision: Decision, language: str) -> list[str]:
+def render_reasons(decision: Decision, language: str, law: Law) -> list[str]:
     """Every reason sentence of a decision in `language`: person level first, then per charge."""
     reasons = list(decision.reasons) + [r for charge in decision.charges for r in charge.reasons]
-    return [reason_text(r, language) for r in reasons]
+    return [reason_text(r, language, law) for r in reasons]
 
 
-def _with_texts(reason: Reason, languages: tuple[str, ...]) -> Reason:
-    texts = {language: reason_text(reason, language) for language in languages}
+def _with_texts(reason: Reason, languages: tuple[str, ...], law: Law) -> Reason:
+    texts = {language: reason_text(reason, language, law) for language in languages}
     text = texts["en"] if "en" in texts else texts[languages[0]]
     return reason.model_copy(update={"texts": texts, "text": text})
 
 
-def decision_with_texts(decision: Decision, languages: Iterable[str]) -> Decision:
+def decision_with_texts(decision: Decision, languages: Iterable[str], law: Law) -> Decision:
     """The decision with every reason's `texts` rendered in `languages` (and `text` in English when
     asked for, else in the first language): for exports that add sentences on request."""
     chosen = tuple(dict.fromkeys(language_of(language) for language in languages)) or ("en",)
     charges = tuple(
-        charge.model_copy(update={"reasons": tuple(_with_texts(r, chosen) for r in charge.reasons)})
+        charge.model_copy(update={"reasons": tuple(_with_texts(r, chosen, law) for r in charge.reasons)})
         for charge in decision.charges
     )
     return decision.model_copy(
-        update={"reasons": tuple(_with_texts(r, chosen) for r in decision.reasons), "charges": charges}
+        update={"reasons": tuple(_with_texts(r, chosen, law) for r in decision.reasons), "charges": charges}
     )
 
 
-def charge_reasons_text(charge: ChargeResult, language: str) -> list[str]:
+def charge_reasons_text(charge: ChargeResult, language: str, law: Law) -> list[str]:
     """The sentences of one charge's reasons in `language`."""
-    return [reason_text(r, language) for r in charge.reasons]
+    return [reason_text(r, language, law) for r in charge.reasons]
 
 
 def _term_words(term: TermOut, language: str) -> str:

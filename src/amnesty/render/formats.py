@@ -69,6 +69,30 @@ def format_date(day: dt.date, language: str = "en") -> str:
     return f"{day.day} {month} {day.year}"
 
 
+def format_period(start: dt.date, end: dt.date, language: str = "en", compact: bool = False) -> str:
+    """A period of days, both inclusive, as a sentence says it: '4 to 7 January 2022',
+    'с 4 по 7 января 2022 года', '2022 жылғы 4-7 қаңтар'; `compact` gives '4-7 January 2022',
+    '4-7 января 2022 года'. Across months or years each end is a whole date."""
+    language = language_of(language)
+    months = _month_names(language)
+    same_month = (start.year, start.month) == (end.year, end.month)
+    if language == "kk":
+        if same_month:
+            return f"{start.year} жылғы {start.day}-{end.day} {months[start.month - 1]}"
+        return f"{format_date(start, language)} – {format_date(end, language)}"
+    if language == "ru":
+        if same_month:
+            days = f"{start.day}-{end.day}" if compact else f"с {start.day} по {end.day}"
+            return f"{days} {months[start.month - 1]} {start.year} года"
+        first = f"{start.day} {months[start.month - 1]} {start.year} года"
+        last = f"{end.day} {months[end.month - 1]} {end.year} года"
+        return f"{first} – {last}" if compact else f"с {first} по {last}"
+    if same_month:
+        days = f"{start.day}-{end.day}" if compact else f"{start.day} to {end.day}"
+        return f"{days} {months[start.month - 1]} {start.year}"
+    return f"{format_date(start, language)} {'-' if compact else 'to'} {format_date(end, language)}"
+
+
 def babel_date(day: dt.date, language: str = "en") -> str:
     """The date through Babel's pattern formatter (`_DATE_PATTERNS`): what `format_date` must equal."""
     language = language_of(language)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from amnesty.domain.decision import Decision, TermOut
 from amnesty.engine.messages import describe_term
 from amnesty.explain import format_date, headline, reason_text
+from amnesty.law.registry import get_law
 from amnesty.render.citations import article_words
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_, label
@@ -70,7 +71,10 @@ def _aspects(decision: Decision, language: str) -> dict[str, str]:
         else "—",
         N_("Release"): label("release", sentence.release) if sentence and sentence.release else "—",
         N_("Charges"): charges,
-        N_("Reasons"): " ".join(dict.fromkeys(reason_text(r, language) for r in decision.reasons)) or "—",
+        N_("Reasons"): " ".join(
+            dict.fromkeys(reason_text(r, language, get_law(decision.law)) for r in decision.reasons)
+        )
+        or "—",
         N_("Flags"): ", ".join(label("flag", f).split(":")[0] for f in decision.flags) or "—",
     }
 

@@ -20,6 +20,7 @@ from amnesty.domain.enums import TaskStatus
 from amnesty.engine.messages import describe_term
 from amnesty.explain import OUTCOME_WORDS
 from amnesty.law.loader import default_law
+from amnesty.law.registry import get_law
 from amnesty.render.citations import render_cites
 from amnesty.render.collation import sort_by_name
 from amnesty.render.decisions import reason_text
@@ -49,9 +50,10 @@ def cites(text: str) -> str:
     return render_cites(text, i18n.current_language.get())
 
 
-def reason_words(reason: Reason) -> str:
-    """A reason's sentence in the current language, rendered from its code and parameters."""
-    return reason_text(reason, i18n.current_language.get())
+def reason_words(reason: Reason, law_id: str) -> str:
+    """A reason's sentence in the current language, rendered from its code and parameters in the words
+    of the law `law_id` that the decision was made under."""
+    return reason_text(reason, i18n.current_language.get(), get_law(law_id))
 
 
 def by_name(values: Any, kind: str) -> list[Any]:
