@@ -21,9 +21,10 @@ from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
-from amnesty.explain import OUTCOME_WORDS, format_date
 from amnesty.law.loader import default_law
 from amnesty.render.citations import render_cites
+from amnesty.render.decisions import OUTCOME_WORDS
+from amnesty.render.formats import format_date
 
 RENDERER = DocumentRenderer()
 

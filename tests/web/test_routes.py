@@ -122,7 +122,7 @@ def test_person_page_puts_the_headline_first_and_links_reasons_to_the_law() -> N
     app, backend = make_app(120)
     file = next(f for f in backend.files.values() if f.decision.outcome is Outcome.REDUCE_SENTENCE)
     html = signed_in_client(app, "officer").get(f"/cases/{file.record.person_id}").text
-    from amnesty.explain import headline
+    from amnesty.render.decisions import headline
 
     assert f'id="decision-headline">{headline(file.decision, "en")}<' in html
     for reason in file.decision.reasons:

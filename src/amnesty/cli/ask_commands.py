@@ -29,11 +29,11 @@ from amnesty.engine.evaluate import evaluate
 from amnesty.engine.messages import WORDS
 from amnesty.engine.question_stats import question_stats
 from amnesty.engine.questions import option_key, set_field
-from amnesty.explain import OUTCOME_WORDS, headline
 from amnesty.io.json_records import ParsedRecord
 from amnesty.io.tabular import read_records
 from amnesty.law.loader import Law
 from amnesty.law.registry import DEFAULT_LAW_ID
+from amnesty.render.decisions import OUTCOME_WORDS, headline
 
 LANGUAGES = ("ru", "kk", "en")
 

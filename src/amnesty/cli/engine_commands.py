@@ -29,11 +29,12 @@ from amnesty.domain.enums import Flag, Outcome, Provenance
 from amnesty.domain.regions import region_name
 from amnesty.engine.category import catalogue_view
 from amnesty.engine.evaluate import evaluate
-from amnesty.explain import OUTCOME_WORDS, cites_text, format_date, headline, reason_text
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
 from amnesty.law.loader import Law, LawPackError
 from amnesty.law.registry import ALL_LAWS, DEFAULT_LAW_ID, law_summary, registered_laws
 from amnesty.render.citations import article_words, render_cites
+from amnesty.render.decisions import OUTCOME_WORDS, cites_text, headline, reason_text
+from amnesty.render.formats import format_date
 
 FileArg = Annotated[
     Path, typer.Argument(help="Case records: a JSON object, a JSON array, or JSON Lines ('-' for stdin).")

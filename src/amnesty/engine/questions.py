@@ -35,8 +35,8 @@ from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import condition_met
 from amnesty.engine.messages import LANGUAGES, WORDS, with_article_ref
 from amnesty.engine.rules import article_ref
-from amnesty.explain import format_date
 from amnesty.law.loader import Law
+from amnesty.render.formats import format_date
 
 Texts = Mapping[str, str]
 """A sentence per language (en, ru, kk), with `{named}` parameters."""

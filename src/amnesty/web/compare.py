@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from amnesty.domain.decision import Decision, TermOut
 from amnesty.engine.messages import describe_term
-from amnesty.explain import format_date, headline, reason_text
 from amnesty.law.registry import get_law
 from amnesty.render.citations import article_words
+from amnesty.render.decisions import headline, reason_text
+from amnesty.render.formats import format_date
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_, label
 

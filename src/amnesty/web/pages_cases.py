@@ -31,9 +31,9 @@ from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.engine.questions import option_key
-from amnesty.explain import format_date, headline
 from amnesty.law.loader import default_law
-from amnesty.render.decisions import override_headline
+from amnesty.render.decisions import headline, override_headline
+from amnesty.render.formats import format_date
 from amnesty.render.validation import FIELD_LABELS, describe_problem, field_label, problem_text
 from amnesty.service import answers as answer_service
 from amnesty.service import cases as case_service

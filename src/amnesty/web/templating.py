@@ -18,12 +18,11 @@ from amnesty.auth import csrf_token
 from amnesty.domain.decision import Reason, TermOut
 from amnesty.domain.enums import TaskStatus
 from amnesty.engine.messages import describe_term
-from amnesty.explain import OUTCOME_WORDS
 from amnesty.law.loader import default_law
 from amnesty.law.registry import get_law
 from amnesty.render.citations import render_cites
 from amnesty.render.collation import sort_by_name
-from amnesty.render.decisions import reason_text
+from amnesty.render.decisions import OUTCOME_WORDS, reason_text
 from amnesty.render.formats import format_number
 from amnesty.service.policy import Action, may
 from amnesty.web import i18n
