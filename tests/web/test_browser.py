@@ -94,11 +94,14 @@ def test_from_the_dashboard_find_who_is_released_and_why_in_russian(page: Any, l
     first_reason = file.decision.reasons[0]
     assert first_reason.texts["ru"] in reasons.first.inner_text()
     link = reasons.first.get_by_role("link", name=f"правило {first_reason.rule}")
-    assert link.get_attribute("href") == f"/law#rule-{first_reason.rule}"
+    assert link.get_attribute("href") == f"/law?law={file.decision.law}#rule-{first_reason.rule}"
+    decided_under = page.locator("section.case").first.locator("p.decided-under")
+    assert decided_under.inner_text().startswith("Решение принято по закону: Закон Республики Казахстан")
     shot(page, "person-release")
     link.click()
-    page.wait_for_url(re.compile(rf".*/law#rule-{first_reason.rule}$"))
+    page.wait_for_url(re.compile(rf".*/law\?law={file.decision.law}#rule-{first_reason.rule}$"))
     assert page.locator(f"#rule-{first_reason.rule}").is_visible()
+    assert "152-VII" in page.locator("h1").inner_text()
 
 
 def test_find_a_case_by_iin_sort_and_page(page: Any, live: Live) -> None:

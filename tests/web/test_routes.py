@@ -24,6 +24,8 @@ def test_signed_out_pages_redirect_to_sign_in_with_next() -> None:
     assert response.status_code == 303
     assert response.headers["location"] == "/signin?next=%2Fcases%3Fq%3Dx"
     assert client.get("/law").status_code == 200
+    assert client.get("/law?law=kz-2022-152-vii").status_code == 200
+    assert client.get("/law?law=kz-1999-none").status_code == 404
 
 
 def test_sign_in_refuses_a_wrong_password_and_never_redirects_off_site() -> None:
@@ -125,10 +127,12 @@ def test_person_page_puts_the_headline_first_and_links_reasons_to_the_law() -> N
     from amnesty.render.decisions import headline
 
     assert f'id="decision-headline">{headline(file.decision, "en")}<' in html
+    law = file.decision.law
+    assert f'<a href="/law?law={law}">' in html  # the law the decision was made under, named
     for reason in file.decision.reasons:
-        assert f'href="/law#rule-{reason.rule}"' in html
+        assert f'href="/law?law={law}#rule-{reason.rule}"' in html
     for charge in file.decision.charges:
-        assert f'href="/law#art-{charge.article}"' in html
+        assert f'href="/law?law={law}#art-{charge.article}"' in html
 
 
 def test_new_case_server_validation_names_fields_in_words() -> None:

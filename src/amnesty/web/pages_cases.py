@@ -31,7 +31,7 @@ from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.engine.questions import option_key
-from amnesty.law.loader import default_law
+from amnesty.law.registry import get_law
 from amnesty.render.decisions import headline, override_headline
 from amnesty.render.formats import format_date
 from amnesty.render.validation import FIELD_LABELS, describe_problem, field_label, problem_text
@@ -338,17 +338,17 @@ def _day(text: str | None) -> dt.date | None:
 def case_views(file: PersonFile, language: str) -> list[CaseView]:
     """Every case of the file, newest decision first among them."""
     views = []
-    entry = default_law().entry_into_force
     for detail in file.cases:
         record = parse_record(detail.record)
         decision = Decision.model_validate(detail.decisions[-1].decision) if detail.decisions else None
+        entry = get_law(decision.law).entry_into_force if decision else None
         views.append(
             CaseView(
                 detail,
                 record,
                 decision,
                 headline(decision, language) if decision else "",
-                timeline(record, decision, entry) if decision else None,
+                timeline(record, decision, entry) if decision and entry else None,
                 language,
             )
         )
@@ -395,7 +395,6 @@ def _person_page(
         "user": user,
         "file": file,
         "views": views,
-        "entry_into_force": default_law().entry_into_force,
         "outcomes": list(Outcome),
         "saved": request.query_params.get("saved"),
         "answer_error": answer_error,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from amnesty.auth import (
@@ -24,7 +24,7 @@ from amnesty.auth import (
 from amnesty.auth.sessions import client_address
 from amnesty.domain.enums import REGIONS
 from amnesty.engine.category import catalogue_view
-from amnesty.law.loader import default_law
+from amnesty.law.registry import DEFAULT_LAW_ID, UnknownLawError, get_law, registered_laws
 from amnesty.service import review, stats
 from amnesty.service.policy import Action, may
 from amnesty.store.models import UserRow
@@ -164,9 +164,13 @@ def dashboard(request: Request) -> Response:
 
 
 @router.get("/law")
-def law_page(request: Request) -> Response:
-    """The law pack in human form, with provenance on every entry."""
-    law = default_law()
+def law_page(request: Request, law_id: Annotated[str, Query(alias="law")] = DEFAULT_LAW_ID) -> Response:
+    """One registered law (`?law=ID`, default kz-2022-152-vii) in human form, with provenance on every
+    entry, and the other registered laws to switch to."""
+    try:
+        law = get_law(law_id)
+    except UnknownLawError:
+        raise HTTPException(status_code=404) from None
     language = request.state.language
     titles = {
         entry.article: law.title(entry.article, None, language) for entry in law.pack.article_list.entries
@@ -174,6 +178,7 @@ def law_page(request: Request) -> Response:
     context = {
         "user": signed_in(request),
         "law": law,
+        "laws": registered_laws(),
         "pack": law.pack,
         "titles": titles,
         "catalogue": catalogue_view(law),

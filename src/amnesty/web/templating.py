@@ -18,7 +18,7 @@ from amnesty.auth import csrf_token
 from amnesty.domain.decision import Reason, TermOut
 from amnesty.domain.enums import TaskStatus
 from amnesty.engine.messages import describe_term
-from amnesty.law.loader import default_law
+from amnesty.law.loader import LawPackError, default_law
 from amnesty.law.registry import get_law
 from amnesty.render.citations import render_cites
 from amnesty.render.collation import sort_by_name
@@ -53,6 +53,14 @@ def reason_words(reason: Reason, law_id: str) -> str:
     """A reason's sentence in the current language, rendered from its code and parameters in the words
     of the law `law_id` that the decision was made under."""
     return reason_text(reason, i18n.current_language.get(), get_law(law_id))
+
+
+def law_name(law_id: str) -> str:
+    """A registered law's title in the current language (its id when no pack has it any more)."""
+    try:
+        return str(getattr(get_law(law_id).pack.title, i18n.current_language.get()))
+    except LawPackError:
+        return law_id
 
 
 def by_name(values: Any, kind: str) -> list[Any]:
@@ -99,6 +107,7 @@ def _environment() -> Environment:
         rule_title=rule_title,
         cites=cites,
         reason_words=reason_words,
+        law_name=law_name,
         csrf_token_value=csrf_token,
         local_date=i18n.local_date,
         short_date=i18n.short_date,
