@@ -141,3 +141,52 @@ def test_a_folder_whose_pack_names_another_law_is_refused(
     result = runner.invoke(app, ["laws"])
     assert result.exit_code == 2
     assert "does not match its folder" in result.output
+
+
+def test_a_new_law_starts_from_the_last_as_a_draft(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = runner.invoke(
+        app, ["law", "new", "kz-2026-1-viii", "--from", DEFAULT_LAW_ID, "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "kz_2026_1_viii"
+    pack = yaml.safe_load((folder / "pack.yaml").read_text("utf-8"))
+    assert pack["id"] == "kz-2026-1-viii"
+
+    def provenances(data: object) -> list[str]:
+        if isinstance(data, dict):
+            own = [str(data["provenance"])] if "provenance" in data else []
+            return own + [p for value in data.values() for p in provenances(value)]
+        if isinstance(data, list):
+            return [p for item in data for p in provenances(item)]
+        return []
+
+    found = provenances(pack)
+    assert len(found) > 50
+    assert set(found) == {"unverified"}  # nothing the source law verified is taken as verified here
+    assert pack["notes"][0]["id"] == "draft"
+    scenarios = yaml.safe_load((folder / "scenarios.yaml").read_text("utf-8"))
+    assert [s["record"]["stage"] for s in scenarios] == ["pre_trial", "trial", "serving", "served"]
+    assert all(s["expect"] == {} for s in scenarios)  # the lawyer writes the expectations, not the program
+
+    monkeypatch.setenv(LAW_PATH_VARIABLE, str(tmp_path))
+    decided = json.loads(runner.invoke(app, ["evaluate", CONTRACT_EXAMPLE, "--law", "kz-2026-1-viii"]).stdout)
+    assert decided["law"] == "kz-2026-1-viii"
+    assert "provisional_basis" in decided["flags"]
+    strict = runner.invoke(app, ["evaluate", CONTRACT_EXAMPLE, "--law", "kz-2026-1-viii", "--strict"])
+    assert json.loads(strict.stdout)["outcome"] == "needs_review"
+
+    again = runner.invoke(app, ["law", "new", "kz-2026-1-viii", "--out", str(tmp_path)])
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+
+
+def test_a_new_law_needs_a_proper_id_and_a_known_source(tmp_path: Path) -> None:
+    bad_id = runner.invoke(app, ["law", "new", "Draft 2026", "--out", str(tmp_path)])
+    assert bad_id.exit_code == 2
+    assert "not a law id" in bad_id.output
+    unknown = runner.invoke(
+        app, ["law", "new", "kz-2026-1-viii", "--from", "kz-1999-none", "--out", str(tmp_path)]
+    )
+    assert unknown.exit_code == 2
+    assert "no law 'kz-1999-none'" in unknown.output
+    assert not any(tmp_path.iterdir())

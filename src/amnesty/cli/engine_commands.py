@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,8 +31,9 @@ from amnesty.domain.regions import region_name
 from amnesty.engine.category import catalogue_view
 from amnesty.engine.evaluate import evaluate
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
+from amnesty.law.draft import write_draft
 from amnesty.law.loader import Law, LawPackError
-from amnesty.law.registry import ALL_LAWS, DEFAULT_LAW_ID, law_summary, registered_laws
+from amnesty.law.registry import ALL_LAWS, DEFAULT_LAW_ID, LAW_PATH_VARIABLE, law_summary, registered_laws
 from amnesty.render.citations import article_words, render_cites
 from amnesty.render.decisions import OUTCOME_WORDS, cites_text, headline, reason_text
 from amnesty.render.formats import format_date
@@ -252,12 +254,16 @@ def explain_command(
 
 
 def law_command(
+    context: typer.Context,
     law_pack: PackOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole pack as JSON.")] = False,
     law_id: LawOpt = DEFAULT_LAW_ID,
 ) -> None:
     """Show one law's pack: dates, the Article 1 list, exclusions and relief, each with its provenance
-    (verified, reported, inferred, assumed, unverified). `amnesty laws` lists the registered laws."""
+    (verified, reported, inferred, assumed, unverified). `amnesty laws` lists the registered laws;
+    `amnesty law new ID --from ID` starts a new law from an existing one."""
+    if context.invoked_subcommand is not None:
+        return
     law = load_law_or_exit(law_pack, law_id)
     pack = law.pack
     catalogue = catalogue_view(law)
@@ -428,9 +434,38 @@ _LAWS_WORDS: dict[str, dict[str, str]] = {
 }
 
 
+def law_new_command(
+    new_id: Annotated[
+        str, typer.Argument(help="The new law's id, e.g. kz-2026-123-viii.", show_default=False)
+    ],
+    source: Annotated[str, typer.Option("--from", help="The registered law to start from.")] = DEFAULT_LAW_ID,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help=f"Folder of law packs to write into (default: the first folder of {LAW_PATH_VARIABLE}, else ./laws).",
+        ),
+    ] = None,
+) -> None:
+    """Start a new law from an existing one: writes a draft pack (every fact unverified until a lawyer
+    sets its provenance from the new law's text) and a scenario file to fill in, into OUT/<id>/."""
+    folders = [item for item in os.environ.get(LAW_PATH_VARIABLE, "").split(os.pathsep) if item.strip()]
+    target = out if out is not None else Path(folders[0]) if folders else Path("laws")
+    try:
+        folder = write_draft(new_id, source, target)
+    except LawPackError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote the draft of {new_id} (from {source}) to {folder}")
+    typer.echo(f"next: set each fact's provenance from the text; {LAW_PATH_VARIABLE}={target} amnesty laws")
+
+
 def register(app: typer.Typer) -> None:
     """Add the engine commands to the application."""
     app.command("laws")(laws_command)
     app.command("evaluate")(evaluate_command)
     app.command("explain")(explain_command)
-    app.command("law")(law_command)
+    law_app = typer.Typer(invoke_without_command=True, add_completion=False)
+    law_app.callback()(law_command)
+    law_app.command("new")(law_new_command)
+    app.add_typer(law_app, name="law")

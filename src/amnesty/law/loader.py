@@ -202,7 +202,12 @@ def _bundled_text(name: str) -> str:
 
 def shipped_pack_folder(law_id: str) -> Traversable:
     """The folder of a law shipped with the product (`kz-2022-152-vii` -> `packs/kz_2022_152_vii`)."""
-    return resources.files("amnesty.law").joinpath("packs", law_id.replace("-", "_"))
+    return resources.files("amnesty.law").joinpath("packs", folder_name(law_id))
+
+
+def folder_name(law_id: str) -> str:
+    """The folder that holds a law (`kz-2022-152-vii` -> `kz_2022_152_vii`)."""
+    return law_id.replace("-", "_")
 
 
 def read_text(file: Traversable, source: str) -> str:
@@ -213,10 +218,20 @@ def read_text(file: Traversable, source: str) -> str:
         raise LawPackError(f"{source}: cannot read: {error}") from error
 
 
+def raw_pack_of(folder: Traversable, law_id: str) -> Any:
+    """The pack in a folder as plain data (for overlays, drafts and display)."""
+    source = f"{law_id}/{PACK_FILE}"
+    return _read_yaml(source, read_text(folder.joinpath(PACK_FILE), source))
+
+
 def raw_pack(law_id: str = DEFAULT_PACK) -> Any:
     """A shipped pack as plain data (for overlays and display)."""
-    source = f"{law_id}/{PACK_FILE}"
-    return _read_yaml(source, read_text(shipped_pack_folder(law_id).joinpath(PACK_FILE), source))
+    return raw_pack_of(shipped_pack_folder(law_id), law_id)
+
+
+def catalogue_data() -> Any:
+    """The shared Criminal Code catalogue as plain data."""
+    return _read_yaml(f"{DEFAULT_CATALOGUE}.yaml", _bundled_text(DEFAULT_CATALOGUE))
 
 
 def build_law_from_text(pack_text: str, pack_source: str, variant: Mapping[str, Any] | None = None) -> Law:
