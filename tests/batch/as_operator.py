@@ -1,0 +1,35 @@
+"""Running `amnesty` as an operator does: the installed command in a process of its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+AMNESTY = str(Path(sys.executable).parent / "amnesty")
+OUTPUTS = ("decisions.parquet", "decisions.csv", "decisions.jsonl.zst", "rejected.csv", "summary.json")
+
+
+def environment(**extra: str) -> dict[str, str]:
+    """This environment with Polars on one thread (two cores are shared) and no progress bar."""
+    return {**os.environ, "POLARS_MAX_THREADS": "1", "CI": "true", **extra}
+
+
+def amnesty(
+    *args: str,
+    timeout: float = 300,
+    preexec: Callable[[], None] | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `amnesty ARGS` to its end."""
+    return subprocess.run(
+        [AMNESTY, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=preexec,
+        env=env or environment(),
+        check=False,
+    )
