@@ -1,0 +1,145 @@
+"""Errors say what they are: a failed run exits 3 with one line and claims nothing; input problems stay
+rows of rejected.csv (exit 1) or an unreadable file (exit 2).
+
+Driven as an operator would: the installed `amnesty` in a process of its own, under a per-file size
+limit (as a disk quota would stop it), or pointed at a Dask scheduler that is not there.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import signal
+import socket
+from pathlib import Path
+
+import pytest
+
+from amnesty.batch import run as run_module
+from amnesty.batch.publish import MANIFEST_JSON, Failure, RunFailedError
+from amnesty.batch.run import run_batch
+
+from .as_operator import OUTPUTS, amnesty, environment
+
+LIMIT = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """20,000 January persons as CSV and Parquet (their decisions.csv is over 3 MB)."""
+    directory = tmp_path_factory.mktemp("failures")
+    files = {}
+    for extension in ("csv", "parquet"):
+        path = directory / f"january.{extension}"
+        made = amnesty("synth", "--preset", "january", "--persons", "20000", "--out", str(path))
+        assert made.returncode == 0, made.stderr
+        files[extension] = path
+    return files
+
+
+def _file_size_limit() -> None:
+    """In the child: files may not grow past LIMIT bytes; a write past it fails with EFBIG."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, LIMIT))
+
+
+def _claims_nothing(out: Path) -> None:
+    assert not (out / "summary.json").exists()
+    assert not (out / MANIFEST_JSON).exists()
+    for name in OUTPUTS:
+        assert not (out / name).exists(), name
+
+
+def _earlier_run(registry: Path, out: Path) -> None:
+    earlier = amnesty("batch", str(registry), "--out", str(out), "--jobs", "1")
+    assert earlier.returncode == 0, earlier.stderr
+    assert (out / MANIFEST_JSON).exists()
+
+
+def test_a_write_error_fails_the_run_with_one_line(tmp_path: Path, registry: dict[str, Path]) -> None:
+    out = tmp_path / "out"
+    _earlier_run(registry["csv"], out)
+    ran = amnesty("batch", str(registry["csv"]), "--out", str(out), "--jobs", "1", preexec=_file_size_limit)
+    assert ran.returncode == 3, ran.stderr
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1, ran.stderr
+    assert lines[0].startswith("error: the run failed (output): could not write the outputs in")
+    assert "File too large" in lines[0]
+    assert "Traceback" not in ran.stderr
+    assert "reading stopped" not in ran.stderr + ran.stdout
+    _claims_nothing(out)
+
+    debug = amnesty(
+        "batch", str(registry["csv"]), "--out", str(out), "--jobs", "2", "--debug", preexec=_file_size_limit
+    )
+    assert debug.returncode == 3
+    assert "Traceback" in debug.stderr
+    assert debug.stderr.strip().splitlines()[-1].startswith("error: the run failed (output)")
+    _claims_nothing(out)
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("extension", ["csv", "parquet"])
+def test_an_unreachable_scheduler_fails_the_run(
+    tmp_path: Path, registry: dict[str, Path], extension: str
+) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "out"
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    ran = amnesty(
+        "batch",
+        str(registry[extension]),
+        "--out",
+        str(out),
+        "--engine",
+        "dask",
+        "--scheduler",
+        address,
+        env=environment(DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="2s"),
+    )
+    assert ran.returncode == 3, ran.stderr
+    last = ran.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: the run failed (cluster): cannot reach the Dask scheduler at {address}")
+    assert "Traceback" not in ran.stderr
+    _claims_nothing(out)
+
+
+def test_an_engine_failure_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("person_id,stage,article,offence_date\nP-1,trial,272,2022-01-05\n", encoding="utf-8")
+
+    def broken(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(run_module, "process_chunk", broken)
+    with pytest.raises(RunFailedError) as failed:
+        run_batch(source, tmp_path / "out", jobs=1)
+    assert failed.value.kind is Failure.ENGINE
+    assert "ZeroDivisionError: a bug" in failed.value.message
+    _claims_nothing(tmp_path / "out")
+
+
+def test_input_problems_are_rows_or_an_unreadable_file(tmp_path: Path) -> None:
+    rejected = tmp_path / "bad.csv"
+    rejected.write_text("person_id,stage,article,offence_date\nP-1,trial,272,2022-13-01\n", encoding="utf-8")
+    ran = amnesty("batch", str(rejected), "--out", str(tmp_path / "rows"), "--jobs", "1")
+    assert ran.returncode == 1, ran.stderr
+    summary = json.loads((tmp_path / "rows" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["rows_in"] == summary["rows_rejected"] == 1
+    assert (tmp_path / "rows" / MANIFEST_JSON).exists()
+
+    unreadable = tmp_path / "broken.xlsx"
+    unreadable.write_bytes(b"not a workbook")
+    ran = amnesty("batch", str(unreadable), "--out", str(tmp_path / "file"), "--jobs", "1")
+    assert ran.returncode == 2, ran.stderr
+    lines = (tmp_path / "file" / "rejected.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith(",,(file),")
+    assert (tmp_path / "file" / MANIFEST_JSON).exists()
+
+    missing = amnesty("batch", str(tmp_path / "none.csv"), "--out", str(tmp_path / "none"))
+    assert missing.returncode == 2
