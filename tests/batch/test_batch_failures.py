@@ -8,18 +8,21 @@ limit (as a disk quota would stop it), or pointed at a Dask scheduler that is no
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
 import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from amnesty.batch import run as run_module
-from amnesty.batch.publish import MANIFEST_JSON, Failure, RunFailedError
+from amnesty.batch.publish import MANIFEST_JSON, STAGING_PREFIX, Failure, RunFailedError
 from amnesty.batch.run import run_batch
 
-from .as_operator import OUTPUTS, amnesty, environment
+from .as_operator import AMNESTY, OUTPUTS, alive, amnesty, descendants, environment
 
 LIMIT = 1_000_000
 
@@ -143,3 +146,41 @@ def test_input_problems_are_rows_or_an_unreadable_file(tmp_path: Path) -> None:
 
     missing = amnesty("batch", str(tmp_path / "none.csv"), "--out", str(tmp_path / "none"))
     assert missing.returncode == 2
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_run_leaves_no_process_behind(tmp_path: Path, registry: dict[str, Path]) -> None:
+    """kill -9 of a run with worker processes: its workers, the fork server and the resource tracker
+    end with it, and none of them prints a word."""
+    out = tmp_path / "out"
+    errors = tmp_path / "stderr.txt"
+    with errors.open("wb") as stderr:
+        process = subprocess.Popen(
+            [AMNESTY, "batch", str(registry["csv"]), "--out", str(out), "--jobs", "2", "--chunk-rows", "500"],
+            env=environment(),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    helpers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and process.poll() is None:
+            helpers |= descendants(process.pid)
+            if len(helpers) >= 4 and any(out.glob(f"{STAGING_PREFIX}*/decisions.csv")):
+                break  # tracker, fork server and two workers, and decisions being written
+            time.sleep(0.05)
+        assert process.poll() is None, "the run was killed while it ran"
+        assert len(helpers) >= 4, "the run had its workers"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        deadline = time.monotonic() + 60
+        while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in helpers if alive(pid)], "every helper process ended with the run"
+    finally:
+        process.kill()
+        for pid in helpers:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert errors.read_text(encoding="utf-8") == ""
+    _claims_nothing(out)

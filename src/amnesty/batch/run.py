@@ -25,6 +25,7 @@ from typing import TypeVar
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from amnesty.batch.dask_engine import dask_map
+from amnesty.batch.orphans import die_with
 from amnesty.batch.outputs import OutputWriter, Summary, output_failure, publish_run
 from amnesty.batch.process import ChunkResult, RunSettings, process_chunk, settings_law
 from amnesty.batch.publish import Failure, FileEntry, RunFailedError, Staging, describe
@@ -39,6 +40,8 @@ from amnesty.io.tabular import Source, open_source
 DEFAULT_ROWS_PER_CHUNK = 20_000
 POLARS_THREADS = "POLARS_MAX_THREADS"
 """The environment variable that sets the size of Polars' thread pool in a process (read at import)."""
+WARNINGS = "PYTHONWARNINGS"
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
 
 
 class Engine(StrEnum):
@@ -95,7 +98,9 @@ def _processes(function: Callable[[T], R], chunks: Iterator[T], jobs: int) -> It
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["amnesty.batch.process"])
     _start_fork_server(jobs)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
+    ) as pool:
         yield from _in_window(lambda chunk: pool.submit(function, chunk), chunks, 2 * jobs)
 
 
@@ -103,14 +108,21 @@ def _start_fork_server(jobs: int) -> None:
     """Start the fork server the workers are forked from (if it is not running yet) with Polars' thread
     pool sized to the workers' share of the cores: with a worker per core, one thread each, so that a
     worker's queries do not hand small chunks between threads competing with the other workers. A
-    value the user set in the environment is kept; this process's environment is left as it was."""
-    threads = os.environ.get(POLARS_THREADS)
-    os.environ[POLARS_THREADS] = threads or str(max(1, (os.cpu_count() or 1) // jobs))
+    value the user set in the environment is kept; this process's environment is left as it was.
+
+    The resource tracker started with it does not warn of "leaked" semaphores when a killed run's
+    workers end (`QUIET_TRACKER`): the tracker removes them all the same."""
+    saved = {name: os.environ.get(name) for name in (POLARS_THREADS, WARNINGS)}
+    os.environ[POLARS_THREADS] = saved[POLARS_THREADS] or str(max(1, (os.cpu_count() or 1) // jobs))
+    os.environ[WARNINGS] = ",".join(filter(None, (saved[WARNINGS], QUIET_TRACKER)))
     try:
-        forkserver.ensure_running()
+        forkserver.ensure_running()  # starts the resource tracker first
     finally:
-        if threads is None:
-            del os.environ[POLARS_THREADS]
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def _decide(records: list[CaseRecord], settings: RunSettings) -> list[Decision]:
