@@ -184,3 +184,54 @@ def test_a_killed_run_leaves_no_process_behind(tmp_path: Path, registry: dict[st
                 os.kill(pid, signal.SIGKILL)
     assert errors.read_text(encoding="utf-8") == ""
     _claims_nothing(out)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_killed_worker_fails_the_run(tmp_path: Path, registry: dict[str, Path]) -> None:
+    """A worker process killed mid-run is an engine failure: exit 3, one line, nothing published."""
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [AMNESTY, "batch", str(registry["csv"]), "--out", str(out), "--jobs", "2", "--chunk-rows", "500"],
+        env=environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    helpers: set[int] = set()
+    try:
+        deadline = time.monotonic() + 240
+        workers: set[int] = set()
+        while time.monotonic() < deadline and process.poll() is None and not workers:
+            helpers |= descendants(process.pid)
+            servers = {pid for pid in helpers if "forkserver" in _command(pid)}
+            workers = {pid for pid in helpers if any(_parent(pid) == server for server in servers)}
+            time.sleep(0.05)
+        assert workers, "the run started its workers"
+        os.kill(min(workers), signal.SIGKILL)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert process.returncode == 3, stderr
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("error: the run failed (engine): deciding failed: BrokenProcessPool")
+    _claims_nothing(out)
+    deadline = time.monotonic() + 60
+    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in helpers if alive(pid)]
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
