@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -172,10 +173,12 @@ class OutputWriter:
         self._handles: list[Any] = []
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
+        self._csv_digest = hashlib.sha256()
+        """The SHA-256 of decisions.csv, the largest file, computed as it is written (for the manifest)."""
         try:
             self._parquet = self._opened(parquet_writer(self._files[DECISIONS_PARQUET], DECISION_SCHEMA))
             self._csv: IO[bytes] = self._opened(self._files[DECISIONS_CSV].open("wb"))
-            self._csv.write((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
+            self._write_csv((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
             self._jsonl: IO[bytes] | pa.NativeFile = self._opened(
                 pa.CompressedOutputStream(str(self._files[jsonl]), "zstd")
                 if zstd
@@ -221,7 +224,7 @@ class OutputWriter:
             self._pending_rows += result.table.num_rows
             if self._pending_rows >= ROW_GROUP_ROWS:
                 self._flush_parquet(final=False)
-        self._csv.write(result.csv)
+        self._write_csv(result.csv)
         self._jsonl.write(result.jsonl)
         self.write_problems(result.rejected)
         summary = self.summary
@@ -231,6 +234,10 @@ class OutputWriter:
         summary.persons_rejected += result.persons_rejected
         for dimension, counter in result.counts.items():
             summary.counts[dimension].update(counter)
+
+    def _write_csv(self, data: bytes) -> None:
+        self._csv.write(data)
+        self._csv_digest.update(data)
 
     def _flush_parquet(self, final: bool) -> None:
         """Write full row groups of ROW_GROUP_ROWS rows (and, at the end, the rest): the Parquet file
@@ -268,7 +275,12 @@ class OutputWriter:
         """The manifest entries of the closed files (paths under `out`)."""
         decided = self.summary.persons_decided
         return [
-            file_entry(self.out, path, self.rejected_lines if name == REJECTED_CSV else decided)
+            file_entry(
+                self.out,
+                path,
+                self.rejected_lines if name == REJECTED_CSV else decided,
+                self._csv_digest.hexdigest() if name == DECISIONS_CSV else None,
+            )
             for name, path in self._files.items()
         ]
 

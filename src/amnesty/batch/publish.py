@@ -110,9 +110,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_entry(root: Path, path: Path, rows: int | None) -> FileEntry:
-    """The manifest entry of `path` (a file under `root`)."""
-    return FileEntry(path.relative_to(root).as_posix(), path.stat().st_size, sha256_of(path), rows)
+def file_entry(root: Path, path: Path, rows: int | None, sha256: str | None = None) -> FileEntry:
+    """The manifest entry of `path` (a file under `root`); its SHA-256 read from the file unless given
+    (computed while it was written)."""
+    digest = sha256 if sha256 is not None else sha256_of(path)
+    return FileEntry(path.relative_to(root).as_posix(), path.stat().st_size, digest, rows)
 
 
 def _remove(path: Path) -> None:
