@@ -14,11 +14,13 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from amnesty.batch import run as run_module
+from amnesty.batch.process import ChunkResult
 from amnesty.batch.publish import MANIFEST_JSON, STAGING_PREFIX, Failure, RunFailedError
 from amnesty.batch.run import run_batch
 
@@ -235,3 +237,22 @@ def _parent(pid: int) -> int | None:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc")
+def test_a_failed_part_closes_its_files(tmp_path: Path) -> None:
+    """A Dask worker whose part fails closes the part's files at once (the task's error is kept)."""
+    from amnesty.batch.process import RunSettings
+    from amnesty.batch.scaleout import _write_part
+
+    def failing() -> Iterator[ChunkResult]:
+        raise ZeroDivisionError("a bug")
+        yield  # pragma: no cover
+
+    before = set(os.listdir("/proc/self/fd"))
+    with pytest.raises(ZeroDivisionError) as failed:
+        _write_part(tmp_path, 3, ("law", "2022-01-10"), RunSettings(), True, "en", failing())
+    assert failed.value is not None  # the worker's frames, and its writer, are still referenced here
+    assert (tmp_path / "decisions.csv" / "part-00003.csv").exists()
+    opened = set(os.listdir("/proc/self/fd")) - before
+    assert not [fd for fd in opened if str(tmp_path) in os.path.realpath(f"/proc/self/fd/{fd}")]
