@@ -29,17 +29,9 @@ from .as_operator import AMNESTY, OUTPUTS, alive, amnesty, descendants, environm
 LIMIT = 1_000_000
 
 
-@pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """20,000 January persons as CSV and Parquet (their decisions.csv is over 3 MB)."""
-    directory = tmp_path_factory.mktemp("failures")
-    files = {}
-    for extension in ("csv", "parquet"):
-        path = directory / f"january.{extension}"
-        made = amnesty("synth", "--preset", "january", "--persons", "20000", "--out", str(path))
-        assert made.returncode == 0, made.stderr
-        files[extension] = path
-    return files
+@pytest.fixture
+def registry(operator_registry: dict[str, Path]) -> dict[str, Path]:
+    return operator_registry
 
 
 def _file_size_limit() -> None:

@@ -23,13 +23,10 @@ from amnesty.cli.main import app
 from .as_operator import AMNESTY, OUTPUTS, amnesty, environment
 
 
-@pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """20,000 January persons as CSV, made by `amnesty synth` as an operator would."""
-    path = tmp_path_factory.mktemp("publish") / "january.csv"
-    made = amnesty("synth", "--preset", "january", "--persons", "20000", "--out", str(path))
-    assert made.returncode == 0, made.stderr
-    return path
+@pytest.fixture
+def registry(operator_registry: dict[str, Path]) -> Path:
+    """20,000 January persons as CSV (`conftest.operator_registry`)."""
+    return operator_registry["csv"]
 
 
 def _manifest(out: Path) -> dict[str, dict[str, object]]:
