@@ -29,3 +29,19 @@ def mixed_parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("national") / "national.parquet"
     write_registry(generate(Preset.NATIONAL, 1_500, seed=5), path)
     return path
+
+
+@pytest.fixture(scope="session")
+def operator_registry(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """20,000 January persons as CSV and Parquet, made by `amnesty synth` as an operator would (their
+    decisions.csv is over 3 MB: long enough a run to kill in the middle)."""
+    from .as_operator import amnesty
+
+    directory = tmp_path_factory.mktemp("operator")
+    files = {}
+    for extension in ("csv", "parquet"):
+        path = directory / f"january.{extension}"
+        made = amnesty("synth", "--preset", "january", "--persons", "20000", "--out", str(path))
+        assert made.returncode == 0, made.stderr
+        files[extension] = path
+    return files

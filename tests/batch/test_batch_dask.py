@@ -115,3 +115,50 @@ def test_impact_on_dask_equals_local(tmp_path: Path, registry: Path, scheduler: 
         registry, *settings, "grave-half", engine=Engine.DASK, scheduler=scheduler, rows_per_chunk=200
     )
     assert remote.to_json_dict() == local.to_json_dict()
+
+
+def test_dask_run_publishes_only_its_own_parts(tmp_path: Path, registry: Path, scheduler: str) -> None:
+    """Parts of an earlier run (more of them than this run writes) never mix in; the manifest lists
+    exactly this run's parts."""
+    out = tmp_path / "out"
+    stale = out / "decisions.parquet"
+    stale.mkdir(parents=True)
+    first = pq.read_table(registry).slice(0, 10)
+    for index in (0, 98, 99):
+        pq.write_table(first, stale / f"part-{index:05d}.parquet")
+    (out / "summary.json").write_text('{"rows_in": 1}', encoding="utf-8")
+    summary = run_batch(registry, out, engine=Engine.DASK, scheduler=scheduler, rows_per_chunk=150)
+    parts = _parts(out, "decisions.parquet")
+    assert "part-00099.parquet" not in {part.name for part in parts}
+    assert sum(pq.read_metadata(part).num_rows for part in parts) == summary.persons_decided
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {entry["path"] for entry in manifest["files"]}
+    on_disk = {
+        path.relative_to(out).as_posix()
+        for path in out.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+    }
+    assert listed == on_disk - {"manifest.json"}
+    decided = [entry for entry in manifest["files"] if entry["path"].startswith("decisions.parquet/")]
+    assert sum(entry["rows"] for entry in decided) == summary.persons_decided
+
+
+def test_dask_rejected_rows_in_the_language_asked(tmp_path: Path, registry: Path, scheduler: str) -> None:
+    local = tmp_path / "local"
+    run_batch(registry, local, jobs=1, rows_per_chunk=150, rejected_language="ru")
+    run_batch(
+        registry,
+        tmp_path / "dask",
+        engine=Engine.DASK,
+        scheduler=scheduler,
+        rows_per_chunk=150,
+        rejected_language="ru",
+    )
+    lines = [
+        line
+        for part in _parts(tmp_path / "dask", "rejected.csv")
+        for line in part.read_text(encoding="utf-8").splitlines()[1:]
+    ]
+    expected = (local / "rejected.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert lines == expected
+    assert any("Дата совершения" in line or "Регион" in line for line in lines), lines[:3]

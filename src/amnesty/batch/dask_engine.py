@@ -14,16 +14,30 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from amnesty.batch.publish import Failure, RunFailedError, describe
+
 R = TypeVar("R")
 T = TypeVar("T")
+
+
+def connect(scheduler: str) -> Any:
+    """A client of the cluster at `scheduler` (within Dask's connect timeout,
+    `distributed.comm.timeouts.connect`); a scheduler that cannot be reached fails the run
+    (`RunFailedError`, a cluster failure)."""
+    from distributed import Client  # imported only for Dask runs (a heavy import)
+
+    try:
+        return Client(scheduler, set_as_default=False)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as error:
+        raise RunFailedError(
+            Failure.CLUSTER, f"cannot reach the Dask scheduler at {scheduler}: {describe(error)}"
+        ) from None
 
 
 def dask_map(function: Callable[[T], R], chunks: Iterator[T], scheduler: str) -> Iterator[R]:
     """`function` over the chunks on the cluster at `scheduler`; results in chunk order, at most two
     chunks per worker thread in flight."""
-    from distributed import Client
-
-    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+    with connect(scheduler) as client:
         window = 2 * max(1, sum(client.nthreads().values()))
         pending: deque[Any] = deque()
         for chunk in chunks:

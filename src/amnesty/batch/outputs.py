@@ -6,7 +6,9 @@
   per line (`decisions_path` finds it, `read_output` reads it);
 - `rejected.csv`: one line per problem: source row, person_id where known, field, problem;
 - `summary.json`: the accounting (`rows_in == rows_decided + rows_rejected`), the counts, and the run's
-  law version, engine version, as-of date and mode.
+  law version, engine version, as-of date and mode;
+- `manifest.json`: written last, each file's size, SHA-256 and rows (`amnesty.batch.publish`: the files
+  are written into a staging directory and published by rename only when every one is complete).
 
 Nothing in the files depends on the time, the machine or the engine, so a re-run on the same input
 gives the same bytes.
@@ -14,29 +16,42 @@ gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from amnesty.batch.compact import ZSTD_SUFFIX
 from amnesty.batch.process import DIMENSIONS, ChunkResult
+from amnesty.batch.publish import (
+    DECISIONS_CSV,
+    DECISIONS_JSONL,
+    DECISIONS_JSONL_ZST,
+    DECISIONS_PARQUET,
+    REJECTED_CSV,
+    Failure,
+    FileEntry,
+    RunFailedError,
+    Staging,
+    describe,
+    file_entry,
+)
+from amnesty.batch.publish import (
+    SUMMARY_JSON as SUMMARY_JSON,
+)
 from amnesty.batch.rows import DECISION_COLUMNS, DECISION_SCHEMA
 from amnesty.engine.evaluate import ENGINE_VERSION
 from amnesty.io.assemble import RowProblem
 from amnesty.io.safe_cells import safe_row
 
-DECISIONS_PARQUET = "decisions.parquet"
-DECISIONS_CSV = "decisions.csv"
-DECISIONS_JSONL = "decisions.jsonl"
-DECISIONS_JSONL_ZST = DECISIONS_JSONL + ZSTD_SUFFIX
-REJECTED_CSV = "rejected.csv"
-SUMMARY_JSON = "summary.json"
+T = TypeVar("T")
 REJECTED_COLUMNS = ("row", "person_id", "field", "problem")
 ROW_GROUP_ROWS = 65_536
 
@@ -73,8 +88,11 @@ def read_output(path: Path) -> bytes:
         return bytes(stream.read())
 
 
-class AccountingError(RuntimeError):
+class AccountingError(RunFailedError):
     """rows_in differs from rows_decided + rows_rejected: a bug, never a property of the input."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(Failure.ENGINE, message)
 
 
 @dataclass
@@ -132,7 +150,8 @@ def _problem(problem: RowProblem, language: str) -> str:
 
 
 class OutputWriter:
-    """Opens the output files, appends chunk results in order, and closes with the summary."""
+    """Opens the output files, appends chunk results in order, and closes them (the caller publishes:
+    `publish_run`). `out` must exist (a run's staging directory, `amnesty.batch.publish.Staging`)."""
 
     def __init__(
         self,
@@ -142,25 +161,41 @@ class OutputWriter:
         part: int | None = None,
         rejected_language: str = "en",
     ) -> None:
-        out.mkdir(parents=True, exist_ok=True)
         self.rejected_language = rejected_language
         self.out = out
         self.summary = summary
         self.part = part
+        self.rejected_lines = 0
         jsonl = DECISIONS_JSONL_ZST if zstd else DECISIONS_JSONL
-        self._parquet = parquet_writer(self._path(DECISIONS_PARQUET), DECISION_SCHEMA)
+        self._files = {
+            name: self._path(name) for name in (DECISIONS_PARQUET, DECISIONS_CSV, jsonl, REJECTED_CSV)
+        }
+        self._handles: list[Any] = []
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
-        self._csv: IO[bytes] = self._path(DECISIONS_CSV).open("wb")
-        self._csv.write((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
-        self._jsonl: IO[bytes] | pa.NativeFile = (
-            pa.CompressedOutputStream(str(self._path(jsonl)), "zstd")
-            if zstd
-            else self._path(jsonl).open("wb")
-        )
-        self._rejected_file: IO[str] = self._path(REJECTED_CSV).open("w", encoding="utf-8", newline="")
+        self._csv_digest = hashlib.sha256()
+        """The SHA-256 of decisions.csv, the largest file, computed as it is written (for the manifest)."""
+        try:
+            self._parquet = self._opened(parquet_writer(self._files[DECISIONS_PARQUET], DECISION_SCHEMA))
+            self._csv: IO[bytes] = self._opened(self._files[DECISIONS_CSV].open("wb"))
+            self._write_csv((",".join(DECISION_COLUMNS) + "\n").encode("utf-8"))
+            self._jsonl: IO[bytes] | pa.NativeFile = self._opened(
+                pa.CompressedOutputStream(str(self._files[jsonl]), "zstd")
+                if zstd
+                else self._files[jsonl].open("wb")
+            )
+            self._rejected_file: IO[str] = self._opened(
+                self._files[REJECTED_CSV].open("w", encoding="utf-8", newline="")
+            )
+        except BaseException:
+            self.abort()
+            raise
         self._rejected = csv.writer(self._rejected_file, lineterminator="\n")
         self._rejected.writerow(REJECTED_COLUMNS)
+
+    def _opened(self, handle: T) -> T:
+        self._handles.append(handle)
+        return handle
 
     def _path(self, name: str) -> Path:
         """Where an output goes: `out/NAME`, or for one part of a partitioned output dataset
@@ -169,7 +204,7 @@ class OutputWriter:
             return self.out / name
         extension = name.partition(".")[2]
         directory = self.out / name
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(exist_ok=True)  # in the run's staging directory, never re-created
         return directory / f"part-{self.part:05d}.{extension}"
 
     def write_problems(self, problems: list[RowProblem]) -> None:
@@ -179,6 +214,7 @@ class OutputWriter:
             safe_row(("" if p.row is None else p.row, p.person_id or "", p.field, _problem(p, language)))
             for p in problems
         )
+        self.rejected_lines += len(problems)
         self.summary.rejected_by_field.update(p.field for p in problems)
 
     def write(self, result: ChunkResult) -> None:
@@ -188,7 +224,7 @@ class OutputWriter:
             self._pending_rows += result.table.num_rows
             if self._pending_rows >= ROW_GROUP_ROWS:
                 self._flush_parquet(final=False)
-        self._csv.write(result.csv)
+        self._write_csv(result.csv)
         self._jsonl.write(result.jsonl)
         self.write_problems(result.rejected)
         summary = self.summary
@@ -198,6 +234,10 @@ class OutputWriter:
         summary.persons_rejected += result.persons_rejected
         for dimension, counter in result.counts.items():
             summary.counts[dimension].update(counter)
+
+    def _write_csv(self, data: bytes) -> None:
+        self._csv.write(data)
+        self._csv_digest.update(data)
 
     def _flush_parquet(self, final: bool) -> None:
         """Write full row groups of ROW_GROUP_ROWS rows (and, at the end, the rest): the Parquet file
@@ -215,26 +255,61 @@ class OutputWriter:
         self._pending_rows = rest.num_rows
 
     def close(self) -> Summary:
-        """Close the files and write summary.json; fails loudly if the accounting does not hold."""
+        """Write what is pending and close the files (raises `OSError` when the outputs cannot be
+        written); the summary."""
         if self._pending:
             self._flush_parquet(final=True)
-        self._parquet.close()
-        self._csv.close()
-        self._jsonl.close()
-        self._rejected_file.close()
-        summary = self.summary
-        if self.part is not None:
-            return summary  # a part: the client merges the parts' summaries and writes summary.json
-        return write_summary(self.out, summary)
+        for handle in self._handles:
+            handle.close()
+        self._handles = []
+        return self.summary
+
+    def abort(self) -> None:
+        """Close every file without finishing it (after a failure: nothing of it will be published)."""
+        for handle in self._handles:
+            with contextlib.suppress(Exception):
+                handle.close()
+        self._handles = []
+
+    def entries(self) -> list[FileEntry]:
+        """The manifest entries of the closed files (paths under `out`)."""
+        decided = self.summary.persons_decided
+        return [
+            file_entry(
+                self.out,
+                path,
+                self.rejected_lines if name == REJECTED_CSV else decided,
+                self._csv_digest.hexdigest() if name == DECISIONS_CSV else None,
+            )
+            for name, path in self._files.items()
+        ]
 
 
-def write_summary(out: Path, summary: Summary) -> Summary:
-    """Write summary.json; fails loudly if the accounting does not hold."""
-    text = json.dumps(summary.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
-    (out / SUMMARY_JSON).write_text(text, encoding="utf-8")
+def output_failure(error: OSError, out: Path) -> RunFailedError:
+    """The run's failure for an error writing its outputs."""
+    return RunFailedError(Failure.OUTPUT, f"could not write the outputs in {out}: {describe(error)}")
+
+
+def check_accounting(summary: Summary) -> None:
+    """Fail loudly if the accounting does not hold (a bug, never the input's fault)."""
     if summary.rows_in != summary.rows_decided + summary.rows_rejected:
         raise AccountingError(
             f"rows_in {summary.rows_in} != rows_decided {summary.rows_decided} + "
             f"rows_rejected {summary.rows_rejected}"
         )
+
+
+def publish_run(staging: Staging, summary: Summary, entries: list[FileEntry]) -> Summary:
+    """Check the accounting, then publish the complete files, `summary.json` and `manifest.json`."""
+    check_accounting(summary)
+    text = json.dumps(summary.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
+    header = {
+        "input": summary.input_name,
+        "rows_in": summary.rows_in,
+        "rows_decided": summary.rows_decided,
+        "rows_rejected": summary.rows_rejected,
+        "persons_decided": summary.persons_decided,
+        "persons_rejected": summary.persons_rejected,
+    }
+    staging.publish(entries, text, header)
     return summary

@@ -15,7 +15,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from enum import StrEnum
 from functools import partial
 from multiprocessing import forkserver
@@ -25,8 +25,10 @@ from typing import TypeVar
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from amnesty.batch.dask_engine import dask_map
-from amnesty.batch.outputs import OutputWriter, Summary
-from amnesty.batch.process import RunSettings, process_chunk, settings_law
+from amnesty.batch.orphans import die_with
+from amnesty.batch.outputs import OutputWriter, Summary, output_failure, publish_run
+from amnesty.batch.process import ChunkResult, RunSettings, process_chunk, settings_law
+from amnesty.batch.publish import Failure, FileEntry, RunFailedError, Staging, describe
 from amnesty.batch.scaleout import can_scale_out, run_scaleout
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
@@ -38,6 +40,8 @@ from amnesty.io.tabular import Source, open_source
 DEFAULT_ROWS_PER_CHUNK = 20_000
 POLARS_THREADS = "POLARS_MAX_THREADS"
 """The environment variable that sets the size of Polars' thread pool in a process (read at import)."""
+WARNINGS = "PYTHONWARNINGS"
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
 
 
 class Engine(StrEnum):
@@ -94,7 +98,9 @@ def _processes(function: Callable[[T], R], chunks: Iterator[T], jobs: int) -> It
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["amnesty.batch.process"])
     _start_fork_server(jobs)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=die_with, initargs=(os.getpid(),)
+    ) as pool:
         yield from _in_window(lambda chunk: pool.submit(function, chunk), chunks, 2 * jobs)
 
 
@@ -102,14 +108,21 @@ def _start_fork_server(jobs: int) -> None:
     """Start the fork server the workers are forked from (if it is not running yet) with Polars' thread
     pool sized to the workers' share of the cores: with a worker per core, one thread each, so that a
     worker's queries do not hand small chunks between threads competing with the other workers. A
-    value the user set in the environment is kept; this process's environment is left as it was."""
-    threads = os.environ.get(POLARS_THREADS)
-    os.environ[POLARS_THREADS] = threads or str(max(1, (os.cpu_count() or 1) // jobs))
+    value the user set in the environment is kept; this process's environment is left as it was.
+
+    The resource tracker started with it does not warn of "leaked" semaphores when a killed run's
+    workers end (`QUIET_TRACKER`): the tracker removes them all the same."""
+    saved = {name: os.environ.get(name) for name in (POLARS_THREADS, WARNINGS)}
+    os.environ[POLARS_THREADS] = saved[POLARS_THREADS] or str(max(1, (os.cpu_count() or 1) // jobs))
+    os.environ[WARNINGS] = ",".join(filter(None, (saved[WARNINGS], QUIET_TRACKER)))
     try:
-        forkserver.ensure_running()
+        forkserver.ensure_running()  # starts the resource tracker first
     finally:
-        if threads is None:
-            del os.environ[POLARS_THREADS]
+        for name, value in saved.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
 
 
 def _decide(records: list[CaseRecord], settings: RunSettings) -> list[Decision]:
@@ -152,6 +165,35 @@ def _is_parquet(path: Path) -> bool:
         return False
 
 
+class _InputStoppedError(Exception):
+    """Reading the input stopped part-way (an input problem, not a failure of the run)."""
+
+    def __init__(self, error: OSError | ValueError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+@contextmanager
+def _closing(results: Iterator[R]) -> Iterator[None]:
+    """Close the results' generator (and with it the worker pool or the Dask client) when done."""
+    try:
+        yield
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+
+
+def _read(chunks: Iterator[T]) -> Iterator[T]:
+    """The input's chunks, with an error of reading told apart from the engine's and the output's."""
+    try:
+        yield from chunks
+    except FileReadError:
+        raise
+    except (OSError, ValueError) as error:
+        raise _InputStoppedError(error) from error
+
+
 def run_batch(
     input_path: Path,
     out: Path,
@@ -166,45 +208,134 @@ def run_batch(
     zstd: bool = True,
     rejected_language: str = "en",
 ) -> Summary:
-    """Decide every person of `input_path` and write the outputs to `out`; returns the summary.
+    """Decide every person of `input_path` and publish the outputs in `out`; returns the summary.
 
-    The decisions go to `decisions.jsonl.zst` by default (`zstd=False`: plain `decisions.jsonl`)."""
+    The decisions go to `decisions.jsonl.zst` by default (`zstd=False`: plain `decisions.jsonl`). The
+    earlier run's outputs in `out` are removed first; the files are written into a staging directory
+    and published with `summary.json` and `manifest.json` only when all are complete
+    (`amnesty.batch.publish`). Raises `RunFailedError` when the outputs cannot be written or the engine
+    or cluster fails (nothing is published then); an input problem is a rejected row or file."""
     settings = settings or RunSettings()
     law = settings_law(settings)
     as_of = settings.as_of or law.entry_into_force
     summary = Summary(input_path.name, None, law.version, as_of.isoformat(), settings.strict)
-    if engine is Engine.DASK and _is_parquet(input_path):
-        if scheduler is None:
-            raise ValueError("--engine dask needs --scheduler ADDRESS")
-        if can_scale_out(input_path):
-            return run_scaleout(input_path, out, settings, summary, scheduler, rows_per_chunk, zstd)
-    writer = OutputWriter(out, summary, zstd, rejected_language=rejected_language)
-    source: Source | None = None
-    try:
-        source = open_source(input_path, encoding)
-        summary.input_format = source.format.value
-        with _progress(show_progress) as bar:
-            task = bar.add_task("deciding", total=None) if bar is not None else None
-            work = partial(process_chunk, settings=settings)
-            for result in map_chunks(work, source.chunks(rows_per_chunk), engine, jobs, scheduler):
-                writer.write(result)
-                if bar is not None and task is not None:
-                    bar.update(
-                        task, total=source.rows_total, advance=result.rows_decided + result.rows_rejected
-                    )
-        summary.rows_in = source.rows_total or 0
-    except FileReadError as problem:
-        summary.file_problems.append(str(problem))
-        writer.write_problems([RowProblem(None, None, "(file)", str(problem))])
-        summary.rows_in = summary.rows_decided + summary.rows_rejected
-    except (OSError, ValueError) as error:
-        if isinstance(error, FileNotFoundError) and not input_path.exists():
+    scale_out = engine is Engine.DASK and _is_parquet(input_path)
+    if scale_out and scheduler is None:
+        raise ValueError("--engine dask needs --scheduler ADDRESS")
+    with Staging(out) as staging:
+        if scale_out and scheduler is not None and can_scale_out(input_path):
+            try:
+                entries = run_scaleout(
+                    input_path, staging.directory, settings, summary, scheduler, rows_per_chunk, zstd,
+                    rejected_language,
+                )  # fmt: skip
+            except RunFailedError:
+                raise
+            except Exception as error:
+                raise RunFailedError(Failure.ENGINE, f"the Dask run failed: {describe(error)}") from error
+        else:
+            local = _Local(staging.directory, summary, zstd, rejected_language)
+            entries = local.run(input_path, settings, engine, jobs, scheduler, encoding, rows_per_chunk,
+                                show_progress)  # fmt: skip
+        return publish_run(staging, summary, entries)
+
+
+class _Local:
+    """A run whose input this process reads and whose outputs it writes (every engine but the Dask
+    scale-out over Parquet)."""
+
+    def __init__(self, directory: Path, summary: Summary, zstd: bool, rejected_language: str) -> None:
+        self.directory = directory
+        self.summary = summary
+        try:
+            self.writer = OutputWriter(directory, summary, zstd, rejected_language=rejected_language)
+        except OSError as error:
+            raise output_failure(error, directory.parent) from None
+
+    def run(
+        self,
+        input_path: Path,
+        settings: RunSettings,
+        engine: Engine,
+        jobs: int | None,
+        scheduler: str | None,
+        encoding: str,
+        rows_per_chunk: int,
+        show_progress: bool,
+    ) -> list[FileEntry]:
+        writer = self.writer
+        try:
+            self._decide(
+                input_path, settings, engine, jobs, scheduler, encoding, rows_per_chunk, show_progress
+            )
+            writer.close()
+            return writer.entries()
+        except OSError as error:  # the engine's and the input's errors are told apart below
+            writer.abort()
+            raise output_failure(error, self.directory.parent) from None
+        except BaseException:
+            writer.abort()
             raise
-        message = f"reading stopped: {type(error).__name__}: {error}"
+
+    def _decide(
+        self,
+        input_path: Path,
+        settings: RunSettings,
+        engine: Engine,
+        jobs: int | None,
+        scheduler: str | None,
+        encoding: str,
+        rows_per_chunk: int,
+        show_progress: bool,
+    ) -> None:
+        summary = self.summary
+        source: Source | None = None
+        try:
+            source = open_source(input_path, encoding)
+            summary.input_format = source.format.value
+            with _progress(show_progress) as bar:
+                work = partial(process_chunk, settings=settings)
+                chunks = _read(source.chunks(rows_per_chunk))
+                results = map_chunks(work, chunks, engine, jobs, scheduler)
+                with _closing(results):
+                    self._write(results, source, bar)
+            summary.rows_in = source.rows_total or 0
+        except FileReadError as problem:
+            self._file_problem(str(problem))
+        except (_InputStoppedError, ValueError) as stopped:
+            error = stopped.error if isinstance(stopped, _InputStoppedError) else stopped
+            self._file_problem(f"reading stopped: {type(error).__name__}: {error}")
+        except OSError as error:
+            if source is not None:
+                raise  # writing: the output failed
+            if isinstance(error, FileNotFoundError) and not input_path.exists():
+                raise
+            self._file_problem(f"reading stopped: {type(error).__name__}: {error}")
+        if source is not None:
+            summary.ignored_columns = source.info.ignored_columns
+            summary.delimiter = source.info.delimiter
+
+    def _file_problem(self, message: str) -> None:
+        """The input could not be read (from some point on): one `(file)` line, counted as read."""
+        summary = self.summary
         summary.file_problems.append(message)
-        writer.write_problems([RowProblem(None, None, "(file)", message)])
+        self.writer.write_problems([RowProblem(None, None, "(file)", message)])
         summary.rows_in = summary.rows_decided + summary.rows_rejected
-    if source is not None:
-        summary.ignored_columns = source.info.ignored_columns
-        summary.delimiter = source.info.delimiter
-    return writer.close()
+
+    def _write(self, results: Iterator[ChunkResult], source: Source, bar: Progress | None) -> None:
+        """Write the results in order; a failure of the engine (anything but the input's, the output's
+        or the cluster's errors) stops the run."""
+        task = bar.add_task("deciding", total=None) if bar is not None else None
+        while True:
+            try:
+                result = next(results, None)
+            except (_InputStoppedError, FileReadError, RunFailedError):
+                raise
+            except Exception as error:
+                raise RunFailedError(Failure.ENGINE, f"deciding failed: {describe(error)}") from error
+            if result is None:
+                return
+            self.writer.write(result)
+            if bar is not None and task is not None:
+                advance = result.rows_decided + result.rows_rejected
+                bar.update(task, total=source.rows_total, advance=advance)

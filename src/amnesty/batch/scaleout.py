@@ -36,8 +36,10 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from amnesty.batch.outputs import OutputWriter, Summary, write_summary
-from amnesty.batch.process import RunSettings, process_chunk
+from amnesty.batch.dask_engine import connect
+from amnesty.batch.outputs import OutputWriter, Summary, output_failure
+from amnesty.batch.process import ChunkResult, RunSettings, process_chunk
+from amnesty.batch.publish import FileEntry
 from amnesty.io.assemble import missing_required
 from amnesty.io.columns import ALL_COLUMNS
 from amnesty.io.sources import FileReadError, SourceInfo, SourceRow, arrow_rows, open_parquet, parquet_reader
@@ -228,6 +230,42 @@ def _part_summary(settings: RunSettings, law_version: str, as_of: str) -> Summar
     return Summary("", "parquet", law_version, as_of, settings.strict)
 
 
+@dataclass(frozen=True)
+class PartWritten:
+    """What a worker's part adds to the run: its summary and its files' manifest entries."""
+
+    summary: Summary
+    entries: list[FileEntry]
+
+
+def _write_part(
+    out: Path,
+    part: int,
+    head: tuple[str, str],
+    settings: RunSettings,
+    zstd: bool,
+    rejected_language: str,
+    results: Iterator[ChunkResult],
+) -> PartWritten:
+    """Write one part of every output dataset; on any failure its files are closed (and the client
+    publishes nothing)."""
+    try:
+        writer = OutputWriter(out, _part_summary(settings, *head), zstd, part, rejected_language)
+    except OSError as error:
+        raise output_failure(error, out.parent) from None
+    try:
+        for result in results:
+            writer.write(result)
+        summary = writer.close()
+        return PartWritten(summary, writer.entries())
+    except OSError as error:
+        writer.abort()
+        raise output_failure(error, out.parent) from None
+    except BaseException:
+        writer.abort()
+        raise
+
+
 def decide_partition(
     path: Path,
     partition: Partition,
@@ -238,12 +276,12 @@ def decide_partition(
     rows_per_chunk: int,
     zstd: bool,
     head: tuple[str, str],
-) -> Summary:
+    rejected_language: str = "en",
+) -> PartWritten:
     """Worker task: decide one partition and write its part of every output dataset."""
-    writer = OutputWriter(out, _part_summary(settings, *head), zstd, part=partition.index)
-    for chunk in partition_chunks(path, partition, skip_key, scattered, rows_per_chunk):
-        writer.write(process_chunk(chunk, settings))
-    return writer.close()
+    chunks = partition_chunks(path, partition, skip_key, scattered, rows_per_chunk)
+    results = (process_chunk(chunk, settings) for chunk in chunks)
+    return _write_part(out, partition.index, head, settings, zstd, rejected_language, results)
 
 
 def decide_scattered(
@@ -254,7 +292,8 @@ def decide_scattered(
     out: Path,
     zstd: bool,
     head: tuple[str, str],
-) -> Summary:
+    rejected_language: str = "en",
+) -> PartWritten:
     """Worker task: gather the scattered persons whole from the whole file and decide them (last part)."""
     parquet = parquet_reader(path)
     columns = [name for name in parquet.schema_arrow.names if name in _KNOWN]
@@ -272,9 +311,9 @@ def decide_scattered(
             assert key is not None
             rows.setdefault(key, []).append(source_row)
     ordered = sorted(rows.values(), key=lambda group: group[0].row)
-    writer = OutputWriter(out, _part_summary(settings, *head), zstd, part=part)
-    writer.write(process_chunk(Chunk(0, tuple(tuple(group) for group in ordered), None, ()), settings))
-    return writer.close()
+    chunk = Chunk(0, tuple(tuple(group) for group in ordered), None, ())
+    results = iter([process_chunk(chunk, settings)])
+    return _write_part(out, part, head, settings, zstd, rejected_language, results)
 
 
 def _merge(total: Summary, part: Summary) -> None:
@@ -306,19 +345,20 @@ def run_scaleout(
     scheduler: str,
     rows_per_chunk: int,
     zstd: bool,
-) -> Summary:
-    """Plan, decide the partitions on the cluster at `scheduler`, merge the summaries (see module doc)."""
-    from distributed import Client  # imported only for Dask runs (a heavy import)
-
+    rejected_language: str = "en",
+) -> list[FileEntry]:
+    """Plan, decide the partitions on the cluster at `scheduler` writing their parts into `out` (the
+    run's staging directory), merge the summaries into `summary` (see module doc); the parts'
+    manifest entries."""
     info = SourceInfo()
     parquet = open_parquet(path, info)
     summary.input_format = "parquet"
     summary.ignored_columns = info.ignored_columns
     summary.rows_in = parquet.metadata.num_rows
-    out.mkdir(parents=True, exist_ok=True)
     partitions = plan_partitions(path, rows_per_chunk)
     head = (summary.law_version, summary.as_of)
-    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+    entries: list[FileEntry] = []
+    with connect(scheduler) as client:
         surveys, scattered = scattered_keys(client, path, partitions)
         tasks = [
             client.submit(
@@ -332,6 +372,7 @@ def run_scaleout(
                 rows_per_chunk,
                 zstd,
                 head,
+                rejected_language,
                 pure=False,
             )
             for part in partitions
@@ -339,9 +380,19 @@ def run_scaleout(
         if scattered:
             tasks.append(
                 client.submit(
-                    decide_scattered, path, scattered, len(partitions), settings, out, zstd, head, pure=False
+                    decide_scattered,
+                    path,
+                    scattered,
+                    len(partitions),
+                    settings,
+                    out,
+                    zstd,
+                    head,
+                    rejected_language,
+                    pure=False,
                 )
             )
-        for part_summary in client.gather(tasks):
-            _merge(summary, part_summary)
-    return write_summary(out, summary)
+        for written in client.gather(tasks):
+            _merge(summary, written.summary)
+            entries += written.entries
+    return entries

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from rich.table import Table
 from amnesty.batch.compact import UnknownLanguageError, check_languages
 from amnesty.batch.outputs import Summary
 from amnesty.batch.process import RunSettings
+from amnesty.batch.publish import RunFailedError
 from amnesty.batch.run import DEFAULT_ROWS_PER_CHUNK, Engine, progress_wanted, run_batch
 from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of
 from amnesty.io.sources import FileReadError
@@ -71,6 +73,17 @@ ZstOpt = Annotated[
     ),
 ]
 
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="On a failed run, print the traceback after the one-line message.")
+]
+
+EXIT_DECIDED = 0
+EXIT_REJECTED = 1
+EXIT_BAD_INPUT = 2
+EXIT_FAILED = 3
+"""The exit codes of `amnesty batch` (docs/batch.md): every row decided; some rows rejected; a bad
+option or an input that could not be read; the run failed (nothing published)."""
+
 
 def _print_summary(summary: Summary, out: Path) -> None:
     console = Console(stderr=True)
@@ -108,12 +121,16 @@ def batch_command(
     fast_path: FastOpt = True,
     lang: LangOpt = None,
     zst: ZstOpt = True,
+    debug: DebugOpt = False,
 ) -> None:
     """Decide every person in a registry extract (CSV, XLSX, Parquet or JSON Lines: one row per
     charge, person fields repeated). Writes decisions.parquet, decisions.csv, decisions.jsonl.zst
     (compact: codes, facts, citations; --lang adds sentences; --no-zst writes it plain), rejected.csv
     (every row that could not be read or validated, and why) and summary.json, where
-    rows_in = rows_decided + rows_rejected. Exit code 0 when every row was decided, 1 otherwise."""
+    rows_in = rows_decided + rows_rejected, then manifest.json (sizes and hashes) last: the files are
+    published only when all are complete. Exit code 0 when every row was decided, 1 when some rows were
+    rejected, 2 for a bad option or an input that could not be read, 3 when the run failed (the
+    outputs could not be written, the engine or the Dask cluster failed): nothing is published then."""
     if engine is Engine.DASK and scheduler is None:
         raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
     try:
@@ -129,22 +146,30 @@ def batch_command(
         fast_path=fast_path,
         languages=languages,
     )
-    summary = run_batch(
-        input_file,
-        out,
-        settings,
-        engine=engine,
-        jobs=jobs,
-        scheduler=scheduler,
-        encoding=encoding,
-        rows_per_chunk=chunk_rows,
-        show_progress=progress_wanted(),
-        zstd=zst,
-        rejected_language=languages[0] if languages else "en",
-    )
+    try:
+        summary = run_batch(
+            input_file,
+            out,
+            settings,
+            engine=engine,
+            jobs=jobs,
+            scheduler=scheduler,
+            encoding=encoding,
+            rows_per_chunk=chunk_rows,
+            show_progress=progress_wanted(),
+            zstd=zst,
+            rejected_language=languages[0] if languages else "en",
+        )
+    except RunFailedError as failure:
+        if debug:
+            traceback.print_exc(file=sys.stderr)
+        typer.echo(f"error: the run failed ({failure.kind.value}): {failure.message}", err=True)
+        raise typer.Exit(EXIT_FAILED) from None
     _print_summary(summary, out)
-    if summary.rows_rejected or summary.file_problems:
-        raise typer.Exit(1)
+    if summary.file_problems:
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if summary.rows_rejected:
+        raise typer.Exit(EXIT_REJECTED)
 
 
 def synth_command(

@@ -2,16 +2,22 @@
 
 A runner claims the oldest queued job with `UPDATE jobs SET status = 'running' WHERE id = ? AND
 status = 'queued'`: exactly one process gets a row count of 1, on SQLite and PostgreSQL alike. A
-running job writes a heartbeat with its progress; a job whose heartbeat stopped (its process ended)
-is marked failed by `fail_stale_jobs`.
+running job writes a heartbeat with its progress. The runner that claims a job records its process
+in the job (`RUNNER`: host, boot, process id and start time); `fail_stale_jobs`, which every runner
+calls when it starts and then every minute, marks failed a running job whose recorded process has
+ended on this host (killed, or the machine restarted), and one whose heartbeat stopped for
+`STALE_AFTER` (a process on another host, or a job claimed before the process was recorded).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -28,6 +34,9 @@ MAX_ERRORS = 1000
 
 STALE_AFTER = dt.timedelta(minutes=10)
 """A running job without a heartbeat for this long is taken for dead (its process stopped)."""
+
+RUNNER = "_runner"
+"""The key of a job's `params` naming the process that runs it (`this_process`); not shown to users."""
 
 KEEP_FILES_FOR = dt.timedelta(hours=24)
 """A finished job's uploaded file and dry-run decisions (personal data) are dropped after this long."""
@@ -111,6 +120,61 @@ def submit_job(
     return job
 
 
+def _boot_id() -> str | None:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+
+
+def _start_time(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot, from /proc), or None where unknown."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def this_process() -> dict[str, Any]:
+    """This process, as a claimed job records it: host, boot, process id, start time."""
+    pid = os.getpid()
+    return {"host": socket.gethostname(), "boot": _boot_id(), "pid": pid, "start": _start_time(pid)}
+
+
+def process_ended(owner: Mapping[str, Any]) -> bool:
+    """True when the recorded process is known to have ended: on this host, the machine restarted
+    since, or no process has its id, or another process took its id. A process on another host is
+    never known to have ended (its jobs fail by their heartbeat)."""
+    if owner.get("host") != socket.gethostname():
+        return False
+    boot = _boot_id()
+    if boot is not None and owner.get("boot") not in (None, boot):
+        return True
+    pid = owner.get("pid")
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass
+    recorded, now = owner.get("start"), _start_time(pid)
+    return recorded is not None and now is not None and recorded != now
+
+
+def record_runner(db: Session, job_id: int) -> None:
+    """Record this process as the one running the job (commits)."""
+    params = db.scalar(select(JobRow.params).where(JobRow.id == job_id)) or {}
+    db.execute(update(JobRow).where(JobRow.id == job_id).values(params={**params, RUNNER: this_process()}))
+    db.commit()
+
+
+def public_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A job's parameters as users see them (without the runner's record)."""
+    return {key: value for key, value in (params or {}).items() if key != RUNNER}
+
+
 def claim_next_job(db: Session) -> int | None:
     """Claim the oldest queued job for this runner (commits); its id, or None when none is queued."""
     while True:
@@ -128,6 +192,7 @@ def claim_next_job(db: Session) -> int | None:
         )
         db.commit()
         if getattr(claimed, "rowcount", 0) == 1:
+            record_runner(db, int(candidate))
             return int(candidate)
 
 
@@ -218,21 +283,30 @@ def visible_jobs(
 
 
 def fail_stale_jobs(db: Session, now: dt.datetime | None = None) -> int:
-    """Mark running jobs whose heartbeat stopped as failed (their process ended); commits."""
+    """Mark failed the running jobs whose process ended (`process_ended`) or whose heartbeat stopped
+    for `STALE_AFTER`; commits; how many."""
     limit = (now or utcnow()) - STALE_AFTER
-    stale = list(
-        db.scalars(
-            select(JobRow.id).where(JobRow.status == JobStatus.RUNNING.value, JobRow.heartbeat_at < limit)
-        )
-    )
-    for job_id in stale:
-        finish_job(
-            db,
-            job_id,
-            JobStatus.FAILED,
-            {"failure": "interrupted", "message": "the server process running this job stopped"},
-        )
-    return len(stale)
+    running = db.execute(
+        select(JobRow.id, JobRow.params, JobRow.heartbeat_at).where(JobRow.status == JobStatus.RUNNING.value)
+    ).all()
+    failed = 0
+    for job_id, params, heartbeat in running:
+        owner = (params or {}).get(RUNNER)
+        if isinstance(owner, dict) and process_ended(owner):
+            message = "the process running this job ended (it was stopped, or the machine restarted)"
+        elif heartbeat is not None and _aware(heartbeat) < limit:
+            message = "the server process running this job stopped"
+        else:
+            continue
+        finish_job(db, job_id, JobStatus.FAILED, {"failure": "interrupted", "message": message})
+        failed += 1
+    db.rollback()
+    return failed
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """A stored time with its zone (SQLite gives it back without)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def purge_old_files(db: Session, now: dt.datetime | None = None) -> int:
@@ -276,7 +350,7 @@ def job_json(job: JobRow, with_errors: bool = True, language: str | None = None)
         "decided": job.decided,
         "rejected": job.rejected,
         "percent": percent(job),
-        "params": job.params,
+        "params": public_params(job.params),
         "input_name": job.input_name,
         "created_by": job.created_by,
         "created_at": _iso(job.created_at),
@@ -311,7 +385,7 @@ def submit_dry_run_for_storing(db: Session, source: JobRow, actor: str) -> JobRo
         raise NotAddableError(
             "only a finished trial run whose every row is valid can be added to the register, once"
         )
-    params = {key: value for key, value in (source.params or {}).items() if key != "dry_run"}
+    params = {key: value for key, value in public_params(source.params).items() if key != "dry_run"}
     job = submit_job(
         db, JobKind.IMPORT, actor, params | {"from_job": source.id}, source.input_name, source.input
     )

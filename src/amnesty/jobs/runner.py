@@ -6,6 +6,11 @@ a child process of its own that this thread waits for: a job's CPU-heavy evaluat
 the server's interpreter lock, so pages and `/api/health` answer at full speed during an import. Every process that submits a job has a runner (started on first use); any runner may claim any
 queued job, so with several worker processes the jobs are shared out through the database. The
 runner also polls, so that jobs queued by another process, or left queued by a restart, are run.
+
+When it starts, and then every minute, a runner marks failed the running jobs whose process has ended
+(`queue.fail_stale_jobs`): a job left running by a server that was killed fails at the next start, not
+after a heartbeat's timeout. A job's child process ends with the server (`batch.orphans.die_with`), so
+a job is never run on by a process no server knows.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from amnesty.jobs.queue import claim_next_job, fail_stale_jobs, purge_old_files
+from amnesty.batch.orphans import die_with
+from amnesty.jobs.queue import claim_next_job, fail_stale_jobs, purge_old_files, record_runner
 from amnesty.jobs.work import ProgressEcho, run_job
 from amnesty.law.loader import Law
 
@@ -37,10 +43,13 @@ def jobs_in_processes(database_url: str) -> bool:
     return wanted and ":memory:" not in database_url and database_url not in ("sqlite://", "sqlite:///")
 
 
-def _run_in_child(database_url: str, law: Law, job_id: int) -> None:
-    """The body of a job's child process: its own engine on the same database, the same law."""
+def _run_in_child(database_url: str, law: Law, job_id: int, server: int | None = None) -> None:
+    """The body of a job's child process: its own engine on the same database, the same law; it ends
+    when the server process (`server`) ends."""
     from amnesty.store.db import make_engine, make_sessionmaker
 
+    if server is not None:
+        die_with(server)
     engine = make_engine(database_url)
     try:
         run_job(make_sessionmaker(engine), law, job_id)
@@ -80,6 +89,7 @@ def run_one_job(
         db.commit()
         if getattr(claimed, "rowcount", 0) != 1:
             return False
+        record_runner(db, job_id)
     run_job(sessions, law, job_id, echo)
     return True
 
@@ -135,7 +145,9 @@ class JobRunner:
             return
         context = multiprocessing.get_context("spawn")
         child = context.Process(
-            target=_run_in_child, args=(self._database_url, self._law, job_id), name=f"amnesty-job-{job_id}"
+            target=_run_in_child,
+            args=(self._database_url, self._law, job_id, os.getpid()),
+            name=f"amnesty-job-{job_id}",
         )
         self._child = child
         child.start()
@@ -157,10 +169,10 @@ class JobRunner:
                 finish_job(db, job_id, JobStatus.FAILED, {"failure": "error", "message": message})
 
     def _loop(self) -> None:
-        last_sweep = 0.0
+        last_sweep: float | None = None  # sweep at once: jobs left running by a process that ended
         while not self._stop.is_set():
             try:
-                if time.monotonic() - last_sweep > SWEEP_SECONDS:
+                if last_sweep is None or time.monotonic() - last_sweep > SWEEP_SECONDS:
                     with self._sessions() as db:
                         fail_stale_jobs(db)
                         purge_old_files(db)

@@ -5,6 +5,10 @@ Case records come as JSON / JSON Lines (`amnesty.io.json_records`) or as CSV / X
 by `amnesty batch`: `decisions.jsonl.zst`, compressed with zstd, or plain `decisions.jsonl`) or a JSON
 array; a JSON file whose name ends in `.zst` is read through zstd. Nothing read is dropped: every item
 is either kept or returned as an error naming its position, person and field.
+
+A file in the output directory of `amnesty batch` is trusted only when the run's `manifest.json` lists
+it with its size and SHA-256 (`amnesty.batch.publish.verified_file`): the files of a run that was
+killed or failed, or a file changed since, are refused with a message saying so.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from amnesty.batch.compact import RUN_FIELDS, ZSTD_SUFFIX, decision_from_compact
+from amnesty.batch.publish import SUMMARY_JSON, UnpublishedError, verified_file
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord, FieldError, field_errors
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors, read_json_records
@@ -40,7 +45,10 @@ class RecordsRead:
 
 def _read_text(path: Path) -> str:
     try:
+        verified_file(path)
         return _read_bytes(path).decode("utf-8-sig")
+    except UnpublishedError as error:
+        raise InputError(str(error)) from None
     except FileNotFoundError:
         raise InputError(f"no such file: {path}") from None
     except UnicodeDecodeError as error:
@@ -144,10 +152,11 @@ def looks_like_decisions(path: Path) -> bool:
 def _batch_run(path: Path) -> dict[str, Any] | None:
     """The run's fields of `amnesty batch` (its `summary.json` beside the decisions), which compact
     decision lines leave out; None when there is no such summary."""
-    summary = path.parent / "summary.json"
+    summary = path.parent / SUMMARY_JSON
     try:
+        verified_file(summary)
         found = json.loads(summary.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError):  # UnpublishedError too: a summary no manifest vouches for
         return None
     if not isinstance(found, dict) or any(name not in found for name in RUN_FIELDS):
         return None
