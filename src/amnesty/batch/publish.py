@@ -61,6 +61,10 @@ class Failure(enum.StrEnum):
     """The Dask cluster could not be reached or was lost."""
 
 
+EXIT_FAILED = 3
+"""The exit code of a command whose run failed (docs/batch.md)."""
+
+
 class RunFailedError(Exception):
     """The run failed and published nothing; `message` is one line saying why."""
 

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from amnesty.batch.process import RunSettings
+from amnesty.batch.publish import EXIT_FAILED, RunFailedError
 from amnesty.batch.run import Engine
 from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of, print_json
 from amnesty.documents.render import DocumentFormat, DocumentRenderer, TemplateError
@@ -179,15 +180,19 @@ def impact_command(
     if engine is Engine.DASK and scheduler is None:
         raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
     if input_file.suffix.lower() in TABULAR_SUFFIXES and input_file.is_file():
-        report = run_impact_file(
-            input_file,
-            baseline_settings,
-            changed_settings,
-            name,
-            engine=engine,
-            jobs=jobs,
-            scheduler=scheduler,
-        )
+        try:
+            report = run_impact_file(
+                input_file,
+                baseline_settings,
+                changed_settings,
+                name,
+                engine=engine,
+                jobs=jobs,
+                scheduler=scheduler,
+            )
+        except RunFailedError as failure:
+            typer.echo(f"error: the run failed ({failure.kind.value}): {failure.message}", err=True)
+            raise typer.Exit(EXIT_FAILED) from None
         if report.rejected:
             typer.echo(f"{report.rejected} persons could not be read (see `amnesty batch`)", err=True)
     else:

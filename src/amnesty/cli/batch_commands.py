@@ -16,7 +16,7 @@ from rich.table import Table
 from amnesty.batch.compact import UnknownLanguageError, check_languages
 from amnesty.batch.outputs import Summary
 from amnesty.batch.process import RunSettings
-from amnesty.batch.publish import RunFailedError
+from amnesty.batch.publish import EXIT_FAILED, RunFailedError
 from amnesty.batch.run import DEFAULT_ROWS_PER_CHUNK, Engine, progress_wanted, run_batch
 from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of
 from amnesty.io.sources import FileReadError
@@ -80,7 +80,6 @@ DebugOpt = Annotated[
 EXIT_DECIDED = 0
 EXIT_REJECTED = 1
 EXIT_BAD_INPUT = 2
-EXIT_FAILED = 3
 """The exit codes of `amnesty batch` (docs/batch.md): every row decided; some rows rejected; a bad
 option or an input that could not be read; the run failed (nothing published)."""
 

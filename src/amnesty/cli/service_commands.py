@@ -84,6 +84,7 @@ def db_reevaluate(
     from sqlalchemy import func, select
 
     from amnesty.batch.process import RunSettings
+    from amnesty.batch.publish import EXIT_FAILED, RunFailedError
     from amnesty.batch.run import Engine, decide_batches, progress_wanted
     from amnesty.cli.common import load_law_or_exit, parse_as_of, progress_bar
     from amnesty.store.cases import ReevaluationResult, reevaluate_all
@@ -109,9 +110,15 @@ def db_reevaluate(
             def advance(_db: object, done: ReevaluationResult) -> None:
                 progress.update(bar, completed=done.cases)
 
-            result = reevaluate_all(
-                db, CLI_ACTOR, law=law, as_of=date, batch_size=batch_size, on_batch=advance, decide=decide
-            )
+            try:
+                result = reevaluate_all(
+                    db, CLI_ACTOR, law=law, as_of=date, batch_size=batch_size, on_batch=advance, decide=decide
+                )
+            except RunFailedError as failure:
+                err_console.print(
+                    f"error: the run failed ({failure.kind.value}): {failure.message}", markup=False
+                )
+                raise typer.Exit(EXIT_FAILED) from None
     typer.echo(
         f"{result.cases} cases re-evaluated under law version {law.version[:12]}: "
         f"{result.new_decisions} new decisions, {result.changed_outcomes} with a different outcome"
