@@ -199,3 +199,25 @@ def test_an_override_closes_the_questions_for_answers(service, record, unique_id
     )
     assert answer.status_code == 422
     assert "closed" in answer.text
+
+
+def test_the_document_cites_the_source_of_every_answered_question(service, record, unique_id):
+    from amnesty.render.validation import field_label
+
+    person_id = unique_id()
+    case = _needs_review_case(service, record, person_id)
+    source = f"протокол допроса № {unique_id()}"
+    body = {
+        "case_id": case["id"],
+        "version": case["version"],
+        "field": "charges[0].context",
+        "value": "riot",
+        "source": source,
+    }
+    answer = service.client.post(
+        f"/api/persons/{person_id}/answers", json=body, headers=service.as_role(Role.CASE_OFFICER)
+    )
+    assert answer.status_code == 200, answer.text
+    document = _document_text(service, case["id"])
+    assert "Сведения, установленные по документам" in document
+    assert f"{field_label('charges[0].context', 'ru')}: источник — {source}" in document

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from amnesty.documents.names import name_forms
 from amnesty.domain.decision import Decision, TermOut
 from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord
@@ -18,6 +19,7 @@ from amnesty.law.loader import Law
 from amnesty.render.citations import article_words
 from amnesty.render.decisions import OUTCOME_WORDS, cites_text, headline, override_headline, reason_text
 from amnesty.render.formats import format_date, format_number, format_term
+from amnesty.render.validation import field_label
 
 LANGUAGES = ("ru", "kk", "en")
 
@@ -57,6 +59,28 @@ class Authority:
     def outcome_of(self, decision: Decision) -> Outcome:
         """The outcome the document states."""
         return self.outcome if self.by_reviewer and self.outcome is not None else decision.outcome
+
+
+@dataclass(frozen=True)
+class AnsweredQuestion:
+    """A fact a user set by answering a question of the decision, with the source document named."""
+
+    field: str
+    source: str
+    answered_on: dt.date
+    answered_by: str
+
+
+def _answers(answers: tuple[AnsweredQuestion, ...], language: str) -> list[dict[str, str]]:
+    return [
+        {
+            "field": field_label(a.field, language),
+            "source": a.source,
+            "date": format_date(a.answered_on, language),
+            "by": a.answered_by,
+        }
+        for a in answers
+    ]
 
 
 def _authority_block(
@@ -109,15 +133,18 @@ def document_context(
     language: str,
     labels: Labels,
     authority: Authority | None = None,
+    answers: tuple[AnsweredQuestion, ...] = (),
 ) -> dict[str, Any]:
     """Everything a template needs, in words of `language`: the decision in force (`authority`: the
-    engine's, or the reviewer's outcome, figures and reasons over the engine's facts)."""
+    engine's, or the reviewer's outcome, figures and reasons over the engine's facts) and the facts
+    set by answering its questions, each with its source document (`answers`)."""
     by_reviewer = authority is not None and authority.by_reviewer
     outcome = authority.outcome_of(decision) if authority is not None else decision.outcome
     birth = record.effective_birth_date if record is not None else None
     person = {
         "person_id": decision.person_id,
         "full_name": record.full_name if record is not None else None,
+        "name": name_forms(record.full_name if record is not None else None, decision.person_id, language),
         "iin": record.iin if record is not None else None,
         "birth_date": format_date(birth, language) if birth is not None else None,
         "region": labels.word("region", record.region) if record is not None and record.region else None,
@@ -136,7 +163,12 @@ def document_context(
                 "covered": labels.word("covered", str(charge.covered).lower()),
                 "offence_date": format_date(offence, language) if offence is not None else None,
                 "reasons": [
-                    {"text": reason_text(r, language), "rule": r.rule, "cites": cites_text(r, language)}
+                    {
+                        "text": reason_text(r, language),
+                        "rule": r.rule,
+                        "cites": cites_text(r, language),
+                        "provenance": labels.word("provenance", r.provenance.value),
+                    }
                     for r in charge.reasons
                 ],
             }
@@ -215,6 +247,7 @@ def document_context(
         "sentence": sentence_data,
         "reasons": [] if by_reviewer else reasons,
         "engine_reasons": reasons,
+        "answers": _answers(answers, language),
         "flags": [] if by_reviewer else [labels.word("flag", flag.value) for flag in decision.flags],
         "tasks": []
         if outcome is not decision.outcome

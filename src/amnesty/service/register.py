@@ -3,13 +3,14 @@ records of the register for an impact run (read in batches by key, one audit eve
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from amnesty.audit.chain import record_event
-from amnesty.documents.context import Authority
+from amnesty.documents.context import AnsweredQuestion, Authority
 from amnesty.documents.render import DocumentFormat, DocumentRenderer, RenderedDocument
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord, parse_record
@@ -19,7 +20,7 @@ from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
 from amnesty.store.cases import case_record
 from amnesty.store.in_force import DecisionInForce, decision_in_force
-from amnesty.store.models import Case, Person
+from amnesty.store.models import AuditEvent, Case, Person
 
 _RENDERER = DocumentRenderer()
 BATCH = 500
@@ -47,7 +48,31 @@ def case_document(
         {"person_id": case.person.person_id, "language": language, "format": fmt.value},
     )
     db.commit()
-    return _RENDERER.render(decision, record, law, language, fmt, document_authority(in_force))
+    authority = document_authority(in_force)
+    return _RENDERER.render(decision, record, law, language, fmt, authority, answered_questions(db, case.id))
+
+
+def answered_questions(db: Session, case_id: int) -> tuple[AnsweredQuestion, ...]:
+    """The questions of the case answered so far, oldest first: field, source document, day, user
+    (from the `case.answer` audit events, which record them)."""
+    events = db.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "case.answer",
+            AuditEvent.object_type == "case",
+            AuditEvent.object_id == str(case_id),
+        )
+        .order_by(AuditEvent.seq)
+    )
+    return tuple(
+        AnsweredQuestion(
+            str(event.details.get("field", "")),
+            str(event.details.get("source", "")),
+            dt.datetime.fromisoformat(event.at).date(),
+            event.actor,
+        )
+        for event in events
+    )
 
 
 def document_authority(in_force: DecisionInForce) -> Authority:
