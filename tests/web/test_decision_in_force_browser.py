@@ -119,3 +119,20 @@ def test_a_case_officer_has_no_withdraw_button(page: Any, live: Live) -> None:
     sign_in(page, live, "officer")
     page.goto(f"{live[0].url}/cases/{PERSON}")
     assert page.get_by_role("button", name="Отозвать решение юриста").count() == 0
+
+
+def test_an_answer_names_its_source_on_the_page_and_in_the_document(page: Any, live: Live) -> None:
+    """Runs after the withdrawal above: the questions are open again, an officer answers one."""
+    sign_in(page, live, "officer")
+    page.goto(f"{live[0].url}/cases/{PERSON}")
+    question = page.locator("form.question").first
+    question.locator("select[name=value]").select_option("riot")
+    question.get_by_label("Документ-источник").fill("Протокол допроса № 17, л. д. 4")
+    question.get_by_role("button", name="Сохранить ответ").click()
+    page.wait_for_url(re.compile(rf".*/cases/{PERSON}\?saved=answer#case-\d+$"))
+    answered = page.locator("[id^=answered-] + ul").first.inner_text()
+    assert "источник — Протокол допроса № 17, л. д. 4" in answered
+    assert "officer" in answered
+    shot(page, "in-force-answered")
+    document = _document(page, live)
+    assert "источник — Протокол допроса № 17, л. д. 4" in document

@@ -20,7 +20,7 @@ from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
 from amnesty.store.cases import case_record
 from amnesty.store.in_force import DecisionInForce, decision_in_force
-from amnesty.store.models import AuditEvent, Case, Person
+from amnesty.store.models import Case, Person
 
 _RENDERER = DocumentRenderer()
 BATCH = 500
@@ -53,25 +53,15 @@ def case_document(
 
 
 def answered_questions(db: Session, case_id: int) -> tuple[AnsweredQuestion, ...]:
-    """The questions of the case answered so far, oldest first: field, source document, day, user
-    (from the `case.answer` audit events, which record them)."""
-    events = db.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.action == "case.answer",
-            AuditEvent.object_type == "case",
-            AuditEvent.object_id == str(case_id),
-        )
-        .order_by(AuditEvent.seq)
-    )
+    """The questions of the case answered so far, oldest first (`queries.answered_questions`)."""
     return tuple(
         AnsweredQuestion(
-            str(event.details.get("field", "")),
-            str(event.details.get("source", "")),
-            dt.datetime.fromisoformat(event.at).date(),
-            event.actor,
+            item["field"],
+            item["source"],
+            dt.datetime.fromisoformat(item["answered_at"]).date(),
+            item["answered_by"],
         )
-        for event in events
+        for item in queries.answered_questions(db, [case_id])[case_id]
     )
 
 

@@ -169,12 +169,24 @@ class CaseSummary(Result):
         return bool(self.decision and self.decision.overridden)
 
 
+class AnswerOut(Result):
+    """A question answered: the fact's field, the source document named, who answered and when."""
+
+    field: str
+    source: str
+    answered_by: str
+    answered_at: str | None
+    decision_id: int | None = None
+
+
 class CaseDetail(CaseSummary):
-    """A case in full: facts (`record`), every decision (newest last) and tasks."""
+    """A case in full: facts (`record`), every decision (newest last), tasks and, in a person's file,
+    the questions answered with their source documents."""
 
     record: dict[str, Any]
     decisions: list[DecisionDetail]
     tasks: list[TaskOut]
+    answers: list[AnswerOut] = []
 
 
 class PersonSummary(Result):

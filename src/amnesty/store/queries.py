@@ -22,7 +22,7 @@ from amnesty.store.in_force import (
     outcome_in_force,
     override_in_force_id,
 )
-from amnesty.store.models import Case, ChargeRow, DecisionRow, OverrideRow, Person, TaskRow
+from amnesty.store.models import AuditEvent, Case, ChargeRow, DecisionRow, OverrideRow, Person, TaskRow
 
 MAX_PAGE_SIZE = 200
 
@@ -414,6 +414,34 @@ def get_case(db: Session, case_id: int, region_limit: str | None = None) -> Case
     if case is None or (region_limit is not None and case.person.region != region_limit):
         return None
     return case
+
+
+def answered_questions(db: Session, case_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The questions answered so far per case, oldest first: field, source document, who, when and the
+    decision the answer gave (the `case.answer` audit events, which record them; one indexed query)."""
+    found: dict[int, list[dict[str, Any]]] = {case_id: [] for case_id in case_ids}
+    if not case_ids:
+        return found
+    events = db.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "case.answer",
+            AuditEvent.object_type == "case",
+            AuditEvent.object_id.in_([str(case_id) for case_id in case_ids]),
+        )
+        .order_by(AuditEvent.seq)
+    )
+    for event in events:
+        found[int(event.object_id)].append(
+            {
+                "field": str(event.details.get("field", "")),
+                "source": str(event.details.get("source", "")),
+                "answered_by": event.actor,
+                "answered_at": event.at,
+                "decision_id": event.details.get("decision_id"),
+            }
+        )
+    return found
 
 
 def case_json(case: Case, record: dict[str, Any]) -> dict[str, Any]:

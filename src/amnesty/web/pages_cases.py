@@ -352,6 +352,19 @@ class CaseView:
         return list(self.decision.questions)
 
     @property
+    def answered(self) -> list[dict[str, str | None]]:
+        """The questions answered so far: the fact in words, the source document, who and when."""
+        return [
+            {
+                "field": field_label(a.field, self.language),
+                "source": a.source,
+                "by": a.answered_by,
+                "at": a.answered_at,
+            }
+            for a in self.detail.answers
+        ]
+
+    @property
     def decision_id(self) -> int | None:
         """The newest decision's id (what an override is recorded beside)."""
         return self.detail.decisions[-1].id if self.detail.decisions else None
