@@ -72,7 +72,7 @@ CHOICES: dict[str, Any] = {
     "stages": list(Stage),
     "outcomes": list(Outcome),
     "categories": list(Category),
-    "contexts": list(Context),
+    "contexts": [Context.UNKNOWN, *(c for c in Context if c is not Context.UNKNOWN)],
     "roles": list(PersonRole),
     "recidivisms": list(Recidivism),
     "punishments": list(Punishment),
@@ -246,21 +246,41 @@ async def new_case(request: Request) -> Response:
     return await run_in_threadpool(_new_case, request, form)
 
 
+PENDING_ID = "PENDING"
+"""The person number a new case is checked under before the system issues one."""
+
+
 def _new_case(request: Request, form: dict[str, str]) -> Response:
-    """The work of `new_case` once the form is read (in a worker thread: it uses the database)."""
+    """The work of `new_case` once the form is read (in a worker thread: it uses the database): the
+    person is matched by IIN (the officer is told), chosen among possible matches by name and birth
+    date, or numbered by the system when no number was given."""
     user = require(request, Action.WRITE_CASES)
     rows = charge_indexes(form)
+    chosen = form.get("use_person", "").strip()
+    given = bool(chosen or form.get("person_id", "").strip())
+    data = record_data(form, tags_from_form(form))
+    data["person_id"] = chosen or data.get("person_id") or PENDING_ID
     try:
-        record = parse_record(record_data(form, tags_from_form(form)))
+        record = parse_record(data)
     except ValidationError as error:
         return _render_form(request, user, form, rows, friendly_errors(_renumbered(error, rows)), 422)
     try:
         with database(request) as db:
+            found = case_service.resolve_person(db, user, record, given=given)
+            if (
+                found.possible
+                and found.matched_by_iin is None
+                and not chosen
+                and form.get("confirm_new") != "yes"
+            ):
+                return _render_form(request, user, form, rows, [], 200, possible=found.possible)
+            record = record.model_copy(update={"person_id": found.person_id})
             case_service.add_case(db, user, record, request.app.state.law)
     except DuplicateCaseError as error:
         errors = [_service_problem(error, "person_id", "duplicate_case", request.state.language)]
         return _render_form(request, user, form, rows, errors, 422)
-    return RedirectResponse(f"/cases/{record.person_id}?saved=new", status_code=303)
+    told = "&matched=iin" if found.matched_by_iin is not None else ("&issued=1" if found.issued else "")
+    return RedirectResponse(f"/cases/{record.person_id}?saved=new{told}", status_code=303)
 
 
 def _service_problem(error: Exception, field: str, code: str, language: str) -> FormError:
@@ -440,6 +460,8 @@ def _person_page(
         "saved": request.query_params.get("saved"),
         "answer_error": answer_error,
         "withdraw_error": withdraw_error,
+        "matched": request.query_params.get("matched") == "iin",
+        "issued": request.query_params.get("issued") == "1",
         "min_justification": MIN_JUSTIFICATION,
     }
     return render(request, "person.html", context, status_code=status_code)
