@@ -18,6 +18,7 @@ from amnesty.domain.decision import Decision
 from amnesty.domain.enums import TaskKind, TaskStatus
 from amnesty.resocialisation.board import BoardTask
 from amnesty.resocialisation.tasks import Note, Task, TaskPolicy, change_status, release_day
+from amnesty.store.in_force import override_in_force
 from amnesty.store.models import DecisionRow, TaskRow
 from amnesty.store.workflow import TaskChange, update_task
 
@@ -25,8 +26,13 @@ StoredTask = BoardTask
 
 
 def _released_on(db: Session, row: TaskRow) -> dt.date:
+    """The release day: a reviewer's release date when their override of the task's decision is in
+    force (`amnesty.store.in_force`), else the day the engine's decision releases the person."""
     decision_row = db.get(DecisionRow, row.decision_fk)
     if decision_row is not None:
+        reviewed = override_in_force(decision_row)
+        if reviewed is not None and reviewed.release_date is not None:
+            return reviewed.release_date
         decision = Decision.model_validate(decision_row.decision)
         day = release_day(decision)
         if day is not None:
