@@ -8,10 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
+from sqlalchemy import delete, select
+
 from amnesty.auth import Role
 from amnesty.documents.render import DocumentFormat
 from amnesty.law.loader import default_law
 from amnesty.service import register
+from amnesty.store.models import ImmutableRowError, OverrideWithdrawal
 
 
 @dataclass(frozen=True)
@@ -221,3 +225,19 @@ def test_the_document_cites_the_source_of_every_answered_question(service, recor
     document = _document_text(service, case["id"])
     assert "Сведения, установленные по документам" in document
     assert f"{field_label('charges[0].context', 'ru')}: источник — {source}" in document
+
+
+def test_a_withdrawal_is_never_changed_or_deleted(service, record, unique_id):
+    case = _needs_review_case(service, record, unique_id())
+    override = _override(service, case["decisions"][-1]["id"])
+    assert _withdraw(service, override["id"]).status_code == 201
+    with service.app.state.sessions() as db:
+        row = db.scalar(select(OverrideWithdrawal).where(OverrideWithdrawal.override_fk == override["id"]))
+        assert row is not None
+        row.reason = "rewritten afterwards by someone"
+        with pytest.raises(ImmutableRowError):
+            db.flush()
+        db.rollback()
+        with pytest.raises(Exception, match="append-only"):  # the database's own trigger
+            db.execute(delete(OverrideWithdrawal).where(OverrideWithdrawal.override_fk == override["id"]))
+        db.rollback()
