@@ -110,13 +110,14 @@ def test_an_iin_in_the_register_adds_the_case_to_that_person(page: Any, live: Li
     page.goto(live[0].url + "/cases/new")
     page.get_by_label("Номер лица").fill("H3-SECOND-1")  # the officer invents a number; the IIN wins
     page.get_by_label("ИИН", exact=False).first.fill(KNOWN_IIN)
-    _fill_case(page, "KN-2", "Известный Иван Петрович")
+    _fill_case(page, "KN-2", "Известнный Иван")  # a typo does not rename the person
     page.get_by_role("button", name="Сохранить и решить").click()
     page.wait_for_url(re.compile(r".*/cases/H3-KNOWN-1\?saved=new&matched=iin$"))
     note = page.locator("#matched-note").inner_text()
     assert "ИИН принадлежит лицу, которое уже есть в реестре" in note
     assert "H3-KNOWN-1" in note
     assert _persons(live, iin=KNOWN_IIN) == ["H3-KNOWN-1"]
+    assert _persons(live, full_name="Известный Иван Петрович") == ["H3-KNOWN-1"]
     assert _persons(live, person_id="H3-SECOND-1") == []
     assert page.locator("section.case").count() == 2
     shot(page, "new-case-matched-by-iin")
@@ -138,6 +139,7 @@ def test_a_name_and_birth_date_in_the_register_are_offered_as_the_same_person(pa
     page.wait_for_url(re.compile(r".*/cases/H3-TWIN-1\?saved=new$"))
     assert page.locator("section.case").count() == 2
     assert _persons(live, birth_date=dt.date(1990, 2, 3)) == ["H3-TWIN-1"]
+    assert _persons(live, full_name="Двойников Пётр Ильич") == ["H3-TWIN-1"]  # not renamed by the typing
 
     page.goto(live[0].url + "/cases/new")
     page.locator("#birth_date").fill("1990-02-03")

@@ -291,6 +291,17 @@ class PersonResolution:
     matched_by_iin: PersonMatch | None = None
     issued: bool = False
     possible: tuple[PersonMatch, ...] = ()
+    existing: PersonMatch | None = None
+
+    def apply(self, record: CaseRecord) -> CaseRecord:
+        """The record under the resolved number; a person already in the register keeps the name and
+        birth date registered (a new case does not silently rename them)."""
+        known = self.existing
+        changes: dict[str, Any] = {"person_id": self.person_id}
+        if known is not None:
+            changes["full_name"] = known.full_name or record.full_name
+            changes["birth_date"] = known.birth_date or record.birth_date
+        return record.model_copy(update=changes)
 
 
 def _match(person: Person) -> PersonMatch:
@@ -318,8 +329,9 @@ def resolve_person(db: Session, user: Actor, record: CaseRecord, *, given: bool)
     if record.iin:
         owner = db.scalar(select(Person).where(Person.iin == record.iin, *scope).limit(1))
         if owner is not None:
-            return PersonResolution(owner.person_id, matched_by_iin=_match(owner))
+            return PersonResolution(owner.person_id, matched_by_iin=_match(owner), existing=_match(owner))
     person_id = record.person_id if given else issue_person_id(db)
+    known = db.scalar(select(Person).where(Person.person_id == person_id)) if given else None
     possible: tuple[PersonMatch, ...] = ()
     birth = record.effective_birth_date
     if record.full_name and birth is not None:
@@ -336,4 +348,6 @@ def resolve_person(db: Session, user: Actor, record: CaseRecord, *, given: bool)
             for person in born
             if person.full_name and " ".join(person.full_name.split()).casefold() == wanted
         )[:5]
-    return PersonResolution(person_id, issued=not given, possible=possible)
+    return PersonResolution(
+        person_id, issued=not given, possible=possible, existing=_match(known) if known is not None else None
+    )

@@ -267,14 +267,9 @@ def _new_case(request: Request, form: dict[str, str]) -> Response:
     try:
         with database(request) as db:
             found = case_service.resolve_person(db, user, record, given=given)
-            if (
-                found.possible
-                and found.matched_by_iin is None
-                and not chosen
-                and form.get("confirm_new") != "yes"
-            ):
+            if found.possible and found.existing is None and not chosen and form.get("confirm_new") != "yes":
                 return _render_form(request, user, form, rows, [], 200, possible=found.possible)
-            record = record.model_copy(update={"person_id": found.person_id})
+            record = found.apply(record)
             case_service.add_case(db, user, record, request.app.state.law)
     except DuplicateCaseError as error:
         errors = [_service_problem(error, "person_id", "duplicate_case", request.state.language)]
