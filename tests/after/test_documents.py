@@ -190,3 +190,158 @@ def test_cli_document_writes_one_file_per_record(records_file: Path, tmp_path: P
     files = sorted(out.glob("*.pdf"))
     assert len(files) == len(lines)
     assert all(f.name.endswith("_kk.pdf") for f in files)
+
+
+# ---------------------------------------------------------------- documents as institutions write them
+
+
+@pytest.mark.parametrize(
+    ("full_name", "genitive", "dative", "accusative"),
+    [
+        (
+            "Тестов Ерлан Серикович",
+            "Тестова Ерлана Сериковича",
+            "Тестову Ерлану Сериковичу",
+            "Тестова Ерлана Сериковича",
+        ),
+        (
+            "Ахметова Гульнара Маратовна",
+            "Ахметовой Гульнары Маратовны",
+            "Ахметовой Гульнаре Маратовне",
+            "Ахметову Гульнару Маратовну",
+        ),
+        (
+            "Иванов Павел Петрович",
+            "Иванова Павла Петровича",
+            "Иванову Павлу Петровичу",
+            "Иванова Павла Петровича",
+        ),
+        (
+            "Белоцкий Андрей Ильич",
+            "Белоцкого Андрея Ильича",
+            "Белоцкому Андрею Ильичу",
+            "Белоцкого Андрея Ильича",
+        ),
+        ("Ким Мария Олеговна", "Ким Марии Олеговны", "Ким Марии Олеговне", "Ким Марию Олеговну"),
+        (
+            "Шевченко Никита Ильич",
+            "Шевченко Никиты Ильича",
+            "Шевченко Никите Ильичу",
+            "Шевченко Никиту Ильича",
+        ),
+        (
+            "Жумабеков Нурлан Кайратұлы",
+            "Жумабекова Нурлана Кайратұлы",
+            "Жумабекову Нурлану Кайратұлы",
+            "Жумабекова Нурлана Кайратұлы",
+        ),
+        (
+            "Сейтказиева Жанар Маратовна",
+            "Сейтказиевой Жанар Маратовны",
+            "Сейтказиевой Жанар Маратовне",
+            "Сейтказиеву Жанар Маратовну",
+        ),
+        ("Әбілов Нұрлан", "Әбілов Нұрлан", "Әбілов Нұрлан", "Әбілов Нұрлан"),  # no patronymic: as written
+    ],
+)
+def test_russian_names_are_declined(full_name: str, genitive: str, dative: str, accusative: str) -> None:
+    from amnesty.documents.names import NameCase, decline_ru
+
+    assert decline_ru(full_name, NameCase.NOMINATIVE) == full_name
+    assert decline_ru(full_name, NameCase.GENITIVE) == genitive
+    assert decline_ru(full_name, NameCase.DATIVE) == dative
+    assert decline_ru(full_name, NameCase.ACCUSATIVE) == accusative
+
+
+@pytest.mark.parametrize(
+    ("full_name", "genitive", "dative", "accusative"),
+    [
+        (
+            "Тестов Ерлан Серікұлы",
+            "Тестов Ерлан Серікұлының",
+            "Тестов Ерлан Серікұлына",
+            "Тестов Ерлан Серікұлын",
+        ),
+        (
+            "Ахметова Айгүл Серікқызы",
+            "Ахметова Айгүл Серікқызының",
+            "Ахметова Айгүл Серікқызына",
+            "Ахметова Айгүл Серікқызын",
+        ),
+        ("Әбілов Нұрлан", "Әбілов Нұрланның", "Әбілов Нұрланға", "Әбілов Нұрланды"),
+        (
+            "Тестов Ерлан Серикович",
+            "Тестов Ерлан Сериковичтің",
+            "Тестов Ерлан Сериковичке",
+            "Тестов Ерлан Сериковичті",
+        ),
+        ("Сейтқали Әлия", "Сейтқали Әлияның", "Сейтқали Әлияға", "Сейтқали Әлияны"),
+        ("Омаров Бек", "Омаров Бектің", "Омаров Бекке", "Омаров Бекті"),
+    ],
+)
+def test_kazakh_names_take_the_case_suffix(
+    full_name: str, genitive: str, dative: str, accusative: str
+) -> None:
+    from amnesty.documents.names import NameCase, decline_kk
+
+    assert decline_kk(full_name, NameCase.GENITIVE) == genitive
+    assert decline_kk(full_name, NameCase.DATIVE) == dative
+    assert decline_kk(full_name, NameCase.ACCUSATIVE) == accusative
+
+
+def test_the_release_order_names_the_person_in_the_accusative(make_grave: Any) -> None:
+    person = parse_record(make_grave("G-NAME", 1, full_name="Тестов Ерлан Серикович"))
+    decision = evaluate(person)
+    assert decision.outcome is Outcome.RELEASE
+    text = RENDERER.text(decision, person, default_law(), "ru")
+    assert "Освободить Тестова Ерлана Сериковича от отбывания" in text
+    assert "Освободить Тестов Ерлан Серикович" not in text
+    assert "Ф.И.О.: Тестов Ерлан Серикович" in text  # the person block keeps the name as registered
+
+
+def test_the_body_cites_law_and_article_and_provenance_goes_to_the_annex(
+    one_per_outcome: dict[Outcome, tuple[CaseRecord, Decision]],
+) -> None:
+    seen_annex = False
+    for record, decision in one_per_outcome.values():
+        text = RENDERER.text(decision, record, default_law(), "ru")
+        body, _, annex = text.partition("## Приложение для юриста")
+        assert "по сообщениям" not in body, decision.outcome
+        assert "правило " not in body, decision.outcome
+        for charge in decision.charges:
+            for reason in charge.reasons:
+                assert f"правило {reason.rule}" in annex
+        if decision.reasons:
+            seen_annex = True
+            for reason in decision.reasons:
+                assert f"правило {reason.rule}" in annex
+                assert render_cites(reason.cites, "ru") in body
+    assert seen_annex
+
+
+def test_a_document_has_a_number_registration_fields_and_says_who_decided(make_grave: Any) -> None:
+    from amnesty.documents.context import Authority
+
+    person = parse_record(make_grave("G-NUM", 1))
+    decision = evaluate(person)
+    engine = Authority("engine", "officer", decision.as_of, number="7-42")
+    text = RENDERER.text(decision, person, default_law(), "ru", engine)
+    assert "Документ № 7-42" in text
+    assert "Рег. № ______________ от «____»" in text
+    assert "Решение: расчёт программы (officer," in text
+    reviewer = Authority(
+        "reviewer",
+        "lawyer1",
+        decision.as_of,
+        outcome=Outcome.NOT_COVERED,
+        citation="Закон № 152-VII, ст. 1",
+        justification="Связь с событиями не подтверждена.",
+        number="7-42-R3",
+    )
+    overridden = RENDERER.render(decision, person, default_law(), "ru", DocumentFormat.DOCX, reviewer)
+    assert overridden.filename.endswith("_not_covered_ru.docx")
+    body = docx_text(overridden.content)
+    assert "не подпадает под действие акта об амнистии" in body
+    assert "Решение: проверяющего lawyer1" in body
+    assert "Связь с событиями не подтверждена." in body
+    assert "Освободить" not in body

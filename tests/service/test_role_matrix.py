@@ -169,6 +169,14 @@ def _override(w: World) -> tuple[str, str, dict[str, Any]]:
     return "POST", f"/api/decisions/{w.fresh_review_decision()}/overrides", {"json": body}
 
 
+def _withdraw(w: World) -> tuple[str, str, dict[str, Any]]:
+    _, path, body = _override(w)
+    created = w.service.client.post(path, headers=w.service.as_role(A), **body)
+    assert created.status_code == 201, created.text
+    reason = {"reason": "entered for the wrong person by mistake"}
+    return "POST", f"/api/overrides/{created.json()['id']}/withdrawal", {"json": reason}
+
+
 def _answer(w: World) -> tuple[str, str, dict[str, Any]]:
     person_id = f"MX-{secrets.token_hex(4)}"
     w.service.client.post(
@@ -258,6 +266,13 @@ ENDPOINTS = [
         "override",
         ("POST", "/api/decisions/{decision_id}/overrides"),
         _override,
+        may(Action.OVERRIDE),
+        201,
+    ),
+    Endpoint(
+        "withdraw override",
+        ("POST", "/api/overrides/{override_id}/withdrawal"),
+        _withdraw,
         may(Action.OVERRIDE),
         201,
     ),

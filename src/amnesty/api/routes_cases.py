@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from amnesty.api.common import MAX_ID, CaseFilterDep, PageNumber, PageSize
@@ -206,3 +207,27 @@ def create_override(
         Term(term.years, term.months, term.days) if term is not None else None,
     )
     return review.override(db, user, decision_id, request)
+
+
+class WithdrawalRequest(BaseModel):
+    """Why a reviewer withdraws an override (at least `MIN_JUSTIFICATION` characters)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=10_000)
+
+
+@router.post(
+    "/overrides/{override_id}/withdrawal", status_code=201, responses=error_responses(401, 403, 404, 409, 422)
+)
+def withdraw_override(
+    override_id: DecisionId,
+    body: WithdrawalRequest,
+    user: User = Depends(require_action(Action.OVERRIDE)),
+    db: Session = Depends(get_db),
+) -> OverrideOut:
+    """Withdraw a reviewer's override of a case's newest decision, with the reason (audited as
+    `override.withdraw`); the override stays recorded and the decision in force becomes the previous
+    override not withdrawn, else the engine's. 409 when it was withdrawn already or the decision was
+    superseded."""
+    return review.withdraw_override(db, user, override_id, body.reason)

@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from amnesty.documents.context import LANGUAGES, Labels, document_context
+from amnesty.documents.context import LANGUAGES, AnsweredQuestion, Authority, Labels, document_context
 from amnesty.documents.docx_writer import to_docx
 from amnesty.documents.markup import parse
 from amnesty.documents.pdf_writer import to_pdf
@@ -93,12 +93,22 @@ class DocumentRenderer:
                 raise TemplateError(f"no labels.yaml for language {language!r}")
         return self._labels[language]
 
-    def text(self, decision: Decision, record: CaseRecord | None, law: Law, language: str) -> str:
-        """The filled-in template text (markup) for the decision's outcome."""
+    def text(
+        self,
+        decision: Decision,
+        record: CaseRecord | None,
+        law: Law,
+        language: str,
+        authority: Authority | None = None,
+        answers: tuple[AnsweredQuestion, ...] = (),
+    ) -> str:
+        """The filled-in template text (markup) for the outcome in force (`authority`: the engine's
+        decision, or a reviewer's override of it; None: the engine's decision, author not stated)."""
         if language not in LANGUAGES:
             raise TemplateError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
-        name = f"{decision.outcome.value}.md.j2"
-        context = document_context(decision, record, law, language, self.labels(language))
+        outcome = authority.outcome_of(decision) if authority is not None else decision.outcome
+        name = f"{outcome.value}.md.j2"
+        context = document_context(decision, record, law, language, self.labels(language), authority, answers)
         try:
             template = self._environment(language).get_template(name)
             return template.render(context)
@@ -116,13 +126,17 @@ class DocumentRenderer:
         law: Law,
         language: str,
         fmt: DocumentFormat,
+        authority: Authority | None = None,
+        answers: tuple[AnsweredQuestion, ...] = (),
     ) -> RenderedDocument:
-        """The document for one decision, as DOCX or PDF."""
-        text = self.text(decision, record, law, language)
+        """The document for the decision in force, as DOCX or PDF, citing the source document of
+        every answered question (`answers`)."""
+        text = self.text(decision, record, law, language, authority, answers)
+        outcome = authority.outcome_of(decision) if authority is not None else decision.outcome
         blocks = parse(text)
-        title = " ".join(b.text for b in blocks if b.kind.value == "title") or decision.outcome.value
+        title = " ".join(b.text for b in blocks if b.kind.value == "title") or outcome.value
         content = to_docx(blocks, title) if fmt is DocumentFormat.DOCX else to_pdf(blocks, title)
-        filename = f"{safe_name(decision.person_id)}_{decision.outcome.value}_{language}.{fmt.value}"
+        filename = f"{safe_name(decision.person_id)}_{outcome.value}_{language}.{fmt.value}"
         return RenderedDocument(filename, content, text, _MEDIA[fmt])
 
 

@@ -1,6 +1,7 @@
 """Answering a guided question of a `needs_review` decision: the answer is put at the question's field
 of the stored record and saved as the case's new facts by the case edit (re-evaluated at once, with the
-diff and the audit of an edit); who answered, when and from which source document is audited beside."""
+diff and the audit of an edit); who answered, when and from which source document is audited beside. A
+reviewer's override in force closes the decision's questions."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.service.results import CaseChange
 from amnesty.store import queries
 from amnesty.store.cases import case_record
+from amnesty.store.in_force import decision_in_force
 
 __all__ = ["MAX_SOURCE", "answer_question", "open_question_fields"]
 
@@ -57,7 +59,12 @@ def answer_question(
         raise InvalidInputError(f"at most {MAX_SOURCE} characters", "source")
     if case.version != expected_version:
         raise VersionConflictError("case", case_id, expected_version, case.version)
-    newest = case.decisions[-1].decision if case.decisions else None
+    in_force = decision_in_force(case.decisions)
+    if in_force is not None and in_force.override is not None:
+        raise InvalidInputError(
+            "a reviewer's decision is in force: it closed the questions (withdraw it to answer them)", "field"
+        )
+    newest = in_force.decision.decision if in_force is not None else None
     if field not in open_question_fields(newest):
         raise InvalidInputError("the case's newest decision asks no question about this field", "field")
     try:

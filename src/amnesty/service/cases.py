@@ -7,6 +7,7 @@ filters were used, not their values.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -261,4 +262,92 @@ def reevaluate_case(
     db.commit()
     return Evaluation(
         decision=DecisionDetail.model_validate(queries.decision_json(decision)), decision_created=created
+    )
+
+
+# ---------------------------------------------------------------- who a new case belongs to
+
+ISSUED_PREFIX = "P-"
+"""Person numbers the system issues: `P-` and eight digits, after the highest such number in use."""
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """A person already in the register whom a new case may belong to."""
+
+    person_id: str
+    full_name: str | None
+    birth_date: dt.date | None
+    region: str | None
+
+
+@dataclass(frozen=True)
+class PersonResolution:
+    """Whose file a new case goes to: the number to store it under, whether the IIN matched a person
+    in the register (then that person's number), whether the system issued the number, and persons
+    with the same name and birth date (possibly the same person) when the IIN matched nobody."""
+
+    person_id: str
+    matched_by_iin: PersonMatch | None = None
+    issued: bool = False
+    possible: tuple[PersonMatch, ...] = ()
+    existing: PersonMatch | None = None
+
+    def apply(self, record: CaseRecord) -> CaseRecord:
+        """The record under the resolved number; a person already in the register keeps the name and
+        birth date registered (a new case does not silently rename them)."""
+        known = self.existing
+        changes: dict[str, Any] = {"person_id": self.person_id}
+        if known is not None:
+            changes["full_name"] = known.full_name or record.full_name
+            changes["birth_date"] = known.birth_date or record.birth_date
+        return record.model_copy(update=changes)
+
+
+def _match(person: Person) -> PersonMatch:
+    return PersonMatch(person.person_id, person.full_name, person.birth_date, person.region)
+
+
+def issue_person_id(db: Session) -> str:
+    """The next free person number of the system's series (`P-00000123`)."""
+    numbers = db.scalars(select(Person.person_id).where(Person.person_id.like(f"{ISSUED_PREFIX}%")))
+    highest = max((int(text[2:]) for text in numbers if text[2:].isdigit()), default=0)
+    candidate = highest + 1
+    while db.scalar(select(Person.id).where(Person.person_id == f"{ISSUED_PREFIX}{candidate:08d}")):
+        candidate += 1
+    return f"{ISSUED_PREFIX}{candidate:08d}"
+
+
+def resolve_person(db: Session, user: Actor, record: CaseRecord, *, given: bool) -> PersonResolution:
+    """Whose file the new case `record` goes to. An IIN that belongs to a person in the register wins
+    over the number typed (no second person is made); else the number given, or, when none was given
+    (`given` False), one the system issues; persons with the same name (case-insensitive) and birth
+    date are listed as possibly the same person."""
+    require(user, Action.WRITE_CASES)
+    limit = region_limit(user)
+    scope = [Person.region == limit] if limit is not None else []
+    if record.iin:
+        owner = db.scalar(select(Person).where(Person.iin == record.iin, *scope).limit(1))
+        if owner is not None:
+            return PersonResolution(owner.person_id, matched_by_iin=_match(owner), existing=_match(owner))
+    person_id = record.person_id if given else issue_person_id(db)
+    known = db.scalar(select(Person).where(Person.person_id == person_id)) if given else None
+    possible: tuple[PersonMatch, ...] = ()
+    birth = record.effective_birth_date
+    if record.full_name and birth is not None:
+        # the birth date selects in SQL; names are compared here (SQLite's lower() knows ASCII only)
+        wanted = " ".join(record.full_name.split()).casefold()
+        born = db.scalars(
+            select(Person)
+            .where(Person.birth_date == birth, Person.person_id != person_id, *scope)
+            .order_by(Person.person_id)
+            .limit(500)
+        )
+        possible = tuple(
+            _match(person)
+            for person in born
+            if person.full_name and " ".join(person.full_name.split()).casefold() == wanted
+        )[:5]
+    return PersonResolution(
+        person_id, issued=not given, possible=possible, existing=_match(known) if known is not None else None
     )

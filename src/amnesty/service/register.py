@@ -3,12 +3,14 @@ records of the register for an impact run (read in batches by key, one audit eve
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from amnesty.audit.chain import record_event
+from amnesty.documents.context import AnsweredQuestion, Authority
 from amnesty.documents.render import DocumentFormat, DocumentRenderer, RenderedDocument
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord, parse_record
@@ -17,6 +19,7 @@ from amnesty.service.errors import NotFoundError
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
 from amnesty.store.cases import case_record
+from amnesty.store.in_force import DecisionInForce, decision_in_force
 from amnesty.store.models import Case, Person
 
 _RENDERER = DocumentRenderer()
@@ -26,12 +29,15 @@ BATCH = 500
 def case_document(
     db: Session, user: Actor, case_id: int, law: Law, language: str, fmt: DocumentFormat
 ) -> RenderedDocument:
-    """The draft document of a case's newest decision (audited read of the person's data)."""
+    """The draft document of a case's decision in force (`amnesty.store.in_force`: a reviewer's
+    override in force, else the engine's newest decision), stating who decided and when (audited read
+    of the person's data)."""
     require(user, Action.DOCUMENTS)
     case = queries.get_case(db, case_id, region_limit(user))
-    if case is None or not case.decisions:
+    in_force = decision_in_force(case.decisions) if case is not None else None
+    if case is None or in_force is None:
         raise NotFoundError("case", case_id)
-    decision = Decision.model_validate(case.decisions[-1].decision)
+    decision = Decision.model_validate(in_force.decision.decision)
     record = parse_record(case_record(case))
     record_event(
         db,
@@ -42,7 +48,45 @@ def case_document(
         {"person_id": case.person.person_id, "language": language, "format": fmt.value},
     )
     db.commit()
-    return _RENDERER.render(decision, record, law, language, fmt)
+    authority = document_authority(in_force)
+    return _RENDERER.render(decision, record, law, language, fmt, authority, answered_questions(db, case.id))
+
+
+def answered_questions(db: Session, case_id: int) -> tuple[AnsweredQuestion, ...]:
+    """The questions of the case answered so far, oldest first (`queries.answered_questions`)."""
+    return tuple(
+        AnsweredQuestion(
+            item["field"],
+            item["source"],
+            dt.datetime.fromisoformat(item["answered_at"]).date(),
+            item["answered_by"],
+        )
+        for item in queries.answered_questions(db, [case_id])[case_id]
+    )
+
+
+def document_authority(in_force: DecisionInForce) -> Authority:
+    """Who made the decision in force, as a document states it."""
+    override = in_force.override
+    return Authority(
+        source=in_force.source.value,
+        decided_by=in_force.decided_by,
+        decided_at=in_force.decided_at.date(),
+        outcome=in_force.outcome if override is not None else None,
+        citation=override.citation if override is not None else "",
+        justification=override.justification if override is not None else "",
+        release_date=in_force.release_date,
+        new_end_date=in_force.new_end_date,
+        number=document_number(in_force),
+    )
+
+
+def document_number(in_force: DecisionInForce) -> str:
+    """The number of the document of a decision in force: the case, the decision and, for a
+    reviewer's decision, the override ("12-345" or "12-345-R7"); the same decision gives the same
+    number."""
+    number = f"{in_force.decision.case_fk}-{in_force.decision.id}"
+    return number + (f"-R{in_force.override.id}" if in_force.override is not None else "")
 
 
 def register_records(db: Session, user: Actor) -> Iterator[CaseRecord]:

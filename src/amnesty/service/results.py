@@ -49,6 +49,24 @@ class OverrideOut(Result):
     citation: str
     reviewer: str
     created_at: str | None
+    withdrawn: bool = False
+    withdrawn_by: str | None = None
+    withdrawn_at: str | None = None
+    withdrawal_reason: str | None = None
+
+
+class InForceOut(Result):
+    """The decision in force of a case (`amnesty.store.in_force`): the engine's newest decision, or
+    the newest override of it not withdrawn; who made it (`engine` or `reviewer`, by whom) and when."""
+
+    source: str
+    outcome: str
+    decided_by: str
+    decided_at: str | None
+    override_id: int | None = None
+    release: str | None = None
+    release_date: str | None = None
+    new_end_date: str | None = None
 
 
 class DecisionSummary(Result):
@@ -60,6 +78,7 @@ class DecisionSummary(Result):
     outcome: str
     effective_outcome: str
     overridden: bool
+    in_force: InForceOut | None = None
     acting_body: str
     needs_review: bool
     provisional: bool
@@ -126,13 +145,17 @@ class CaseSummary(Result):
 
     @property
     def release(self) -> ReleaseMode | None:
-        """When the newest decision releases the person, if it does."""
-        return ReleaseMode(self.decision.release) if self.decision and self.decision.release else None
+        """When the engine's decision in force releases the person, if it does (None under a reviewer's
+        decision, which gives a release date instead)."""
+        in_force = self.decision.in_force if self.decision else None
+        mode = in_force.release if in_force else (self.decision.release if self.decision else None)
+        return ReleaseMode(mode) if mode else None
 
     @property
     def new_end_date(self) -> dt.date | None:
-        """The new end date of the term under the newest decision."""
-        value = self.decision.new_end_date if self.decision else None
+        """The new end date of the term under the decision in force."""
+        in_force = self.decision.in_force if self.decision else None
+        value = in_force.new_end_date if in_force else (self.decision.new_end_date if self.decision else None)
         return dt.date.fromisoformat(value[:10]) if value else None
 
     @property
@@ -142,16 +165,28 @@ class CaseSummary(Result):
 
     @property
     def overridden(self) -> bool:
-        """Whether a reviewer overrode the newest decision."""
+        """Whether a reviewer's override of the newest decision is in force."""
         return bool(self.decision and self.decision.overridden)
 
 
+class AnswerOut(Result):
+    """A question answered: the fact's field, the source document named, who answered and when."""
+
+    field: str
+    source: str
+    answered_by: str
+    answered_at: str | None
+    decision_id: int | None = None
+
+
 class CaseDetail(CaseSummary):
-    """A case in full: facts (`record`), every decision (newest last) and tasks."""
+    """A case in full: facts (`record`), every decision (newest last), tasks and, in a person's file,
+    the questions answered with their source documents."""
 
     record: dict[str, Any]
     decisions: list[DecisionDetail]
     tasks: list[TaskOut]
+    answers: list[AnswerOut] = []
 
 
 class PersonSummary(Result):

@@ -14,13 +14,14 @@ from amnesty.domain.enums import Outcome
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.terms import Term, last_day
 from amnesty.service.cases import decision_row
-from amnesty.service.errors import InvalidInputError
+from amnesty.service.errors import InvalidInputError, NotFoundError
 from amnesty.service.policy import MIN_JUSTIFICATION, Action, Actor, region_limit, require
 from amnesty.service.results import OverrideList, OverrideOut, Page, ReviewItem
 from amnesty.service.snapshot import kept
 from amnesty.store import queries
+from amnesty.store.models import OverrideRow
 from amnesty.store.queries import ReviewStatus
-from amnesty.store.workflow import OverrideInput, SupersededError, record_override
+from amnesty.store.workflow import OverrideInput, SupersededError, record_override, record_withdrawal
 
 __all__ = [
     "REVIEW_REASONS",
@@ -33,6 +34,7 @@ __all__ = [
     "override",
     "override_problems",
     "review_queue",
+    "withdraw_override",
 ]
 
 REVIEW_REASONS: tuple[ReasonCode, ...] = (
@@ -274,6 +276,36 @@ def override(db: Session, user: Actor, decision_id: int, request: OverrideReques
     )
     try:
         row = record_override(db, decision, data, user.username)
+    except SupersededError:
+        db.rollback()
+        raise
+    db.commit()
+    return OverrideOut.model_validate(queries.override_json(row))
+
+
+def withdraw_override(db: Session, user: Actor, override_id: int, reason: str) -> OverrideOut:
+    """Withdraw a reviewer's override of a case's newest decision, with the reason (at least
+    `MIN_JUSTIFICATION` characters; audited as `override.withdraw`). The override stays recorded;
+    the decision in force becomes the next newest override not withdrawn, else the engine's.
+    An override of an older decision, or one withdrawn already, answers `SupersededError` (409)."""
+    require(user, Action.OVERRIDE)
+    if len(reason.strip()) < MIN_JUSTIFICATION:
+        raise OverrideRejectedError(
+            [
+                OverrideProblem(
+                    "reason",
+                    "justification_too_short",
+                    f"the reason needs at least {MIN_JUSTIFICATION} characters",
+                    {"min_length": str(MIN_JUSTIFICATION)},
+                )
+            ]
+        )
+    row = db.get(OverrideRow, override_id)
+    if row is None:
+        raise NotFoundError("override", override_id)
+    decision_row(db, user, row.decision_fk)  # the user's region must hold the case
+    try:
+        record_withdrawal(db, row, reason.strip()[:10_000], user.username)
     except SupersededError:
         db.rollback()
         raise

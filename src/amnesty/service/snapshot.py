@@ -1,9 +1,9 @@
 """Results of read-only queries kept per process for the register's current version.
 
 The register's version is one cheap query over indexes: the newest id and the newest change time of
-the tables that lists and counts read (persons, cases, decisions, overrides, tasks). Decisions and
-overrides are never changed, only added (new ids); persons, cases and tasks carry the time of their
-last change (`updated_at`, set by every write path). While the version is unchanged, a kept result is
+the tables that lists and counts read (persons, cases, decisions, overrides and their withdrawals,
+tasks). Decisions, overrides and withdrawals are never changed, only added (new ids); persons, cases
+and tasks carry the time of their last change (`updated_at`, set by every write path). While the version is unchanged, a kept result is
 exact and is served again; after any write, by this process or another worker on the same database,
 the version has moved and the result is computed anew. Reading a person (which appends an audit
 event) does not move it. Results are kept per database, per query and its arguments (including the
@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from amnesty.store.models import Case, DecisionRow, OverrideRow, Person, TaskRow
+from amnesty.store.models import Case, DecisionRow, OverrideRow, OverrideWithdrawal, Person, TaskRow
 
 T = TypeVar("T")
 KEPT = 64
@@ -38,6 +38,7 @@ def register_version(db: Session) -> tuple[Any, ...]:
         select(func.max(Case.updated_at)).scalar_subquery(),
         select(func.max(DecisionRow.id)).scalar_subquery(),
         select(func.max(OverrideRow.id)).scalar_subquery(),
+        select(func.max(OverrideWithdrawal.id)).scalar_subquery(),
         select(func.max(TaskRow.id)).scalar_subquery(),
         select(func.max(TaskRow.updated_at)).scalar_subquery(),
     )

@@ -3,8 +3,8 @@
 Persons and their cases (with charges and the sentence) hold the facts; decisions are immutable
 engine results (law hash, engine version, as-of date, full reason trace, the input they were made on
 and the difference from the previous decision of the case); overrides are reviewers' decisions kept
-beside the engine's; tasks are the akimats' resocialisation duties; users and API tokens are the
-accounts; audit events form an append-only hash chain.
+beside the engine's (a withdrawal takes one out of force); tasks are the akimats' resocialisation
+duties; users and API tokens are the accounts; audit events form an append-only hash chain.
 """
 
 from __future__ import annotations
@@ -193,6 +193,24 @@ class OverrideRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     decision: Mapped[DecisionRow] = relationship(back_populates="overrides")
+    withdrawal: Mapped[OverrideWithdrawal | None] = relationship(
+        back_populates="override", lazy="selectin", uselist=False
+    )
+
+
+class OverrideWithdrawal(Base):
+    """A reviewer's withdrawal of an override, with the reason (the override itself stays as it was;
+    once withdrawn it is no longer in force). At most one per override; never changed."""
+
+    __tablename__ = "override_withdrawals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    override_fk: Mapped[int] = mapped_column(ForeignKey("overrides.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    withdrawn_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    override: Mapped[OverrideRow] = relationship(back_populates="withdrawal")
 
 
 class TaskRow(Base):
@@ -350,6 +368,6 @@ def _refuse_change(_mapper: Mapper[Any], _connection: Any, target: Any) -> None:
     raise ImmutableRowError(f"{type(target).__name__} rows are immutable")
 
 
-for _immutable in (DecisionRow, OverrideRow, AuditEvent):
+for _immutable in (DecisionRow, OverrideRow, OverrideWithdrawal, AuditEvent):
     event.listen(_immutable, "before_update", _refuse_change)
     event.listen(_immutable, "before_delete", _refuse_change)

@@ -15,7 +15,14 @@ from sqlalchemy import Select, Text, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, object_session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from amnesty.store.models import Case, ChargeRow, DecisionRow, OverrideRow, Person, TaskRow
+from amnesty.store.in_force import (
+    DecisionInForce,
+    has_override_in_force,
+    in_force_of,
+    outcome_in_force,
+    override_in_force_id,
+)
+from amnesty.store.models import AuditEvent, Case, ChargeRow, DecisionRow, OverrideRow, Person, TaskRow
 
 MAX_PAGE_SIZE = 200
 
@@ -85,7 +92,7 @@ def _case_conditions(filters: CaseFilter) -> list[ColumnElement[bool]]:
     if filters.outcome or filters.needs_review is not None:
         decision_conditions: list[ColumnElement[bool]] = [DecisionRow.case_fk == Case.id, newest_decision()]
         if filters.outcome:
-            decision_conditions.append(DecisionRow.outcome == filters.outcome)
+            decision_conditions.append(outcome_in_force() == filters.outcome)
         if filters.needs_review is not None:
             decision_conditions.append(
                 or_(DecisionRow.needs_review, DecisionRow.provisional)
@@ -169,15 +176,17 @@ def _stream(
 
 
 def decision_summary(row: DecisionRow) -> dict[str, Any]:
-    """The short form of a decision (lists): outcome, flags, law and engine versions, overrides."""
-    override = row.overrides[-1] if row.overrides else None
+    """The short form of a decision (lists): outcome (the engine's and, through
+    `amnesty.store.in_force`, the one in force with who decided it and when), flags, versions."""
+    in_force = in_force_of(row)
     return {
         "id": row.id,
         "case_id": row.case_fk,
         "sequence": row.sequence,
         "outcome": row.outcome,
-        "effective_outcome": override.outcome if override else row.outcome,
-        "overridden": override is not None,
+        "effective_outcome": in_force.outcome.value,
+        "overridden": in_force.override is not None,
+        "in_force": in_force_json(in_force),
         "acting_body": row.acting_body,
         "needs_review": row.needs_review,
         "provisional": row.provisional,
@@ -193,8 +202,23 @@ def decision_summary(row: DecisionRow) -> dict[str, Any]:
     }
 
 
+def in_force_json(in_force: DecisionInForce) -> dict[str, Any]:
+    """The decision in force as JSON: source (engine or reviewer), outcome, by whom, when, figures."""
+    return {
+        "source": in_force.source.value,
+        "outcome": in_force.outcome.value,
+        "decided_by": in_force.decided_by,
+        "decided_at": iso(in_force.decided_at),
+        "override_id": in_force.override.id if in_force.override is not None else None,
+        "release": in_force.release_mode.value if in_force.release_mode else None,
+        "release_date": iso(in_force.release_date),
+        "new_end_date": iso(in_force.new_end_date),
+    }
+
+
 def override_json(row: OverrideRow) -> dict[str, Any]:
-    """An override as JSON."""
+    """An override as JSON, with its withdrawal (by whom, when, why) when it was withdrawn."""
+    withdrawal = row.withdrawal
     return {
         "id": row.id,
         "decision_id": row.decision_fk,
@@ -205,6 +229,10 @@ def override_json(row: OverrideRow) -> dict[str, Any]:
         "citation": row.citation,
         "reviewer": row.reviewer,
         "created_at": iso(row.created_at),
+        "withdrawn": withdrawal is not None,
+        "withdrawn_by": withdrawal.withdrawn_by if withdrawal is not None else None,
+        "withdrawn_at": iso(withdrawal.created_at) if withdrawal is not None else None,
+        "withdrawal_reason": withdrawal.reason if withdrawal is not None else None,
     }
 
 
@@ -354,8 +382,14 @@ def get_person(db: Session, person_id: str, region_limit: str | None = None) -> 
 
 
 def releases_due(db: Session, region_limit: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
-    """Cases whose newest decision releases the person: at once first, then by the new end date."""
-    conditions: list[ColumnElement[bool]] = [DecisionRow.release_mode.is_not(None), newest_decision()]
+    """Cases whose decision in force releases the person (the engine's, unless a reviewer's override is
+    in force: then the reviewer's release): at once first, then by the new end date."""
+    overridden = has_override_in_force()
+    releases = or_(
+        and_(DecisionRow.release_mode.is_not(None), ~overridden),
+        and_(overridden, outcome_in_force() == "release"),
+    )
+    conditions: list[ColumnElement[bool]] = [releases, newest_decision()]
     if region_limit is not None:
         conditions.append(Person.region == region_limit)
     query = (
@@ -380,6 +414,34 @@ def get_case(db: Session, case_id: int, region_limit: str | None = None) -> Case
     if case is None or (region_limit is not None and case.person.region != region_limit):
         return None
     return case
+
+
+def answered_questions(db: Session, case_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The questions answered so far per case, oldest first: field, source document, who, when and the
+    decision the answer gave (the `case.answer` audit events, which record them; one indexed query)."""
+    found: dict[int, list[dict[str, Any]]] = {case_id: [] for case_id in case_ids}
+    if not case_ids:
+        return found
+    events = db.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == "case.answer",
+            AuditEvent.object_type == "case",
+            AuditEvent.object_id.in_([str(case_id) for case_id in case_ids]),
+        )
+        .order_by(AuditEvent.seq)
+    )
+    for event in events:
+        found[int(event.object_id)].append(
+            {
+                "field": str(event.details.get("field", "")),
+                "source": str(event.details.get("source", "")),
+                "answered_by": event.actor,
+                "answered_at": event.at,
+                "decision_id": event.details.get("decision_id"),
+            }
+        )
+    return found
 
 
 def case_json(case: Case, record: dict[str, Any]) -> dict[str, Any]:
@@ -440,7 +502,7 @@ def _review_query(
     region_limit: str | None,
     with_questions: bool,
 ) -> Select[Any]:
-    has_override = exists(select(OverrideRow.id).where(OverrideRow.decision_fk == DecisionRow.id))
+    has_override = has_override_in_force()
     conditions: list[ColumnElement[bool]] = [
         or_(DecisionRow.needs_review, DecisionRow.provisional),
         newest_decision(),
@@ -450,8 +512,9 @@ def _review_query(
     elif status is ReviewStatus.OVERRIDDEN:
         conditions.append(has_override)
     regions = [Person.region == wanted for wanted in (region, region_limit) if wanted is not None]
-    if with_questions:
+    if with_questions:  # a reviewer's override in force closes the decision's questions
         conditions.append(func.json_array_length(DecisionRow.decision["questions"]) > 0)
+        conditions.append(~has_override)
     if code:
         conditions.append(
             cast(DecisionRow.decision, Text).like(
@@ -574,11 +637,7 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
             .where(*person_scope)
         )
     stages = db.execute(cases_query).all()
-    newest_override = (
-        select(OverrideRow.decision_fk, func.max(OverrideRow.id).label("oid"))
-        .group_by(OverrideRow.decision_fk)
-        .subquery()
-    )
+    newest_override = override_in_force_id().subquery()
     in_effect = func.coalesce(OverrideRow.outcome, DecisionRow.outcome)
     open_for_review = case(
         (
@@ -602,7 +661,9 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
         .select_from(DecisionRow)
         .join(Case, Case.id == DecisionRow.case_fk)
         .join(Person, Person.id == Case.person_fk)
-        .where(DecisionRow.outcome == "release", newest_decision(), *person_scope)
+        .outerjoin(newest_override, newest_override.c.decision_fk == DecisionRow.id)
+        .outerjoin(OverrideRow, OverrideRow.id == newest_override.c.oid)
+        .where(in_effect == "release", newest_decision(), *person_scope)
         .group_by(Person.region)
     )
     if region_limit is not None:

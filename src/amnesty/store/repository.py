@@ -36,6 +36,7 @@ from amnesty.store.queries import (
     Page,
     ReviewStatus,
     TaskFilter,
+    answered_questions,
     case_json,
     case_summary,
     decision_json,
@@ -93,6 +94,7 @@ def person_file(db: Session, person: Person, actor: str) -> dict[str, Any]:
     """A person's whole file: facts, cases, every decision with its diff and overrides, tasks.
     Reading it is an audit event (the caller commits)."""
     record_event(db, actor, "person.read", "person", person.person_id)
+    answers = answered_questions(db, [case.id for case in person.cases])
     return {
         "person_id": person.person_id,
         "full_name": person.full_name,
@@ -108,5 +110,7 @@ def person_file(db: Session, person: Person, actor: str) -> dict[str, Any]:
         "needs_documents": person.needs_documents,
         "created_at": iso(person.created_at),
         "updated_at": iso(person.updated_at),
-        "cases": [case_json(case, case_record(case)) for case in person.cases],
+        "cases": [
+            case_json(case, case_record(case)) | {"answers": answers[case.id]} for case in person.cases
+        ],
     }

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from amnesty.audit.chain import record_event
 from amnesty.domain.enums import Outcome, TaskStatus
 from amnesty.store.cases import VersionConflictError
-from amnesty.store.models import DecisionRow, OverrideRow, TaskRow, utcnow
+from amnesty.store.models import DecisionRow, OverrideRow, OverrideWithdrawal, TaskRow, utcnow
 
 
 class SupersededError(Exception):
@@ -30,14 +30,22 @@ class OverrideInput:
     new_end_date: dt.date | None = None
 
 
-def record_override(db: Session, decision: DecisionRow, data: OverrideInput, reviewer: str) -> OverrideRow:
-    """Record a reviewer's decision beside the engine's newest decision of a case (never replacing it)."""
-    newest = db.scalar(
+class AlreadyWithdrawnError(SupersededError):
+    """The override was withdrawn already (a conflict, like a superseded decision)."""
+
+
+def _newest_decision_id(db: Session, case_fk: int) -> int | None:
+    return db.scalar(
         select(DecisionRow.id)
-        .where(DecisionRow.case_fk == decision.case_fk)
+        .where(DecisionRow.case_fk == case_fk)
         .order_by(DecisionRow.sequence.desc())
         .limit(1)
     )
+
+
+def record_override(db: Session, decision: DecisionRow, data: OverrideInput, reviewer: str) -> OverrideRow:
+    """Record a reviewer's decision beside the engine's newest decision of a case (never replacing it)."""
+    newest = _newest_decision_id(db, decision.case_fk)
     if newest != decision.id:
         raise SupersededError(
             f"decision {decision.id} was superseded by decision {newest} of the same case; review the newest one"
@@ -60,6 +68,33 @@ def record_override(db: Session, decision: DecisionRow, data: OverrideInput, rev
         "decision",
         decision.id,
         {"override_id": row.id, "engine_outcome": decision.outcome, "outcome": row.outcome},
+    )
+    return row
+
+
+def record_withdrawal(db: Session, override: OverrideRow, reason: str, actor: str) -> OverrideWithdrawal:
+    """Take an override of the case's newest decision out of force (the override stays as it was; the
+    next newest override not withdrawn, else the engine's decision, is in force again)."""
+    if override.withdrawal is not None:
+        raise AlreadyWithdrawnError(f"override {override.id} was withdrawn already")
+    decision = override.decision
+    newest = _newest_decision_id(db, decision.case_fk)
+    if newest != decision.id:
+        raise SupersededError(
+            f"decision {decision.id} was superseded by decision {newest} of the same case; "
+            "its overrides are history"
+        )
+    row = OverrideWithdrawal(override_fk=override.id, reason=reason.strip(), withdrawn_by=actor)
+    db.add(row)
+    db.flush()
+    db.refresh(override, ["withdrawal"])
+    record_event(
+        db,
+        actor,
+        "override.withdraw",
+        "decision",
+        decision.id,
+        {"override_id": override.id, "outcome": override.outcome, "reason": row.reason},
     )
     return row
 

@@ -194,6 +194,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "login.failure": N_("Failed sign-in"),
         "login.success": N_("Signed in"),
         "override.create": N_("Decision overridden"),
+        "override.withdraw": N_("Override withdrawn"),
         "person.create": N_("Person added"),
         "person.read": N_("Person's data read"),
         "person.search": N_("Persons searched"),

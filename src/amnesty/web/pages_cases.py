@@ -37,10 +37,17 @@ from amnesty.render.formats import format_date
 from amnesty.render.validation import FIELD_LABELS, describe_problem, field_label, problem_text
 from amnesty.service import answers as answer_service
 from amnesty.service import cases as case_service
-from amnesty.service.errors import DuplicateCaseError, InvalidInputError, NotFoundError, VersionConflictError
+from amnesty.service import review as review_service
+from amnesty.service.errors import (
+    DuplicateCaseError,
+    InvalidInputError,
+    NotFoundError,
+    SupersededError,
+    VersionConflictError,
+)
 from amnesty.service.exports import ExportFormat, case_rows
-from amnesty.service.policy import Action
-from amnesty.service.results import CaseDetail, OverrideOut, PersonFile
+from amnesty.service.policy import MIN_JUSTIFICATION, Action
+from amnesty.service.results import CaseDetail, InForceOut, OverrideOut, PersonFile
 from amnesty.store.queries import CaseFilter
 from amnesty.web.compare import compare_decisions
 from amnesty.web.downloads import download
@@ -65,7 +72,7 @@ CHOICES: dict[str, Any] = {
     "stages": list(Stage),
     "outcomes": list(Outcome),
     "categories": list(Category),
-    "contexts": list(Context),
+    "contexts": [Context.UNKNOWN, *(c for c in Context if c is not Context.UNKNOWN)],
     "roles": list(PersonRole),
     "recidivisms": list(Recidivism),
     "punishments": list(Punishment),
@@ -239,21 +246,36 @@ async def new_case(request: Request) -> Response:
     return await run_in_threadpool(_new_case, request, form)
 
 
+PENDING_ID = "PENDING"
+"""The person number a new case is checked under before the system issues one."""
+
+
 def _new_case(request: Request, form: dict[str, str]) -> Response:
-    """The work of `new_case` once the form is read (in a worker thread: it uses the database)."""
+    """The work of `new_case` once the form is read (in a worker thread: it uses the database): the
+    person is matched by IIN (the officer is told), chosen among possible matches by name and birth
+    date, or numbered by the system when no number was given."""
     user = require(request, Action.WRITE_CASES)
     rows = charge_indexes(form)
+    chosen = form.get("use_person", "").strip()
+    given = bool(chosen or form.get("person_id", "").strip())
+    data = record_data(form, tags_from_form(form))
+    data["person_id"] = chosen or data.get("person_id") or PENDING_ID
     try:
-        record = parse_record(record_data(form, tags_from_form(form)))
+        record = parse_record(data)
     except ValidationError as error:
         return _render_form(request, user, form, rows, friendly_errors(_renumbered(error, rows)), 422)
     try:
         with database(request) as db:
+            found = case_service.resolve_person(db, user, record, given=given)
+            if found.possible and found.existing is None and not chosen and form.get("confirm_new") != "yes":
+                return _render_form(request, user, form, rows, [], 200, possible=found.possible)
+            record = found.apply(record)
             case_service.add_case(db, user, record, request.app.state.law)
     except DuplicateCaseError as error:
         errors = [_service_problem(error, "person_id", "duplicate_case", request.state.language)]
         return _render_form(request, user, form, rows, errors, 422)
-    return RedirectResponse(f"/cases/{record.person_id}?saved=new", status_code=303)
+    told = "&matched=iin" if found.matched_by_iin is not None else ("&issued=1" if found.issued else "")
+    return RedirectResponse(f"/cases/{record.person_id}?saved=new{told}", status_code=303)
 
 
 def _service_problem(error: Exception, field: str, code: str, language: str) -> FormError:
@@ -298,32 +320,64 @@ class CaseView:
     language: str = "ru"
 
     @property
+    def in_force(self) -> InForceOut | None:
+        """The decision in force (`amnesty.store.in_force`): the engine's newest decision, or the newest
+        override of it not withdrawn."""
+        return self.detail.decisions[-1].in_force if self.detail.decisions else None
+
+    @property
+    def override(self) -> OverrideOut | None:
+        """The reviewer's override in force, if any."""
+        wanted = self.in_force.override_id if self.in_force else None
+        return next((o for o in self.overrides if o.id == wanted), None) if wanted is not None else None
+
+    @property
     def headline(self) -> str:
-        """The decision in effect in one sentence: the newest override's (outcome, figures, by whom and
-        when) when a reviewer overrode the engine, else the engine's."""
-        if not self.overrides:
+        """The decision in force in one sentence: the reviewer's (outcome, figures, by whom and when)
+        when an override is in force, else the engine's."""
+        override = self.override
+        if override is None:
             return self.engine_headline
-        newest = self.overrides[-1]
         return override_headline(
-            Outcome(newest.outcome),
-            newest.reviewer,
-            _day(newest.created_at),
-            _day(newest.release_date),
-            _day(newest.new_end_date),
+            Outcome(override.outcome),
+            override.reviewer,
+            _day(override.created_at),
+            _day(override.release_date),
+            _day(override.new_end_date),
             self.language,
         )
 
     @property
     def overrides(self) -> list[OverrideOut]:
-        """Overrides of the newest decision (the newest is in effect)."""
+        """Every override of the newest decision, oldest first, withdrawn ones included."""
         return self.detail.decisions[-1].overrides if self.detail.decisions else []
 
     @property
     def final_outcome(self) -> Outcome | None:
-        """The outcome in effect."""
-        if self.overrides:
-            return Outcome(self.overrides[-1].outcome)
+        """The outcome in force."""
+        if self.in_force is not None:
+            return Outcome(self.in_force.outcome)
         return self.decision.outcome if self.decision else None
+
+    @property
+    def open_questions(self) -> list[Question]:
+        """The newest decision's questions, unless a reviewer's override in force closed them."""
+        if self.decision is None or self.override is not None:
+            return []
+        return list(self.decision.questions)
+
+    @property
+    def answered(self) -> list[dict[str, str | None]]:
+        """The questions answered so far: the fact in words, the source document, who and when."""
+        return [
+            {
+                "field": field_label(a.field, self.language),
+                "source": a.source,
+                "by": a.answered_by,
+                "at": a.answered_at,
+            }
+            for a in self.detail.answers
+        ]
 
     @property
     def decision_id(self) -> int | None:
@@ -389,6 +443,7 @@ def _person_page(
     person_id: str,
     answer_error: dict[str, Any] | None = None,
     status_code: int = 200,
+    withdraw_error: dict[str, Any] | None = None,
 ) -> Response:
     file, views = _person(request, user, person_id)
     context = {
@@ -398,6 +453,10 @@ def _person_page(
         "outcomes": list(Outcome),
         "saved": request.query_params.get("saved"),
         "answer_error": answer_error,
+        "withdraw_error": withdraw_error,
+        "matched": request.query_params.get("matched") == "iin",
+        "issued": request.query_params.get("issued") == "1",
+        "min_justification": MIN_JUSTIFICATION,
     }
     return render(request, "person.html", context, status_code=status_code)
 
@@ -436,7 +495,7 @@ def _answer_question(request: Request, person_id: str, form: dict[str, str]) -> 
     _file, views = _person(request, user, person_id)
     view = _chosen(views, form.get("case_id"))
     field = form.get("field", "")
-    question = next((q for q in (view.decision.questions if view.decision else []) if q.field == field), None)
+    question = next((q for q in view.open_questions if q.field == field), None)
 
     def refused(message: str, status_code: int) -> Response:
         error = {"case_id": view.detail.id, "field": field, "message": message}
@@ -468,6 +527,41 @@ def _answer_question(request: Request, person_id: str, form: dict[str, str]) -> 
             return refused(gettext("Name the source document of the answer."), 422)
         return refused(gettext("The answer is not a valid value for this fact."), 422)
     return RedirectResponse(f"/cases/{person_id}?saved=answer#case-{view.detail.id}", status_code=303)
+
+
+@router.post("/cases/{person_id}/overrides/{override_id}/withdraw")
+async def withdraw_override(request: Request, person_id: str, override_id: int) -> Response:
+    """Withdraw the reviewer's override in force of a case, with the reason (audited); the page shows
+    the decision in force again (the previous override, else the software's)."""
+    form = await _form(request)
+    return await run_in_threadpool(_withdraw_override, request, person_id, override_id, form)
+
+
+def _withdraw_override(request: Request, person_id: str, override_id: int, form: dict[str, str]) -> Response:
+    """The work of `withdraw_override` once the form is read (in a worker thread: it uses the database)."""
+    user = require(request, Action.OVERRIDE)
+    _file, views = _person(request, user, person_id)
+    view = next((v for v in views if any(o.id == override_id for o in v.overrides)), None)
+    if view is None:
+        raise HTTPException(status_code=404, detail=N_("No such override of this person's decisions."))
+
+    def refused(message: str, status_code: int) -> Response:
+        error = {"case_id": view.detail.id, "message": message}
+        return _person_page(request, user, person_id, withdraw_error=error, status_code=status_code)
+
+    try:
+        with database(request) as db:
+            review_service.withdraw_override(db, user, override_id, form.get("reason", ""))
+    except review_service.OverrideRejectedError:
+        return refused(
+            gettext("Give the reason for the withdrawal (at least {n} characters).").format(
+                n=MIN_JUSTIFICATION
+            ),
+            422,
+        )
+    except SupersededError:
+        return refused(gettext("The override was withdrawn or replaced already; the page shows it now."), 409)
+    return RedirectResponse(f"/cases/{person_id}?saved=withdrawn#case-{view.detail.id}", status_code=303)
 
 
 def timeline(record: CaseRecord, decision: Decision, entry: dt.date) -> dict[str, Any] | None:
