@@ -32,7 +32,13 @@ from amnesty.io.assemble import (
     assemble_person,
     missing_required,
 )
-from amnesty.io.columns import ALL_COLUMNS
+from amnesty.io.columns import (
+    ALL_COLUMNS,
+    BOOL_COLUMNS,
+    DATE_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+)
 from amnesty.io.json_records import ParsedRecord, RecordError
 from amnesty.io.sources import (
     FileReadError,
@@ -65,6 +71,16 @@ class Chunk:
     table: pa.Table | None = None
     missing_columns: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Give a table the types the record model takes (`model_typed`); a table that cannot have
+        them exactly becomes the rows it holds, read as a CSV's cells are (`amnesty.io.assemble`)."""
+        if self.table is None:
+            return
+        typed = model_typed(self.table)
+        if typed is None:
+            object.__setattr__(self, "groups", tuple(self.person_groups()))
+        object.__setattr__(self, "table", typed)
+
     @property
     def row_count(self) -> int:
         """How many input rows the chunk holds."""
@@ -78,6 +94,87 @@ class Chunk:
             return list(self.groups)
         numbers = self.table.column(ROW_COLUMN).to_pylist()
         return group_consecutive(arrow_rows(self.table.drop_columns([ROW_COLUMN]), numbers))
+
+
+_DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
+_INT_TEXT = r"^-?\d+$"
+_FLOAT_TEXT = r"^-?\d+(\.\d+)?$"
+_BOOL_TEXT = {"true": True, "false": False}
+
+
+def _fits(column: str, dtype: pa.DataType) -> bool:
+    """True when a column of this Arrow type holds what the record model takes for `column` as it is
+    (the column-wise checks and the screen read such columns; `amnesty.batch.typed`)."""
+    if pa.types.is_null(dtype):
+        return True
+    if column in DATE_COLUMNS:
+        return bool(pa.types.is_date(dtype) or pa.types.is_timestamp(dtype))
+    if column in INT_COLUMNS:
+        return bool(pa.types.is_integer(dtype))
+    if column in FLOAT_COLUMNS:
+        return bool(pa.types.is_integer(dtype) or pa.types.is_floating(dtype))
+    if column in BOOL_COLUMNS:
+        return bool(pa.types.is_boolean(dtype))
+    return _is_text(dtype)
+
+
+def _is_text(dtype: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype)
+    )
+
+
+def _from_text(column: str, values: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A text column as the model's type, when every cell is the canonical text of its value (an ISO
+    date, a whole number, a plain decimal, true/false) or empty, so that the reader's own conversion
+    (`amnesty.io.assemble.convert_cell`) would give the same value; None otherwise."""
+    values = values.cast(pa.large_string())
+    empty = pc.equal(values, "")
+    values = pc.if_else(empty, pa.scalar(None, pa.large_string()), values)
+    if column in BOOL_COLUMNS:
+        pattern, target = "^(true|false)$", pa.bool_()
+    elif column in DATE_COLUMNS:
+        pattern, target = _DATE_TEXT, pa.date32()
+    elif column in INT_COLUMNS:
+        pattern, target = _INT_TEXT, pa.int64()
+    elif column in FLOAT_COLUMNS:
+        pattern, target = _FLOAT_TEXT, pa.float64()
+    else:
+        return None
+    if pc.all(pc.match_substring_regex(values, pattern), skip_nulls=True).as_py() not in (True, None):
+        return None
+    try:
+        if target == pa.bool_():
+            return pc.equal(values, "true")
+        if target == pa.date32():
+            dates = pc.strptime(values, format="%Y-%m-%d", unit="s").cast(pa.date32())
+            same = pc.equal(pc.strftime(dates, format="%Y-%m-%d").cast(pa.large_string()), values)
+            return dates if pc.all(same, skip_nulls=True).as_py() in (True, None) else None
+        return values.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a date that is no day (2024-02-30), a number out of range
+
+
+def model_typed(table: pa.Table) -> pa.Table | None:
+    """The table with dictionary columns decoded and text columns holding dates, numbers or
+    true/false given those types (`_from_text`); None when some column cannot be given the type the
+    record model takes without changing a value (its rows are then read one by one, as CSV rows)."""
+    for index, name in enumerate(table.column_names):
+        if name not in _KNOWN:
+            continue
+        column = table.column(index)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if not _fits(name, column.type):
+            if not _is_text(column.type):
+                return None
+            converted = _from_text(name, column)
+            if converted is None:
+                return None
+            column = converted
+        if column is not table.column(index):
+            table = table.set_column(index, name, column)
+    return table
 
 
 def group_consecutive(rows: Iterable[SourceRow]) -> list[tuple[SourceRow, ...]]:
