@@ -21,13 +21,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from amnesty.domain.records import FieldError
 from amnesty.io.columns import ALL_COLUMNS
+
+if TYPE_CHECKING:
+    from amnesty.io.xlsx_guard import XlsxLimits
 
 _DELIMITERS = (",", ";", "\t", "|")
 _KNOWN = frozenset(ALL_COLUMNS)
@@ -222,10 +225,16 @@ def read_jsonl_rows(path: Path, info: SourceInfo, encoding: str = "utf-8") -> It
 # --- XLSX ------------------------------------------------------------------------------------------
 
 
-def read_xlsx_rows(path: Path, info: SourceInfo) -> Iterator[SourceRow]:
-    """Rows of the first sheet of an XLSX workbook (header in row 1)."""
+def read_xlsx_rows(path: Path, info: SourceInfo, limits: XlsxLimits | None = None) -> Iterator[SourceRow]:
+    """Rows of the first sheet of an XLSX workbook (header in row 1), read in openpyxl's streaming
+    mode after the workbook passed `amnesty.io.xlsx_guard.check_workbook` (`limits`: the file
+    limits of `amnesty batch` unless given); more rows than the limits allow stop the reading."""
     import openpyxl
 
+    from amnesty.io.xlsx_guard import FILE_LIMITS, check_workbook, refused_rows
+
+    limits = limits or FILE_LIMITS
+    check_workbook(path, limits)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -241,10 +250,26 @@ def read_xlsx_rows(path: Path, info: SourceInfo) -> Iterator[SourceRow]:
         info.columns = tuple(name for name in header if name)
         info.ignored_columns = tuple(name for name in header if name and name not in _KNOWN)
         for number, cells in enumerate(rows, start=2):
+            if number > limits.max_rows:
+                raise refused_rows(limits)
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
                 continue
             values = {name: _excel_value(cell) for name, cell in zip(header, cells, strict=False) if name}
-            yield SourceRow(number, values)
+            problems = tuple(
+                FieldError(
+                    field=name,
+                    problem=f"is longer than a cell can hold ({limits.max_cell_chars:,} characters)",
+                )
+                for name, value in values.items()
+                if isinstance(value, str) and len(value) > limits.max_cell_chars
+            )
+            if problems:
+                values = {
+                    name: value
+                    for name, value in values.items()
+                    if not isinstance(value, str) or len(value) <= limits.max_cell_chars
+                }
+            yield SourceRow(number, values, problems)
     finally:
         workbook.close()
 

@@ -53,6 +53,7 @@ from amnesty.io.sources import (
     read_xlsx_rows,
 )
 from amnesty.io.whitespace import PYTHON_WHITESPACE
+from amnesty.io.xlsx_guard import FILE_LIMITS, XlsxLimits
 
 ROW_COLUMN = "__row"
 """Column added to Parquet chunks: the 1-based row number of each row in the file."""
@@ -254,6 +255,8 @@ class Source:
     encoding: str = "utf-8"
     info: SourceInfo = field(default_factory=SourceInfo)
     rows_total: int | None = None
+    xlsx_limits: XlsxLimits = FILE_LIMITS
+    """What an XLSX workbook may hold (`amnesty.io.xlsx_guard`: uploads are held to UPLOAD_LIMITS)."""
 
     def _row_iterator(self) -> Iterator[SourceRow]:
         if self.format is InputFormat.CSV:
@@ -261,7 +264,7 @@ class Source:
         if self.format is InputFormat.JSONL:
             return read_jsonl_rows(self.path, self.info, self.encoding)
         if self.format is InputFormat.XLSX:
-            return read_xlsx_rows(self.path, self.info)
+            return read_xlsx_rows(self.path, self.info, self.xlsx_limits)
         raise AssertionError("Parquet is read in Arrow batches")
 
     def missing_columns(self) -> tuple[str, ...]:
@@ -426,14 +429,14 @@ def _stream_groups(rows: Iterable[SourceRow]) -> Iterator[tuple[SourceRow, ...]]
         yield tuple(current)
 
 
-def open_source(path: Path, encoding: str = "utf-8") -> Source:
+def open_source(path: Path, encoding: str = "utf-8", xlsx_limits: XlsxLimits = FILE_LIMITS) -> Source:
     """Open an input file for streaming (`FileReadError` when it is missing, empty or of unknown type)."""
     input_format = detect_format(path)
     if not path.is_file():
         raise FileReadError(f"no such file: {path}")
     if path.stat().st_size == 0:
         raise FileReadError("the file is empty")
-    return Source(path, input_format, encoding)
+    return Source(path, input_format, encoding, xlsx_limits=xlsx_limits)
 
 
 def iter_persons(source: Source, rows_per_chunk: int = 20_000) -> Iterator[PersonRecord | PersonRejected]:
@@ -443,13 +446,15 @@ def iter_persons(source: Source, rows_per_chunk: int = 20_000) -> Iterator[Perso
             yield decide_group(group, chunk.missing_columns)
 
 
-def read_records(path: Path | str, encoding: str = "utf-8") -> Iterator[ParsedRecord | RecordError]:
+def read_records(
+    path: Path | str, encoding: str = "utf-8", xlsx_limits: XlsxLimits = FILE_LIMITS
+) -> Iterator[ParsedRecord | RecordError]:
     """Case records from a CSV, XLSX, Parquet or JSON Lines file, one item per person (or per row that
     has no usable person_id), in the order of the file. `index` counts the items from 0; `line` is
     the row number of the person's first row. A file that cannot be read at all gives one
-    `RecordError` with field `(file)`."""
+    `RecordError` with field `(file)`; so does a workbook beyond `xlsx_limits`."""
     try:
-        source = open_source(Path(path), encoding)
+        source = open_source(Path(path), encoding, xlsx_limits)
         persons = list(iter_persons(source))
     except FileReadError as error:
         yield RecordError(0, None, None, (FieldError(field="(file)", problem=str(error)),))

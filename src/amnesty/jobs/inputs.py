@@ -12,6 +12,7 @@ from pathlib import Path
 
 from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records
 from amnesty.io.tabular import read_records
+from amnesty.io.xlsx_guard import UPLOAD_LIMITS
 from amnesty.jobs.queue import RowProblem
 from amnesty.render.validation import message
 
@@ -61,7 +62,7 @@ def read_upload(name: str, content: bytes) -> list[ParsedRecord | RecordError]:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         try:
-            return list(read_records(path))
+            return list(read_records(path, xlsx_limits=UPLOAD_LIMITS))
         except (OSError, ValueError) as error:
             raise UnreadableFileError("unreadable_file", suffix=suffix, kind=type(error).__name__) from None
 

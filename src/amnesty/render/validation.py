@@ -351,6 +351,30 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "ru": "первый лист книги пуст (нет строки заголовков)",
         "kk": "кітаптың бірінші парағы бос (тақырып жолы жоқ)",
     },
+    "workbook_part_too_large": {
+        "en": "the workbook is refused: its part {part} unpacks to {size} MiB, more than the {limit} MiB allowed",
+        "ru": "книга отклонена: её часть {part} распаковывается в {size} МиБ, больше допустимых {limit} МиБ",
+        "kk": "кітап қабылданбады: оның {part} бөлігі {size} МиБ-қа ашылады, рұқсат етілген {limit} МиБ-тан көп",
+    },
+    "workbook_too_many_rows": {
+        "en": "the workbook is refused: its sheet has more than the {rows} rows of records (and a header "
+        "row) allowed in one file",
+        "ru": "книга отклонена: на листе больше {rows} строк записей (и строки заголовков), допустимых в "
+        "одном файле",
+        "kk": "кітап қабылданбады: парақта бір файлда рұқсат етілген {rows} жазба жолынан (және тақырып "
+        "жолынан) көп",
+    },
+    "workbook_text_too_long": {
+        "en": "the workbook is refused: its part {part} holds a text longer than a cell can hold ({chars} "
+        "characters)",
+        "ru": "книга отклонена: её часть {part} содержит текст длиннее, чем вмещает ячейка ({chars} символов)",
+        "kk": "кітап қабылданбады: оның {part} бөлігінде ұяшыққа сыйатыннан ұзын мәтін бар ({chars} таңба)",
+    },
+    "cell_too_long": {
+        "en": "is longer than a cell can hold ({chars} characters)",
+        "ru": "длиннее, чем вмещает ячейка ({chars} символов)",
+        "kk": "ұяшыққа сыйатыннан ұзын ({chars} таңба)",
+    },
     "no_header": {
         "en": "the file is empty (no header line)",
         "ru": "файл пуст (нет строки заголовков)",
@@ -503,6 +527,21 @@ _KNOWN_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^not a readable XLSX workbook: (?P<detail>.*)$", "unreadable_workbook"),
         (r"^not a readable Parquet file \(truncated\?\): (?P<detail>.*)$", "unreadable_parquet"),
         (r"^the workbook's first sheet is empty", "empty_sheet"),
+        (
+            r"^the workbook is refused: its part (?P<part>\S+) unpacks to (?P<size>[\d,]+) MiB, more than "
+            r"the (?P<limit>[\d,]+) MiB allowed$",
+            "workbook_part_too_large",
+        ),
+        (
+            r"^the workbook is refused: its sheet has more than the (?P<rows>[\d,]+) rows",
+            "workbook_too_many_rows",
+        ),
+        (
+            r"^the workbook is refused: its part (?P<part>\S+) holds a text longer than a cell can hold "
+            r"\((?P<chars>[\d,]+) characters\)$",
+            "workbook_text_too_long",
+        ),
+        (r"^is longer than a cell can hold \((?P<chars>[\d,]+) characters\)$", "cell_too_long"),
         (r"^the file is empty \(no header line\)$", "no_header"),
         (r"^unknown encoding (?P<encoding>'[^']*')$", "unknown_encoding"),
         (r"^cannot be read as CSV: (?P<detail>.*)$", "csv_unreadable"),
