@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ import pytest
 from amnesty.io.sources import FileReadError
 from amnesty.io.tabular import read_records
 from amnesty.io.xlsx_guard import FILE_LIMITS, UPLOAD_LIMITS, check_workbook
+from amnesty.synth.generate import generate
+from amnesty.synth.presets import Preset
 from tests.auth.served import Served, serve
 
 HEADER = ["person_id", "stage", "article", "offence_date"]
@@ -191,3 +194,40 @@ def test_served_import_refusal_is_in_the_readers_language(server: Served, bombs:
         )
     assert answer.status_code == 422
     assert "книга отклонена" in answer.text
+
+
+def _wait_finished(server: Served, job_id: int, headers: dict[str, str]) -> dict[str, object]:
+    for _ in range(600):
+        job: dict[str, object] = httpx.get(
+            f"{server.url}/api/jobs/{job_id}", headers=headers, timeout=30
+        ).json()
+        if job["status"] in ("done", "failed", "cancelled"):
+            return job
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_a_running_import_job_can_be_cancelled(server: Served) -> None:
+    headers = _token(server)
+    records = generate(Preset.NATIONAL, 4_000, seed=41)
+    content = "".join(json.dumps(record, default=str) + "\n" for record in records).encode()
+    started = httpx.post(
+        f"{server.url}/api/jobs/import",
+        headers=headers,
+        files={"file": ("people.jsonl", content)},
+        timeout=60,
+    )
+    assert started.status_code == 202, started.text
+    job_id = started.json()["id"]
+    for _ in range(600):
+        status = httpx.get(f"{server.url}/api/jobs/{job_id}", headers=headers, timeout=30).json()["status"]
+        if status != "queued":
+            break
+        time.sleep(0.1)
+    assert status == "running"
+    cancelled = httpx.post(f"{server.url}/api/jobs/{job_id}/cancel", headers=headers, timeout=30)
+    assert cancelled.status_code == 200, cancelled.text
+    job = _wait_finished(server, job_id, headers)
+    assert job["status"] == "cancelled"
+    assert job["done"] < 4_000
+    assert httpx.get(f"{server.url}/api/health", timeout=5).status_code == 200

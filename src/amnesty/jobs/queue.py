@@ -178,8 +178,11 @@ def finish_job(
 
 
 def request_cancel(db: Session, job: JobRow, actor: str) -> bool:
-    """Cancel a queued job at once, or ask a running re-evaluation or impact job to stop after its
-    current batch (a running import is not stopped: it is all or nothing). Commits; True if accepted."""
+    """Cancel a queued job at once, or ask a running job to stop: a re-evaluation, an impact run or an
+    import checks between its batches (an import keeps the chunks it committed: importing the same
+    file again completes it), and a job in a child process of `amnesty serve` that does not stop by
+    itself within `amnesty.jobs.runner.CANCEL_GRACE_SECONDS` (still reading its file) has its
+    process ended. Commits; True if accepted."""
     if job.status == JobStatus.QUEUED.value:
         done = db.execute(
             update(JobRow)
@@ -189,7 +192,7 @@ def request_cancel(db: Session, job: JobRow, actor: str) -> bool:
         if getattr(done, "rowcount", 0) != 1:
             db.rollback()
             return False
-    elif job.status == JobStatus.RUNNING.value and job.kind != JobKind.IMPORT.value:
+    elif job.status == JobStatus.RUNNING.value:
         db.execute(update(JobRow).where(JobRow.id == job.id).values(cancel_requested=True))
     else:
         return False
