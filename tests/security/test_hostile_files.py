@@ -231,3 +231,100 @@ def test_a_running_import_job_can_be_cancelled(server: Served) -> None:
     assert job["status"] == "cancelled"
     assert job["done"] < 4_000
     assert httpx.get(f"{server.url}/api/health", timeout=5).status_code == 200
+
+
+# --- text that is not text -------------------------------------------------------------------------
+
+GOOD_RECORD = {
+    "person_id": "P-TEXT-1",
+    "region": "Almaty",
+    "stage": "pre_trial",
+    "charges": [{"article": 272, "part": 2, "category": "grave", "offence_date": "2022-01-05"}],
+}
+
+
+def _json_with(name: str, escape: str) -> bytes:
+    """Two records as JSON text, the second's `name` field holding the raw escape `escape`."""
+    second = dict(GOOD_RECORD, person_id="P-TEXT-2", full_name="__MARK__")
+    text = json.dumps([GOOD_RECORD, second]).replace('"__MARK__"', f'"{escape}"')
+    assert name == "full_name"
+    return text.encode()
+
+
+def test_a_lone_surrogate_in_a_json_body_is_refused_naming_row_and_field(server: Served) -> None:
+    headers = _token(server) | {"Content-Type": "application/json"}
+    answer = httpx.post(
+        f"{server.url}/api/import", headers=headers, content=_json_with("full_name", "\\ud800")
+    )
+    assert answer.status_code == 422, answer.text
+    fields = [problem["field"] for problem in answer.json()["error"]["fields"]]
+    assert fields == ["body[1].full_name"]
+    one = dict(GOOD_RECORD, full_name="__MARK__")
+    evaluated = httpx.post(
+        f"{server.url}/api/evaluate",
+        headers=headers,
+        content=json.dumps(one).replace('"__MARK__"', '"A\\udfffB"').encode(),
+    )
+    assert evaluated.status_code == 422
+    assert [problem["field"] for problem in evaluated.json()["error"]["fields"]] == ["body.full_name"]
+    paired = httpx.post(
+        f"{server.url}/api/import", headers=headers, content=_json_with("full_name", "\\ud83d\\ude00")
+    )
+    assert paired.status_code != 422 or "body[1].full_name" not in paired.text  # a pair is one character
+
+
+def test_undecodable_bytes_in_an_uploaded_file_name_row_and_field(server: Served) -> None:
+    headers = _token(server)
+    lines = [
+        json.dumps(GOOD_RECORD),
+        json.dumps(dict(GOOD_RECORD, person_id="P-TEXT-3", full_name="__MARK__")),
+    ]
+    jsonl = "\n".join(lines).encode().replace(b"__MARK__", b"Ab\xff\xfe")
+    csv_bytes = (
+        b"person_id,stage,article,offence_date,full_name\n"
+        b"P-C-1,pre_trial,272,2022-01-05,Ok\n"
+        b"P-C-2,pre_trial,272,2022-01-05,Bad\xed\xa0\x80name\n"
+    )
+    for name, content, where in (
+        ("people.jsonl", jsonl, (2, "full_name")),
+        ("people.csv", csv_bytes, (3, "full_name")),
+    ):
+        answer = httpx.post(
+            f"{server.url}/api/import/file", headers=headers, files={"file": (name, content)}, timeout=60
+        )
+        assert answer.status_code == 422, answer.text
+        rows = answer.json()["error"]["rows"]
+        named = {(row["line"], error["field"]) for row in rows for error in row["errors"]}
+        assert where in named, (name, named)
+
+
+def test_a_job_with_bad_text_stays_readable(server: Served) -> None:
+    headers = _token(server)
+    bad = json.dumps(dict(GOOD_RECORD, person_id="__MARK__", full_name="__MARK__"))
+    content = (json.dumps(GOOD_RECORD) + "\n" + bad.replace('"__MARK__"', '"\\ud800"') + "\n").encode()
+    started = httpx.post(
+        f"{server.url}/api/jobs/import",
+        headers=headers,
+        files={"file": ("people.jsonl", content)},
+        timeout=60,
+    )
+    assert started.status_code == 202, started.text
+    job_id = started.json()["id"]
+    job = _wait_finished(server, job_id, headers)
+    assert job["status"] == "failed"
+    fields = {(error["row"], error["field"]) for error in job["errors"]}  # type: ignore[union-attr]
+    assert {(2, "person_id"), (2, "full_name")} <= fields
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        signed = browser.post(
+            "/signin",
+            data={
+                "username": "demo-case-officer",
+                "password": server.passwords["demo-case-officer"],
+                "next": "/home",
+            },
+            headers={"Origin": server.url},
+        )
+        assert signed.status_code in (200, 303)
+        page = browser.get(f"/jobs/{job_id}")
+        assert page.status_code == 200
+        assert "full_name" in page.text or "ФИО" in page.text or "name" in page.text.lower()

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from amnesty.domain.records import FieldError
 from amnesty.io.columns import ALL_COLUMNS
+from amnesty.io.text import NOT_TEXT, NOT_TEXT_CODE, storable, text_problems
 
 if TYPE_CHECKING:
     from amnesty.io.xlsx_guard import XlsxLimits
@@ -219,7 +220,11 @@ def read_jsonl_rows(path: Path, info: SourceInfo, encoding: str = "utf-8") -> It
             if not nested:
                 unknown.update(key for key in value if key not in _KNOWN)
                 info.ignored_columns = tuple(sorted(unknown))
-            yield SourceRow(number, value, (), nested=nested)
+            bad = tuple(
+                FieldError(field=path or "(line)", problem=NOT_TEXT, code=NOT_TEXT_CODE)
+                for path in text_problems(value)
+            )
+            yield SourceRow(number, storable(value) if bad else value, bad, nested=nested)
 
 
 # --- XLSX ------------------------------------------------------------------------------------------

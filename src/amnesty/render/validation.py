@@ -370,6 +370,16 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "ru": "книга отклонена: её часть {part} содержит текст длиннее, чем вмещает ячейка ({chars} символов)",
         "kk": "кітап қабылданбады: оның {part} бөлігінде ұяшыққа сыйатыннан ұзын мәтін бар ({chars} таңба)",
     },
+    "not_valid_text": {
+        "en": "is not valid text (a lone surrogate, or bytes that are not UTF-8)",
+        "ru": "не является допустимым текстом (одиночный суррогатный символ или байты не в UTF-8)",
+        "kk": "жарамды мәтін емес (жалқы суррогат таңба немесе UTF-8 емес байттар)",
+    },
+    "request_not_text": {
+        "en": "the request holds text that is not valid (a lone surrogate, or bytes that are not UTF-8)",
+        "ru": "запрос содержит недопустимый текст (одиночный суррогатный символ или байты не в UTF-8)",
+        "kk": "сұрауда жарамсыз мәтін бар (жалқы суррогат таңба немесе UTF-8 емес байттар)",
+    },
     "cell_too_long": {
         "en": "is longer than a cell can hold ({chars} characters)",
         "ru": "длиннее, чем вмещает ячейка ({chars} символов)",
@@ -541,6 +551,7 @@ _KNOWN_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\((?P<chars>[\d,]+) characters\)$",
             "workbook_text_too_long",
         ),
+        (r"^is not valid text \(a lone surrogate, or bytes that are not UTF-8\)$", "not_valid_text"),
         (r"^is longer than a cell can hold \((?P<chars>[\d,]+) characters\)$", "cell_too_long"),
         (r"^the file is empty \(no header line\)$", "no_header"),
         (r"^unknown encoding (?P<encoding>'[^']*')$", "unknown_encoding"),
