@@ -109,12 +109,18 @@ def test_who_may_start_which_job(service, role):
 
 
 def test_impact_job_over_the_register(service):
-    auditor = service.as_role(Role.AUDITOR)
+    refused = service.client.post(
+        "/api/jobs/impact",
+        files={"variant": ("grave-half.yaml", b"name: x\n")},
+        headers=service.as_role(Role.AUDITOR),
+    )
+    assert refused.status_code == 403  # the auditor reads the register and the audit log, runs nothing
+    reviewer = service.as_role(Role.REVIEWER)
     variant = resources.files("amnesty.impact").joinpath("examples/grave-half.yaml").read_bytes()
     answer = service.client.post(
-        "/api/jobs/impact", files={"variant": ("grave-half.yaml", variant)}, headers=auditor
+        "/api/jobs/impact", files={"variant": ("grave-half.yaml", variant)}, headers=reviewer
     )
-    job = _wait(service, answer.json()["id"], auditor)
+    job = _wait(service, answer.json()["id"], reviewer)
     assert job["status"] == "done"
     assert job["result"]["persons"] == job["decided"] >= len(service.demo_case_ids)
     assert job["result"]["variant"] == "grave-half" or job["result"]["variant"]
