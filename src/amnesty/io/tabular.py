@@ -439,6 +439,13 @@ def open_source(path: Path, encoding: str = "utf-8", xlsx_limits: XlsxLimits = F
     return Source(path, input_format, encoding, xlsx_limits=xlsx_limits)
 
 
+def missing_columns_text(missing: Iterable[str], columns: Iterable[str]) -> str:
+    """A file-level refusal naming the required columns a flat file lacks, and what its header holds."""
+    found = [name for name in columns if name]
+    held = ", ".join(found[:40]) + (" ..." if len(found) > 40 else "") if found else "nothing"
+    return f"the file has no column {', '.join(missing)} (required); its header row holds: {held}"
+
+
 def iter_persons(source: Source, rows_per_chunk: int = 20_000) -> Iterator[PersonRecord | PersonRejected]:
     """Every person of the source, validated, in output order (single process)."""
     for chunk in source.chunks(rows_per_chunk):
@@ -456,6 +463,9 @@ def read_records(
     try:
         source = open_source(Path(path), encoding, xlsx_limits)
         persons = list(iter_persons(source))
+        missing = source.missing_columns()
+        if missing:
+            raise FileReadError(missing_columns_text(missing, source.info.columns))
     except FileReadError as error:
         yield RecordError(0, None, None, (FieldError(field="(file)", problem=str(error)),))
         return

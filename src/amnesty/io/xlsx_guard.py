@@ -26,7 +26,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -132,9 +132,12 @@ class _Scan:
     longest_run: int = 0
     rows: int = 0
     last_row: int = 0
+    merged: set[str] = field(default_factory=set)
+    """The merged ranges of a sheet (`A1:B1`)."""
 
 
 _ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
 _ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
 
 
@@ -143,6 +146,7 @@ def _scan(archive: zipfile.ZipFile, part: str, limits: XlsxLimits) -> _Scan:
     found = _Scan()
     run = 0
     tail = b""
+    merge_tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(_SCAN_CHUNK):
             tags = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == _TAG)
@@ -161,13 +165,18 @@ def _scan(archive: zipfile.ZipFile, part: str, limits: XlsxLimits) -> _Scan:
             if numbered is not None:
                 found.last_row = max(found.last_row, int(numbered[1]))
             tail = chunk[-4:]
+            merges = merge_tail + chunk
+            if b"mergeCell" in merges:
+                found.merged.update(ref.decode("ascii") for ref in _MERGE.findall(merges))
+            merge_tail = chunk[-64:]
             if found.longest_run > limits.max_text_run or max(found.rows, found.last_row) > limits.max_rows:
                 break
     return found
 
 
-def check_workbook(path: Path, limits: XlsxLimits) -> None:
-    """Refuse (`FileReadError` naming the cause) a workbook beyond the limits; see the module doc."""
+def check_workbook(path: Path, limits: XlsxLimits) -> tuple[str, ...]:
+    """Refuse (`FileReadError` naming the cause) a workbook beyond the limits (see the module doc);
+    the merged ranges of its first sheet (`A1:B1`), which openpyxl's streaming mode does not give."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -186,13 +195,16 @@ def check_workbook(path: Path, limits: XlsxLimits) -> None:
             sheet = _first_sheet(archive)
             names = set(archive.namelist())
             if sheet not in names:
-                return  # openpyxl names the broken workbook
+                return ()  # openpyxl names the broken workbook
             declared = _declared_rows(archive, sheet)
             if declared is not None and declared > limits.max_rows:
                 raise refused_rows(limits)
             strings = [name for name in names if name.lower().endswith("sharedstrings.xml")]
+            merged: tuple[str, ...] = ()
             for part in [sheet, *strings]:
                 scanned = _scan(archive, part, limits)
+                if part == sheet:
+                    merged = tuple(sorted(scanned.merged))
                 if part == sheet and max(scanned.rows, scanned.last_row) > limits.max_rows:
                     raise refused_rows(limits)
                 if scanned.longest_run > limits.max_text_run:
@@ -200,5 +212,6 @@ def check_workbook(path: Path, limits: XlsxLimits) -> None:
                         f"its part {part} holds a text longer than a cell can hold "
                         f"({limits.max_cell_chars:,} characters)"
                     )
+            return merged
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             raise FileReadError(f"not a readable XLSX workbook: {type(error).__name__}: {error}") from None

@@ -370,6 +370,27 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "ru": "книга отклонена: её часть {part} содержит текст длиннее, чем вмещает ячейка ({chars} символов)",
         "kk": "кітап қабылданбады: оның {part} бөлігінде ұяшыққа сыйатыннан ұзын мәтін бар ({chars} таңба)",
     },
+    "missing_columns": {
+        "en": "the file has no column {columns} (required); its header row holds: {held}",
+        "ru": "в файле нет обязательного столбца {columns}; в строке заголовков: {held}",
+        "kk": "файлда міндетті {columns} бағаны жоқ; тақырып жолында: {held}",
+    },
+    "header_merged": {
+        "en": "the header cells {cells} are merged ({name}): columns {columns} have no name of their own; "
+        "unmerge them and name each column",
+        "ru": "ячейки заголовка {cells} объединены ({name}): у столбцов {columns} нет своего названия; "
+        "разъедините их и назовите каждый столбец",
+        "kk": "тақырыптың {cells} ұяшықтары біріктірілген ({name}): {columns} бағандарының өз атауы жоқ; "
+        "оларды ажыратып, әр бағанды атаңыз",
+    },
+    "unnamed_column": {
+        "en": "column {column} holds data (row {row}) but has no name in the header row {header}; name it "
+        "or delete it",
+        "ru": "в столбце {column} есть данные (строка {row}), но нет названия в строке заголовков {header}; "
+        "назовите его или удалите",
+        "kk": "{column} бағанында деректер бар ({row}-жол), бірақ {header}-тақырып жолында атауы жоқ; оны "
+        "атаңыз немесе жойыңыз",
+    },
     "not_valid_text": {
         "en": "is not valid text (a lone surrogate, or bytes that are not UTF-8)",
         "ru": "не является допустимым текстом (одиночный суррогатный символ или байты не в UTF-8)",
@@ -550,6 +571,19 @@ _KNOWN_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^the workbook is refused: its part (?P<part>\S+) holds a text longer than a cell can hold "
             r"\((?P<chars>[\d,]+) characters\)$",
             "workbook_text_too_long",
+        ),
+        (
+            r"^the file has no column (?P<columns>.+?) \(required\); its header row holds: (?P<held>.*)$",
+            "missing_columns",
+        ),
+        (
+            r"^the header cells (?P<cells>\S+) are merged \((?P<name>[^)]*)\): columns (?P<columns>\S+) have",
+            "header_merged",
+        ),
+        (
+            r"^column (?P<column>[A-Z]+) holds data \(row (?P<row>\d+)\) but has no name in the header row "
+            r"(?P<header>\d+)",
+            "unnamed_column",
         ),
         (r"^is not valid text \(a lone surrogate, or bytes that are not UTF-8\)$", "not_valid_text"),
         (r"^is longer than a cell can hold \((?P<chars>[\d,]+) characters\)$", "cell_too_long"),
