@@ -162,10 +162,11 @@ def _read_and_store(db: Session, suffix: str, content: bytes, user: User, reques
     try:
         items = read_upload(f"upload{suffix}", content)
     except UnreadableFileError as error:
-        raise ApiError(
-            422, _READ_ERROR_CODES.get(error.code, "validation_error"), error.text(_language(request))
-        ) from None
+        text = error.text(_language(request))
+        code = _READ_ERROR_CODES.get(error.code, "unreadable_file")
+        raise ApiError(422, code, text, [FieldProblem(field="file", problem=text, code=error.code)]) from None
     return _store(db, items, user, request)
 
 
-_READ_ERROR_CODES = {"unreadable_file": "unreadable_file", "unsupported_file_type": "unsupported_media_type"}
+_READ_ERROR_CODES = {"not_utf8": "validation_error", "nul_character": "validation_error"}
+"""Stable codes of the refusals of a file that are not `unreadable_file`."""

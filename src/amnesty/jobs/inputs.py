@@ -15,7 +15,7 @@ from amnesty.io.tabular import read_records
 from amnesty.io.text import NOT_TEXT_CODE
 from amnesty.io.xlsx_guard import UPLOAD_LIMITS
 from amnesty.jobs.queue import RowProblem
-from amnesty.render.validation import message
+from amnesty.render.validation import message, recognise
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -63,9 +63,36 @@ def read_upload(name: str, content: bytes) -> list[ParsedRecord | RecordError]:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         try:
-            return list(read_records(path, xlsx_limits=UPLOAD_LIMITS))
+            items = list(read_records(path, xlsx_limits=UPLOAD_LIMITS))
         except (OSError, ValueError) as error:
             raise UnreadableFileError("unreadable_file", suffix=suffix, kind=type(error).__name__) from None
+    refusal = _file_refusal(items)
+    if refusal is not None:
+        raise refusal
+    return items
+
+
+FILE_REFUSALS = frozenset(
+    {
+        "workbook_part_too_large",
+        "workbook_too_many_rows",
+        "workbook_text_too_long",
+        "header_merged",
+        "unnamed_column",
+        "missing_columns",
+    }
+)
+"""Problems of a whole file that refuse it (its shape, or its limits) rather than reject a record."""
+
+
+def _file_refusal(items: list[ParsedRecord | RecordError]) -> UnreadableFileError | None:
+    """The file-level refusal when the reader gave one instead of records."""
+    if len(items) != 1 or not isinstance(items[0], RecordError) or items[0].errors[0].field != "(file)":
+        return None
+    found = recognise(items[0].errors[0].problem)
+    if found is None or found.code not in FILE_REFUSALS:
+        return None
+    return UnreadableFileError(found.code, **found.params)
 
 
 def _named_bad_bytes(content: bytes, byte: int) -> list[ParsedRecord | RecordError]:
