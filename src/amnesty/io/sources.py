@@ -344,10 +344,13 @@ def _check_merged_header(merged: tuple[str, ...], header_row: int, header: list[
         last_col, last_row = _split_cell(end)
         if first_row <= header_row <= last_row and last_col > first_col:
             name = header[first_col - 1] if first_col - 1 < len(header) else ""
+            after = column_letter(first_col + 1)
+            if last_col > first_col + 1:
+                after += f"-{column_letter(last_col)}"
             raise FileReadError(
                 f"the header cells {column_letter(first_col)}{header_row}:{column_letter(last_col)}{header_row} "
-                f"are merged ({name or 'no name'}): columns {column_letter(first_col + 1)}-"
-                f"{column_letter(last_col)} have no name of their own; unmerge them and name each column"
+                f"are merged ({name or 'no name'}): the columns after the first ({after}) have no name of "
+                "their own; unmerge them and name each column"
             )
 
 

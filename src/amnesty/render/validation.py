@@ -376,12 +376,12 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "kk": "файлда міндетті {columns} бағаны жоқ; тақырып жолында: {held}",
     },
     "header_merged": {
-        "en": "the header cells {cells} are merged ({name}): columns {columns} have no name of their own; "
-        "unmerge them and name each column",
-        "ru": "ячейки заголовка {cells} объединены ({name}): у столбцов {columns} нет своего названия; "
-        "разъедините их и назовите каждый столбец",
-        "kk": "тақырыптың {cells} ұяшықтары біріктірілген ({name}): {columns} бағандарының өз атауы жоқ; "
-        "оларды ажыратып, әр бағанды атаңыз",
+        "en": "the header cells {cells} are merged ({name}): the columns after the first ({columns}) have no "
+        "name of their own; unmerge them and name each column",
+        "ru": "ячейки заголовка {cells} объединены ({name}): у столбцов после первого ({columns}) нет своего "
+        "названия; разъедините их и назовите каждый столбец",
+        "kk": "тақырыптың {cells} ұяшықтары біріктірілген ({name}): біріншіден кейінгі бағандардың ({columns}) "
+        "өз атауы жоқ; оларды ажыратып, әр бағанды атаңыз",
     },
     "unnamed_column": {
         "en": "column {column} holds data (row {row}) but has no name in the header row {header}; name it "
@@ -577,7 +577,8 @@ _KNOWN_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "missing_columns",
         ),
         (
-            r"^the header cells (?P<cells>\S+) are merged \((?P<name>[^)]*)\): columns (?P<columns>\S+) have",
+            r"^the header cells (?P<cells>\S+) are merged \((?P<name>[^)]*)\): the columns after the first "
+            r"\((?P<columns>[^)]*)\) have",
             "header_merged",
         ),
         (
