@@ -164,3 +164,30 @@ def test_health_answers_while_a_5000_person_import_runs(service):
         time.sleep(0.05)
     assert status == "done"
     assert answered_while_running > 0
+
+
+def test_a_job_stored_with_text_that_is_not_text_still_reads(service):
+    """A job row holding lone surrogates (stored before such text was made storable, or written by
+    hand) answers 200 on the API, its text replaced, never 500."""
+    from amnesty.jobs.kinds import JobStatus
+    from amnesty.jobs.queue import RowProblem, finish_job, submit_job
+
+    admin = service.as_role(Role.ADMIN)
+    with service.app.state.sessions() as db:
+        job = submit_job(db, JobKind.IMPORT, "test-admin", {"dry_run": False}, "people.jsonl", b"")
+        db.commit()
+        job_id = job.id
+        finish_job(db, job_id, JobStatus.FAILED, {"failure": "rejected", "message": "x"}, [])
+        from sqlalchemy import update
+
+        from amnesty.store.models import JobRow
+
+        problem = RowProblem(row=2, person_id="P-\udcff", field="full_name", problem="bad \ud800 text")
+        db.execute(update(JobRow).where(JobRow.id == job_id).values(errors=[problem.to_json_dict()]))
+        db.commit()
+    answer = service.client.get(f"/api/jobs/{job_id}", headers=admin)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["errors"][0]["person_id"] == "P-\ufffd"
+    listed = service.client.get("/api/jobs", headers=admin)
+    assert listed.status_code == 200
