@@ -191,3 +191,28 @@ def test_a_job_stored_with_text_that_is_not_text_still_reads(service):
     assert body["errors"][0]["person_id"] == "P-\ufffd"
     listed = service.client.get("/api/jobs", headers=admin)
     assert listed.status_code == 200
+
+
+def test_a_failed_job_logs_its_error_type_not_a_traceback(service, monkeypatch, caplog):
+    """The job runner's log names the job and the error's type; the message and traceback, which may
+    quote case data, stay out of it (unless the log level is DEBUG)."""
+    import logging
+
+    from amnesty.jobs import work
+    from amnesty.jobs.queue import submit_job
+    from amnesty.jobs.runner import run_one_job
+
+    def explode(db, job, law, echo):
+        raise ValueError("Есенов Марат Сабитович 680609327347")
+
+    monkeypatch.setitem(work.EXECUTORS, JobKind.REEVALUATE, explode)
+    with service.app.state.sessions() as db:
+        job_id = submit_job(db, JobKind.REEVALUATE, "test-admin").id
+        db.commit()
+    with caplog.at_level(logging.INFO, logger="amnesty.jobs"):
+        assert run_one_job(service.app.state.sessions, service.app.state.law, job_id)
+    logged = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)
+    assert f"job {job_id} (reevaluate) failed: ValueError" in logged
+    assert "Есенов" not in logged
+    assert "Traceback" not in caplog.text
+    assert not any(record.exc_info for record in caplog.records)
