@@ -164,16 +164,17 @@ def model_typed(table: pa.Table) -> pa.Table | None:
         if name not in _KNOWN:
             continue
         column = table.column(index)
+        changed = False
         if pa.types.is_dictionary(column.type):
-            column = column.cast(column.type.value_type)
+            column, changed = column.cast(column.type.value_type), True
         if not _fits(name, column.type):
             if not _is_text(column.type):
                 return None
             converted = _from_text(name, column)
             if converted is None:
                 return None
-            column = converted
-        if column is not table.column(index):
+            column, changed = converted, True
+        if changed:
             table = table.set_column(index, name, column)
     return table
 
