@@ -109,12 +109,18 @@ def test_who_may_start_which_job(service, role):
 
 
 def test_impact_job_over_the_register(service):
-    auditor = service.as_role(Role.AUDITOR)
+    refused = service.client.post(
+        "/api/jobs/impact",
+        files={"variant": ("grave-half.yaml", b"name: x\n")},
+        headers=service.as_role(Role.AUDITOR),
+    )
+    assert refused.status_code == 403  # the auditor reads the register and the audit log, runs nothing
+    reviewer = service.as_role(Role.REVIEWER)
     variant = resources.files("amnesty.impact").joinpath("examples/grave-half.yaml").read_bytes()
     answer = service.client.post(
-        "/api/jobs/impact", files={"variant": ("grave-half.yaml", variant)}, headers=auditor
+        "/api/jobs/impact", files={"variant": ("grave-half.yaml", variant)}, headers=reviewer
     )
-    job = _wait(service, answer.json()["id"], auditor)
+    job = _wait(service, answer.json()["id"], reviewer)
     assert job["status"] == "done"
     assert job["result"]["persons"] == job["decided"] >= len(service.demo_case_ids)
     assert job["result"]["variant"] == "grave-half" or job["result"]["variant"]
@@ -158,3 +164,55 @@ def test_health_answers_while_a_5000_person_import_runs(service):
         time.sleep(0.05)
     assert status == "done"
     assert answered_while_running > 0
+
+
+def test_a_job_stored_with_text_that_is_not_text_still_reads(service):
+    """A job row holding lone surrogates (stored before such text was made storable, or written by
+    hand) answers 200 on the API, its text replaced, never 500."""
+    from amnesty.jobs.kinds import JobStatus
+    from amnesty.jobs.queue import RowProblem, finish_job, submit_job
+
+    admin = service.as_role(Role.ADMIN)
+    with service.app.state.sessions() as db:
+        job = submit_job(db, JobKind.IMPORT, "test-admin", {"dry_run": False}, "people.jsonl", b"")
+        db.commit()
+        job_id = job.id
+        finish_job(db, job_id, JobStatus.FAILED, {"failure": "rejected", "message": "x"}, [])
+        from sqlalchemy import update
+
+        from amnesty.store.models import JobRow
+
+        problem = RowProblem(row=2, person_id="P-\udcff", field="full_name", problem="bad \ud800 text")
+        db.execute(update(JobRow).where(JobRow.id == job_id).values(errors=[problem.to_json_dict()]))
+        db.commit()
+    answer = service.client.get(f"/api/jobs/{job_id}", headers=admin)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["errors"][0]["person_id"] == "P-\ufffd"
+    listed = service.client.get("/api/jobs", headers=admin)
+    assert listed.status_code == 200
+
+
+def test_a_failed_job_logs_its_error_type_not_a_traceback(service, monkeypatch, caplog):
+    """The job runner's log names the job and the error's type; the message and traceback, which may
+    quote case data, stay out of it (unless the log level is DEBUG)."""
+    import logging
+
+    from amnesty.jobs import work
+    from amnesty.jobs.queue import submit_job
+    from amnesty.jobs.runner import run_one_job
+
+    def explode(db, job, law, echo):
+        raise ValueError("Есенов Марат Сабитович 680609327347")
+
+    monkeypatch.setitem(work.EXECUTORS, JobKind.REEVALUATE, explode)
+    with service.app.state.sessions() as db:
+        job_id = submit_job(db, JobKind.REEVALUATE, "test-admin").id
+        db.commit()
+    with caplog.at_level(logging.INFO, logger="amnesty.jobs"):
+        assert run_one_job(service.app.state.sessions, service.app.state.law, job_id)
+    logged = "\n".join(record.getMessage() + str(record.exc_info or "") for record in caplog.records)
+    assert f"job {job_id} (reevaluate) failed: ValueError" in logged
+    assert "Есенов" not in logged
+    assert "Traceback" not in caplog.text
+    assert not any(record.exc_info for record in caplog.records)

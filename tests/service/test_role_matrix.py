@@ -38,7 +38,7 @@ DOCUMENTED: dict[Action, frozenset[Role]] = {
     Action.WRITE_USERS: frozenset({A}),
     Action.IMPORT: frozenset({A, CO}),
     Action.REEVALUATE: frozenset({A, CO}),
-    Action.IMPACT_REGISTER: frozenset({A, CO, RV, AU}),
+    Action.IMPACT_REGISTER: frozenset({A, CO, RV}),
     Action.SEE_ALL_JOBS: frozenset({A, AU}),
 }
 """The role table of docs/service.md, written out independently of the code."""
@@ -375,7 +375,7 @@ ENDPOINTS += [
         "job impact",
         ("POST", "/api/jobs/impact"),
         lambda w: ("POST", "/api/jobs/impact", {"files": {"variant": ("v.yaml", _variant())}}),
-        frozenset({A, CO, RV, AU}),
+        frozenset({A, CO, RV}),
         202,
     ),
     Endpoint("jobs", ("GET", "/api/jobs"), _get(lambda w: "/api/jobs"), frozenset({A, CO, RV, AU})),
@@ -461,8 +461,10 @@ class WebPage:
     """Roles for which the object does not exist (404): another user's job."""
 
 
-JOB_USERS = may(Action.IMPORT) | may(Action.REEVALUATE) | may(Action.IMPACT_REGISTER)
-"""Roles that may start some kind of job, and so see the jobs pages (their own jobs)."""
+JOB_USERS = (
+    may(Action.IMPORT) | may(Action.REEVALUATE) | may(Action.IMPACT_REGISTER) | may(Action.SEE_ALL_JOBS)
+)
+"""Roles that may start some kind of job or see everyone's, and so see the jobs pages."""
 
 WEB_PAGES = [
     WebPage("home", "/home", lambda w: "/home", may(Action.READ_STATS)),

@@ -4,6 +4,9 @@ answers 422 instead of failing on impossible data."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import json
+import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -15,7 +18,10 @@ from amnesty.domain.enums import Outcome, Stage
 from amnesty.domain.records import CaseRecord
 from amnesty.domain.regions import normalise_region
 from amnesty.engine.evaluate import evaluate
+from amnesty.io.text import NOT_TEXT_CODE, text_problems
 from amnesty.law.loader import Law
+from amnesty.render.formats import language_from_accept
+from amnesty.render.validation import message
 from amnesty.store.queries import MAX_PAGE_SIZE, CaseFilter
 
 MAX_ID = 2**31 - 1
@@ -23,8 +29,13 @@ PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, 
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
 
 
-async def reject_nul(request: Request) -> None:
-    """Refuse NUL characters anywhere in the path, query or JSON body (databases cannot store them)."""
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+async def reject_unstorable(request: Request) -> None:
+    """Refuse NUL characters anywhere in the path, query or JSON body, and a JSON body holding text
+    that is not valid (bytes that are not UTF-8, a lone surrogate `"\\ud800"`): databases, answers
+    and pages cannot hold them. The 422 names each field holding such text (`body[3].full_name`)."""
     if "\x00" in request.url.path or "%00" in request.url.query.lower() or "\x00" in request.url.query:
         raise ApiError(
             422,
@@ -32,15 +43,45 @@ async def reject_nul(request: Request) -> None:
             "the request contains a NUL character",
             [FieldProblem(field="query", problem="NUL character")],
         )
-    if request.headers.get("content-type", "").startswith("application/json"):
-        body = await request.body()
-        if b"\\u0000" in body or b"\x00" in body:
-            raise ApiError(
-                422,
-                "validation_error",
-                "the request body contains a NUL character",
-                [FieldProblem(field="body", problem="NUL character")],
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return
+    body = await request.body()
+    if b"\\u0000" in body or b"\x00" in body:
+        raise ApiError(
+            422,
+            "validation_error",
+            "the request body contains a NUL character",
+            [FieldProblem(field="body", problem="NUL character")],
+        )
+    language = language_from_accept(request.headers.get("accept-language"))
+    problem = message(NOT_TEXT_CODE, language)
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        where = f"body (byte {error.start})"
+        raise ApiError(
+            422,
+            "validation_error",
+            message("request_not_text", language),
+            [FieldProblem(field=where, problem=problem)],
+        ) from None
+    if _SURROGATE_ESCAPE.search(body) is None:
+        return
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return  # not JSON: the route's own validation answers
+    paths = list(itertools.islice(text_problems(data), 1000))
+    if paths:
+        fields = [
+            FieldProblem(
+                field=f"body{path if path.startswith('[') else '.' + path if path else ''}",
+                problem=problem,
+                code=NOT_TEXT_CODE,
             )
+            for path in paths
+        ]
+        raise ApiError(422, "validation_error", message("request_not_text", language), fields)
 
 
 def region_param(value: str | None, field: str = "region") -> str | None:

@@ -51,6 +51,15 @@ BASE_HEADERS = {
 }
 
 
+STATIC_PREFIXES = ("/static/", "/favicon.")
+"""The only responses a browser or proxy may keep: the style sheet, htmx and the icons."""
+
+
+def is_static(path: str) -> bool:
+    """Whether the path is a static asset (cacheable); every other response is `no-store`."""
+    return path.startswith(STATIC_PREFIXES)
+
+
 def _host(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == b"host":
@@ -101,12 +110,14 @@ async def _send_error(send: Send, status: int, body: bytes) -> None:
         *BASE_HEADERS.items(),
         (b"content-security-policy", CSP.encode()),
     ]
+    headers.append((b"cache-control", b"no-store"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
 class SecurityHeadersMiddleware:
-    """Adds the security headers (CSP, nosniff, frame denial, HSTS over HTTPS, no-store for the API)."""
+    """Adds the security headers (CSP, nosniff, frame denial, HSTS over HTTPS, and `Cache-Control:
+    no-store` on every response but the static assets: pages, exports and API answers)."""
 
     def __init__(
         self,
@@ -169,7 +180,8 @@ class SecurityHeadersMiddleware:
                     headers.append((b"content-security-policy", csp.encode()))
                 if https:
                     headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
-                if path.startswith("/api") and not any(k.lower() == b"cache-control" for k, _ in headers):
+                if not is_static(path):  # pages, exports and answers may carry personal data
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
             await send(message)

@@ -17,8 +17,17 @@ from amnesty.api.errors import ApiError, FieldProblem, error_responses
 from amnesty.api.schemas import Health, UserCreate, UserOut, UserUpdate
 from amnesty.audit.chain import verify_chain
 from amnesty.auth.passwords import generate_password
+from amnesty.auth.ratelimit import LOGIN_LIMITER
 from amnesty.auth.roles import Role
-from amnesty.auth.users import UserError, create_user, get_user, list_users, set_disabled, set_password
+from amnesty.auth.users import (
+    UserError,
+    create_user,
+    get_user,
+    list_users,
+    set_disabled,
+    set_password,
+    unlock,
+)
 from amnesty.service.accounts import AuditFilter, AuditItem, audit_trail
 from amnesty.service.policy import Action, roles_for
 from amnesty.service.results import Page
@@ -72,12 +81,13 @@ def audit_verify(
     return verify_chain(db).to_json_dict()
 
 
-def _user_out(user: User, password: str | None = None) -> UserOut:
+def _user_out(user: User, password: str | None = None, locked: bool = False) -> UserOut:
     return UserOut(
         username=user.username,
         role=Role(user.role),
         region=user.region,
         disabled=user.disabled,
+        locked=locked,
         created_at=iso(user.created_at),
         password=password,
     )
@@ -88,7 +98,7 @@ def users(
     user: User = Depends(require_roles(*roles_for(Action.READ_USERS))), db: Session = Depends(get_db)
 ) -> list[UserOut]:
     """Every account (never the password hash)."""
-    return [_user_out(u) for u in list_users(db)]
+    return [_user_out(u, locked=LOGIN_LIMITER.account_locked(db, u.username)) for u in list_users(db)]
 
 
 def _user_error(error: UserError) -> ApiError:
@@ -138,7 +148,8 @@ def change_user(
     user: User = Depends(require_roles(*roles_for(Action.WRITE_USERS))),
     db: Session = Depends(get_db),
 ) -> UserOut:
-    """Disable or enable an account (disabling revokes its tokens), or set its password."""
+    """Disable or enable an account (disabling revokes its tokens), set its password, or lift its
+    sign-in lock (`{"unlock": true}`)."""
     target = get_user(db, username)
     if target is None:
         raise not_found("user", username)
@@ -154,8 +165,10 @@ def change_user(
             set_disabled(db, target, body.disabled, actor=user.username)
         if body.password is not None:
             set_password(db, target, body.password, actor=user.username)
+        if body.unlock:
+            unlock(db, target, actor=user.username)
     except UserError as error:
         db.rollback()
         raise _user_error(error) from None
     db.commit()
-    return _user_out(target)
+    return _user_out(target, locked=LOGIN_LIMITER.account_locked(db, target.username))

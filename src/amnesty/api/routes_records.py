@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,8 +18,8 @@ from amnesty.api.errors import ApiError, FieldProblem, error_responses
 from amnesty.auth.users import TokenHolder
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
-from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records, validate_item
-from amnesty.io.tabular import read_records
+from amnesty.io.json_records import ParsedRecord, RecordError, validate_item
+from amnesty.jobs.inputs import UnreadableFileError, read_upload
 from amnesty.law.loader import Law
 from amnesty.law.registry import law_summary, registered_laws
 from amnesty.render.formats import language_from_accept
@@ -147,11 +146,6 @@ def import_json(
     return _store(db, items, user, request, law)
 
 
-def read_tabular(path: Path) -> list[ParsedRecord | RecordError]:
-    """Records of a CSV / XLSX / Parquet file through `amnesty.io.tabular.read_records`."""
-    return list(read_records(path))
-
-
 @router.post("/import/file", status_code=201, responses=ERRORS)
 async def import_file(
     request: Request,
@@ -177,25 +171,16 @@ async def import_file(
 def _read_and_store(
     db: Session, suffix: str, content: bytes, user: User, request: Request, law: Law
 ) -> dict[str, Any]:
-    """Read and import an uploaded file (in the threadpool: never on the event loop)."""
-    language = _language(request)
-    if suffix in JSON_SUFFIXES:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ApiError(422, "validation_error", message("not_utf8", language, byte=error.start)) from None
-        if "\x00" in text or "\\u0000" in text:
-            raise ApiError(422, "validation_error", message("nul_character", language))
-        items, _single = read_json_records(text)
-    else:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            path.write_bytes(content)
-            try:
-                items = read_tabular(path)
-            except ApiError:
-                raise
-            except Exception as error:
-                text = message("unreadable_file", language, suffix=suffix, kind=type(error).__name__)
-                raise ApiError(422, "unreadable_file", text) from None
+    """Read (`amnesty.jobs.inputs.read_upload`, as an import job does) and import an uploaded file
+    (in the threadpool: never on the event loop)."""
+    try:
+        items = read_upload(f"upload{suffix}", content)
+    except UnreadableFileError as error:
+        text = error.text(_language(request))
+        code = _READ_ERROR_CODES.get(error.code, "unreadable_file")
+        raise ApiError(422, code, text, [FieldProblem(field="file", problem=text, code=error.code)]) from None
     return _store(db, items, user, request, law)
+
+
+_READ_ERROR_CODES = {"not_utf8": "validation_error", "nul_character": "validation_error"}
+"""Stable codes of the refusals of a file that are not `unreadable_file`."""

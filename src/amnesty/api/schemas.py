@@ -95,9 +95,10 @@ class UserCreate(_In):
 
 
 class UserUpdate(_In):
-    """Disable or enable an account, or set its password."""
+    """Disable or enable an account, set its password, or lift its sign-in lock (`unlock`)."""
 
     disabled: bool | None = None
+    unlock: bool | None = None
     password: Annotated[str, Field(min_length=10, max_length=1024)] | None = None
 
 
@@ -108,6 +109,9 @@ class UserOut(BaseModel):
     role: Role
     region: str | None
     disabled: bool
+    locked: bool = False
+    """Signed-in attempts failed too often, from any addresses: locked until an administrator
+    unlocks it or the failures age out (docs/service.md)."""
     created_at: str | None
     password: str | None = None
 

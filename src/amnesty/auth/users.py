@@ -118,6 +118,15 @@ def set_disabled(db: Session, user: User, disabled: bool, actor: str = "system")
         end_all_sessions(db, user, "disabled", actor)
 
 
+def unlock(db: Session, user: User, actor: str = "system") -> int:
+    """Lift a sign-in lock of the account (every failure counted against it, from every address), as
+    an administrator does; audited as `user.unlock`. The caller commits. How many failures were
+    forgotten."""
+    forgotten = LOGIN_LIMITER.lift(db, user.username)
+    record_event(db, actor, "user.unlock", "user", user.username, {"failures": forgotten})
+    return forgotten
+
+
 def _checked_region(role: Role, region: str | None) -> str | None:
     try:
         value = normalise_region(region) if region else None

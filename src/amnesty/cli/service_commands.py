@@ -185,6 +185,24 @@ def users_disable(
         typer.echo(f"{user.username} {'enabled' if enable else 'disabled'}")
 
 
+@users_app.command("unlock")
+def users_unlock(
+    username: str = typer.Argument(..., help="The account whose sign-in lock to lift."),
+    database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
+) -> None:
+    """Lift the sign-in lock of an account (failed attempts from any addresses are forgotten)."""
+    from amnesty.auth.users import get_user, unlock
+
+    with _session(database_url) as db:
+        user = get_user(db, username)
+        if user is None:
+            err_console.print(f"error: no user {username!r}", markup=False)
+            raise typer.Exit(1)
+        forgotten = unlock(db, user, actor=CLI_ACTOR)
+        db.commit()
+        typer.echo(f"{user.username} unlocked ({forgotten} failed sign-ins forgotten)")
+
+
 @audit_app.command("verify")
 def audit_verify(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
@@ -238,8 +256,8 @@ def serve(
     forwarded_allow_ips: str | None = typer.Option(
         None,
         "--forwarded-allow-ips",
-        help="Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto are trusted "
-        "(default: 127.0.0.1, or FORWARDED_ALLOW_IPS).",
+        help="Comma-separated addresses of the reverse proxies whose X-Forwarded-For/-Proto are "
+        "trusted (default: none: forwarded headers are ignored, whoever sends them).",
     ),
 ) -> None:
     """Run the web application and API (migrates the database first, and seeds the demo once,
@@ -275,7 +293,7 @@ def serve(
         "log_level": "warning",
         "log_config": LOG_CONFIG,
         "server_header": False,
-        "forwarded_allow_ips": forwarded_allow_ips,
+        **forwarded_options(forwarded_allow_ips),
     }
     if workers == 1:
         uvicorn.run(app, **options)  # type: ignore[arg-type]
@@ -292,6 +310,15 @@ def serve(
         timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
         **options,  # type: ignore[arg-type]
     )
+
+
+def forwarded_options(trusted: str | None) -> dict[str, object]:
+    """uvicorn's options for forwarded headers: believed only from the proxies the operator names.
+    Without any, uvicorn would trust 127.0.0.1 (or FORWARDED_ALLOW_IPS), and a client on the machine
+    could claim any address, e.g. to escape the login limit; so none is trusted and uvicorn does not
+    read the headers at all."""
+    addresses = ",".join(part.strip() for part in (trusted or "").split(",") if part.strip())
+    return {"proxy_headers": bool(addresses), "forwarded_allow_ips": addresses}
 
 
 WORKER_STARTUP_SECONDS = 120

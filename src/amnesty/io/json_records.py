@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from amnesty.domain.records import CaseRecord, FieldError, field_errors, parse_record
+from amnesty.io.text import NOT_TEXT, NOT_TEXT_CODE, storable, text_problems
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class ParsedRecord:
 def _person_id(data: Any) -> str | None:
     if isinstance(data, dict):
         value = data.get("person_id")
-        return str(value) if value is not None else None
+        return storable(str(value)) if value is not None else None
     return None
 
 
@@ -58,6 +59,9 @@ def validate_item(index: int, line: int | None, data: Any) -> ParsedRecord | Rec
     if not isinstance(data, dict):
         problem = f"expected a JSON object, got {type(data).__name__}"
         return RecordError(index, line, None, (FieldError(field="(record)", problem=problem),))
+    bad = [FieldError(field=path, problem=NOT_TEXT, code=NOT_TEXT_CODE) for path in text_problems(data)]
+    if bad:
+        return RecordError(index, line, _person_id(data), tuple(bad))
     try:
         return ParsedRecord(index, line, parse_record(data))
     except ValidationError as error:

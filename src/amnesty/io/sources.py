@@ -16,18 +16,23 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from amnesty.domain.records import FieldError
 from amnesty.io.columns import ALL_COLUMNS
+from amnesty.io.text import NOT_TEXT, NOT_TEXT_CODE, storable, text_problems
+
+if TYPE_CHECKING:
+    from amnesty.io.xlsx_guard import XlsxLimits
 
 _DELIMITERS = (",", ";", "\t", "|")
 _KNOWN = frozenset(ALL_COLUMNS)
@@ -114,6 +119,32 @@ def _not_text(value: str) -> bool:
     return False
 
 
+# --- the header row --------------------------------------------------------------------------------
+
+HEADER_SEARCH_ROWS = 20
+"""Rows searched for the header: a title, a date or an empty row may stand above it."""
+HEADER_MIN_KNOWN = 2
+"""Known column names a row needs to be taken for the header."""
+
+
+def _clean_name(name: Any) -> str:
+    return "" if name is None else str(name).strip().strip('"').lstrip("\ufeff").strip()
+
+
+def header_index(rows: list[list[Any]]) -> int:
+    """The index of the header among the first rows of a file: the first row naming at least two
+    known columns (`ALL_COLUMNS`); 0 (the first row) when none does."""
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if sum(_clean_name(cell) in _KNOWN for cell in cells) >= HEADER_MIN_KNOWN:
+            return index
+    return 0
+
+
+def _note_title_rows(info: SourceInfo, skipped: int, unit: str) -> None:
+    if skipped:
+        info.notes.append(f"the header is {unit} {skipped + 1}; the {unit}s above it were skipped as a title")
+
+
 # --- CSV -------------------------------------------------------------------------------------------
 
 
@@ -134,14 +165,26 @@ def read_csv_rows(path: Path, info: SourceInfo, encoding: str = "utf-8") -> Iter
     except LookupError:
         raise FileReadError(f"unknown encoding {encoding!r}") from None
     with path.open("rb") as binary:
-        first = binary.readline()
-        if not first.strip():
+        lines = [
+            binary.readline().decode(encoding, errors="replace").rstrip("\r\n")
+            for _ in range(HEADER_SEARCH_ROWS)
+        ]
+        if not any(line.strip() for line in lines):
             raise FileReadError("the file is empty (no header line)")
-        delimiter = _choose_delimiter(first.decode(encoding, errors="replace").rstrip("\r\n"))
+        delimiters = [_choose_delimiter(line) for line in lines]
+        skipped = header_index(
+            [line.split(delimiter) for line, delimiter in zip(lines, delimiters, strict=True)]
+        )
+        if not lines[skipped].strip():
+            raise FileReadError("the file is empty (no header line)")
+        delimiter = delimiters[skipped]
         info.delimiter = delimiter
         binary.seek(0)
         text = io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline="")
         reader = csv.reader(text, delimiter=delimiter)
+        for _ in range(skipped):  # a title above the header
+            next(reader)
+        _note_title_rows(info, skipped, "line")
         header = [name.strip().lstrip("\ufeff") for name in next(reader)]
         info.columns = tuple(header)
         info.ignored_columns = tuple(name for name in header if name not in _KNOWN)
@@ -216,37 +259,116 @@ def read_jsonl_rows(path: Path, info: SourceInfo, encoding: str = "utf-8") -> It
             if not nested:
                 unknown.update(key for key in value if key not in _KNOWN)
                 info.ignored_columns = tuple(sorted(unknown))
-            yield SourceRow(number, value, (), nested=nested)
+            bad = tuple(
+                FieldError(field=path or "(line)", problem=NOT_TEXT, code=NOT_TEXT_CODE)
+                for path in text_problems(value)
+            )
+            yield SourceRow(number, storable(value) if bad else value, bad, nested=nested)
 
 
 # --- XLSX ------------------------------------------------------------------------------------------
 
 
-def read_xlsx_rows(path: Path, info: SourceInfo) -> Iterator[SourceRow]:
-    """Rows of the first sheet of an XLSX workbook (header in row 1)."""
+def read_xlsx_rows(path: Path, info: SourceInfo, limits: XlsxLimits | None = None) -> Iterator[SourceRow]:
+    """Rows of the first sheet of an XLSX workbook, read in openpyxl's streaming mode after the
+    workbook passed `amnesty.io.xlsx_guard.check_workbook` (`limits`: the file limits of `amnesty
+    batch` unless given); more rows than the limits allow stop the reading. The header is the first
+    of the first rows that names known columns (a title may stand above it); a header whose cells are
+    merged across columns, or a column holding data without a name, stops the reading with its cells
+    named, before any row is used."""
     import openpyxl
 
+    from amnesty.io.xlsx_guard import FILE_LIMITS, check_workbook, refused_rows
+
+    limits = limits or FILE_LIMITS
+    merged = check_workbook(path, limits)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise FileReadError(f"not a readable XLSX workbook: {type(error).__name__}: {error}") from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        try:
-            header_cells = next(rows)
-        except StopIteration:
-            raise FileReadError("the workbook's first sheet is empty (no header row)") from None
-        header = ["" if cell is None else str(cell).strip() for cell in header_cells]
+        rows = enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
+        first = [(number, list(cells)) for number, cells in itertools.islice(rows, HEADER_SEARCH_ROWS)]
+        if not any(any(_clean_name(cell) for cell in cells) for _, cells in first):
+            raise FileReadError("the workbook's first sheet is empty (no header row)")
+        skipped = header_index([cells for _, cells in first])
+        header_row, header_cells = first[skipped]
+        _note_title_rows(info, skipped, "row")
+        header = [_clean_name(cell) for cell in header_cells]
+        _check_merged_header(merged, header_row, header)
         info.columns = tuple(name for name in header if name)
         info.ignored_columns = tuple(name for name in header if name and name not in _KNOWN)
-        for number, cells in enumerate(rows, start=2):
+        for number, cells in itertools.chain(first[skipped + 1 :], rows):
+            if number > limits.max_rows:
+                raise refused_rows(limits)
             if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
                 continue
+            _check_unnamed(header, header_row, number, cells)
             values = {name: _excel_value(cell) for name, cell in zip(header, cells, strict=False) if name}
-            yield SourceRow(number, values)
+            long = [n for n, v in values.items() if isinstance(v, str) and len(v) > limits.max_cell_chars]
+            problems = tuple(
+                FieldError(
+                    field=name,
+                    problem=f"is longer than a cell can hold ({limits.max_cell_chars:,} characters)",
+                )
+                for name in long
+            )
+            for name in long:
+                values.pop(name)
+            yield SourceRow(number, values, problems)
     finally:
         workbook.close()
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 1-based column number (1 -> A, 28 -> AB)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _check_merged_header(merged: tuple[str, ...], header_row: int, header: list[str]) -> None:
+    """Refuse a header with cells merged across columns: the columns after the first have no name."""
+    for ref in merged:
+        start, end = ref.split(":")
+        first_col, first_row = _split_cell(start)
+        last_col, last_row = _split_cell(end)
+        if first_row <= header_row <= last_row and last_col > first_col:
+            name = header[first_col - 1] if first_col - 1 < len(header) else ""
+            after = column_letter(first_col + 1)
+            if last_col > first_col + 1:
+                after += f"-{column_letter(last_col)}"
+            raise FileReadError(
+                f"the header cells {column_letter(first_col)}{header_row}:{column_letter(last_col)}{header_row} "
+                f"are merged ({name or 'no name'}): the columns after the first ({after}) have no name of "
+                "their own; unmerge them and name each column"
+            )
+
+
+def _split_cell(cell: str) -> tuple[int, int]:
+    letters = cell.rstrip("0123456789")
+    return _column_number(letters), int(cell[len(letters) :])
+
+
+def _check_unnamed(
+    header: list[str], header_row: int, number: int, cells: tuple[Any, ...] | list[Any]
+) -> None:
+    """Refuse a row holding data in a column whose header cell is empty (its data would be lost)."""
+    for index, cell in enumerate(cells):
+        if (index >= len(header) or not header[index]) and cell is not None and str(cell).strip():
+            raise FileReadError(
+                f"column {column_letter(index + 1)} holds data (row {number}) but has no name in the "
+                f"header row {header_row}; name it or delete it"
+            )
 
 
 def _excel_value(cell: Any) -> Any:

@@ -32,7 +32,13 @@ from amnesty.io.assemble import (
     assemble_person,
     missing_required,
 )
-from amnesty.io.columns import ALL_COLUMNS
+from amnesty.io.columns import (
+    ALL_COLUMNS,
+    BOOL_COLUMNS,
+    DATE_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+)
 from amnesty.io.json_records import ParsedRecord, RecordError
 from amnesty.io.sources import (
     FileReadError,
@@ -47,6 +53,7 @@ from amnesty.io.sources import (
     read_xlsx_rows,
 )
 from amnesty.io.whitespace import PYTHON_WHITESPACE
+from amnesty.io.xlsx_guard import FILE_LIMITS, XlsxLimits
 
 ROW_COLUMN = "__row"
 """Column added to Parquet chunks: the 1-based row number of each row in the file."""
@@ -65,6 +72,16 @@ class Chunk:
     table: pa.Table | None = None
     missing_columns: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        """Give a table the types the record model takes (`model_typed`); a table that cannot have
+        them exactly becomes the rows it holds, read as a CSV's cells are (`amnesty.io.assemble`)."""
+        if self.table is None:
+            return
+        typed = model_typed(self.table)
+        if typed is None:
+            object.__setattr__(self, "groups", tuple(self.person_groups()))
+        object.__setattr__(self, "table", typed)
+
     @property
     def row_count(self) -> int:
         """How many input rows the chunk holds."""
@@ -78,6 +95,88 @@ class Chunk:
             return list(self.groups)
         numbers = self.table.column(ROW_COLUMN).to_pylist()
         return group_consecutive(arrow_rows(self.table.drop_columns([ROW_COLUMN]), numbers))
+
+
+_DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
+_INT_TEXT = r"^-?\d+$"
+_FLOAT_TEXT = r"^-?\d+(\.\d+)?$"
+_BOOL_TEXT = {"true": True, "false": False}
+
+
+def _fits(column: str, dtype: pa.DataType) -> bool:
+    """True when a column of this Arrow type holds what the record model takes for `column` as it is
+    (the column-wise checks and the screen read such columns; `amnesty.batch.typed`)."""
+    if pa.types.is_null(dtype):
+        return True
+    if column in DATE_COLUMNS:
+        return bool(pa.types.is_date(dtype) or pa.types.is_timestamp(dtype))
+    if column in INT_COLUMNS:
+        return bool(pa.types.is_integer(dtype))
+    if column in FLOAT_COLUMNS:
+        return bool(pa.types.is_integer(dtype) or pa.types.is_floating(dtype))
+    if column in BOOL_COLUMNS:
+        return bool(pa.types.is_boolean(dtype))
+    return _is_text(dtype)
+
+
+def _is_text(dtype: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype)
+    )
+
+
+def _from_text(column: str, values: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A text column as the model's type, when every cell is the canonical text of its value (an ISO
+    date, a whole number, a plain decimal, true/false) or empty, so that the reader's own conversion
+    (`amnesty.io.assemble.convert_cell`) would give the same value; None otherwise."""
+    values = values.cast(pa.large_string())
+    empty = pc.equal(values, "")
+    values = pc.if_else(empty, pa.scalar(None, pa.large_string()), values)
+    if column in BOOL_COLUMNS:
+        pattern, target = "^(true|false)$", pa.bool_()
+    elif column in DATE_COLUMNS:
+        pattern, target = _DATE_TEXT, pa.date32()
+    elif column in INT_COLUMNS:
+        pattern, target = _INT_TEXT, pa.int64()
+    elif column in FLOAT_COLUMNS:
+        pattern, target = _FLOAT_TEXT, pa.float64()
+    else:
+        return None
+    if pc.all(pc.match_substring_regex(values, pattern), skip_nulls=True).as_py() not in (True, None):
+        return None
+    try:
+        if target == pa.bool_():
+            return pc.equal(values, "true")
+        if target == pa.date32():
+            dates = pc.strptime(values, format="%Y-%m-%d", unit="s").cast(pa.date32())
+            same = pc.equal(pc.strftime(dates, format="%Y-%m-%d").cast(pa.large_string()), values)
+            return dates if pc.all(same, skip_nulls=True).as_py() in (True, None) else None
+        return values.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # a date that is no day (2024-02-30), a number out of range
+
+
+def model_typed(table: pa.Table) -> pa.Table | None:
+    """The table with dictionary columns decoded and text columns holding dates, numbers or
+    true/false given those types (`_from_text`); None when some column cannot be given the type the
+    record model takes without changing a value (its rows are then read one by one, as CSV rows)."""
+    for index, name in enumerate(table.column_names):
+        if name not in _KNOWN:
+            continue
+        column = table.column(index)
+        changed = False
+        if pa.types.is_dictionary(column.type):
+            column, changed = column.cast(column.type.value_type), True
+        if not _fits(name, column.type):
+            if not _is_text(column.type):
+                return None
+            converted = _from_text(name, column)
+            if converted is None:
+                return None
+            column, changed = converted, True
+        if changed:
+            table = table.set_column(index, name, column)
+    return table
 
 
 def group_consecutive(rows: Iterable[SourceRow]) -> list[tuple[SourceRow, ...]]:
@@ -157,6 +256,8 @@ class Source:
     encoding: str = "utf-8"
     info: SourceInfo = field(default_factory=SourceInfo)
     rows_total: int | None = None
+    xlsx_limits: XlsxLimits = FILE_LIMITS
+    """What an XLSX workbook may hold (`amnesty.io.xlsx_guard`: uploads are held to UPLOAD_LIMITS)."""
 
     def _row_iterator(self) -> Iterator[SourceRow]:
         if self.format is InputFormat.CSV:
@@ -164,7 +265,7 @@ class Source:
         if self.format is InputFormat.JSONL:
             return read_jsonl_rows(self.path, self.info, self.encoding)
         if self.format is InputFormat.XLSX:
-            return read_xlsx_rows(self.path, self.info)
+            return read_xlsx_rows(self.path, self.info, self.xlsx_limits)
         raise AssertionError("Parquet is read in Arrow batches")
 
     def missing_columns(self) -> tuple[str, ...]:
@@ -329,14 +430,21 @@ def _stream_groups(rows: Iterable[SourceRow]) -> Iterator[tuple[SourceRow, ...]]
         yield tuple(current)
 
 
-def open_source(path: Path, encoding: str = "utf-8") -> Source:
+def open_source(path: Path, encoding: str = "utf-8", xlsx_limits: XlsxLimits = FILE_LIMITS) -> Source:
     """Open an input file for streaming (`FileReadError` when it is missing, empty or of unknown type)."""
     input_format = detect_format(path)
     if not path.is_file():
         raise FileReadError(f"no such file: {path}")
     if path.stat().st_size == 0:
         raise FileReadError("the file is empty")
-    return Source(path, input_format, encoding)
+    return Source(path, input_format, encoding, xlsx_limits=xlsx_limits)
+
+
+def missing_columns_text(missing: Iterable[str], columns: Iterable[str]) -> str:
+    """A file-level refusal naming the required columns a flat file lacks, and what its header holds."""
+    found = [name for name in columns if name]
+    held = ", ".join(found[:40]) + (" ..." if len(found) > 40 else "") if found else "nothing"
+    return f"the file has no column {', '.join(missing)} (required); its header row holds: {held}"
 
 
 def iter_persons(source: Source, rows_per_chunk: int = 20_000) -> Iterator[PersonRecord | PersonRejected]:
@@ -346,14 +454,19 @@ def iter_persons(source: Source, rows_per_chunk: int = 20_000) -> Iterator[Perso
             yield decide_group(group, chunk.missing_columns)
 
 
-def read_records(path: Path | str, encoding: str = "utf-8") -> Iterator[ParsedRecord | RecordError]:
+def read_records(
+    path: Path | str, encoding: str = "utf-8", xlsx_limits: XlsxLimits = FILE_LIMITS
+) -> Iterator[ParsedRecord | RecordError]:
     """Case records from a CSV, XLSX, Parquet or JSON Lines file, one item per person (or per row that
     has no usable person_id), in the order of the file. `index` counts the items from 0; `line` is
     the row number of the person's first row. A file that cannot be read at all gives one
-    `RecordError` with field `(file)`."""
+    `RecordError` with field `(file)`; so does a workbook beyond `xlsx_limits`."""
     try:
-        source = open_source(Path(path), encoding)
+        source = open_source(Path(path), encoding, xlsx_limits)
         persons = list(iter_persons(source))
+        missing = source.missing_columns()
+        if missing:
+            raise FileReadError(missing_columns_text(missing, source.info.columns))
     except FileReadError as error:
         yield RecordError(0, None, None, (FieldError(field="(file)", problem=str(error)),))
         return

@@ -12,8 +12,10 @@ from pathlib import Path
 
 from amnesty.io.json_records import ParsedRecord, RecordError, read_json_records
 from amnesty.io.tabular import read_records
+from amnesty.io.text import NOT_TEXT_CODE
+from amnesty.io.xlsx_guard import UPLOAD_LIMITS
 from amnesty.jobs.queue import RowProblem
-from amnesty.render.validation import message
+from amnesty.render.validation import message, recognise
 
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 TABULAR_SUFFIXES = (".csv", ".xlsx", ".parquet")
@@ -52,7 +54,7 @@ def read_upload(name: str, content: bytes) -> list[ParsedRecord | RecordError]:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise UnreadableFileError("not_utf8", byte=error.start) from None
+            return _named_bad_bytes(content, error.start)
         if "\x00" in text or "\\u0000" in text:
             raise UnreadableFileError("nul_character")
         items, _single = read_json_records(text)
@@ -61,9 +63,50 @@ def read_upload(name: str, content: bytes) -> list[ParsedRecord | RecordError]:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(content)
         try:
-            return list(read_records(path))
+            items = list(read_records(path, xlsx_limits=UPLOAD_LIMITS))
         except (OSError, ValueError) as error:
             raise UnreadableFileError("unreadable_file", suffix=suffix, kind=type(error).__name__) from None
+    refusal = _file_refusal(items)
+    if refusal is not None:
+        raise refusal
+    return items
+
+
+FILE_REFUSALS = frozenset(
+    {
+        "workbook_part_too_large",
+        "workbook_too_many_rows",
+        "workbook_text_too_long",
+        "header_merged",
+        "unnamed_column",
+        "missing_columns",
+    }
+)
+"""Problems of a whole file that refuse it (its shape, or its limits) rather than reject a record."""
+
+
+def _file_refusal(items: list[ParsedRecord | RecordError]) -> UnreadableFileError | None:
+    """The file-level refusal when the reader gave one instead of records."""
+    if len(items) != 1 or not isinstance(items[0], RecordError) or items[0].errors[0].field != "(file)":
+        return None
+    found = recognise(items[0].errors[0].problem)
+    if found is None or found.code not in FILE_REFUSALS:
+        return None
+    return UnreadableFileError(found.code, **found.params)
+
+
+def _named_bad_bytes(content: bytes, byte: int) -> list[ParsedRecord | RecordError]:
+    """The records of JSON whose bytes are not all UTF-8, when the bad bytes sit inside strings: each
+    becomes a lone surrogate that the reader names by record and field (`amnesty.io.text`). Bytes
+    elsewhere leave no JSON to read: `UnreadableFileError` naming the first bad byte."""
+    text = content.decode("utf-8-sig", errors="surrogateescape")
+    items = [] if "\x00" in text else read_json_records(text)[0]
+    if not any(
+        isinstance(item, RecordError) and any(error.code == NOT_TEXT_CODE for error in item.errors)
+        for item in items
+    ):
+        raise UnreadableFileError("not_utf8", byte=byte)
+    return items
 
 
 def read_path(path: Path) -> list[ParsedRecord | RecordError]:

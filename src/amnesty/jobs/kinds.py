@@ -5,7 +5,7 @@
 |---|---|---|---|---|---|
 | import records (dry run or into the register) | yes | yes | - | - | - |
 | re-evaluate the register | yes | yes | - | - | - |
-| impact of a law variant over the register | yes | yes | yes | - | yes |
+| impact of a law variant over the register | yes | yes | yes | - | - |
 | see a job | its creator; admins and auditors see every job |
 """
 
@@ -50,8 +50,8 @@ START_ROLES: dict[JobKind, frozenset[Role]] = {
 SEE_ALL_JOBS = PERMISSIONS[Action.SEE_ALL_JOBS]
 """Who sees every user's jobs (everyone else sees the jobs they started)."""
 
-USE_JOBS = frozenset().union(*START_ROLES.values())
-"""Who may use the jobs pages and endpoints at all."""
+USE_JOBS = frozenset().union(*START_ROLES.values()) | SEE_ALL_JOBS
+"""Who may use the jobs pages and endpoints at all (the auditor starts none, and sees every one)."""
 
 
 def may_start(role: Role | str, kind: JobKind) -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
 from amnesty.auth.roles import Role
+from amnesty.io.text import storable
 from amnesty.jobs.kinds import SEE_ALL_JOBS, JobKind, JobStatus
 from amnesty.render.validation import describe_problem, problem_text, stable_code
 from amnesty.store.models import JobRow, utcnow
@@ -69,6 +70,7 @@ class RowProblem:
 def localised_problem(entry: Mapping[str, Any], language: str) -> dict[str, Any]:
     """A job's `errors` entry with `message` in `language`, naming the field by its label (entries
     stored before problems carried codes are recognised by their English text)."""
+    entry = storable(entry)  # rows stored before text was made storable
     field_name = str(entry.get("field", ""))
     problem = str(entry.get("problem", ""))
     code = str(entry.get("code") or "")
@@ -84,6 +86,7 @@ def localised_result(result: Mapping[str, Any] | None, language: str) -> dict[st
     """A job's result summary with its `message` in `language` when the message has a code."""
     if result is None:
         return None
+    result = storable(result)
     code = result.get("message_code")
     if not code:
         return dict(result)
@@ -216,9 +219,14 @@ def finish_job(
     **counts: int,
 ) -> None:
     """Record the end of a job (counts, result summary, capped row problems) and audit it; commits."""
-    values: dict[str, Any] = {"status": status.value, "finished_at": utcnow(), "result": result, **counts}
+    values: dict[str, Any] = {
+        "status": status.value,
+        "finished_at": utcnow(),
+        "result": storable(result),
+        **counts,
+    }
     if errors is not None:
-        values["errors"] = [problem.to_json_dict() for problem in errors[:MAX_ERRORS]]
+        values["errors"] = [storable(problem.to_json_dict()) for problem in errors[:MAX_ERRORS]]
     if not keep_input:
         values["input"] = None
     db.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
@@ -243,8 +251,11 @@ def finish_job(
 
 
 def request_cancel(db: Session, job: JobRow, actor: str) -> bool:
-    """Cancel a queued job at once, or ask a running re-evaluation or impact job to stop after its
-    current batch (a running import is not stopped: it is all or nothing). Commits; True if accepted."""
+    """Cancel a queued job at once, or ask a running job to stop: a re-evaluation, an impact run or an
+    import checks between its batches (an import keeps the chunks it committed: importing the same
+    file again completes it), and a job in a child process of `amnesty serve` that does not stop by
+    itself within `amnesty.jobs.runner.CANCEL_GRACE_SECONDS` (still reading its file) has its
+    process ended. Commits; True if accepted."""
     if job.status == JobStatus.QUEUED.value:
         done = db.execute(
             update(JobRow)
@@ -254,7 +265,7 @@ def request_cancel(db: Session, job: JobRow, actor: str) -> bool:
         if getattr(done, "rowcount", 0) != 1:
             db.rollback()
             return False
-    elif job.status == JobStatus.RUNNING.value and job.kind != JobKind.IMPORT.value:
+    elif job.status == JobStatus.RUNNING.value:
         db.execute(update(JobRow).where(JobRow.id == job.id).values(cancel_requested=True))
     else:
         return False
@@ -350,20 +361,22 @@ def job_json(job: JobRow, with_errors: bool = True, language: str | None = None)
         "decided": job.decided,
         "rejected": job.rejected,
         "percent": percent(job),
-        "params": public_params(job.params),
-        "input_name": job.input_name,
+        "params": storable(public_params(job.params)),
+        "input_name": storable(job.input_name),
         "created_by": job.created_by,
         "created_at": _iso(job.created_at),
         "started_at": _iso(job.started_at),
         "finished_at": _iso(job.finished_at),
         "cancel_requested": job.cancel_requested,
-        "result": job.result,
+        "result": storable(job.result),
     }
     if language is not None:
         data["result"] = localised_result(job.result, language)
     if with_errors:
         errors = list(job.errors or [])
-        data["errors"] = [localised_problem(e, language) for e in errors] if language is not None else errors
+        data["errors"] = (
+            [localised_problem(e, language) for e in errors] if language is not None else storable(errors)
+        )
     return data
 
 

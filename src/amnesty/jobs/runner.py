@@ -32,6 +32,9 @@ from amnesty.law.loader import Law
 LOG = logging.getLogger("amnesty.jobs")
 POLL_SECONDS = 2.0
 SWEEP_SECONDS = 60.0
+CANCEL_POLL_SECONDS = 0.5
+CANCEL_GRACE_SECONDS = 2.0
+"""A job in a child process asked to stop gets this long to stop by itself before its process ends."""
 JOB_PROCESSES_ENV = "AMNESTY_JOB_PROCESSES"
 """`1`: run each job in a child process (what `amnesty serve` sets unless it is already set)."""
 
@@ -151,11 +154,42 @@ class JobRunner:
         )
         self._child = child
         child.start()
-        child.join()
+        asked_at: float | None = None
+        while child.is_alive():
+            child.join(CANCEL_POLL_SECONDS)
+            if not child.is_alive():
+                break
+            if asked_at is None and self._cancel_asked(job_id):
+                asked_at = time.monotonic()
+            if asked_at is not None and time.monotonic() - asked_at > CANCEL_GRACE_SECONDS:
+                child.terminate()  # still reading its file, or in one long step: end it
+                child.join()
+                self._child = None
+                self._finish_cancelled(job_id)
+                return
         self._child = None
         if child.exitcode != 0:
             LOG.warning("job %s: its process ended with exit code %s", job_id, child.exitcode)
             self._fail_if_running(job_id, child.exitcode)
+
+    def _cancel_asked(self, job_id: int) -> bool:
+        from amnesty.jobs.queue import cancel_requested
+
+        try:
+            with self._sessions() as db:
+                return cancel_requested(db, job_id)
+        except Exception:  # a database outage: ask again at the next poll
+            return False
+
+    def _finish_cancelled(self, job_id: int) -> None:
+        from amnesty.jobs.kinds import JobStatus
+        from amnesty.jobs.queue import finish_job
+        from amnesty.store.models import JobRow
+
+        with self._sessions() as db:
+            job = db.get(JobRow, job_id)
+            if job is not None and job.status == JobStatus.RUNNING.value:
+                finish_job(db, job_id, JobStatus.CANCELLED, {"message": "cancelled on request"})
 
     def _fail_if_running(self, job_id: int, exitcode: int | None) -> None:
         from amnesty.jobs.kinds import JobStatus

@@ -54,6 +54,12 @@ class JobCancelledError(Exception):
     """Someone asked the job to stop; work committed so far stays."""
 
 
+def _stop_if_asked(db: Session, job_id: int) -> None:
+    """Raise `JobCancelledError` when someone asked the job to stop."""
+    if cancel_requested(db, job_id):
+        raise JobCancelledError
+
+
 def as_of_param(job: JobRow) -> dt.date | None:
     """The job's evaluation date parameter, if any."""
     value = (job.params or {}).get("as_of")
@@ -75,7 +81,14 @@ def run_job(sessions: sessionmaker[Session], law: Law, job_id: int, echo: Progre
             finish_job(db, job_id, JobStatus.CANCELLED, {"message": "cancelled on request"})
         except Exception as error:
             db.rollback()
-            LOG.exception("job %s (%s) failed: %s", job_id, job.kind, type(error).__name__)
+            # the type only: a traceback may quote case data (with DEBUG logging, the traceback too)
+            LOG.error(
+                "job %s (%s) failed: %s",
+                job_id,
+                job.kind,
+                type(error).__name__,
+                exc_info=LOG.isEnabledFor(logging.DEBUG),
+            )
             stored = db.scalar(select(JobRow.done).where(JobRow.id == job_id)) or 0
             text = f"the job stopped on an unexpected error ({type(error).__name__})"
             if job.kind == JobKind.IMPORT.value and stored:
@@ -111,6 +124,7 @@ def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
     record_progress(db, job.id, total=total)
     db.commit()
     _echo(echo, 0, total)
+    _stop_if_asked(db, job.id)
     if dry_run:
         checked = check_import(items)
         invalid = [item for item in checked if isinstance(item, RecordError)]
@@ -123,6 +137,7 @@ def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
         record_progress(session, job.id, done=stored, decided=stored)
         session.commit()
         _echo(echo, stored, total)
+        _stop_if_asked(session, job.id)
 
     try:
         result = import_records(db, items, job.created_by, law=law, as_of=as_of_param(job), on_chunk=progress)
@@ -184,6 +199,7 @@ def _dry_run(
         record_progress(db, job.id, done=done, decided=len(lines))
         db.commit()
         _echo(echo, done, total)
+        _stop_if_asked(db, job.id)
     db.execute(update(JobRow).where(JobRow.id == job.id).values(output=pack_lines(lines)))
     invalid.sort(key=lambda error: error.index)
     summary = {

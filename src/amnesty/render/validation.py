@@ -356,6 +356,61 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "ru": "первый лист книги пуст (нет строки заголовков)",
         "kk": "кітаптың бірінші парағы бос (тақырып жолы жоқ)",
     },
+    "workbook_part_too_large": {
+        "en": "the workbook is refused: its part {part} unpacks to {size} MiB, more than the {limit} MiB allowed",
+        "ru": "книга отклонена: её часть {part} распаковывается в {size} МиБ, больше допустимых {limit} МиБ",
+        "kk": "кітап қабылданбады: оның {part} бөлігі {size} МиБ-қа ашылады, рұқсат етілген {limit} МиБ-тан көп",
+    },
+    "workbook_too_many_rows": {
+        "en": "the workbook is refused: its sheet has more than the {rows} rows of records (and a header "
+        "row) allowed in one file",
+        "ru": "книга отклонена: на листе больше {rows} строк записей (и строки заголовков), допустимых в "
+        "одном файле",
+        "kk": "кітап қабылданбады: парақта бір файлда рұқсат етілген {rows} жазба жолынан (және тақырып "
+        "жолынан) көп",
+    },
+    "workbook_text_too_long": {
+        "en": "the workbook is refused: its part {part} holds a text longer than a cell can hold ({chars} "
+        "characters)",
+        "ru": "книга отклонена: её часть {part} содержит текст длиннее, чем вмещает ячейка ({chars} символов)",
+        "kk": "кітап қабылданбады: оның {part} бөлігінде ұяшыққа сыйатыннан ұзын мәтін бар ({chars} таңба)",
+    },
+    "missing_columns": {
+        "en": "the file has no column {columns} (required); its header row holds: {held}",
+        "ru": "в файле нет обязательного столбца {columns}; в строке заголовков: {held}",
+        "kk": "файлда міндетті {columns} бағаны жоқ; тақырып жолында: {held}",
+    },
+    "header_merged": {
+        "en": "the header cells {cells} are merged ({name}): the columns after the first ({columns}) have no "
+        "name of their own; unmerge them and name each column",
+        "ru": "ячейки заголовка {cells} объединены ({name}): у столбцов после первого ({columns}) нет своего "
+        "названия; разъедините их и назовите каждый столбец",
+        "kk": "тақырыптың {cells} ұяшықтары біріктірілген ({name}): біріншіден кейінгі бағандардың ({columns}) "
+        "өз атауы жоқ; оларды ажыратып, әр бағанды атаңыз",
+    },
+    "unnamed_column": {
+        "en": "column {column} holds data (row {row}) but has no name in the header row {header}; name it "
+        "or delete it",
+        "ru": "в столбце {column} есть данные (строка {row}), но нет названия в строке заголовков {header}; "
+        "назовите его или удалите",
+        "kk": "{column} бағанында деректер бар ({row}-жол), бірақ {header}-тақырып жолында атауы жоқ; оны "
+        "атаңыз немесе жойыңыз",
+    },
+    "not_valid_text": {
+        "en": "is not valid text (a lone surrogate, or bytes that are not UTF-8)",
+        "ru": "не является допустимым текстом (одиночный суррогатный символ или байты не в UTF-8)",
+        "kk": "жарамды мәтін емес (жалқы суррогат таңба немесе UTF-8 емес байттар)",
+    },
+    "request_not_text": {
+        "en": "the request holds text that is not valid (a lone surrogate, or bytes that are not UTF-8)",
+        "ru": "запрос содержит недопустимый текст (одиночный суррогатный символ или байты не в UTF-8)",
+        "kk": "сұрауда жарамсыз мәтін бар (жалқы суррогат таңба немесе UTF-8 емес байттар)",
+    },
+    "cell_too_long": {
+        "en": "is longer than a cell can hold ({chars} characters)",
+        "ru": "длиннее, чем вмещает ячейка ({chars} символов)",
+        "kk": "ұяшыққа сыйатыннан ұзын ({chars} таңба)",
+    },
     "no_header": {
         "en": "the file is empty (no header line)",
         "ru": "файл пуст (нет строки заголовков)",
@@ -508,6 +563,36 @@ _KNOWN_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^not a readable XLSX workbook: (?P<detail>.*)$", "unreadable_workbook"),
         (r"^not a readable Parquet file \(truncated\?\): (?P<detail>.*)$", "unreadable_parquet"),
         (r"^the workbook's first sheet is empty", "empty_sheet"),
+        (
+            r"^the workbook is refused: its part (?P<part>\S+) unpacks to (?P<size>[\d,]+) MiB, more than "
+            r"the (?P<limit>[\d,]+) MiB allowed$",
+            "workbook_part_too_large",
+        ),
+        (
+            r"^the workbook is refused: its sheet has more than the (?P<rows>[\d,]+) rows",
+            "workbook_too_many_rows",
+        ),
+        (
+            r"^the workbook is refused: its part (?P<part>\S+) holds a text longer than a cell can hold "
+            r"\((?P<chars>[\d,]+) characters\)$",
+            "workbook_text_too_long",
+        ),
+        (
+            r"^the file has no column (?P<columns>.+?) \(required\); its header row holds: (?P<held>.*)$",
+            "missing_columns",
+        ),
+        (
+            r"^the header cells (?P<cells>\S+) are merged \((?P<name>[^)]*)\): the columns after the first "
+            r"\((?P<columns>[^)]*)\) have",
+            "header_merged",
+        ),
+        (
+            r"^column (?P<column>[A-Z]+) holds data \(row (?P<row>\d+)\) but has no name in the header row "
+            r"(?P<header>\d+)",
+            "unnamed_column",
+        ),
+        (r"^is not valid text \(a lone surrogate, or bytes that are not UTF-8\)$", "not_valid_text"),
+        (r"^is longer than a cell can hold \((?P<chars>[\d,]+) characters\)$", "cell_too_long"),
         (r"^the file is empty \(no header line\)$", "no_header"),
         (r"^unknown encoding (?P<encoding>'[^']*')$", "unknown_encoding"),
         (r"^cannot be read as CSV: (?P<detail>.*)$", "csv_unreadable"),

@@ -16,7 +16,7 @@ The API routes and the web pages both ask this module; neither keeps a table of 
 | read users, the audit log, verify the audit chain | yes | - | - | - | yes |
 | create, disable users, reset passwords, set role and region | yes | - | - | - | - |
 | start import and re-evaluation jobs | yes | yes | - | - | - |
-| start an impact job over the register | yes | yes | yes | - | yes |
+| start an impact job over the register | yes | yes | yes | - | - |
 | see every user's jobs (others see their own) | yes | - | - | - | yes |
 
 Region scoping: a social worker sees only the persons who are *currently* in their region (the
@@ -82,7 +82,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WRITE_USERS: frozenset({A}),
     Action.IMPORT: frozenset({A, CO}),
     Action.REEVALUATE: frozenset({A, CO}),
-    Action.IMPACT_REGISTER: frozenset({A, CO, RV, AU}),
+    Action.IMPACT_REGISTER: frozenset({A, CO, RV}),  # as WHAT_IF: the auditor reads, never runs the law
     Action.SEE_ALL_JOBS: frozenset({A, AU}),
 }
 REGION_SCOPED: frozenset[Role] = frozenset({SW})

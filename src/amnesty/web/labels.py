@@ -208,6 +208,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "user.create": N_("User created"),
         "user.disable": N_("User disabled"),
         "user.enable": N_("User enabled"),
+        "user.unlock": N_("Sign-in lock lifted"),
         "user.password": N_("Password changed"),
         "user.region": N_("User's region changed"),
         "user.role": N_("User's role changed"),

@@ -261,7 +261,7 @@ def add_to_register(
 def cancel(
     request: Request, job_id: int, csrf_token_value: Annotated[str, Form(alias="csrf_token")] = ""
 ) -> Response:
-    """Cancel a queued job, or stop a running re-evaluation or impact run after its current batch."""
+    """Cancel a queued job, or stop a running one (`amnesty.jobs.queue.request_cancel`)."""
     user = _user(request)
     _check_csrf(request, csrf_token_value)
     _visible_job(request, user, job_id)
