@@ -201,6 +201,7 @@ def _import_file(_w: World) -> tuple[str, str, dict[str, Any]]:
 ENDPOINTS = [
     Endpoint("health", ("GET", "/api/health"), _get(lambda w: "/api/health"), EVERYONE | {ANONYMOUS}),
     Endpoint("me", ("GET", "/api/auth/me"), _get(lambda w: "/api/auth/me"), may(Action.EVALUATE)),
+    Endpoint("laws", ("GET", "/api/laws"), _get(lambda w: "/api/laws"), may(Action.EVALUATE)),
     Endpoint(
         "evaluate",
         ("POST", "/api/evaluate"),
