@@ -1,8 +1,8 @@
 """The bulk screen's keys cover every fact the rules they stand in for declare they read.
 
 A screened person's decision is assembled from the engine's answers keyed by `SIGNATURE` (per charge)
-and `SHELL` (per person), and persons whose charges may carry a kind of `PERSON_LEVEL_KINDS` go to
-the engine. Each key column names the record facts it stands for (`SIGNATURE_FACTS`, `SHELL_FACTS`);
+and `SHELL` (per person), and persons whose charges may carry a person-level kind
+(`person_level_kinds`, derived from the exclusion rules' reads) go to the engine. Each key column names the record facts it stands for (`SIGNATURE_FACTS`, `SHELL_FACTS`);
 these tests check them against the rules' own declarations (`@implements(..., reads=...)`, proved by
 tests/engine/test_rule_reads.py), so a rule that starts reading a new fact fails here until the keys
 cover it, instead of silently giving screened persons a stale decision.
@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from amnesty.batch.process import SHELL, SHELL_FACTS, SIGNATURE, SIGNATURE_FACTS, TERM_FACTS
+from amnesty.domain.enums import Tag
 from amnesty.engine import evaluate as _evaluate  # noqa: F401  (registers every rule)
-from amnesty.engine.exclusions import PERSON_LEVEL_KINDS
+from amnesty.engine.exclusions import person_level_kinds
 from amnesty.engine.relief import BODY, IMPOSED
 from amnesty.engine.rules import RULES, record_paths
 from amnesty.law.registry import get_law
@@ -50,7 +51,7 @@ def test_the_charge_signature_covers_what_the_charge_rules_read() -> None:
 
 def test_the_shell_covers_every_screened_exclusion_and_the_acting_body() -> None:
     for tag, exclusion in LAW.exclusion_by_tag.items():
-        if tag not in PERSON_LEVEL_KINDS:
+        if tag not in person_level_kinds(LAW):
             assert _shell_covers(exclusion.rule), (tag, exclusion.rule)
     assert LAW.recidivism_exclusion is not None
     assert _shell_covers(LAW.recidivism_exclusion.rule)
@@ -60,7 +61,8 @@ def test_the_shell_covers_every_screened_exclusion_and_the_acting_body() -> None
 
 def test_person_level_kinds_are_exactly_the_kinds_whose_exclusion_reads_beyond_the_shell() -> None:
     derived = {tag for tag, exclusion in LAW.exclusion_by_tag.items() if not _shell_covers(exclusion.rule)}
-    assert derived == PERSON_LEVEL_KINDS
+    assert derived == person_level_kinds(LAW)
+    assert person_level_kinds(LAW) == {Tag.RIOT_ORGANISATION}  # Law 152-VII: X6 reads the age
 
 
 def test_a_fact_no_key_stands_for_is_caught() -> None:

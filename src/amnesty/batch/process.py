@@ -101,7 +101,7 @@ SHELL_FACTS: dict[str, tuple[str, ...]] = {
 }
 """The facts each column of `SHELL` stands for (a screened person's charges carry no recorded kind, so
 their `tags` are fixed). A test checks that every fact the exclusions other than those of
-`PERSON_LEVEL_KINDS`, and the acting body, declare they read is one of them."""
+`exclusions.person_level_kinds`, and the acting body, declare they read is one of them."""
 TERM_FACTS = ("sentence.punishment", "sentence.term", "sentence.start_date")
 """The facts `TERM` stands for."""
 _MAX_CACHED = 200_000

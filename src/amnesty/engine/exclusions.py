@@ -19,7 +19,7 @@ from amnesty.domain.enums import KindCondition, Provenance, Recidivism, Tag, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.messages import word
-from amnesty.engine.rules import Finding, article_ref, implements, reason
+from amnesty.engine.rules import RULES, Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
 from amnesty.law.schema import OffenceKind
 
@@ -77,11 +77,25 @@ X6_READS = (
 """X6 reads the kind of each charge (not its conditions) and the age on its offence date (from the
 birth date, or else the IIN)."""
 
-PERSON_LEVEL_KINDS = frozenset({Tag.RIOT_ORGANISATION})
-"""The kinds whose exclusion reads facts of the person besides the charge's own (X6: the age on the
-offence date). Every other kind's exclusion (X1-X5, X7, X8: `_tagged_exclusion`) depends only on the
-charge's article, part, point, victim's age and recorded tags, the law and the mode, which the bulk
-run's columnar screen relies on (`amnesty.batch.screen`)."""
+
+def person_level_kinds(law: Law) -> frozenset[Tag]:
+    """The kinds whose exclusion under `law` reads facts of the person besides the charge's own kind
+    facts (`KIND_FACTS`), by the reads its rule declares (for Law 152-VII, X6's: the age on the
+    offence date); a rule not registered counts as reading everything. Every other kind's exclusion
+    (X1-X5, X7, X8: `_tagged_exclusion`) depends only on the charge's article, part, point, victim's
+    age and recorded tags, the law and the mode, which the bulk run's columnar screen relies on
+    (`amnesty.batch.screen`)."""
+    return _person_level_kinds(law)
+
+
+@lru_cache(maxsize=64)
+def _person_level_kinds(law: Law) -> frozenset[Tag]:
+    own = frozenset(KIND_FACTS)
+    return frozenset(
+        tag
+        for tag, exclusion in law.exclusion_by_tag.items()
+        if exclusion.rule not in RULES or not RULES[exclusion.rule].reads <= own
+    )
 
 
 def condition_met(kind: OffenceKind, charge: Charge) -> bool | None:
@@ -297,8 +311,8 @@ def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
 
 
 # `evaluate` skips these rules for a case with no tagged charge and no recidivism (each would answer
-# a plain NO): keep that shortcut in mind when adding a rule here, and `PERSON_LEVEL_KINDS` too (a new
-# rule that reads more than the charge's own facts names its kind there).
+# a plain NO): keep that shortcut in mind when adding a rule here, and declare what it reads (a rule
+# that reads more than the charge's own facts makes its kind person-level: `person_level_kinds`).
 EXCLUSION_RULES = (
     x1_terrorist,
     x2_extremist,
