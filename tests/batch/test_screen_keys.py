@@ -10,6 +10,7 @@ cover it, instead of silently giving screened persons a stale decision.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from amnesty.batch.process import SHELL, SHELL_FACTS, SIGNATURE, SIGNATURE_FACTS, TERM_FACTS
@@ -73,3 +74,13 @@ def test_a_fact_no_key_stands_for_is_caught() -> None:
         "birth_date",
         "iin",
     }
+
+
+def test_a_kind_whose_rule_reads_more_or_is_unknown_is_person_level() -> None:
+    """The derivation itself can fail: move the terrorist exclusion onto X6 (which reads the age) or
+    onto a rule nobody registered, and its kind becomes person-level (its persons go to the engine)."""
+    terrorist = LAW.exclusion_by_tag[Tag.TERRORIST]
+    for rule_id in ("X6", "X99"):
+        moved = {**LAW.exclusion_by_tag, Tag.TERRORIST: terrorist.model_copy(update={"rule": rule_id})}
+        law = dataclasses.replace(LAW, exclusion_by_tag=moved)
+        assert person_level_kinds(law) == {Tag.RIOT_ORGANISATION, Tag.TERRORIST}
