@@ -74,6 +74,36 @@ SHELL = ("stage", "sentence_punishment", "sentence_conditional", "sentence_given
 """What the person-level fields of a screened person's decision depend on (`amnesty.batch.screen`)."""
 TERM = ("sentence_punishment", "sentence_years", "sentence_months", "sentence_days", "sentence_start_date")
 """What the sentence as imposed depends on."""
+SIGNATURE_FACTS: dict[str, tuple[str, ...]] = {
+    "article": ("charges[].article",),
+    "part": ("charges[].part",),
+    "category": ("charges[].category",),
+    "territory": ("charges[].territory",),
+    "context": ("charges[].context",),
+    "s1": ("charges[].offence_date", "charges[].offence_end_date"),
+}
+"""The facts of the record (`amnesty.engine.rules.record_paths`) each column of `SIGNATURE` stands for
+(the offence dates also reach the charge's result as they are). A test checks that every fact the
+charge rules declare they read (S1-S4, C1) is one of them."""
+SHELL_FACTS: dict[str, tuple[str, ...]] = {
+    "stage": ("stage",),
+    "sentence_punishment": ("sentence.punishment",),
+    "sentence_conditional": ("sentence.conditional",),
+    "sentence_given": (),  # whether there is a sentence at all: the presence read under `sentence.*`
+    "recidivism": ("recidivism",),
+    KINDS: (
+        "charges[].article",
+        "charges[].part",
+        "charges[].point",
+        "charges[].victim_minor",
+        "charges[].tags",
+    ),
+}
+"""The facts each column of `SHELL` stands for (a screened person's charges carry no recorded kind, so
+their `tags` are fixed). A test checks that every fact the exclusions other than those of
+`exclusions.person_level_kinds`, and the acting body, declare they read is one of them."""
+TERM_FACTS = ("sentence.punishment", "sentence.term", "sentence.start_date")
+"""The facts `TERM` stands for."""
 _MAX_CACHED = 200_000
 REFERENCE_START = dt.date(2000, 1, 1)
 

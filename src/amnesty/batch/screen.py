@@ -8,8 +8,8 @@ outside the window of the law pack, and not a continuing offence running into it
 territories; S3: a context the law does not name; S4: an article or part not in the list, below the
 end of the known list). A person is screened when every charge is plainly outside the law, or
 recidivism is recorded (rule X9 then excludes the person whatever the charges), and no charge has a
-kind recorded on it or a kind whose exclusion reads facts of the person (`PERSON_LEVEL_KINDS`: X6
-reads the age on the offence date). So the engine's answer for such a person is fixed by the
+kind recorded on it or a kind whose exclusion reads facts of the person (`person_level_kinds`, from
+the reads the exclusion rules declare: X6 reads the age on the offence date). So the engine's answer for such a person is fixed by the
 charges' signatures and, for the person-level part of the decision (outcome, reasons, flags), by
 the stage, the kind of sentence, the recidivism and the kinds the charges may carry (from their
 article, part, point and victim's age: the exclusions X1-X5, X7, X8 read nothing else).
@@ -32,7 +32,7 @@ import polars as pl
 
 from amnesty.domain.enums import Context, Recidivism, Tri
 from amnesty.domain.records import CaseRecord, Charge
-from amnesty.engine.exclusions import PERSON_LEVEL_KINDS, possible_kinds
+from amnesty.engine.exclusions import person_level_kinds, possible_kinds
 from amnesty.engine.scope import s2_territory, s3_context, s4_listed_article
 from amnesty.law.loader import Law
 
@@ -88,6 +88,7 @@ class Screen:
         self._territory: dict[str, bool] = {}
         self._context: dict[str, bool] = {}
         self._article: dict[tuple[int, int | None], tuple[bool, bool, bool]] = {}
+        self._person_kinds = person_level_kinds(law)
 
     def _territory_no(self, territory: str | None) -> bool:
         value = DEFAULT_TERRITORY if territory is None else territory
@@ -117,12 +118,12 @@ class Screen:
             charge = _charge(article=article, part=part, tags=())
             s4_no = s4_listed_article(charge, self.law, self.strict).answer is Tri.NO
             kinds = possible_kinds(self.law, article, part)
-            self._article[key] = (s4_no, bool(kinds), bool(kinds & PERSON_LEVEL_KINDS))
+            self._article[key] = (s4_no, bool(kinds), bool(kinds & self._person_kinds))
         return self._article[key]
 
     def plain_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
         """For each row (a valid, typed row: see `amnesty.batch.typed`), `plain`: True when its charge
-        carries no kind recorded on it and none of `PERSON_LEVEL_KINDS`, is not a continuing offence
+        carries no kind recorded on it and none of the law's person-level kinds, is not a continuing offence
         running into the window, and either it is plainly outside the law or its person's recidivism
         is recorded; and `kind`: True when the charge may carry a kind."""
         territory = "territory" if "territory" in frame.columns else None

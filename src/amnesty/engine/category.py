@@ -21,10 +21,14 @@ from amnesty.engine.rules import article_ref, implements, reason
 from amnesty.law.loader import Law
 from amnesty.law.schema import CatalogueEntry, Sanction
 
+CHARGE_CATEGORY_READS = ("charges[].article", "charges[].part", "charges[].category")
+"""C1 as applied to a charge (`charge_category`): the Code's category of its article and part, checked
+against the category recorded on it. (`category_of` itself reads the catalogue's sanction only.)"""
+
 _SMALL_INTENTIONAL, _SMALL_NEGLIGENT, _MEDIUM_INTENTIONAL, _GRAVE = 2, 5, 5, 12
 
 
-@implements("C1", "Criminal Code art. 10, 11")
+@implements("C1", "Criminal Code art. 10, 11", reads=CHARGE_CATEGORY_READS)
 def category_of(sanction: Sanction) -> Category | None:
     """C1: the category a sanction gives. Art. 10: an offence punishable without imprisonment and without
     restriction of freedom is a criminal misdemeanour when its sanction has arrest (a punishment only for

@@ -101,7 +101,19 @@ def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
     return ChargeScope(result, answer, provisional, category.conflict)
 
 
-@implements("M1", "Law 152-VII; Criminal Code art. 58")
+@implements(
+    "M1",
+    "Law 152-VII; Criminal Code art. 58",
+    reads=(
+        "charges[].offence_date",
+        "charges[].offence_end_date",
+        "charges[].territory",
+        "charges[].context",
+        "charges[].article",
+        "charges[].part",
+        "charges[].category",
+    ),
+)
 def m1_several_charges(
     scopes: list[ChargeScope], law: Law
 ) -> tuple[Outcome | None, Category | None, list[Reason]]:

@@ -19,7 +19,7 @@ from amnesty.domain.enums import KindCondition, Provenance, Recidivism, Tag, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.messages import word
-from amnesty.engine.rules import Finding, article_ref, implements, reason
+from amnesty.engine.rules import RULES, Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
 from amnesty.law.schema import OffenceKind
 
@@ -57,11 +57,45 @@ def possible_kinds(law: Law, article: int, part: int | None) -> frozenset[Tag]:
     return frozenset(kinds)
 
 
-PERSON_LEVEL_KINDS = frozenset({Tag.RIOT_ORGANISATION})
-"""The kinds whose exclusion reads facts of the person besides the charge's own (X6: the age on the
-offence date). Every other kind's exclusion (X1-X5, X7, X8: `_tagged_exclusion`) depends only on the
-charge's article, part, point, victim's age and recorded tags, the law and the mode, which the bulk
-run's columnar screen relies on (`amnesty.batch.screen`)."""
+KIND_FACTS = (
+    "charges[].article",
+    "charges[].part",
+    "charges[].tags",
+    "charges[].victim_minor",
+    "charges[].point",
+)
+"""What the kinds of a charge rest on (`_tagged_exclusion`: the catalogue's kinds of the article and
+part, those the Code conditions on the victim's age or the point, those recorded on the charge)."""
+X6_READS = (
+    "charges[].article",
+    "charges[].part",
+    "charges[].tags",
+    "charges[].offence_date",
+    "birth_date",
+    "iin",
+)
+"""X6 reads the kind of each charge (not its conditions) and the age on its offence date (from the
+birth date, or else the IIN)."""
+
+
+def person_level_kinds(law: Law) -> frozenset[Tag]:
+    """The kinds whose exclusion under `law` reads facts of the person besides the charge's own kind
+    facts (`KIND_FACTS`), by the reads its rule declares (for Law 152-VII, X6's: the age on the
+    offence date); a rule not registered counts as reading everything. Every other kind's exclusion
+    (X1-X5, X7, X8: `_tagged_exclusion`) depends only on the charge's article, part, point, victim's
+    age and recorded tags, the law and the mode, which the bulk run's columnar screen relies on
+    (`amnesty.batch.screen`)."""
+    return _person_level_kinds(law)
+
+
+@lru_cache(maxsize=64)
+def _person_level_kinds(law: Law) -> frozenset[Tag]:
+    own = frozenset(KIND_FACTS)
+    return frozenset(
+        tag
+        for tag, exclusion in law.exclusion_by_tag.items()
+        if exclusion.rule not in RULES or not RULES[exclusion.rule].reads <= own
+    )
 
 
 def condition_met(kind: OffenceKind, charge: Charge) -> bool | None:
@@ -175,37 +209,37 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
     return Finding(Tri.NO)
 
 
-@implements("X1", "Law 152-VII")
+@implements("X1", "Law 152-VII", reads=KIND_FACTS)
 def x1_terrorist(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X1: no amnesty where the case includes a terrorist crime."""
     return _tagged_exclusion(record, law, Tag.TERRORIST, "X1", strict)
 
 
-@implements("X2", "Law 152-VII")
+@implements("X2", "Law 152-VII", reads=KIND_FACTS)
 def x2_extremist(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X2: no amnesty where the case includes an extremist crime."""
     return _tagged_exclusion(record, law, Tag.EXTREMIST, "X2", strict)
 
 
-@implements("X3", "Law 152-VII")
+@implements("X3", "Law 152-VII", reads=KIND_FACTS)
 def x3_corruption(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X3: no amnesty where the case includes a corruption crime."""
     return _tagged_exclusion(record, law, Tag.CORRUPTION, "X3", strict)
 
 
-@implements("X4", "Law 152-VII; Criminal Code art. 175")
+@implements("X4", "Law 152-VII; Criminal Code art. 175", reads=KIND_FACTS)
 def x4_treason(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X4: no amnesty for high treason."""
     return _tagged_exclusion(record, law, Tag.TREASON, "X4", strict)
 
 
-@implements("X5", "Law 152-VII; Criminal Code art. 179")
+@implements("X5", "Law 152-VII; Criminal Code art. 179", reads=KIND_FACTS)
 def x5_seizure_of_power(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X5: no amnesty for seizure or retention of power (the 'attempted coup' charges)."""
     return _tagged_exclusion(record, law, Tag.SEIZURE_OF_POWER, "X5", strict)
 
 
-@implements("X6", "Law 152-VII; Criminal Code art. 272 part 1")
+@implements("X6", "Law 152-VII; Criminal Code art. 272 part 1", reads=X6_READS)
 def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X6: no amnesty for organisers of mass riots, except a person under 18 on the day of the offence.
 
@@ -254,19 +288,19 @@ def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
     return Finding(Tri.NO, reasons)
 
 
-@implements("X7", "Law 152-VII; Criminal Code art. 146")
+@implements("X7", "Law 152-VII; Criminal Code art. 146", reads=KIND_FACTS)
 def x7_torture(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X7: no amnesty for torture."""
     return _tagged_exclusion(record, law, Tag.TORTURE, "X7", strict)
 
 
-@implements("X8", "Law 152-VII")
+@implements("X8", "Law 152-VII", reads=KIND_FACTS)
 def x8_sexual_offence_minor(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X8: no amnesty for crimes against the sexual inviolability of minors."""
     return _tagged_exclusion(record, law, Tag.SEXUAL_OFFENCE_MINOR, "X8", strict)
 
 
-@implements("X9", "Law 152-VII")
+@implements("X9", "Law 152-VII", reads=("recidivism",))
 def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X9: no amnesty where the case establishes recidivism or dangerous recidivism."""
     exclusion = law.recidivism_exclusion
@@ -277,8 +311,8 @@ def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
 
 
 # `evaluate` skips these rules for a case with no tagged charge and no recidivism (each would answer
-# a plain NO): keep that shortcut in mind when adding a rule here, and `PERSON_LEVEL_KINDS` too (a new
-# rule that reads more than the charge's own facts names its kind there).
+# a plain NO): keep that shortcut in mind when adding a rule here, and declare what it reads (a rule
+# that reads more than the charge's own facts makes its kind person-level: `person_level_kinds`).
 EXCLUSION_RULES = (
     x1_terrorist,
     x2_extremist,

@@ -28,6 +28,13 @@ from amnesty.engine.terms import (
 from amnesty.engine.terms import unserved_days as count_unserved_days
 from amnesty.law.loader import Law
 
+IMPOSED = ("sentence.punishment", "sentence.term", "sentence.start_date")
+"""What the sentence as imposed reads (`plain_sentence`, the reduction's arithmetic)."""
+BODY = ("stage", "sentence.punishment", "sentence.conditional")
+"""What the body holding the case reads (`default_body`)."""
+SERVING = (*BODY, *IMPOSED, "sentence.fine_amount_mci", "sentence.hours")
+"""What a reduction while serving reads: the term and its start, or a non-term punishment's amount (N1)."""
+
 
 def category_word(category: Category) -> str:
     """The category as a message parameter (spelt out in each language)."""
@@ -136,7 +143,7 @@ def _missing_term_parts(sentence: Sentence | None) -> str | None:
     return None
 
 
-@implements("R1", "Law 152-VII")
+@implements("R1", "Law 152-VII", reads=("stage",))
 def r1_terminate_case(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R1: misdemeanours and small or medium crimes before sentence: the case is closed."""
     body = ActingBody.INVESTIGATOR if record.stage is Stage.PRE_TRIAL else ActingBody.COURT
@@ -144,7 +151,7 @@ def r1_terminate_case(record: CaseRecord, law: Law, category: Category) -> Relie
     return Relief(Outcome.TERMINATE_CASE, body, (reason(law, C.TERMINATE_CASE, "R1", category=words),))
 
 
-@implements("R2", "Law 152-VII")
+@implements("R2", "Law 152-VII", reads=(*IMPOSED, "sentence.conditional"))
 def r2_release(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R2: misdemeanours and small or medium crimes while serving: released from every kind of punishment."""
     sentence = record.sentence
@@ -158,7 +165,7 @@ def r2_release(record: CaseRecord, law: Law, category: Category) -> Relief:
     )
 
 
-@implements("R3", "Law 152-VII")
+@implements("R3", "Law 152-VII", reads=("conviction_expunged", *IMPOSED))
 def r3_expunge(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R3: misdemeanours and small or medium crimes, sentence served: the conviction is removed,
     unless it already has been (then nothing is left to grant)."""
@@ -175,13 +182,13 @@ def r3_expunge(record: CaseRecord, law: Law, category: Category) -> Relief:
     )
 
 
-@implements("R4", "Law 152-VII")
+@implements("R4", "Law 152-VII", reads=SERVING)
 def r4_reduce_grave(record: CaseRecord, law: Law, as_of: dt.date, category: Category) -> Relief:
     """R4: grave crime, serving: the imposed main punishment is cut by three quarters (then R8)."""
     return _reduce_serving(record, law, as_of, category, "R4", C.REDUCE_GRAVE)
 
 
-@implements("R5", "Law 152-VII")
+@implements("R5", "Law 152-VII", reads=SERVING)
 def r5_reduce_especially_grave(record: CaseRecord, law: Law, as_of: dt.date, category: Category) -> Relief:
     """R5: especially grave crime, serving: the imposed main punishment is cut by half (then R8)."""
     return _reduce_serving(record, law, as_of, category, "R5", C.REDUCE_ESPECIALLY_GRAVE)
@@ -224,7 +231,7 @@ def _reduce_serving(
     )
 
 
-@implements("R6", "Law 152-VII")
+@implements("R6", "Law 152-VII", reads=(*BODY, *IMPOSED))
 def r6_reduce_at_sentencing(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R6: grave and especially grave crimes before sentence: the court applies R4/R5 when it
     sentences. When the record carries the sentence the court is about to impose, the court's
@@ -263,7 +270,7 @@ def r6_reduce_at_sentencing(record: CaseRecord, law: Law, category: Category) ->
     )
 
 
-@implements("R7", "Law 152-VII (by inference)")
+@implements("R7", "Law 152-VII (by inference)", reads=IMPOSED)
 def r7_no_expungement_grave(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R7: grave and especially grave crimes, sentence served: the law removes no such conviction."""
     return Relief(
@@ -274,7 +281,7 @@ def r7_no_expungement_grave(record: CaseRecord, law: Law, category: Category) ->
     )
 
 
-@implements("R8", "Law 152-VII")
+@implements("R8", "Law 152-VII", reads=IMPOSED)
 def r8_one_year_rule(
     record: CaseRecord,
     law: Law,
@@ -350,7 +357,7 @@ def r8_one_year_rule(
     )
 
 
-@implements("N1", "Law 152-VII")
+@implements("N1", "Law 152-VII", reads=SERVING)
 def n1_non_custodial_grave(
     record: CaseRecord, sentence: Sentence, law: Law, category: Category, fraction: Fraction
 ) -> Relief:

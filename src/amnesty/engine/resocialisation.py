@@ -24,7 +24,19 @@ def released_from_institution(record: CaseRecord, outcome: Outcome) -> bool:
     )
 
 
-@implements("T1", "Law 152-VII")
+@implements(
+    "T1",
+    "Law 152-VII",
+    reads=(
+        "sentence.punishment",
+        "sentence.conditional",
+        "able_bodied",
+        "fixed_residence",
+        "needs_medical_care",
+        "needs_documents",
+        "region",
+    ),
+)
 def t1_resocialisation(
     record: CaseRecord, law: Law, outcome: Outcome, as_of: dt.date
 ) -> tuple[tuple[ResocialisationTask, ...], tuple[Reason, ...]]:

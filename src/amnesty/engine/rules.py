@@ -1,8 +1,12 @@
 """The rule registry: each rule function names the rule ID of LAW.md and the article it implements.
 
-`@implements("S1", "Law 152-VII, art. 1")` records the function under its rule ID, so a test can
-check that every rule of LAW.md has exactly one function and that code and law pack cite the same
-article. `Finding` is a rule's tri-state answer with the reasons that led to it. `reason` builds a
+`@implements("S1", "Law 152-VII, art. 1", reads=(...))` records the function under its rule ID, so a
+test can check that every rule of LAW.md has exactly one function and that code and law pack cite the
+same article. `reads` names the facts of the case record the rule's answer depends on, as paths of the
+record model (`"stage"`, `"sentence.term"`, `"charges[].offence_date"`; see `record_paths`): checked at
+registration, and proved by a property test per rule (tests/engine/test_rule_reads.py) that changing
+any other fact never changes the rule's answer. A path under an optional or repeated field also reads
+that field's presence (a sentence at all, how many charges). `Finding` is a rule's tri-state answer with the reasons that led to it. `reason` builds a
 reason with its sentences in every language, except within `sentences(False)` (a compact bulk run,
 which writes codes, citations and facts only), where the sentences are left empty, as the decision
 model allows.
@@ -10,15 +14,19 @@ model allows.
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, ParamSpec, TypeVar
+from functools import cache, lru_cache
+from typing import Any, ParamSpec, TypeVar, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from amnesty.domain.decision import Reason
 from amnesty.domain.enums import Provenance, Tri
+from amnesty.domain.records import CaseRecord
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.messages import LANGUAGES, encode_param, law_words, render
 from amnesty.law.loader import Law
@@ -29,23 +37,64 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """A rule's identity: its ID in LAW.md, the article it cites and the function implementing it."""
+    """A rule's identity: its ID in LAW.md, the article it cites, the function implementing it and the
+    facts of the record it reads (paths of `record_paths`)."""
 
     rule_id: str
     cites: str
     function: Callable[..., Any]
+    reads: frozenset[str] = frozenset()
 
 
 RULES: dict[str, RuleInfo] = {}
 
 
-def implements(rule_id: str, cites: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a function as the implementation of rule `rule_id`, citing `cites`."""
+def _model_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The record model an annotation holds (unwrapping `X | None`), and whether it is a tuple of them."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        inner = [arg for arg in get_args(annotation) if arg is not type(None)]
+        annotation = inner[0] if len(inner) == 1 else annotation
+    if get_origin(annotation) is tuple:
+        args = get_args(annotation)
+        model, _ = _model_of(args[0]) if args else (None, False)
+        return model, True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    return None, False
+
+
+def _paths(model: type[BaseModel], prefix: str) -> Iterator[str]:
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        inner, repeated = _model_of(info.annotation)
+        if inner is None:
+            yield path
+            continue
+        yield path
+        yield from _paths(inner, f"{path}[]." if repeated else f"{path}.")
+
+
+@cache
+def record_paths() -> frozenset[str]:
+    """Every fact of a case record a rule may declare it reads: each field of `CaseRecord`, and of the
+    models inside it, as a path (`"sentence"`, `"sentence.term"`, `"sentence.term.years"`,
+    `"charges[].article"`). A path names the whole value at it, everything under it included."""
+    return frozenset(_paths(CaseRecord, ""))
+
+
+def implements(
+    rule_id: str, cites: str, *, reads: tuple[str, ...]
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Register a function as the implementation of rule `rule_id`, citing `cites`, whose answer depends
+    on the facts `reads` of the record (and on the law, the mode and its other arguments) only."""
+    unknown = sorted(set(reads) - record_paths())
+    if unknown:
+        raise RuntimeError(f"rule {rule_id} reads {', '.join(unknown)}: not a field of the case record")
 
     def register(function: Callable[P, R]) -> Callable[P, R]:
         if rule_id in RULES:
             raise RuntimeError(f"rule {rule_id} implemented twice")
-        RULES[rule_id] = RuleInfo(rule_id, cites, function)
+        RULES[rule_id] = RuleInfo(rule_id, cites, function, frozenset(reads))
         return function
 
     return register

@@ -10,7 +10,7 @@ from amnesty.engine.rules import Finding, implements, reason
 from amnesty.law.loader import Law
 
 
-@implements("S1", "Law 152-VII, art. 1")
+@implements("S1", "Law 152-VII, art. 1", reads=("charges[].offence_date", "charges[].offence_end_date"))
 def s1_offence_window(charge: Charge, law: Law) -> Finding:
     """S1: committed between 4 and 7 January 2022 inclusive; a continuing offence that runs past the
     window, or began before it and ran into it, is uncertain (`OFFENCE_SPANS_WINDOW`)."""
@@ -27,7 +27,7 @@ def s1_offence_window(charge: Charge, law: Law) -> Finding:
     return Finding(Tri.YES)
 
 
-@implements("S2", "Law 152-VII, art. 1")
+@implements("S2", "Law 152-VII, art. 1", reads=("charges[].territory",))
 def s2_territory(charge: Charge, law: Law) -> Finding:
     """S2: committed on the territory of the Republic of Kazakhstan."""
     if charge.territory in law.pack.scope.territories:
@@ -37,7 +37,7 @@ def s2_territory(charge: Charge, law: Law) -> Finding:
     )
 
 
-@implements("S3", "Law 152-VII, art. 1")
+@implements("S3", "Law 152-VII, art. 1", reads=("charges[].context",))
 def s3_context(charge: Charge, law: Law) -> Finding:
     """S3: connected with the mass riots, or committed while suppressing them (officers included)."""
     if charge.context in law.pack.scope.contexts:
@@ -47,7 +47,7 @@ def s3_context(charge: Charge, law: Law) -> Finding:
     return Finding(Tri.NO, (reason(law, C.CONTEXT_UNRELATED, "S3"),))
 
 
-@implements("S4", "Law 152-VII, art. 1")
+@implements("S4", "Law 152-VII, art. 1", reads=("charges[].article", "charges[].part"))
 def s4_listed_article(charge: Charge, law: Law, strict: bool) -> Finding:
     """S4: the article (and, where the law names parts, the part) is listed in Article 1.
 
