@@ -29,6 +29,7 @@ DOCUMENTED: dict[Action, frozenset[Role]] = {
     Action.READ_PERSONS: EVERYONE,
     Action.READ_CASES: frozenset({A, CO, RV, AU}),
     Action.OVERRIDE: frozenset({A, RV}),
+    Action.ASSIGN_REVIEW: frozenset({A, RV}),
     Action.WHAT_IF: frozenset({A, CO, RV}),
     Action.DOCUMENTS: frozenset({A, CO, RV, AU}),
     Action.READ_TASKS: frozenset({A, CO, SW, AU}),

@@ -22,7 +22,7 @@ from amnesty.audit.chain import record_event
 from amnesty.io.safe_cells import XLSX_OPTIONS, safe_cell, safe_row
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
-from amnesty.store.queries import CaseFilter, ReviewStatus, TaskFilter
+from amnesty.store.queries import CaseFilter, ReviewStatus, ReviewWork, TaskFilter
 
 MAX_EXPORT_ROWS = 50_000
 
@@ -96,14 +96,19 @@ def case_rows(db: Session, user: Actor, filters: CaseFilter, sort: str = "id") -
 
 
 def review_rows(
-    db: Session, user: Actor, status: ReviewStatus, region: str | None, code: str | None
+    db: Session,
+    user: Actor,
+    status: ReviewStatus,
+    region: str | None,
+    code: str | None,
+    work: ReviewWork | None = None,
 ) -> ExportTable:
-    """The review queue."""
+    """The review queue (with the page's work filters when given)."""
     require(user, Action.READ_CASES)
     limit = region_limit(user)
 
     def rows() -> Iterator[Row]:
-        for item in queries.stream_review_queue(db, status, region, code, limit, MAX_EXPORT_ROWS):
+        for item in queries.stream_review_queue(db, status, region, code, limit, MAX_EXPORT_ROWS, work=work):
             yield (
                 item["person_id"],
                 item["full_name"],
@@ -115,6 +120,8 @@ def review_rows(
                 item["needs_review"],
                 item["provisional"],
                 " ".join(dict.fromkeys(item["reason_codes"])),
+                item["taken_by"],
+                (item["created_at"] or "")[:10] or None,
             )
 
     header = (
@@ -128,6 +135,8 @@ def review_rows(
         "needs_review",
         "provisional",
         "reason_codes",
+        "taken_by",
+        "waiting_since",
     )
     return ExportTable(header, rows())
 

@@ -9,6 +9,7 @@ The API routes and the web pages both ask this module; neither keeps a table of 
 | read persons (search, a person's file with its cases and decisions) | yes | yes | yes | own region only | yes |
 | read the case list, decisions, history, review queue, overrides | yes | yes | yes | - | yes |
 | record an override | yes | - | yes | - | - |
+| take review items, assign them to a reviewer, confirm provisional decisions in bulk | yes | - | yes | - | - |
 | what-if and the impact of a law variant | yes | yes | yes | - | - |
 | decision documents | yes | yes | yes | - | yes |
 | read tasks | yes | yes | - | own region only | yes |
@@ -51,6 +52,7 @@ class Action(StrEnum):
     READ_PERSONS = "read_persons"
     READ_CASES = "read_cases"
     OVERRIDE = "override"
+    ASSIGN_REVIEW = "assign_review"
     WHAT_IF = "what_if"
     DOCUMENTS = "documents"
     READ_TASKS = "read_tasks"
@@ -73,6 +75,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_PERSONS: frozenset({A, CO, RV, SW, AU}),
     Action.READ_CASES: frozenset({A, CO, RV, AU}),
     Action.OVERRIDE: frozenset({A, RV}),
+    Action.ASSIGN_REVIEW: frozenset({A, RV}),
     Action.WHAT_IF: frozenset({A, CO, RV}),
     Action.DOCUMENTS: frozenset({A, CO, RV, AU}),
     Action.READ_TASKS: frozenset({A, CO, SW, AU}),

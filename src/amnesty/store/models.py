@@ -175,6 +175,7 @@ class DecisionRow(Base):
 
     case: Mapped[Case] = relationship(back_populates="decisions")
     overrides: Mapped[list[OverrideRow]] = relationship(back_populates="decision", order_by="OverrideRow.id")
+    claim: Mapped[ReviewClaimRow | None] = relationship(viewonly=True)
 
 
 class OverrideRow(Base):
@@ -193,6 +194,18 @@ class OverrideRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     decision: Mapped[DecisionRow] = relationship(back_populates="overrides")
+
+
+class ReviewClaimRow(Base):
+    """Who has taken a review item (a decision waiting for review): one row per decision, replaced on
+    reassignment; the decision itself is never updated."""
+
+    __tablename__ = "review_claims"
+
+    decision_fk: Mapped[int] = mapped_column(ForeignKey("decisions.id"), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(64), index=True)
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class TaskRow(Base):

@@ -1,0 +1,36 @@
+"""Review queue assignment: `review_claims`, who has taken a decision waiting for review (one row per
+decision, the reviewer indexed for the "taken by me" view).
+
+Revision ID: 0009_h4
+Revises: 0007_dashboard_indexes (on branch h4-queues; at merge it follows 0008_h3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009_h4"
+down_revision: str | None = "0007_dashboard_indexes"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this migration."""
+    op.create_table(
+        "review_claims",
+        sa.Column("decision_fk", sa.Integer(), sa.ForeignKey("decisions.id"), primary_key=True),
+        sa.Column("reviewer", sa.String(64), nullable=False),
+        sa.Column("assigned_by", sa.String(64), nullable=False),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_review_claims_reviewer", "review_claims", ["reviewer"])
+
+
+def downgrade() -> None:
+    """Revert this migration."""
+    op.drop_index("ix_review_claims_reviewer", table_name="review_claims")
+    op.drop_table("review_claims")
