@@ -45,6 +45,7 @@ def review_queue(
     taken: str = "",
     overdue: str = "",
     provisional: str = "",
+    on: str = "",
     page: int = 1,
     size: int = PER_PAGE,
 ) -> Response:
@@ -54,7 +55,7 @@ def review_queue(
     user = require(request, Action.READ_CASES)
     filters = _work_filters(user.username, region, code, questions, taken, overdue, provisional)
     per_page = size if size in PAGE_SIZES else PER_PAGE
-    today = local_today()
+    today = _as_of(on)
     with database(request) as db:
         found, items = queues.review_work(db, user, filters, today, max(1, min(page, 1_000_000)), per_page)
         names = queues.reviewers(db) if may(user, Action.ASSIGN_REVIEW) else []
@@ -77,9 +78,18 @@ def review_queue(
         "may_confirm": may(user, Action.OVERRIDE),
         "messages": review_message(request.query_params.get("m", "")),
         "today": today,
+        "on": today.isoformat() if today != local_today() else "",
     }
     template = "review_results.html" if is_partial(request) else "review.html"
     return render(request, template, context)
+
+
+def _as_of(on: str) -> dt.date:
+    """The day ages and overdue items are counted on: today, or a day the reviewer plans for (`on`)."""
+    try:
+        return dt.date.fromisoformat(on) if on else local_today()
+    except ValueError:
+        return local_today()
 
 
 def _work_filters(
@@ -177,6 +187,7 @@ def review_export(
     taken: str = "",
     overdue: str = "",
     provisional: str = "",
+    on: str = "",
 ) -> Response:
     """The open review queue with the page's filters as CSV or XLSX."""
     user = require(request, Action.READ_CASES)
@@ -187,7 +198,7 @@ def review_export(
     filters = _work_filters(user.username, region, code, questions, taken, overdue, provisional)
     with database(request) as db:
         table = review_rows(
-            db, user, ReviewStatus.OPEN, filters.region, filters.code, filters.work(local_today())
+            db, user, ReviewStatus.OPEN, filters.region, filters.code, filters.work(_as_of(on))
         )
         return download(db, user, "review", export, table)
 
