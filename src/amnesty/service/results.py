@@ -89,6 +89,7 @@ class TaskOut(Result):
 
     id: int
     person_id: str
+    full_name: str | None = None
     case_id: int
     decision_id: int
     kind: str

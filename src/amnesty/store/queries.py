@@ -227,6 +227,7 @@ def task_json(task: TaskRow) -> dict[str, Any]:
     return {
         "id": task.id,
         "person_id": task.person.person_id,
+        "full_name": task.person.full_name,
         "case_id": task.case_fk,
         "decision_id": task.decision_fk,
         "kind": task.kind,

@@ -8,7 +8,6 @@ administrators and social workers; documents: administrators, case officers, rev
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import tempfile
 from collections import OrderedDict
@@ -37,6 +36,7 @@ from amnesty.service.errors import InvalidInputError, NotFoundError, VersionConf
 from amnesty.service.exports import ExportFormat, task_rows
 from amnesty.service.policy import Action, may, region_limit
 from amnesty.web.downloads import download
+from amnesty.web.i18n import local_today
 from amnesty.web.labels import N_
 from amnesty.web.pages_cases import case_views
 from amnesty.web.templating import render
@@ -194,7 +194,7 @@ def _task_filter(user: Viewer, region: str, status: str, overdue: str) -> tasks.
     return tasks.TaskFilter(
         region=_task_region(user, region),
         status=status if status in {s.value for s in TaskStatus} else None,
-        overdue_on=dt.date.today() if overdue else None,
+        overdue_on=local_today() if overdue else None,
     )
 
 
@@ -204,7 +204,7 @@ def tasks_page(
 ) -> Response:
     """Resocialisation tasks with their status and due day, a summary per region, paginated in SQL."""
     user = require(request, Action.READ_TASKS)
-    today = dt.date.today()
+    today = local_today()
     filters = _task_filter(user, region, status, overdue)
     with database(request) as db:
         found = tasks.list_tasks(db, user, filters, max(1, min(page, 1_000_000)), TASKS_PER_PAGE)
