@@ -477,6 +477,9 @@ WEB_PAGES = [
     WebPage("tasks export", "/tasks/export.{fmt}", lambda w: "/tasks/export.csv", may(Action.READ_TASKS)),
     WebPage("impact", "/impact", lambda w: "/impact", may(Action.WHAT_IF)),
     WebPage("batch", "/batch", lambda w: "/batch", may(Action.WRITE_CASES)),
+    WebPage(
+        "upload template", "/upload/template.{fmt}", lambda w: "/upload/template.csv", may(Action.IMPORT)
+    ),
     WebPage("users", "/admin/users", lambda w: "/admin/users", may(Action.READ_USERS)),
     WebPage("audit", "/audit", lambda w: "/audit", may(Action.READ_AUDIT)),
     WebPage("law", "/law", lambda w: "/law", EVERYONE | {ANONYMOUS}),

@@ -20,6 +20,7 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
+from amnesty.io.columns import ALL_COLUMNS
 from amnesty.io.safe_cells import XLSX_OPTIONS, safe_cell, safe_row
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
@@ -278,3 +279,40 @@ def export_table(
     record_event(db, user.username, "export", "list", name, {"format": fmt.value, "rows": count})
     db.commit()
     return ExportFile(content, media, f"{name}.{fmt.value}", count)
+
+
+TEMPLATE_EXAMPLE: dict[str, str] = {
+    "person_id": "P-0001",
+    "iin": "",
+    "birth_date": "14.03.1990",
+    "full_name": "Иванов Иван Иванович",
+    "case_number": "2022-001",
+    "region": "город Алматы",
+    "role": "participant",
+    "recidivism": "none",
+    "stage": "serving",
+    "sentence_punishment": "imprisonment",
+    "sentence_years": "8",
+    "sentence_start_date": "06.01.2022",
+    "article": "293",
+    "part": "2",
+    "category": "grave",
+    "offence_date": "05.01.2022",
+    "territory": "KZ",
+    "context": "riot",
+}
+"""The example row of the upload template: one person, one charge (dates in the national form)."""
+
+
+def record_template(fmt: ExportFormat) -> ExportFile:
+    """The upload template: every column of the flat layout (CONTRACT.md) and one example row, which
+    the reader accepts as it is (a test reads it back)."""
+    columns = [Column(name) for name in ALL_COLUMNS]
+    table = ExportTable(columns, iter([[TEMPLATE_EXAMPLE.get(name) for name in ALL_COLUMNS]]))
+    if fmt is ExportFormat.CSV:
+        content, count = _csv(table)
+        media = "text/csv; charset=utf-8"
+    else:
+        content, count = _xlsx(table, "records")
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return ExportFile(content, media, f"records-template.{fmt.value}", count)

@@ -16,7 +16,7 @@ from amnesty.engine.terms import Term
 from amnesty.render.validation import describe_problem
 from amnesty.service import queues, review
 from amnesty.service.errors import InvalidInputError, NotFoundError, SupersededError
-from amnesty.service.exports import ExportFormat, review_rows
+from amnesty.service.exports import ExportFormat, record_template, review_rows
 from amnesty.service.policy import Action, may
 from amnesty.store.queries import ReviewStatus
 from amnesty.web.downloads import download
@@ -201,6 +201,22 @@ def review_export(
             db, user, ReviewStatus.OPEN, filters.region, filters.code, filters.work(_as_of(on))
         )
         return download(db, user, "review", export, table)
+
+
+@router.get("/upload/template.{fmt}")
+def upload_template(request: Request, fmt: str) -> Response:
+    """The upload template (CSV or XLSX): the column names and one example row."""
+    require(request, Action.IMPORT)
+    try:
+        export = ExportFormat(fmt)
+    except ValueError:
+        raise HTTPException(status_code=404) from None
+    template = record_template(export)
+    return Response(
+        template.content,
+        media_type=template.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{template.filename}"'},
+    )
 
 
 OVERRIDE_FIELDS = (
