@@ -127,6 +127,10 @@ def test_admin_adds_a_user_resets_the_password_sets_the_role_and_disables(page: 
     new_password = page.locator("#new-password code").inner_text()
     assert new_password != password
     page.locator("#user-clerk\\.one").get_by_role("button", name="Disable").click()
+    expect(page.locator("#confirm-disable")).to_contain_text("Disable the account clerk.one?")
+    with live[1].sessions() as db:  # asked, not yet done
+        assert db.scalar(select(UserRow.disabled).where(UserRow.username == "clerk.one")) is False
+    page.get_by_role("button", name="Yes, disable the account").click()
     expect(page.locator("#user-clerk\\.one")).to_contain_text("disabled")
     with live[1].sessions() as db:
         user = db.scalar(select(UserRow).where(UserRow.username == "clerk.one"))
