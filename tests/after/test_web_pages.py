@@ -168,7 +168,7 @@ def test_social_worker_sees_and_updates_only_their_region(app_and_backend: Any) 
         follow_redirects=False,
     )
     assert no_reason.status_code == 303
-    assert "needs%20a%20reason" in no_reason.headers["location"]
+    assert f"m=reason_required:{mine.id}" in no_reason.headers["location"]
     assert stored_tasks(app)[mine.id].status == TaskStatus.OPEN.value
     done = client.post(
         f"/tasks/{mine.id}/status",
@@ -189,7 +189,10 @@ def test_social_worker_sees_and_updates_only_their_region(app_and_backend: Any) 
         data={"status": "open", "version": mine.version, "csrf_token": token},
         follow_redirects=False,
     )
-    assert "someone%20else" in stale.headers["location"]
+    assert f"m=conflict:{mine.id}" in stale.headers["location"]
+    page = client.get(stale.headers["location"])
+    assert "The task was changed by someone else; check it and try again." in page.text
+    assert mine.person.person_id in page.text
 
 
 def test_task_changes_need_the_csrf_token_and_a_writer_role(app_and_backend: Any) -> None:

@@ -36,7 +36,7 @@ from amnesty.service.errors import InvalidInputError, NotFoundError, VersionConf
 from amnesty.service.exports import ExportFormat, task_rows
 from amnesty.service.policy import Action, may, region_limit
 from amnesty.web.downloads import download
-from amnesty.web.i18n import local_today
+from amnesty.web.i18n import gettext, local_today
 from amnesty.web.labels import N_
 from amnesty.web.pages_cases import case_views
 from amnesty.web.templating import render
@@ -221,8 +221,14 @@ def tasks_page(
         "transitions": TRANSITIONS,
         "today": today,
         "may_edit": may(user, Action.WRITE_TASKS),
-        "message": request.query_params.get("m"),
+        "message": _task_message(request.query_params.get("m")),
     }
+    if context["message"] is not None and context["message"][1] is not None:
+        try:
+            with database(request) as db:
+                context["message_task"] = tasks.get_task(db, user, context["message"][1])
+        except NotFoundError:
+            context["message"] = None
     return render(request, "after/tasks.html", context)
 
 
@@ -267,14 +273,36 @@ def task_status(
     except NotFoundError:
         raise HTTPException(status_code=404, detail=N_("No such task.")) from None
     except InvalidInputError as error:
-        return _back_to_tasks(str(error))
+        return _back_to_tasks(f"{error.code}:{task_id}")
     except VersionConflictError:
-        return _back_to_tasks("The task was changed by someone else; check it and try again.")
-    return _back_to_tasks("saved")
+        return _back_to_tasks(f"conflict:{task_id}")
+    return _back_to_tasks(f"saved:{task_id}")
+
+
+TASK_MESSAGES = {
+    "saved": N_("Saved."),
+    "reason_required": N_("Write the reason why the task cannot be done."),
+    "invalid_transition": N_("This status cannot follow the task's present status."),
+    "conflict": N_("The task was changed by someone else; check it and try again."),
+}
+"""The result of a status change, in words (the page names the task's row)."""
 
 
 def _back_to_tasks(message: str) -> Response:
-    return RedirectResponse(f"/tasks?m={quote(message)}", status_code=303)
+    return RedirectResponse(
+        f"/tasks?m={quote(message, safe=':')}#task-{message.partition(':')[2]}", status_code=303
+    )
+
+
+def _task_message(message: str | None) -> tuple[str, int | None, bool] | None:
+    """(words, task id, saved) of a status change's result, or None."""
+    if not message:
+        return None
+    code, _, number = message.partition(":")
+    words = TASK_MESSAGES.get(code)
+    if words is None:
+        return None
+    return gettext(words), int(number) if number.isdigit() else None, code == "saved"
 
 
 # ---------------------------------------------------------------- documents
