@@ -248,6 +248,17 @@ class UserRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class UserProfileRow(Base):
+    """Who an account belongs to: the person's full name and organisation (beside the account, whose
+    row the audit trail seals as it was)."""
+
+    __tablename__ = "user_profiles"
+
+    user_fk: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+
+
 class ApiToken(Base):
     """A bearer token for the API; only its SHA-256 digest is stored."""
 

@@ -74,18 +74,29 @@ def add_user(
     username: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "",
     region: Annotated[str, Form()] = "",
+    full_name: Annotated[str, Form(max_length=200)] = "",
+    organisation: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    """Create an account; its generated password is shown once."""
+    """Create an account with the person's full name and organisation; its generated password is
+    shown once."""
     user = require(request, Action.WRITE_USERS)
     check_csrf(request, csrf_token)
-    values = {"username": username, "role": role, "region": region}
+    values = {
+        "username": username,
+        "role": role,
+        "region": region,
+        "full_name": full_name,
+        "organisation": organisation,
+    }
     chosen = _role(role)
     if chosen is None:
         return _users_page(request, user, error=gettext("Choose a role."), status=422, values=values)
     try:
         with database(request) as db:
-            created = accounts.add_account(db, user, username, chosen, region or None)
+            created = accounts.add_account(
+                db, user, username, chosen, region or None, full_name=full_name, organisation=organisation
+            )
     except InvalidInputError as error:
         return _users_page(request, user, error=f"{error.field}: {error}", status=422, values=values)
     message = gettext("Account {name} created.").format(name=created.username)

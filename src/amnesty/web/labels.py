@@ -206,6 +206,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "token.revoke": N_("Access token revoked"),
         "user.create": N_("User created"),
         "user.disable": N_("User disabled"),
+        "user.profile": N_("Full name and organisation of a user recorded"),
         "user.enable": N_("User enabled"),
         "user.password": N_("Password changed"),
         "user.region": N_("User's region changed"),

@@ -1,5 +1,6 @@
 """Review queue assignment: `review_claims`, who has taken a decision waiting for review (one row per
-decision, the reviewer indexed for the "taken by me" view).
+decision, the reviewer indexed for the "taken by me" view); `user_profiles`, the full name and the
+organisation of an account (a table of its own: the `users` rows are sealed by the audit trail).
 
 Revision ID: 0009_h4
 Revises: 0007_dashboard_indexes (on branch h4-queues; at merge it follows 0008_h3)
@@ -28,9 +29,16 @@ def upgrade() -> None:
         sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_review_claims_reviewer", "review_claims", ["reviewer"])
+    op.create_table(
+        "user_profiles",
+        sa.Column("user_fk", sa.Integer(), sa.ForeignKey("users.id"), primary_key=True),
+        sa.Column("full_name", sa.String(200), nullable=True),
+        sa.Column("organisation", sa.String(200), nullable=True),
+    )
 
 
 def downgrade() -> None:
     """Revert this migration."""
+    op.drop_table("user_profiles")
     op.drop_index("ix_review_claims_reviewer", table_name="review_claims")
     op.drop_table("review_claims")
