@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from amnesty.auth import Role, create_user
 from amnesty.domain.deadlines import REVIEW_DAYS, due_day
 from amnesty.law.loader import default_law
 from amnesty.store.models import DecisionRow, OverrideRow, ReviewClaimRow
@@ -26,6 +27,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with LiveServer(tmp_path_factory.mktemp("queues"), 80) as server:
+        with server.register.sessions() as db:
+            create_user(db, "analyst", PASSWORD, Role.ANALYST, None, actor="test")
+            db.commit()
         yield server
 
 
@@ -153,3 +157,26 @@ def test_items_past_their_due_day_are_in_the_overdue_view_with_their_age(
     assert f"дней в ожидании: {REVIEW_DAYS + 3}" in row.inner_text()
     assert f"просрочено, дней: {(on - due).days}" in row.locator("td.due").inner_text()
     shot(tab, "queues-overdue")
+
+
+def test_an_analyst_sees_counts_and_the_impact_page_but_no_personal_file(
+    tab: Any, served: LiveServer
+) -> None:
+    sign_in(tab, served, "analyst")
+    assert "Аналитик" in tab.locator("main").inner_text()
+    menu = tab.get_by_role("navigation", name="Главное меню")
+    for item in ("Главная", "Сводка", "Влияние варианта закона", "Закон"):
+        assert menu.get_by_role("link", name=item, exact=True).count() == 1, item
+    for item in ("Дела", "На проверку", "Задачи ресоциализации", "Новое дело"):
+        assert menu.get_by_role("link", name=item, exact=True).count() == 0, item
+    assert tab.get_by_role("search").count() == 0
+    menu.get_by_role("link", name="Сводка", exact=True).click()
+    assert int(tab.locator("#review-total").inner_text()) == len(served.register.review_queue())
+    assert tab.locator("a[href^='/cases/']").count() == 0  # no person's file is linked
+    tab.goto(served.url + "/impact")
+    assert tab.locator("h1").count() == 1
+    person = next(iter(served.register.files))
+    for path in (f"/cases/{person}", "/cases", "/review", "/tasks", "/cases/export.csv"):
+        answer = tab.request.get(served.url + path)
+        assert answer.status == 403, path
+    shot(tab, "analyst-dashboard")

@@ -101,7 +101,7 @@ def _remember_chart(request: Request, report: ImpactReport) -> str:
 @router.get("/impact")
 def impact_form(request: Request, example: str = "grave-half") -> Response:
     """Choose records (the register, the demo set, or a file) and a variant of the law."""
-    user = require(request, Action.WHAT_IF)
+    user = require(request, Action.IMPACT)
     examples = example_variants()
     chosen = example if example in examples else next(iter(examples))
     context = _base(user, "impact") | {
@@ -124,7 +124,7 @@ async def impact_run(
     upload: UploadFile | None = None,
 ) -> Response:
     """Run the baseline and the variant over the chosen records and show the comparison."""
-    user = require(request, Action.WHAT_IF)
+    user = require(request, Action.IMPACT)
     check_csrf(request, csrf_token)
     context = _base(user, "impact") | {
         "examples": example_variants(),
@@ -171,7 +171,7 @@ async def impact_run(
 @router.get("/impact/chart/{token}.png")
 def impact_chart_png(request: Request, token: str) -> Response:
     """A chart of a recent impact run."""
-    require(request, Action.WHAT_IF)
+    require(request, Action.IMPACT)
     charts: dict[str, bytes] = getattr(request.app.state, "after_charts", None) or {}
     data = charts.get(token)
     if data is None:

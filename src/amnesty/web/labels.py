@@ -109,6 +109,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "reviewer": N_("Reviewer"),
         "social_worker": N_("Social worker"),
         "auditor": N_("Auditor"),
+        "analyst": N_("Analyst"),
     },
     "tag": {
         "terrorist": N_("Terrorist"),
