@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from amnesty.domain.deadlines import task_due_day
 from amnesty.domain.enums import TaskStatus
 from amnesty.domain.records import parse_record
 from amnesty.io.json_records import ParsedRecord
+from amnesty.law.loader import default_law
 from amnesty.resocialisation.board import StaleTaskError, StoreBoard
 from amnesty.resocialisation.tasks import TransitionError
 
@@ -44,7 +46,11 @@ def test_stored_tasks_read_as_values_with_release_and_due_days(board: StoreBoard
     assert {item.task.person_id for item in almaty} == {"G-1"}
     release = dt.date(2022, 11, 3)  # immediate release under the one-year rule, on entry into force
     assert all(item.task.released_on == release for item in almaty)
-    assert all(item.task.due_on == release + dt.timedelta(days=30) for item in almaty)
+    deadline = default_law().pack.dates.implementation_deadline.value  # due by kind, capped by the law's
+    assert all(item.task.due_on == task_due_day(item.task.kind, release, deadline) for item in almaty)
+        {item.task.kind for item in almaty}
+        and {task_due_day(item.task.kind, release, deadline) for item in almaty}
+    )
     assert {item.task.region for item in board.list(None)} == {"Almaty", "Astana"}
 
 
