@@ -60,9 +60,21 @@ def test_social_worker_marks_a_task_as_cannot_be_done_with_a_reason(
     row = page.locator("tr[id^=task-]").first
     task_id = int((row.get_attribute("id") or "").removeprefix("task-"))
     row.locator("select[name=status]").select_option("cannot_be_done")
+    row.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"**/tasks?m=reason_required:{task_id}#task-{task_id}")
+    refused = page.get_by_role("alert").inner_text()
+    assert "Write the reason why the task cannot be done." in refused
+    with app.register.sessions() as db:
+        stored = db.scalar(select(TaskRow).where(TaskRow.id == task_id))
+        assert stored is not None
+        assert stored.person.person_id in refused  # names the row: whose task, which one
+        assert stored.status != TaskStatus.CANNOT_BE_DONE.value
+    row = page.locator(f"#task-{task_id}")
+    assert row.locator("select[name=status]").input_value() == ""  # nothing chosen for the worker
+    row.locator("select[name=status]").select_option("cannot_be_done")
     row.locator("input[name=reason]").fill("the person moved abroad")
     row.get_by_role("button", name="Save").click()
-    page.wait_for_url("**/tasks?m=saved")
+    page.wait_for_url(f"**/tasks?m=saved:{task_id}#task-{task_id}")
     with app.register.sessions() as db:
         task = db.scalar(select(TaskRow).where(TaskRow.id == task_id))
         assert task is not None

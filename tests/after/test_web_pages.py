@@ -168,7 +168,7 @@ def test_social_worker_sees_and_updates_only_their_region(app_and_backend: Any) 
         follow_redirects=False,
     )
     assert no_reason.status_code == 303
-    assert "needs%20a%20reason" in no_reason.headers["location"]
+    assert f"m=reason_required:{mine.id}" in no_reason.headers["location"]
     assert stored_tasks(app)[mine.id].status == TaskStatus.OPEN.value
     done = client.post(
         f"/tasks/{mine.id}/status",
@@ -189,7 +189,10 @@ def test_social_worker_sees_and_updates_only_their_region(app_and_backend: Any) 
         data={"status": "open", "version": mine.version, "csrf_token": token},
         follow_redirects=False,
     )
-    assert "someone%20else" in stale.headers["location"]
+    assert f"m=conflict:{mine.id}" in stale.headers["location"]
+    page = client.get(stale.headers["location"])
+    assert "The task was changed by someone else; check it and try again." in page.text
+    assert mine.person.person_id in page.text
 
 
 def test_task_changes_need_the_csrf_token_and_a_writer_role(app_and_backend: Any) -> None:
@@ -218,11 +221,39 @@ def test_region_export_is_an_xlsx_of_that_region(app_and_backend: Any) -> None:
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     rows = list(workbook["tasks"].iter_rows(values_only=True))
-    assert rows[0][:3] == ("task_id", "person_id", "region")
+    assert rows[0][:4] == ("Task number", "Person number", "Full name", "Region")
+    assert rows[0][-3:] == ("region_code", "kind_code", "status_code")
     persons = {row[1] for row in rows[1:]}
     assert persons
     tasks = stored_tasks(app)
     assert {t.person.region for t in tasks.values() if t.person.person_id in persons} == {"Almaty"}
+    assert {row[3] for row in rows[1:]} == {"Almaty city"}
+    assert {row[-3] for row in rows[1:]} == {"Almaty"}
+
+
+def test_the_tasks_export_is_in_the_readers_words_with_names_dates_and_codes_for_programs(
+    app_and_backend: Any,
+) -> None:
+    """Russian titles and values (region, task, status in words, the person's name, the due day in the
+    local form), then the codes of the coded columns under their field names."""
+    app, _ = app_and_backend
+    response = client_for(app, "officer", "ru").get("/tasks/export.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(workbook["tasks"].iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:5] == ("Номер задачи", "Номер лица", "ФИО", "Регион", "Акимат")
+    tasks = stored_tasks(app)
+    assert len(rows) - 1 == len(tasks)
+    column = {name: i for i, name in enumerate(header)}
+    for row in rows[1:]:
+        task = tasks[int(row[0])]
+        assert row[column["ФИО"]] == task.person.full_name
+        assert row[column["kind_code"]] == task.kind
+        assert row[column["status_code"]] == task.status
+        assert row[column["status_code"]] != row[column["Состояние"]]
+        assert task.due_date is not None
+        assert str(task.due_date.year) in row[column["Срок"]]
+        assert task.due_date.isoformat() != row[column["Срок"]]
 
 
 @pytest.mark.parametrize("language", ["ru", "kk"])

@@ -115,7 +115,7 @@ def test_missing_required_column_rejects_every_row_by_name(tmp_path: Path) -> No
         ({"article": "two hundred"}, "article"),
         ({"tags": "terrorist;nonsense"}, "tags"),
         ({"conviction_expunged": "maybe"}, "conviction_expunged"),
-        ({"offence_end_date": "2022-01-01"}, "(charge)"),
+        ({"offence_end_date": "2022-01-01"}, "offence_end_date"),
     ],
 )
 def test_bad_values_give_row_level_errors(tmp_path: Path, change: dict[str, str], field: str) -> None:

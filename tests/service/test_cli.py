@@ -89,6 +89,7 @@ def test_demo_seed_imports_records_once_and_resets_demo_passwords(fresh_url):
             "reviewer",
             "social_worker",
             "auditor",
+            "analyst",
         }
         with sessions() as db:
             again, _source = seed_records(db, default_law(), persons=40)

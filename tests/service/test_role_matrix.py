@@ -19,6 +19,7 @@ from amnesty.auth import LOGIN_LIMITER, Role
 from amnesty.service.policy import PERMISSIONS, Action, roles_for
 
 A, CO, RV, SW, AU = Role.ADMIN, Role.CASE_OFFICER, Role.REVIEWER, Role.SOCIAL_WORKER, Role.AUDITOR
+AN = Role.ANALYST
 EVERYONE = frozenset(Role)
 ANONYMOUS = "anonymous"
 
@@ -26,10 +27,12 @@ DOCUMENTED: dict[Action, frozenset[Role]] = {
     Action.EVALUATE: EVERYONE,
     Action.READ_STATS: EVERYONE,
     Action.WRITE_CASES: frozenset({A, CO}),
-    Action.READ_PERSONS: EVERYONE,
+    Action.READ_PERSONS: EVERYONE - {AN},
     Action.READ_CASES: frozenset({A, CO, RV, AU}),
     Action.OVERRIDE: frozenset({A, RV}),
+    Action.ASSIGN_REVIEW: frozenset({A, RV}),
     Action.WHAT_IF: frozenset({A, CO, RV}),
+    Action.IMPACT: frozenset({A, CO, RV, AN}),
     Action.DOCUMENTS: frozenset({A, CO, RV, AU}),
     Action.READ_TASKS: frozenset({A, CO, SW, AU}),
     Action.WRITE_TASKS: frozenset({A, SW}),
@@ -38,7 +41,7 @@ DOCUMENTED: dict[Action, frozenset[Role]] = {
     Action.WRITE_USERS: frozenset({A}),
     Action.IMPORT: frozenset({A, CO}),
     Action.REEVALUATE: frozenset({A, CO}),
-    Action.IMPACT_REGISTER: frozenset({A, CO, RV}),
+    Action.IMPACT_REGISTER: frozenset({A, CO, RV, AN}),
     Action.SEE_ALL_JOBS: frozenset({A, AU}),
 }
 """The role table of docs/service.md, written out independently of the code."""
@@ -376,16 +379,16 @@ ENDPOINTS += [
         "job impact",
         ("POST", "/api/jobs/impact"),
         lambda w: ("POST", "/api/jobs/impact", {"files": {"variant": ("v.yaml", _variant())}}),
-        frozenset({A, CO, RV}),
+        frozenset({A, CO, RV, AN}),
         202,
     ),
-    Endpoint("jobs", ("GET", "/api/jobs"), _get(lambda w: "/api/jobs"), frozenset({A, CO, RV, AU})),
+    Endpoint("jobs", ("GET", "/api/jobs"), _get(lambda w: "/api/jobs"), frozenset({A, CO, RV, AU, AN})),
     Endpoint(
         "job",
         ("GET", "/api/jobs/{job_id}"),
         _get(lambda w: f"/api/jobs/{_admin_job(w)}"),
         frozenset({A, AU}),
-        hidden=frozenset({CO, RV}),
+        hidden=frozenset({CO, RV, AN}),
     ),
     Endpoint(
         "job cancel (finished)",
@@ -393,7 +396,7 @@ ENDPOINTS += [
         lambda w: ("POST", f"/api/jobs/{_admin_job(w)}/cancel", {}),
         frozenset({A, AU}),
         409,
-        hidden=frozenset({CO, RV}),
+        hidden=frozenset({CO, RV, AN}),
     ),
     Endpoint(
         "job add",
@@ -492,8 +495,11 @@ WEB_PAGES = [
     WebPage("review export", "/review/export.{fmt}", lambda w: "/review/export.xlsx", may(Action.READ_CASES)),
     WebPage("tasks", "/tasks", lambda w: "/tasks", may(Action.READ_TASKS)),
     WebPage("tasks export", "/tasks/export.{fmt}", lambda w: "/tasks/export.csv", may(Action.READ_TASKS)),
-    WebPage("impact", "/impact", lambda w: "/impact", may(Action.WHAT_IF)),
+    WebPage("impact", "/impact", lambda w: "/impact", may(Action.IMPACT)),
     WebPage("batch", "/batch", lambda w: "/batch", may(Action.WRITE_CASES)),
+    WebPage(
+        "upload template", "/upload/template.{fmt}", lambda w: "/upload/template.csv", may(Action.IMPORT)
+    ),
     WebPage("users", "/admin/users", lambda w: "/admin/users", may(Action.READ_USERS)),
     WebPage("audit", "/audit", lambda w: "/audit", may(Action.READ_AUDIT)),
     WebPage("law", "/law", lambda w: "/law", EVERYONE | {ANONYMOUS}),

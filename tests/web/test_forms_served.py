@@ -108,8 +108,12 @@ def test_admin_adds_a_user_resets_the_password_sets_the_role_and_disables(page: 
     sign_in(page, live, "admin")
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Users").click()
     page.locator("#new-username").fill("clerk.one")
+    page.get_by_label("Full name").fill("Серикова  Айгерим Нурлановна")
+    page.get_by_label("Organisation").fill("Генеральная прокуратура")
     page.locator("#new-role").select_option("reviewer")
     page.get_by_role("button", name="Add the user").click()
+    expect(page.locator("#user-clerk\\.one")).to_contain_text("Серикова Айгерим Нурлановна")
+    expect(page.locator("#user-clerk\\.one")).to_contain_text("Генеральная прокуратура")
     shown = page.locator("#new-password code")
     shown.wait_for()
     password = shown.inner_text()
@@ -127,6 +131,10 @@ def test_admin_adds_a_user_resets_the_password_sets_the_role_and_disables(page: 
     new_password = page.locator("#new-password code").inner_text()
     assert new_password != password
     page.locator("#user-clerk\\.one").get_by_role("button", name="Disable").click()
+    expect(page.locator("#confirm-disable")).to_contain_text("Disable the account clerk.one?")
+    with live[1].sessions() as db:  # asked, not yet done
+        assert db.scalar(select(UserRow.disabled).where(UserRow.username == "clerk.one")) is False
+    page.get_by_role("button", name="Yes, disable the account").click()
     expect(page.locator("#user-clerk\\.one")).to_contain_text("disabled")
     with live[1].sessions() as db:
         user = db.scalar(select(UserRow).where(UserRow.username == "clerk.one"))

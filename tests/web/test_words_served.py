@@ -190,7 +190,7 @@ def test_review_queue_filters_by_a_reason_in_words_pages_and_opens_the_case(brow
         expect(status).to_contain_text(f"Ожидают проверки: {len(unverified)}", timeout=15_000)
         rows = page.locator("#review-results tbody tr")
         expect(rows).to_have_count(len(unverified))
-        for cell in page.locator("#review-results tbody tr td:nth-child(4)").all_inner_texts():
+        for cell in page.locator("#review-results tbody tr td.reason").all_inner_texts():
             assert reason in cell
         table = page.locator("#review-results table").inner_text()
         assert not _CODE.search(table), table

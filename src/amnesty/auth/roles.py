@@ -13,3 +13,5 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     SOCIAL_WORKER = "social_worker"
     AUDITOR = "auditor"
+    ANALYST = "analyst"
+    """Impact of law variants and statistics, never a person's file."""

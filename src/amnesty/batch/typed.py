@@ -31,10 +31,10 @@ from typing import Any
 import annotated_types
 import numpy as np
 import polars as pl
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
-from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
+from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn, read_date, today
 from amnesty.engine.iin import iin_arrays
 from amnesty.io.columns import CHARGE_COLUMNS, LIST_SEPARATOR, PERSON_COLUMNS, SENTENCE_COLUMNS, TERM_FIELDS
 from amnesty.io.whitespace import PYTHON_WHITESPACE
@@ -178,6 +178,8 @@ def _constraint_expr(column: pl.Expr, kind: type, constraint: Any) -> pl.Expr:
     pattern = getattr(constraint, "pattern", None)
     if pattern is not None:
         return column.str.contains(str(pattern))
+    if isinstance(constraint, BeforeValidator) and constraint.func is read_date:
+        return pl.lit(True)  # a date cell (its kind requires pl.Date) is what `read_date` leaves as it is
     raise TypeError(f"no column form for the constraint {constraint!r}")
 
 
@@ -268,8 +270,15 @@ def _born_before_offences(frame: pl.DataFrame, memo: dict[str, pl.Series]) -> pl
     return born.is_null() | (pl.col("offence_date") > born)
 
 
+def _not_in_future(frame: pl.DataFrame, memo: dict[str, pl.Series]) -> pl.Expr:
+    latest = today()
+    end = _column(frame, "offence_end_date", pl.Date())
+    return (pl.col("offence_date") <= latest) & (end.is_null() | (end <= latest))
+
+
 CROSS_FIELD_CHECKS: dict[str, Callable[[pl.DataFrame, dict[str, pl.Series]], pl.Expr]] = {
     "_end_not_before_start": _end_not_before_start,
+    "_not_in_future": _not_in_future,
     "_iin_agrees_with_birth_date": _iin_agrees_with_birth_date,
     "_born_before_offences": _born_before_offences,
 }

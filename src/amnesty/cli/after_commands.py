@@ -17,6 +17,7 @@ from amnesty.batch.process import RunSettings
 from amnesty.batch.publish import EXIT_FAILED, RunFailedError
 from amnesty.batch.run import Engine
 from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of, print_json
+from amnesty.cli.summaries import say
 from amnesty.documents.render import DocumentFormat, DocumentRenderer, TemplateError
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
@@ -264,7 +265,7 @@ def report_command(
     rows: list[StatRow] = [stat_row(d, r or by_person.get(d.person_id), e) for d, r, e in items]
     statistics = Statistics.of(rows)
     written = write_report(statistics, out, language=language)
-    typer.echo(f"{len(rows)} decisions counted, {bad} invalid items; wrote {len(written)} files to {out}")
+    typer.echo(say("report_done", language, rows=len(rows), bad=bad, files=len(written), out=out))
     if bad:
         raise typer.Exit(1)
 

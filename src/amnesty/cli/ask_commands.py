@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of, print_json, read_text_input
+from amnesty.cli.summaries import say
 from amnesty.domain.decision import Decision, Question
 from amnesty.domain.enums import AnswerKind, Outcome, Punishment
 from amnesty.domain.records import CaseRecord, field_errors, parse_record
@@ -482,10 +483,16 @@ def questions_command(
     law_pack: PackOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     law_id: LawOpt = DEFAULT_LAW_ID,
+    lang: Annotated[
+        str,
+        typer.Option("--lang", help="Language of the printed figures: ru, kk or en (JSON keeps its keys)."),
+    ] = "en",
 ) -> None:
     """How far questions go on a set of records: the share of 'needs review' persons a question could
     settle, and how many questions each such person is asked (first round and along the longest path
     of answers), by cause."""
+    if lang not in ("ru", "kk", "en"):
+        raise typer.BadParameter(f"unknown language {lang!r}; use one of ru, kk, en", param_hint="--lang")
     law = load_law_or_exit(law_pack, law_id)
     items = list(read_records(input_file))
     records = [item.record for item in items if isinstance(item, ParsedRecord)]
@@ -495,31 +502,31 @@ def questions_command(
         print_json(stats)
         return
     console = Console(highlight=False)
-    table = Table(title=f"Questions: {input_file.name}")
+    table = Table(title=say("questions_title", lang, name=input_file.name))
     table.add_column("")
-    table.add_column("persons", justify="right")
+    table.add_column(say("persons", lang), justify="right")
     share = f"{stats['share_with_questions']:.1%}"
-    for label, value in (
-        ("persons decided", stats["persons"]),
-        ("rejected (invalid records)", stats["rejected"]),
-        ("needs review", stats["needs_review"]),
-        (f"  with at least one question ({share})", stats["with_questions"]),
-        ("  with questions only (no cause beyond the record)", stats["with_questions_only"]),
-        ("  some single answer settles the decision", stats["settled_by_one_answer"]),
-        ("  every answer to a question gives the same outcome", stats["every_answer_same_outcome"]),
+    for key, value in (
+        ("persons_decided", stats["persons"]),
+        ("rejected", stats["rejected"]),
+        ("needs_review", stats["needs_review"]),
+        ("with_questions", stats["with_questions"]),
+        ("with_questions_only", stats["with_questions_only"]),
+        ("settled_by_one_answer", stats["settled_by_one_answer"]),
+        ("every_answer_same_outcome", stats["every_answer_same_outcome"]),
     ):
-        table.add_row(label, str(value))
+        table.add_row(say(key, lang, share=share), str(value))
     console.print(table)
-    for key, title in (
-        ("questions_per_person", "questions per such person, first round"),
-        ("questions_along_longest_path", "questions per such person, along the longest path of answers"),
-    ):
-        figures = stats[key]
-        console.print(
-            f"{title}: mean {figures['mean']}, max {figures['max']}, by count {figures['distribution']}"
-        )
-    console.print(f"asked by: {stats['asked_by']}")
-    console.print(f"beyond any fact of the record: {stats['unanswerable_by']}")
+    for key in ("questions_per_person", "questions_along_longest_path"):
+        figures = stats[key] | {"distribution": _counts(stats[key]["distribution"])}
+        console.print(say(key, lang, **figures))
+    console.print(say("asked_by", lang, value=_counts(stats["asked_by"])))
+    console.print(say("unanswerable_by", lang, value=_counts(stats["unanswerable_by"])))
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """`key: n; key: n` (a dash when empty), for the printed figures."""
+    return "; ".join(f"{key}: {n}" for key, n in counts.items()) or "—"
 
 
 def register(app: typer.Typer) -> None:

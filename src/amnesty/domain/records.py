@@ -11,7 +11,15 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from amnesty.domain.enums import Category, Context, PersonRole, Punishment, Recidivism, Stage, Tag
@@ -19,6 +27,37 @@ from amnesty.domain.regions import normalise_region
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 
 NonNegativeInt = Annotated[int, Field(ge=0, le=100_000)]
+
+_NATIONAL_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
+def read_date(value: Any) -> Any:
+    """A date written the national way, day.month.year (`05.01.2022`), as a date; anything else as it
+    is (ISO `2022-01-05` and date values are Pydantic's to read). An impossible day is refused."""
+    if isinstance(value, str) and (found := _NATIONAL_DATE.match(value)) is not None:
+        day, month, year = (int(part) for part in found.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError as error:
+            detail = (
+                "month value is outside expected range"
+                if not 1 <= month <= 12
+                else "day value is outside expected range"
+            )
+            raise PydanticCustomError(
+                "date_parsing", "not a valid date ({error})", {"error": detail}
+            ) from error
+    return value
+
+
+DateIn = Annotated[dt.date, BeforeValidator(read_date)]
+"""A date in a record: ISO (`2022-01-05`) or day.month.year (`05.01.2022`)."""
+
+
+def today() -> dt.date:
+    """Today, the latest day an offence can have been committed on."""
+    return dt.date.today()
+
 
 RECORD_CHECK_CODES = frozenset(
     {
@@ -29,6 +68,7 @@ RECORD_CHECK_CODES = frozenset(
         "offence_end_before_start",
         "birth_date_iin_mismatch",
         "born_after_offence",
+        "offence_in_future",
     }
 )
 """The error types of the record's own checks (beside Pydantic's), translated by `amnesty.render.validation`."""
@@ -51,7 +91,7 @@ class Sentence(_Frozen):
 
     punishment: Punishment
     term: TermIn | None = None
-    start_date: dt.date | None = None
+    start_date: DateIn | None = None
     conditional: bool = False
     fine_amount_mci: Annotated[float, Field(ge=0)] | None = None
     hours: Annotated[int, Field(ge=0)] | None = None
@@ -67,8 +107,8 @@ class Charge(_Frozen):
     article: Annotated[int, Field(ge=1, le=500)]
     part: Annotated[int, Field(ge=1, le=20)] | None = None
     category: Category | None = None
-    offence_date: dt.date
-    offence_end_date: dt.date | None = None
+    offence_date: DateIn
+    offence_end_date: DateIn | None = None
     territory: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "KZ"
     context: Context = Context.UNKNOWN
     tags: tuple[Tag, ...] = ()
@@ -83,7 +123,24 @@ class Charge(_Frozen):
     @model_validator(mode="after")
     def _end_not_before_start(self) -> Charge:
         if self.offence_end_date is not None and self.offence_end_date < self.offence_date:
-            raise PydanticCustomError("offence_end_before_start", "offence_end_date is before offence_date")
+            raise PydanticCustomError(
+                "offence_end_before_start",
+                "offence_end_date: is before offence_date",
+                {"field": "offence_end_date"},
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _not_in_future(self) -> Charge:
+        latest = today()
+        for name in ("offence_date", "offence_end_date"):
+            day = getattr(self, name)
+            if day is not None and day > latest:
+                raise PydanticCustomError(
+                    "offence_in_future",
+                    "{field}: {date} is after today ({today})",
+                    {"field": name, "date": day.isoformat(), "today": latest.isoformat()},
+                )
         return self
 
 
@@ -92,7 +149,7 @@ class CaseRecord(_Frozen):
 
     person_id: Annotated[str, Field(min_length=1, max_length=64)]
     iin: str | None = None
-    birth_date: dt.date | None = None
+    birth_date: DateIn | None = None
     full_name: Annotated[str, Field(max_length=200)] | None = None
     case_number: Annotated[str, Field(max_length=64)] | None = None
     region: str | None = None

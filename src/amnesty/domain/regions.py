@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from amnesty.domain.enums import REGIONS
 
 _ALIASES: dict[str, str] = {
@@ -26,10 +28,28 @@ _ALIASES: dict[str, str] = {
 _BY_FOLDED = {name.casefold(): name for name in REGIONS} | _ALIASES
 
 
+def _local_names() -> dict[str, str]:
+    """The Russian and Kazakh names of `REGION_NAMES` (`город Алматы`, `Алматы қаласы`), folded, by
+    canonical name; also each without its `город`/`г.`/`область`/`облысы`/`қаласы` word when that short
+    form names one region only (`Шымкент`, `Актюбинская`; not `Алматы`, the city or the region)."""
+    full: dict[str, str] = {}
+    short: dict[str, set[str]] = {}
+    generic = ("город", "г.", "область", "облысы", "қаласы")
+    for names in REGION_NAMES.values():
+        for canonical, name in names.items():
+            words = name.casefold().split()
+            full[" ".join(words)] = canonical
+            full[" ".join("г." if word == "город" else word for word in words)] = canonical
+            short.setdefault(" ".join(w for w in words if w not in generic), set()).add(canonical)
+    unique = {name: next(iter(found)) for name, found in short.items() if len(found) == 1}
+    return unique | full
+
+
 def normalise_region(value: str) -> str:
-    """Return the canonical region name, or raise `ValueError` naming the accepted values."""
+    """Return the canonical region name (from its English, Russian or Kazakh name), or raise
+    `ValueError` naming the accepted values."""
     key = " ".join(value.split()).casefold()
-    found = _BY_FOLDED.get(key)
+    found = _BY_FOLDED.get(key) or _local_folded().get(key)
     if found is None:
         raise ValueError(f"unknown region {value!r}; expected one of: {', '.join(REGIONS)}")
     return found
@@ -87,3 +107,8 @@ REGION_NAMES: dict[str, dict[str, str]] = {
 def region_name(region: str, language: str) -> str:
     """The region's name in a language (English canonical name when no translation is known)."""
     return REGION_NAMES.get(language, {}).get(region, region)
+
+
+@cache
+def _local_folded() -> dict[str, str]:
+    return _local_names()

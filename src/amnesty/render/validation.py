@@ -223,7 +223,7 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "kk": "белгісіз өңір {value}",
     },
     "offence_end_before_start": {
-        "en": "offence_end_date is before offence_date",
+        "en": "is before the offence date",
         "ru": "дата окончания деяния раньше даты совершения",
         "kk": "әрекеттің аяқталған күні жасалған күнінен бұрын",
     },
@@ -231,6 +231,11 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "{birth_date} disagrees with the IIN (which encodes {iin_date})",
         "ru": "{birth_date} не совпадает с ИИН (в нём {iin_date})",
         "kk": "{birth_date} ЖСН-мен сәйкес келмейді (онда {iin_date})",
+    },
+    "offence_in_future": {
+        "en": "{date} is after today ({today}): an offence cannot be in the future",
+        "ru": "{date} позже сегодняшнего дня ({today}): деяние не может быть совершено в будущем",
+        "kk": "{date} бүгінгі күннен ({today}) кейін: әрекет болашақта жасалуы мүмкін емес",
     },
     "born_after_offence": {
         "en": "the person was born on {birth}, not before the offence of charges[{charge}] ({offence_date})",
@@ -533,7 +538,10 @@ _DATE_DETAILS = {
         "kk": "мұндай ай жоқ",
     },
 }
-_DATE_DETAIL_OTHER = {"ru": "ожидается ГГГГ-ММ-ДД", "kk": "ЖЖЖЖ-АА-КК күтіледі"}
+_DATE_DETAIL_OTHER = {
+    "ru": "ожидается ГГГГ-ММ-ДД или ДД.ММ.ГГГГ",
+    "kk": "ЖЖЖЖ-АА-КК немесе КК.АА.ЖЖЖЖ күтіледі",
+}
 
 _KNOWN_TEXTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), code)

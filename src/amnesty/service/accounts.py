@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from amnesty.audit.chain import AuditReport, verify_chain
+from amnesty.audit.chain import AuditReport, record_event, verify_chain
 from amnesty.auth import Role, UserError, create_user, generate_password, get_user, list_users
 from amnesty.auth import set_disabled as auth_set_disabled
 from amnesty.auth import set_password as auth_set_password
@@ -21,7 +21,7 @@ from amnesty.domain.regions import normalise_region
 from amnesty.service.errors import InvalidInputError, NotFoundError
 from amnesty.service.policy import Action, Actor, require
 from amnesty.service.results import Page, Result
-from amnesty.store.models import AuditEvent, UserRow
+from amnesty.store.models import AuditEvent, UserProfileRow, UserRow
 from amnesty.store.queries import MAX_PAGE_SIZE, iso
 
 
@@ -30,6 +30,8 @@ class Account(Result):
     it was just generated."""
 
     username: str
+    full_name: str | None = None
+    organisation: str | None = None
     role: Role
     region: str | None
     disabled: bool
@@ -37,9 +39,14 @@ class Account(Result):
     password: str | None = None
 
 
-def _account(row: UserRow, password: str | None = None) -> Account:
+def _account(row: UserRow, password: str | None = None, profile: UserProfileRow | None = None) -> Account:
+    if profile is None:
+        session = object_session(row)
+        profile = session.get(UserProfileRow, row.id) if session is not None else None
     return Account(
         username=row.username,
+        full_name=profile.full_name if profile else None,
+        organisation=profile.organisation if profile else None,
         role=Role(row.role),
         region=row.region,
         disabled=row.disabled,
@@ -56,20 +63,48 @@ def _refused(error: UserError) -> InvalidInputError:
 def accounts(db: Session, user: Actor) -> list[Account]:
     """Every account, by username."""
     require(user, Action.READ_USERS)
-    return [_account(row) for row in list_users(db)]
+    profiles = {row.user_fk: row for row in db.scalars(select(UserProfileRow))}
+    return [_account(row, profile=profiles.get(row.id)) for row in list_users(db)]
+
+
+MAX_PROFILE_CHARS = 200
+"""Characters of an account's full name and of its organisation."""
+
+
+def _text(value: str | None) -> str | None:
+    return " ".join(value.split()) if value and value.strip() else None
 
 
 def add_account(
-    db: Session, user: Actor, username: str, role: Role, region: str | None, password: str | None = None
+    db: Session,
+    user: Actor,
+    username: str,
+    role: Role,
+    region: str | None,
+    password: str | None = None,
+    *,
+    full_name: str | None = None,
+    organisation: str | None = None,
 ) -> Account:
-    """Create an account; without a password one is generated and returned once."""
+    """Create an account with the person's full name and organisation (each up to
+    `MAX_PROFILE_CHARS`, audited); without a password one is generated and returned once."""
     require(user, Action.WRITE_USERS)
+    name, body = _text(full_name), _text(organisation)
+    for field, text in (("full_name", name), ("organisation", body)):
+        if text is not None and len(text) > MAX_PROFILE_CHARS:
+            raise InvalidInputError(f"at most {MAX_PROFILE_CHARS} characters", field, "too_long")
     secret = password or generate_password()
     try:
         row = create_user(db, username, secret, role, region or None, actor=user.username)
     except UserError as error:
         db.rollback()
         raise _refused(error) from None
+    if name or body:
+        db.add(UserProfileRow(user_fk=row.id, full_name=name, organisation=body))
+        db.flush()
+        record_event(
+            db, user.username, "user.profile", "user", row.username, {"full_name": name, "organisation": body}
+        )
     db.commit()
     return _account(row, None if password else secret)
 

@@ -1,4 +1,5 @@
-"""One export of every list (cases, review queue, tasks) to CSV or XLSX.
+"""One export of every list (cases, review queue, tasks) to CSV or XLSX, in the reader's words (titles
+and values in words, local dates; the codes again in extra columns for programs) or as codes.
 
 Rows come from the same SQL queries as the pages (`store.queries.stream_*`: the ordered keys in one
 narrow query, then the rows a chunk of keys at a time, never OFFSET paging), up to `MAX_EXPORT_ROWS`. Text that a spreadsheet would run as a formula (starting
@@ -13,16 +14,17 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 import xlsxwriter
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
+from amnesty.io.columns import ALL_COLUMNS
 from amnesty.io.safe_cells import XLSX_OPTIONS, safe_cell, safe_row
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
-from amnesty.store.queries import CaseFilter, ReviewStatus, TaskFilter
+from amnesty.store.queries import CaseFilter, ReviewStatus, ReviewWork, TaskFilter
 
 MAX_EXPORT_ROWS = 50_000
 
@@ -48,11 +50,61 @@ Row = Sequence[Any]
 
 
 @dataclass(frozen=True)
-class ExportTable:
-    """A header and the rows under it (a generator: read as written)."""
+class Column:
+    """A column of an export: its field name (the header for programs) and how its values read in
+    words: `kind` names a vocabulary (`region`, `outcome`, ...; the value is a code), or is `bool`,
+    `date`, `codes` (a space-separated list of review reason codes) or None (text as it is)."""
 
-    header: Sequence[str]
+    name: str
+    kind: str | None = None
+
+    @property
+    def coded(self) -> bool:
+        """A column whose values are codes (a vocabulary, a yes/no, reason codes): in words for people,
+        and its codes repeated in an extra column for programs."""
+        return self.kind not in (None, "date")
+
+
+class Words(Protocol):
+    """How an export reads in a language: column titles and values in words."""
+
+    def header(self, name: str) -> str:
+        """The title of the column `name`."""
+        ...
+
+    def value(self, kind: str, value: Any) -> str:
+        """A value of a column of `kind` in words."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """Columns and the rows under them (a generator: read as written)."""
+
+    columns: Sequence[Column]
     rows: Iterator[Row]
+
+    @property
+    def header(self) -> list[str]:
+        """The field names (the header without words)."""
+        return [column.name for column in self.columns]
+
+    def in_words(self, words: Words) -> ExportTable:
+        """The table for people: titles and values in words (dates in the local form), then the codes
+        of every coded column again, under their field names, for programs."""
+        coded = [i for i, column in enumerate(self.columns) if column.coded]
+        titles = [words.header(column.name) for column in self.columns]
+        extra = [Column(f"{self.columns[i].name}_code") for i in coded]
+
+        def rows() -> Iterator[Row]:
+            for row in self.rows:
+                shown = [
+                    cell if cell is None or column.kind is None else words.value(column.kind, cell)
+                    for column, cell in zip(self.columns, row, strict=True)
+                ]
+                yield (*shown, *(row[i] for i in coded))
+
+        return ExportTable([Column(title) for title in titles] + extra, rows())
 
 
 def case_rows(db: Session, user: Actor, filters: CaseFilter, sort: str = "id") -> ExportTable:
@@ -78,32 +130,37 @@ def case_rows(db: Session, user: Actor, filters: CaseFilter, sort: str = "id") -
                 decision.get("provisional"),
             )
 
-    header = (
-        "person_id",
-        "full_name",
-        "iin",
-        "region",
-        "case_number",
-        "stage",
-        "outcome",
-        "outcome_in_effect",
-        "release",
-        "new_end_date",
-        "needs_review",
-        "provisional",
+    columns = (
+        Column("person_id"),
+        Column("full_name"),
+        Column("iin"),
+        Column("region", "region"),
+        Column("case_number"),
+        Column("stage", "stage"),
+        Column("outcome", "outcome"),
+        Column("outcome_in_effect", "outcome"),
+        Column("release", "release"),
+        Column("new_end_date", "date"),
+        Column("needs_review", "bool"),
+        Column("provisional", "bool"),
     )
-    return ExportTable(header, rows())
+    return ExportTable(columns, rows())
 
 
 def review_rows(
-    db: Session, user: Actor, status: ReviewStatus, region: str | None, code: str | None
+    db: Session,
+    user: Actor,
+    status: ReviewStatus,
+    region: str | None,
+    code: str | None,
+    work: ReviewWork | None = None,
 ) -> ExportTable:
-    """The review queue."""
+    """The review queue (with the page's work filters when given)."""
     require(user, Action.READ_CASES)
     limit = region_limit(user)
 
     def rows() -> Iterator[Row]:
-        for item in queries.stream_review_queue(db, status, region, code, limit, MAX_EXPORT_ROWS):
+        for item in queries.stream_review_queue(db, status, region, code, limit, MAX_EXPORT_ROWS, work=work):
             yield (
                 item["person_id"],
                 item["full_name"],
@@ -115,21 +172,25 @@ def review_rows(
                 item["needs_review"],
                 item["provisional"],
                 " ".join(dict.fromkeys(item["reason_codes"])),
+                item["taken_by"],
+                (item["created_at"] or "")[:10] or None,
             )
 
-    header = (
-        "person_id",
-        "full_name",
-        "region",
-        "case_number",
-        "stage",
-        "decision_id",
-        "outcome",
-        "needs_review",
-        "provisional",
-        "reason_codes",
+    columns = (
+        Column("person_id"),
+        Column("full_name"),
+        Column("region", "region"),
+        Column("case_number"),
+        Column("stage", "stage"),
+        Column("decision_id"),
+        Column("outcome", "outcome"),
+        Column("needs_review", "bool"),
+        Column("provisional", "bool"),
+        Column("reason_codes", "codes"),
+        Column("taken_by"),
+        Column("waiting_since", "date"),
     )
-    return ExportTable(header, rows())
+    return ExportTable(columns, rows())
 
 
 def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
@@ -142,6 +203,7 @@ def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
             yield (
                 item["id"],
                 item["person_id"],
+                item["full_name"],
                 item["region"],
                 item["akimat"],
                 item["kind"],
@@ -152,19 +214,20 @@ def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
                 item["notes"],
             )
 
-    header = (
-        "task_id",
-        "person_id",
-        "region",
-        "akimat",
-        "kind",
-        "status",
-        "assignee",
-        "due_date",
-        "completed_on",
-        "notes",
+    columns = (
+        Column("task_id"),
+        Column("person_id"),
+        Column("full_name"),
+        Column("region", "region"),
+        Column("akimat"),
+        Column("kind", "task"),
+        Column("status", "task_status"),
+        Column("assignee"),
+        Column("due_date", "date"),
+        Column("completed_on", "date"),
+        Column("notes"),
     )
-    return ExportTable(header, rows())
+    return ExportTable(columns, rows())
 
 
 def _csv(table: ExportTable) -> tuple[bytes, int]:
@@ -200,8 +263,13 @@ def _xlsx(table: ExportTable, sheet_name: str) -> tuple[bytes, int]:
     return buffer.getvalue(), count
 
 
-def export_table(db: Session, user: Actor, name: str, fmt: ExportFormat, table: ExportTable) -> ExportFile:
-    """Write the table in the format and audit the export (list name and row count); commits."""
+def export_table(
+    db: Session, user: Actor, name: str, fmt: ExportFormat, table: ExportTable, words: Words | None = None
+) -> ExportFile:
+    """Write the table in the format (in `words` when given: `ExportTable.in_words`) and audit the
+    export (list name and row count); commits."""
+    if words is not None:
+        table = table.in_words(words)
     if fmt is ExportFormat.CSV:
         content, count = _csv(table)
         media = "text/csv; charset=utf-8"
@@ -211,3 +279,40 @@ def export_table(db: Session, user: Actor, name: str, fmt: ExportFormat, table: 
     record_event(db, user.username, "export", "list", name, {"format": fmt.value, "rows": count})
     db.commit()
     return ExportFile(content, media, f"{name}.{fmt.value}", count)
+
+
+TEMPLATE_EXAMPLE: dict[str, str] = {
+    "person_id": "P-0001",
+    "iin": "",
+    "birth_date": "14.03.1990",
+    "full_name": "Иванов Иван Иванович",
+    "case_number": "2022-001",
+    "region": "город Алматы",
+    "role": "participant",
+    "recidivism": "none",
+    "stage": "serving",
+    "sentence_punishment": "imprisonment",
+    "sentence_years": "8",
+    "sentence_start_date": "06.01.2022",
+    "article": "293",
+    "part": "2",
+    "category": "grave",
+    "offence_date": "05.01.2022",
+    "territory": "KZ",
+    "context": "riot",
+}
+"""The example row of the upload template: one person, one charge (dates in the national form)."""
+
+
+def record_template(fmt: ExportFormat) -> ExportFile:
+    """The upload template: every column of the flat layout (CONTRACT.md) and one example row, which
+    the reader accepts as it is (a test reads it back)."""
+    columns = [Column(name) for name in ALL_COLUMNS]
+    table = ExportTable(columns, iter([[TEMPLATE_EXAMPLE.get(name) for name in ALL_COLUMNS]]))
+    if fmt is ExportFormat.CSV:
+        content, count = _csv(table)
+        media = "text/csv; charset=utf-8"
+    else:
+        content, count = _xlsx(table, "records")
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return ExportFile(content, media, f"records-template.{fmt.value}", count)

@@ -5,10 +5,12 @@ The API routes and the web pages both ask this module; neither keeps a table of 
 | action | admin | case_officer | reviewer | social_worker | auditor |
 |---|---|---|---|---|---|
 | evaluate a record (stateless), statistics, dashboard | yes | yes | yes | yes (own region) | yes |
+| the impact of a law variant (page), an impact job over the register | yes | yes | yes | - | job only |
 | import records, enter, edit and re-evaluate cases, batch upload | yes | yes | - | - | - |
 | read persons (search, a person's file with its cases and decisions) | yes | yes | yes | own region only | yes |
 | read the case list, decisions, history, review queue, overrides | yes | yes | yes | - | yes |
 | record an override | yes | - | yes | - | - |
+| take review items, assign them to a reviewer, confirm provisional decisions in bulk | yes | - | yes | - | - |
 | what-if and the impact of a law variant | yes | yes | yes | - | - |
 | decision documents | yes | yes | yes | - | yes |
 | read tasks | yes | yes | - | own region only | yes |
@@ -18,6 +20,10 @@ The API routes and the web pages both ask this module; neither keeps a table of 
 | start import and re-evaluation jobs | yes | yes | - | - | - |
 | start an impact job over the register | yes | yes | yes | - | - |
 | see every user's jobs (others see their own) | yes | - | - | - | yes |
+
+The analyst (`analyst`) evaluates records, reads the statistics and dashboard counts, and runs the
+impact of a law variant (the page and the register job); nothing else (no person, case, task, user
+or audit page).
 
 Region scoping: a social worker sees only the persons who are *currently* in their region (the
 person's region as last recorded), and the tasks of those persons; a social worker whose account
@@ -51,7 +57,9 @@ class Action(StrEnum):
     READ_PERSONS = "read_persons"
     READ_CASES = "read_cases"
     OVERRIDE = "override"
+    ASSIGN_REVIEW = "assign_review"
     WHAT_IF = "what_if"
+    IMPACT = "impact"
     DOCUMENTS = "documents"
     READ_TASKS = "read_tasks"
     WRITE_TASKS = "write_tasks"
@@ -65,6 +73,7 @@ class Action(StrEnum):
 
 
 A, CO, RV, SW, AU = Role.ADMIN, Role.CASE_OFFICER, Role.REVIEWER, Role.SOCIAL_WORKER, Role.AUDITOR
+AN = Role.ANALYST
 
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EVALUATE: frozenset(Role),
@@ -73,7 +82,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.READ_PERSONS: frozenset({A, CO, RV, SW, AU}),
     Action.READ_CASES: frozenset({A, CO, RV, AU}),
     Action.OVERRIDE: frozenset({A, RV}),
+    Action.ASSIGN_REVIEW: frozenset({A, RV}),
     Action.WHAT_IF: frozenset({A, CO, RV}),
+    Action.IMPACT: frozenset({A, CO, RV, AN}),
     Action.DOCUMENTS: frozenset({A, CO, RV, AU}),
     Action.READ_TASKS: frozenset({A, CO, SW, AU}),
     Action.WRITE_TASKS: frozenset({A, SW}),
@@ -82,7 +93,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.WRITE_USERS: frozenset({A}),
     Action.IMPORT: frozenset({A, CO}),
     Action.REEVALUATE: frozenset({A, CO}),
-    Action.IMPACT_REGISTER: frozenset({A, CO, RV}),  # as WHAT_IF: the auditor reads, never runs the law
+    Action.IMPACT_REGISTER: frozenset(
+        {A, CO, RV, AN}
+    ),  # as WHAT_IF, and the analyst: the auditor reads, never runs the law
     Action.SEE_ALL_JOBS: frozenset({A, AU}),
 }
 REGION_SCOPED: frozenset[Role] = frozenset({SW})

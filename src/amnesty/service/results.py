@@ -108,6 +108,7 @@ class TaskOut(Result):
 
     id: int
     person_id: str
+    full_name: str | None = None
     case_id: int
     decision_id: int
     kind: str
@@ -229,6 +230,8 @@ class ReviewItem(DecisionSummary):
     case_number: str | None = None
     stage: str | None = None
     reason_codes: list[str]
+    taken_by: str | None = None
+    taken_at: str | None = None
 
 
 class Statistics(Result):
@@ -245,6 +248,8 @@ class Statistics(Result):
     by_role: dict[str, int]
     released_by_region: dict[str, int]
     review_open: int
+    review_undecided: int = 0
+    """Of `review_open`, the decisions with no outcome (`needs_review`); the rest are provisional."""
     tasks_by_status: dict[str, int]
 
 

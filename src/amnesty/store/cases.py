@@ -17,12 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
+from amnesty.domain.deadlines import task_due_day
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Flag, Outcome
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import ENGINE_VERSION, evaluate
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors
 from amnesty.law.loader import Law, default_law
+from amnesty.resocialisation.tasks import release_day
 from amnesty.store.bulk import existing_person_ids, insert_new_persons
 from amnesty.store.convert import (
     apply_case_fields,
@@ -213,17 +215,26 @@ def decision_values(
 def task_values(decision: Decision, kinds_present: set[str]) -> list[dict[str, Any]]:
     """Column values of the resocialisation tasks a decision calls for, except kinds the case already
     has; without the person, case and decision keys."""
+    released = release_day(decision)
     return [
         {
             "kind": duty.kind.value,
             "region": duty.region,
             "akimat": duty.akimat,
             "status": duty.status.value,
+            "due_date": task_due_day(duty.kind, released or duty.opened_on, law_deadline(decision.law)),
             "notes": "",
         }
         for duty in decision.resocialisation
         if duty.kind.value not in kinds_present
     ]
+
+
+def law_deadline(law_id: str) -> dt.date | None:
+    """The implementation deadline of the law a decision applied, from its law pack (None when the
+    pack gives none or is not the bundled one)."""
+    pack = default_law().pack
+    return pack.dates.implementation_deadline.value if pack.id == law_id else None
 
 
 def _create_tasks(db: Session, case: Case, row: DecisionRow, decision: Decision, actor: str) -> int:

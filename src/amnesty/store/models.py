@@ -175,6 +175,7 @@ class DecisionRow(Base):
 
     case: Mapped[Case] = relationship(back_populates="decisions")
     overrides: Mapped[list[OverrideRow]] = relationship(back_populates="decision", order_by="OverrideRow.id")
+    claim: Mapped[ReviewClaimRow | None] = relationship(viewonly=True)
 
 
 class OverrideRow(Base):
@@ -211,6 +212,18 @@ class OverrideWithdrawal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     override: Mapped[OverrideRow] = relationship(back_populates="withdrawal")
+
+
+class ReviewClaimRow(Base):
+    """Who has taken a review item (a decision waiting for review): one row per decision, replaced on
+    reassignment; the decision itself is never updated."""
+
+    __tablename__ = "review_claims"
+
+    decision_fk: Mapped[int] = mapped_column(ForeignKey("decisions.id"), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(64), index=True)
+    assigned_by: Mapped[str] = mapped_column(String(64))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class TaskRow(Base):
@@ -251,6 +264,17 @@ class UserRow(Base):
     region: Mapped[str | None] = mapped_column(String(40))
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UserProfileRow(Base):
+    """Who an account belongs to: the person's full name and organisation (beside the account, whose
+    row the audit trail seals as it was)."""
+
+    __tablename__ = "user_profiles"
+
+    user_fk: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
 
 
 class ApiToken(Base):

@@ -15,6 +15,8 @@ from sqlalchemy import Select, Text, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, object_session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from amnesty.domain.deadlines import REVIEW_DAYS
+from amnesty.domain.enums import Outcome
 from amnesty.store.in_force import (
     DecisionInForce,
     has_override_in_force,
@@ -22,7 +24,16 @@ from amnesty.store.in_force import (
     outcome_in_force,
     override_in_force_id,
 )
-from amnesty.store.models import AuditEvent, Case, ChargeRow, DecisionRow, OverrideRow, Person, TaskRow
+from amnesty.store.models import (
+    AuditEvent,
+    Case,
+    ChargeRow,
+    DecisionRow,
+    OverrideRow,
+    Person,
+    ReviewClaimRow,
+    TaskRow,
+)
 
 MAX_PAGE_SIZE = 200
 
@@ -253,6 +264,7 @@ def task_json(task: TaskRow) -> dict[str, Any]:
     return {
         "id": task.id,
         "person_id": task.person.person_id,
+        "full_name": task.person.full_name,
         "case_id": task.case_fk,
         "decision_id": task.decision_fk,
         "kind": task.kind,
@@ -470,10 +482,12 @@ def review_queue(
     region_limit: str | None = None,
     *,
     with_questions: bool = False,
+    work: ReviewWork | None = None,
 ) -> Page:
     """Newest decisions of each case with `needs_review` or the `provisional_basis` flag, optionally of
-    one region, with one reason code, or (`with_questions`) with open questions a fact would answer."""
-    query = _review_query(status, region, code, region_limit, with_questions)
+    one region, with one reason code, or (`with_questions`) with open questions a fact would answer,
+    and by the work filters (`ReviewWork`: taken by whom, overdue, provisional only)."""
+    query = _review_query(status, region, code, region_limit, with_questions, work)
     rows, total = _paginate(db, query, page, page_size)
     return Page(
         [_review_item(row) for row in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE))
@@ -488,9 +502,10 @@ def stream_review_queue(
     region_limit: str | None,
     limit: int,
     chunk: int = MAX_PAGE_SIZE,
+    work: ReviewWork | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every entry of `review_queue` (same query, same order), up to `limit`, for exports."""
-    query = _review_query(status, region, code, region_limit, with_questions=False)
+    query = _review_query(status, region, code, region_limit, False, work)
     for row in _stream(db, query, DecisionRow.id, limit, chunk):
         yield _review_item(row)
 
@@ -501,12 +516,12 @@ def _review_query(
     code: str | None,
     region_limit: str | None,
     with_questions: bool,
+    work: ReviewWork | None = None,
 ) -> Select[Any]:
     has_override = has_override_in_force()
-    conditions: list[ColumnElement[bool]] = [
-        or_(DecisionRow.needs_review, DecisionRow.provisional),
-        newest_decision(),
-    ]
+    conditions: list[ColumnElement[bool]] = [waiting_for_review(), newest_decision()]
+    if work is not None:
+        conditions.extend(work.conditions())
     if status is ReviewStatus.OPEN:
         conditions.append(~has_override)
     elif status is ReviewStatus.OVERRIDDEN:
@@ -527,15 +542,69 @@ def _review_query(
     query = (
         query.where(*conditions, *regions)
         .options(
-            selectinload(DecisionRow.overrides), selectinload(DecisionRow.case).selectinload(Case.person)
+            selectinload(DecisionRow.overrides),
+            selectinload(DecisionRow.case).selectinload(Case.person),
+            selectinload(DecisionRow.claim),
         )
         .order_by(DecisionRow.needs_review.desc(), DecisionRow.id)
     )
     return query
 
 
+def waiting_for_review() -> ColumnElement[bool]:
+    """Condition: a decision waits for a lawyer (it needs review or rests on a provisional basis); the
+    one definition of the review queue and of the dashboard's count of it."""
+    return or_(DecisionRow.needs_review, DecisionRow.provisional)
+
+
+@dataclass(frozen=True)
+class ReviewWork:
+    """Work filters of the review queue: taken by a reviewer (`taken_by`; `untaken` for nobody's),
+    overdue on a day (its due day, `amnesty.domain.deadlines.due_day` of the decision's day, passed),
+    provisional decisions only (those a reviewer may confirm)."""
+
+    taken_by: str | None = None
+    untaken: bool = False
+    overdue_on: dt.date | None = None
+    deadline: dt.date | None = None
+    review_days: int = REVIEW_DAYS
+    provisional_only: bool = False
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The SQL conditions of these filters."""
+        found: list[ColumnElement[bool]] = []
+        claimed = exists(
+            select(ReviewClaimRow.decision_fk).where(ReviewClaimRow.decision_fk == DecisionRow.id)
+        )
+        if self.untaken:
+            found.append(~claimed)
+        elif self.taken_by:
+            found.append(
+                exists(
+                    select(ReviewClaimRow.decision_fk).where(
+                        ReviewClaimRow.decision_fk == DecisionRow.id, ReviewClaimRow.reviewer == self.taken_by
+                    )
+                )
+            )
+        if self.overdue_on is not None:
+            # due = made + review_days, or the deadline when the decision was made on or before it and
+            # the deadline comes first: overdue when either has passed
+            start = dt.datetime.combine(self.overdue_on - dt.timedelta(days=self.review_days), dt.time())
+            late = [DecisionRow.created_at < start]
+            if self.deadline is not None and self.deadline < self.overdue_on:
+                after = dt.datetime.combine(self.deadline + dt.timedelta(days=1), dt.time())
+                late.append(DecisionRow.created_at < after)
+            found.append(or_(*late))
+        if self.provisional_only:
+            found.append(and_(DecisionRow.provisional, DecisionRow.needs_review.is_(False)))
+        return found
+
+
 def _review_item(row: DecisionRow) -> dict[str, Any]:
+    claim = row.claim
     return decision_summary(row) | {
+        "taken_by": claim.reviewer if claim is not None else None,
+        "taken_at": iso(claim.assigned_at) if claim is not None else None,
         "person_id": row.case.person.person_id,
         "full_name": row.case.person.full_name,
         "region": row.case.person.region,
@@ -641,10 +710,7 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
     in_effect = func.coalesce(OverrideRow.outcome, DecisionRow.outcome)
     open_for_review = case(
         (
-            and_(
-                or_(DecisionRow.needs_review, DecisionRow.provisional),
-                newest_override.c.oid.is_(None),
-            ),
+            and_(waiting_for_review(), newest_override.c.oid.is_(None)),
             1,
         ),
         else_=0,
@@ -689,5 +755,8 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
         "by_role": _tally(persons, 1),
         "released_by_region": _tally(db.execute(released).all(), 0),
         "review_open": sum(int(row[-1]) for row in decisions if row[2]),
+        "review_undecided": sum(
+            int(row[-1]) for row in decisions if row[2] and row[0] == Outcome.NEEDS_REVIEW
+        ),
         "tasks_by_status": _tally(tasks, 0),
     }

@@ -22,7 +22,8 @@ from amnesty.web.viewer import Viewer, check_csrf, database, require
 
 router = APIRouter()
 
-USER_ACTIONS = ("disable", "enable", "reset", "role")
+USER_ACTIONS = ("disable", "disable_confirmed", "enable", "reset", "role")
+"""`disable` asks for confirmation (the page names the account); `disable_confirmed` disables it."""
 
 
 def _users_page(
@@ -33,6 +34,7 @@ def _users_page(
     shown_password: tuple[str, str] | None = None,
     status: int = 200,
     values: dict[str, str] | None = None,
+    confirm_disable: str | None = None,
 ) -> Response:
     with database(request) as db:
         rows = accounts.accounts(db, user)
@@ -47,6 +49,7 @@ def _users_page(
         "shown_password": shown_password,
         "may_edit": may(user, Action.WRITE_USERS),
         "values": values or {},
+        "confirm_disable": confirm_disable,
     }
     return render(request, "admin/users.html", context, status_code=status)
 
@@ -71,18 +74,29 @@ def add_user(
     username: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "",
     region: Annotated[str, Form()] = "",
+    full_name: Annotated[str, Form(max_length=200)] = "",
+    organisation: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    """Create an account; its generated password is shown once."""
+    """Create an account with the person's full name and organisation; its generated password is
+    shown once."""
     user = require(request, Action.WRITE_USERS)
     check_csrf(request, csrf_token)
-    values = {"username": username, "role": role, "region": region}
+    values = {
+        "username": username,
+        "role": role,
+        "region": region,
+        "full_name": full_name,
+        "organisation": organisation,
+    }
     chosen = _role(role)
     if chosen is None:
         return _users_page(request, user, error=gettext("Choose a role."), status=422, values=values)
     try:
         with database(request) as db:
-            created = accounts.add_account(db, user, username, chosen, region or None)
+            created = accounts.add_account(
+                db, user, username, chosen, region or None, full_name=full_name, organisation=organisation
+            )
     except InvalidInputError as error:
         return _users_page(request, user, error=f"{error.field}: {error}", status=422, values=values)
     message = gettext("Account {name} created.").format(name=created.username)
@@ -106,8 +120,12 @@ def change_user(
     shown: tuple[str, str] | None = None
     try:
         with database(request) as db:
-            if action in ("disable", "enable"):
-                accounts.set_disabled(db, user, username, action == "disable")
+            if action == "disable":
+                if not any(row.username == username for row in accounts.accounts(db, user)):
+                    raise NotFoundError("user", username)
+                return _users_page(request, user, confirm_disable=username)
+            if action in ("disable_confirmed", "enable"):
+                accounts.set_disabled(db, user, username, action == "disable_confirmed")
             elif action == "reset":
                 changed = accounts.reset_password(db, user, username)
                 shown = (changed.username, changed.password or "")

@@ -8,7 +8,6 @@ administrators and social workers; documents: administrators, case officers, rev
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import tempfile
 from collections import OrderedDict
@@ -37,6 +36,7 @@ from amnesty.service.errors import InvalidInputError, NotFoundError, VersionConf
 from amnesty.service.exports import ExportFormat, task_rows
 from amnesty.service.policy import Action, may, region_limit
 from amnesty.web.downloads import download
+from amnesty.web.i18n import gettext, local_today
 from amnesty.web.labels import N_
 from amnesty.web.pages_cases import case_views
 from amnesty.web.templating import render
@@ -101,7 +101,7 @@ def _remember_chart(request: Request, report: ImpactReport) -> str:
 @router.get("/impact")
 def impact_form(request: Request, example: str = "grave-half") -> Response:
     """Choose records (the register, the demo set, or a file) and a variant of the law."""
-    user = require(request, Action.WHAT_IF)
+    user = require(request, Action.IMPACT)
     examples = example_variants()
     chosen = example if example in examples else next(iter(examples))
     context = _base(user, "impact") | {
@@ -124,7 +124,7 @@ async def impact_run(
     upload: UploadFile | None = None,
 ) -> Response:
     """Run the baseline and the variant over the chosen records and show the comparison."""
-    user = require(request, Action.WHAT_IF)
+    user = require(request, Action.IMPACT)
     check_csrf(request, csrf_token)
     context = _base(user, "impact") | {
         "examples": example_variants(),
@@ -171,7 +171,7 @@ async def impact_run(
 @router.get("/impact/chart/{token}.png")
 def impact_chart_png(request: Request, token: str) -> Response:
     """A chart of a recent impact run."""
-    require(request, Action.WHAT_IF)
+    require(request, Action.IMPACT)
     charts: dict[str, bytes] = getattr(request.app.state, "after_charts", None) or {}
     data = charts.get(token)
     if data is None:
@@ -194,7 +194,7 @@ def _task_filter(user: Viewer, region: str, status: str, overdue: str) -> tasks.
     return tasks.TaskFilter(
         region=_task_region(user, region),
         status=status if status in {s.value for s in TaskStatus} else None,
-        overdue_on=dt.date.today() if overdue else None,
+        overdue_on=local_today() if overdue else None,
     )
 
 
@@ -204,7 +204,7 @@ def tasks_page(
 ) -> Response:
     """Resocialisation tasks with their status and due day, a summary per region, paginated in SQL."""
     user = require(request, Action.READ_TASKS)
-    today = dt.date.today()
+    today = local_today()
     filters = _task_filter(user, region, status, overdue)
     with database(request) as db:
         found = tasks.list_tasks(db, user, filters, max(1, min(page, 1_000_000)), TASKS_PER_PAGE)
@@ -221,8 +221,14 @@ def tasks_page(
         "transitions": TRANSITIONS,
         "today": today,
         "may_edit": may(user, Action.WRITE_TASKS),
-        "message": request.query_params.get("m"),
+        "message": _task_message(request.query_params.get("m")),
     }
+    if context["message"] is not None and context["message"][1] is not None:
+        try:
+            with database(request) as db:
+                context["message_task"] = tasks.get_task(db, user, context["message"][1])
+        except NotFoundError:
+            context["message"] = None
     return render(request, "after/tasks.html", context)
 
 
@@ -267,14 +273,36 @@ def task_status(
     except NotFoundError:
         raise HTTPException(status_code=404, detail=N_("No such task.")) from None
     except InvalidInputError as error:
-        return _back_to_tasks(str(error))
+        return _back_to_tasks(f"{error.code}:{task_id}")
     except VersionConflictError:
-        return _back_to_tasks("The task was changed by someone else; check it and try again.")
-    return _back_to_tasks("saved")
+        return _back_to_tasks(f"conflict:{task_id}")
+    return _back_to_tasks(f"saved:{task_id}")
+
+
+TASK_MESSAGES = {
+    "saved": N_("Saved."),
+    "reason_required": N_("Write the reason why the task cannot be done."),
+    "invalid_transition": N_("This status cannot follow the task's present status."),
+    "conflict": N_("The task was changed by someone else; check it and try again."),
+}
+"""The result of a status change, in words (the page names the task's row)."""
 
 
 def _back_to_tasks(message: str) -> Response:
-    return RedirectResponse(f"/tasks?m={quote(message)}", status_code=303)
+    return RedirectResponse(
+        f"/tasks?m={quote(message, safe=':')}#task-{message.partition(':')[2]}", status_code=303
+    )
+
+
+def _task_message(message: str | None) -> tuple[str, int | None, bool] | None:
+    """(words, task id, saved) of a status change's result, or None."""
+    if not message:
+        return None
+    code, _, number = message.partition(":")
+    words = TASK_MESSAGES.get(code)
+    if words is None:
+        return None
+    return gettext(words), int(number) if number.isdigit() else None, code == "saved"
 
 
 # ---------------------------------------------------------------- documents

@@ -95,15 +95,24 @@ def local_time(moment: dt.datetime | str | None) -> str:
     Kazakhstan's clock: '29 нояб. 2026 г., 23:03:12'."""
     if not moment:
         return "—"
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from babel.dates import format_datetime
 
     value = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
+    return format_datetime(value.astimezone(local_zone()), format="medium", locale=current_language.get())
+
+
+def local_zone() -> dt.tzinfo:
+    """Kazakhstan's clock (UTC when the system has no time zone data)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
-        zone: dt.tzinfo = ZoneInfo(LOCAL_ZONE)
+        return ZoneInfo(LOCAL_ZONE)
     except ZoneInfoNotFoundError:
-        zone = dt.UTC
-    return format_datetime(value.astimezone(zone), format="medium", locale=current_language.get())
+        return dt.UTC
+
+
+def local_today() -> dt.date:
+    """Today on Kazakhstan's clock (due days and ages of the work queues)."""
+    return dt.datetime.now(local_zone()).date()

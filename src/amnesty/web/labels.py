@@ -109,6 +109,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "reviewer": N_("Reviewer"),
         "social_worker": N_("Social worker"),
         "auditor": N_("Auditor"),
+        "analyst": N_("Analyst"),
     },
     "tag": {
         "terrorist": N_("Terrorist"),
@@ -207,6 +208,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "token.revoke": N_("Access token revoked"),
         "user.create": N_("User created"),
         "user.disable": N_("User disabled"),
+        "user.profile": N_("Full name and organisation of a user recorded"),
         "user.enable": N_("User enabled"),
         "user.unlock": N_("Sign-in lock lifted"),
         "user.password": N_("Password changed"),

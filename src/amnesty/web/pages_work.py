@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -13,13 +14,14 @@ from fastapi.responses import RedirectResponse, Response
 from amnesty.domain.enums import REGIONS, Outcome
 from amnesty.engine.terms import Term
 from amnesty.render.validation import describe_problem
-from amnesty.service import review
-from amnesty.service.errors import NotFoundError, SupersededError
-from amnesty.service.exports import ExportFormat, review_rows
-from amnesty.service.policy import Action
+from amnesty.service import queues, review
+from amnesty.service.errors import InvalidInputError, NotFoundError, SupersededError
+from amnesty.service.exports import ExportFormat, record_template, review_rows
+from amnesty.service.policy import Action, may
 from amnesty.store.queries import ReviewStatus
 from amnesty.web.downloads import download
-from amnesty.web.i18n import gettext
+from amnesty.web.i18n import gettext, local_today
+from amnesty.web.labels import N_
 from amnesty.web.templating import render
 from amnesty.web.viewer import check_csrf, database, is_partial, require
 
@@ -40,53 +42,181 @@ def review_queue(
     region: str = "",
     code: str = "",
     questions: str = "",
+    taken: str = "",
+    overdue: str = "",
+    provisional: str = "",
+    on: str = "",
     page: int = 1,
     size: int = PER_PAGE,
 ) -> Response:
-    """Cases that need a lawyer's decision, filterable by region, reason and open questions;
-    paginated in SQL (`size` rows a page, one of `PAGE_SIZES`)."""
+    """Cases that need a lawyer's decision, filterable by region, reason, open questions, whose items
+    (`taken`: `me`, `none` or a reviewer), overdue and provisional only; each with its age, due day and
+    who has taken it; paginated in SQL (`size` rows a page, one of `PAGE_SIZES`)."""
     user = require(request, Action.READ_CASES)
-    region_filter, code_filter = _review_filters(region, code)
+    filters = _work_filters(user.username, region, code, questions, taken, overdue, provisional)
     per_page = size if size in PAGE_SIZES else PER_PAGE
+    today = _as_of(on)
     with database(request) as db:
-        found = review.review_queue(
-            db,
-            user,
-            ReviewStatus.OPEN,
-            max(1, min(page, 1_000_000)),
-            per_page,
-            region_filter,
-            code_filter,
-            with_questions=questions == "open",
-        )
+        found, items = queues.review_work(db, user, filters, today, max(1, min(page, 1_000_000)), per_page)
+        names = queues.reviewers(db) if may(user, Action.ASSIGN_REVIEW) else []
     context = {
         "user": user,
         "result": found,
-        "rows": found.items,
-        "region": region_filter,
-        "code": code_filter,
-        "questions": "open" if questions == "open" else "",
+        "rows": items,
+        "region": filters.region,
+        "code": filters.code,
+        "questions": "open" if filters.with_questions else "",
+        "taken": taken if (taken in ("me", "none") or taken in names) else "",
+        "overdue": "1" if filters.overdue else "",
+        "provisional": "1" if filters.provisional_only else "",
         "size": per_page,
         "sizes": PAGE_SIZES,
         "regions": REGIONS,
         "codes": REVIEW_CODES,
+        "reviewers": names,
+        "may_assign": may(user, Action.ASSIGN_REVIEW),
+        "may_confirm": may(user, Action.OVERRIDE),
+        "messages": review_message(request.query_params.get("m", "")),
+        "today": today,
+        "on": today.isoformat() if today != local_today() else "",
     }
     template = "review_results.html" if is_partial(request) else "review.html"
     return render(request, template, context)
 
 
+def _as_of(on: str) -> dt.date:
+    """The day ages and overdue items are counted on: today, or a day the reviewer plans for (`on`)."""
+    try:
+        return dt.date.fromisoformat(on) if on else local_today()
+    except ValueError:
+        return local_today()
+
+
+def _work_filters(
+    me: str, region: str, code: str, questions: str, taken: str, overdue: str, provisional: str
+) -> queues.ReviewFilters:
+    region_filter, code_filter = _review_filters(region, code)
+    return queues.ReviewFilters(
+        region=region_filter,
+        code=code_filter,
+        with_questions=questions == "open",
+        taken_by=me if taken == "me" else (taken or None) if taken != "none" else None,
+        untaken=taken == "none",
+        overdue=bool(overdue),
+        provisional_only=bool(provisional),
+    )
+
+
+REVIEW_MESSAGES = {
+    "assigned": N_("Review items assigned: {n}."),
+    "confirmed": N_("Provisional decisions confirmed: {n}."),
+    "refused": N_("Not confirmed (no outcome to confirm, or the figures do not fit): {n}."),
+    "none": N_("Choose at least one review item."),
+    "too_many": N_("At most {n} review items at once."),
+    "not_a_reviewer": N_("Choose a reviewer from the list."),
+    "gone": N_("A chosen item is no longer waiting for review; reload the page."),
+}
+
+
+@router.post("/review/bulk")
+async def review_bulk(request: Request) -> Response:
+    """Bulk actions on the chosen review items: take them (`take`), assign them to a reviewer
+    (`assign`, `reviewer`; empty releases them) or confirm the provisional ones (`confirm`, with one
+    justification and citation)."""
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("item") if isinstance(v, str) and v.isdigit()]
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    return await run_in_threadpool(_review_bulk, request, ids, values)
+
+
+def _review_bulk(request: Request, ids: list[int], form: dict[str, str]) -> Response:
+    action = form.get("action", "")
+    user = require(request, Action.OVERRIDE if action == "confirm" else Action.ASSIGN_REVIEW)
+    check_csrf(request, form.get("csrf_token"))
+    back = form.get("back", "/review")
+    back = back if back.startswith("/review") and "//" not in back else "/review"
+    if not ids:
+        return _back(back, "none")
+    try:
+        with database(request) as db:
+            if action == "confirm":
+                done = queues.confirm_provisional(
+                    db, user, ids, form.get("justification", ""), form.get("citation", "")
+                )
+                message = f"confirmed:{len(done.confirmed)}" + (
+                    f";refused:{len(done.refused)}" if done.refused else ""
+                )
+                return _back(back, message)
+            reviewer = user.username if action == "take" else form.get("reviewer", "")
+            changed = queues.assign(db, user, ids, reviewer)
+    except review.OverrideRejectedError as error:
+        language = request.state.language
+        words = "; ".join(text for _, text in _in_words(list(error.problems), language))
+        return _back(back, "text:" + words)
+    except (NotFoundError, SupersededError):
+        return _back(back, "gone")
+    except InvalidInputError as error:
+        return _back(back, error.code)
+    return _back(back, f"assigned:{changed}")
+
+
+def _back(target: str, message: str) -> Response:
+    separator = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{separator}m={quote(message)}", status_code=303)
+
+
+def review_message(message: str) -> list[str]:
+    """The bulk action's result in words (`assigned:3;refused:1`, a code, or `text:` words)."""
+    if message.startswith("text:"):
+        return [message[5:]]
+    words: list[str] = []
+    for part in message.split(";"):
+        code, _, number = part.partition(":")
+        if code in REVIEW_MESSAGES:
+            words.append(gettext(REVIEW_MESSAGES[code]).format(n=number or queues.MAX_BULK))
+    return words
+
+
 @router.get("/review/export.{fmt}")
-def review_export(request: Request, fmt: str, region: str = "", code: str = "") -> Response:
-    """The open review queue with the current filters as CSV or XLSX."""
+def review_export(
+    request: Request,
+    fmt: str,
+    region: str = "",
+    code: str = "",
+    questions: str = "",
+    taken: str = "",
+    overdue: str = "",
+    provisional: str = "",
+    on: str = "",
+) -> Response:
+    """The open review queue with the page's filters as CSV or XLSX."""
     user = require(request, Action.READ_CASES)
     try:
         export = ExportFormat(fmt)
     except ValueError:
         raise HTTPException(status_code=404) from None
-    region_filter, code_filter = _review_filters(region, code)
+    filters = _work_filters(user.username, region, code, questions, taken, overdue, provisional)
     with database(request) as db:
-        table = review_rows(db, user, ReviewStatus.OPEN, region_filter, code_filter)
+        table = review_rows(
+            db, user, ReviewStatus.OPEN, filters.region, filters.code, filters.work(_as_of(on))
+        )
         return download(db, user, "review", export, table)
+
+
+@router.get("/upload/template.{fmt}")
+def upload_template(request: Request, fmt: str) -> Response:
+    """The upload template (CSV or XLSX): the column names and one example row."""
+    require(request, Action.IMPORT)
+    try:
+        export = ExportFormat(fmt)
+    except ValueError:
+        raise HTTPException(status_code=404) from None
+    template = record_template(export)
+    return Response(
+        template.content,
+        media_type=template.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{template.filename}"'},
+    )
 
 
 OVERRIDE_FIELDS = (

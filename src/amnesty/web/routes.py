@@ -25,10 +25,11 @@ from amnesty.auth.sessions import client_address
 from amnesty.domain.enums import REGIONS
 from amnesty.engine.category import catalogue_view
 from amnesty.law.registry import DEFAULT_LAW_ID, UnknownLawError, get_law, registered_laws
-from amnesty.service import review, stats
+from amnesty.service import queues, review, stats
 from amnesty.service.policy import Action, may
 from amnesty.store.models import UserRow
 from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_jobs, pages_work
+from amnesty.web.i18n import local_today
 from amnesty.web.labels import N_
 from amnesty.web.templating import render
 from amnesty.web.viewer import check_csrf, database, region_scope, require, safe_next, set_language, signed_in
@@ -157,7 +158,10 @@ def dashboard(request: Request) -> Response:
         "stats": counts,
         "releases": releases,
         "review": queue.items if queue else [],
-        "review_total": queue.total if queue else counts.review_open,
+        # the one count of the review queue (`queries.waiting_for_review`), as the review page counts it
+        "review_total": counts.review_open,
+        "review_undecided": counts.review_undecided,
+        "countdown": queues.countdown(local_today()),
         "regions": REGIONS,
     }
     return render(request, "dashboard.html", context)

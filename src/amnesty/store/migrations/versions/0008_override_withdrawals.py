@@ -1,7 +1,7 @@
 """Withdrawn overrides: `override_withdrawals` records that a reviewer took an override out of force,
 why, by whom and when (the override itself stays as it was). Append-only like the overrides.
 
-Revision ID: 0008_h3
+Revision ID: 0008_override_withdrawals
 Revises: 0007_dashboard_indexes
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_h3"
+revision: str = "0008_override_withdrawals"
 down_revision: str | None = "0007_dashboard_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
