@@ -1,6 +1,7 @@
 """Law 152-VII does not move: the decisions of both synthetic presets under the default law are
-byte-identical to those of the code before laws became packs (tests/golden/digests.json says how the
-digests were made). A deliberate change to a decision updates the digests with its reason."""
+byte-identical to those of the code before laws became packs, but for the law's version, the content
+hash of its pack (tests/golden/digests.json says how the digests were made). A deliberate change to a
+decision updates the digests with its reason."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ import pytest
 from typer.testing import CliRunner
 
 from amnesty.cli.main import app
-from amnesty.law.registry import DEFAULT_LAW_ID
+from amnesty.law.registry import DEFAULT_LAW_ID, get_law
 
 DIGESTS = json.loads((Path(__file__).resolve().parents[1] / "golden" / "digests.json").read_text("utf-8"))
 runner = CliRunner()
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _sha256(path: Path, version: str) -> str:
+    """The file's digest with the law's version (the pack's content hash) written as <law_version>."""
+    return hashlib.sha256(path.read_bytes().replace(version.encode(), b"<law_version>")).hexdigest()
 
 
 @pytest.fixture(scope="module", params=["january", "national"])
@@ -44,6 +46,8 @@ def test_default_law_decisions_are_byte_identical(
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     expected = DIGESTS[preset]
+    version = get_law(DEFAULT_LAW_ID).version
+    assert f'"law_version":"{version}"'.encode() in (tmp_path / "decisions.jsonl").read_bytes()
     key = "decisions.jsonl" + (f" {language}" if language else "")
-    assert _sha256(tmp_path / "decisions.jsonl") == expected[key]
-    assert _sha256(tmp_path / "decisions.csv") == expected["decisions.csv"]
+    assert _sha256(tmp_path / "decisions.jsonl", version) == expected[key]
+    assert _sha256(tmp_path / "decisions.csv", version) == expected["decisions.csv"]
