@@ -100,11 +100,26 @@ def test_a_bad_answer_is_refused_naming_the_field(service, record, unique_id, ch
     assert stored["version"] == case["version"]
 
 
-@pytest.mark.parametrize("role", [Role.REVIEWER, Role.SOCIAL_WORKER, Role.AUDITOR])
-def test_roles_that_may_not_edit_cases_cannot_answer(service, record, unique_id, role):
+@pytest.mark.parametrize("role", [Role.SOCIAL_WORKER, Role.AUDITOR, Role.ANALYST])
+def test_roles_that_may_not_answer_cannot(service, record, unique_id, role):
     person_id = unique_id()
     case = _unknown_context_case(service, record, person_id)
     assert _answer(service, person_id, case, role=role).status_code == 403
+
+
+def test_a_reviewer_answers_a_question_without_editing_the_case(service, record, unique_id):
+    person_id = unique_id()
+    case = _unknown_context_case(service, record, person_id)
+    response = _answer(service, person_id, case, role=Role.REVIEWER)
+    assert response.status_code == 200, response.text
+    stored = service.client.get(f"/api/cases/{case['id']}", headers=service.as_role(Role.ADMIN)).json()
+    assert stored["record"]["charges"][0]["context"] == "riot"
+    edit = service.client.put(
+        f"/api/cases/{case['id']}",
+        json={"version": stored["version"], "record": stored["record"]},
+        headers=service.as_role(Role.REVIEWER),
+    )
+    assert edit.status_code == 403
 
 
 def test_the_review_queue_filters_cases_with_open_questions(service, record, unique_id):

@@ -27,6 +27,7 @@ DOCUMENTED: dict[Action, frozenset[Role]] = {
     Action.EVALUATE: EVERYONE,
     Action.READ_STATS: EVERYONE,
     Action.WRITE_CASES: frozenset({A, CO}),
+    Action.ANSWER_QUESTIONS: frozenset({A, CO, RV}),
     Action.READ_PERSONS: EVERYONE - {AN},
     Action.READ_CASES: frozenset({A, CO, RV, AU}),
     Action.OVERRIDE: frozenset({A, RV}),
@@ -233,7 +234,7 @@ ENDPOINTS = [
         may(Action.READ_PERSONS) - {SW},
         outside_region=True,
     ),
-    Endpoint("answer", ("POST", "/api/persons/{person_id}/answers"), _answer, may(Action.WRITE_CASES)),
+    Endpoint("answer", ("POST", "/api/persons/{person_id}/answers"), _answer, may(Action.ANSWER_QUESTIONS)),
     Endpoint("cases", ("GET", "/api/cases"), _get(lambda w: "/api/cases"), may(Action.READ_CASES)),
     Endpoint(
         "case",

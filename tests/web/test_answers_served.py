@@ -32,11 +32,18 @@ UNKNOWN_CONTEXT = {
     "sentence": {"punishment": "imprisonment", "term": {"years": 2}, "start_date": "2022-01-06"},
 }
 """A theft whose link to the January events is not recorded: the decision asks for it."""
+FOR_REVIEWER = {
+    **UNKNOWN_CONTEXT,
+    "person_id": "ASK-CONTEXT-2",
+    "full_name": "Проверкин Вопрос",
+    "case_number": "ASK-2",
+}
+"""The same question, for a reviewer to settle."""
 
 
 @pytest.fixture(scope="module")
 def asking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Register]]:
-    with LiveServer(tmp_path_factory.mktemp("asking"), 4, [UNKNOWN_CONTEXT]) as server:
+    with LiveServer(tmp_path_factory.mktemp("asking"), 4, [UNKNOWN_CONTEXT, FOR_REVIEWER]) as server:
         yield server, server.register
 
 
@@ -113,3 +120,32 @@ def test_a_case_officer_answers_a_question_by_clicking(
         assert len(events) == 1
         assert events[0].actor == "officer"
         assert "court file 2-123/2022, page 4" in str(events[0].details)
+
+
+def test_a_reviewer_answers_a_question_from_a_document(
+    browser: Any, asking: tuple[LiveServer, Register]
+) -> None:
+    person = str(FOR_REVIEWER["person_id"])
+    before = asking[1].person(person)
+    assert before is not None
+    question = next(q for q in before.decision.questions if q.field == "charges[0].context")
+    assert question.leads_to is not None
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, asking, "reviewer")
+        page.goto(f"{asking[0].url}/cases/{person}")
+        form = _question_form(page)
+        form.get_by_role("combobox").select_option("suppression")
+        form.get_by_label("Source document").fill("prosecutor's letter 7-15/2022")
+        form.get_by_role("button", name="Save the answer").click()
+        page.wait_for_url(re.compile(rf".*/cases/{person}\?saved=answer#case-\d+$"))
+        expect(_question_form(page)).to_have_count(0)
+        expect(page.locator("main")).to_contain_text("prosecutor's letter 7-15/2022")
+    finally:
+        context.close()
+    after = asking[1].person(person)
+    assert after is not None
+    assert after.record.charges[0].context.value == "suppression"
+    assert after.decision.outcome == question.leads_to["suppression"]

@@ -71,7 +71,7 @@ def answer_question(
     person_id: PersonId,
     body: AnswerRequest,
     request: Request,
-    user: User = Depends(require_action(Action.WRITE_CASES)),
+    user: User = Depends(require_action(Action.ANSWER_QUESTIONS)),
     db: Session = Depends(get_db),
 ) -> CaseChange:
     """Answer a question of a case's newest decision: the value is stored at the question's `field` as

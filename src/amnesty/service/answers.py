@@ -48,7 +48,7 @@ def answer_question(
     it as the case's facts if the user saw the current version (else 409); a value the record refuses
     is a 422 naming the field. The audit event `case.answer` records the field, the source document
     and the decision it gave (the actor and time are the event's own)."""
-    require(user, Action.WRITE_CASES)
+    require(user, Action.ANSWER_QUESTIONS)
     case = queries.get_case(db, case_id, region_limit(user))
     if case is None or case.person.person_id != person_id:
         raise NotFoundError("case", case_id)

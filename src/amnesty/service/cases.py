@@ -215,8 +215,9 @@ def update_case_facts(
 ) -> CaseChange:
     """Replace a case's facts and re-evaluate it, if the user saw the current version: else
     `VersionConflictError` (409) and nothing changes. `answer`: the change answers a question; its
-    details (field, source document) are audited as `case.answer` in the same transaction."""
-    require(user, Action.WRITE_CASES)
+    details (field, source document) are audited as `case.answer` in the same transaction, and the
+    user needs only the right to answer questions (a reviewer settles a fact from a document)."""
+    require(user, Action.WRITE_CASES if answer is None else Action.ANSWER_QUESTIONS)
     case = _case(db, user, case_id)
     try:
         case, decision, created = update_case(db, case, expected_version, record, user.username, law)

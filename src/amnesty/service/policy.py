@@ -54,6 +54,7 @@ class Action(StrEnum):
     EVALUATE = "evaluate"
     READ_STATS = "read_stats"
     WRITE_CASES = "write_cases"
+    ANSWER_QUESTIONS = "answer_questions"
     READ_PERSONS = "read_persons"
     READ_CASES = "read_cases"
     OVERRIDE = "override"
@@ -79,6 +80,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EVALUATE: frozenset(Role),
     Action.READ_STATS: frozenset(Role),
     Action.WRITE_CASES: frozenset({A, CO}),
+    Action.ANSWER_QUESTIONS: frozenset({A, CO, RV}),  # a reviewer settles a question from a document
     Action.READ_PERSONS: frozenset({A, CO, RV, SW, AU}),
     Action.READ_CASES: frozenset({A, CO, RV, AU}),
     Action.OVERRIDE: frozenset({A, RV}),

@@ -491,7 +491,7 @@ async def answer_question(request: Request, person_id: str) -> Response:
 
 def _answer_question(request: Request, person_id: str, form: dict[str, str]) -> Response:
     """The work of `answer_question` once the form is read (in a worker thread: it uses the database)."""
-    user = require(request, Action.WRITE_CASES)
+    user = require(request, Action.ANSWER_QUESTIONS)
     _file, views = _person(request, user, person_id)
     view = _chosen(views, form.get("case_id"))
     field = form.get("field", "")
