@@ -234,17 +234,6 @@ def catalogue_data() -> Any:
     return _read_yaml(f"{DEFAULT_CATALOGUE}.yaml", _bundled_text(DEFAULT_CATALOGUE))
 
 
-def build_law_from_text(pack_text: str, pack_source: str, variant: Mapping[str, Any] | None = None) -> Law:
-    """Build a law from a pack's YAML text and the bundled catalogue, with a what-if variant overlaid."""
-    pack_data = _read_yaml(pack_source, pack_text)
-    if variant is not None:
-        pack_data = deep_merge(pack_data, dict(variant))
-        pack_source = f"{pack_source} + variant"
-    catalogue_source = f"{DEFAULT_CATALOGUE}.yaml"
-    catalogue_data = _read_yaml(catalogue_source, _bundled_text(DEFAULT_CATALOGUE))
-    return build_law(pack_data, catalogue_data, pack_source, catalogue_source)
-
-
 _LOADED_FOLDERS: dict[tuple[str, str], Law] = {}
 """Laws loaded from pack folders, by (law id, folder): a process loads each once."""
 
@@ -254,7 +243,7 @@ def load_pack_folder(law_id: str, folder: Traversable) -> Law:
     key = (law_id, str(folder))
     if key not in _LOADED_FOLDERS:
         source = f"{law_id}/{PACK_FILE}"
-        law = build_law_from_text(read_text(folder.joinpath(PACK_FILE), source), source)
+        law = load_law(folder=folder)
         if law.pack.id != law_id:
             raise LawPackError(
                 f"{source}: id: {law.pack.id!r} does not match its folder (expected {law_id!r})"
@@ -280,14 +269,15 @@ def load_law(
     else:
         pack_source, pack_text = str(pack_path), _read_file(pack_path)
     if catalogue_path is None:
-        cat_source, cat_text = f"{DEFAULT_CATALOGUE}.yaml", _bundled_text(DEFAULT_CATALOGUE)
+        cat_source, cat_data = f"{DEFAULT_CATALOGUE}.yaml", catalogue_data()
     else:
-        cat_source, cat_text = str(catalogue_path), _read_file(catalogue_path)
+        cat_source = str(catalogue_path)
+        cat_data = _read_yaml(cat_source, _read_file(catalogue_path))
     pack_data = _read_yaml(pack_source, pack_text)
     if variant is not None:
         pack_data = deep_merge(pack_data, dict(variant))
         pack_source = f"{pack_source} + {variant_source}"
-    return build_law(pack_data, _read_yaml(cat_source, cat_text), pack_source, cat_source)
+    return build_law(pack_data, cat_data, pack_source, cat_source)
 
 
 def _read_file(path: Path) -> str:
