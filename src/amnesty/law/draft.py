@@ -24,20 +24,21 @@ from amnesty.law.registry import pack_folder
 SCENARIO_FILE = "scenarios.yaml"
 LAW_ID = re.compile(r"^[a-z]{2}-\d{4}-[a-z0-9-]+$")
 DRAFT_NOTE = {
-    "en": "Draft made from {source}: every fact is marked unverified until a lawyer reads the new "
+    "en": "Draft based on: {source}. Every fact is marked unverified until a lawyer reads the new "
     "law's published text and sets its provenance; every decision under this draft is provisional.",
-    "ru": "Проект, созданный на основе {source}: каждый факт отмечен как непроверенный, пока юрист не "
+    "ru": "Проект на основе: {source}. Каждый факт отмечен как непроверенный, пока юрист не "
     "сверит его с опубликованным текстом нового закона и не укажет источник; каждое решение по этому "
     "проекту предварительное.",
-    "kk": "{source} негізінде жасалған жоба: заңгер жаңа заңның жарияланған мәтінімен салыстырып, "
+    "kk": "Жобаның негізі: {source}. Заңгер жаңа заңның жарияланған мәтінімен салыстырып, "
     "дереккөзін көрсеткенге дейін әрбір факт тексерілмеген деп белгіленеді; осы жоба бойынша әрбір "
     "шешім алдын ала шешім болып табылады.",
 }
 DRAFT_TITLE = {
-    "en": "Draft {id} (from {source})",
-    "ru": "Проект {id} (на основе {source})",
-    "kk": "{id} жобасы ({source} негізінде)",
+    "en": "Draft law based on: {title}",
+    "ru": "Проект закона на основе: {title}",
+    "kk": "Заң жобасы, негізі: {title}",
 }
+"""The draft's title until the lawyer writes the new law's: the source law's title, named as a draft."""
 
 
 def mark_unverified(data: Any) -> Any:
@@ -58,11 +59,12 @@ def draft_pack(new_id: str, source_id: str) -> dict[str, Any]:
         raise LawPackError(f"{new_id!r} is not a law id like kz-2026-123-viii (country, year, number)")
     data: dict[str, Any] = dict(mark_unverified(raw_pack_of(pack_folder(source_id), source_id)))
     data["id"] = new_id
-    data["title"] = {lang: text.format(id=new_id, source=source_id) for lang, text in DRAFT_TITLE.items()}
+    source_titles = data["title"]
+    data["title"] = {lang: text.format(title=source_titles[lang]) for lang, text in DRAFT_TITLE.items()}
     note = {
         "id": "draft",
         "provenance": "unverified",
-        "text": {k: v.format(source=source_id) for k, v in DRAFT_NOTE.items()},
+        "text": {lang: text.format(source=source_titles[lang]) for lang, text in DRAFT_NOTE.items()},
     }
     data["notes"] = [note, *[n for n in data.get("notes", []) if n.get("id") != "draft"]]
     return data
