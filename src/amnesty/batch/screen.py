@@ -26,6 +26,7 @@ So the screen cannot drift from the rules it mirrors; the property tests in
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from enum import Enum
 from typing import Any
 
 import polars as pl
@@ -34,6 +35,7 @@ from amnesty.domain.enums import Context, Recidivism, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.exclusions import person_level_kinds, possible_kinds
 from amnesty.engine.scope import s2_territory, s3_context, s4_listed_article
+from amnesty.io.columns import LAW_FACT_COLUMNS
 from amnesty.law.loader import Law
 
 S1_NO, S1_UNKNOWN, S1_YES = 0, 1, 2
@@ -68,6 +70,27 @@ def s1_answer(law: Law, frame: pl.DataFrame) -> pl.Expr:
         .then(pl.lit(S1_UNKNOWN))
         .otherwise(pl.lit(S1_YES))
     )
+
+
+def _facts_at_default(frame: pl.DataFrame) -> pl.Expr:
+    """True for a row whose facts only some laws read (`LAW_FACT_COLUMNS`: the Code, damage, conduct,
+    ...) are absent or at the record model's default: the screen mirrors rules that read none of them,
+    so a row that records one is decided by the engine, whatever the law."""
+    from amnesty.batch.typed import column_field
+
+    checks = [pl.lit(True)]
+    for column in LAW_FACT_COLUMNS:
+        if column not in frame.columns:
+            continue
+        model, name = column_field(column)
+        default = model.model_fields[name].default
+        cell = pl.col(column)
+        if default is None:
+            checks.append(cell.is_null())
+        else:
+            value = default.value if isinstance(default, Enum) else default
+            checks.append(cell.is_null() | cell.eq_missing(pl.lit(value)))
+    return pl.all_horizontal(checks)
 
 
 def _per_distinct(
@@ -125,7 +148,7 @@ class Screen:
         """For each row (a valid, typed row: see `amnesty.batch.typed`), `plain`: True when its charge
         carries no kind recorded on it and none of the law's person-level kinds, is not a continuing offence
         running into the window, and either it is plainly outside the law or its person's recidivism
-        is recorded; and `kind`: True when the charge may carry a kind."""
+        is recorded, and it records none of the facts only some laws read; and `kind`: True when the charge may carry a kind."""
         territory = "territory" if "territory" in frame.columns else None
         context = "context" if "context" in frame.columns else None
         part = "part" if "part" in frame.columns else None
@@ -141,8 +164,9 @@ class Screen:
                 else pl.lit(True)
             ).alias("no_recidivism"),
             pl.col("tags").is_null() if "tags" in frame.columns else pl.lit(True).alias("tags"),
+            _facts_at_default(frame).alias("at_default"),
         )
-        lookup = lookup.rename({lookup.columns[-1]: "untagged"})
+        lookup = lookup.rename({lookup.columns[-2]: "untagged"})
         articles = _per_distinct(
             lookup, ["article", "part"], lambda a, p: self._article_facts(a, p)[0], "s4_no"
         )
@@ -168,6 +192,7 @@ class Screen:
                 & (pl.col("s1") != S1_UNKNOWN)
                 & ~pl.col("person_kind")
                 & pl.col("untagged")
+                & pl.col("at_default")
             )
             .fill_null(False)
             .alias("plain"),

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from amnesty.domain.records import CaseRecord, FieldError, field_errors, parse_record
+from amnesty.domain.records import CaseRecord, FieldError, field_errors, parse_record, read_number
 from amnesty.io.columns import (
     BOOL_COLUMNS,
     CHARGE_COLUMNS,
@@ -25,6 +25,7 @@ from amnesty.io.columns import (
     INT_COLUMNS,
     LIST_COLUMNS,
     LIST_SEPARATOR,
+    NUMBER_COLUMNS,
     PERSON_COLUMNS,
     REQUIRED_COLUMNS,
     SENTENCE_COLUMNS,
@@ -103,6 +104,22 @@ def _to_int(value: Any) -> int:
         raise _CellError(f"should be a whole number, got {text!r}") from None
 
 
+def _to_number(value: Any) -> int | str:
+    """An article or part number: a whole number, or the text of an inserted one ("188-1", as the
+    record model reads it: `read_number`)."""
+    try:
+        return _to_int(value)
+    except _CellError:
+        if isinstance(value, str):
+            try:
+                number: int | str = read_number(value)
+            except ValueError:
+                pass
+            else:
+                return number
+        raise
+
+
 def _to_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -144,6 +161,8 @@ def convert_cell(column: str, value: Any) -> Any:
             return None
     elif isinstance(value, float) and value != value:  # NaN from a spreadsheet
         return None
+    if column in NUMBER_COLUMNS:
+        return _to_number(value)
     if column in INT_COLUMNS:
         return _to_int(value)
     if column in BOOL_COLUMNS:

@@ -300,8 +300,10 @@ TEMPLATE_EXAMPLE: dict[str, str] = {
     "offence_date": "05.01.2022",
     "territory": "KZ",
     "context": "riot",
+    "code": "kz-2014",
 }
-"""The example row of the upload template: one person, one charge (dates in the national form)."""
+"""The example row of the upload template: one person, one charge (dates in the national form). The facts
+only some laws read are left empty: an empty cell is "not known", never "no"."""
 
 
 def record_template(fmt: ExportFormat) -> ExportFile:
