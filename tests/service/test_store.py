@@ -212,3 +212,124 @@ def test_point_and_victim_minor_are_stored_and_read_back(session, record):
         {"EXCLUSION_VICTIM_AGE_UNKNOWN", "EXCLUSION_POINT_UNKNOWN", "EXCLUDED_CORRUPTION"}
     )
     assert [c.get("victim_minor") for c in decision.input_record["charges"]] == [False, None, None]
+
+
+def test_the_facts_some_laws_read_are_stored_and_read_back(session, record):
+    """CONTRACT.md "Several laws": person, sentence and charge facts, an inserted article and part
+    ("188-1", "1-1") and a letter point survive the database; the audit chain verifies."""
+    from amnesty.audit.chain import verify_chain
+    from amnesty.store.convert import case_to_record
+
+    charges = [
+        {
+            "code": "kz-2014",
+            "article": "188-1",
+            "part": "1-1",
+            "offence_date": "2021-05-06",
+            "damage": "outstanding",
+            "civil_claim": True,
+            "criminal_group": True,
+            "intoxicated": None,
+        },
+        {
+            "code": "kz-1997",
+            "article": 96,
+            "part": 2,
+            "point": "б",
+            "category": "especially_grave",
+            "offence_date": "2012-01-06",
+            "damage": "repaid",
+            "intoxicated": True,
+        },
+    ]
+    data = record("P-LAWS", stage="serving", charges=charges) | {
+        "sex": "female",
+        "veteran": False,
+        "children_under_18": True,
+        "sole_parent": True,
+        "disability_group": 2,
+        "negative_conduct": False,
+        "malicious_violator": True,
+        "objects": False,
+    }
+    if data.get("sentence"):
+        data["sentence"] = data["sentence"] | {"death_commuted": True, "fine_unpaid_mci": 4.5}
+    case = _store(session, data)
+    session.expire_all()
+    stored = case_to_record(session.get(Case, case.id))
+    assert stored == parse_record(data)
+    assert [(c.article, c.part, c.point) for c in stored.charges] == [("188-1", "1-1", None), (96, 2, "б")]
+    assert stored.charges[0].criminal_group is True
+    assert stored.charges[1].criminal_group is False
+    assert stored.pregnant is None
+    assert stored.malicious_violator is True
+    assert verify_chain(session).ok
+
+
+def test_rows_sealed_before_the_record_facts_keep_their_digests():
+    """0010_record_facts adds nullable columns and stores numbers as text: a row read back after it
+    (article "272", the new columns null) has the canonical form it had before (article 272)."""
+    import datetime as dt
+
+    from amnesty.audit.rows import CHARGE_TABLE, SENTENCE_TABLE, UNIT_TABLES, UnitKind, case_content, digest
+
+    before_charge = {
+        "id": 1,
+        "case_fk": 1,
+        "position": 0,
+        "article": 272,
+        "part": 2,
+        "point": None,
+        "offence_date": dt.date(2022, 1, 5),
+        "territory": "KZ",
+        "context": "riot",
+        "tags": [],
+    }
+    after_charge = (
+        before_charge
+        | {"article": "272", "part": "2"}
+        | dict.fromkeys(("code", "damage", "civil_claim", "criminal_group", "intoxicated"))
+    )
+    case = {"id": 1, "person_fk": 1, "case_key": "", "stage": "trial", "version": 1}
+    assert {c.name for c in CHARGE_TABLE.columns} >= set(after_charge)
+    assert SENTENCE_TABLE.name in {"sentences"}
+    assert UNIT_TABLES[UnitKind.CASE].name == "cases"
+    old = digest(case_content(case, [before_charge], None))
+    assert digest(case_content(case, [after_charge], None)) == old
+    assert digest(case_content(case, [after_charge | {"code": "kz-1997"}], None)) != old
+    assert digest(case_content(case, [after_charge | {"article": "272-1"}], None)) != old
+
+
+def test_record_facts_migration_keeps_sealed_rows_and_goes_back(fresh_url, record):
+    """Records stored without the new facts verify before 0010_record_facts, after it, and after
+    going back to 0009; a record with an inserted article cannot go back."""
+    from alembic import command
+
+    from amnesty.audit.chain import verify_chain
+    from amnesty.store.migrate import alembic_config
+
+    def downgrade(url, engine, revision):
+        config = alembic_config(url)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, revision)
+
+    engine = make_engine(fresh_url)
+    try:
+        upgrade(fresh_url, engine=engine)
+        with make_sessionmaker(engine)() as db:
+            _store(db, record("P-OLD-1"))
+            _store(db, record("P-OLD-2", stage="trial", sentence=None))
+        downgrade(fresh_url, engine=engine, revision="0009_queues_and_profiles")
+        assert current_revision(engine) == "0009_queues_and_profiles"
+        with make_sessionmaker(engine)() as db:
+            assert verify_chain(db).ok
+        upgrade(fresh_url, engine=engine)
+        with make_sessionmaker(engine)() as db:
+            assert verify_chain(db).ok
+            charges = [{"article": "188-1", "offence_date": "2021-05-06"}]
+            _store(db, record("P-NEW", stage="trial", sentence=None, charges=charges))
+        with pytest.raises(RuntimeError, match="no whole number"):
+            downgrade(fresh_url, engine=engine, revision="0009_queues_and_profiles")
+    finally:
+        engine.dispose()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Float, Integer, Table, event, func, select
+from sqlalchemy import Connection, Float, Integer, Table, event, func, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.sqltypes import JSON, Boolean
 
@@ -104,6 +104,39 @@ def _as_json_text(value: Any) -> Any:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def _as_number(value: Any) -> Any:
+    # an article, part or point stored as text since 0010_record_facts: the digits of a whole number
+    # as that number, as the integer column held it before, so that a sealed row keeps its digest
+    text = str(value)
+    return int(text) if text.isdigit() else text
+
+
+NUMBER_COLUMNS = frozenset({("charges", "article"), ("charges", "part"), ("charges", "point")})
+"""Columns of numbers stored as text (an inserted article "188-1"), canonical as numbers when whole."""
+
+LATE_COLUMNS: dict[str, frozenset[str]] = {
+    "persons": frozenset(
+        {
+            "sex",
+            "veteran",
+            "pregnant",
+            "children_under_18",
+            "sole_parent",
+            "disabled_dependant",
+            "disability_group",
+            "negative_conduct",
+            "malicious_violator",
+            "crime_while_serving",
+            "objects",
+        }
+    ),
+    "sentences": frozenset({"death_commuted", "fine_unpaid_mci"}),
+    "charges": frozenset({"code", "damage", "civil_claim", "criminal_group", "intoxicated"}),
+}
+"""Columns added to sealed tables after rows were sealed (0010_record_facts): a null there is left out
+of the canonical form, so a row sealed before keeps its digest; a value is part of it."""
+
+
 def _as_plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
@@ -132,7 +165,13 @@ _CONVERTERS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {}
 def _converters(table: Table) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
     found = _CONVERTERS.get(table.name)
     if found is None:
-        found = tuple((column.name, _converter(column.type)) for column in table.columns)
+        found = tuple(
+            (
+                column.name,
+                _as_number if (table.name, column.name) in NUMBER_COLUMNS else _converter(column.type),
+            )
+            for column in table.columns
+        )
         _CONVERTERS[table.name] = found
     return found
 
@@ -140,8 +179,11 @@ def _converters(table: Table) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
 def canonical_columns(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
     """The table's columns of a row (an ORM object's attributes or a fetched row), normalised."""
     result: dict[str, Any] = {}
+    late = LATE_COLUMNS.get(table.name, frozenset())
     for name, convert in _converters(table):
         value = values.get(name)
+        if value is None and name in late:
+            continue
         result[name] = None if value is None else convert(value)
     return result
 
@@ -363,6 +405,17 @@ def stored_digests_of(db: Session | Connection, kind: UnitKind, keys: list[int])
         yield from stored_digests(db, kind, lower=part[0], upper=part[-1], only=set(part))
 
 
+def _present_columns(db: Session | Connection, table: Table) -> list[Any]:
+    """The table's columns to read: all of them, but a `LATE_COLUMNS` one only when the database has
+    it (a migration before 0010_record_facts reads rows of the schema it knows: absent is null)."""
+    late = LATE_COLUMNS.get(table.name)
+    if not late:
+        return list(table.columns)
+    connection = db.connection() if isinstance(db, Session) else db
+    present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+    return [column for column in table.columns if column.name not in late or column.name in present]
+
+
 def stored_digests(
     db: Session | Connection,
     kind: UnitKind,
@@ -374,9 +427,12 @@ def stored_digests(
     """Every stored unit of a kind (with an id in `only`, if given) as (id, digest), in id order,
     read in batches."""
     table = UNIT_TABLES[kind]
+    columns = _present_columns(db, table)
+    charge_columns = _present_columns(db, CHARGE_TABLE) if kind is UnitKind.CASE else []
+    sentence_columns = _present_columns(db, SENTENCE_TABLE) if kind is UnitKind.CASE else []
     last = (lower - 1) if lower is not None else None
     while True:
-        query = select(table).order_by(table.c.id).limit(batch_size)
+        query = select(*columns).order_by(table.c.id).limit(batch_size)
         if last is not None:
             query = query.where(table.c.id > last)
         if upper is not None:
@@ -389,11 +445,11 @@ def stored_digests(
         if kind is UnitKind.CASE:
             ids = [row["id"] for row in rows]
             charges: dict[int, list[dict[str, Any]]] = {key: [] for key in ids}
-            for charge in db.execute(select(CHARGE_TABLE).where(CHARGE_TABLE.c.case_fk.in_(ids))):
+            for charge in db.execute(select(*charge_columns).where(CHARGE_TABLE.c.case_fk.in_(ids))):
                 charges[charge.case_fk].append(dict(charge._mapping))
             sentences = {
                 sentence.case_fk: dict(sentence._mapping)
-                for sentence in db.execute(select(SENTENCE_TABLE).where(SENTENCE_TABLE.c.case_fk.in_(ids)))
+                for sentence in db.execute(select(*sentence_columns).where(SENTENCE_TABLE.c.case_fk.in_(ids)))
             }
             for row in rows:
                 yield row["id"], digest(case_content(row, charges[row["id"]], sentences.get(row["id"])))

@@ -20,6 +20,9 @@ from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import evaluate
 from amnesty.law.loader import Law
 from amnesty.store.convert import (
+    CHARGE_FACTS,
+    PERSON_FACTS,
+    SENTENCE_FACTS,
     case_values,
     charge_values,
     person_values,
@@ -65,7 +68,7 @@ def insert_new_persons(
         {"person_id": record.person_id, **person_values(record), "created_at": now, "updated_at": now}
         for record in records
     ]
-    person_fks = _insert_returning_ids(db, Person, person_rows)
+    person_fks = _insert_returning_ids(db, Person, _unrecorded_left_out(person_rows, PERSON_FACTS))
     case_rows = [
         {"person_fk": fk, **case_values(record), "version": 1, "created_at": now, "updated_at": now}
         for fk, record in zip(person_fks, records, strict=True)
@@ -85,9 +88,9 @@ def insert_new_persons(
         decisions.append({"case_fk": case_id, **values, "created_at": now})
         duties.append(task_values(decision, set()))
     if charges:
-        db.execute(insert(_table(ChargeRow)), charges)
+        db.execute(insert(_table(ChargeRow)), _unrecorded_left_out(charges, CHARGE_FACTS))
     if sentences:
-        db.execute(insert(_table(SentenceRow)), sentences)
+        db.execute(insert(_table(SentenceRow)), _unrecorded_left_out(sentences, SENTENCE_FACTS))
     decision_ids = _insert_returning_ids(db, DecisionRow, decisions)
     tasks = [
         {
@@ -107,6 +110,16 @@ def insert_new_persons(
     if tasks:
         db.execute(insert(_table(TaskRow)), tasks)
     return case_ids, len(tasks)
+
+
+def _unrecorded_left_out(rows: list[dict[str, Any]], facts: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The rows without the fact columns no row records (null in every row): the INSERT names only the
+    columns it fills, so a registry without the facts some laws read is written as before they
+    existed (the database's null is the same)."""
+    empty = [name for name in facts if all(row.get(name) is None for row in rows)]
+    if not empty:
+        return rows
+    return [{key: value for key, value in row.items() if key not in empty} for row in rows]
 
 
 NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")

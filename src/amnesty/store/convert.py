@@ -1,9 +1,17 @@
-"""Between validated case records and the rows of persons, cases, charges and sentences."""
+"""Between validated case records and the rows of persons, cases, charges and sentences.
+
+The facts some laws read (CONTRACT.md, "Several laws") are columns too; a row written before they
+existed holds null there, as does a row whose fact has the model's default; null is left out of
+the record data, so the record model's default stands for it ("not known", or `false` where the contract says so). An article, part or point is
+stored as text ("272", "188-1") and read back by the record model (`read_number`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from enum import Enum
 from typing import Any
+
+from pydantic import BaseModel
 
 from amnesty.domain.records import CaseRecord, FieldError, parse_record
 from amnesty.store.models import Case, ChargeRow, Person, SentenceRow, utcnow
@@ -33,7 +41,58 @@ def person_values(record: CaseRecord) -> dict[str, Any]:
         "able_bodied": record.able_bodied,
         "needs_medical_care": record.needs_medical_care,
         "needs_documents": record.needs_documents,
+        **_facts(record, PERSON_FACTS),
     }
+
+
+PERSON_FACTS = (
+    "sex",
+    "veteran",
+    "pregnant",
+    "children_under_18",
+    "sole_parent",
+    "disabled_dependant",
+    "disability_group",
+    "negative_conduct",
+    "malicious_violator",
+    "crime_while_serving",
+    "objects",
+)
+"""Person-level facts some laws read, stored in columns of the same names."""
+CHARGE_FACTS = ("code", "damage", "civil_claim", "criminal_group", "intoxicated")
+"""Charge-level facts some laws read, stored in columns of the same names."""
+SENTENCE_FACTS = ("death_commuted", "fine_unpaid_mci")
+"""Sentence facts some laws read, stored in columns of the same names."""
+
+
+def _facts(model: BaseModel, names: tuple[str, ...]) -> dict[str, Any]:
+    """The model's facts as column values: null where the fact has the model's default (`false`,
+    the 2014 Code, "not known"), so that a record recording none of them is stored as before they
+    existed; an enum member as its value."""
+    values: dict[str, Any] = {}
+    for name in names:
+        value = getattr(model, name)
+        default = type(model).model_fields[name].default
+        values[name] = None if value == default else (value.value if isinstance(value, Enum) else value)
+    return values
+
+
+def _text(number: int | str | None) -> str | None:
+    """An article, part or point number as stored: its text."""
+    return None if number is None else str(number)
+
+
+def stored_number(text: str | int | None) -> int | str | None:
+    """An article, part or point number as stored, as the record has it: the digits of a whole number
+    as that number, an inserted number ("188-1") or a letter point as text."""
+    if isinstance(text, str) and text.isdigit():
+        return int(text)
+    return text
+
+
+def _known(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The row's facts that are recorded (not null), by name."""
+    return {name: value for name in names if (value := getattr(row, name)) is not None}
 
 
 def case_values(record: CaseRecord) -> dict[str, Any]:
@@ -46,9 +105,9 @@ def charge_values(record: CaseRecord) -> list[dict[str, Any]]:
     return [
         {
             "position": position,
-            "article": charge.article,
-            "part": charge.part,
-            "point": charge.point,
+            "article": str(charge.article),
+            "part": _text(charge.part),
+            "point": _text(charge.point),
             "category": charge.category.value if charge.category else None,
             "offence_date": charge.offence_date,
             "offence_end_date": charge.offence_end_date,
@@ -56,6 +115,7 @@ def charge_values(record: CaseRecord) -> list[dict[str, Any]]:
             "context": charge.context.value,
             "tags": [tag.value for tag in charge.tags],
             "victim_minor": charge.victim_minor,
+            **_facts(charge, CHARGE_FACTS),
         }
         for position, charge in enumerate(record.charges)
     ]
@@ -77,6 +137,7 @@ def sentence_values(record: CaseRecord) -> dict[str, Any] | None:
         "fine_amount_mci": sentence.fine_amount_mci,
         "hours": sentence.hours,
         "additional": list(sentence.additional),
+        **_facts(sentence, SENTENCE_FACTS),
     }
 
 
@@ -126,9 +187,9 @@ def case_record_data(case: Case) -> dict[str, Any]:
         "stage": case.stage,
         "charges": [
             {
-                "article": charge.article,
-                "part": charge.part,
-                "point": charge.point,
+                "article": stored_number(charge.article),
+                "part": stored_number(charge.part),
+                "point": stored_number(charge.point),
                 "category": charge.category,
                 "offence_date": charge.offence_date,
                 "offence_end_date": charge.offence_end_date,
@@ -136,6 +197,7 @@ def case_record_data(case: Case) -> dict[str, Any]:
                 "context": charge.context,
                 "tags": list(charge.tags or []),
                 "victim_minor": charge.victim_minor,
+                **_known(charge, CHARGE_FACTS),
             }
             for charge in case.charges
         ],
@@ -145,6 +207,7 @@ def case_record_data(case: Case) -> dict[str, Any]:
         "able_bodied": person.able_bodied,
         "needs_medical_care": person.needs_medical_care,
         "needs_documents": person.needs_documents,
+        **_known(person, PERSON_FACTS),
     }
     sentence = case.sentence
     if sentence is not None:
@@ -163,6 +226,7 @@ def case_record_data(case: Case) -> dict[str, Any]:
             "fine_amount_mci": sentence.fine_amount_mci,
             "hours": sentence.hours,
             "additional": list(sentence.additional or []),
+            **_known(sentence, SENTENCE_FACTS),
         }
     return data
 

@@ -68,6 +68,17 @@ class Person(Base):
     able_bodied: Mapped[bool | None] = mapped_column(Boolean)
     needs_medical_care: Mapped[bool | None] = mapped_column(Boolean)
     needs_documents: Mapped[bool | None] = mapped_column(Boolean)
+    sex: Mapped[str | None] = mapped_column(String(10))
+    veteran: Mapped[bool | None] = mapped_column(Boolean)
+    pregnant: Mapped[bool | None] = mapped_column(Boolean)
+    children_under_18: Mapped[bool | None] = mapped_column(Boolean)
+    sole_parent: Mapped[bool | None] = mapped_column(Boolean)
+    disabled_dependant: Mapped[bool | None] = mapped_column(Boolean)
+    disability_group: Mapped[int | None] = mapped_column(Integer)
+    negative_conduct: Mapped[bool | None] = mapped_column(Boolean)
+    malicious_violator: Mapped[bool | None] = mapped_column(Boolean)
+    crime_while_serving: Mapped[bool | None] = mapped_column(Boolean)
+    objects: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -104,7 +115,9 @@ class Case(Base):
 
 
 class ChargeRow(Base):
-    """One charge of a case (article, part, point, category, dates, context, tags, victim a minor)."""
+    """One charge of a case (article, part, point, category, dates, context, tags, victim a minor, and
+    the facts some laws read: Code, damage, civil claim, criminal group, intoxication). The article,
+    part and point are text: "188-1" for an inserted article, the digits of a whole number."""
 
     __tablename__ = "charges"
     __table_args__ = (UniqueConstraint("case_fk", "position", name="uq_charges_case_position"),)
@@ -112,9 +125,9 @@ class ChargeRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_fk: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    article: Mapped[int] = mapped_column(Integer, index=True)
-    part: Mapped[int | None] = mapped_column(Integer)
-    point: Mapped[int | None] = mapped_column(Integer)
+    article: Mapped[str] = mapped_column(String(8), index=True)
+    part: Mapped[str | None] = mapped_column(String(8))
+    point: Mapped[str | None] = mapped_column(String(8))
     category: Mapped[str | None] = mapped_column(String(20))
     offence_date: Mapped[dt.date] = mapped_column(Date)
     offence_end_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -122,6 +135,11 @@ class ChargeRow(Base):
     context: Mapped[str] = mapped_column(String(20))
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
     victim_minor: Mapped[bool | None] = mapped_column(Boolean)
+    code: Mapped[str | None] = mapped_column(String(12))
+    damage: Mapped[str | None] = mapped_column(String(12))
+    civil_claim: Mapped[bool | None] = mapped_column(Boolean)
+    criminal_group: Mapped[bool | None] = mapped_column(Boolean)
+    intoxicated: Mapped[bool | None] = mapped_column(Boolean)
 
     case: Mapped[Case] = relationship(back_populates="charges")
 
@@ -142,6 +160,8 @@ class SentenceRow(Base):
     fine_amount_mci: Mapped[float | None] = mapped_column(Float)
     hours: Mapped[int | None] = mapped_column(Integer)
     additional: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    death_commuted: Mapped[bool | None] = mapped_column(Boolean)
+    fine_unpaid_mci: Mapped[float | None] = mapped_column(Float)
 
     case: Mapped[Case] = relationship(back_populates="sentence")
 
