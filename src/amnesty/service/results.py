@@ -216,6 +216,17 @@ class PersonFile(Result):
     able_bodied: bool | None
     needs_medical_care: bool | None
     needs_documents: bool | None
+    sex: str | None = None
+    veteran: bool | None = None
+    pregnant: bool | None = None
+    children_under_18: bool | None = None
+    sole_parent: bool | None = None
+    disabled_dependant: bool | None = None
+    disability_group: int | None = None
+    negative_conduct: bool | None = None
+    malicious_violator: bool = False
+    crime_while_serving: bool = False
+    objects: bool = False
     created_at: str | None
     updated_at: str | None
     cases: list[CaseDetail]

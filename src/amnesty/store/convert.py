@@ -95,6 +95,17 @@ def _known(row: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: value for name in names if (value := getattr(row, name)) is not None}
 
 
+def person_facts(person: Person) -> dict[str, Any]:
+    """The person-level facts some laws read as the record has them (JSON values): a stored null is
+    the record model's default."""
+    data = CaseRecord.model_construct(**_known(person, PERSON_FACTS))
+    return {name: _json_value(getattr(data, name)) for name in PERSON_FACTS}
+
+
+def _json_value(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
 def case_values(record: CaseRecord) -> dict[str, Any]:
     """The case-level facts of a record as column values of `cases` (without keys)."""
     return {"case_number": record.case_number, "case_key": case_key(record), "stage": record.stage.value}

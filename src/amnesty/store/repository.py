@@ -30,6 +30,7 @@ from amnesty.store.cases import (
     update_case,
     upsert_case,
 )
+from amnesty.store.convert import person_facts
 from amnesty.store.models import Person
 from amnesty.store.queries import (
     CaseFilter,
@@ -108,6 +109,7 @@ def person_file(db: Session, person: Person, actor: str) -> dict[str, Any]:
         "able_bodied": person.able_bodied,
         "needs_medical_care": person.needs_medical_care,
         "needs_documents": person.needs_documents,
+        **person_facts(person),
         "created_at": iso(person.created_at),
         "updated_at": iso(person.updated_at),
         "cases": [
