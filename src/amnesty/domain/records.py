@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import (
@@ -327,10 +328,31 @@ class FieldError(BaseModel):
 _FIELD_PREFIX = re.compile(r"^(?P<field>[a-z_]+): (?P<problem>.+)$", re.S)
 
 
+_UNION_MEMBERS = frozenset({"constrained-int", "constrained-str"})
+"""How Pydantic names the members of an article or part number's union (`ArticleNumber`) in a location."""
+
+
+def without_union_members(items: Sequence[Any]) -> list[Any]:
+    """Pydantic's errors with the members of a number's union left out of their locations: where both
+    members fail (`0`: not >= 1, and not a string), the number's error alone, not "should be a string"
+    (a string that is no inserted number is refused by `read_number` before the union)."""
+    result: list[Any] = []
+    located = [tuple(item["loc"]) for item in items]
+    for item, loc in zip(items, located, strict=True):
+        if loc and loc[-1] in _UNION_MEMBERS:
+            if item["type"] == "string_type" and any(
+                other[:-1] == loc[:-1] and other != loc for other in located
+            ):
+                continue
+            item = {**item, "loc": loc[:-1]}
+        result.append(item)
+    return result
+
+
 def field_errors(error: ValidationError) -> list[FieldError]:
     """Turn a Pydantic error into field paths a clerk can read (`charges[0].offence_date`)."""
     result: list[FieldError] = []
-    items = error.errors(include_url=False)
+    items = without_union_members(error.errors(include_url=False))
     nested = [tuple(item["loc"]) for item in items]
     for item in items:
         loc = tuple(item["loc"])

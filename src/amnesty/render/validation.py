@@ -105,11 +105,68 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "(row)": {"en": "Row", "ru": "Строка", "kk": "Жол"},
     "(line)": {"en": "Line", "ru": "Строка", "kk": "Жол"},
     "(file)": {"en": "File", "ru": "Файл", "kk": "Файл"},
+    # the facts some laws read (CONTRACT.md, "Several laws")
+    "sex": {"en": "Sex", "ru": "Пол", "kk": "Жынысы"},
+    "veteran": {"en": "Veteran", "ru": "Ветеран", "kk": "Ардагер"},
+    "pregnant": {"en": "Pregnant", "ru": "Беременность", "kk": "Жүктілік"},
+    "children_under_18": {
+        "en": "Has a child under 18",
+        "ru": "Имеет ребёнка до 18 лет",
+        "kk": "18 жасқа толмаған баласы бар",
+    },
+    "sole_parent": {"en": "The only parent", "ru": "Единственный родитель", "kk": "Жалғыз ата-анасы"},
+    "disabled_dependant": {
+        "en": "Supports a disabled person",
+        "ru": "Содержит лицо с инвалидностью",
+        "kk": "Мүгедек адамды асырауында ұстайды",
+    },
+    "disability_group": {"en": "Disability group", "ru": "Группа инвалидности", "kk": "Мүгедектік тобы"},
+    "negative_conduct": {
+        "en": "Negative conduct rating",
+        "ru": "Отрицательно характеризуется",
+        "kk": "Теріс сипатталады",
+    },
+    "malicious_violator": {
+        "en": "Malicious violator of the serving regime",
+        "ru": "Злостный нарушитель порядка отбывания наказания",
+        "kk": "Жазаны өтеу тәртібін қасақана бұзушы",
+    },
+    "crime_while_serving": {
+        "en": "Intentional crime while serving",
+        "ru": "Умышленное преступление в период отбывания наказания",
+        "kk": "Жазаны өтеу кезеңіндегі қасақана қылмыс",
+    },
+    "objects": {
+        "en": "Objects to the amnesty",
+        "ru": "Возражает против амнистии",
+        "kk": "Рақымшылыққа қарсы",
+    },
+    "death_commuted": {
+        "en": "Death sentence commuted by pardon",
+        "ru": "Смертная казнь заменена в порядке помилования",
+        "kk": "Өлім жазасы кешірім жасау тәртібімен ауыстырылған",
+    },
+    "fine_unpaid_mci": {
+        "en": "Unpaid part of the fine, MCI",
+        "ru": "Неуплаченная часть штрафа, МРП",
+        "kk": "Айыппұлдың төленбеген бөлігі, АЕК",
+    },
+    "code": {"en": "Criminal Code", "ru": "Уголовный кодекс", "kk": "Қылмыстық кодекс"},
+    "damage": {"en": "Damage", "ru": "Ущерб", "kk": "Залал"},
+    "civil_claim": {"en": "Civil claim", "ru": "Гражданский иск", "kk": "Азаматтық талап қою"},
+    "criminal_group": {
+        "en": "As part of a criminal group",
+        "ru": "В составе преступной группы",
+        "kk": "Қылмыстық топтың құрамында",
+    },
+    "intoxicated": {"en": "While intoxicated", "ru": "В состоянии опьянения", "kk": "Мас күйінде"},
     "(input)": {"en": "Input", "ru": "Входные данные", "kk": "Кіріс деректер"},
     "(person)": {"en": "Person", "ru": "Лицо", "kk": "Адам"},
     "(request)": {"en": "Request", "ru": "Запрос", "kk": "Сұрау"},
 }
 """The label of each field of a case record (and of the flat files' columns) in each language."""
+FIELD_LABELS |= {f"sentence_{name}": FIELD_LABELS[name] for name in ("death_commuted", "fine_unpaid_mci")}
+"""A flat file's sentence columns of the facts some laws read, named as the sentence's fields."""
 
 _ITEM = {
     "charges": {"en": "charge {n}", "ru": "обвинение {n}", "kk": "{n}-айып"},
@@ -234,8 +291,8 @@ PROBLEMS: dict[str, dict[str, str]] = {
     },
     "article_number": {
         "en": "not an article or part number ({value}): write 272, or 188-1 for an inserted article",
-        "ru": "это не номер статьи или части ({value}): укажите 272 или 188-1 для дополнительной статьи",
-        "kk": "бұл бап немесе бөлік нөмірі емес ({value}): 272 немесе қосымша бап үшін 188-1 деп жазыңыз",
+        "ru": "это не номер статьи или части: укажите 272 или 188-1 для дополнительной статьи",
+        "kk": "бұл бап немесе бөлік нөмірі емес: 272 немесе қосымша бап үшін 188-1 деп жазыңыз",
     },
     "offence_in_future": {
         "en": "{date} is after today ({today}): an offence cannot be in the future",

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.records import CaseRecord, without_union_members
 from amnesty.render.validation import FIELD_LABELS, field_label, problem_text
 from amnesty.web.i18n import current_language
 
@@ -31,7 +31,23 @@ PERSON_FIELDS = (
     "recidivism",
     "stage",
 )
-BOOL_FIELDS = ("fixed_residence", "able_bodied", "needs_medical_care", "needs_documents")
+FACT_FIELDS = ("sex", "disability_group")
+"""Person-level facts some laws read (CONTRACT.md, "Several laws"), chosen from a list; empty: not known."""
+BOOL_FIELDS = (
+    "fixed_residence",
+    "able_bodied",
+    "needs_medical_care",
+    "needs_documents",
+    "veteran",
+    "pregnant",
+    "children_under_18",
+    "sole_parent",
+    "disabled_dependant",
+    "negative_conduct",
+)
+"""Yes / no / not known (empty) facts of the person."""
+CHECK_FIELDS = ("conviction_expunged", "malicious_violator", "crime_while_serving", "objects")
+"""Facts of the person that are `false` unless recorded (a check box)."""
 CHARGE_FIELDS = (
     "article",
     "part",
@@ -41,10 +57,25 @@ CHARGE_FIELDS = (
     "offence_end_date",
     "territory",
     "context",
+    "code",
+    "damage",
 )
-CHARGE_BOOL_FIELDS = ("victim_minor",)
+CHARGE_BOOL_FIELDS = ("victim_minor", "civil_claim", "intoxicated")
+CHARGE_CHECK_FIELDS = ("criminal_group",)
 INT_FIELDS = {"article", "part", "point", "years", "months", "days", "hours"}
-SENTENCE_FIELDS = ("punishment", "years", "months", "days", "start_date", "fine_amount_mci", "hours")
+SENTENCE_FIELDS = (
+    "punishment",
+    "years",
+    "months",
+    "days",
+    "start_date",
+    "fine_amount_mci",
+    "hours",
+    "fine_unpaid_mci",
+)
+_SENTENCE_NUMBERS = ("start_date", "fine_amount_mci", "hours", "fine_unpaid_mci")
+"""Sentence inputs beside the punishment and the term (all numbers but the start date)."""
+SENTENCE_CHECK_FIELDS = ("conditional", "death_commuted")
 MAX_CHARGES = 20
 
 _AS_MISSING = frozenset({"missing", "none_required", "string_too_short"})
@@ -92,7 +123,7 @@ def _number(value: Any, integer: bool) -> Any:
 def record_data(form: Mapping[str, Any], tags: Mapping[int, list[str]] | None = None) -> dict[str, Any]:
     """Contract JSON from the flat form fields (empty inputs are omitted)."""
     data: dict[str, Any] = {}
-    for name in PERSON_FIELDS:
+    for name in (*PERSON_FIELDS, *FACT_FIELDS):
         value = _clean(form.get(name))
         if value is not None:
             data[name] = value
@@ -100,8 +131,9 @@ def record_data(form: Mapping[str, Any], tags: Mapping[int, list[str]] | None = 
         value = _clean(form.get(name))
         if value in ("yes", "no"):
             data[name] = value == "yes"
-    if form.get("conviction_expunged") == "yes":
-        data["conviction_expunged"] = True
+    for name in CHECK_FIELDS:
+        if form.get(name) == "yes":
+            data[name] = True
     charges = []
     for index in charge_indexes(form):
         charge: dict[str, Any] = {}
@@ -113,6 +145,9 @@ def record_data(form: Mapping[str, Any], tags: Mapping[int, list[str]] | None = 
             value = _clean(form.get(f"charges-{index}-{name}"))
             if value in ("yes", "no"):
                 charge[name] = value == "yes"
+        for name in CHARGE_CHECK_FIELDS:
+            if form.get(f"charges-{index}-{name}") == "yes":
+                charge[name] = True
         if tags and tags.get(index):
             charge["tags"] = tags[index]
         if "offence_date" not in charge:
@@ -131,12 +166,13 @@ def record_data(form: Mapping[str, Any], tags: Mapping[int, list[str]] | None = 
         }
         if term:
             sentence["term"] = term
-        for name in ("start_date", "fine_amount_mci", "hours"):
+        for name in _SENTENCE_NUMBERS:
             value = _clean(form.get(f"sentence-{name}"))
             if value is not None:
                 sentence[name] = _number(value, name == "hours") if name != "start_date" else value
-        if form.get("sentence-conditional") == "yes":
-            sentence["conditional"] = True
+        for name in SENTENCE_CHECK_FIELDS:
+            if form.get(f"sentence-{name}") == "yes":
+                sentence[name] = True
         data["sentence"] = sentence
     return data
 
@@ -145,14 +181,15 @@ def form_values(record: CaseRecord) -> dict[str, str]:
     """Flat form values for a stored record (the reverse of `record_data`)."""
     values: dict[str, str] = {}
     data = record.model_dump(mode="json")
-    for name in PERSON_FIELDS:
+    for name in (*PERSON_FIELDS, *FACT_FIELDS):
         if data.get(name) is not None:
             values[name] = str(data[name])
     for name in BOOL_FIELDS:
         if data.get(name) is not None:
             values[name] = "yes" if data[name] else "no"
-    if data.get("conviction_expunged"):
-        values["conviction_expunged"] = "yes"
+    for name in CHECK_FIELDS:
+        if data.get(name):
+            values[name] = "yes"
     for index, charge in enumerate(data["charges"]):
         for name in CHARGE_FIELDS:
             if charge.get(name) is not None:
@@ -160,6 +197,9 @@ def form_values(record: CaseRecord) -> dict[str, str]:
         for name in CHARGE_BOOL_FIELDS:
             if charge.get(name) is not None:
                 values[f"charges-{index}-{name}"] = "yes" if charge[name] else "no"
+        for name in CHARGE_CHECK_FIELDS:
+            if charge.get(name):
+                values[f"charges-{index}-{name}"] = "yes"
         for tag in charge.get("tags") or ():
             values[f"charges-{index}-tag-{tag}"] = "yes"
     sentence = data.get("sentence")
@@ -168,11 +208,12 @@ def form_values(record: CaseRecord) -> dict[str, str]:
         for name in ("years", "months", "days"):
             if sentence.get("term"):
                 values[f"sentence-{name}"] = str(sentence["term"][name])
-        for name in ("start_date", "fine_amount_mci", "hours"):
+        for name in _SENTENCE_NUMBERS:
             if sentence.get(name) is not None:
                 values[f"sentence-{name}"] = str(sentence[name])
-        if sentence.get("conditional"):
-            values["sentence-conditional"] = "yes"
+        for name in SENTENCE_CHECK_FIELDS:
+            if sentence.get(name):
+                values[f"sentence-{name}"] = "yes"
     return values
 
 
@@ -214,7 +255,12 @@ def friendly_errors(error: ValidationError) -> list[FormError]:
     from the one validation table, `amnesty.render.validation`."""
     language = current_language.get()
     result: list[FormError] = []
-    for item in error.errors(include_url=False):
+    items = without_union_members(error.errors(include_url=False))
+    nested = [tuple(item["loc"]) for item in items]
+    for item in items:
+        loc = tuple(item["loc"])
+        if item["type"] == "too_short" and any(len(o) > len(loc) and o[: len(loc)] == loc for o in nested):
+            continue  # a collection reported empty only because its items failed: their errors say why
         code = str(item["type"])
         params = {str(k): str(v) for k, v in (item.get("ctx") or {}).items()}
         field_id, path = _field_path(tuple(item["loc"]))

@@ -67,6 +67,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "community_service": N_("Community service"),
         "fine": N_("Fine"),
         "arrest": N_("Arrest"),
+        "life_imprisonment": N_("Life imprisonment"),
     },
     "release": {"immediate": N_("At once"), "on_date": N_("On the new end date")},
     "acting_body": {
@@ -259,6 +260,23 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "Almaty": N_("Almaty city"),
         "Shymkent": N_("Shymkent city"),
         "": N_("Region not recorded"),
+    },
+    "sex": {"female": N_("Female"), "male": N_("Male")},
+    "damage": {
+        "none": N_("No damage caused"),
+        "repaid": N_("Damage repaid in full"),
+        "outstanding": N_("Damage not repaid"),
+    },
+    "code": {
+        "kz-2014": N_("Criminal Code of 2014"),
+        "kz-1997": N_("Criminal Code of 1997"),
+        "kazssr-1959": N_("Criminal Code of the Kazakh SSR of 1959"),
+    },
+    "disability_group": {
+        "0": N_("No disability"),
+        "1": N_("Disability group I"),
+        "2": N_("Disability group II"),
+        "3": N_("Disability group III"),
     },
 }
 

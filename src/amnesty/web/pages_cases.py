@@ -20,14 +20,17 @@ from amnesty.domain.enums import (
     AnswerKind,
     Category,
     Context,
+    CriminalCode,
+    Damage,
     Outcome,
     PersonRole,
     Punishment,
     Recidivism,
+    Sex,
     Stage,
     Tag,
 )
-from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record
+from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record, without_union_members
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.engine.questions import option_key
@@ -77,6 +80,10 @@ CHOICES: dict[str, Any] = {
     "recidivisms": list(Recidivism),
     "punishments": list(Punishment),
     "tags": list(Tag),
+    "sexes": list(Sex),
+    "damages": list(Damage),
+    "codes": list(CriminalCode),
+    "disability_groups": ["0", "1", "2", "3"],
 }
 SORT_KEYS = ("name", "person_id", "region", "stage", "outcome", "end_date")
 
@@ -292,7 +299,7 @@ def _service_problem(error: Exception, field: str, code: str, language: str) -> 
 
 def _renumbered(error: ValidationError, rows: list[int]) -> ValidationError:
     """Errors refer to the n-th charge sent; map them back to the form's row numbers."""
-    items = error.errors(include_url=False)
+    items = without_union_members(error.errors(include_url=False))
     fixed = []
     for item in items:
         loc = list(item["loc"])
