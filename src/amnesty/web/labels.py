@@ -274,9 +274,9 @@ VOCABULARY: dict[str, dict[str, str]] = {
     },
     "disability_group": {
         "0": N_("No disability"),
-        "1": N_("Disability group I"),
-        "2": N_("Disability group II"),
-        "3": N_("Disability group III"),
+        "1": N_("First disability group"),
+        "2": N_("Second disability group"),
+        "3": N_("Third disability group"),
     },
 }
 
