@@ -30,7 +30,9 @@ from amnesty.jobs.queue import (
     visible_jobs,
 )
 from amnesty.jobs.runner import runner_for
+from amnesty.service.exports import ExportFormat, impact_rows
 from amnesty.store.models import JobRow
+from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_
 from amnesty.web.templating import ENV, render
@@ -274,11 +276,18 @@ def cancel(
 
 @router.get("/jobs/{job_id}/{name}")
 def job_download(request: Request, job_id: int, name: str) -> Response:
-    """A trial run's decisions (CSV, JSON Lines) and any job's rejected rows (CSV, JSON Lines)."""
+    """A trial run's decisions (CSV, JSON Lines), any job's rejected rows (CSV, JSON Lines), and a
+    finished impact run's result in the reader's words (`impact.csv`, `impact.xlsx`; audited)."""
     user = _user(request)
     job = _visible_job(request, user, job_id)
     if not JobStatus(job.status).finished:
         raise HTTPException(status_code=404)
+    if name in ("impact.csv", "impact.xlsx"):
+        if job.kind != JobKind.IMPACT.value or JobStatus(job.status) is not JobStatus.DONE:
+            raise HTTPException(status_code=404)
+        with request.app.state.sessions() as db:
+            table = impact_rows(job.result or {})
+            return download(db, user, f"impact-job-{job_id}", ExportFormat(name.split(".")[1]), table)
     if name.startswith("decisions."):
         with request.app.state.sessions() as db:
             found = get_job(db, job_id)
