@@ -241,3 +241,25 @@ def test_an_impact_export_names_regions_outcomes_and_the_unknown_region_in_words
     assert not codes & {cell for row in words for cell in row}, "the words columns carry no codes"
     assert "region:unknown" in {cell for row in body for cell in row[width:]}, "codes for programs"
     assert len(body) == 2 + 1 + 3  # two outcomes, one change, two regions and the total
+
+
+def test_the_impact_page_lists_categories_by_gravity_regions_by_name_and_unknown_last():
+    from amnesty.web.pages_jobs import impact_order
+
+    categories = ["unknown", "especially_grave", "grave", "medium", "misdemeanour", "small"]
+    assert impact_order("category", categories) == [
+        "misdemeanour",
+        "small",
+        "medium",
+        "grave",
+        "especially_grave",
+        "unknown",
+    ]
+    token = i18n.current_language.set("ru")
+    try:
+        regions = impact_order("region", ["unknown", "Shymkent", "Abai", "Almaty"])
+    finally:
+        i18n.current_language.reset(token)
+    assert regions[-1] == "unknown"
+    assert regions[0] == "Abai"  # «Абайская область» before «г. Алматы» and «г. Шымкент»
+    assert set(regions) == {"unknown", "Shymkent", "Abai", "Almaty"}

@@ -7,6 +7,7 @@ so any server process can show any job. Who may start and see which job is `amne
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
@@ -15,6 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from amnesty.auth import csrf_token
 from amnesty.auth.roles import Role
+from amnesty.domain.enums import Category
+from amnesty.impact.compare import UNKNOWN
 from amnesty.jobs.inputs import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES
 from amnesty.jobs.kinds import USE_JOBS, JobKind, JobStatus, may_see, may_start
 from amnesty.jobs.outputs import DECISION_COLUMNS, REJECTED_COLUMNS, csv_text, jsonl_text, unpack_lines
@@ -35,7 +38,7 @@ from amnesty.store.models import JobRow
 from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_
-from amnesty.web.templating import ENV, render
+from amnesty.web.templating import ENV, by_name, render
 from amnesty.web.viewer import Viewer, check_csrf, is_partial, signed_in
 
 router = APIRouter()
@@ -66,6 +69,18 @@ def job_label(value: str) -> str:
     return gettext(message) if message is not None else value
 
 
+def impact_order(kind: str, names: Iterable[str]) -> list[str]:
+    """The groups of an impact result as the reader looks for them: regions in the alphabetical order
+    of their names in the reader's language, categories from the least grave; "not recorded" last."""
+    known = [name for name in names if name != UNKNOWN]
+    if kind == "region":
+        known = by_name(known, "region")
+    else:
+        gravity = {category.value: category.gravity for category in Category}
+        known.sort(key=lambda name: (gravity.get(name, 99), name))
+    return known + ([UNKNOWN] if UNKNOWN in names else [])
+
+
 MAX_VARIANT_BYTES = 1024 * 1024
 SHOWN_PROBLEMS = 200
 
@@ -93,6 +108,7 @@ def _context(request: Request, user: Viewer, **extra: Any) -> dict[str, Any]:
         "job_label": job_label,
         "may_start": may_start,
         "types": ", ".join(ACCEPTED_SUFFIXES),
+        "impact_order": impact_order,
         **extra,
     }
 
