@@ -142,6 +142,38 @@ def test_the_audit_export_holds_the_pages_events_streamed_a_chunk_at_a_time(serv
     assert {row[2] for row in body} == {"test-admin"}
 
 
+def test_the_audit_export_reads_one_chunk_per_session_as_it_is_written(service, monkeypatch):
+    """Constant memory: a row is written before the next chunk is read, each chunk in a session that
+    is closed before the next opens."""
+    opened: list[int] = []
+    open_now = [0]
+
+    class Counted:
+        def __init__(self) -> None:
+            self.inner = service.app.state.sessions()
+
+        def __enter__(self):
+            opened.append(1)
+            open_now[0] += 1
+            assert open_now[0] == 1, "one session at a time"
+            return self.inner.__enter__()
+
+        def __exit__(self, *exc):
+            open_now[0] -= 1
+            return self.inner.__exit__(*exc)
+
+    monkeypatch.setattr(exports, "AUDIT_CHUNK", 4)
+    with service.app.state.sessions() as db:
+        upto = int(db.scalar(select(func.max(AuditEvent.seq))) or 0)
+    rows = exports.audit_rows(Counted, AUDITOR, accounts.AuditFilter(), upto).rows
+    first = next(rows)
+    assert first[0] == upto
+    assert len(opened) == 1
+    rest = list(rows)
+    assert len(rest) + 1 == upto  # every event, the newest first, once
+    assert len(opened) == -(-upto // 4) + 1  # one session per chunk and the empty one that ends it
+
+
 def test_the_audit_export_reads_in_words_and_as_xlsx(service):
     sessions = service.app.state.sessions
     filters = accounts.AuditFilter(action="login.success")
