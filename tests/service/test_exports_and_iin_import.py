@@ -295,3 +295,16 @@ def test_the_impact_page_lists_categories_by_gravity_regions_by_name_and_unknown
     assert regions[-1] == "unknown"
     assert regions[0] == "Abai"  # «Абайская область» before «г. Алматы» and «г. Шымкент»
     assert set(regions) == {"unknown", "Shymkent", "Abai", "Almaty"}
+
+
+def test_an_xlsx_export_longer_than_a_sheet_goes_on_in_the_next_sheet(monkeypatch):
+    monkeypatch.setattr(exports, "SHEET_ROWS", 4)
+    columns = (exports.Column("seq"), exports.Column("text"))
+    table = exports.ExportTable(columns, iter([(n, f"=row {n}") for n in range(10)]))
+    content = b"".join(exports.stream_export(ExportFormat.XLSX, table, "audit"))
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    assert book.sheetnames == ["audit", "audit 2", "audit 3"]
+    rows = [list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets]
+    assert all(sheet[0] == ("seq", "text") for sheet in rows)
+    assert [row[0] for sheet in rows for row in sheet[1:]] == list(range(10))
+    assert rows[0][1][1] == "'=row 0", "text that a spreadsheet would run is written as text"

@@ -44,6 +44,8 @@ AUDIT_CHUNK = 2_000
 """Audit events read per query (and per database session) of a streamed audit export."""
 STREAM_BYTES = 64 * 1024
 """Bytes per piece of a streamed export."""
+SHEET_ROWS = 1_048_575
+"""Rows under the header of one XLSX sheet (the format's limit is 1,048,576 rows in all)."""
 
 
 class ExportFormat(StrEnum):
@@ -277,13 +279,29 @@ def _xlsx(table: ExportTable, sheet_name: str) -> tuple[bytes, int]:
 
 
 def _write_xlsx(workbook: xlsxwriter.Workbook, table: ExportTable, sheet_name: str) -> int:
-    """Write the table into one sheet of the workbook and close it; the number of rows written."""
-    sheet = workbook.add_worksheet(sheet_name[:31])
+    """Write the table into the workbook and close it; the number of rows written. A sheet holds
+    `SHEET_ROWS` rows under its header; longer tables (the audit log) go on in sheets "name 2", ...
+    """
     bold = workbook.add_format({"bold": True})
-    for column, name in enumerate(table.header):
-        sheet.write_string(0, column, name, bold)
+    sheets = 0
+
+    def new_sheet() -> Any:
+        nonlocal sheets
+        sheets += 1
+        suffix = "" if sheets == 1 else f" {sheets}"
+        sheet = workbook.add_worksheet(sheet_name[: 31 - len(suffix)] + suffix)
+        for column, name in enumerate(table.header):
+            sheet.write_string(0, column, name, bold)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    sheet = new_sheet()
     count = 0
-    for number, row in enumerate(table.rows, start=1):
+    number = 0
+    for row in table.rows:
+        if number == SHEET_ROWS:
+            sheet, number = new_sheet(), 0
+        number += 1
         for column, cell in enumerate(row):
             if cell is None:
                 continue
@@ -292,7 +310,6 @@ def _write_xlsx(workbook: xlsxwriter.Workbook, table: ExportTable, sheet_name: s
             else:
                 sheet.write_number(number, column, cell)
         count += 1
-    sheet.freeze_panes(1, 0)
     workbook.close()
     return count
 
