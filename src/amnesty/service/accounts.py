@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, object_session
 
 from amnesty.audit.chain import AuditReport, record_event, verify_chain
@@ -195,12 +195,9 @@ class AuditFilter:
     date_to: dt.date | None = None
 
 
-def audit_trail(
-    db: Session, user: Actor, filters: AuditFilter, page: int = 1, page_size: int = 100
-) -> Page[AuditItem]:
-    """Audit events, newest first, filtered in SQL and paginated."""
-    require(user, Action.READ_AUDIT)
-    conditions = []
+def audit_conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
+    """The SQL conditions of the filters (the audit page and its export select the same events)."""
+    conditions: list[ColumnElement[bool]] = []
     for column, value in (
         (AuditEvent.actor, filters.actor),
         (AuditEvent.action, filters.action),
@@ -213,6 +210,15 @@ def audit_trail(
         conditions.append(AuditEvent.at >= filters.date_from.isoformat())
     if filters.date_to:
         conditions.append(AuditEvent.at < (filters.date_to + dt.timedelta(days=1)).isoformat())
+    return conditions
+
+
+def audit_trail(
+    db: Session, user: Actor, filters: AuditFilter, page: int = 1, page_size: int = 100
+) -> Page[AuditItem]:
+    """Audit events, newest first, filtered in SQL and paginated."""
+    require(user, Action.READ_AUDIT)
+    conditions = audit_conditions(filters)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     total = db.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0
