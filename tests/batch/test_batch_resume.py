@@ -132,7 +132,7 @@ def test_a_resume_of_another_input_is_refused(tmp_path: Path, national: dict[str
     refused = amnesty("batch", str(copy), "--out", str(out), "--chunk-rows", CHUNK, "--resume")
     assert refused.returncode == 2
     assert "cannot resume" in refused.stderr
-    assert "input" in refused.stderr
+    assert "input_bytes" in refused.stderr
     assert (out / JOURNAL_NAME / "fingerprint.json").exists(), "nothing is removed by a refusal"
 
 
