@@ -74,6 +74,15 @@ ZstOpt = Annotated[
     ),
 ]
 
+ConnectTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--connect-timeout",
+        min=0.1,
+        help="Seconds to try reaching the Dask scheduler before the run fails (exit 3); default: "
+        "Dask's distributed.comm.timeouts.connect, 30 s.",
+    ),
+]
 ResumeOpt = Annotated[
     bool,
     typer.Option(
@@ -131,6 +140,7 @@ def batch_command(
     lang: LangOpt = None,
     zst: ZstOpt = True,
     resume: ResumeOpt = False,
+    connect_timeout: ConnectTimeoutOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Decide every person in a registry extract (CSV, XLSX, Parquet or JSON Lines: one row per
@@ -148,6 +158,10 @@ def batch_command(
         languages = check_languages(lang or [])
     except UnknownLanguageError as error:
         raise typer.BadParameter(str(error), param_hint="--lang") from None
+    if engine is Engine.DASK and connect_timeout is not None:
+        from amnesty.batch.dask_engine import set_connect_timeout
+
+        set_connect_timeout(connect_timeout)
     load_law_or_exit(law_pack, law)  # an unknown id or a bad pack stops here (exit 2), before any output
     settings = RunSettings(
         law_pack=str(law_pack) if law_pack is not None else None,
