@@ -12,7 +12,9 @@ A bulk run (`amnesty batch`) into `DIR`:
    `manifest.json` last (each file's path, size, SHA-256 and rows).
 
 So a run that is killed, or fails, leaves nothing that claims it: the earlier run's outputs are gone,
-and the staging directory holds the partial files (removed by the next run into `DIR`). Readers
+and the staging directory holds the partial files (removed by the next run into `DIR`). Beside it, the
+journal of the run's completed chunks (`DIR/.amnesty-journal`, `amnesty.batch.resume`) lets
+`--resume` continue the run; a run without `--resume` removes it too, a published run its own. Readers
 (`amnesty report`) trust a run's files only when `manifest.json` lists them with their size and hash
 (`verified_file`).
 
