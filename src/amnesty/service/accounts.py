@@ -1,5 +1,5 @@
 """Use cases of administration: accounts (list, add, disable, reset the password, set role and
-region) through `amnesty.auth`'s user functions, and the audit trail (filtered, paginated) with the
+region, lift a sign-in lock) through `amnesty.auth`'s user functions, and the audit trail (filtered, paginated) with the
 chain check."""
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from amnesty.audit.chain import AuditReport, record_event, verify_chain
 from amnesty.auth import Role, UserError, create_user, generate_password, get_user, list_users
 from amnesty.auth import set_disabled as auth_set_disabled
 from amnesty.auth import set_password as auth_set_password
+from amnesty.auth.ratelimit import LOGIN_LIMITER
 from amnesty.auth.users import set_region as auth_set_region
 from amnesty.auth.users import set_role as auth_set_role
+from amnesty.auth.users import unlock as auth_unlock
 from amnesty.domain.regions import normalise_region
 from amnesty.service.errors import InvalidInputError, NotFoundError
 from amnesty.service.policy import Action, Actor, require
@@ -125,6 +127,22 @@ def set_disabled(db: Session, user: Actor, username: str, disabled: bool) -> Acc
     auth_set_disabled(db, row, disabled, actor=user.username)
     db.commit()
     return _account(row)
+
+
+def locked_accounts(db: Session, user: Actor) -> frozenset[str]:
+    """The accounts whose sign-in is locked (too many failures from any addresses)."""
+    require(user, Action.READ_USERS)
+    return frozenset(row.username for row in list_users(db) if LOGIN_LIMITER.account_locked(db, row.username))
+
+
+def unlock_account(db: Session, user: Actor, username: str) -> int:
+    """Lift an account's sign-in lock (`amnesty.auth.users.unlock`, audited as `user.unlock`); how many
+    failed sign-ins were forgotten."""
+    require(user, Action.WRITE_USERS)
+    row = _target(db, username)
+    forgotten = auth_unlock(db, row, actor=user.username)
+    db.commit()
+    return forgotten
 
 
 def reset_password(db: Session, user: Actor, username: str, password: str | None = None) -> Account:

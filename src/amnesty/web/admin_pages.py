@@ -1,5 +1,5 @@
 """Administration pages: accounts for administrators (add, disable and enable, reset the password,
-set role and region) and the audit trail for auditors and administrators (filter by actor, action,
+set role and region, lift a sign-in lock) and the audit trail for auditors and administrators (filter by actor, action,
 object and day; run the chain check)."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from amnesty.web.viewer import Viewer, check_csrf, database, require
 
 router = APIRouter()
 
-USER_ACTIONS = ("disable", "disable_confirmed", "enable", "reset", "role")
+USER_ACTIONS = ("disable", "disable_confirmed", "enable", "reset", "role", "unlock")
 """`disable` asks for confirmation (the page names the account); `disable_confirmed` disables it."""
 
 
@@ -41,10 +41,12 @@ def _users_page(
 ) -> Response:
     with database(request) as db:
         rows = accounts.accounts(db, user)
+        locked = accounts.locked_accounts(db, user)
     context: dict[str, Any] = {
         "user": user,
         "nav": "users",
         "accounts": rows,
+        "locked": locked,
         "roles": list(Role),
         "regions": REGIONS,
         "message": message,
@@ -115,12 +117,14 @@ def change_user(
     region: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    """Disable, enable, reset the password of, or set the role and region of an account."""
+    """Disable, enable, reset the password of, set the role and region of, or lift the sign-in lock of
+    an account."""
     user = require(request, Action.WRITE_USERS)
     check_csrf(request, csrf_token)
     if action not in USER_ACTIONS:
         raise HTTPException(status_code=422, detail=N_("Unknown action."))
     shown: tuple[str, str] | None = None
+    saved = gettext("Saved.")
     try:
         with database(request) as db:
             if action == "disable":
@@ -129,6 +133,9 @@ def change_user(
                 return _users_page(request, user, confirm_disable=username)
             if action in ("disable_confirmed", "enable"):
                 accounts.set_disabled(db, user, username, action == "disable_confirmed")
+            elif action == "unlock":
+                accounts.unlock_account(db, user, username)
+                saved = gettext("The sign-in of {name} is unlocked.").format(name=username)
             elif action == "reset":
                 changed = accounts.reset_password(db, user, username)
                 shown = (changed.username, changed.password or "")
@@ -141,7 +148,7 @@ def change_user(
         raise HTTPException(status_code=404) from None
     except InvalidInputError as error:
         return _users_page(request, user, error=f"{error.field}: {error}", status=422)
-    return _users_page(request, user, gettext("Saved."), shown_password=shown)
+    return _users_page(request, user, saved, shown_password=shown)
 
 
 def _day(value: str) -> dt.date | None:
