@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 
 from amnesty.cli.main import app
 from amnesty.law.registry import DEFAULT_LAW_ID, LAW_PATH_VARIABLE, get_law
-from tests.words.wording import wording_problems
 
 from .conftest import PASSWORD, LiveServer, Register, shot
+from .test_every_page_words import problems_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,7 +56,7 @@ def _readable(page: Any, where: str) -> None:
     text = str(page.locator("main").inner_text())
     assert DRAFT not in text, f"{where}: the draft's code on the page"
     assert DEFAULT_LAW_ID not in text, f"{where}: the default law's code on the page"
-    problems = wording_problems(text)
+    problems = problems_in(text)
     assert not problems, f"{where}: {problems}"
 
 
@@ -98,8 +98,9 @@ def test_a_case_is_decided_under_the_law_picked_and_shown_per_law(
         assert [t.strip() for t in picker.locator("option").all_inner_texts()] == [default_title, draft_title]
         _readable(page, "the new case form")
         picker.select_option(label=draft_title)
-        page.locator("#full_name").fill(f"Законов {secrets.token_hex(3)}")
-        page.locator("#case_number").fill(f"LAW-{language}-{secrets.token_hex(3)}")
+        number = secrets.randbelow(10**6)
+        page.locator("#full_name").fill(f"Законов Пётр {number}")
+        page.locator("#case_number").fill(f"ЗАК-{number}")
         page.locator("#region").select_option("Astana")
         page.locator("#stage").select_option("pre_trial")
         page.locator("#charges-0-article").fill("188")

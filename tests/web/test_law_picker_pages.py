@@ -1,0 +1,105 @@
+"""The law picker's pages on the real application (TestClient): with one law a plain line names it;
+with two, a select of their titles; an impact run compares two registered laws as `amnesty impact
+--law A --against B` does; a law no pack has is refused, never replaced by the default."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from amnesty.law.loader import deep_merge, raw_pack
+from amnesty.law.registry import DEFAULT_LAW_ID, LAW_PATH_VARIABLE, get_law
+
+from .conftest import csrf_of, make_service_app, signed_in_client
+
+OTHER = "kz-2099-none-covered"
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[FastAPI]:
+    served = make_service_app(Path(tempfile.mkdtemp(prefix="amnesty-picker-")), 12)
+    yield served
+    served.state.engine.dispose()
+
+
+@pytest.fixture
+def other_law(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A second registered law that covers nobody (its offence window is in 2099)."""
+    folder = tmp_path / OTHER.replace("-", "_")
+    folder.mkdir()
+    pack = deep_merge(
+        raw_pack(),
+        {
+            "id": OTHER,
+            "title": {"ru": "Закон-2099", "kk": "Заң-2099", "en": "Law 2099"},
+            "dates": {"offence_window": {"start": "2099-01-01", "end": "2099-01-02"}},
+        },
+    )
+    (folder / "pack.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv(LAW_PATH_VARIABLE, str(tmp_path))
+    return OTHER
+
+
+def _client(app: FastAPI, language: str = "en") -> TestClient:
+    return signed_in_client(app, "admin", language)
+
+
+def test_with_one_law_a_line_names_it(app: FastAPI) -> None:
+    page = _client(app, "ru").get("/cases/new").text
+    title = str(get_law(DEFAULT_LAW_ID).pack.title.ru)
+    assert 'id="law"' not in page
+    line = re.search(r'<p class="law-line" id="law-line">(.*?)</p>', page, re.S)
+    assert line, "no line naming the law"
+    assert title in line.group(1)
+    assert f'name="law" value="{DEFAULT_LAW_ID}"' in line.group(1)
+
+
+def test_with_two_laws_a_select_of_titles_default_first(app: FastAPI, other_law: str) -> None:
+    client = _client(app, "kk")
+    for url in ("/cases/new", "/batch", "/dashboard"):
+        page = client.get(url).text
+        options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', page)
+        laws = [
+            (value, bool(chosen), text) for value, chosen, text in options if value in (DEFAULT_LAW_ID, OTHER)
+        ]
+        assert laws == [
+            (DEFAULT_LAW_ID, True, str(get_law(DEFAULT_LAW_ID).pack.title.kk)),
+            (OTHER, False, "Заң-2099"),
+        ], url
+
+
+def test_an_impact_run_compares_two_laws(app: FastAPI, other_law: str) -> None:
+    client = _client(app)
+    form = {
+        "csrf_token": csrf_of(client, "/impact"),
+        "source": "demo",
+        "law": other_law,
+        "against": DEFAULT_LAW_ID,
+        "variant_text": "",
+    }
+    result = client.post("/impact", data=form)
+    assert result.status_code == 200, result.text
+    heading = re.search(r'<h2 id="im-result">(.*?)</h2>', result.text, re.S)
+    assert heading
+    assert "Law 2099" in heading.group(1)
+    assert str(get_law(DEFAULT_LAW_ID).pack.title.en) in heading.group(1).replace("&#34;", '"')
+    persons = re.search(r"change outcome\w*: <strong>(\d+)</strong>", result.text)
+    assert persons
+    assert int(persons.group(1)) > 0  # the law covering nobody changes every covered person
+    assert 'name="against"' in result.text
+
+
+def test_a_law_no_pack_has_is_refused(app: FastAPI, other_law: str) -> None:
+    client = _client(app)
+    assert client.get("/dashboard?law=kz-1999-none").status_code == 404
+    assert client.get(f"/dashboard?law={other_law}").status_code == 200
+    token = csrf_of(client, "/jobs")
+    refused = client.post("/jobs/reevaluate", data={"csrf_token": token, "law": "kz-1999-none"})
+    assert refused.status_code == 422
