@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient
 from amnesty.law.loader import deep_merge, raw_pack
 from amnesty.law.registry import DEFAULT_LAW_ID, LAW_PATH_VARIABLE, get_law
 
-from .conftest import csrf_of, make_service_app, signed_in_client
+from .conftest import Register, csrf_of, make_service_app, signed_in_client
+from .test_every_page_words import _what_if_form
 
 OTHER = "kz-2099-none-covered"
 
@@ -103,3 +104,23 @@ def test_a_law_no_pack_has_is_refused(app: FastAPI, other_law: str) -> None:
     token = csrf_of(client, "/jobs")
     refused = client.post("/jobs/reevaluate", data={"csrf_token": token, "law": "kz-1999-none"})
     assert refused.status_code == 422
+
+
+def test_a_what_if_decides_the_changed_facts_under_the_law_picked(app: FastAPI, other_law: str) -> None:
+    client = _client(app)
+    person = next(iter(Register(app.state.sessions).files))
+    form_page = client.get(f"/cases/{person}/what-if").text
+    form = _what_if_form(form_page)
+    assert form["law"] == DEFAULT_LAW_ID  # the law the stored decision was made under
+    same = client.post(f"/cases/{person}/what-if", data=form)
+    other = client.post(f"/cases/{person}/what-if", data=form | {"law": other_law})
+    assert same.status_code == other.status_code == 200
+
+    def law_row(html: str) -> str:
+        row = re.search(r'<tr><th scope="row"( class="changed")?>The law</th>(.*?)</tr>', html, re.S)
+        assert row, "no row naming the law"
+        return str(row.group(1) or "") + row.group(2)
+
+    assert "changed" not in law_row(same.text)
+    assert "changed" in law_row(other.text)
+    assert "Law 2099" in law_row(other.text)
