@@ -39,12 +39,14 @@ from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import m1_several_charges, scope_charge
 from amnesty.engine.iin import make_iin
 from amnesty.engine.relief import _reduce, n1_non_custodial_grave, r8_one_year_rule
-from amnesty.engine.rules import RULES, implements, reason, record_paths
+from amnesty.engine.rules import implements, reason, record_paths, rules_of
 from amnesty.engine.terms import Term
 from amnesty.law.loader import Law
 from amnesty.law.registry import get_law
 
 LAW = get_law()
+RULES = rules_of(LAW.pack.engine)
+"""The rules of the engine the default law is decided by (its own and the shared ones), by rule ID."""
 _ARTICLES = sorted(
     set(LAW.list_by_article)
     | {entry.article for entry in LAW.catalogue.entries}
@@ -291,4 +293,4 @@ def test_a_dropped_declaration_is_caught(rule_id: str, dropped: str) -> None:
 
 def test_a_declared_path_must_be_a_fact_of_the_record() -> None:
     with pytest.raises(RuntimeError, match=re.escape("charges[].offense_date")):
-        implements("Z9", "nowhere", reads=("charges[].offense_date",))
+        implements("Z9", "nowhere", engine="test", reads=("charges[].offense_date",))

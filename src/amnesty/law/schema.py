@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -69,11 +69,12 @@ class Window(_Strict):
 
 
 class Dates(_Strict):
-    """The dates of the law (LAW.md section 1)."""
+    """The dates of the law (LAW.md section 1). A law that reaches every offence committed before it
+    came into force has no `offence_window`."""
 
     signed: DatedFact
     entry_into_force: DatedFact
-    offence_window: Window
+    offence_window: Window | None = None
     implementation_deadline: DatedFact
 
 
@@ -85,7 +86,7 @@ class ListEntry(_Strict):
     provenance: Provenance
     note: LocalText | None = None
 
-    def covers_part(self, part: int | None) -> bool:
+    def covers_part(self, part: int | str | None) -> bool:
         """True when the entry names every part, or names this one."""
         return self.parts == "all" or (part is not None and part in self.parts)
 
@@ -188,20 +189,35 @@ class PackNote(_Strict):
     provenance: Provenance
 
 
+RuleId = Annotated[str, Field(pattern=r"^[A-Z]+\d+[a-z]?$")]
+"""A rule's ID within its law ("S1", "X13", "V1a"); a rule is identified by (law, rule)."""
+
+
 class LawPack(_Strict):
-    """A whole amnesty law as data."""
+    """A whole amnesty law as data.
+
+    `engine` names the package under `amnesty.law.packs` whose rules decide under this law (a law's own
+    folder, or the folder of the law it was drafted from). The sections a law's rules read and another's
+    ignore are optional here and required by the rules that read them (`amnesty.engine.laws`):
+    `offence_window`, `article_list`, `exclusions`, `relief`; `specific` holds sections only one law's
+    rules read, validated by that law's package; `parameters` are the questions the text leaves open,
+    each a named choice; `messages` are the sentences of this law's own reason codes (en, ru, kk)."""
 
     id: str
+    engine: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: Texts
     reference: Reference
     dates: Dates
-    scope: Scope
-    article_list: ArticleList
-    exclusions: tuple[Exclusion, ...]
-    relief: Relief
-    arithmetic: Arithmetic
-    rules: dict[Annotated[str, Field(pattern=r"^[A-Z]+\d+$")], RuleText]
+    scope: Scope = Scope()
+    article_list: ArticleList | None = None
+    exclusions: tuple[Exclusion, ...] = ()
+    relief: Relief | None = None
+    arithmetic: Arithmetic = Arithmetic()
+    rules: dict[RuleId, RuleText]
     notes: tuple[PackNote, ...] = ()
+    parameters: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], str | int | bool] = {}
+    messages: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")], Texts] = {}
+    specific: dict[str, Any] = {}
 
     @model_validator(mode="after")
     def _rules_cited(self) -> LawPack:
