@@ -13,10 +13,13 @@ import pytest
 import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from amnesty.law.loader import deep_merge, raw_pack
 from amnesty.law.registry import DEFAULT_LAW_ID, LAW_PATH_VARIABLE, get_law, registered_laws
+from amnesty.store.models import Case, DecisionRow, Person
 from amnesty.web import laws
+from tests.jobs.test_jobs_pages import finished
 
 from .conftest import Register, csrf_of, make_service_app, signed_in_client
 from .test_every_page_words import _what_if_form
@@ -126,3 +129,30 @@ def test_a_what_if_decides_the_changed_facts_under_the_law_picked(app: FastAPI, 
     assert "changed" not in law_row(same.text)
     assert "changed" in law_row(other.text)
     assert "Law 2099" in law_row(other.text)
+
+
+def test_an_import_is_tried_and_stored_under_the_law_picked(app: FastAPI, other_law: str) -> None:
+    client = _client(app)
+    rows = (
+        "person_id,full_name,stage,region,article,part,category,offence_date,context\n"
+        "LP-1,Один,pre_trial,Almaty,293,1,small,2022-01-05,riot\n"
+    )
+    trial = client.post(
+        "/batch",
+        data={"csrf_token": csrf_of(client, "/batch"), "law": other_law},
+        files={"file": ("people.csv", rows)},
+        follow_redirects=False,
+    )
+    assert trial.status_code == 303, trial.text
+    url = trial.headers["location"]
+    finished(client, url)
+    tried = client.get(url + "/decisions.jsonl").text.replace(" ", "")
+    assert '"outcome":"not_covered"' in tried  # the law picked covers nobody; the default releases
+    added = client.post(url + "/add", data={"csrf_token": csrf_of(client, url)}, follow_redirects=False)
+    assert added.status_code == 303
+    finished(client, added.headers["location"])
+    with app.state.sessions() as db:
+        stored = db.scalars(
+            select(DecisionRow.law).join(Case).join(Person).where(Person.person_id == "LP-1")
+        ).all()
+    assert stored == [other_law]
