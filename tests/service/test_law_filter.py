@@ -107,6 +107,18 @@ def test_counts_releases_and_search_follow_the_law_asked_for(db, record, unique_
         return [row.id for row in case_service.search_cases(db, ADMIN, filters, "id", 1, 50).items]
 
     assert found(CaseFilter(law=other_law)) == [case_id]
+
+    def listed_law(filters: CaseFilter) -> str | None:
+        rows = case_service.search_cases(db, ADMIN, filters, "id", 1, 50).items
+        row = next(r for r in rows if r.id == case_id)
+        return row.decision.law if row.decision else None
+
+    assert listed_law(CaseFilter()) == other_law  # the newest decision
+    assert listed_law(CaseFilter(law=DEFAULT_LAW_ID)) == DEFAULT_LAW_ID  # the one under the law asked for
+    assert listed_law(CaseFilter(law=DEFAULT_LAW_ID, q=person_id)) == DEFAULT_LAW_ID
+    assert {
+        row.decision.law for row in stats.releases_due(db, ADMIN, 10, DEFAULT_LAW_ID) if row.decision
+    } == {DEFAULT_LAW_ID}
     assert case_id in found(CaseFilter(outcome="release", law=DEFAULT_LAW_ID))
     assert case_id not in found(CaseFilter(outcome="release"))  # its newest decision does not release
     assert found(CaseFilter(outcome="release", law=other_law)) == []

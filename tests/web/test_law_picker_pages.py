@@ -4,6 +4,7 @@ with two, a select of their titles; an impact run compares two registered laws a
 
 from __future__ import annotations
 
+import html
 import re
 import tempfile
 from collections.abc import Iterator
@@ -156,3 +157,20 @@ def test_an_import_is_tried_and_stored_under_the_law_picked(app: FastAPI, other_
             select(DecisionRow.law).join(Case).join(Person).where(Person.person_id == "LP-1")
         ).all()
     assert stored == [other_law]
+
+
+def test_the_dashboard_links_to_the_cases_under_its_law(app: FastAPI, other_law: str) -> None:
+    client = _client(app)
+    dashboard = client.get(f"/dashboard?law={other_law}").text
+    assert f'href="/cases?outcome=release&law={other_law}"' in dashboard
+    cases = client.get(f"/cases?outcome=release&law={other_law}")
+    assert cases.status_code == 200
+    assert 'id="cases-law"' in cases.text
+    assert "Law 2099" in cases.text
+    assert f'<input type="hidden" name="law" value="{other_law}">' in cases.text
+    assert "Found: 0" in cases.text  # nobody was decided under the law that covers nobody
+    export = re.search(r'href="(/cases/export\.csv[^"]*)"', cases.text)
+    assert export
+    assert html.unescape(export.group(1)).endswith(f"&law={other_law}")
+    assert client.get("/cases?law=kz-1999-none").status_code == 404
+    assert "Found: 0" not in client.get(f"/cases?outcome=release&law={DEFAULT_LAW_ID}").text

@@ -294,13 +294,16 @@ def task_json(task: TaskRow) -> dict[str, Any]:
     }
 
 
-def _latest(case: Case) -> DecisionRow | None:
-    return case.decisions[-1] if case.decisions else None
+def _latest(case: Case, law: str | None = None) -> DecisionRow | None:
+    if law is None:
+        return case.decisions[-1] if case.decisions else None
+    return next((row for row in reversed(case.decisions) if row.law == law), None)
 
 
-def case_summary(case: Case) -> dict[str, Any]:
-    """A case in lists: number, stage, version and its newest decision."""
-    latest = _latest(case)
+def case_summary(case: Case, law: str | None = None) -> dict[str, Any]:
+    """A case in lists: number, stage, version and its newest decision (with `law`, the newest
+    decision made under that law)."""
+    latest = _latest(case, law)
     return {
         "id": case.id,
         "person_id": case.person.person_id,
@@ -368,7 +371,12 @@ def search_cases(
 ) -> Page:
     """Cases matching the filters."""
     rows, total = _paginate(db, _cases_query(filters, region_limit, sort), page, page_size)
-    return Page([case_summary(c) for c in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+    return Page(
+        [case_summary(c, filters.law) for c in rows],
+        total,
+        max(page, 1),
+        max(1, min(page_size, MAX_PAGE_SIZE)),
+    )
 
 
 def stream_cases(
@@ -381,7 +389,7 @@ def stream_cases(
 ) -> Iterator[dict[str, Any]]:
     """Every case of `search_cases` (same query, same order), up to `limit`, for exports."""
     for row in _stream(db, _cases_query(filters, region_limit, sort), Case.id, limit, chunk):
-        yield case_summary(row)
+        yield case_summary(row, filters.law)
 
 
 def _cases_query(filters: CaseFilter, region_limit: str | None, sort: str) -> Select[Any]:
@@ -391,7 +399,7 @@ def _cases_query(filters: CaseFilter, region_limit: str | None, sort: str) -> Se
     return (
         select(Case)
         .join(Person, Person.id == Case.person_fk)
-        .outerjoin(latest, and_(latest.case_fk == Case.id, newest_decision(latest)))
+        .outerjoin(latest, and_(latest.case_fk == Case.id, newest_decision(latest, filters.law)))
         .where(*conditions)
         .options(*_CASE_LOAD)
         .order_by(*_order(sort, sorts, Case.id))
@@ -433,7 +441,7 @@ def releases_due(
         )
         .limit(max(1, min(limit, MAX_PAGE_SIZE)))
     )
-    return [case_summary(row) for row in db.scalars(query)]
+    return [case_summary(row, law) for row in db.scalars(query)]
 
 
 def get_case(db: Session, case_id: int, region_limit: str | None = None) -> Case | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -100,6 +101,9 @@ class CaseQuery:
     sort: str = "name"
     descending: bool = False
     page: int = 1
+    law: str | None = None
+    """Only cases decided under this registered law, each with its decision under it (the
+    dashboard's links under a law); None: every case with its newest decision."""
 
     def filters(self) -> CaseFilter:
         """The service's filter for this query."""
@@ -108,7 +112,13 @@ class CaseQuery:
             region=self.region,
             outcome=self.outcome.value if self.outcome else None,
             stage=self.stage.value if self.stage else None,
+            law=self.law,
         )
+
+    @property
+    def law_param(self) -> str:
+        """The law's part of the list's links (sort, pages, exports): `&law=ID`, or nothing."""
+        return f"&law={quote(self.law)}" if self.law else ""
 
     @property
     def sort_field(self) -> str:
@@ -132,6 +142,7 @@ def case_query(request: Request, scope: str | None) -> CaseQuery:
         sort=sort if sort in SORT_KEYS else "name",
         descending=params.get("dir") == "desc",
         page=page,
+        law=picked_law(request, params["law"]).pack.id if params.get("law") else None,
     )
 
 
