@@ -24,6 +24,7 @@ from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import ENGINE_VERSION, evaluate
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors
 from amnesty.law.loader import Law, default_law
+from amnesty.law.registry import UnknownLawError, get_law
 from amnesty.resocialisation.tasks import release_day
 from amnesty.store.bulk import existing_person_ids, insert_new_persons, persons_by_iin
 from amnesty.store.convert import (
@@ -235,10 +236,15 @@ def task_values(decision: Decision, kinds_present: set[str]) -> list[dict[str, A
 
 
 def law_deadline(law_id: str) -> dt.date | None:
-    """The implementation deadline of the law a decision applied, from its law pack (None when the
-    pack gives none or is not the bundled one)."""
+    """The implementation deadline of the law a decision applied, from its law pack (None when no
+    registered law has that id any more)."""
     pack = default_law().pack
-    return pack.dates.implementation_deadline.value if pack.id == law_id else None
+    if pack.id == law_id:  # the common case, without a look at the registry's folders
+        return pack.dates.implementation_deadline.value
+    try:
+        return get_law(law_id).pack.dates.implementation_deadline.value
+    except UnknownLawError:
+        return None
 
 
 def _create_tasks(db: Session, case: Case, row: DecisionRow, decision: Decision, actor: str) -> int:

@@ -67,6 +67,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "community_service": N_("Community service"),
         "fine": N_("Fine"),
         "arrest": N_("Arrest"),
+        "life_imprisonment": N_("Life imprisonment"),
     },
     "release": {"immediate": N_("At once"), "on_date": N_("On the new end date")},
     "acting_body": {

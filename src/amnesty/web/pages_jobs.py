@@ -34,10 +34,12 @@ from amnesty.jobs.queue import (
 )
 from amnesty.jobs.runner import runner_for
 from amnesty.service.exports import ExportFormat, impact_rows
+from amnesty.law.registry import DEFAULT_LAW_ID
 from amnesty.store.models import JobRow
 from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_
+from amnesty.web.laws import LAW_FIELD, picked_law
 from amnesty.web.templating import ENV, by_name, render
 from amnesty.web.viewer import Viewer, check_csrf, is_partial, signed_in
 
@@ -109,6 +111,7 @@ def _context(request: Request, user: Viewer, **extra: Any) -> dict[str, Any]:
         "may_start": may_start,
         "types": ", ".join(ACCEPTED_SUFFIXES),
         "impact_order": impact_order,
+        "law": DEFAULT_LAW_ID,
         **extra,
     }
 
@@ -157,18 +160,24 @@ def batch_page(request: Request) -> Response:
 
 @router.post("/batch")
 async def batch_upload(
-    request: Request, file: UploadFile, csrf_token_value: Annotated[str, Form(alias="csrf_token")] = ""
+    request: Request,
+    file: UploadFile,
+    csrf_token_value: Annotated[str, Form(alias="csrf_token")] = "",
+    law: Annotated[str, Form()] = "",
 ) -> Response:
-    """Accept a file and queue its trial run (evaluated, not stored)."""
+    """Accept a file and queue its trial run (evaluated under the chosen law, not stored)."""
     content = await file.read(MAX_UPLOAD_BYTES + 1)
     name = (file.filename or "upload").rsplit("/", 1)[-1][:200]
-    return await run_in_threadpool(_batch_upload, request, csrf_token_value, name, content)
+    return await run_in_threadpool(_batch_upload, request, csrf_token_value, name, content, law)
 
 
-def _batch_upload(request: Request, csrf_token_value: str, name: str, content: bytes) -> Response:
+def _batch_upload(
+    request: Request, csrf_token_value: str, name: str, content: bytes, law: str = ""
+) -> Response:
     """The work of `batch_upload` once the file is read (in a worker thread: it uses the database)."""
     user = _user(request, JobKind.IMPORT)
     _check_csrf(request, csrf_token_value)
+    law_id = picked_law(request, law).pack.id
     error = None
     if not name.lower().endswith(ACCEPTED_SUFFIXES):
         error = gettext("This file type is not accepted here. Upload one of: {types}.").format(
@@ -182,7 +191,8 @@ def _batch_upload(request: Request, csrf_token_value: str, name: str, content: b
         context = _context(request, user, error=error, jobs=_recent(request, user), percent=percent)
         return _refused(request, "batch.html", context)
     with request.app.state.sessions() as db:
-        job = submit_job(db, JobKind.IMPORT, user.username, {"dry_run": True}, name, content)
+        params = {"dry_run": True, LAW_FIELD: law_id}
+        job = submit_job(db, JobKind.IMPORT, user.username, params, name, content)
         db.commit()
         job_id = job.id
     return _queued(request, job_id)
@@ -198,13 +208,16 @@ def jobs_page(request: Request) -> Response:
 
 @router.post("/jobs/reevaluate")
 def start_reevaluation(
-    request: Request, csrf_token_value: Annotated[str, Form(alias="csrf_token")] = ""
+    request: Request,
+    csrf_token_value: Annotated[str, Form(alias="csrf_token")] = "",
+    law: Annotated[str, Form()] = "",
 ) -> Response:
-    """Queue the re-evaluation of the whole register under the current law pack."""
+    """Queue the re-evaluation of the whole register under the chosen law."""
     user = _user(request, JobKind.REEVALUATE)
     _check_csrf(request, csrf_token_value)
+    law_id = picked_law(request, law).pack.id
     with request.app.state.sessions() as db:
-        job_id = submit_job(db, JobKind.REEVALUATE, user.username).id
+        job_id = submit_job(db, JobKind.REEVALUATE, user.username, {LAW_FIELD: law_id}).id
         db.commit()
     return _queued(request, job_id)
 
