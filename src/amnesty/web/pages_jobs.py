@@ -33,8 +33,8 @@ from amnesty.jobs.queue import (
     visible_jobs,
 )
 from amnesty.jobs.runner import runner_for
-from amnesty.service.exports import ExportFormat, impact_rows
 from amnesty.law.registry import DEFAULT_LAW_ID
+from amnesty.service.exports import ExportFormat, impact_rows
 from amnesty.store.models import JobRow
 from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext
