@@ -4,11 +4,12 @@ the kinds of offence of art. 3 of the Code, checked against what its text lists.
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from amnesty.domain.enums import Category, Guilt, KindCondition, Provenance, Punishment, Tag
 from amnesty.engine.category import category_of, code_category
 from amnesty.law.loader import Law
-from amnesty.law.schema import Sanction
+from amnesty.law.schema import CatalogueEntry, Sanction, code_order
 
 PRISON, RESTRICTION, FINE, ARREST = (
     Punishment.IMPRISONMENT,
@@ -93,3 +94,28 @@ def test_titles_and_editions_checked_against_the_text(law: Law) -> None:
     every_source = {e.source.document for e in law.catalogue.entries if e.source is not None}
     assert every_source == {"K1400000226"}
     assert all(e.source is not None for e in law.catalogue.entries)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"), [(105, 105), ("105", 105), ("105-1", "105-1"), ("1-1", "1-1")]
+)
+def test_article_and_part_numbers_take_a_suffix(given: int | str, expected: int | str) -> None:
+    entry = CatalogueEntry.model_validate(
+        {
+            "article": given,
+            "part": given,
+            "provenance": "verified",
+            "title": {"ru": "т", "kk": "т", "en": "t"},
+        }
+    )
+    assert (entry.article, entry.part) == (expected, expected)
+
+
+@pytest.mark.parametrize("given", ["105a", "-1", "105-", 0, "0"])
+def test_other_article_numbers_are_refused(given: int | str) -> None:
+    with pytest.raises(ValidationError):
+        CatalogueEntry.model_validate({"article": given, "provenance": "verified", "title": "t"})
+
+
+def test_code_order_puts_a_suffix_after_its_number() -> None:
+    assert sorted([106, "105-1", 105, "105-2"], key=code_order) == [105, "105-1", "105-2", 106]

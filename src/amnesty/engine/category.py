@@ -19,7 +19,7 @@ from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.messages import word
 from amnesty.engine.rules import article_ref, implements, reason
 from amnesty.law.loader import Law
-from amnesty.law.schema import CatalogueEntry, Sanction
+from amnesty.law.schema import ArticleKey, CatalogueEntry, Sanction
 
 CHARGE_CATEGORY_READS = ("charges[].article", "charges[].part", "charges[].category")
 """C1 as applied to a charge (`charge_category`): the Code's category of its article and part, checked
@@ -53,7 +53,9 @@ def category_of(sanction: Sanction) -> Category | None:
     return Category.MEDIUM if years > _SMALL_INTENTIONAL else Category.SMALL
 
 
-def _code_facts(law: Law, article: int, part: int | None) -> tuple[Category | None, CatalogueEntry | None]:
+def _code_facts(
+    law: Law, article: ArticleKey, part: ArticleKey | None
+) -> tuple[Category | None, CatalogueEntry | None]:
     """The Code's category for an article and part, and the entry it rests on. A charge recorded without
     its part takes the article's category only when every part the catalogue knows gives the same one."""
     facts = law.facts(article, part)
@@ -84,7 +86,7 @@ _TRUST = {
 }
 
 
-def code_category(law: Law, article: int, part: int | None) -> Category | None:
+def code_category(law: Law, article: ArticleKey, part: ArticleKey | None) -> Category | None:
     """The category the catalogue's facts give an article and part (None when they do not settle it)."""
     return _code_facts(law, article, part)[0]
 

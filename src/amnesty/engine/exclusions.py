@@ -21,7 +21,7 @@ from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.messages import word
 from amnesty.engine.rules import RULES, Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
-from amnesty.law.schema import OffenceKind
+from amnesty.law.schema import OffenceKind, code_order
 
 
 def charge_tags(charge: Charge, law: Law) -> dict[Tag, Provenance]:
@@ -152,9 +152,12 @@ def _part_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding |
     if charge.part is not None or tag in charge.tags or tag not in law.part_only_tags(charge.article):
         return None
     parts = sorted(
-        part
-        for (_, part), entries in law.catalogue_parts(charge.article)
-        if part is not None and any(tag in entry.tags for entry in entries)
+        (
+            part
+            for (_, part), entries in law.catalogue_parts(charge.article)
+            if part is not None and any(tag in entry.tags for entry in entries)
+        ),
+        key=code_order,
     )
     found = reason(
         law,

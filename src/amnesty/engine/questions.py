@@ -36,6 +36,7 @@ from amnesty.engine.exclusions import condition_met
 from amnesty.engine.messages import LANGUAGES, WORDS, with_article_ref
 from amnesty.engine.rules import article_ref
 from amnesty.law.loader import Law
+from amnesty.law.schema import code_order
 from amnesty.render.formats import format_date
 
 Texts = Mapping[str, str]
@@ -138,9 +139,12 @@ def _parts_carrying_excluded_kinds(situation: Situation) -> Iterator[tuple[str, 
         if charge.part is not None or not tags:
             continue
         parts = sorted(
-            part
-            for (_, part), entries in law.catalogue_parts(charge.article)
-            if part is not None and any(tag in entry.tags for entry in entries for tag in tags)
+            (
+                part
+                for (_, part), entries in law.catalogue_parts(charge.article)
+                if part is not None and any(tag in entry.tags for entry in entries for tag in tags)
+            ),
+            key=code_order,
         )
         yield (
             f"charges[{index}].part",
@@ -613,7 +617,7 @@ def telling_parts(record: CaseRecord, path: str, law: Law) -> tuple[int, ...] | 
     charge = record.charges[int(match[1])]
     named: set[int] = set()
     if match[2] == "part":
-        catalogued = {part for (_, part), _ in law.catalogue_parts(charge.article) if part is not None}
+        catalogued = {part for (_, part), _ in law.catalogue_parts(charge.article) if isinstance(part, int)}
         entry = law.list_by_article.get(charge.article)
         listed = set(entry.parts) if entry is not None and entry.parts != "all" else set()
         if catalogued:  # the catalogue knows the article's parts: those (and any the list names) are all

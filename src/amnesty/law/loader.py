@@ -24,7 +24,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from amnesty.domain.enums import Category, KindCondition, Provenance, Tag
-from amnesty.law.schema import Catalogue, CatalogueEntry, Exclusion, LawPack, ListEntry, OffenceKind, Sanction
+from amnesty.law.schema import (
+    ArticleKey,
+    Catalogue,
+    CatalogueEntry,
+    Exclusion,
+    LawPack,
+    ListEntry,
+    OffenceKind,
+    Sanction,
+)
 
 DEFAULT_PACK = "kz-2022-152-vii"
 DEFAULT_CATALOGUE = "criminal-code-kz-2014"
@@ -33,6 +42,10 @@ PACK_FILE = "pack.yaml"
 
 class LawPackError(ValueError):
     """A law pack, catalogue or variant that cannot be loaded; the message says where and why."""
+
+
+CatalogueIndex = Mapping[tuple[ArticleKey, ArticleKey | None], tuple[CatalogueEntry, ...]]
+"""The catalogue's entries by (article, part); part None for the article's own entries."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +71,7 @@ class Law:
     list_by_article: Mapping[int, ListEntry] = field(repr=False)
     exclusion_by_tag: Mapping[Tag, Exclusion] = field(repr=False)
     recidivism_exclusion: Exclusion | None = field(repr=False)
-    _catalogue_index: Mapping[tuple[int, int | None], tuple[CatalogueEntry, ...]] = field(repr=False)
+    _catalogue_index: CatalogueIndex = field(repr=False)
 
     @property
     def entry_into_force(self) -> dt.date:
@@ -72,7 +85,7 @@ class Law:
         return self.pack.relief.fraction_for(category)
 
     @cache  # noqa: B019 - Law is frozen and lives as long as the process
-    def facts(self, article: int, part: int | None) -> CatalogueFacts:
+    def facts(self, article: ArticleKey, part: ArticleKey | None) -> CatalogueFacts:
         """Catalogue facts for an article and part: the part's entry refines the article's."""
         general = self._catalogue_index.get((article, None), ())
         specific = self._catalogue_index.get((article, part), ()) if part is not None else ()
@@ -92,7 +105,7 @@ class Law:
         return CatalogueFacts(entries, sanction, sanction_entry, tags, tuple(conditional))
 
     @cache  # noqa: B019 - Law is frozen and lives as long as the process
-    def part_only_tags(self, article: int) -> dict[Tag, Provenance]:
+    def part_only_tags(self, article: ArticleKey) -> dict[Tag, Provenance]:
         """Tags the catalogue gives only to some part of an article (art. 272 part 1: riot organisation):
         a charge under that article with no part recorded may or may not carry them."""
         general = self.facts(article, None).tags
@@ -104,14 +117,14 @@ class Law:
         return tags
 
     def catalogue_parts(
-        self, article: int
-    ) -> list[tuple[tuple[int, int | None], tuple[CatalogueEntry, ...]]]:
+        self, article: ArticleKey
+    ) -> list[tuple[tuple[ArticleKey, ArticleKey | None], tuple[CatalogueEntry, ...]]]:
         """The catalogue's entries for each part of an article that has part-specific entries."""
         return [
             (key, entries) for key, entries in self._catalogue_index.items() if key[0] == article and key[1]
         ]
 
-    def title(self, article: int, part: int | None, language: str = "en") -> str | None:
+    def title(self, article: ArticleKey, part: ArticleKey | None, language: str = "en") -> str | None:
         """Short title of an article (the part's own title when the catalogue has one)."""
         titled = [entry.title for entry in self.facts(article, part).entries if entry.title is not None]
         if not titled:
@@ -174,7 +187,7 @@ def build_law(pack_data: Any, catalogue_data: Any, pack_source: str, catalogue_s
     catalogue: Catalogue = _validate(Catalogue, catalogue_data, catalogue_source)
     if pack.dates.entry_into_force.value is None:
         raise LawPackError(f"{pack_source}: dates.entry_into_force.value: required")
-    index: dict[tuple[int, int | None], tuple[CatalogueEntry, ...]] = {}
+    index: dict[tuple[ArticleKey, ArticleKey | None], tuple[CatalogueEntry, ...]] = {}
     for entry in catalogue.entries:
         key = (entry.article, entry.part)
         index[key] = (*index.get(key, ()), entry)

@@ -265,11 +265,33 @@ class Source(_Strict):
     note: str | None = None
 
 
+def _code_number(value: object) -> object:
+    """A number of the Code written as digits only is the plain number ("105" is 105); one with a suffix
+    ("105-1", a later addition) stays text."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+CodeNumber = Annotated[
+    Annotated[int, Field(ge=1)] | Annotated[str, Field(pattern=r"^\d+(-\d+)?$")],
+    BeforeValidator(_code_number),
+]
+"""An article or part number of the Criminal Code: 105, or with the suffix of a later addition "105-1"."""
+
+ArticleKey = int | str
+"""How the catalogue's lookups name an article or part (an int, or "105-1" text)."""
+
+
+def code_order(number: ArticleKey) -> tuple[int, int]:
+    """Sort key of article or part numbers in the Code's order: 105, "105-1", 106."""
+    main, _, suffix = str(number).partition("-")
+    return int(main), int(suffix or 0)
+
+
 class CatalogueEntry(_Strict):
     """An article (or one part of it) of the Criminal Code of 3 July 2014."""
 
-    article: Annotated[int, Field(ge=1)]
-    part: Annotated[int, Field(ge=1)] | None = None
+    article: CodeNumber
+    part: CodeNumber | None = None
     title: Texts | None = None
     title_kk: Provenance = Provenance.INFERRED  # the source is Russian: Kazakh titles are our translation
     sanction: Sanction | None = None
