@@ -47,7 +47,9 @@ from amnesty.law.registry import get_law
 LAW = get_law()
 _ARTICLES = sorted(
     set(LAW.list_by_article)
-    | {entry.article for entry in LAW.catalogue.entries}
+    | {
+        entry.article for entry in LAW.catalogue.entries if isinstance(entry.article, int)
+    }  # a charge's is an int
     | {LAW.pack.article_list.known_through + 1, 499}
 )
 _WINDOW = LAW.pack.dates.offence_window

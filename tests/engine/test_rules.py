@@ -179,6 +179,8 @@ def _conditional_entries() -> list[tuple[int, int, KindCondition, tuple[int, ...
     """Every (article, part) whose kind the catalogue conditions on a fact of the charge."""
     found = []
     for entry in default_law().catalogue.entries:
+        if not isinstance(entry.article, int) or not isinstance(entry.part or 1, int):
+            continue  # a charge names its article and part by number only (not "218-1")
         for kind in entry.kinds:
             if kind.condition is not KindCondition.ALWAYS:
                 found.append((entry.article, entry.part or 1, kind.condition, kind.points, kind.tag))
