@@ -18,10 +18,12 @@ from amnesty.domain.enums import Tag
 from amnesty.engine import evaluate as _evaluate  # noqa: F401  (registers every rule)
 from amnesty.engine.exclusions import person_level_kinds
 from amnesty.engine.relief import BODY, IMPOSED
-from amnesty.engine.rules import RULES, record_paths
+from amnesty.engine.rules import record_paths, rules_of
 from amnesty.law.registry import get_law
 
 LAW = get_law()
+RULES = rules_of(get_law().pack.engine)
+"""The rules of the engine the default law is decided by, by rule ID."""
 CHARGE_RULES = ("S1", "S2", "S3", "S4", "C1", "M1")
 """The rules a charge's result (`scope_charge`) and the coverage of the person (M1) rest on."""
 

@@ -32,25 +32,26 @@ from amnesty.domain.enums import (
     Stage,
     Tag,
 )
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.records import CaseRecord, number_order
 from amnesty.engine import evaluate as _evaluate  # noqa: F401  (registers every rule)
 from amnesty.engine.category import charge_category
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import m1_several_charges, scope_charge
 from amnesty.engine.iin import make_iin
 from amnesty.engine.relief import _reduce, n1_non_custodial_grave, r8_one_year_rule
-from amnesty.engine.rules import RULES, implements, reason, record_paths
+from amnesty.engine.rules import implements, reason, record_paths, rules_of
 from amnesty.engine.terms import Term
 from amnesty.law.loader import Law
 from amnesty.law.registry import get_law
 
 LAW = get_law()
+RULES = rules_of(LAW.pack.engine)
+"""The rules of the engine the default law is decided by (its own and the shared ones), by rule ID."""
 _ARTICLES = sorted(
     set(LAW.list_by_article)
-    | {
-        entry.article for entry in LAW.catalogue.entries if isinstance(entry.article, int)
-    }  # a charge's is an int
-    | {LAW.pack.article_list.known_through + 1, 499}
+    | {entry.article for entry in LAW.catalogue.entries}
+    | {LAW.pack.article_list.known_through + 1, 499},
+    key=number_order,  # the catalogue names inserted articles too ("188-1")
 )
 _WINDOW = LAW.pack.dates.offence_window
 
@@ -293,4 +294,4 @@ def test_a_dropped_declaration_is_caught(rule_id: str, dropped: str) -> None:
 
 def test_a_declared_path_must_be_a_fact_of_the_record() -> None:
     with pytest.raises(RuntimeError, match=re.escape("charges[].offense_date")):
-        implements("Z9", "nowhere", reads=("charges[].offense_date",))
+        implements("Z9", "nowhere", engine="test", reads=("charges[].offense_date",))

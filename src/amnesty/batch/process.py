@@ -49,6 +49,7 @@ from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Category, Context, Outcome, PersonRole, Punishment
 from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
 from amnesty.engine.evaluate import evaluate, scope_charge
+from amnesty.engine.laws import engine_of
 from amnesty.engine.relief import plain_sentence
 from amnesty.engine.rules import sentences
 from amnesty.impact.measure import removed_custody_days
@@ -291,6 +292,7 @@ def process_chunk(chunk: Chunk, settings: RunSettings, keep_frame: bool = False)
     plain = pl.DataFrame()
     screened = (
         settings.fast_path
+        and engine_of(law).screens
         and not settings.languages
         and chunk.table is not None
         and not chunk.missing_columns

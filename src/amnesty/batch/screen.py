@@ -55,7 +55,7 @@ def _record(**fields: Any) -> CaseRecord:
 def s1_answer(law: Law, frame: pl.DataFrame) -> pl.Expr:
     """Rule S1 over the chunk: `S1_NO` outside the window, `S1_UNKNOWN` for a continuing offence that
     runs into or past it, `S1_YES` inside it."""
-    window = law.pack.dates.offence_window
+    window = law.window
     start = pl.col("offence_date")
     end = pl.col("offence_end_date") if "offence_end_date" in frame.columns else pl.lit(None, dtype=pl.Date)
     inside = start.is_between(pl.lit(window.start), pl.lit(window.end))

@@ -34,7 +34,7 @@ import polars as pl
 from pydantic import BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
-from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn, read_date, today
+from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn, read_date, read_number, today
 from amnesty.engine.iin import iin_arrays
 from amnesty.io.columns import CHARGE_COLUMNS, LIST_SEPARATOR, PERSON_COLUMNS, SENTENCE_COLUMNS, TERM_FIELDS
 from amnesty.io.whitespace import PYTHON_WHITESPACE
@@ -80,7 +80,12 @@ def _unwrap(annotation: Any, constraints: list[Any]) -> tuple[Any, bool]:
             members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
             optional = optional or len(members) < len(typing.get_args(annotation))
             if len(members) != 1:
-                raise TypeError(f"cannot read the union {annotation!r}")
+                # an article or part number: an integer, or a string for an inserted one ("188-1"); the
+                # columnar check takes the integer form (a string cell goes the validating way)
+                numeric = [m for m in members if _unwrap(m, [])[0] is int]
+                if len(numeric) != 1:
+                    raise TypeError(f"cannot read the union {annotation!r}")
+                members = numeric
             annotation = members[0]
         else:
             return annotation, optional
@@ -180,6 +185,8 @@ def _constraint_expr(column: pl.Expr, kind: type, constraint: Any) -> pl.Expr:
         return column.str.contains(str(pattern))
     if isinstance(constraint, BeforeValidator) and constraint.func is read_date:
         return pl.lit(True)  # a date cell (its kind requires pl.Date) is what `read_date` leaves as it is
+    if isinstance(constraint, BeforeValidator) and constraint.func is read_number:
+        return pl.lit(True)  # an integer cell is what `read_number` leaves as it is
     raise TypeError(f"no column form for the constraint {constraint!r}")
 
 

@@ -288,12 +288,17 @@ def law_command(
         str(pack.dates.entry_into_force.value),
         pack.dates.entry_into_force.provenance.value,
     )
-    dates.add_row("offence window", f"{window.start} .. {window.end}", window.provenance.value)
+    if window is not None:
+        dates.add_row("offence window", f"{window.start} .. {window.end}", window.provenance.value)
+    else:
+        dates.add_row("offences", f"before {pack.dates.entry_into_force.value}", "-")
     console.print(dates)
-    articles = Table(title=f"Article 1 list (known through art. {pack.article_list.known_through})")
+    listed = pack.article_list
+    known = f"known through art. {listed.known_through}" if listed is not None else "no list: every article"
+    articles = Table(title=f"Article list ({known})")
     for column in ("Article", "Parts", "Title", "Provenance"):
         articles.add_column(column)
-    for entry in pack.article_list.entries:
+    for entry in listed.entries if listed is not None else ():
         parts = "all" if entry.parts == "all" else ", ".join(map(str, entry.parts))
         marker = {"verified": "green", "inferred": "yellow", "unverified": "red"}.get(
             entry.provenance.value, "white"
@@ -401,7 +406,11 @@ def laws_command(
             str(getattr(law.pack.title, lang)),
             dated(dates.signed.value, dates.signed.provenance),
             dated(law.entry_into_force, dates.entry_into_force.provenance),
-            f"{format_date(window.start, lang)} - {dated(window.end, window.provenance)}",
+            (
+                f"{format_date(window.start, lang)} - {dated(window.end, window.provenance)}"
+                if window is not None
+                else "-"
+            ),
         )
     Console().print(table)
 

@@ -119,7 +119,7 @@ def _akimat(labels: Labels, region: str | None) -> str | None:
     return pattern.replace("{region}", name) if "{region}" in pattern else f"{pattern} {name}"
 
 
-def _charge_ref(article: int, part: int | None, language: str) -> str:
+def _charge_ref(article: int | str, part: int | str | None, language: str) -> str:
     """The charge's article as the citations write it ('Ст. 272 ч. 2', 'Art. 272 part 2',
     '272-бабы 2-бөлігі'), capitalised at the start of its cell."""
     text = article_words(article, part, language)

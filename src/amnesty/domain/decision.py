@@ -56,8 +56,8 @@ class Reason(_Out):
 class ChargeResult(_Out):
     """Scope result for one charge."""
 
-    article: int
-    part: int | None
+    article: int | str
+    part: int | str | None
     category: Category | None
     category_source: str | None
     title: str | None = None

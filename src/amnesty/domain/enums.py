@@ -77,6 +77,7 @@ class Punishment(StrEnum):
     COMMUNITY_SERVICE = "community_service"
     FINE = "fine"
     ARREST = "arrest"
+    LIFE_IMPRISONMENT = "life_imprisonment"
 
     @property
     def is_term(self) -> bool:
@@ -228,3 +229,26 @@ REGIONS: tuple[str, ...] = (
     "Shymkent",
 )
 """The 17 regions and 3 cities of national significance (since June 2022)."""
+
+
+class CriminalCode(StrEnum):
+    """The Criminal Code a charge's article belongs to (CONTRACT.md, "Several laws")."""
+
+    KZ_2014 = "kz-2014"
+    KZ_1997 = "kz-1997"
+    KAZSSR_1959 = "kazssr-1959"
+
+
+class Damage(StrEnum):
+    """What became of the damage an offence caused (a charge's `damage`)."""
+
+    NONE = "none"
+    REPAID = "repaid"
+    OUTSTANDING = "outstanding"
+
+
+class Sex(StrEnum):
+    """A person's sex as recorded (or read from the IIN's seventh digit)."""
+
+    FEMALE = "female"
+    MALE = "male"

@@ -22,7 +22,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from amnesty.domain.enums import Category, Context, PersonRole, Punishment, Recidivism, Stage, Tag
+from amnesty.domain.enums import (
+    Category,
+    Context,
+    CriminalCode,
+    Damage,
+    PersonRole,
+    Punishment,
+    Recidivism,
+    Sex,
+    Stage,
+    Tag,
+)
 from amnesty.domain.regions import normalise_region
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 
@@ -53,6 +64,44 @@ def read_date(value: Any) -> Any:
 DateIn = Annotated[dt.date, BeforeValidator(read_date)]
 """A date in a record: ISO (`2022-01-05`) or day.month.year (`05.01.2022`)."""
 
+_INSERTED_NUMBER = r"^\d{1,3}-\d{1,2}$"
+
+
+def read_number(value: Any) -> Any:
+    """An article or part number as written: a string of digits is the integer it spells; an inserted
+    number ("188-1") stays a string; anything else that is no number is refused here."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            return int(text)
+        if re.match(_INSERTED_NUMBER, text):
+            return text
+        raise PydanticCustomError(
+            "article_number", "not an article or part number ({value})", {"value": value[:20]}
+        )
+    return value
+
+
+ArticleNumber = Annotated[
+    Annotated[int, Field(ge=1, le=500)] | Annotated[str, Field(pattern=_INSERTED_NUMBER)],
+    BeforeValidator(read_number),
+]
+"""An article of a Criminal Code: `272`, or `"188-1"` for an article inserted after 188."""
+PartNumber = Annotated[
+    Annotated[int, Field(ge=1, le=20)] | Annotated[str, Field(pattern=_INSERTED_NUMBER)],
+    BeforeValidator(read_number),
+]
+"""A part of an article: `2`, or `"1-1"` for a part inserted after part 1."""
+
+
+def number_order(number: int | str) -> tuple[int, int]:
+    """Where an article or part number stands in the Code: `188` is (188, 0), `"188-1"` is (188, 1),
+    after 188 and before 189."""
+    if isinstance(number, int):
+        return (number, 0)
+    base, _, inserted = number.partition("-")
+    return (int(base), int(inserted or 0))
+
 
 def today() -> dt.date:
     """Today, the latest day an offence can have been committed on."""
@@ -69,6 +118,7 @@ RECORD_CHECK_CODES = frozenset(
         "birth_date_iin_mismatch",
         "born_after_offence",
         "offence_in_future",
+        "article_number",
     }
 )
 """The error types of the record's own checks (beside Pydantic's), translated by `amnesty.render.validation`."""
@@ -96,16 +146,21 @@ class Sentence(_Frozen):
     fine_amount_mci: Annotated[float, Field(ge=0)] | None = None
     hours: Annotated[int, Field(ge=0)] | None = None
     additional: tuple[str, ...] = ()
+    death_commuted: bool = False
+    fine_unpaid_mci: Annotated[float, Field(ge=0)] | None = None
 
 
 class Charge(_Frozen):
-    """One charge: an article (and part, and point) of the Criminal Code of 3 July 2014.
+    """One charge: an article (and part, and point) of a Criminal Code (`code`: 2014 by default).
 
     `victim_minor` (was the victim under 18?) and `point` settle a kind of offence the Code counts only
-    against minors or only under some points of a part (Criminal Code art. 3); unknown when absent."""
+    against minors or only under some points of a part (Criminal Code art. 3); unknown when absent.
+    `damage`, `civil_claim`, `criminal_group` and `intoxicated` are facts some laws read (CONTRACT.md,
+    "Several laws"); None is "not known"."""
 
-    article: Annotated[int, Field(ge=1, le=500)]
-    part: Annotated[int, Field(ge=1, le=20)] | None = None
+    code: CriminalCode = CriminalCode.KZ_2014
+    article: ArticleNumber
+    part: PartNumber | None = None
     category: Category | None = None
     offence_date: DateIn
     offence_end_date: DateIn | None = None
@@ -113,7 +168,13 @@ class Charge(_Frozen):
     context: Context = Context.UNKNOWN
     tags: tuple[Tag, ...] = ()
     victim_minor: bool | None = None
-    point: Annotated[int, Field(ge=1, le=50)] | None = None
+    point: Annotated[int, Field(ge=1, le=50)] | Annotated[str, Field(min_length=1, max_length=4)] | None = (
+        None
+    )
+    damage: Damage | None = None
+    civil_claim: bool | None = None
+    criminal_group: bool = False
+    intoxicated: bool | None = None
 
     @field_validator("territory", mode="before")
     @classmethod
@@ -163,6 +224,17 @@ class CaseRecord(_Frozen):
     able_bodied: bool | None = None
     needs_medical_care: bool | None = None
     needs_documents: bool | None = None
+    sex: Sex | None = None
+    veteran: bool | None = None
+    pregnant: bool | None = None
+    children_under_18: bool | None = None
+    sole_parent: bool | None = None
+    disabled_dependant: bool | None = None
+    disability_group: Annotated[int, Field(ge=0, le=3)] | None = None
+    negative_conduct: bool | None = None
+    malicious_violator: bool = False
+    crime_while_serving: bool = False
+    objects: bool = False
 
     @field_validator("person_id")
     @classmethod

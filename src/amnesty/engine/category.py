@@ -16,10 +16,11 @@ from amnesty.domain.decision import Reason
 from amnesty.domain.enums import Category, Guilt, Provenance, Punishment
 from amnesty.domain.records import Charge
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.family import SHARED
 from amnesty.engine.messages import word
 from amnesty.engine.rules import article_ref, implements, reason
 from amnesty.law.loader import Law
-from amnesty.law.schema import ArticleKey, CatalogueEntry, Sanction
+from amnesty.law.schema import CatalogueEntry, Sanction
 
 CHARGE_CATEGORY_READS = ("charges[].article", "charges[].part", "charges[].category")
 """C1 as applied to a charge (`charge_category`): the Code's category of its article and part, checked
@@ -28,7 +29,7 @@ against the category recorded on it. (`category_of` itself reads the catalogue's
 _SMALL_INTENTIONAL, _SMALL_NEGLIGENT, _MEDIUM_INTENTIONAL, _GRAVE = 2, 5, 5, 12
 
 
-@implements("C1", "Criminal Code art. 10, 11", reads=CHARGE_CATEGORY_READS)
+@implements("C1", "Criminal Code art. 10, 11", engine=SHARED, reads=CHARGE_CATEGORY_READS)
 def category_of(sanction: Sanction) -> Category | None:
     """C1: the category a sanction gives. Art. 10: an offence punishable without imprisonment and without
     restriction of freedom is a criminal misdemeanour when its sanction has arrest (a punishment only for
@@ -54,7 +55,7 @@ def category_of(sanction: Sanction) -> Category | None:
 
 
 def _code_facts(
-    law: Law, article: ArticleKey, part: ArticleKey | None
+    law: Law, article: int | str, part: int | str | None
 ) -> tuple[Category | None, CatalogueEntry | None]:
     """The Code's category for an article and part, and the entry it rests on. A charge recorded without
     its part takes the article's category only when every part the catalogue knows gives the same one."""
@@ -86,7 +87,7 @@ _TRUST = {
 }
 
 
-def code_category(law: Law, article: ArticleKey, part: ArticleKey | None) -> Category | None:
+def code_category(law: Law, article: int | str, part: int | str | None) -> Category | None:
     """The category the catalogue's facts give an article and part (None when they do not settle it)."""
     return _code_facts(law, article, part)[0]
 

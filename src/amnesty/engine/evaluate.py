@@ -18,6 +18,8 @@ from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.category import charge_category
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import EXCLUSION_RULES, has_no_tags
+from amnesty.engine.family import RULES_152
+from amnesty.engine.laws import LawEngine, engine_of, register_engine
 from amnesty.engine.messages import word
 from amnesty.engine.questions import with_questions
 from amnesty.engine.relief import Relief, category_word, default_body, plain_sentence, relief_for
@@ -104,6 +106,7 @@ def scope_charge(charge: Charge, law: Law, strict: bool) -> ChargeScope:
 @implements(
     "M1",
     "Law 152-VII; Criminal Code art. 58",
+    engine=RULES_152,
     reads=(
         "charges[].offence_date",
         "charges[].offence_end_date",
@@ -167,17 +170,19 @@ def evaluate(
     questions: bool = True,
     sentences: bool = True,
 ) -> Decision:
-    """The decision the law gives the person in `record`, as of `as_of` (default: entry into force).
+    """The decision the law gives the person in `record`, as of `as_of` (default: entry into force), by
+    the engine the law's pack names (`amnesty.engine.laws`).
     A `needs_review` decision carries the questions that would settle it (unless `questions` is
     False: then each answer's outcome is not worked out). With `sentences` False the reasons carry
     no sentences (`text`, `texts` empty: a compact bulk run writes codes, citations and facts only)."""
     law = law or default_law()
     as_of = as_of or law.entry_into_force
+    engine = engine_of(law)
     with rendered_sentences(sentences):
-        decision = _decide(record, law, as_of, strict)
+        decision = engine.decide(record, law, as_of, strict)
         if not questions or decision.outcome is not Outcome.NEEDS_REVIEW:
             return decision
-        return with_questions(decision, record, law, lambda answered: _decide(answered, law, as_of, strict))
+        return engine.ask(decision, record, law, lambda answered: engine.decide(answered, law, as_of, strict))
 
 
 def _decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decision:
@@ -265,3 +270,15 @@ def _decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decis
         flags=tuple(sorted(flags, key=lambda flag: flag.value)),
         resocialisation=tasks,
     )
+
+
+RIOT_ENGINE = register_engine(
+    LawEngine(
+        RULES_152,
+        _decide,
+        with_questions,
+        requires=("offence_window", "article_list", "relief"),
+        screens=True,
+    )
+)
+"""Law 152-VII's order of application (exclusions, scope, M1, relief, N1, T1) and its questions."""

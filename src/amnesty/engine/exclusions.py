@@ -16,12 +16,13 @@ from types import MappingProxyType
 
 from amnesty.domain.decision import Reason
 from amnesty.domain.enums import KindCondition, Provenance, Recidivism, Tag, Tri
-from amnesty.domain.records import CaseRecord, Charge
+from amnesty.domain.records import CaseRecord, Charge, number_order
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.family import RULES_152
 from amnesty.engine.messages import word
 from amnesty.engine.rules import RULES, Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
-from amnesty.law.schema import OffenceKind, code_order
+from amnesty.law.schema import OffenceKind
 
 
 def charge_tags(charge: Charge, law: Law) -> dict[Tag, Provenance]:
@@ -31,7 +32,7 @@ def charge_tags(charge: Charge, law: Law) -> dict[Tag, Provenance]:
 
 @lru_cache(maxsize=65_536)
 def _charge_tags(
-    law: Law, article: int, part: int | None, recorded: tuple[Tag, ...]
+    law: Law, article: int | str, part: int | str | None, recorded: tuple[Tag, ...]
 ) -> Mapping[Tag, Provenance]:
     """`charge_tags`, computed once per law, article, part and recorded tags (read-only)."""
     tags = dict(law.facts(article, part).tags)
@@ -46,7 +47,7 @@ def has_no_tags(record: CaseRecord, law: Law) -> bool:
 
 
 @lru_cache(maxsize=65_536)
-def possible_kinds(law: Law, article: int, part: int | None) -> frozenset[Tag]:
+def possible_kinds(law: Law, article: int | str, part: int | str | None) -> frozenset[Tag]:
     """Every kind a charge under this article and part carries or may carry when the record names none:
     the catalogue's, those the Code conditions on a fact (the victim's age, the point of the part),
     and, for a charge without its part, those of some part of the article."""
@@ -94,7 +95,7 @@ def _person_level_kinds(law: Law) -> frozenset[Tag]:
     return frozenset(
         tag
         for tag, exclusion in law.exclusion_by_tag.items()
-        if exclusion.rule not in RULES or not RULES[exclusion.rule].reads <= own
+        if (RULES_152, exclusion.rule) not in RULES or not RULES[(RULES_152, exclusion.rule)].reads <= own
     )
 
 
@@ -157,7 +158,7 @@ def _part_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding |
             for (_, part), entries in law.catalogue_parts(charge.article)
             if part is not None and any(tag in entry.tags for entry in entries)
         ),
-        key=code_order,
+        key=number_order,
     )
     found = reason(
         law,
@@ -212,37 +213,37 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
     return Finding(Tri.NO)
 
 
-@implements("X1", "Law 152-VII", reads=KIND_FACTS)
+@implements("X1", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
 def x1_terrorist(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X1: no amnesty where the case includes a terrorist crime."""
     return _tagged_exclusion(record, law, Tag.TERRORIST, "X1", strict)
 
 
-@implements("X2", "Law 152-VII", reads=KIND_FACTS)
+@implements("X2", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
 def x2_extremist(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X2: no amnesty where the case includes an extremist crime."""
     return _tagged_exclusion(record, law, Tag.EXTREMIST, "X2", strict)
 
 
-@implements("X3", "Law 152-VII", reads=KIND_FACTS)
+@implements("X3", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
 def x3_corruption(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X3: no amnesty where the case includes a corruption crime."""
     return _tagged_exclusion(record, law, Tag.CORRUPTION, "X3", strict)
 
 
-@implements("X4", "Law 152-VII; Criminal Code art. 175", reads=KIND_FACTS)
+@implements("X4", "Law 152-VII; Criminal Code art. 175", engine=RULES_152, reads=KIND_FACTS)
 def x4_treason(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X4: no amnesty for high treason."""
     return _tagged_exclusion(record, law, Tag.TREASON, "X4", strict)
 
 
-@implements("X5", "Law 152-VII; Criminal Code art. 179", reads=KIND_FACTS)
+@implements("X5", "Law 152-VII; Criminal Code art. 179", engine=RULES_152, reads=KIND_FACTS)
 def x5_seizure_of_power(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X5: no amnesty for seizure or retention of power (the 'attempted coup' charges)."""
     return _tagged_exclusion(record, law, Tag.SEIZURE_OF_POWER, "X5", strict)
 
 
-@implements("X6", "Law 152-VII; Criminal Code art. 272 part 1", reads=X6_READS)
+@implements("X6", "Law 152-VII; Criminal Code art. 272 part 1", engine=RULES_152, reads=X6_READS)
 def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X6: no amnesty for organisers of mass riots, except a person under 18 on the day of the offence.
 
@@ -291,19 +292,19 @@ def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
     return Finding(Tri.NO, reasons)
 
 
-@implements("X7", "Law 152-VII; Criminal Code art. 146", reads=KIND_FACTS)
+@implements("X7", "Law 152-VII; Criminal Code art. 146", engine=RULES_152, reads=KIND_FACTS)
 def x7_torture(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X7: no amnesty for torture."""
     return _tagged_exclusion(record, law, Tag.TORTURE, "X7", strict)
 
 
-@implements("X8", "Law 152-VII", reads=KIND_FACTS)
+@implements("X8", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
 def x8_sexual_offence_minor(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X8: no amnesty for crimes against the sexual inviolability of minors."""
     return _tagged_exclusion(record, law, Tag.SEXUAL_OFFENCE_MINOR, "X8", strict)
 
 
-@implements("X9", "Law 152-VII", reads=("recidivism",))
+@implements("X9", "Law 152-VII", engine=RULES_152, reads=("recidivism",))
 def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X9: no amnesty where the case establishes recidivism or dangerous recidivism."""
     exclusion = law.recidivism_exclusion

@@ -365,6 +365,11 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "ru": "Общественные работы",
             "kk": "Қоғамдық жұмыстар",
         },
+        "life_imprisonment": {
+            "en": "Life imprisonment",
+            "ru": "Пожизненное лишение свободы",
+            "kk": "Өмір бойы бас бостандығынан айыру",
+        },
     },
     "unit": {
         "mci": {"en": "MCI", "ru": "МРП", "kk": "АЕК"},
@@ -473,10 +478,14 @@ def law_words(law: Law) -> dict[str, str]:
     `law_window_compact` ('4-7 January 2022'), `law_cut_<category>` ('three quarters'). These are not
     a reason's `params` (a decision's facts stay the person's); they only fill its sentences."""
     window = law.pack.dates.offence_window
-    words = {
-        "law_window": period(window.start, window.end),
-        "law_window_compact": period(window.start, window.end, compact=True),
-    }
+    words = (
+        {
+            "law_window": period(window.start, window.end),
+            "law_window_compact": period(window.start, window.end, compact=True),
+        }
+        if window is not None
+        else {}
+    )
     for category in Category:
         fraction = law.fraction_for(category)
         if fraction is not None:
@@ -566,11 +575,22 @@ def with_article_ref(template: str, article_ref: str, language: str) -> tuple[st
     return template, _localise(article_ref, language)
 
 
-def render(code: C | str, language: str, params: Mapping[str, str]) -> str:
+def templates_for(code: C | str, law: Law | None = None) -> Mapping[str, str] | None:
+    """The sentence templates of a reason code (en, ru, kk): the law's own, for a code its rules give
+    (`messages` in its pack, beside its rules), else the shared ones of `MESSAGES`; None for neither."""
+    if law is not None and (own := law.pack.messages.get(str(code))) is not None:
+        return {"en": own.en, "ru": own.ru, "kk": own.kk}
+    return MESSAGES.get(C(code)) if str(code) in C.__members__ else None
+
+
+def render(code: C | str, language: str, params: Mapping[str, str], law: Law | None = None) -> str:
     """The sentence for a reason code in a language, parameters filled in ('?' where absent): dates,
-    numbers, terms and vocabulary spelt out for the language."""
+    numbers, terms and vocabulary spelt out for the language. A code of `law`'s own rules reads its
+    sentence from the law's pack."""
     language = language_of(language)
-    sentences = MESSAGES[C(code)]
+    sentences = templates_for(code, law)
+    if sentences is None:
+        raise KeyError(f"no sentence for the reason code {code}")
     template = sentences.get(language) or sentences["en"]
     if language == "kk":
         template = _kazakh_article_part(template, params.get("article_ref", ""))

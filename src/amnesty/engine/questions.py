@@ -30,13 +30,12 @@ from pydantic import BaseModel, ValidationError
 
 from amnesty.domain.decision import Decision, Question, Reason, Unanswerable
 from amnesty.domain.enums import AnswerKind, Category, Context, KindCondition, Outcome, Tag
-from amnesty.domain.records import CaseRecord, Sentence, TermIn, parse_record
+from amnesty.domain.records import CaseRecord, Sentence, TermIn, number_order, parse_record
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import condition_met
 from amnesty.engine.messages import LANGUAGES, WORDS, with_article_ref
 from amnesty.engine.rules import article_ref
 from amnesty.law.loader import Law
-from amnesty.law.schema import code_order
 from amnesty.render.formats import format_date
 
 Texts = Mapping[str, str]
@@ -144,7 +143,7 @@ def _parts_carrying_excluded_kinds(situation: Situation) -> Iterator[tuple[str, 
                 for (_, part), entries in law.catalogue_parts(charge.article)
                 if part is not None and any(tag in entry.tags for entry in entries for tag in tags)
             ),
-            key=code_order,
+            key=number_order,
         )
         yield (
             f"charges[{index}].part",
@@ -222,7 +221,7 @@ def _article_of_charge(situation: Situation) -> Params:
 def _known_through(situation: Situation) -> Params:
     return {
         **_article_of_charge(situation),
-        "known_through": str(situation.law.pack.article_list.known_through),
+        "known_through": str(situation.law.article_list.known_through),
     }
 
 
@@ -606,7 +605,7 @@ def options_for(path: str) -> tuple[str | bool, ...] | None:
 _PART = re.compile(r"charges\[(\d+)\]\.(part|point)")
 
 
-def telling_parts(record: CaseRecord, path: str, law: Law) -> tuple[int, ...] | None:
+def telling_parts(record: CaseRecord, path: str, law: Law) -> tuple[int | str, ...] | None:
     """For a question on a charge's part or point (open values), the values whose outcome is worth
     showing: the article's parts the catalogue knows (with any the law's list names); where the catalogue
     knows none, the parts the list names and the next one up, standing for any other; for a point, the
@@ -615,13 +614,15 @@ def telling_parts(record: CaseRecord, path: str, law: Law) -> tuple[int, ...] | 
     if match is None:
         return None
     charge = record.charges[int(match[1])]
-    named: set[int] = set()
+    named: set[int | str] = set()
     if match[2] == "part":
-        catalogued = {part for (_, part), _ in law.catalogue_parts(charge.article) if isinstance(part, int)}
+        catalogued: set[int | str] = {
+            part for (_, part), _ in law.catalogue_parts(charge.article) if part is not None
+        }
         entry = law.list_by_article.get(charge.article)
-        listed = set(entry.parts) if entry is not None and entry.parts != "all" else set()
+        listed: set[int | str] = set(entry.parts) if entry is not None and entry.parts != "all" else set()
         if catalogued:  # the catalogue knows the article's parts: those (and any the list names) are all
-            return tuple(sorted(catalogued | listed))
+            return tuple(sorted(catalogued | listed, key=number_order))
         named = listed
     else:
         named = {
@@ -629,7 +630,8 @@ def telling_parts(record: CaseRecord, path: str, law: Law) -> tuple[int, ...] | 
         }
     if not named:
         return None
-    return (*sorted(named), max(named) + 1)
+    highest = max(named, key=number_order)
+    return (*sorted(named, key=number_order), number_order(highest)[0] + 1)
 
 
 def option_key(value: str | bool | int) -> str:

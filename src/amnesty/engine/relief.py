@@ -15,6 +15,7 @@ from amnesty.domain.decision import Reason, SentenceResult, TermOut
 from amnesty.domain.enums import ActingBody, Category, Outcome, Provenance, ReleaseMode, Stage
 from amnesty.domain.records import CaseRecord, Sentence
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.family import RULES_152
 from amnesty.engine.messages import word
 from amnesty.engine.rules import implements, reason
 from amnesty.engine.terms import (
@@ -143,7 +144,7 @@ def _missing_term_parts(sentence: Sentence | None) -> str | None:
     return None
 
 
-@implements("R1", "Law 152-VII", reads=("stage",))
+@implements("R1", "Law 152-VII", engine=RULES_152, reads=("stage",))
 def r1_terminate_case(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R1: misdemeanours and small or medium crimes before sentence: the case is closed."""
     body = ActingBody.INVESTIGATOR if record.stage is Stage.PRE_TRIAL else ActingBody.COURT
@@ -151,7 +152,7 @@ def r1_terminate_case(record: CaseRecord, law: Law, category: Category) -> Relie
     return Relief(Outcome.TERMINATE_CASE, body, (reason(law, C.TERMINATE_CASE, "R1", category=words),))
 
 
-@implements("R2", "Law 152-VII", reads=(*IMPOSED, "sentence.conditional"))
+@implements("R2", "Law 152-VII", engine=RULES_152, reads=(*IMPOSED, "sentence.conditional"))
 def r2_release(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R2: misdemeanours and small or medium crimes while serving: released from every kind of punishment."""
     sentence = record.sentence
@@ -165,7 +166,7 @@ def r2_release(record: CaseRecord, law: Law, category: Category) -> Relief:
     )
 
 
-@implements("R3", "Law 152-VII", reads=("conviction_expunged", *IMPOSED))
+@implements("R3", "Law 152-VII", engine=RULES_152, reads=("conviction_expunged", *IMPOSED))
 def r3_expunge(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R3: misdemeanours and small or medium crimes, sentence served: the conviction is removed,
     unless it already has been (then nothing is left to grant)."""
@@ -182,13 +183,13 @@ def r3_expunge(record: CaseRecord, law: Law, category: Category) -> Relief:
     )
 
 
-@implements("R4", "Law 152-VII", reads=SERVING)
+@implements("R4", "Law 152-VII", engine=RULES_152, reads=SERVING)
 def r4_reduce_grave(record: CaseRecord, law: Law, as_of: dt.date, category: Category) -> Relief:
     """R4: grave crime, serving: the imposed main punishment is cut by three quarters (then R8)."""
     return _reduce_serving(record, law, as_of, category, "R4", C.REDUCE_GRAVE)
 
 
-@implements("R5", "Law 152-VII", reads=SERVING)
+@implements("R5", "Law 152-VII", engine=RULES_152, reads=SERVING)
 def r5_reduce_especially_grave(record: CaseRecord, law: Law, as_of: dt.date, category: Category) -> Relief:
     """R5: especially grave crime, serving: the imposed main punishment is cut by half (then R8)."""
     return _reduce_serving(record, law, as_of, category, "R5", C.REDUCE_ESPECIALLY_GRAVE)
@@ -231,7 +232,7 @@ def _reduce_serving(
     )
 
 
-@implements("R6", "Law 152-VII", reads=(*BODY, *IMPOSED))
+@implements("R6", "Law 152-VII", engine=RULES_152, reads=(*BODY, *IMPOSED))
 def r6_reduce_at_sentencing(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R6: grave and especially grave crimes before sentence: the court applies R4/R5 when it
     sentences. When the record carries the sentence the court is about to impose, the court's
@@ -270,7 +271,7 @@ def r6_reduce_at_sentencing(record: CaseRecord, law: Law, category: Category) ->
     )
 
 
-@implements("R7", "Law 152-VII (by inference)", reads=IMPOSED)
+@implements("R7", "Law 152-VII (by inference)", engine=RULES_152, reads=IMPOSED)
 def r7_no_expungement_grave(record: CaseRecord, law: Law, category: Category) -> Relief:
     """R7: grave and especially grave crimes, sentence served: the law removes no such conviction."""
     return Relief(
@@ -281,7 +282,7 @@ def r7_no_expungement_grave(record: CaseRecord, law: Law, category: Category) ->
     )
 
 
-@implements("R8", "Law 152-VII", reads=IMPOSED)
+@implements("R8", "Law 152-VII", engine=RULES_152, reads=IMPOSED)
 def r8_one_year_rule(
     record: CaseRecord,
     law: Law,
@@ -297,7 +298,7 @@ def r8_one_year_rule(
     (`one_year_rule_after_reduction`); the entry-into-force date is assumed, so the release is
     provisional. Exactly one year left counts as "at most one year" unless `one_year_inclusive` is off;
     either way a decision that turns on it says so (`ONE_YEAR_BOUNDARY`, flagged interpretation)."""
-    relief = law.pack.relief
+    relief = law.relief
     entry_into_force = law.entry_into_force
     measured_end = reduced.new_end_date if relief.one_year_rule_after_reduction else reduced.original_end_date
     limit = one_year_limit(entry_into_force, relief.one_year_threshold)
@@ -357,7 +358,7 @@ def r8_one_year_rule(
     )
 
 
-@implements("N1", "Law 152-VII", reads=SERVING)
+@implements("N1", "Law 152-VII", engine=RULES_152, reads=SERVING)
 def n1_non_custodial_grave(
     record: CaseRecord, sentence: Sentence, law: Law, category: Category, fraction: Fraction
 ) -> Relief:
@@ -415,7 +416,7 @@ def n1_non_custodial_grave(
 
 def relief_for(record: CaseRecord, law: Law, category: Category, as_of: dt.date) -> Relief:
     """Choose the base rule for the person's category and stage (the relief table of LAW.md)."""
-    lesser = category in law.pack.relief.lesser_categories
+    lesser = category in law.relief.lesser_categories
     stage = record.stage
     if lesser:
         if stage in (Stage.PRE_TRIAL, Stage.TRIAL):

@@ -8,6 +8,7 @@ from amnesty.domain.decision import Reason, ResocialisationTask
 from amnesty.domain.enums import Outcome, TaskKind, TaskStatus
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.family import RULES_152
 from amnesty.engine.messages import word
 from amnesty.engine.rules import implements, reason
 from amnesty.law.loader import Law
@@ -27,6 +28,7 @@ def released_from_institution(record: CaseRecord, outcome: Outcome) -> bool:
 @implements(
     "T1",
     "Law 152-VII",
+    engine=RULES_152,
     reads=(
         "sentence.punishment",
         "sentence.conditional",

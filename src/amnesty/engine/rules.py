@@ -1,6 +1,7 @@
 """The rule registry: each rule function names the rule ID of LAW.md and the article it implements.
 
-`@implements("S1", "Law 152-VII, art. 1", reads=(...))` records the function under its rule ID, so a
+`@implements("S1", "Law 152-VII, art. 1", engine=..., reads=(...))` records the function under (engine,
+rule ID), so a
 test can check that every rule of LAW.md has exactly one function and that code and law pack cite the
 same article. `reads` names the facts of the case record the rule's answer depends on, as paths of the
 record model (`"stage"`, `"sentence.term"`, `"charges[].offence_date"`; see `record_paths`): checked at
@@ -28,6 +29,7 @@ from amnesty.domain.decision import Reason
 from amnesty.domain.enums import Provenance, Tri
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.codes import ReasonCode
+from amnesty.engine.family import SHARED
 from amnesty.engine.messages import LANGUAGES, encode_param, law_words, render
 from amnesty.law.loader import Law
 
@@ -37,16 +39,31 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """A rule's identity: its ID in LAW.md, the article it cites, the function implementing it and the
-    facts of the record it reads (paths of `record_paths`)."""
+    """A rule's identity: the engine (law package) it belongs to, its ID in that law's reading, the
+    article it cites, the function implementing it and the facts of the record it reads (paths of
+    `record_paths`)."""
 
     rule_id: str
     cites: str
     function: Callable[..., Any]
     reads: frozenset[str] = frozenset()
+    engine: str = ""
 
 
-RULES: dict[str, RuleInfo] = {}
+RULES: dict[tuple[str, str], RuleInfo] = {}
+"""Every rule function, keyed by (engine, rule ID): two laws may each have their own "S1"."""
+
+
+def rule_info(engine: str, rule_id: str) -> RuleInfo | None:
+    """The function implementing `rule_id` for a law decided by `engine`: the engine's own, else a shared
+    rule of that ID (`amnesty.engine.family.SHARED`)."""
+    return RULES.get((engine, rule_id)) or RULES.get((SHARED, rule_id))
+
+
+def rules_of(engine: str) -> dict[str, RuleInfo]:
+    """The rules an engine decides with, by rule ID (its own, and the shared ones it does not redefine)."""
+    shared = {key[1]: info for key, info in RULES.items() if key[0] == SHARED}
+    return shared | {key[1]: info for key, info in RULES.items() if key[0] == engine}
 
 
 def _model_of(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
@@ -83,18 +100,19 @@ def record_paths() -> frozenset[str]:
 
 
 def implements(
-    rule_id: str, cites: str, *, reads: tuple[str, ...]
+    rule_id: str, cites: str, *, engine: str, reads: tuple[str, ...]
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Register a function as the implementation of rule `rule_id`, citing `cites`, whose answer depends
-    on the facts `reads` of the record (and on the law, the mode and its other arguments) only."""
+    """Register a function as the implementation of rule `rule_id` of the laws decided by `engine`,
+    citing `cites`, whose answer depends on the facts `reads` of the record (and on the law, the mode
+    and its other arguments) only."""
     unknown = sorted(set(reads) - record_paths())
     if unknown:
         raise RuntimeError(f"rule {rule_id} reads {', '.join(unknown)}: not a field of the case record")
 
     def register(function: Callable[P, R]) -> Callable[P, R]:
-        if rule_id in RULES:
-            raise RuntimeError(f"rule {rule_id} implemented twice")
-        RULES[rule_id] = RuleInfo(rule_id, cites, function, frozenset(reads))
+        if (engine, rule_id) in RULES:
+            raise RuntimeError(f"rule {rule_id} of {engine} implemented twice")
+        RULES[(engine, rule_id)] = RuleInfo(rule_id, cites, function, frozenset(reads), engine)
         return function
 
     return register
@@ -124,7 +142,12 @@ def sentences(rendered: bool) -> Iterator[None]:
 
 
 def reason(
-    law: Law, code: ReasonCode, rule_id: str, fact_provenance: Provenance | None = None, /, **params: object
+    law: Law,
+    code: ReasonCode | str,
+    rule_id: str,
+    fact_provenance: Provenance | None = None,
+    /,
+    **params: object,
 ) -> Reason:
     """Build a reason: citation from the law pack, sentences in every language (none within
     `sentences(False)`). Its provenance is the rule's, or `fact_provenance` when the reason rests on a
@@ -136,7 +159,7 @@ def reason(
 @lru_cache(maxsize=65_536)
 def _reason(
     law: Law,
-    code: ReasonCode,
+    code: ReasonCode | str,
     rule_id: str,
     fact_provenance: Provenance | None,
     params: tuple[tuple[str, str], ...],
@@ -146,11 +169,11 @@ def _reason(
     text_params = dict(params)
     if rendered:
         sentence_params = law_words(law) | text_params
-        texts = {language: render(code, language, sentence_params) for language in LANGUAGES}
+        texts = {language: render(code, language, sentence_params, law) for language in LANGUAGES}
     else:
         texts = {}
     return Reason(
-        code=code.value,
+        code=str(code),
         rule=rule_id,
         cites=rule_text.cites,
         text=texts.get("en", ""),
@@ -160,6 +183,6 @@ def _reason(
     )
 
 
-def article_ref(article: int, part: int | None) -> str:
+def article_ref(article: int | str, part: int | str | None) -> str:
     """'272(2)' for article 272 part 2, or '188' when no part is given (the same in every language)."""
     return f"{article}({part})" if part is not None else str(article)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from amnesty.domain.enums import Context, Provenance, Tri
-from amnesty.domain.records import Charge
+from amnesty.domain.records import Charge, number_order
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.family import RULES_152
 from amnesty.engine.messages import word
 from amnesty.engine.rules import Finding, implements, reason
 from amnesty.law.loader import Law
 
 
-@implements("S1", "Law 152-VII, art. 1", reads=("charges[].offence_date", "charges[].offence_end_date"))
+@implements(
+    "S1",
+    "Law 152-VII, art. 1",
+    engine=RULES_152,
+    reads=("charges[].offence_date", "charges[].offence_end_date"),
+)
 def s1_offence_window(charge: Charge, law: Law) -> Finding:
     """S1: committed between 4 and 7 January 2022 inclusive; a continuing offence that runs past the
     window, or began before it and ran into it, is uncertain (`OFFENCE_SPANS_WINDOW`)."""
-    window = law.pack.dates.offence_window
+    window = law.window
     start, end = charge.offence_date, charge.offence_end_date
     overlaps = end is not None and start <= window.end and end >= window.start
     if not window.start <= start <= window.end and not overlaps:
@@ -27,7 +33,7 @@ def s1_offence_window(charge: Charge, law: Law) -> Finding:
     return Finding(Tri.YES)
 
 
-@implements("S2", "Law 152-VII, art. 1", reads=("charges[].territory",))
+@implements("S2", "Law 152-VII, art. 1", engine=RULES_152, reads=("charges[].territory",))
 def s2_territory(charge: Charge, law: Law) -> Finding:
     """S2: committed on the territory of the Republic of Kazakhstan."""
     if charge.territory in law.pack.scope.territories:
@@ -37,7 +43,7 @@ def s2_territory(charge: Charge, law: Law) -> Finding:
     )
 
 
-@implements("S3", "Law 152-VII, art. 1", reads=("charges[].context",))
+@implements("S3", "Law 152-VII, art. 1", engine=RULES_152, reads=("charges[].context",))
 def s3_context(charge: Charge, law: Law) -> Finding:
     """S3: connected with the mass riots, or committed while suppressing them (officers included)."""
     if charge.context in law.pack.scope.contexts:
@@ -47,7 +53,7 @@ def s3_context(charge: Charge, law: Law) -> Finding:
     return Finding(Tri.NO, (reason(law, C.CONTEXT_UNRELATED, "S3"),))
 
 
-@implements("S4", "Law 152-VII, art. 1", reads=("charges[].article", "charges[].part"))
+@implements("S4", "Law 152-VII, art. 1", engine=RULES_152, reads=("charges[].article", "charges[].part"))
 def s4_listed_article(charge: Charge, law: Law, strict: bool) -> Finding:
     """S4: the article (and, where the law names parts, the part) is listed in Article 1.
 
@@ -56,10 +62,10 @@ def s4_listed_article(charge: Charge, law: Law, strict: bool) -> Finding:
     provisional; in strict mode they are uncertain instead.
     """
     article, part = charge.article, charge.part
-    known_through = law.pack.article_list.known_through
+    known_through = law.article_list.known_through
     entry = law.list_by_article.get(article)
     if entry is None:
-        if article > known_through:
+        if number_order(article) > (known_through, 0):
             return Finding(
                 Tri.UNKNOWN,
                 (reason(law, C.ARTICLE_LIST_INCOMPLETE, "S4", article=article, known_through=known_through),),

@@ -25,14 +25,16 @@ from pydantic import BaseModel, ValidationError
 
 from amnesty.domain.enums import Category, KindCondition, Provenance, Tag
 from amnesty.law.schema import (
-    ArticleKey,
+    ArticleList,
     Catalogue,
     CatalogueEntry,
     Exclusion,
     LawPack,
     ListEntry,
     OffenceKind,
+    Relief,
     Sanction,
+    Window,
 )
 
 DEFAULT_PACK = "kz-2022-152-vii"
@@ -42,10 +44,6 @@ PACK_FILE = "pack.yaml"
 
 class LawPackError(ValueError):
     """A law pack, catalogue or variant that cannot be loaded; the message says where and why."""
-
-
-CatalogueIndex = Mapping[tuple[ArticleKey, ArticleKey | None], tuple[CatalogueEntry, ...]]
-"""The catalogue's entries by (article, part); part None for the article's own entries."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +66,12 @@ class Law:
     pack: LawPack
     catalogue: Catalogue
     version: str
-    list_by_article: Mapping[int, ListEntry] = field(repr=False)
+    list_by_article: Mapping[int | str, ListEntry] = field(repr=False)
     exclusion_by_tag: Mapping[Tag, Exclusion] = field(repr=False)
     recidivism_exclusion: Exclusion | None = field(repr=False)
-    _catalogue_index: CatalogueIndex = field(repr=False)
+    _catalogue_index: Mapping[tuple[int | str, int | str | None], tuple[CatalogueEntry, ...]] = field(
+        repr=False
+    )
 
     @property
     def entry_into_force(self) -> dt.date:
@@ -80,12 +80,35 @@ class Law:
         assert value is not None, "validated at load"
         return value
 
+    @property
+    def window(self) -> Window:
+        """The offence window of a law that has one (its rules require it)."""
+        window = self.pack.dates.offence_window
+        if window is None:
+            raise LawPackError(f"law {self.pack.id} has no offence window (dates.offence_window)")
+        return window
+
+    @property
+    def article_list(self) -> ArticleList:
+        """The article list of a law that has one (its rules require it)."""
+        if self.pack.article_list is None:
+            raise LawPackError(f"law {self.pack.id} has no article list (article_list)")
+        return self.pack.article_list
+
+    @property
+    def relief(self) -> Relief:
+        """The relief table of a law whose rules read one by category alone (`relief`)."""
+        if self.pack.relief is None:
+            raise LawPackError(f"law {self.pack.id} has no relief table (relief)")
+        return self.pack.relief
+
     def fraction_for(self, category: Category) -> Fraction | None:
-        """Share of the term removed for the category (R4/R5), None when the law does not reduce it."""
-        return self.pack.relief.fraction_for(category)
+        """Share of the term removed for the category (R4/R5), None when the law does not reduce it (or
+        has no relief table by category alone)."""
+        return self.pack.relief.fraction_for(category) if self.pack.relief is not None else None
 
     @cache  # noqa: B019 - Law is frozen and lives as long as the process
-    def facts(self, article: ArticleKey, part: ArticleKey | None) -> CatalogueFacts:
+    def facts(self, article: int | str, part: int | str | None) -> CatalogueFacts:
         """Catalogue facts for an article and part: the part's entry refines the article's."""
         general = self._catalogue_index.get((article, None), ())
         specific = self._catalogue_index.get((article, part), ()) if part is not None else ()
@@ -105,7 +128,7 @@ class Law:
         return CatalogueFacts(entries, sanction, sanction_entry, tags, tuple(conditional))
 
     @cache  # noqa: B019 - Law is frozen and lives as long as the process
-    def part_only_tags(self, article: ArticleKey) -> dict[Tag, Provenance]:
+    def part_only_tags(self, article: int | str) -> dict[Tag, Provenance]:
         """Tags the catalogue gives only to some part of an article (art. 272 part 1: riot organisation):
         a charge under that article with no part recorded may or may not carry them."""
         general = self.facts(article, None).tags
@@ -117,14 +140,14 @@ class Law:
         return tags
 
     def catalogue_parts(
-        self, article: ArticleKey
-    ) -> list[tuple[tuple[ArticleKey, ArticleKey | None], tuple[CatalogueEntry, ...]]]:
+        self, article: int | str
+    ) -> list[tuple[tuple[int | str, int | str | None], tuple[CatalogueEntry, ...]]]:
         """The catalogue's entries for each part of an article that has part-specific entries."""
         return [
             (key, entries) for key, entries in self._catalogue_index.items() if key[0] == article and key[1]
         ]
 
-    def title(self, article: ArticleKey, part: ArticleKey | None, language: str = "en") -> str | None:
+    def title(self, article: int | str, part: int | str | None, language: str = "en") -> str | None:
         """Short title of an article (the part's own title when the catalogue has one)."""
         titled = [entry.title for entry in self.facts(article, part).entries if entry.title is not None]
         if not titled:
@@ -187,7 +210,7 @@ def build_law(pack_data: Any, catalogue_data: Any, pack_source: str, catalogue_s
     catalogue: Catalogue = _validate(Catalogue, catalogue_data, catalogue_source)
     if pack.dates.entry_into_force.value is None:
         raise LawPackError(f"{pack_source}: dates.entry_into_force.value: required")
-    index: dict[tuple[ArticleKey, ArticleKey | None], tuple[CatalogueEntry, ...]] = {}
+    index: dict[tuple[int | str, int | str | None], tuple[CatalogueEntry, ...]] = {}
     for entry in catalogue.entries:
         key = (entry.article, entry.part)
         index[key] = (*index.get(key, ()), entry)
@@ -202,7 +225,9 @@ def build_law(pack_data: Any, catalogue_data: Any, pack_source: str, catalogue_s
         pack=pack,
         catalogue=catalogue,
         version=_content_hash(pack, catalogue),
-        list_by_article={entry.article: entry for entry in pack.article_list.entries},
+        list_by_article=dict[int | str, ListEntry](
+            (entry.article, entry) for entry in (pack.article_list.entries if pack.article_list else ())
+        ),
         exclusion_by_tag=by_tag,
         recidivism_exclusion=recidivism,
         _catalogue_index=index,

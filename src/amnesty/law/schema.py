@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from amnesty.domain.enums import Category, Context, Guilt, KindCondition, Provenance, Punishment, Tag
+from amnesty.domain.records import ArticleNumber, PartNumber
 
 
 class _Strict(BaseModel):
@@ -69,11 +70,12 @@ class Window(_Strict):
 
 
 class Dates(_Strict):
-    """The dates of the law (LAW.md section 1)."""
+    """The dates of the law (LAW.md section 1). A law that reaches every offence committed before it
+    came into force has no `offence_window`."""
 
     signed: DatedFact
     entry_into_force: DatedFact
-    offence_window: Window
+    offence_window: Window | None = None
     implementation_deadline: DatedFact
 
 
@@ -85,7 +87,7 @@ class ListEntry(_Strict):
     provenance: Provenance
     note: LocalText | None = None
 
-    def covers_part(self, part: int | None) -> bool:
+    def covers_part(self, part: int | str | None) -> bool:
         """True when the entry names every part, or names this one."""
         return self.parts == "all" or (part is not None and part in self.parts)
 
@@ -188,20 +190,35 @@ class PackNote(_Strict):
     provenance: Provenance
 
 
+RuleId = Annotated[str, Field(pattern=r"^[A-Z]+\d+[a-z]?$")]
+"""A rule's ID within its law ("S1", "X13", "V1a"); a rule is identified by (law, rule)."""
+
+
 class LawPack(_Strict):
-    """A whole amnesty law as data."""
+    """A whole amnesty law as data.
+
+    `engine` names the package under `amnesty.law.packs` whose rules decide under this law (a law's own
+    folder, or the folder of the law it was drafted from). The sections a law's rules read and another's
+    ignore are optional here and required by the rules that read them (`amnesty.engine.laws`):
+    `offence_window`, `article_list`, `exclusions`, `relief`; `specific` holds sections only one law's
+    rules read, validated by that law's package; `parameters` are the questions the text leaves open,
+    each a named choice; `messages` are the sentences of this law's own reason codes (en, ru, kk)."""
 
     id: str
+    engine: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     title: Texts
     reference: Reference
     dates: Dates
-    scope: Scope
-    article_list: ArticleList
-    exclusions: tuple[Exclusion, ...]
-    relief: Relief
-    arithmetic: Arithmetic
-    rules: dict[Annotated[str, Field(pattern=r"^[A-Z]+\d+$")], RuleText]
+    scope: Scope = Scope()
+    article_list: ArticleList | None = None
+    exclusions: tuple[Exclusion, ...] = ()
+    relief: Relief | None = None
+    arithmetic: Arithmetic = Arithmetic()
+    rules: dict[RuleId, RuleText]
     notes: tuple[PackNote, ...] = ()
+    parameters: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], str | int | bool] = {}
+    messages: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")], Texts] = {}
+    specific: dict[str, Any] = {}
 
     @model_validator(mode="after")
     def _rules_cited(self) -> LawPack:
@@ -265,33 +282,11 @@ class Source(_Strict):
     note: str | None = None
 
 
-def _code_number(value: object) -> object:
-    """A number of the Code written as digits only is the plain number ("105" is 105); one with a suffix
-    ("105-1", a later addition) stays text."""
-    return int(value) if isinstance(value, str) and value.isdigit() else value
-
-
-CodeNumber = Annotated[
-    Annotated[int, Field(ge=1)] | Annotated[str, Field(pattern=r"^\d+(-\d+)?$")],
-    BeforeValidator(_code_number),
-]
-"""An article or part number of the Criminal Code: 105, or with the suffix of a later addition "105-1"."""
-
-ArticleKey = int | str
-"""How the catalogue's lookups name an article or part (an int, or "105-1" text)."""
-
-
-def code_order(number: ArticleKey) -> tuple[int, int]:
-    """Sort key of article or part numbers in the Code's order: 105, "105-1", 106."""
-    main, _, suffix = str(number).partition("-")
-    return int(main), int(suffix or 0)
-
-
 class CatalogueEntry(_Strict):
     """An article (or one part of it) of the Criminal Code of 3 July 2014."""
 
-    article: CodeNumber
-    part: CodeNumber | None = None
+    article: ArticleNumber
+    part: PartNumber | None = None
     title: Texts | None = None
     title_kk: Provenance = Provenance.INFERRED  # the source is Russian: Kazakh titles are our translation
     sanction: Sanction | None = None

@@ -75,7 +75,7 @@ def parse_citation(text: str) -> Citation | None:
 _INFERRED = {"en": " (by inference)", "ru": " (по выводу из текста)", "kk": " (мәтіннен тұжырым бойынша)"}
 
 
-def article_number(article: int, part: int | None, language: str) -> str:
+def article_number(article: int | str, part: int | str | None, language: str) -> str:
     """An article's number with its part, for a sentence that says "Art." / "ст." before it:
     '272 part 2', '272 ч. 2' (Kazakh sentences put the part in their own case, see `article_words`)."""
     language = language_of(language)
@@ -84,7 +84,7 @@ def article_number(article: int, part: int | None, language: str) -> str:
     return f"{article} ч. {part}" if language == "ru" else f"{article} part {part}"
 
 
-def article_words(article: int, part: int | None, language: str) -> str:
+def article_words(article: int | str, part: int | str | None, language: str) -> str:
     """An article of the Criminal Code with its part, as the citations write it: 'art. 272 part 2',
     'ст. 272 ч. 2', '272-бабы 2-бөлігі' (a charges table, a sentence that names the code already)."""
     language = language_of(language)

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 
 from amnesty.domain.decision import ChargeResult, Decision, Reason, TermOut
 from amnesty.domain.enums import Outcome, ReleaseMode
-from amnesty.engine.codes import ReasonCode
-from amnesty.engine.messages import MESSAGES, law_words, render
+from amnesty.engine.messages import law_words, render, templates_for
 from amnesty.law.loader import Law
 from amnesty.render.citations import render_cites
 from amnesty.render.formats import format_date, format_term, language_of
@@ -87,9 +86,9 @@ def reason_text(reason: Reason, language: str, law: Law) -> str:
     it was decided under says of itself (its window, its fractions: `law_words`); a reason stored
     before it carried parameters keeps the sentence it was stored with."""
     language = language_of(language)
-    known = reason.code in ReasonCode.__members__ and ReasonCode(reason.code) in MESSAGES
-    if known and (reason.params or "{" not in MESSAGES[ReasonCode(reason.code)]["en"]):
-        return render(reason.code, language, law_words(law) | reason.params)
+    templates = templates_for(reason.code, law)
+    if templates is not None and (reason.params or "{" not in templates["en"]):
+        return render(reason.code, language, law_words(law) | reason.params, law)
     return reason.texts.get(language, reason.text)
 
 

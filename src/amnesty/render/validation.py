@@ -232,6 +232,11 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "ru": "{birth_date} не совпадает с ИИН (в нём {iin_date})",
         "kk": "{birth_date} ЖСН-мен сәйкес келмейді (онда {iin_date})",
     },
+    "article_number": {
+        "en": "not an article or part number ({value}): write 272, or 188-1 for an inserted article",
+        "ru": "это не номер статьи или части ({value}): укажите 272 или 188-1 для дополнительной статьи",
+        "kk": "бұл бап немесе бөлік нөмірі емес ({value}): 272 немесе қосымша бап үшін 188-1 деп жазыңыз",
+    },
     "offence_in_future": {
         "en": "{date} is after today ({today}): an offence cannot be in the future",
         "ru": "{date} позже сегодняшнего дня ({today}): деяние не может быть совершено в будущем",

@@ -176,9 +176,8 @@ def law_page(request: Request, law_id: Annotated[str, Query(alias="law")] = DEFA
     except UnknownLawError:
         raise HTTPException(status_code=404) from None
     language = request.state.language
-    titles = {
-        entry.article: law.title(entry.article, None, language) for entry in law.pack.article_list.entries
-    }
+    listed = law.pack.article_list.entries if law.pack.article_list is not None else ()
+    titles = {entry.article: law.title(entry.article, None, language) for entry in listed}
     context = {
         "user": signed_in(request),
         "law": law,
