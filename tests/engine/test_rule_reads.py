@@ -35,7 +35,7 @@ from amnesty.domain.enums import (
     Stage,
     Tag,
 )
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.records import CaseRecord, number_order
 from amnesty.engine import evaluate as _evaluate  # noqa: F401  (registers every rule)
 from amnesty.engine.category import charge_category
 from amnesty.engine.codes import ReasonCode
@@ -53,7 +53,8 @@ RULES = rules_of(LAW.pack.engine)
 _ARTICLES = sorted(
     set(LAW.list_by_article)
     | {entry.article for entry in LAW.catalogue.entries}
-    | {LAW.pack.article_list.known_through + 1, 499}
+    | {LAW.pack.article_list.known_through + 1, 499},
+    key=number_order,  # the catalogue names inserted articles too ("188-1")
 )
 _WINDOW = LAW.pack.dates.offence_window
 

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from amnesty.domain.decision import Reason
 from amnesty.domain.enums import KindCondition, Provenance, Recidivism, Tag, Tri
-from amnesty.domain.records import CaseRecord, Charge
+from amnesty.domain.records import CaseRecord, Charge, number_order
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.family import RULES_152
 from amnesty.engine.messages import word
@@ -153,9 +153,12 @@ def _part_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding |
     if charge.part is not None or tag in charge.tags or tag not in law.part_only_tags(charge.article):
         return None
     parts = sorted(
-        part
-        for (_, part), entries in law.catalogue_parts(charge.article)
-        if part is not None and any(tag in entry.tags for entry in entries)
+        (
+            part
+            for (_, part), entries in law.catalogue_parts(charge.article)
+            if part is not None and any(tag in entry.tags for entry in entries)
+        ),
+        key=number_order,
     )
     found = reason(
         law,

@@ -138,9 +138,12 @@ def _parts_carrying_excluded_kinds(situation: Situation) -> Iterator[tuple[str, 
         if charge.part is not None or not tags:
             continue
         parts = sorted(
-            part
-            for (_, part), entries in law.catalogue_parts(charge.article)
-            if part is not None and any(tag in entry.tags for entry in entries for tag in tags)
+            (
+                part
+                for (_, part), entries in law.catalogue_parts(charge.article)
+                if part is not None and any(tag in entry.tags for entry in entries for tag in tags)
+            ),
+            key=number_order,
         )
         yield (
             f"charges[{index}].part",
