@@ -4,11 +4,12 @@ the kinds of offence of art. 3 of the Code, checked against what its text lists.
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from amnesty.domain.enums import Category, Guilt, KindCondition, Provenance, Punishment, Tag
 from amnesty.engine.category import category_of, code_category
 from amnesty.law.loader import Law
-from amnesty.law.schema import Sanction
+from amnesty.law.schema import CatalogueEntry, Sanction
 
 PRISON, RESTRICTION, FINE, ARREST = (
     Punishment.IMPRISONMENT,
@@ -62,14 +63,33 @@ def test_every_listed_article_and_part_has_its_sanction(law: Law) -> None:
             assert code_category(law, article, part) is not None
 
 
-def _articles_with(law: Law, tag: Tag) -> set[int]:
+def _articles_with(law: Law, tag: Tag) -> set[int | str]:
     return {e.article for e in law.catalogue.entries for k in e.kinds if k.tag is tag}
 
 
 def test_art_3_lists_are_in_the_catalogue(law: Law) -> None:
     assert _articles_with(law, Tag.TERRORIST) == {170, 171, 173, 177, 178, 184, *range(255, 262), 269, 270}
     assert _articles_with(law, Tag.EXTREMIST) == {174, 179, 180, 181, 182, 184, 258, 259, 260, 267, 404, 405}
-    corruption = {189, 190, 218, 234, 249, 361, 362, 364, 365, 366, 367, 368, 369, 370, 450, 451, 452}
+    corruption = {
+        189,
+        190,
+        218,
+        "218-1",
+        234,
+        249,
+        361,
+        362,
+        364,
+        365,
+        366,
+        367,
+        368,
+        369,
+        370,
+        450,
+        451,
+        452,
+    }
     assert _articles_with(law, Tag.CORRUPTION) == corruption
     assert _articles_with(law, Tag.SEXUAL_OFFENCE_MINOR) == {120, 121, 122, 123, 124, 134, 144, 312}
     point = law.facts(362, 4).conditional
@@ -93,3 +113,23 @@ def test_titles_and_editions_checked_against_the_text(law: Law) -> None:
     every_source = {e.source.document for e in law.catalogue.entries if e.source is not None}
     assert every_source == {"K1400000226"}
     assert all(e.source is not None for e in law.catalogue.entries)
+
+
+@pytest.mark.parametrize(
+    ("article", "part", "expected"),
+    [(105, 2, (105, 2)), ("105", "2", (105, 2)), ("105-1", "1-1", ("105-1", "1-1"))],
+)
+def test_article_and_part_numbers_take_a_suffix(
+    article: int | str, part: int | str, expected: tuple[int | str, int | str]
+) -> None:
+    title = {"ru": "т", "kk": "т", "en": "t"}
+    entry = CatalogueEntry.model_validate(
+        {"article": article, "part": part, "provenance": "verified", "title": title}
+    )
+    assert (entry.article, entry.part) == expected
+
+
+@pytest.mark.parametrize("given", ["105a", "-1", "105-", 0, "0"])
+def test_other_article_numbers_are_refused(given: int | str) -> None:
+    with pytest.raises(ValidationError):
+        CatalogueEntry.model_validate({"article": given, "provenance": "verified", "title": "t"})

@@ -25,14 +25,17 @@ from pydantic import ValidationError
 from amnesty.domain.enums import (
     Category,
     Context,
+    CriminalCode,
+    Damage,
     Outcome,
     PersonRole,
     Punishment,
     Recidivism,
+    Sex,
     Stage,
     Tag,
 )
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.records import CaseRecord, number_order
 from amnesty.engine import evaluate as _evaluate  # noqa: F401  (registers every rule)
 from amnesty.engine.category import charge_category
 from amnesty.engine.codes import ReasonCode
@@ -50,7 +53,8 @@ RULES = rules_of(LAW.pack.engine)
 _ARTICLES = sorted(
     set(LAW.list_by_article)
     | {entry.article for entry in LAW.catalogue.entries}
-    | {LAW.pack.article_list.known_through + 1, 499}
+    | {LAW.pack.article_list.known_through + 1, 499},
+    key=number_order,  # the catalogue names inserted articles too ("188-1")
 )
 _WINDOW = LAW.pack.dates.offence_window
 
@@ -72,6 +76,11 @@ def _charges(draw: st.DrawFn) -> dict[str, Any]:
         "tags": tuple(draw(st.lists(st.sampled_from(Tag), max_size=2, unique=True))),
         "victim_minor": draw(st.one_of(st.none(), st.booleans())),
         "point": draw(st.one_of(st.none(), st.integers(1, 5))),
+        "code": draw(st.sampled_from([CriminalCode.KZ_2014, CriminalCode.KZ_2014, *CriminalCode])),
+        "damage": draw(st.one_of(st.none(), st.sampled_from(Damage))),
+        "civil_claim": draw(st.one_of(st.none(), st.booleans())),
+        "criminal_group": draw(st.booleans()),
+        "intoxicated": draw(st.one_of(st.none(), st.booleans())),
     }
 
 
@@ -89,6 +98,8 @@ _SENTENCES = st.fixed_dictionaries(
         "fine_amount_mci": st.one_of(st.none(), st.integers(0, 2000).map(float)),
         "hours": st.one_of(st.none(), st.integers(0, 600)),
         "additional": st.sampled_from([(), ("ban",)]),
+        "death_commuted": st.booleans(),
+        "fine_unpaid_mci": st.one_of(st.none(), st.integers(0, 2000).map(float)),
     }
 )
 
@@ -116,6 +127,17 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
         "able_bodied": draw(maybe_bool),
         "needs_medical_care": draw(maybe_bool),
         "needs_documents": draw(maybe_bool),
+        "sex": draw(st.one_of(st.none(), st.sampled_from(Sex))),
+        "veteran": draw(maybe_bool),
+        "pregnant": draw(maybe_bool),
+        "children_under_18": draw(maybe_bool),
+        "sole_parent": draw(maybe_bool),
+        "disabled_dependant": draw(maybe_bool),
+        "disability_group": draw(st.one_of(st.none(), st.integers(0, 3))),
+        "negative_conduct": draw(maybe_bool),
+        "malicious_violator": draw(st.booleans()),
+        "crime_while_serving": draw(st.booleans()),
+        "objects": draw(st.booleans()),
     }
 
 

@@ -321,3 +321,14 @@ def test_the_catalogues_hold_exactly_the_messages_babel_extracts(tmp_path: Path)
         kept = ids(root / "src/amnesty/web/locale" / language / "LC_MESSAGES/messages.po")
         assert sorted(kept - extracted) == [], f"{language}: in the catalogue, used by no code"
         assert sorted(extracted - kept) == [], f"{language}: in the code, not in the catalogue"
+
+
+def test_the_law_page_gives_each_catalogue_row_its_own_id() -> None:
+    """Art. 188 part 1 and art. 188-1 (a later addition) are two rows: their ids must differ."""
+    app, _ = make_app(20)
+    from fastapi.testclient import TestClient
+
+    html = TestClient(app).get("/law").text
+    ids = re.findall(r'<tr id="(code-[^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert {"code-188-1", "code-188_1", "code-188_1-1", "code-120-3-1"} <= set(ids)

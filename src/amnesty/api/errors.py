@@ -18,7 +18,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from amnesty.auth.ratelimit import LoginRateLimitedError
 from amnesty.auth.sessions import CsrfError
-from amnesty.domain.records import without_union_members
 from amnesty.render.formats import language_from_accept
 from amnesty.render.validation import problem_text
 from amnesty.service.errors import ServiceError, SupersededError, VersionConflictError
@@ -125,7 +124,7 @@ def location_to_field(loc: Sequence[int | str]) -> str:
 
 def _validation_fields(error: RequestValidationError, language: str = "en") -> list[FieldProblem]:
     fields: list[FieldProblem] = []
-    for item in without_union_members(error.errors()):
+    for item in error.errors():
         message = str(item.get("msg", "invalid")).removeprefix("Value error, ")
         code = str(item.get("type", "value_error"))
         if code == "extra_forbidden":

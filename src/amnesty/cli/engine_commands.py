@@ -337,7 +337,7 @@ def law_command(
 
 def _catalogue_cells(row: dict[str, Any]) -> tuple[str, ...]:
     """One catalogue row as table cells (facts, derived category, kinds with conditions, source)."""
-    ref = article_words(int(row["article"]), row.get("part"), "en")
+    ref = article_words(row["article"], row.get("part"), "en")  # 188 or "188-1"
     sanction = row.get("sanction") or {}
     facts = ", ".join(sanction.get("kinds", []))
     if sanction.get("max_years"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import (
@@ -68,29 +67,37 @@ DateIn = Annotated[dt.date, BeforeValidator(read_date)]
 _INSERTED_NUMBER = r"^\d{1,3}-\d{1,2}$"
 
 
-def read_number(value: Any) -> Any:
-    """An article or part number as written: a string of digits is the integer it spells; an inserted
-    number ("188-1") stays a string; anything else that is no number is refused here."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            return int(text)
-        if re.match(_INSERTED_NUMBER, text):
-            return text
-        raise PydanticCustomError(
-            "article_number", "not an article or part number ({value})", {"value": value[:20]}
-        )
-    return value
+class NumberReader:
+    """Reads an article or part number as written: a string of digits is the integer it spells, which
+    must lie between 1 and `limit`; an inserted number ("188-1") stays a string; anything else is
+    refused here, with one message (not one per member of the union the field is)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if re.match(_INSERTED_NUMBER, text):
+                return text
+            value = int(text) if text.isdigit() else value
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.limit:
+            raise PydanticCustomError("article_number", "not an article or part number")
+        return value
+
+
+read_article = NumberReader(500)
+read_part = NumberReader(20)
 
 
 ArticleNumber = Annotated[
     Annotated[int, Field(ge=1, le=500)] | Annotated[str, Field(pattern=_INSERTED_NUMBER)],
-    BeforeValidator(read_number),
+    BeforeValidator(read_article),
 ]
 """An article of a Criminal Code: `272`, or `"188-1"` for an article inserted after 188."""
 PartNumber = Annotated[
     Annotated[int, Field(ge=1, le=20)] | Annotated[str, Field(pattern=_INSERTED_NUMBER)],
-    BeforeValidator(read_number),
+    BeforeValidator(read_part),
 ]
 """A part of an article: `2`, or `"1-1"` for a part inserted after part 1."""
 
@@ -328,31 +335,10 @@ class FieldError(BaseModel):
 _FIELD_PREFIX = re.compile(r"^(?P<field>[a-z_]+): (?P<problem>.+)$", re.S)
 
 
-_UNION_MEMBERS = frozenset({"constrained-int", "constrained-str"})
-"""How Pydantic names the members of an article or part number's union (`ArticleNumber`) in a location."""
-
-
-def without_union_members(items: Sequence[Any]) -> list[Any]:
-    """Pydantic's errors with the members of a number's union left out of their locations: where both
-    members fail (`0`: not >= 1, and not a string), the number's error alone, not "should be a string"
-    (a string that is no inserted number is refused by `read_number` before the union)."""
-    result: list[Any] = []
-    located = [tuple(item["loc"]) for item in items]
-    for item, loc in zip(items, located, strict=True):
-        if loc and loc[-1] in _UNION_MEMBERS:
-            if item["type"] == "string_type" and any(
-                other[:-1] == loc[:-1] and other != loc for other in located
-            ):
-                continue
-            item = {**item, "loc": loc[:-1]}
-        result.append(item)
-    return result
-
-
 def field_errors(error: ValidationError) -> list[FieldError]:
     """Turn a Pydantic error into field paths a clerk can read (`charges[0].offence_date`)."""
     result: list[FieldError] = []
-    items = without_union_members(error.errors(include_url=False))
+    items = error.errors(include_url=False)
     nested = [tuple(item["loc"]) for item in items]
     for item in items:
         loc = tuple(item["loc"])

@@ -138,9 +138,12 @@ def _parts_carrying_excluded_kinds(situation: Situation) -> Iterator[tuple[str, 
         if charge.part is not None or not tags:
             continue
         parts = sorted(
-            part
-            for (_, part), entries in law.catalogue_parts(charge.article)
-            if part is not None and any(tag in entry.tags for entry in entries for tag in tags)
+            (
+                part
+                for (_, part), entries in law.catalogue_parts(charge.article)
+                if part is not None and any(tag in entry.tags for entry in entries for tag in tags)
+            ),
+            key=number_order,
         )
         yield (
             f"charges[{index}].part",
@@ -528,7 +531,7 @@ _YES_NO: dict[str, Texts] = {
 # ----------------------------------------------------------------------------------------------------
 # Record paths: `charges[0].context`, `sentence.start_date`, `birth_date`.
 
-_STEP = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+_STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
 
 
 class FieldPathError(ValueError):

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from amnesty.domain.records import CaseRecord, FieldError, field_errors, parse_record, read_number
+from amnesty.domain.records import CaseRecord, FieldError, field_errors, parse_record, read_article
 from amnesty.io.columns import (
     BOOL_COLUMNS,
     CHARGE_COLUMNS,
@@ -106,13 +106,13 @@ def _to_int(value: Any) -> int:
 
 def _to_number(value: Any) -> int | str:
     """An article or part number: a whole number, or the text of an inserted one ("188-1", as the
-    record model reads it: `read_number`)."""
+    record model reads it: `read_article`; its range is the model's to check)."""
     try:
         return _to_int(value)
     except _CellError:
         if isinstance(value, str):
             try:
-                number: int | str = read_number(value)
+                number: int | str = read_article(value)
             except ValueError:
                 pass
             else:

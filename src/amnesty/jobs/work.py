@@ -32,6 +32,7 @@ from amnesty.jobs.kinds import JobKind, JobStatus
 from amnesty.jobs.outputs import decision_line, pack_lines
 from amnesty.jobs.queue import RowProblem, cancel_requested, finish_job, get_job, record_progress
 from amnesty.law.loader import Law, LawPackError
+from amnesty.law.registry import get_law
 from amnesty.render.validation import message
 from amnesty.store.cases import (
     ImportRejectedError,
@@ -39,6 +40,7 @@ from amnesty.store.cases import (
     ReevaluationResult,
     check_import,
     import_records,
+    match_by_iin,
     reevaluate_all,
 )
 from amnesty.store.convert import case_to_record
@@ -66,6 +68,16 @@ def as_of_param(job: JobRow) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def law_param(job: JobRow, served: Law) -> Law:
+    """The law the job was started under (its `law` parameter, chosen on the web page), else the
+    runner's own law; an id no registered law has fails the job (`UnknownLawError`), never falls
+    back to another law."""
+    wanted = (job.params or {}).get("law")
+    if not wanted or wanted == served.pack.id:
+        return served
+    return get_law(str(wanted))
+
+
 def run_job(sessions: sessionmaker[Session], law: Law, job_id: int, echo: ProgressEcho | None = None) -> None:
     """Do a claimed (running) job to its end: done, failed or cancelled, audited at start and end."""
     with sessions() as db:
@@ -75,7 +87,7 @@ def run_job(sessions: sessionmaker[Session], law: Law, job_id: int, echo: Progre
         record_event(db, job.created_by, "job.start", "job", job_id, {"kind": job.kind})
         db.commit()
         try:
-            EXECUTORS[JobKind(job.kind)](db, job, law, echo)
+            EXECUTORS[JobKind(job.kind)](db, job, law_param(job, law), echo)
         except JobCancelledError:
             db.rollback()
             finish_job(db, job_id, JobStatus.CANCELLED, {"message": "cancelled on request"})
@@ -181,7 +193,9 @@ def _dry_run(
     outcomes: Counter[str] = Counter()
     lines: list[dict[str, Any]] = []
     total = len(valid) + len(invalid)
+    matched = 0
     for start in range(0, len(valid), BATCH):
+        matched += match_by_iin(db, [item.record for item in valid[start : start + BATCH]])[1]
         for item in valid[start : start + BATCH]:
             try:
                 decision = evaluate(item.record, law, as_of=as_of)
@@ -206,6 +220,7 @@ def _dry_run(
         "dry_run": True,
         "valid": len(lines),
         "stored": 0,
+        "matched_by_iin": matched,
         "outcomes": dict(sorted(outcomes.items())),
         "sample": lines[:SAMPLE],
         "can_add": bool(lines) and not invalid,

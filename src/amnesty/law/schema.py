@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from amnesty.domain.enums import Category, Context, Guilt, KindCondition, Provenance, Punishment, Tag
+from amnesty.domain.records import ArticleNumber, PartNumber
 
 
 class _Strict(BaseModel):
@@ -284,8 +285,8 @@ class Source(_Strict):
 class CatalogueEntry(_Strict):
     """An article (or one part of it) of the Criminal Code of 3 July 2014."""
 
-    article: Annotated[int, Field(ge=1)]
-    part: Annotated[int, Field(ge=1)] | None = None
+    article: ArticleNumber
+    part: PartNumber | None = None
     title: Texts | None = None
     title_kk: Provenance = Provenance.INFERRED  # the source is Russian: Kazakh titles are our translation
     sanction: Sanction | None = None

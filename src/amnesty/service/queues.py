@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from amnesty.audit.chain import record_event
 from amnesty.domain.deadlines import REVIEW_DAYS, Countdown, age_in_days, due_day
 from amnesty.domain.enums import Outcome, ReleaseMode
-from amnesty.law.loader import default_law
+from amnesty.law.loader import Law, default_law
 from amnesty.service import review
 from amnesty.service.cases import decision_row
 from amnesty.service.errors import InvalidInputError, NotFoundError, SupersededError
@@ -28,14 +28,16 @@ MAX_BULK = 200
 """Review items one bulk action may change."""
 
 
-def law_deadline() -> dt.date | None:
-    """The law's implementation deadline, from the law pack (None when the pack gives none)."""
-    return default_law().pack.dates.implementation_deadline.value
+def law_deadline(law: Law | None = None) -> dt.date | None:
+    """The implementation deadline of `law` (default: the default law), from its pack
+    (`dates.implementation_deadline`; None when the pack gives none)."""
+    return (law or default_law()).pack.dates.implementation_deadline.value
 
 
-def countdown(today: dt.date) -> Countdown | None:
-    """The implementation deadline seen from `today` (None when the pack gives none)."""
-    deadline = law_deadline()
+def countdown(today: dt.date, law: Law | None = None) -> Countdown | None:
+    """The implementation deadline of `law` (default: the default law) seen from `today` (None when
+    the pack gives none)."""
+    deadline = law_deadline(law)
     return Countdown(deadline, today) if deadline is not None else None
 
 

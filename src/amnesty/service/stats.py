@@ -11,21 +11,28 @@ from amnesty.service.snapshot import kept
 from amnesty.store import queries
 
 
-def statistics(db: Session, user: Actor) -> Statistics:
+def statistics(db: Session, user: Actor, law: str | None = None) -> Statistics:
     """Counts by outcome (engine's and in effect), stage, charge category, region, person role,
-    releases by region, open reviews and tasks by status; a social worker's own region only."""
+    releases by region, open reviews and tasks by status; a social worker's own region only. With
+    `law`, the decisions counted are those in force under that law (`queries.statistics`)."""
     require(user, Action.READ_STATS)
     limit = region_limit(user)
-    return kept(db, "statistics", limit, lambda: Statistics.model_validate(queries.statistics(db, limit)))
+    return kept(
+        db,
+        "statistics",
+        (limit, law),
+        lambda: Statistics.model_validate(queries.statistics(db, limit, law)),
+    )
 
 
-def releases_due(db: Session, user: Actor, limit: int = 10) -> list[CaseSummary]:
-    """Cases whose newest decision releases the person: at once first, then by the new end date."""
+def releases_due(db: Session, user: Actor, limit: int = 10, law: str | None = None) -> list[CaseSummary]:
+    """Cases whose newest decision (with `law`, whose decision in force under that law) releases the
+    person: at once first, then by the new end date."""
     require(user, Action.READ_PERSONS)
     region = region_limit(user)
     return kept(
         db,
         "releases_due",
-        (region, limit),
-        lambda: [CaseSummary.model_validate(row) for row in queries.releases_due(db, region, limit)],
+        (region, limit, law),
+        lambda: [CaseSummary.model_validate(row) for row in queries.releases_due(db, region, limit, law)],
     )

@@ -3,7 +3,7 @@
 The facts some laws read (CONTRACT.md, "Several laws") are columns too; a row written before they
 existed holds null there, as does a row whose fact has the model's default; null is left out of
 the record data, so the record model's default stands for it ("not known", or `false` where the contract says so). An article, part or point is
-stored as text ("272", "188-1") and read back by the record model (`read_number`)."""
+stored as text ("272", "188-1") and read back as the record has it (`stored_number`)."""
 
 from __future__ import annotations
 

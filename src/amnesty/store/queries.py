@@ -71,6 +71,9 @@ class CaseFilter:
     outcome: str | None = None
     stage: str | None = None
     needs_review: bool | None = None
+    law: str | None = None
+    """Only cases decided under this law, the outcome and review state being those of the decision
+    in force under it; None: the newest decision of each case, whatever its law."""
 
 
 def iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -82,11 +85,18 @@ def iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat()
 
 
-def newest_decision(row: Any = DecisionRow) -> ColumnElement[bool]:
+def newest_decision(row: Any = DecisionRow, law: str | None = None) -> ColumnElement[bool]:
     """Condition: `row` is the newest decision of its case (no later sequence exists; an index probe on
-    the unique `(case_fk, sequence)` key, never a scan of every decision)."""
+    the unique `(case_fk, sequence)` key, never a scan of every decision); with `law`, the newest
+    decision made under that law (the case's decision in force under it), whatever was decided under
+    other laws since."""
     newer = aliased(DecisionRow)
-    return ~exists(select(newer.id).where(newer.case_fk == row.case_fk, newer.sequence > row.sequence))
+    if law is None:
+        return ~exists(select(newer.id).where(newer.case_fk == row.case_fk, newer.sequence > row.sequence))
+    later = select(newer.id).where(
+        newer.case_fk == row.case_fk, newer.law == law, newer.sequence > row.sequence
+    )
+    return and_(row.law == law, ~exists(later))
 
 
 def _iin_prefix(prefix: str) -> ColumnElement[bool]:
@@ -100,8 +110,11 @@ def _case_conditions(filters: CaseFilter) -> list[ColumnElement[bool]]:
         conditions.append(Case.case_number == filters.case_number.strip())
     if filters.stage:
         conditions.append(Case.stage == filters.stage)
-    if filters.outcome or filters.needs_review is not None:
-        decision_conditions: list[ColumnElement[bool]] = [DecisionRow.case_fk == Case.id, newest_decision()]
+    if filters.outcome or filters.needs_review is not None or filters.law:
+        decision_conditions: list[ColumnElement[bool]] = [
+            DecisionRow.case_fk == Case.id,
+            newest_decision(law=filters.law),
+        ]
         if filters.outcome:
             decision_conditions.append(outcome_in_force() == filters.outcome)
         if filters.needs_review is not None:
@@ -281,13 +294,16 @@ def task_json(task: TaskRow) -> dict[str, Any]:
     }
 
 
-def _latest(case: Case) -> DecisionRow | None:
-    return case.decisions[-1] if case.decisions else None
+def _latest(case: Case, law: str | None = None) -> DecisionRow | None:
+    if law is None:
+        return case.decisions[-1] if case.decisions else None
+    return next((row for row in reversed(case.decisions) if row.law == law), None)
 
 
-def case_summary(case: Case) -> dict[str, Any]:
-    """A case in lists: number, stage, version and its newest decision."""
-    latest = _latest(case)
+def case_summary(case: Case, law: str | None = None) -> dict[str, Any]:
+    """A case in lists: number, stage, version and its newest decision (with `law`, the newest
+    decision made under that law)."""
+    latest = _latest(case, law)
     return {
         "id": case.id,
         "person_id": case.person.person_id,
@@ -355,7 +371,12 @@ def search_cases(
 ) -> Page:
     """Cases matching the filters."""
     rows, total = _paginate(db, _cases_query(filters, region_limit, sort), page, page_size)
-    return Page([case_summary(c) for c in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+    return Page(
+        [case_summary(c, filters.law) for c in rows],
+        total,
+        max(page, 1),
+        max(1, min(page_size, MAX_PAGE_SIZE)),
+    )
 
 
 def stream_cases(
@@ -368,7 +389,7 @@ def stream_cases(
 ) -> Iterator[dict[str, Any]]:
     """Every case of `search_cases` (same query, same order), up to `limit`, for exports."""
     for row in _stream(db, _cases_query(filters, region_limit, sort), Case.id, limit, chunk):
-        yield case_summary(row)
+        yield case_summary(row, filters.law)
 
 
 def _cases_query(filters: CaseFilter, region_limit: str | None, sort: str) -> Select[Any]:
@@ -378,7 +399,7 @@ def _cases_query(filters: CaseFilter, region_limit: str | None, sort: str) -> Se
     return (
         select(Case)
         .join(Person, Person.id == Case.person_fk)
-        .outerjoin(latest, and_(latest.case_fk == Case.id, newest_decision(latest)))
+        .outerjoin(latest, and_(latest.case_fk == Case.id, newest_decision(latest, filters.law)))
         .where(*conditions)
         .options(*_CASE_LOAD)
         .order_by(*_order(sort, sorts, Case.id))
@@ -393,15 +414,18 @@ def get_person(db: Session, person_id: str, region_limit: str | None = None) -> 
     return person
 
 
-def releases_due(db: Session, region_limit: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+def releases_due(
+    db: Session, region_limit: str | None = None, limit: int = 10, law: str | None = None
+) -> list[dict[str, Any]]:
     """Cases whose decision in force releases the person (the engine's, unless a reviewer's override is
-    in force: then the reviewer's release): at once first, then by the new end date."""
+    in force: then the reviewer's release): at once first, then by the new end date; with `law`, the
+    decision in force under that law."""
     overridden = has_override_in_force()
     releases = or_(
         and_(DecisionRow.release_mode.is_not(None), ~overridden),
         and_(overridden, outcome_in_force() == "release"),
     )
-    conditions: list[ColumnElement[bool]] = [releases, newest_decision()]
+    conditions: list[ColumnElement[bool]] = [releases, newest_decision(law=law)]
     if region_limit is not None:
         conditions.append(Person.region == region_limit)
     query = (
@@ -417,7 +441,7 @@ def releases_due(db: Session, region_limit: str | None = None, limit: int = 10) 
         )
         .limit(max(1, min(limit, MAX_PAGE_SIZE)))
     )
-    return [case_summary(row) for row in db.scalars(query)]
+    return [case_summary(row, law) for row in db.scalars(query)]
 
 
 def get_case(db: Session, case_id: int, region_limit: str | None = None) -> Case | None:
@@ -679,9 +703,11 @@ def _tally(rows: Any, key: int) -> dict[str, int]:
     return totals
 
 
-def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
+def statistics(db: Session, region_limit: str | None = None, law: str | None = None) -> dict[str, Any]:
     """Counts by outcome (engine and effective), stage, charge category, region, person role,
-    review state and task status; within a region when limited.
+    review state and task status; within a region when limited. With `law`, the decisions counted
+    (outcomes, review state, releases) are the decisions in force under that law; the persons,
+    cases, charges and tasks are the register's.
 
     Six grouped queries, each over one table and its indexes where no region limit applies: persons
     by (region, role) (a covering index); cases by stage; charges by category; the newest decision of
@@ -719,7 +745,7 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
         select(DecisionRow.outcome, in_effect, open_for_review, func.count())
         .outerjoin(newest_override, newest_override.c.decision_fk == DecisionRow.id)
         .outerjoin(OverrideRow, OverrideRow.id == newest_override.c.oid)
-        .where(newest_decision())
+        .where(newest_decision(law=law))
         .group_by(DecisionRow.outcome, in_effect, open_for_review)
     )
     released = (
@@ -729,7 +755,7 @@ def statistics(db: Session, region_limit: str | None = None) -> dict[str, Any]:
         .join(Person, Person.id == Case.person_fk)
         .outerjoin(newest_override, newest_override.c.decision_fk == DecisionRow.id)
         .outerjoin(OverrideRow, OverrideRow.id == newest_override.c.oid)
-        .where(in_effect == "release", newest_decision(), *person_scope)
+        .where(in_effect == "release", newest_decision(law=law), *person_scope)
         .group_by(Person.region)
     )
     if region_limit is not None:

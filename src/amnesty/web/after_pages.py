@@ -28,6 +28,7 @@ from amnesty.impact.demo import demo_records
 from amnesty.impact.output import impact_chart, impact_tables
 from amnesty.impact.variant import parse_variant, variant_law
 from amnesty.law.loader import LawPackError, default_law
+from amnesty.law.registry import DEFAULT_LAW_ID
 from amnesty.reports.inputs import InputError, read_records
 from amnesty.resocialisation.tasks import TRANSITIONS
 from amnesty.service import cases as case_service
@@ -38,6 +39,7 @@ from amnesty.service.policy import Action, may, region_limit
 from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext, local_today
 from amnesty.web.labels import N_
+from amnesty.web.laws import picked_law
 from amnesty.web.pages_cases import case_views
 from amnesty.web.templating import render
 from amnesty.web.viewer import Viewer, check_csrf, database, require
@@ -111,6 +113,8 @@ def impact_form(request: Request, example: str = "grave-half") -> Response:
         "source": "register",
         "report": None,
         "error": None,
+        "law": DEFAULT_LAW_ID,
+        "against": "",
     }
     return render(request, "after/impact.html", context)
 
@@ -122,10 +126,16 @@ async def impact_run(
     source: Annotated[str, Form()] = "register",
     csrf_token: Annotated[str, Form()] = "",
     upload: UploadFile | None = None,
+    law: Annotated[str, Form()] = "",
+    against: Annotated[str, Form()] = "",
 ) -> Response:
-    """Run the baseline and the variant over the chosen records and show the comparison."""
+    """Run the chosen law (`law`) and the variant of it over the chosen records, or, when a second
+    law is chosen (`against`, the baseline), the two laws, as `amnesty impact --law A --against B`
+    does; show the comparison."""
     user = require(request, Action.IMPACT)
     check_csrf(request, csrf_token)
+    chosen = picked_law(request, law)
+    baseline_law = picked_law(request, against) if against.strip() else None
     context = _base(user, "impact") | {
         "examples": example_variants(),
         "example": "",
@@ -133,13 +143,18 @@ async def impact_run(
         "source": source,
         "report": None,
         "error": None,
+        "law": chosen.pack.id,
+        "against": baseline_law.pack.id if baseline_law else "",
     }
     status = 200
     try:
-        if len(variant_text) > MAX_VARIANT_CHARS:
-            raise LawPackError("variant: the text is too long")
-        variant = parse_variant(variant_text, "variant")
-        law = variant_law(variant)
+        if baseline_law is not None:  # two registered laws: `against` is the baseline, as in the CLI
+            baseline, changed, name = baseline_law, chosen, chosen.pack.id
+        else:
+            if len(variant_text) > MAX_VARIANT_CHARS:
+                raise LawPackError("variant: the text is too long")
+            variant = parse_variant(variant_text, "variant")
+            baseline, changed, name = chosen, variant_law(variant, law_id=chosen.pack.id), variant.name
         uploaded: tuple[list[CaseRecord], int] | None = None
         if source == "upload":
             if upload is None or not upload.filename:
@@ -153,7 +168,7 @@ async def impact_run(
                 records, rejected = demo_records(), 0
             else:
                 records, rejected = _register_records(request, user), 0
-            report = run_impact(records, default_law(), law, variant.name, rejected=rejected)
+            report = run_impact(records, baseline, changed, name, rejected=rejected)
             return {
                 "report": report,
                 "total": report.total(),

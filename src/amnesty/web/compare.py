@@ -63,6 +63,7 @@ def _aspects(decision: Decision, language: str) -> dict[str, str]:
         for charge in decision.charges
     )
     return {
+        N_("The law"): str(getattr(get_law(decision.law).pack.title, language)),
         N_("Outcome"): label("outcome", decision.outcome),
         N_("Who acts"): label("acting_body", decision.acting_body),
         N_("Original term"): _term(sentence.original_term if sentence else None, language),

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from amnesty.domain.records import CaseRecord, without_union_members
+from amnesty.domain.records import CaseRecord
 from amnesty.render.validation import FIELD_LABELS, field_label, problem_text
 from amnesty.web.i18n import current_language
 
@@ -80,6 +80,9 @@ MAX_CHARGES = 20
 
 _AS_MISSING = frozenset({"missing", "none_required", "string_too_short"})
 """Problems that, on a form where an empty input is left out, mean the field was not filled in."""
+
+_TYPED = frozenset({"int_type", "date_type", "article_number"})
+"""Problems of a value's type that, for an empty input (None), mean the field was not filled in."""
 
 _CHOICE = frozenset({"enum", "literal_error"})
 """A value outside a select's list: the form says to choose one (its codes are not for people)."""
@@ -255,7 +258,7 @@ def friendly_errors(error: ValidationError) -> list[FormError]:
     from the one validation table, `amnesty.render.validation`."""
     language = current_language.get()
     result: list[FormError] = []
-    items = without_union_members(error.errors(include_url=False))
+    items = error.errors(include_url=False)
     nested = [tuple(item["loc"]) for item in items]
     for item in items:
         loc = tuple(item["loc"])
@@ -267,7 +270,7 @@ def friendly_errors(error: ValidationError) -> list[FormError]:
         named = params.pop("field", None)  # a check of the whole record names the field it concerns
         if named in FIELD_LABELS:
             field_id, path = named, named
-        if code in _AS_MISSING or (code in ("int_type", "date_type") and item.get("input") is None):
+        if code in _AS_MISSING or (code in _TYPED and item.get("input") is None):
             code = "missing"
         elif code in _CHOICE:
             code = "choose_listed"

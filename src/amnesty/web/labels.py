@@ -260,6 +260,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "Almaty": N_("Almaty city"),
         "Shymkent": N_("Shymkent city"),
         "": N_("Region not recorded"),
+        "unknown": N_("Region not recorded"),
     },
     "sex": {"female": N_("Female"), "male": N_("Male")},
     "damage": {

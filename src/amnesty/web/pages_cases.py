@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -30,11 +31,11 @@ from amnesty.domain.enums import (
     Stage,
     Tag,
 )
-from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record, without_union_members
+from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.engine.questions import option_key
-from amnesty.law.registry import get_law
+from amnesty.law.registry import DEFAULT_LAW_ID, get_law, registered_laws
 from amnesty.render.decisions import headline, override_headline
 from amnesty.render.formats import format_date
 from amnesty.render.validation import FIELD_LABELS, describe_problem, field_label, problem_text
@@ -50,7 +51,7 @@ from amnesty.service.errors import (
 )
 from amnesty.service.exports import ExportFormat, case_rows
 from amnesty.service.policy import MIN_JUSTIFICATION, Action
-from amnesty.service.results import CaseDetail, InForceOut, OverrideOut, PersonFile
+from amnesty.service.results import CaseDetail, DecisionDetail, InForceOut, OverrideOut, PersonFile
 from amnesty.store.queries import CaseFilter
 from amnesty.web.compare import compare_decisions
 from amnesty.web.downloads import download
@@ -64,6 +65,7 @@ from amnesty.web.forms import (
 )
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_
+from amnesty.web.laws import LAW_FIELD, picked_law
 from amnesty.web.templating import render
 from amnesty.web.viewer import Viewer, check_csrf, database, is_partial, region_scope, require, require_any
 
@@ -106,6 +108,9 @@ class CaseQuery:
     sort: str = "name"
     descending: bool = False
     page: int = 1
+    law: str | None = None
+    """Only cases decided under this registered law, each with its decision under it (the
+    dashboard's links under a law); None: every case with its newest decision."""
 
     def filters(self) -> CaseFilter:
         """The service's filter for this query."""
@@ -114,7 +119,13 @@ class CaseQuery:
             region=self.region,
             outcome=self.outcome.value if self.outcome else None,
             stage=self.stage.value if self.stage else None,
+            law=self.law,
         )
+
+    @property
+    def law_param(self) -> str:
+        """The law's part of the list's links (sort, pages, exports): `&law=ID`, or nothing."""
+        return f"&law={quote(self.law)}" if self.law else ""
 
     @property
     def sort_field(self) -> str:
@@ -138,6 +149,7 @@ def case_query(request: Request, scope: str | None) -> CaseQuery:
         sort=sort if sort in SORT_KEYS else "name",
         descending=params.get("dir") == "desc",
         page=page,
+        law=picked_law(request, params["law"]).pack.id if params.get("law") else None,
     )
 
 
@@ -176,7 +188,7 @@ def _require_form(request: Request) -> Viewer:
 def new_case_form(request: Request) -> Response:
     """An empty form with one charge."""
     user = require(request, Action.WRITE_CASES)
-    return _render_form(request, user, {}, [0], [])
+    return _render_form(request, user, {LAW_FIELD: DEFAULT_LAW_ID}, [0], [])
 
 
 def _render_form(
@@ -262,6 +274,7 @@ def _new_case(request: Request, form: dict[str, str]) -> Response:
     person is matched by IIN (the officer is told), chosen among possible matches by name and birth
     date, or numbered by the system when no number was given."""
     user = require(request, Action.WRITE_CASES)
+    law = picked_law(request, form.get(LAW_FIELD))
     rows = charge_indexes(form)
     chosen = form.get("use_person", "").strip()
     given = bool(chosen or form.get("person_id", "").strip())
@@ -277,7 +290,7 @@ def _new_case(request: Request, form: dict[str, str]) -> Response:
             if found.possible and found.existing is None and not chosen and form.get("confirm_new") != "yes":
                 return _render_form(request, user, form, rows, [], 200, possible=found.possible)
             record = found.apply(record)
-            case_service.add_case(db, user, record, request.app.state.law)
+            case_service.add_case(db, user, record, law)
     except DuplicateCaseError as error:
         errors = [_service_problem(error, "person_id", "duplicate_case", request.state.language)]
         return _render_form(request, user, form, rows, errors, 422)
@@ -299,7 +312,7 @@ def _service_problem(error: Exception, field: str, code: str, language: str) -> 
 
 def _renumbered(error: ValidationError, rows: list[int]) -> ValidationError:
     """Errors refer to the n-th charge sent; map them back to the form's row numbers."""
-    items = without_union_members(error.errors(include_url=False))
+    items = error.errors(include_url=False)
     fixed = []
     for item in items:
         loc = list(item["loc"])
@@ -342,17 +355,12 @@ class CaseView:
     def headline(self) -> str:
         """The decision in force in one sentence: the reviewer's (outcome, figures, by whom and when)
         when an override is in force, else the engine's."""
-        override = self.override
-        if override is None:
-            return self.engine_headline
-        return override_headline(
-            Outcome(override.outcome),
-            override.reviewer,
-            _day(override.created_at),
-            _day(override.release_date),
-            _day(override.new_end_date),
-            self.language,
-        )
+        return in_force_headline(self.override, self.engine_headline, self.language)
+
+    @property
+    def by_law(self) -> list[LawDecision]:
+        """The decision in force under each law the case was decided under (`law_decisions`)."""
+        return law_decisions(self.detail, self.language)
 
     @property
     def overrides(self) -> list[OverrideOut]:
@@ -394,6 +402,63 @@ class CaseView:
 
 def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
+
+
+def in_force_headline(override: OverrideOut | None, engine_headline: str, language: str) -> str:
+    """A decision in force in one sentence: the reviewer's override (outcome, figures, by whom and
+    when) when one is in force, else the engine's headline."""
+    if override is None:
+        return engine_headline
+    return override_headline(
+        Outcome(override.outcome),
+        override.reviewer,
+        _day(override.created_at),
+        _day(override.release_date),
+        _day(override.new_end_date),
+        language,
+    )
+
+
+@dataclass(frozen=True)
+class LawDecision:
+    """A case's decision in force under one law: the law's id (the page names it by its title,
+    `law_name`), the newest decision made under it, the outcome in force (the reviewer's when an
+    override of it is in force) in words."""
+
+    law_id: str
+    decision_id: int
+    outcome: Outcome
+    headline: str
+    decided_at: str | None
+    newest: bool
+    """Whether this is the case's newest decision (the one the rest of the case block shows)."""
+
+
+def law_decisions(detail: CaseDetail, language: str) -> list[LawDecision]:
+    """One entry per law the case was decided under: the newest decision made under that law with
+    its override in force, in the order of the laws' entry into force (laws no longer registered
+    last, by id)."""
+    newest: dict[str, DecisionDetail] = {}
+    for row in detail.decisions:  # oldest first: the last one of each law stays
+        newest[row.law] = row
+    order = {law.pack.id: index for index, law in enumerate(registered_laws())}
+    found = []
+    for law_id in sorted(newest, key=lambda key: (order.get(key, len(order)), key)):
+        row = newest[law_id]
+        wanted = row.in_force.override_id if row.in_force else None
+        override = next((o for o in row.overrides if o.id == wanted), None) if wanted is not None else None
+        decision = Decision.model_validate(row.decision)
+        found.append(
+            LawDecision(
+                law_id,
+                row.id,
+                Outcome(row.in_force.outcome if row.in_force else row.outcome),
+                in_force_headline(override, headline(decision, language), language),
+                row.in_force.decided_at if row.in_force else row.created_at,
+                row.id == detail.decisions[-1].id,
+            )
+        )
+    return found
 
 
 def case_views(file: PersonFile, language: str) -> list[CaseView]:
@@ -670,10 +735,11 @@ def what_if_form(request: Request, person_id: str, case: str = "") -> Response:
     user = require(request, Action.WHAT_IF)
     _file, views = _person(request, user, person_id)
     view = _chosen(views, case)
+    values = form_values(view.record) | {LAW_FIELD: view.decision.law if view.decision else DEFAULT_LAW_ID}
     context = {
         "user": user,
         "file": view,
-        "values": form_values(view.record),
+        "values": values,
         "rows": list(range(len(view.record.charges))),
         "errors": [],
         "error_ids": {},
@@ -698,6 +764,7 @@ def _what_if(request: Request, person_id: str, form: dict[str, str]) -> Response
     if view.decision is None:
         raise HTTPException(status_code=404)
     form["person_id"] = view.record.person_id
+    law = picked_law(request, form.get(LAW_FIELD) or view.decision.law)
     rows = charge_indexes(form)
     errors: list[Any] = []
     comparison = None
@@ -706,7 +773,9 @@ def _what_if(request: Request, person_id: str, form: dict[str, str]) -> Response
     except ValidationError as error:
         errors = friendly_errors(_renumbered(error, rows))
     else:
-        changed = evaluate(edited, as_of=view.decision.as_of)
+        # the stored decision's date under its own law; another law is applied on its own date
+        as_of = view.decision.as_of if law.pack.id == view.decision.law else None
+        changed = evaluate(edited, law, as_of=as_of)
         comparison = compare_decisions(view.decision, changed, request.state.language)
     context = {
         "user": user,

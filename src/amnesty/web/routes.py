@@ -31,6 +31,7 @@ from amnesty.store.models import UserRow
 from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_jobs, pages_work
 from amnesty.web.i18n import local_today
 from amnesty.web.labels import N_
+from amnesty.web.laws import picked_law
 from amnesty.web.templating import render
 from amnesty.web.viewer import check_csrf, database, region_scope, require, safe_next, set_language, signed_in
 
@@ -146,12 +147,15 @@ def home(request: Request) -> Response:
 
 
 @router.get("/dashboard")
-def dashboard(request: Request) -> Response:
-    """Counts and charts, releases due and the review queue at a glance (SQL counts, one page each)."""
+def dashboard(request: Request, law_id: Annotated[str, Query(alias="law")] = DEFAULT_LAW_ID) -> Response:
+    """Counts and charts, releases due and the review queue at a glance (SQL counts, one page each),
+    under one law (`?law=ID`, default the default law) with its implementation deadline."""
     user = require(request, Action.READ_STATS)
+    law = picked_law(request, law_id)
+    chosen = law.pack.id
     with database(request) as db:
-        counts = stats.statistics(db, user)
-        releases = stats.releases_due(db, user, 10) if may(user, Action.READ_PERSONS) else []
+        counts = stats.statistics(db, user, chosen)
+        releases = stats.releases_due(db, user, 10, chosen) if may(user, Action.READ_PERSONS) else []
         queue = review.review_queue(db, user, page_size=8) if may(user, Action.READ_CASES) else None
     context = {
         "user": user,
@@ -161,8 +165,9 @@ def dashboard(request: Request) -> Response:
         # the one count of the review queue (`queries.waiting_for_review`), as the review page counts it
         "review_total": counts.review_open,
         "review_undecided": counts.review_undecided,
-        "countdown": queues.countdown(local_today()),
+        "countdown": queues.countdown(local_today(), law),
         "regions": REGIONS,
+        "law": chosen,
     }
     return render(request, "dashboard.html", context)
 
