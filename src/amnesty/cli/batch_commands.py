@@ -209,7 +209,7 @@ def synth_command(
     }
     count = persons if persons is not None else defaults.get(chosen, 1_000_000)
     try:
-        rows = write_registry(generate(chosen, count, seed), out)
+        rows = write_registry(generate(chosen, count, seed), out, facts=chosen is Preset.INDEPENDENCE_2021)
     except FileReadError as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(f"wrote {count:,} persons ({rows:,} rows) to {out}", err=True)

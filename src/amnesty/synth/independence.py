@@ -6,7 +6,7 @@ rules (LAW-2021.md) give the kind's outcome: covered charges are not on the list
 listed ones are; releases and reductions are routed by the facts the rules read (category, damage and
 civil claim, social vulnerability, conduct, time left on the day of entry into force). Every offence
 is committed before that day. Articles of the 2014 Code are those of the catalogue, with the category
-its sanction gives; an article outside it (99, 192, 296, 297, 345, 346, 366 parts 2-4) always carries
+its sanction gives; an article outside it (99, 192, 297, 345, 346, 366 parts 2-3) always carries
 its category, as do charges under the 1997 and 1959 Codes (but for the missing-category kind).
 
 Draws come from the shared `_Draw` of `amnesty.synth.generate`, in a fixed order, so the same size
@@ -80,18 +80,17 @@ COVERED_SMALL = _w(
     (Crime(104, 1, S), 1),
     (Crime(287, 2, S), 1),
     (Crime(380, 1, S), 1),
+    (Crime(345, 2, S, traffic=True), 4),
+    (Crime(345, 3, S, traffic=True), 2),
 )
 COVERED_MEDIUM = _w(
     (Crime(188, 1, M, property_crime=True), 12),
-    (Crime(188, 2, M, property_crime=True), 14),
-    (Crime(190, 2, M, property_crime=True), 10),
+    (Crime(188, 2, M, property_crime=True), 18),
+    (Crime(190, 2, M, property_crime=True), 12),
     (Crime(191, 1, M, property_crime=True), 5),
     (Crime(189, 2, M, property_crime=True), 3),
     (Crime(107, 2, M), 3),
     (Crime(200, 2, M, property_crime=True), 2),
-    (Crime(296, 1, M), 6),
-    (Crime(345, 2, M, traffic=True), 4),
-    (Crime(345, 3, M, traffic=True), 2),
     (Crime(366, 1, M), 1),
     (Crime(367, 1, M), 1),
     (Crime(287, 3, M), 2),
@@ -100,13 +99,12 @@ COVERED_MEDIUM = _w(
     (Crime(234, 2, M), 1),
 )
 COVERED_GRAVE = _w(
-    (Crime(106, 1, G), 10),
-    (Crime(188, 3, G, point=1, property_crime=True), 8),
+    (Crime(106, 1, G), 12),
+    (Crime(188, 3, G, point=1, property_crime=True), 10),
     (Crime(188, 3, G, point=3, property_crime=True), 3),
     (Crime(200, 3, G, property_crime=True), 2),
     (Crime(202, 2, G, property_crime=True), 1),
     (Crime(293, 2, G), 5),
-    (Crime(296, 3, G), 4),
     (Crime(218, 2, G, property_crime=True), 1),
     (Crime(249, 2, G, property_crime=True), 1),
     (Crime(362, 3, G), 1),
@@ -127,7 +125,7 @@ LISTED_PRISON = _w(
     (Crime(99, 2, EG), 6),
     (Crime(120, 1, G), 4),
     (Crime(120, 3, EG), 2),
-    (Crime(121, 1, G), 1),
+    (Crime(121, 1, G), 2),
     (Crime(106, 2, G), 4),
     (Crime(106, 3, G), 5),
     (Crime(188, 3, G, point=2, property_crime=True), 7),
@@ -135,21 +133,22 @@ LISTED_PRISON = _w(
     (Crime(191, 2, G, property_crime=True), 6),
     (Crime(191, 3, G, property_crime=True), 2),
     (Crime(192, 2, G, property_crime=True), 5),
-    (Crime(192, 3, EG, property_crime=True), 2),
+    (Crime(192, 3, G, property_crime=True), 1),
+    (Crime(192, 4, EG, property_crime=True), 1),
     (Crime(297, 2, G), 6),
-    (Crime(297, 3, EG), 8),
+    (Crime(297, 3, G), 5),
+    (Crime(297, 4, EG), 3),
     (Crime(190, 3, G, property_crime=True), 3),
     (Crime(190, 4, G, property_crime=True), 2),
     (Crime(189, 4, G, property_crime=True), 1),
     (Crime(293, 3, G), 2),
     (Crime(366, 3, G, tags=("corruption",)), 1),
-    (Crime(345, 3, M, traffic=True), 1),
+    (Crime(345, 3, S, traffic=True), 1),
     (Crime(104, 2, S), 1),
-    (Crime(124, 1, G), 1),
     (Crime(132, 2, G), 1),
 )
 LISTED_PROBATION = _w(
-    (Crime(345, 3, M, traffic=True), 10),
+    (Crime(345, 3, S, traffic=True), 10),
     (Crime(346, 1, M, traffic=True), 8),
     (Crime(190, 3, G, property_crime=True), 12),
     (Crime(188, 3, G, point=2, property_crime=True), 12),
@@ -161,7 +160,6 @@ LISTED_PROBATION = _w(
     (Crime(104, 2, S), 2),
     (Crime(293, 3, G), 3),
     (Crime(380, 2, M), 3),
-    (Crime(122, 1, M), 1),
 )
 LISTED_1997 = _w(
     (Crime(96, 1, EG, KZ97), 5),
@@ -185,6 +183,7 @@ EXTREMIST_PROBATION = _w(
     (Crime(256, 1, G, tags=("terrorist",)), 2),
 )
 TORTURE = _w((Crime(146, 2, G, tags=("torture",)), 3), (Crime(146, 3, G, tags=("torture",)), 1))
+GRAVE_1997 = COVERED_1997[0][0]
 MURDER_1959 = Crime(88, None, EG, SSR59)
 MURDER_LIFE = Crime(99, 2, EG)
 MURDER_1997 = Crime(96, 2, EG, KZ97)
@@ -226,6 +225,8 @@ _MONTHS = {
 }
 _KZ14_EARLIEST_START = dt.date(2016, 3, 1)
 """A 2014 Code sentence begins after this day, so its offence (at most 400 days before) is in 2015 or later."""
+_KZ14_FROM = dt.date(2015, 1, 1)
+"""The 2014 Code came into force on this day."""
 _KZ97_LATEST_START = dt.date(2014, 12, 31)
 """A 1997 Code sentence begins by this day, so its offence is before the 2014 Code came into force."""
 
@@ -507,8 +508,9 @@ def _route(person: _Person, birth: dt.date) -> None:
     )
     r4 = short and record["negative_conduct"] is False
     is_vulnerable = vulnerable(record, birth)
-    if crime.article == 345 and crime.part == 3:  # listed only when committed while intoxicated
-        main["intoxicated"] = kind in _LISTED
+    for index, charge in enumerate(person.charges):  # part 3 is listed only when committed intoxicated
+        if charge["article"] == 345 and charge["part"] == 3:
+            charge["intoxicated"] = index == 0 and kind in _LISTED
     if crime.article == 346:
         main["intoxicated"] = True
     if kind in _RELEASE and crime.category is M and not (is_vulnerable or r4):
@@ -518,7 +520,7 @@ def _route(person: _Person, birth: dt.date) -> None:
                 charge["damage"] = Damage.REPAID.value
     if kind in _REDUCE and crime.category is M:
         if is_vulnerable:  # R3 would release: a grave crime instead (R6)
-            replacement = person.pick(COVERED_GRAVE)
+            replacement = person.pick(COVERED_GRAVE) if crime.code is KZ14 else GRAVE_1997
             person.crimes[0] = replacement
             main.update(article=replacement.article, part=replacement.part, point=replacement.point)
             main.update(category=replacement.category.value, intoxicated=None)
@@ -564,7 +566,7 @@ def _unknown(person: _Person, birth: dt.date, released_anyway: bool) -> None:
     if roll < 0.8:
         main.update(article=188, part=3, point=None, category=G.value, intoxicated=None, tags=[])
         return
-    main.update(article=345, part=3, point=None, category=M.value, intoxicated=None, tags=[])
+    main.update(article=345, part=3, point=None, category=S.value, intoxicated=None, tags=[])
 
 
 def independence_person(number: int, draw: _Draw) -> tuple[Kind2021, dict[str, Any]]:
@@ -576,7 +578,8 @@ def independence_person(number: int, draw: _Draw) -> tuple[Kind2021, dict[str, A
     birth = _identity(person, day)
     _charge(person, crime, day)
     if kind not in _SINGLE_CHARGE and crime.code is KZ14 and draw.p(0.12):
-        _charge(person, person.pick(COVERED_SMALL), day - dt.timedelta(days=draw.between(0, 90)))
+        earlier = max(day - dt.timedelta(days=draw.between(0, 90)), _KZ14_FROM)
+        _charge(person, person.pick(COVERED_SMALL), earlier)
     _route(person, birth)
     record = person.record
     return kind, {key: record[key] for key in _FIELD_ORDER}
