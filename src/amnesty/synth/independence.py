@@ -112,12 +112,11 @@ COVERED_GRAVE = _w(
     (Crime(132, 1, G), 1),
 )
 COVERED_ESPECIALLY_GRAVE = _w((Crime(380, 6, EG), 1), (Crime(450, 4, EG), 1))
-COVERED_1997 = _w(
-    (Crime(175, 3, G, KZ97, property_crime=True), 4),
-    (Crime(177, 3, G, KZ97, point="а", property_crime=True), 2),
-    (Crime(176, 3, G, KZ97, point="а", property_crime=True), 1),
-    (Crime(103, 1, G, KZ97), 4),
-    (Crime(175, 2, M, KZ97, property_crime=True), 1),
+COVERED_1997 = (
+    _w(  # grave: still serving in 2021 for a crime before 2015; no lettered points (flat files hold numbers)
+        (Crime(175, 3, G, KZ97, property_crime=True), 5),
+        (Crime(103, 1, G, KZ97), 4),
+    )
 )
 # On the lists (sp. 13; sp. 12 for the 1997 Code; sp. 11 for 1959).
 LISTED_PRISON = _w(
