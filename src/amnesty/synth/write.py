@@ -63,6 +63,8 @@ SCHEMA = pa.schema(
     ]
 )
 assert tuple(SCHEMA.names) == ALL_COLUMNS
+BLOCK = 100_000
+
 FACT_SCHEMA = pa.schema(
     [
         ("sex", _STRING),
@@ -92,7 +94,6 @@ presets are written without them, byte for byte as before."""
 _PERSON_FACTS = FACT_SCHEMA.names[:11]
 _SENTENCE_FACTS = ("death_commuted", "fine_unpaid_mci")
 _CHARGE_FACTS = FACT_SCHEMA.names[13:]
-BLOCK = 100_000
 
 
 def _joined(values: list[str] | None) -> str | None:
@@ -155,16 +156,23 @@ def flatten_facts(person: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         yield (*shared, *(charge.get(name) for name in _CHARGE_FACTS))
 
 
-def _table(persons: Iterable[dict[str, Any]], facts: bool = False) -> pa.Table:
-    schema = _schema(facts)
-    if facts:
-        rows = [
-            (*row, *extra)
-            for person in persons
-            for row, extra in zip(flatten(person), flatten_facts(person), strict=True)
-        ]
-    else:
-        rows = [row for person in persons for row in flatten(person)]
+def _table(persons: Iterable[dict[str, Any]]) -> pa.Table:
+    rows = [row for person in persons for row in flatten(person)]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in ALL_COLUMNS]
+    return pa.Table.from_arrays(
+        [pa.array(list(values), type=kind) for values, kind in zip(columns, SCHEMA.types, strict=True)],
+        schema=SCHEMA,
+    )
+
+
+def _fact_table(persons: Iterable[dict[str, Any]]) -> pa.Table:
+    """As `_table`, with the columns of `FACT_SCHEMA` after the others."""
+    schema = _schema(True)
+    rows = [
+        (*row, *extra)
+        for person in persons
+        for row, extra in zip(flatten(person), flatten_facts(person), strict=True)
+    ]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
     return pa.Table.from_arrays(
         [pa.array(list(values), type=kind) for values, kind in zip(columns, schema.types, strict=True)],
@@ -184,7 +192,7 @@ def _blocks(persons: Iterable[dict[str, Any]], facts: bool = False) -> Iterator[
         if not block and not first:
             return
         first = False
-        yield _table(block, facts)
+        yield _fact_table(block) if facts else _table(block)
         if len(block) < BLOCK:
             return
 
