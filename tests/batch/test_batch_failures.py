@@ -106,6 +106,30 @@ def test_an_unreachable_scheduler_fails_the_run(
     _claims_nothing(out)
 
 
+def test_the_scheduler_connect_timeout_is_an_option(tmp_path: Path) -> None:
+    """`--connect-timeout` bounds the attempts to reach the scheduler: a closed port fails the run
+    with exit 3 and one line naming the scheduler and the timeout (however Dask is configured)."""
+    pytest.importorskip("distributed")
+    source = tmp_path / "in.csv"
+    source.write_text("person_id,stage,article,offence_date\nP-1,trial,272,2022-01-05\n", encoding="utf-8")
+    out = tmp_path / "out"
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    ran = amnesty(
+        "batch", str(source), "--out", str(out), "--engine", "dask", "--scheduler", address,
+        "--connect-timeout", "1.5",
+        env=environment(DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="600s"),
+        timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 3, ran.stderr
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1, ran.stderr
+    assert lines[0].startswith(
+        f"error: the run failed (cluster): cannot reach the Dask scheduler at {address}"
+    )
+    assert "after 1.5 s" in lines[0]
+    _claims_nothing(out)
+
+
 def test_an_engine_failure_fails_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = tmp_path / "in.csv"
     source.write_text("person_id,stage,article,offence_date\nP-1,trial,272,2022-01-05\n", encoding="utf-8")

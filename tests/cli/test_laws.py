@@ -39,12 +39,14 @@ def third_law(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return THIRD_LAW
 
 
-def test_laws_lists_the_shipped_law_with_titles_dates_and_provenance() -> None:
+def test_laws_lists_the_shipped_laws_with_titles_dates_and_provenance() -> None:
     result = runner.invoke(app, ["laws", "--json"])
     assert result.exit_code == 0, result.output
     laws = json.loads(result.stdout)
-    assert [law["id"] for law in laws] == [DEFAULT_LAW_ID]
-    (law,) = laws
+    assert [law["id"] for law in laws] == ["kz-2021-81-vii", DEFAULT_LAW_ID]  # in order of entry into force
+    independence, law = laws
+    assert independence["dates"]["entry_into_force"]["value"] == "2021-12-08"
+    assert independence["dates"].get("offence_window") is None
     assert set(law["title"]) == {"ru", "kk", "en"}
     assert law["dates"]["entry_into_force"] == {
         "value": "2022-11-03",
@@ -84,7 +86,7 @@ def test_an_unknown_law_is_refused_naming_the_registered_ones(command: str, tmp_
 
 def test_a_folder_adds_a_third_law_and_law_all_decides_under_each(third_law: str) -> None:
     listed = json.loads(runner.invoke(app, ["laws", "--json"]).stdout)
-    assert {law["id"] for law in listed} == {DEFAULT_LAW_ID, third_law}
+    assert {law["id"] for law in listed} == {"kz-2021-81-vii", DEFAULT_LAW_ID, third_law}
     result = runner.invoke(app, ["evaluate", CONTRACT_EXAMPLE, "--law", "all"])
     assert result.exit_code == 0, result.output
     decisions = json.loads(result.stdout)

@@ -28,7 +28,18 @@ DAY = dt.timedelta(days=1)
 
 
 def _dates(law: Law) -> list[tuple[dt.date, dt.date | None]]:
+    """Around the law's window; for a law that reaches every offence before it came into force, around
+    that day (long before, the day before, the day itself, the day after, a continuing offence over it)."""
     window = law.pack.dates.offence_window
+    if window is None:
+        day = law.entry_into_force
+        return [
+            (day - 700 * DAY, None),
+            (day - DAY, None),
+            (day, None),
+            (day + DAY, None),
+            (day - 5 * DAY, day + 3 * DAY),
+        ]
     return [
         (window.start - DAY, None),
         (window.start, None),
@@ -39,6 +50,10 @@ def _dates(law: Law) -> list[tuple[dt.date, dt.date | None]]:
 
 
 def _articles(law: Law) -> list[tuple[int, int | None]]:
+    """A listed article, an unlisted one and one above the known list; for a law with no article list,
+    three articles of the Code's catalogue (the gravest category, a lesser one) and one it lacks."""
+    if law.pack.article_list is None:
+        return [(188, 2), (99, 1), (106, 1), (499, None)]
     listed = law.pack.article_list.entries[0]
     parts = listed.parts
     part = None if parts == "all" else parts[0]

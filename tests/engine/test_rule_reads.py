@@ -25,10 +25,13 @@ from pydantic import ValidationError
 from amnesty.domain.enums import (
     Category,
     Context,
+    CriminalCode,
+    Damage,
     Outcome,
     PersonRole,
     Punishment,
     Recidivism,
+    Sex,
     Stage,
     Tag,
 )
@@ -72,6 +75,11 @@ def _charges(draw: st.DrawFn) -> dict[str, Any]:
         "tags": tuple(draw(st.lists(st.sampled_from(Tag), max_size=2, unique=True))),
         "victim_minor": draw(st.one_of(st.none(), st.booleans())),
         "point": draw(st.one_of(st.none(), st.integers(1, 5))),
+        "code": draw(st.sampled_from([CriminalCode.KZ_2014, CriminalCode.KZ_2014, *CriminalCode])),
+        "damage": draw(st.one_of(st.none(), st.sampled_from(Damage))),
+        "civil_claim": draw(st.one_of(st.none(), st.booleans())),
+        "criminal_group": draw(st.booleans()),
+        "intoxicated": draw(st.one_of(st.none(), st.booleans())),
     }
 
 
@@ -89,6 +97,8 @@ _SENTENCES = st.fixed_dictionaries(
         "fine_amount_mci": st.one_of(st.none(), st.integers(0, 2000).map(float)),
         "hours": st.one_of(st.none(), st.integers(0, 600)),
         "additional": st.sampled_from([(), ("ban",)]),
+        "death_commuted": st.booleans(),
+        "fine_unpaid_mci": st.one_of(st.none(), st.integers(0, 2000).map(float)),
     }
 )
 
@@ -116,6 +126,17 @@ def records(draw: st.DrawFn) -> dict[str, Any]:
         "able_bodied": draw(maybe_bool),
         "needs_medical_care": draw(maybe_bool),
         "needs_documents": draw(maybe_bool),
+        "sex": draw(st.one_of(st.none(), st.sampled_from(Sex))),
+        "veteran": draw(maybe_bool),
+        "pregnant": draw(maybe_bool),
+        "children_under_18": draw(maybe_bool),
+        "sole_parent": draw(maybe_bool),
+        "disabled_dependant": draw(maybe_bool),
+        "disability_group": draw(st.one_of(st.none(), st.integers(0, 3))),
+        "negative_conduct": draw(maybe_bool),
+        "malicious_violator": draw(st.booleans()),
+        "crime_while_serving": draw(st.booleans()),
+        "objects": draw(st.booleans()),
     }
 
 

@@ -16,6 +16,7 @@ from amnesty.engine import exclusions, relief, resocialisation, scope
 from amnesty.engine.evaluate import m1_several_charges, scope_charge
 from amnesty.engine.rules import Finding, rules_of
 from amnesty.law.loader import Law, default_law
+from amnesty.law.registry import get_law
 
 LAW_MD = Path(__file__).resolve().parents[3] / "shared" / "spec" / "LAW.md"
 MakeRecord = Callable[..., CaseRecord]
@@ -445,3 +446,18 @@ def test_a_decision_without_sentences_is_the_decision_with_them_emptied(law: Law
         Outcome.EXCLUDED,
         Outcome.NOT_COVERED,
     }
+
+
+def test_every_rule_of_the_2021_law_has_one_function_citing_its_pack() -> None:
+    """The 2021 Independence amnesty's rules (LAW-2021.md), keyed by (engine, rule): each rule its pack
+    words has a function of that law's engine (or a shared one) citing the same articles, explaining
+    itself; E1 (the date a decision is asked for) is the order of application's, not a rule function."""
+    law = get_law("kz-2021-81-vii")
+    rules = rules_of(law.pack.engine)
+    for rule_id, text in law.pack.rules.items():
+        if rule_id == "E1":
+            continue
+        assert rule_id in rules, f"rule {rule_id} of the 2021 law has no function"
+        assert rules[rule_id].cites == text.cites, f"{rule_id}: code and pack cite differently"
+        assert rules[rule_id].function.__doc__, f"{rule_id}: the function must explain itself"
+    assert rules_of("kz_2022_152_vii")["S1"].function is not rules["S1"].function  # two laws, two S1

@@ -146,3 +146,62 @@ def test_a_wrong_file_type_is_refused_with_words(app: FastAPI, tmp_path: Path) -
     )
     assert answer.status_code == 422
     assert "This file type is not accepted here" in answer.text
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_an_uploaded_file_matches_a_person_of_the_register_by_iin(app: FastAPI, suffix: str) -> None:
+    """Issue 23: a row whose IIN a person of the register holds goes to that person's file (trial run
+    and import both say how many rows matched); the number typed in the file makes no second person."""
+    import datetime as dt
+    import io
+
+    import xlsxwriter
+
+    from amnesty.engine.iin import make_iin
+
+    officer = client(app, "officer")
+    tag = secrets.token_hex(3).upper()
+    iin = make_iin(dt.date(1990, 4, 2), 1000 + secrets.randbelow(8000))
+    header = ["person_id", "iin", "full_name", "stage", "region", "article", "part", "category"]
+    header += ["offence_date", "context", "case_number"]
+    first = [f"IO-{tag}", iin, "Иинов Первый", "pre_trial", "Almaty", "293", "1", "small"]
+    first += ["2022-01-05", "riot", f"C1-{tag}"]
+    second = [f"IT-{tag}", iin, "Иинов Первый", "pre_trial", "Almaty", "188", "1", "small"]
+    second += ["2022-01-06", "riot", f"C2-{tag}"]
+
+    def upload(rows: list[list[str]]) -> str:
+        if suffix == "csv":
+            content: bytes = "\n".join(",".join(row) for row in [header, *rows]).encode()
+        else:
+            buffer = io.BytesIO()
+            book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+            sheet = book.add_worksheet()
+            for number, row in enumerate([header, *rows]):
+                for column, value in enumerate(row):
+                    sheet.write_string(number, column, value)
+            book.close()
+            content = buffer.getvalue()
+        answer = officer.post(
+            "/batch",
+            data={"csrf_token": csrf(officer, "/batch")},
+            files={"file": (f"people.{suffix}", content)},
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303, answer.text
+        url = answer.headers["location"]
+        trial = finished(officer, url)
+        added = officer.post(url + "/add", data={"csrf_token": csrf(officer, url)}, follow_redirects=False)
+        assert added.status_code == 303
+        stored = finished(officer, added.headers["location"])
+        matched = re.findall(r'id="n-matched">(\d+)<', trial + stored)
+        assert len(matched) == 2, "the trial run and the import both report the match"
+        assert matched[0] == matched[1]
+        return matched[0]
+
+    assert upload([first]) == "0"
+    assert upload([second]) == "1"
+    with app.state.sessions() as db:
+        assert db.scalar(select(Person.id).where(Person.person_id == f"IT-{tag}")) is None
+        owner = db.scalar(select(Person).where(Person.person_id == f"IO-{tag}"))
+        assert owner is not None
+        assert len(owner.cases) == 2

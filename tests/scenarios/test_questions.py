@@ -80,7 +80,11 @@ def test_each_question_is_asked_by_a_rule_its_table_entry_names() -> None:
 
 def _law(scenario: Scenario) -> Law:
     """The law the scenario is decided under (the bundled one, or with the parameters it changes)."""
-    return default_law() if scenario.law_parameters is None else _law_with(scenario.law_parameters)
+    return (
+        default_law()
+        if scenario.law_parameters is None
+        else _law_with(scenario.law_id, scenario.law_parameters)
+    )
 
 
 def _scenarios_stating(key: str) -> list[tuple[Scenario, Decision]]:

@@ -30,7 +30,8 @@ from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord, field_errors, parse_record
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import evaluate
-from amnesty.law.loader import Law, default_law, load_law
+from amnesty.law.loader import Law, load_law
+from amnesty.law.registry import DEFAULT_LAW_ID, get_law, pack_folder
 
 HERE = Path(__file__).parent
 
@@ -84,6 +85,9 @@ class Scenario:
     xfail_reason: str | None = None
     note: str | None = field(default=None)
     law_parameters: dict[str, Any] | None = None
+    law_id: str = DEFAULT_LAW_ID
+    """The registered law the scenario is decided under: the default law for this folder's files, the
+    folder's law for the files of a subfolder named after a law (`kz_2021_81_vii/`)."""
 
     @property
     def test_id(self) -> str:
@@ -118,13 +122,24 @@ def _scenario_problems(item: Any, where: str) -> list[str]:
     return problems
 
 
+def scenario_files() -> list[tuple[Path, str]]:
+    """The scenario files with the law each is decided under: this folder's under the default law, a
+    subfolder's (named after a law's folder, `kz_2021_81_vii`) under that law."""
+    files = [(path, DEFAULT_LAW_ID) for path in sorted(HERE.glob("*.yaml"))]
+    for folder in sorted(p for p in HERE.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        law_id = folder.name.replace("_", "-")
+        files += [(path, law_id) for path in sorted(folder.glob("*.yaml"))]
+    return files
+
+
 @cache
 def load_scenarios() -> tuple[Scenario, ...]:
-    """Every scenario of every YAML file in this folder, in file order; malformed files fail loudly."""
+    """Every scenario of every YAML file in this folder and its law subfolders, in file order; malformed
+    files fail loudly."""
     scenarios: list[Scenario] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for path in sorted(HERE.glob("*.yaml")):
+    for path, law_id in scenario_files():
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
         if not isinstance(items, list):
             problems.append(f"{path.name}: the file must be a list of scenarios")
@@ -148,6 +163,7 @@ def load_scenarios() -> tuple[Scenario, ...]:
                     expect=item["expect"],
                     as_of=item.get("as_of"),
                     strict=bool(item.get("strict", False)),
+                    law_id=law_id,
                     xfail_reason=item.get("xfail_reason"),
                     note=item.get("note"),
                     law_parameters=item.get("law_parameters"),
@@ -170,14 +186,20 @@ def parse_scenario_record(scenario: Scenario) -> CaseRecord:
 def decide(scenario: Scenario) -> Decision:
     """Evaluate the scenario's record with the bundled law (with the parameters the scenario changes, if
     any), as of its date and in its mode."""
-    law = default_law() if scenario.law_parameters is None else _law_with(scenario.law_parameters)
+    law = (
+        get_law(scenario.law_id)
+        if scenario.law_parameters is None
+        else _law_with(scenario.law_id, scenario.law_parameters)
+    )
     return evaluate(parse_scenario_record(scenario), law=law, as_of=scenario.as_of, strict=scenario.strict)
 
 
-def _law_with(parameters: dict[str, Any]) -> Law:
-    key = json.dumps(parameters, sort_keys=True, default=str)
+def _law_with(law_id: str, parameters: dict[str, Any]) -> Law:
+    key = law_id + json.dumps(parameters, sort_keys=True, default=str)
     if key not in _VARIANTS:
-        _VARIANTS[key] = load_law(variant=parameters, variant_source="scenario law_parameters")
+        _VARIANTS[key] = load_law(
+            folder=pack_folder(law_id), variant=parameters, variant_source="scenario law_parameters"
+        )
     return _VARIANTS[key]
 
 
@@ -427,8 +449,39 @@ def test_scenario(scenario: Scenario) -> None:
         )
 
 
-def _passing() -> list[Scenario]:
-    return [scenario for scenario in load_scenarios() if scenario.xfail_reason is None]
+def _passing(law_id: str = DEFAULT_LAW_ID) -> list[Scenario]:
+    return [s for s in load_scenarios() if s.xfail_reason is None and s.law_id == law_id]
+
+
+def _scenario_laws() -> list[str]:
+    return sorted({scenario.law_id for scenario in load_scenarios()} - {DEFAULT_LAW_ID})
+
+
+@pytest.mark.parametrize("law_id", _scenario_laws())
+def test_every_rule_and_own_code_of_another_law_is_exercised_and_expected(law_id: str) -> None:
+    """For a law other than the default: every rule of its pack gives a reason in some passing scenario
+    under it, every reason code its pack words itself is produced and expected, and every outcome its
+    rules can give is expected (the law's own vocabulary, as the default law's is checked below)."""
+    law = get_law(law_id)
+    rules: set[str] = set()
+    produced: set[str] = set()
+    expected: set[str] = set()
+    outcomes: set[str] = set()
+    for scenario in _passing(law_id):
+        decision = decide(scenario)
+        rules.update(reason.rule for reason in decision.reasons)
+        rules.update(reason.rule for charge in decision.charges for reason in charge.reasons)
+        produced.update(decision.reason_codes())
+        expected |= _expected_codes(scenario)
+        outcomes.add(scenario.expect["outcome"])
+    own = set(law.pack.messages)
+    assert not sorted(set(law.pack.rules) - rules), (
+        f"rules never exercised: {sorted(set(law.pack.rules) - rules)}"
+    )
+    assert not sorted(own - produced), f"codes never produced: {sorted(own - produced)}"
+    assert not sorted(own - expected), f"codes never expected: {sorted(own - expected)}"
+    gives = {o.value for o in Outcome} - {Outcome.EXPUNGE_CONVICTION.value}
+    assert not sorted(gives - outcomes), f"outcomes never expected: {sorted(gives - outcomes)}"
 
 
 def _expected_codes(scenario: Scenario) -> set[str]:
@@ -475,7 +528,7 @@ def test_every_rule_of_the_law_pack_is_exercised() -> None:
         rules_cited.update(reason.rule for charge in decision.charges for reason in charge.reasons)
         if "new_term" in scenario.expect and "new_end_date" in scenario.expect:
             rules_cited.add("A1")
-    missing = sorted(set(default_law().pack.rules) - rules_cited)
+    missing = sorted(set(get_law().pack.rules) - rules_cited)
     assert not missing, f"no passing scenario exercises the rules {missing}"
 
 
@@ -522,14 +575,14 @@ RULE_OF_CODE = {
 def test_every_reason_names_its_rule_citation_and_sentence() -> None:
     """Each reason of each decision carries the rule LAW.md gives its code, the rule's citation, and a
     sentence in English, Russian and Kazakh (CONTRACT.md: code, rule, cites, text)."""
-    law = default_law()
     problems: list[str] = []
-    for scenario in _passing():
+    for scenario in [s for law_id in [DEFAULT_LAW_ID, *_scenario_laws()] for s in _passing(law_id)]:
+        law = get_law(scenario.law_id)
         decision = decide(scenario)
         reasons = list(decision.reasons) + [r for charge in decision.charges for r in charge.reasons]
         for reason in reasons:
             where = f"{scenario.name}: {reason.code}"
-            wanted_rule = RULE_OF_CODE.get(reason.code)
+            wanted_rule = RULE_OF_CODE.get(reason.code) if scenario.law_id == DEFAULT_LAW_ID else None
             if wanted_rule is not None and reason.rule != wanted_rule:
                 problems.append(f"{where} cites rule {reason.rule}, LAW.md places it under {wanted_rule}")
             if reason.rule not in law.pack.rules:
@@ -553,7 +606,7 @@ def test_russian_and_kazakh_sentences_have_no_english_words_left() -> None:
     """The Russian and Kazakh texts are wholly translated: no English word (beyond the accepted 'KZ'-style
     codes and placeholders) is left in a reason's sentence."""
     leftovers: list[str] = []
-    for scenario in _passing():
+    for scenario in [s for law_id in [DEFAULT_LAW_ID, *_scenario_laws()] for s in _passing(law_id)]:
         decision = decide(scenario)
         for reason in list(decision.reasons) + [r for charge in decision.charges for r in charge.reasons]:
             if reason.code == "ADDITIONAL_PUNISHMENT_UNCHANGED":

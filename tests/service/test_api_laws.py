@@ -17,8 +17,9 @@ def test_laws_lists_the_registered_packs(service):
     response = service.client.get("/api/laws", headers=service.as_role(Role.AUDITOR))
     assert response.status_code == 200, response.text
     laws = response.json()
-    assert [law["id"] for law in laws] == [DEFAULT_LAW_ID]
-    assert laws[0]["dates"]["offence_window"]["provenance"] == "verified"
+    assert [law["id"] for law in laws] == ["kz-2021-81-vii", DEFAULT_LAW_ID]
+    assert laws[1]["dates"]["offence_window"]["provenance"] == "verified"
+    assert laws[0]["dates"].get("offence_window") is None  # the 2021 law reaches every offence before it
 
 
 def test_evaluate_takes_the_law_by_id(service, record, unique_id):
@@ -60,6 +61,7 @@ def test_a_law_added_as_a_folder_is_served(
     monkeypatch.setenv(LAW_PATH_VARIABLE, str(tmp_path))
     headers = service.as_role(Role.ADMIN)
     assert [law["id"] for law in service.client.get("/api/laws", headers=headers).json()] == [
+        "kz-2021-81-vii",
         DEFAULT_LAW_ID,
         "kz-2099-none-covered",
     ]

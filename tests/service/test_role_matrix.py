@@ -503,6 +503,7 @@ WEB_PAGES = [
     ),
     WebPage("users", "/admin/users", lambda w: "/admin/users", may(Action.READ_USERS)),
     WebPage("audit", "/audit", lambda w: "/audit", may(Action.READ_AUDIT)),
+    WebPage("audit export", "/audit/export.{fmt}", lambda w: "/audit/export.csv", may(Action.READ_AUDIT)),
     WebPage("law", "/law", lambda w: "/law", EVERYONE | {ANONYMOUS}),
     WebPage("jobs", "/jobs", lambda w: "/jobs", JOB_USERS),
     WebPage(

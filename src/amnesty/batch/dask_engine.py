@@ -20,6 +20,18 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 
+CONNECT_TIMEOUT_KEY = "distributed.comm.timeouts.connect"
+"""Dask's setting of how long a client tries to reach the scheduler (30 s unless configured)."""
+
+
+def set_connect_timeout(seconds: float) -> None:
+    """Give up reaching the scheduler after `seconds` (for this process's Dask clients: `amnesty batch
+    --connect-timeout`)."""
+    import dask.config
+
+    dask.config.set({CONNECT_TIMEOUT_KEY: f"{seconds}s"})
+
+
 def connect(scheduler: str) -> Any:
     """A client of the cluster at `scheduler` (within Dask's connect timeout,
     `distributed.comm.timeouts.connect`); a scheduler that cannot be reached fails the run

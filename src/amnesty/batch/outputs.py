@@ -117,6 +117,9 @@ class Summary:
     engine_version: str = ENGINE_VERSION
     """The engine that decided (with `strict`, a field every decision of the run shares: the compact
     decisions leave it out, `compact.RUN_FIELDS`)."""
+    resumed_chunks: int = 0
+    """Chunks an earlier, interrupted run completed and this one reused (`--resume`; not in summary.json:
+    the files are the same either way)."""
 
     def to_json_dict(self) -> dict[str, Any]:
         """The summary as JSON data, keys in a fixed order, counts sorted by name."""

@@ -12,7 +12,9 @@ A bulk run (`amnesty batch`) into `DIR`:
    `manifest.json` last (each file's path, size, SHA-256 and rows).
 
 So a run that is killed, or fails, leaves nothing that claims it: the earlier run's outputs are gone,
-and the staging directory holds the partial files (removed by the next run into `DIR`). Readers
+and the staging directory holds the partial files (removed by the next run into `DIR`). Beside it, the
+journal of the run's completed chunks (`DIR/.amnesty-journal`, `amnesty.batch.resume`) lets
+`--resume` continue the run; a run without `--resume` removes it too, a published run its own. Readers
 (`amnesty report`) trust a run's files only when `manifest.json` lists them with their size and hash
 (`verified_file`).
 
@@ -29,7 +31,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -46,6 +48,9 @@ OUTPUT_NAMES = (DECISIONS_PARQUET, DECISIONS_CSV, DECISIONS_JSONL, DECISIONS_JSO
 """The files (or, on a Dask run, directories of parts) a run publishes besides the summary."""
 STAGING_PREFIX = ".amnesty-run-"
 LOCK_NAME = ".amnesty.lock"
+JOURNAL_NAME = ".amnesty-journal"
+"""The completed chunks of a run not yet published (`amnesty.batch.resume`): superseded as a staging
+directory is, unless a run resumes from it."""
 MANIFEST_FORMAT = "amnesty-batch-manifest/1"
 _BLOCK = 1 << 20
 
@@ -143,9 +148,15 @@ class Staging:
     staging directory (see the module's description). Use as a context manager: on an exception the
     staging directory is removed and nothing is published."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(
+        self, out: Path, *, keep: str | None = None, prepare: Callable[[], None] | None = None
+    ) -> None:
         self.out = out
         self.directory = out
+        self.keep = keep
+        """A name the supersede spares (the journal of a run being resumed, `batch.resume`)."""
+        self.prepare = prepare
+        """Called under the lock before anything is removed (it may refuse the run by raising)."""
         self._lock: IO[bytes] | None = None
 
     def __enter__(self) -> Staging:
@@ -162,6 +173,12 @@ class Staging:
                 Failure.OUTPUT, f"another run is writing to {self.out}; wait for it or choose another --out"
             ) from None
         try:
+            if self.prepare is not None:
+                self.prepare()
+        except BaseException:
+            self._release()
+            raise
+        try:
             self._supersede()
             self.directory = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.out))
         except OSError as error:
@@ -173,8 +190,9 @@ class Staging:
         """Remove the earlier run: what claims it first (manifest, summary), then its files."""
         for name in (MANIFEST_JSON, SUMMARY_JSON, *OUTPUT_NAMES):
             _remove(self.out / name)
-        for left in self.out.glob(f"{STAGING_PREFIX}*"):
-            _remove(left)
+        for left in [*self.out.glob(f"{STAGING_PREFIX}*"), self.out / JOURNAL_NAME]:
+            if left.name != self.keep:
+                _remove(left)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -225,7 +243,7 @@ class UnpublishedError(ValueError):
 def is_run_directory(directory: Path) -> bool:
     """True when `directory` holds (or held) a bulk run's outputs: a manifest, a summary, rejected
     rows, a run's lock or a staging directory."""
-    markers = (MANIFEST_JSON, SUMMARY_JSON, REJECTED_CSV, LOCK_NAME)
+    markers = (MANIFEST_JSON, SUMMARY_JSON, REJECTED_CSV, LOCK_NAME, JOURNAL_NAME)
     return any((directory / name).exists() for name in markers) or any(directory.glob(f"{STAGING_PREFIX}*"))
 
 

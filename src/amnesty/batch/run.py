@@ -9,6 +9,7 @@ At most a few chunks per worker are in flight, so memory stays bounded however l
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -28,7 +29,8 @@ from amnesty.batch.dask_engine import dask_map
 from amnesty.batch.orphans import die_with
 from amnesty.batch.outputs import OutputWriter, Summary, output_failure, publish_run
 from amnesty.batch.process import ChunkResult, RunSettings, process_chunk, settings_law
-from amnesty.batch.publish import Failure, FileEntry, RunFailedError, Staging, describe
+from amnesty.batch.publish import JOURNAL_NAME, Failure, FileEntry, RunFailedError, Staging, describe
+from amnesty.batch.resume import Journal, ResumeRefusedError, RunIdentity
 from amnesty.batch.scaleout import can_scale_out, run_scaleout
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
@@ -207,6 +209,7 @@ def run_batch(
     show_progress: bool = False,
     zstd: bool = True,
     rejected_language: str = "en",
+    resume: bool = False,
 ) -> Summary:
     """Decide every person of `input_path` and publish the outputs in `out`; returns the summary.
 
@@ -214,7 +217,11 @@ def run_batch(
     earlier run's outputs in `out` are removed first; the files are written into a staging directory
     and published with `summary.json` and `manifest.json` only when all are complete
     (`amnesty.batch.publish`). Raises `RunFailedError` when the outputs cannot be written or the engine
-    or cluster fails (nothing is published then); an input problem is a rejected row or file."""
+    or cluster fails (nothing is published then); an input problem is a rejected row or file.
+
+    Each completed chunk is recorded in a journal (`amnesty.batch.resume`); with `resume`, the chunks an
+    earlier, interrupted run of the same input and settings completed are reused (the same bytes as an
+    uninterrupted run), and a journal of another input or settings raises `ResumeRefusedError`."""
     settings = settings or RunSettings()
     law = settings_law(settings)
     as_of = settings.as_of or law.entry_into_force
@@ -222,8 +229,18 @@ def run_batch(
     scale_out = engine is Engine.DASK and _is_parquet(input_path)
     if scale_out and scheduler is None:
         raise ValueError("--engine dask needs --scheduler ADDRESS")
-    with Staging(out) as staging:
-        if scale_out and scheduler is not None and can_scale_out(input_path):
+    scale_out = scale_out and scheduler is not None and can_scale_out(input_path)
+    if resume and scale_out:
+        raise ResumeRefusedError(
+            "cannot resume a Dask run over Parquet (its workers write the parts): run without --resume"
+        )
+    identity = RunIdentity(
+        input_path, settings, law.version, as_of, encoding, rows_per_chunk, zstd, rejected_language
+    )
+    journal = Journal(out, identity)
+    keep = JOURNAL_NAME if resume else None
+    with Staging(out, keep=keep, prepare=partial(journal.prepare, resume)) as staging:
+        if scale_out and scheduler is not None:
             try:
                 entries = run_scaleout(
                     input_path, staging.directory, settings, summary, scheduler, rows_per_chunk, zstd,
@@ -234,21 +251,27 @@ def run_batch(
             except Exception as error:
                 raise RunFailedError(Failure.ENGINE, f"the Dask run failed: {describe(error)}") from error
         else:
-            local = _Local(staging.directory, summary, zstd, rejected_language)
+            local = _Local(staging.directory, summary, zstd, rejected_language, journal)
             entries = local.run(input_path, settings, engine, jobs, scheduler, encoding, rows_per_chunk,
                                 show_progress)  # fmt: skip
-        return publish_run(staging, summary, entries)
+        published = publish_run(staging, summary, entries)
+    journal.remove()
+    return published
 
 
 class _Local:
     """A run whose input this process reads and whose outputs it writes (every engine but the Dask
     scale-out over Parquet)."""
 
-    def __init__(self, directory: Path, summary: Summary, zstd: bool, rejected_language: str) -> None:
+    def __init__(
+        self, directory: Path, summary: Summary, zstd: bool, rejected_language: str, journal: Journal
+    ) -> None:
         self.directory = directory
         self.summary = summary
+        self.journal = journal
         try:
             self.writer = OutputWriter(directory, summary, zstd, rejected_language=rejected_language)
+            journal.start()
         except OSError as error:
             raise output_failure(error, directory.parent) from None
 
@@ -265,17 +288,27 @@ class _Local:
     ) -> list[FileEntry]:
         writer = self.writer
         try:
+            for done in self.journal.replay(self.journal.completed):
+                writer.write(done)
+                self.summary.resumed_chunks += 1
             self._decide(
                 input_path, settings, engine, jobs, scheduler, encoding, rows_per_chunk, show_progress
             )
             writer.close()
+            self.journal.finish()
             return writer.entries()
         except OSError as error:  # the engine's and the input's errors are told apart below
-            writer.abort()
+            self._abort()
             raise output_failure(error, self.directory.parent) from None
         except BaseException:
-            writer.abort()
+            self._abort()
             raise
+
+    def _abort(self) -> None:
+        """Close the outputs unfinished; the chunks already completed stay recorded (for --resume)."""
+        self.writer.abort()
+        with contextlib.suppress(Exception):
+            self.journal.finish()
 
     def _decide(
         self,
@@ -295,7 +328,7 @@ class _Local:
             summary.input_format = source.format.value
             with _progress(show_progress) as bar:
                 work = partial(process_chunk, settings=settings)
-                chunks = _read(source.chunks(rows_per_chunk))
+                chunks = self.journal.skip(_read(source.chunks(rows_per_chunk)))
                 results = map_chunks(work, chunks, engine, jobs, scheduler)
                 with _closing(results):
                     self._write(results, source, bar)
@@ -336,6 +369,7 @@ class _Local:
             if result is None:
                 return
             self.writer.write(result)
+            self.journal.record(result)
             if bar is not None and task is not None:
                 advance = result.rows_decided + result.rows_rejected
                 bar.update(task, total=source.rows_total, advance=advance)

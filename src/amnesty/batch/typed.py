@@ -34,7 +34,7 @@ import polars as pl
 from pydantic import BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
-from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn, read_date, read_number, today
+from amnesty.domain.records import CaseRecord, Charge, NumberReader, Sentence, TermIn, read_date, today
 from amnesty.engine.iin import iin_arrays
 from amnesty.io.columns import CHARGE_COLUMNS, LIST_SEPARATOR, PERSON_COLUMNS, SENTENCE_COLUMNS, TERM_FIELDS
 from amnesty.io.whitespace import PYTHON_WHITESPACE
@@ -185,8 +185,8 @@ def _constraint_expr(column: pl.Expr, kind: type, constraint: Any) -> pl.Expr:
         return column.str.contains(str(pattern))
     if isinstance(constraint, BeforeValidator) and constraint.func is read_date:
         return pl.lit(True)  # a date cell (its kind requires pl.Date) is what `read_date` leaves as it is
-    if isinstance(constraint, BeforeValidator) and constraint.func is read_number:
-        return pl.lit(True)  # an integer cell is what `read_number` leaves as it is
+    if isinstance(constraint, BeforeValidator) and isinstance(constraint.func, NumberReader):
+        return pl.lit(True)  # an integer cell in range (checked by the member's ge/le) is left as it is
     raise TypeError(f"no column form for the constraint {constraint!r}")
 
 

@@ -17,6 +17,7 @@ from amnesty.batch.compact import UnknownLanguageError, check_languages
 from amnesty.batch.outputs import Summary
 from amnesty.batch.process import RunSettings
 from amnesty.batch.publish import EXIT_FAILED, RunFailedError
+from amnesty.batch.resume import ResumeRefusedError
 from amnesty.batch.run import DEFAULT_ROWS_PER_CHUNK, Engine, progress_wanted, run_batch
 from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of
 from amnesty.io.sources import FileReadError
@@ -73,6 +74,24 @@ ZstOpt = Annotated[
     ),
 ]
 
+ConnectTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--connect-timeout",
+        min=0.1,
+        help="Seconds to try reaching the Dask scheduler before the run fails (exit 3); default: "
+        "Dask's distributed.comm.timeouts.connect, 30 s.",
+    ),
+]
+ResumeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue an interrupted run into --out from its completed chunks (same input and "
+        "settings; the files are the bytes an uninterrupted run writes).",
+    ),
+]
+
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="On a failed run, print the traceback after the one-line message.")
 ]
@@ -120,6 +139,8 @@ def batch_command(
     fast_path: FastOpt = True,
     lang: LangOpt = None,
     zst: ZstOpt = True,
+    resume: ResumeOpt = False,
+    connect_timeout: ConnectTimeoutOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Decide every person in a registry extract (CSV, XLSX, Parquet or JSON Lines: one row per
@@ -129,13 +150,18 @@ def batch_command(
     rows_in = rows_decided + rows_rejected, then manifest.json (sizes and hashes) last: the files are
     published only when all are complete. Exit code 0 when every row was decided, 1 when some rows were
     rejected, 2 for a bad option or an input that could not be read, 3 when the run failed (the
-    outputs could not be written, the engine or the Dask cluster failed): nothing is published then."""
+    outputs could not be written, the engine or the Dask cluster failed): nothing is published then.
+    --resume continues a killed or failed run from its completed chunks."""
     if engine is Engine.DASK and scheduler is None:
         raise typer.BadParameter("--engine dask needs --scheduler ADDRESS")
     try:
         languages = check_languages(lang or [])
     except UnknownLanguageError as error:
         raise typer.BadParameter(str(error), param_hint="--lang") from None
+    if engine is Engine.DASK and connect_timeout is not None:
+        from amnesty.batch.dask_engine import set_connect_timeout
+
+        set_connect_timeout(connect_timeout)
     load_law_or_exit(law_pack, law)  # an unknown id or a bad pack stops here (exit 2), before any output
     settings = RunSettings(
         law_pack=str(law_pack) if law_pack is not None else None,
@@ -158,12 +184,20 @@ def batch_command(
             show_progress=progress_wanted(),
             zstd=zst,
             rejected_language=languages[0] if languages else "en",
+            resume=resume,
         )
+    except ResumeRefusedError as refused:
+        typer.echo(f"error: {refused}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     except RunFailedError as failure:
         if debug:
             traceback.print_exc(file=sys.stderr)
         typer.echo(f"error: the run failed ({failure.kind.value}): {failure.message}", err=True)
         raise typer.Exit(EXIT_FAILED) from None
+    if resume:
+        typer.echo(
+            f"resumed: {summary.resumed_chunks} completed chunks of the interrupted run reused", err=True
+        )
     _print_summary(summary, out)
     if summary.file_problems:
         raise typer.Exit(EXIT_BAD_INPUT)

@@ -67,29 +67,37 @@ DateIn = Annotated[dt.date, BeforeValidator(read_date)]
 _INSERTED_NUMBER = r"^\d{1,3}-\d{1,2}$"
 
 
-def read_number(value: Any) -> Any:
-    """An article or part number as written: a string of digits is the integer it spells; an inserted
-    number ("188-1") stays a string; anything else that is no number is refused here."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            return int(text)
-        if re.match(_INSERTED_NUMBER, text):
-            return text
-        raise PydanticCustomError(
-            "article_number", "not an article or part number ({value})", {"value": value[:20]}
-        )
-    return value
+class NumberReader:
+    """Reads an article or part number as written: a string of digits is the integer it spells, which
+    must lie between 1 and `limit`; an inserted number ("188-1") stays a string; anything else is
+    refused here, with one message (not one per member of the union the field is)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if re.match(_INSERTED_NUMBER, text):
+                return text
+            value = int(text) if text.isdigit() else value
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.limit:
+            raise PydanticCustomError("article_number", "not an article or part number")
+        return value
+
+
+read_article = NumberReader(500)
+read_part = NumberReader(20)
 
 
 ArticleNumber = Annotated[
     Annotated[int, Field(ge=1, le=500)] | Annotated[str, Field(pattern=_INSERTED_NUMBER)],
-    BeforeValidator(read_number),
+    BeforeValidator(read_article),
 ]
 """An article of a Criminal Code: `272`, or `"188-1"` for an article inserted after 188."""
 PartNumber = Annotated[
     Annotated[int, Field(ge=1, le=20)] | Annotated[str, Field(pattern=_INSERTED_NUMBER)],
-    BeforeValidator(read_number),
+    BeforeValidator(read_part),
 ]
 """A part of an article: `2`, or `"1-1"` for a part inserted after part 1."""
 

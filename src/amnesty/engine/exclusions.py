@@ -65,7 +65,7 @@ KIND_FACTS = (
     "charges[].victim_minor",
     "charges[].point",
 )
-"""What the kinds of a charge rest on (`_tagged_exclusion`: the catalogue's kinds of the article and
+"""What the kinds of a charge rest on (`tagged_exclusion`: the catalogue's kinds of the article and
 part, those the Code conditions on the victim's age or the point, those recorded on the charge)."""
 X6_READS = (
     "charges[].article",
@@ -83,7 +83,7 @@ def person_level_kinds(law: Law) -> frozenset[Tag]:
     """The kinds whose exclusion under `law` reads facts of the person besides the charge's own kind
     facts (`KIND_FACTS`), by the reads its rule declares (for Law 152-VII, X6's: the age on the
     offence date); a rule not registered counts as reading everything. Every other kind's exclusion
-    (X1-X5, X7, X8: `_tagged_exclusion`) depends only on the charge's article, part, point, victim's
+    (X1-X5, X7, X8: `tagged_exclusion`) depends only on the charge's article, part, point, victim's
     age and recorded tags, the law and the mode, which the bulk run's columnar screen relies on
     (`amnesty.batch.screen`)."""
     return _person_level_kinds(law)
@@ -173,7 +173,7 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, strict: bool) -> Finding:
+def tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, strict: bool) -> Finding:
     """Shared logic of X1-X5, X7, X8: some charge of the case carries the excluding tag."""
     exclusion = law.exclusion_by_tag.get(tag)
     if exclusion is None:  # a what-if variant may remove an exclusion
@@ -213,31 +213,31 @@ def _tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stri
 @implements("X1", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
 def x1_terrorist(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X1: no amnesty where the case includes a terrorist crime."""
-    return _tagged_exclusion(record, law, Tag.TERRORIST, "X1", strict)
+    return tagged_exclusion(record, law, Tag.TERRORIST, "X1", strict)
 
 
 @implements("X2", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
 def x2_extremist(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X2: no amnesty where the case includes an extremist crime."""
-    return _tagged_exclusion(record, law, Tag.EXTREMIST, "X2", strict)
+    return tagged_exclusion(record, law, Tag.EXTREMIST, "X2", strict)
 
 
 @implements("X3", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
 def x3_corruption(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X3: no amnesty where the case includes a corruption crime."""
-    return _tagged_exclusion(record, law, Tag.CORRUPTION, "X3", strict)
+    return tagged_exclusion(record, law, Tag.CORRUPTION, "X3", strict)
 
 
 @implements("X4", "Law 152-VII; Criminal Code art. 175", engine=RULES_152, reads=KIND_FACTS)
 def x4_treason(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X4: no amnesty for high treason."""
-    return _tagged_exclusion(record, law, Tag.TREASON, "X4", strict)
+    return tagged_exclusion(record, law, Tag.TREASON, "X4", strict)
 
 
 @implements("X5", "Law 152-VII; Criminal Code art. 179", engine=RULES_152, reads=KIND_FACTS)
 def x5_seizure_of_power(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X5: no amnesty for seizure or retention of power (the 'attempted coup' charges)."""
-    return _tagged_exclusion(record, law, Tag.SEIZURE_OF_POWER, "X5", strict)
+    return tagged_exclusion(record, law, Tag.SEIZURE_OF_POWER, "X5", strict)
 
 
 @implements("X6", "Law 152-VII; Criminal Code art. 272 part 1", engine=RULES_152, reads=X6_READS)
@@ -292,13 +292,13 @@ def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
 @implements("X7", "Law 152-VII; Criminal Code art. 146", engine=RULES_152, reads=KIND_FACTS)
 def x7_torture(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X7: no amnesty for torture."""
-    return _tagged_exclusion(record, law, Tag.TORTURE, "X7", strict)
+    return tagged_exclusion(record, law, Tag.TORTURE, "X7", strict)
 
 
 @implements("X8", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
 def x8_sexual_offence_minor(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X8: no amnesty for crimes against the sexual inviolability of minors."""
-    return _tagged_exclusion(record, law, Tag.SEXUAL_OFFENCE_MINOR, "X8", strict)
+    return tagged_exclusion(record, law, Tag.SEXUAL_OFFENCE_MINOR, "X8", strict)
 
 
 @implements("X9", "Law 152-VII", engine=RULES_152, reads=("recidivism",))

@@ -73,6 +73,14 @@ def birth_date_from_iin(iin: str) -> dt.date | None:
         return None
 
 
+def female_from_iin(iin: str) -> bool | None:
+    """The sex the IIN encodes in its seventh digit (odd: male, even: female), as "is female"; None when
+    the digit encodes no century (an IIN issued to a legal entity or a foreigner's number)."""
+    if iin[6] not in _CENTURY:
+        return None
+    return int(iin[6]) % 2 == 0
+
+
 def iin_arrays(iins: Sequence[str]) -> tuple[Any, Any]:
     """For each string, whether `validate_iin` accepts it, and for an accepted one the birth date
     `birth_date_from_iin` gives: the column form of both, in one pass, as arrays (booleans, and dates

@@ -528,7 +528,7 @@ _YES_NO: dict[str, Texts] = {
 # ----------------------------------------------------------------------------------------------------
 # Record paths: `charges[0].context`, `sentence.start_date`, `birth_date`.
 
-_STEP = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+_STEP = re.compile(r"([a-z_][a-z0-9_]*)(?:\[(\d+)\])?")
 
 
 class FieldPathError(ValueError):

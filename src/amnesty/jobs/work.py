@@ -39,6 +39,7 @@ from amnesty.store.cases import (
     ReevaluationResult,
     check_import,
     import_records,
+    match_by_iin,
     reevaluate_all,
 )
 from amnesty.store.convert import case_to_record
@@ -181,7 +182,9 @@ def _dry_run(
     outcomes: Counter[str] = Counter()
     lines: list[dict[str, Any]] = []
     total = len(valid) + len(invalid)
+    matched = 0
     for start in range(0, len(valid), BATCH):
+        matched += match_by_iin(db, [item.record for item in valid[start : start + BATCH]])[1]
         for item in valid[start : start + BATCH]:
             try:
                 decision = evaluate(item.record, law, as_of=as_of)
@@ -206,6 +209,7 @@ def _dry_run(
         "dry_run": True,
         "valid": len(lines),
         "stored": 0,
+        "matched_by_iin": matched,
         "outcomes": dict(sorted(outcomes.items())),
         "sample": lines[:SAMPLE],
         "can_add": bool(lines) and not invalid,

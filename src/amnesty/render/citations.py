@@ -22,6 +22,7 @@ class Act(StrEnum):
 
     LAW = "law"
     CRIMINAL_CODE = "criminal_code"
+    PENAL_ENFORCEMENT_CODE = "penal_enforcement_code"
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,18 @@ class Citation:
     inferred: bool = False
     also: tuple[int, ...] = ()
     """Further articles cited together with `article` ("art. 10, 11")."""
+    point: str | None = None
+    """The paragraph (пункт, тармақ) of the article: "5", or "4-5" for two."""
+    subpoint: str | None = None
+    """The sub-paragraph (подпункт, тармақша) of the paragraph or, where it has none, of the article."""
 
 
 _LAW = re.compile(
-    r"^Law (?P<number>[0-9]+-[IVXLC]+)(?:,? art\. (?P<article>\d+)(?: part (?P<part>\d+))?)?"
+    r"^Law (?P<number>[0-9]+-[IVXLC]+)(?:,? art\. (?P<article>\d+)(?: part (?P<part>\d+))?"
+    r"(?: p\. (?P<point>\d+(?:-\d+)?))?(?: sp\. (?P<sub>\d+))?)?"
     r"(?P<inferred> \(by inference\))?$"
 )
+_PENAL_ENFORCEMENT = re.compile(r"^Penal Enforcement Code,? art\. (?P<article>\d+)$")
 _CODE = re.compile(
     r"^Criminal Code,? art\. (?P<article>\d+)(?P<also>(?:, \d+)*)(?:,? part (?P<part>\d+))?"
     r"(?P<inferred> \(by inference\))?$"
@@ -58,7 +65,12 @@ def parse_citation(text: str) -> Citation | None:
             int(law["article"]) if law["article"] else None,
             int(law["part"]) if law["part"] else None,
             bool(law["inferred"]),
+            point=law["point"],
+            subpoint=law["sub"],
         )
+    enforcement = _PENAL_ENFORCEMENT.match(text)
+    if enforcement is not None:
+        return Citation(Act.PENAL_ENFORCEMENT_CODE, article=int(enforcement["article"]))
     code = _CODE.match(text)
     if code is not None:
         return Citation(
@@ -102,6 +114,12 @@ def render_citation(citation: Citation, language: str) -> str:
         many = {"ru": f"УК РК, ст. {articles}", "kk": f"ҚР ҚК {articles}-баптары"}
         text = many.get(language, f"Criminal Code art. {articles}")
         return text + (_INFERRED[language] if citation.inferred else "")
+    if citation.act is Act.PENAL_ENFORCEMENT_CODE:
+        return {"ru": f"УИК РК, ст. {article}", "kk": f"ҚР ҚАК {article}-бабы"}.get(
+            language, f"Penal Enforcement Code art. {article}"
+        )
+    if citation.act is Act.LAW and article and (citation.point or citation.subpoint):
+        return _law_paragraph(citation, language) + (_INFERRED[language] if citation.inferred else "")
     if citation.act is Act.LAW:
         if language == "ru":
             text = f"Закон № {citation.number}" + (f", ст. {article}" if article else "")
@@ -116,6 +134,24 @@ def render_citation(citation: Citation, language: str) -> str:
         code = {"ru": "УК РК, ", "kk": "ҚР ҚК "}.get(language, "Criminal Code ")
         text = code + article_words(article or 0, part, language)
     return text + (_INFERRED[language] if citation.inferred else "")
+
+
+def _law_paragraph(citation: Citation, language: str) -> str:
+    """A law's article with its paragraph and sub-paragraph: "Law 81-VII, art. 2 p. 1 sp. 2", "Закон №
+    81-VII, подп. 2 п. 1 ст. 2", "№ 81-VII Заң, 2-бабының 1-тармағының 2-тармақшасы"."""
+    article, point, sub = citation.article, citation.point, citation.subpoint
+    if language == "ru":
+        pieces = [f"подп. {sub}" if sub else "", f"п. {point}" if point else "", f"ст. {article}"]
+        return f"Закон № {citation.number}, " + " ".join(piece for piece in pieces if piece)
+    if language == "kk":
+        text = f"№ {citation.number} Заң, {article}-бабының "
+        if point and sub:
+            return text + f"{point}-тармағының {sub}-тармақшасы"
+        if point:
+            return text + (f"{point}-тармақтары" if "-" in point else f"{point}-тармағы")
+        return text + f"{sub}-тармақшасы"
+    pieces = [f"art. {article}", f"p. {point}" if point else "", f"sp. {sub}" if sub else ""]
+    return f"Law {citation.number}, " + " ".join(piece for piece in pieces if piece)
 
 
 @lru_cache(maxsize=1_024)

@@ -69,6 +69,15 @@ def format_date(day: dt.date, language: str = "en") -> str:
     return f"{day.day} {month} {day.year}"
 
 
+def format_numeric_date(day: dt.date, language: str = "en") -> str:
+    """A date in figures as the reader writes it in a table: '07.03.2026' in ru and kk (the national
+    DD.MM.YYYY), '7 Mar 2026' in en."""
+    language = language_of(language)
+    if language in ("ru", "kk"):
+        return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+    return babel_format_date(day, "d MMM y", locale="en")
+
+
 def format_period(start: dt.date, end: dt.date, language: str = "en", compact: bool = False) -> str:
     """A period of days, both inclusive, as a sentence says it: '4 to 7 January 2022',
     'с 4 по 7 января 2022 года', '2022 жылғы 4-7 қаңтар'; `compact` gives '4-7 January 2022',

@@ -233,9 +233,9 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "kk": "{birth_date} ЖСН-мен сәйкес келмейді (онда {iin_date})",
     },
     "article_number": {
-        "en": "not an article or part number ({value}): write 272, or 188-1 for an inserted article",
-        "ru": "это не номер статьи или части ({value}): укажите 272 или 188-1 для дополнительной статьи",
-        "kk": "бұл бап немесе бөлік нөмірі емес ({value}): 272 немесе қосымша бап үшін 188-1 деп жазыңыз",
+        "en": "not an article or part number: write a number such as 272, or 188-1 for an inserted one",
+        "ru": "это не номер статьи или части: укажите число, например 272, или 188-1 для дополнительной",
+        "kk": "бұл бап немесе бөлік нөмірі емес: 272 сияқты санды немесе қосымша үшін 188-1 деп жазыңыз",
     },
     "offence_in_future": {
         "en": "{date} is after today ({today}): an offence cannot be in the future",

@@ -1,5 +1,5 @@
 """Use cases of administration: accounts (list, add, disable, reset the password, set role and
-region) through `amnesty.auth`'s user functions, and the audit trail (filtered, paginated) with the
+region, lift a sign-in lock) through `amnesty.auth`'s user functions, and the audit trail (filtered, paginated) with the
 chain check."""
 
 from __future__ import annotations
@@ -8,15 +8,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, object_session
 
 from amnesty.audit.chain import AuditReport, record_event, verify_chain
 from amnesty.auth import Role, UserError, create_user, generate_password, get_user, list_users
 from amnesty.auth import set_disabled as auth_set_disabled
 from amnesty.auth import set_password as auth_set_password
+from amnesty.auth.ratelimit import LOGIN_LIMITER
 from amnesty.auth.users import set_region as auth_set_region
 from amnesty.auth.users import set_role as auth_set_role
+from amnesty.auth.users import unlock as auth_unlock
 from amnesty.domain.regions import normalise_region
 from amnesty.service.errors import InvalidInputError, NotFoundError
 from amnesty.service.policy import Action, Actor, require
@@ -127,6 +129,22 @@ def set_disabled(db: Session, user: Actor, username: str, disabled: bool) -> Acc
     return _account(row)
 
 
+def locked_accounts(db: Session, user: Actor) -> frozenset[str]:
+    """The accounts whose sign-in is locked (too many failures from any addresses)."""
+    require(user, Action.READ_USERS)
+    return frozenset(row.username for row in list_users(db) if LOGIN_LIMITER.account_locked(db, row.username))
+
+
+def unlock_account(db: Session, user: Actor, username: str) -> int:
+    """Lift an account's sign-in lock (`amnesty.auth.users.unlock`, audited as `user.unlock`); how many
+    failed sign-ins were forgotten."""
+    require(user, Action.WRITE_USERS)
+    row = _target(db, username)
+    forgotten = auth_unlock(db, row, actor=user.username)
+    db.commit()
+    return forgotten
+
+
 def reset_password(db: Session, user: Actor, username: str, password: str | None = None) -> Account:
     """Give an account a new password (generated and returned once when none is given)."""
     require(user, Action.WRITE_USERS)
@@ -195,12 +213,9 @@ class AuditFilter:
     date_to: dt.date | None = None
 
 
-def audit_trail(
-    db: Session, user: Actor, filters: AuditFilter, page: int = 1, page_size: int = 100
-) -> Page[AuditItem]:
-    """Audit events, newest first, filtered in SQL and paginated."""
-    require(user, Action.READ_AUDIT)
-    conditions = []
+def audit_conditions(filters: AuditFilter) -> list[ColumnElement[bool]]:
+    """The SQL conditions of the filters (the audit page and its export select the same events)."""
+    conditions: list[ColumnElement[bool]] = []
     for column, value in (
         (AuditEvent.actor, filters.actor),
         (AuditEvent.action, filters.action),
@@ -213,6 +228,15 @@ def audit_trail(
         conditions.append(AuditEvent.at >= filters.date_from.isoformat())
     if filters.date_to:
         conditions.append(AuditEvent.at < (filters.date_to + dt.timedelta(days=1)).isoformat())
+    return conditions
+
+
+def audit_trail(
+    db: Session, user: Actor, filters: AuditFilter, page: int = 1, page_size: int = 100
+) -> Page[AuditItem]:
+    """Audit events, newest first, filtered in SQL and paginated."""
+    require(user, Action.READ_AUDIT)
+    conditions = audit_conditions(filters)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
     page = max(1, page)
     total = db.scalar(select(func.count(AuditEvent.id)).where(*conditions)) or 0

@@ -34,6 +34,7 @@ from amnesty.service.results import (
 )
 from amnesty.service.snapshot import kept
 from amnesty.store import queries
+from amnesty.store.bulk import persons_by_iin
 from amnesty.store.cases import case_record, evaluate_case, import_records, update_case
 from amnesty.store.convert import case_key
 from amnesty.store.models import Case, DecisionRow, Person
@@ -328,7 +329,7 @@ def resolve_person(db: Session, user: Actor, record: CaseRecord, *, given: bool)
     limit = region_limit(user)
     scope = [Person.region == limit] if limit is not None else []
     if record.iin:
-        owner = db.scalar(select(Person).where(Person.iin == record.iin, *scope).limit(1))
+        owner = persons_by_iin(db, [record.iin], limit).get(record.iin)
         if owner is not None:
             return PersonResolution(owner.person_id, matched_by_iin=_match(owner), existing=_match(owner))
     person_id = record.person_id if given else issue_person_id(db)

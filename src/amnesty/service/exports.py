@@ -5,28 +5,47 @@ Rows come from the same SQL queries as the pages (`store.queries.stream_*`: the 
 narrow query, then the rows a chunk of keys at a time, never OFFSET paging), up to `MAX_EXPORT_ROWS`. Text that a spreadsheet would run as a formula (starting
 with `=`, `+`, `-`, `@`, tab or carriage return) is written as text with a leading apostrophe in CSV
 and as a string cell in XLSX. Every export is one audit event with its list name and row count.
+
+The audit log is exported as a stream (`audit_rows`, `stream_export`): its events are read a chunk at
+a time by their sequence number (each chunk in a session of its own), CSV is written as it is read and
+XLSX through a temporary file in xlsxwriter's constant-memory mode, so that the log is never held in
+memory whatever its size; the export is audited (who, the filters, the format) before its first byte.
+The impact of a law variant run over the register is exported from the job's stored summary
+(`impact_rows`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
 import xlsxwriter
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
+from amnesty.impact.compare import UNKNOWN
 from amnesty.io.columns import ALL_COLUMNS
 from amnesty.io.safe_cells import XLSX_OPTIONS, safe_cell, safe_row
+from amnesty.service.accounts import AuditFilter, audit_conditions
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
+from amnesty.store.models import AuditEvent
 from amnesty.store.queries import CaseFilter, ReviewStatus, ReviewWork, TaskFilter
 
 MAX_EXPORT_ROWS = 50_000
+AUDIT_CHUNK = 2_000
+"""Audit events read per query (and per database session) of a streamed audit export."""
+STREAM_BYTES = 64 * 1024
+"""Bytes per piece of a streamed export."""
+SHEET_ROWS = 1_048_575
+"""Rows under the header of one XLSX sheet (the format's limit is 1,048,576 rows in all)."""
 
 
 class ExportFormat(StrEnum):
@@ -230,26 +249,59 @@ def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
     return ExportTable(columns, rows())
 
 
-def _csv(table: ExportTable) -> tuple[bytes, int]:
+def _csv_pieces(table: ExportTable, counted: list[int]) -> Iterator[str]:
+    """The CSV text (with its byte-order mark) in pieces of about `STREAM_BYTES`; counts the rows
+    into `counted[0]`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    buffer.write("\ufeff")
     writer.writerow(safe_row(table.header))
-    count = 0
     for row in table.rows:
         writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
-        count += 1
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
+        counted[0] += 1
+        if buffer.tell() >= STREAM_BYTES:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _csv(table: ExportTable) -> tuple[bytes, int]:
+    counted = [0]
+    text = "".join(_csv_pieces(table, counted))
+    return text.encode("utf-8"), counted[0]
 
 
 def _xlsx(table: ExportTable, sheet_name: str) -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, **XLSX_OPTIONS})
-    sheet = workbook.add_worksheet(sheet_name[:31])
+    count = _write_xlsx(xlsxwriter.Workbook(buffer, {"in_memory": True, **XLSX_OPTIONS}), table, sheet_name)
+    return buffer.getvalue(), count
+
+
+def _write_xlsx(workbook: xlsxwriter.Workbook, table: ExportTable, sheet_name: str) -> int:
+    """Write the table into the workbook and close it; the number of rows written. A sheet holds
+    `SHEET_ROWS` rows under its header; longer tables (the audit log) go on in sheets "name 2", ...
+    """
     bold = workbook.add_format({"bold": True})
-    for column, name in enumerate(table.header):
-        sheet.write_string(0, column, name, bold)
+    sheets = 0
+
+    def new_sheet() -> Any:
+        nonlocal sheets
+        sheets += 1
+        suffix = "" if sheets == 1 else f" {sheets}"
+        sheet = workbook.add_worksheet(sheet_name[: 31 - len(suffix)] + suffix)
+        for column, name in enumerate(table.header):
+            sheet.write_string(0, column, name, bold)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    sheet = new_sheet()
     count = 0
-    for number, row in enumerate(table.rows, start=1):
+    number = 0
+    for row in table.rows:
+        if number == SHEET_ROWS:
+            sheet, number = new_sheet(), 0
+        number += 1
         for column, cell in enumerate(row):
             if cell is None:
                 continue
@@ -258,9 +310,8 @@ def _xlsx(table: ExportTable, sheet_name: str) -> tuple[bytes, int]:
             else:
                 sheet.write_number(number, column, cell)
         count += 1
-    sheet.freeze_panes(1, 0)
     workbook.close()
-    return buffer.getvalue(), count
+    return count
 
 
 def export_table(
@@ -316,3 +367,168 @@ def record_template(fmt: ExportFormat) -> ExportFile:
         content, count = _xlsx(table, "records")
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return ExportFile(content, media, f"records-template.{fmt.value}", count)
+
+
+MEDIA_TYPES: dict[ExportFormat, str] = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def stream_export(fmt: ExportFormat, table: ExportTable, sheet_name: str) -> Iterator[bytes]:
+    """The table as a file, in pieces, without holding it whole: CSV written as its rows are read,
+    XLSX written row by row to a temporary file (xlsxwriter's constant-memory mode) then read back
+    in pieces (the file is removed afterwards)."""
+    if fmt is ExportFormat.CSV:
+        for piece in _csv_pieces(table, [0]):
+            yield piece.encode("utf-8")
+        return
+    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="amnesty-export-")
+    os.close(handle)
+    try:
+        options = {"constant_memory": True, "tmpdir": os.path.dirname(path), **XLSX_OPTIONS}
+        _write_xlsx(xlsxwriter.Workbook(path, options), table, sheet_name)
+        with open(path, "rb") as written:
+            while block := written.read(STREAM_BYTES):
+                yield block
+    finally:
+        os.unlink(path)
+
+
+# ---------------------------------------------------------------- the audit log
+
+Sessions = Callable[[], Session]
+"""Opens a database session (a `sessionmaker`): a streamed export reads each chunk in its own."""
+
+
+def start_audit_export(db: Session, user: Actor, filters: AuditFilter, fmt: ExportFormat) -> int:
+    """Audit an export of the audit log (who, the filters, the format) and commit; the sequence
+    number of the newest event before it, where the export stops (its own event and any later one
+    are not in it). Needs `Action.READ_AUDIT`."""
+    require(user, Action.READ_AUDIT)
+    newest = int(db.scalar(select(func.max(AuditEvent.seq))) or 0)
+    chosen = {
+        "actor": filters.actor,
+        "action": filters.action,
+        "object_type": filters.object_type,
+        "object_id": filters.object_id,
+        "date_from": filters.date_from.isoformat() if filters.date_from else None,
+        "date_to": filters.date_to.isoformat() if filters.date_to else None,
+    }
+    details = {
+        "format": fmt.value,
+        "upto_seq": newest,
+        "filters": {key: value for key, value in chosen.items() if value},
+    }
+    record_event(db, user.username, "export", "list", "audit", details)
+    db.commit()
+    return newest
+
+
+def audit_rows(sessions: Sessions, user: Actor, filters: AuditFilter, upto: int) -> ExportTable:
+    """The audit events that match the filters (the page's), newest first, up to sequence number
+    `upto`; read `AUDIT_CHUNK` events at a time by sequence number, each chunk in a session of its
+    own, so that the whole log is never in memory. Needs `Action.READ_AUDIT`."""
+    require(user, Action.READ_AUDIT)
+    conditions = audit_conditions(filters)
+    fields = (
+        AuditEvent.seq,
+        AuditEvent.at,
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.object_type,
+        AuditEvent.object_id,
+        AuditEvent.hash,
+    )
+
+    def rows() -> Iterator[Row]:
+        below = upto + 1
+        while True:
+            with sessions() as db:
+                chunk = db.execute(
+                    select(*fields)
+                    .where(*conditions, AuditEvent.seq < below)
+                    .order_by(AuditEvent.seq.desc())
+                    .limit(AUDIT_CHUNK)
+                ).all()
+            if not chunk:
+                return
+            for event in chunk:
+                yield tuple(event)
+            below = chunk[-1][0]
+
+    columns = (
+        Column("seq"),
+        Column("at", "moment"),
+        Column("actor", "actor"),
+        Column("action", "audit_action"),
+        Column("object_type", "object_type"),
+        Column("object_id"),
+        Column("hash"),
+    )
+    return ExportTable(columns, rows())
+
+
+# ---------------------------------------------------------------- impact of a law variant
+
+IMPACT_SECTIONS = ("outcomes", "transitions", "by_region", "by_category")
+"""The parts of an impact summary, in the order of the export (`Column` kind `impact_section`)."""
+
+_GROUP_FIELDS = (
+    "persons",
+    "outcome_changed",
+    "baseline_person_years",
+    "variant_person_years",
+    "person_years_delta",
+    "unmeasured",
+)
+
+
+def impact_rows(result: Mapping[str, Any]) -> ExportTable:
+    """A finished impact job's summary (`ImpactReport.to_json_dict`, as stored) as one table: persons
+    per outcome under the law and the variant, the changes of outcome, then the totals per region
+    and per category (the region or category "unknown" where none is recorded, and the total). A
+    group is `kind:code` (`Column` kind `impact_group`): `outcome:release`, `region:Almaty`,
+    `region:unknown`, `category:total`."""
+
+    def rows() -> Iterator[Row]:
+        for code, counts in (result.get("outcomes") or {}).items():
+            yield (
+                "outcomes",
+                f"outcome:{code}",
+                None,
+                counts["baseline"],
+                counts["variant"],
+                counts["delta"],
+            )
+        for change in result.get("transitions") or []:
+            yield (
+                "transitions",
+                f"outcome:{change['from']}",
+                change["to"],
+                None,
+                None,
+                None,
+                change["persons"],
+            )
+        for section, kind in (("by_region", "region"), ("by_category", "category")):
+            groups: Mapping[str, Mapping[str, Any]] = result.get(section) or {}
+            total = result.get("total")
+            named = sorted(groups.items(), key=lambda item: item[0] == UNKNOWN)  # "not recorded" last
+            if named and total:
+                named.append(("total", total))
+            for code, group in named:
+                values = tuple(group.get(key) for key in _GROUP_FIELDS)
+                yield (section, f"{kind}:{code}", None, None, None, None, *values)
+
+    columns = (
+        Column("section", "impact_section"),
+        Column("group", "impact_group"),
+        Column("to", "outcome"),
+        Column("persons_law"),
+        Column("persons_variant"),
+        Column("persons_change"),
+        *(Column(name) for name in _GROUP_FIELDS),
+    )
+    width = len(columns)
+    return ExportTable(columns, (tuple(row) + (None,) * (width - len(row)) for row in rows()))

@@ -51,6 +51,23 @@ def existing_person_ids(db: Session, person_ids: list[str]) -> set[str]:
     return found
 
 
+def persons_by_iin(db: Session, iins: list[str], region: str | None = None) -> dict[str, Person]:
+    """The persons of the register who hold these IINs (in `region` only, when given): the one match
+    of a person by IIN, used by the new-case form and by every import. An IIN held by several
+    persons matches the one with the lowest person number."""
+    wanted = sorted({iin for iin in iins if iin})
+    scope = [Person.region == region] if region is not None else []
+    found: dict[str, Person] = {}
+    step = 900
+    for start in range(0, len(wanted), step):
+        part = wanted[start : start + step]
+        rows = db.scalars(select(Person).where(Person.iin.in_(part), *scope).order_by(Person.person_id))
+        for person in rows:
+            if person.iin is not None:
+                found.setdefault(person.iin, person)
+    return found
+
+
 def insert_new_persons(
     db: Session, records: list[CaseRecord], actor: str, law: Law, as_of: dt.date | None
 ) -> tuple[list[int], int]:

@@ -25,7 +25,7 @@ from amnesty.engine.evaluate import ENGINE_VERSION, evaluate
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors
 from amnesty.law.loader import Law, default_law
 from amnesty.resocialisation.tasks import release_day
-from amnesty.store.bulk import existing_person_ids, insert_new_persons
+from amnesty.store.bulk import existing_person_ids, insert_new_persons, persons_by_iin
 from amnesty.store.convert import (
     apply_case_fields,
     apply_person_fields,
@@ -71,6 +71,9 @@ class ImportResult:
     unchanged: int = 0
     decisions: int = 0
     tasks: int = 0
+    matched_by_iin: int = 0
+    """Rows whose IIN belongs to a person already in the register: their case went to that person's
+    file, whatever person number the row gave (`amnesty.store.bulk.persons_by_iin`)."""
     case_ids: list[int] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -82,6 +85,7 @@ class ImportResult:
             "unchanged": self.unchanged,
             "decisions": self.decisions,
             "tasks": self.tasks,
+            "matched_by_iin": self.matched_by_iin,
             "case_ids": self.case_ids,
         }
 
@@ -304,9 +308,29 @@ def import_records(
     return result
 
 
+def match_by_iin(db: Session, records: list[CaseRecord]) -> tuple[list[CaseRecord], int]:
+    """The records with the person number of the person in the register who holds their IIN (as the
+    new-case form does: an IIN that belongs to a person wins over the number given, no second person
+    is made), and how many rows matched a person so."""
+    owners = persons_by_iin(db, [record.iin for record in records if record.iin])
+    matched: list[CaseRecord] = []
+    count = 0
+    for record in records:
+        owner = owners.get(record.iin) if record.iin else None
+        if owner is None:
+            matched.append(record)
+            continue
+        count += 1
+        same = owner.person_id == record.person_id
+        matched.append(record if same else record.model_copy(update={"person_id": owner.person_id}))
+    return matched, count
+
+
 def _import_chunk(
     db: Session, chunk: list[CaseRecord], actor: str, law: Law, as_of: dt.date | None, result: ImportResult
 ) -> None:
+    chunk, matched = match_by_iin(db, chunk)
+    result.matched_by_iin += matched
     known = existing_person_ids(db, [record.person_id for record in chunk])
     fresh = [record for record in chunk if record.person_id not in known]
     fresh_ids, fresh_tasks = insert_new_persons(db, fresh, actor, law, as_of)
@@ -338,6 +362,7 @@ def _import_chunk(
         {
             **counts,
             "records": len(chunk),
+            "matched_by_iin": matched,
             "tasks": fresh_tasks + known_tasks,
             "new_person_ids": [record.person_id for record in fresh],
         },

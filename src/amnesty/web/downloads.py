@@ -1,17 +1,19 @@
 """The pages' downloads of list exports (`amnesty.service.exports`) as HTTP responses, in the reader's
 language: column titles and values in words (`labels.VOCABULARY`), dates in the local short form, and
-the codes again in extra columns for programs."""
+the codes again in extra columns for programs. The audit log is streamed (`stream`): never held whole,
+in the request's language however the server's threads take its pieces."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from amnesty.service.exports import ExportFormat, ExportTable, export_table
+from amnesty.service.exports import MEDIA_TYPES, ExportFormat, ExportTable, export_table, stream_export
 from amnesty.service.policy import Actor
-from amnesty.web.i18n import gettext, short_date
+from amnesty.web.i18n import current_language, gettext, numeric_moment, short_date
 from amnesty.web.labels import N_, label
 
 HEADERS: dict[str, str] = {
@@ -39,8 +41,43 @@ HEADERS: dict[str, str] = {
     "due_date": N_("Due"),
     "completed_on": N_("Completed on"),
     "notes": N_("Notes"),
+    "seq": N_("Event number"),
+    "at": N_("When"),
+    "actor": N_("Who"),
+    "action": N_("Action"),
+    "object_type": N_("Object type"),
+    "object_id": N_("Object"),
+    "hash": N_("Event hash"),
+    "section": N_("Table"),
+    "group": N_("Group"),
+    "to": N_("To"),
+    "persons_law": N_("Persons, law"),
+    "persons_variant": N_("Persons, variant"),
+    "persons_change": N_("Change"),
+    "persons": N_("Persons"),
+    "outcome_changed": N_("Change outcome"),
+    "baseline_person_years": N_("Person-years, law"),
+    "variant_person_years": N_("Person-years, variant"),
+    "person_years_delta": N_("Difference"),
+    "unmeasured": N_("Not measured"),
 }
 """The title of each export column (`amnesty.service.exports.Column.name`)."""
+
+
+IMPACT_SECTIONS: dict[str, str] = {
+    "outcomes": N_("Persons per outcome"),
+    "transitions": N_("Changes of outcome"),
+    "by_region": N_("By region"),
+    "by_category": N_("By category"),
+}
+"""The parts of an impact export (`amnesty.service.exports.IMPACT_SECTIONS`) in words."""
+
+
+def impact_group(value: str) -> str:
+    """A group of an impact export (`region:Almaty`, `category:unknown`, `outcome:release`,
+    `region:total`) in words: the total as "Total", a region or category not recorded in words."""
+    kind, _, code = value.partition(":")
+    return gettext(N_("Total")) if code == "total" else label(kind, code)
 
 
 class PageWords:
@@ -57,6 +94,13 @@ class PageWords:
             return gettext(N_("Yes")) if value in (True, "True", "true", 1) else gettext(N_("No"))
         if kind == "date":
             return short_date(str(value))
+        if kind == "moment":
+            return numeric_moment(str(value))
+        if kind == "impact_section":
+            message = IMPACT_SECTIONS.get(str(value))
+            return gettext(message) if message is not None else str(value)
+        if kind == "impact_group":
+            return impact_group(str(value))
         if kind == "codes":
             return "; ".join(label("review_code", code) for code in dict.fromkeys(str(value).split()))
         return label(kind, value)
@@ -69,4 +113,25 @@ def download(db: Session, user: Actor, name: str, fmt: ExportFormat, table: Expo
         exported.content,
         media_type=exported.media_type,
         headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
+
+
+def _in_language(pieces: Iterator[bytes], language: str) -> Iterator[bytes]:
+    """The pieces, each made in `language` (a streamed response's pieces may be made in other
+    threads than the request's, which do not share its language)."""
+    while True:
+        current_language.set(language)
+        piece = next(pieces, None)
+        if piece is None:
+            return
+        yield piece
+
+
+def stream(name: str, fmt: ExportFormat, table: ExportTable, language: str) -> StreamingResponse:
+    """The table in the reader's words as an attachment, streamed (the caller audited the export)."""
+    pieces = stream_export(fmt, table.in_words(PageWords()), name)
+    return StreamingResponse(
+        _in_language(pieces, language),
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt.value}"'},
     )

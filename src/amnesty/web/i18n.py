@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from amnesty.render.formats import format_date
+from amnesty.render.formats import format_date, format_numeric_date
 
 LANGUAGES: dict[str, str] = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 DEFAULT_LANGUAGE = "ru"
@@ -84,6 +84,28 @@ def short_date(day: dt.date | dt.datetime | str | None) -> str:
     return babel_format_date(
         value, format="short" if current_language.get() == "en" else "medium", locale=current_language.get()
     )
+
+
+def numeric_date(day: dt.date | dt.datetime | str | None) -> str:
+    """A date in figures in the current language ('07.03.2026' in ru and kk; ISO text is read first),
+    a dash when absent: the dates of job results and of exports of the audit log and impact runs."""
+    if not day:
+        return "—"
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    value = day.date() if isinstance(day, dt.datetime) else day
+    return format_numeric_date(value, current_language.get())
+
+
+def numeric_moment(moment: dt.datetime | str | None) -> str:
+    """A moment (UTC when naive) on Kazakhstan's clock, in figures: '07.03.2026 23:03:12'."""
+    if not moment:
+        return "—"
+    value = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    local = value.astimezone(local_zone())
+    return f"{numeric_date(local.date())} {local:%H:%M:%S}"
 
 
 LOCAL_ZONE = "Asia/Almaty"

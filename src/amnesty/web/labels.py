@@ -259,6 +259,7 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "Almaty": N_("Almaty city"),
         "Shymkent": N_("Shymkent city"),
         "": N_("Region not recorded"),
+        "unknown": N_("Region not recorded"),
     },
 }
 

@@ -7,6 +7,7 @@ so any server process can show any job. Who may start and see which job is `amne
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
@@ -15,6 +16,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from amnesty.auth import csrf_token
 from amnesty.auth.roles import Role
+from amnesty.domain.enums import Category
+from amnesty.impact.compare import UNKNOWN
 from amnesty.jobs.inputs import ACCEPTED_SUFFIXES, MAX_UPLOAD_BYTES
 from amnesty.jobs.kinds import USE_JOBS, JobKind, JobStatus, may_see, may_start
 from amnesty.jobs.outputs import DECISION_COLUMNS, REJECTED_COLUMNS, csv_text, jsonl_text, unpack_lines
@@ -30,10 +33,12 @@ from amnesty.jobs.queue import (
     visible_jobs,
 )
 from amnesty.jobs.runner import runner_for
+from amnesty.service.exports import ExportFormat, impact_rows
 from amnesty.store.models import JobRow
+from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_
-from amnesty.web.templating import ENV, render
+from amnesty.web.templating import ENV, by_name, render
 from amnesty.web.viewer import Viewer, check_csrf, is_partial, signed_in
 
 router = APIRouter()
@@ -64,6 +69,18 @@ def job_label(value: str) -> str:
     return gettext(message) if message is not None else value
 
 
+def impact_order(kind: str, names: Iterable[str]) -> list[str]:
+    """The groups of an impact result as the reader looks for them: regions in the alphabetical order
+    of their names in the reader's language, categories from the least grave; "not recorded" last."""
+    known = [name for name in names if name != UNKNOWN]
+    if kind == "region":
+        known = by_name(known, "region")
+    else:
+        gravity = {category.value: category.gravity for category in Category}
+        known.sort(key=lambda name: (gravity.get(name, 99), name))
+    return known + ([UNKNOWN] if UNKNOWN in names else [])
+
+
 MAX_VARIANT_BYTES = 1024 * 1024
 SHOWN_PROBLEMS = 200
 
@@ -91,6 +108,7 @@ def _context(request: Request, user: Viewer, **extra: Any) -> dict[str, Any]:
         "job_label": job_label,
         "may_start": may_start,
         "types": ", ".join(ACCEPTED_SUFFIXES),
+        "impact_order": impact_order,
         **extra,
     }
 
@@ -274,11 +292,18 @@ def cancel(
 
 @router.get("/jobs/{job_id}/{name}")
 def job_download(request: Request, job_id: int, name: str) -> Response:
-    """A trial run's decisions (CSV, JSON Lines) and any job's rejected rows (CSV, JSON Lines)."""
+    """A trial run's decisions (CSV, JSON Lines), any job's rejected rows (CSV, JSON Lines), and a
+    finished impact run's result in the reader's words (`impact.csv`, `impact.xlsx`; audited)."""
     user = _user(request)
     job = _visible_job(request, user, job_id)
     if not JobStatus(job.status).finished:
         raise HTTPException(status_code=404)
+    if name in ("impact.csv", "impact.xlsx"):
+        if job.kind != JobKind.IMPACT.value or JobStatus(job.status) is not JobStatus.DONE:
+            raise HTTPException(status_code=404)
+        with request.app.state.sessions() as db:
+            table = impact_rows(job.result or {})
+            return download(db, user, f"impact-job-{job_id}", ExportFormat(name.split(".")[1]), table)
     if name.startswith("decisions."):
         with request.app.state.sessions() as db:
             found = get_job(db, job_id)

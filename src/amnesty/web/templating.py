@@ -111,6 +111,8 @@ def _environment() -> Environment:
         csrf_token_value=csrf_token,
         local_date=i18n.local_date,
         short_date=i18n.short_date,
+        numeric_date=i18n.numeric_date,
+        numeric_moment=i18n.numeric_moment,
         local_time=i18n.local_time,
         actor_name=actor_name,
         term_words=term_words,
