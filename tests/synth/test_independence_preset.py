@@ -316,3 +316,20 @@ def test_flat_files_carry_the_new_facts(tmp_path: Path, extension: str) -> None:
     assert frame["sentence_death_commuted"].to_list() == [
         (p["sentence"] or {}).get("death_commuted") for p, _ in rows
     ]
+
+
+def test_the_2021_law_gives_each_kind_its_tables_outcome() -> None:
+    """Under kz-2021-81-vii every person gets the outcome the table names for their kind, so the
+    outcome counts of a registry are the table's shares (the forecast's, for the kinds it sizes)."""
+    from amnesty.engine.evaluate import evaluate
+
+    law = get_law("kz-2021-81-vii")
+    expected = {share.kind: share.outcome for share in SHARES}
+    outcomes = Counter[tuple[Population, str]]()
+    for kind, record in _sample()[:4_000]:
+        outcome = evaluate(record, law, questions=False, sentences=False).outcome
+        assert outcome is expected[kind], (kind, record.person_id, outcome)
+        outcomes[(POPULATION[kind], outcome.value)] += 1
+    for (population, outcome), persons in FORECAST.items():
+        share = persons / INDEPENDENCE_DEFAULT_PERSONS
+        assert abs(outcomes[(population, outcome.value)] - 4_000 * share) <= 4 * math.sqrt(4_000 * share) + 2
