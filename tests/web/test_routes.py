@@ -155,7 +155,7 @@ def test_new_case_server_validation_names_fields_in_words() -> None:
     assert errors is not None
     text = errors.group(0)
     assert "ИИН: неверная контрольная цифра ИИН" in text
-    assert "Статья (обвинение 1): не целое число" in text
+    assert "Статья (обвинение 1): это не номер статьи или части" in text
     assert "Дата совершения (обвинение 1): обязательное поле не заполнено" in text
     assert "P-X" not in backend.files
 
