@@ -206,12 +206,21 @@ def batch_command(
 
 
 def synth_command(
-    preset: Annotated[str, typer.Option("--preset", help="january (the January 2022 cases) or national.")],
+    preset: Annotated[
+        str,
+        typer.Option(
+            "--preset",
+            help="january (the January 2022 cases), national, or independence-2021 (the penal "
+            "population on the 2021 Independence amnesty's entry into force).",
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Output file: .parquet, .csv, .jsonl or .xlsx.")],
     persons: Annotated[
         int | None,
         typer.Option(
-            "--persons", min=0, help="How many persons (default: january 2,400; national 1,000,000)."
+            "--persons",
+            min=0,
+            help="How many persons (default: january 2,400; national 1,000,000; independence-2021 80,000).",
         ),
     ] = None,
     seed: Annotated[
@@ -220,20 +229,21 @@ def synth_command(
 ) -> None:
     """Generate a synthetic registry (invented persons only), seeded and reproducible."""
     from amnesty.synth.generate import generate
+    from amnesty.synth.independence_table import INDEPENDENCE_DEFAULT_PERSONS
     from amnesty.synth.presets import JANUARY_DEFAULT_PERSONS, Preset
     from amnesty.synth.write import write_registry
 
     try:
         chosen = Preset(preset)
     except ValueError:
-        raise typer.BadParameter("--preset must be january or national") from None
-    count = (
-        persons
-        if persons is not None
-        else (JANUARY_DEFAULT_PERSONS if chosen is Preset.JANUARY else 1_000_000)
-    )
+        raise typer.BadParameter("--preset must be january, national or independence-2021") from None
+    defaults = {
+        Preset.JANUARY: JANUARY_DEFAULT_PERSONS,
+        Preset.INDEPENDENCE_2021: INDEPENDENCE_DEFAULT_PERSONS,
+    }
+    count = persons if persons is not None else defaults.get(chosen, 1_000_000)
     try:
-        rows = write_registry(generate(chosen, count, seed), out)
+        rows = write_registry(generate(chosen, count, seed), out, facts=chosen is Preset.INDEPENDENCE_2021)
     except FileReadError as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(f"wrote {count:,} persons ({rows:,} rows) to {out}", err=True)

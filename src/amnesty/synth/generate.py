@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from amnesty.domain.enums import REGIONS, Category, Context, PersonRole, Punishment, Recidivism, Stage
 from amnesty.engine.iin import make_iin
+from amnesty.synth.independence_table import Kind2021
 from amnesty.synth.names import NameDraw, female_from_iin
 from amnesty.synth.presets import (
     EXCLUDING,
@@ -331,6 +332,9 @@ def _national_person(number: int, draw: _Draw) -> Person:
 
 def generate(preset: Preset, persons: int, seed: int = 0) -> Iterator[Person]:
     """`persons` synthetic records of the preset, in person_id order; the same for the same seed."""
+    if preset is Preset.INDEPENDENCE_2021:
+        yield from (person for _, person in generate_2021(persons, seed))
+        return
     draw = _Draw(seed * 1_000_003 + (1 if preset is Preset.JANUARY else 2))
     names = NameDraw(seed * 1_000_003 + (11 if preset is Preset.JANUARY else 12))
     make = _january_person if preset is Preset.JANUARY else _national_person
@@ -338,3 +342,16 @@ def generate(preset: Preset, persons: int, seed: int = 0) -> Iterator[Person]:
         person = make(number, draw)
         person["full_name"] = names.full_name(female_from_iin(person["iin"]))
         yield person
+
+
+def generate_2021(persons: int, seed: int = 0) -> Iterator[tuple[Kind2021, Person]]:
+    """The `independence-2021` preset's persons, each with the kind it was drawn as (for tests and
+    calibration; `generate` gives the persons alone)."""
+    from amnesty.synth.independence import independence_person
+
+    draw = _Draw(seed * 1_000_003 + 3)
+    names = NameDraw(seed * 1_000_003 + 13)
+    for number in range(1, persons + 1):
+        kind, person = independence_person(number, draw)
+        person["full_name"] = names.full_name(person["sex"] == "female")
+        yield kind, person

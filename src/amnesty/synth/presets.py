@@ -25,6 +25,7 @@ class Preset(StrEnum):
 
     JANUARY = "january"
     NATIONAL = "national"
+    INDEPENDENCE_2021 = "independence-2021"  # amnesty.synth.independence_table
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,36 @@ assert [name for name in ALL_COLUMNS if name in SCHEMA.names] == SCHEMA.names
 only some laws read, CONTRACT.md "Several laws", are left out: each reads as not known)."""
 BLOCK = 100_000
 
+FACT_SCHEMA = pa.schema(
+    [
+        ("sex", _STRING),
+        ("veteran", _BOOL),
+        ("pregnant", _BOOL),
+        ("children_under_18", _BOOL),
+        ("sole_parent", _BOOL),
+        ("disabled_dependant", _BOOL),
+        ("disability_group", _INT),
+        ("negative_conduct", _BOOL),
+        ("malicious_violator", _BOOL),
+        ("crime_while_serving", _BOOL),
+        ("objects", _BOOL),
+        ("sentence_death_commuted", _BOOL),
+        ("sentence_fine_unpaid_mci", pa.float64()),
+        ("code", _STRING),
+        ("damage", _STRING),
+        ("civil_claim", _BOOL),
+        ("criminal_group", _BOOL),
+        ("intoxicated", _BOOL),
+    ]
+)
+"""The facts some laws read (CONTRACT.md, "Several laws"), as flat columns with their JSON names (the
+sentence's with the `sentence_` prefix), written after the others by `write_registry(..., facts=True)`:
+presets that draw them (`independence-2021`) carry them into Parquet, CSV and XLSX; the Law 152-VII
+presets are written without them, byte for byte as before."""
+_PERSON_FACTS = FACT_SCHEMA.names[:11]
+_SENTENCE_FACTS = ("death_commuted", "fine_unpaid_mci")
+_CHARGE_FACTS = FACT_SCHEMA.names[13:]
+
 
 def _joined(values: list[str] | None) -> str | None:
     return LIST_SEPARATOR.join(values) if values else None
@@ -117,6 +147,17 @@ def flatten(person: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
         )
 
 
+def flatten_facts(person: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+    """The facts of `FACT_SCHEMA` as flat rows (one per charge, as `flatten`)."""
+    sentence = person.get("sentence") or {}
+    shared = (
+        *(person.get(name) for name in _PERSON_FACTS),
+        *(sentence.get(name) for name in _SENTENCE_FACTS),
+    )
+    for charge in person["charges"]:
+        yield (*shared, *(charge.get(name) for name in _CHARGE_FACTS))
+
+
 def _table(persons: Iterable[dict[str, Any]]) -> pa.Table:
     rows = [row for person in persons for row in flatten(person)]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in SCHEMA.names]
@@ -126,7 +167,26 @@ def _table(persons: Iterable[dict[str, Any]]) -> pa.Table:
     )
 
 
-def _blocks(persons: Iterable[dict[str, Any]]) -> Iterator[pa.Table]:
+def _fact_table(persons: Iterable[dict[str, Any]]) -> pa.Table:
+    """As `_table`, with the columns of `FACT_SCHEMA` after the others."""
+    schema = _schema(True)
+    rows = [
+        (*row, *extra)
+        for person in persons
+        for row, extra in zip(flatten(person), flatten_facts(person), strict=True)
+    ]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema.names]
+    return pa.Table.from_arrays(
+        [pa.array(list(values), type=kind) for values, kind in zip(columns, schema.types, strict=True)],
+        schema=schema,
+    )
+
+
+def _schema(facts: bool) -> pa.Schema:
+    return pa.schema([*SCHEMA, *FACT_SCHEMA]) if facts else SCHEMA
+
+
+def _blocks(persons: Iterable[dict[str, Any]], facts: bool = False) -> Iterator[pa.Table]:
     iterator = iter(persons)
     first = True
     while True:
@@ -134,7 +194,7 @@ def _blocks(persons: Iterable[dict[str, Any]]) -> Iterator[pa.Table]:
         if not block and not first:
             return
         first = False
-        yield _table(block)
+        yield _fact_table(block) if facts else _table(block)
         if len(block) < BLOCK:
             return
 
@@ -160,8 +220,9 @@ def _compact(person: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def write_registry(persons: Iterable[dict[str, Any]], out: Path) -> int:
-    """Write persons to `out` in the format its extension names; returns the number of rows written."""
+def write_registry(persons: Iterable[dict[str, Any]], out: Path, facts: bool = False) -> int:
+    """Write persons to `out` in the format its extension names; returns the number of rows written.
+    `facts`: flat formats carry the columns of `FACT_SCHEMA` too (JSON Lines always carries them)."""
     output_format = detect_format(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
@@ -172,21 +233,21 @@ def write_registry(persons: Iterable[dict[str, Any]], out: Path) -> int:
                 rows += 1
         return rows
     if output_format is InputFormat.PARQUET:
-        with pq.ParquetWriter(out, SCHEMA, compression="zstd") as writer:
-            for table in _blocks(persons):
+        with pq.ParquetWriter(out, _schema(facts), compression="zstd") as writer:
+            for table in _blocks(persons, facts):
                 writer.write_table(table)
                 rows += table.num_rows
         return rows
     if output_format is InputFormat.CSV:
         with out.open("wb") as handle:
-            for index, table in enumerate(_blocks(persons)):
+            for index, table in enumerate(_blocks(persons, facts)):
                 frame = pl.from_arrow(table)
                 assert isinstance(frame, pl.DataFrame)
                 frame.write_csv(handle, include_header=index == 0)
                 rows += table.num_rows
         return rows
     if output_format is InputFormat.XLSX:
-        tables = list(_blocks(persons))
+        tables = list(_blocks(persons, facts))
         frame = pl.from_arrow(pa.concat_tables(tables))
         assert isinstance(frame, pl.DataFrame)
         if frame.height > 1_048_575:

@@ -20,6 +20,8 @@ from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.category import ChargeCategory, charge_category
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.evaluate import ChargeScope
+
+__all__ = ["ChargeScope", "decide", "scope_charge"]
 from amnesty.engine.laws import LawEngine, register_engine
 from amnesty.engine.messages import word
 from amnesty.engine.relief import category_word, default_body, plain_sentence
