@@ -329,3 +329,75 @@ def test_the_rendered_file_is_named_by_the_kind() -> None:
     )
     assert document.filename == "21-03_person_letter_ru.pdf"
     assert document.content.startswith(b"%PDF")
+
+
+# K21-02: a small crime, restriction of freedom for 2 years from 10 Jan 2021 (R1): last day 9 Jan 2023;
+# served on 8 Dec 2021: 10 months (to 10 Nov 2021) and 28 days; unserved: 13 months (to 8 Jan 2023) and
+# 1 day = 1 year 1 month 1 day. Not in custody: the probation service sends the representation.
+PROBATION_SMALL = {
+    "person_id": "21-02",
+    "full_name": "Ким Виктор Александрович",
+    **NOT_VULNERABLE,
+    "stage": "serving",
+    "charges": [{"article": 202, "part": 1, "category": "small", "offence_date": "2020-11-10"}],
+    "sentence": {"punishment": "restriction_of_freedom", "term": {"years": 2}, "start_date": "2021-01-10"},
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ru",
+            [
+                "От службы пробации",
+                "Отбытая часть: 10 месяцев 28 дней",
+                "1 год 1 месяц 1 день",
+                "Подпункт 1) пункта 1 статьи 2 Закона",
+                "ограничение свободы",
+            ],
+        ),
+        (
+            "kk",
+            [
+                "Пробация қызметінен",
+                "Өтелген бөлігі: 10 ай 28 күн",
+                "1 жыл 1 ай 1 күн",
+                "Заңының 2-бабы 1-тармағының 1) тармақшасы",
+            ],
+        ),
+    ],
+)
+def test_a_non_custodial_punishment_is_represented_by_the_probation_service(
+    language: str, expected: list[str]
+) -> None:
+    text = text_of(PROBATION_SMALL, DocumentKind.COURT_REPRESENTATION, language)
+    for bit in expected:
+        assert bit in text, bit
+    assert "уголовно-исполнительной системы" not in text
+    assert_clean(text, "21-02")
+
+
+def test_a_reviewers_decision_in_force_replaces_the_engines_request_and_ground() -> None:
+    import datetime as dt
+
+    from amnesty.documents.context import Authority
+
+    record, decision = decided(VULNERABLE_GRAVE)
+    authority = Authority(
+        source="reviewer",
+        decided_by="Серикова А. Б.",
+        decided_at=dt.date(2022, 1, 10),
+        outcome=Outcome.RELEASE,
+        citation="Пункт 5 статьи 3 Закона",
+        justification="Осталось менее года с учётом зачёта",
+        release_date=dt.date(2022, 1, 15),
+    )
+    text = RENDERER.text(
+        decision, record, get_law(LAW_ID), "ru", authority, kind=DocumentKind.COURT_REPRESENTATION
+    )
+    assert "от дальнейшего отбывания основного наказания (лишение свободы) с 15 января 2022 г." in text
+    assert "Пункт 5 статьи 3 Закона" in text
+    assert "Пункт 2 статьи 3 Закона" not in text  # the engine's ground is not the reviewer's
+    assert "наполовину" not in text
+    assert "социально уязвимым категориям" in text  # the proofs the engine's ground rested on

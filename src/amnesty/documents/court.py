@@ -19,6 +19,7 @@ from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.messages import WORDS
+from amnesty.engine.relief import in_custody
 from amnesty.engine.terms import Term, add_months
 from amnesty.law.loader import Law
 from amnesty.law.schema import PackDocuments
@@ -97,11 +98,14 @@ def pack_document_context(
     outcome: Outcome,
     new_end_date: dt.date | None,
     release_date: dt.date | None,
+    by_reviewer: bool = False,
 ) -> dict[str, Any]:
-    """The words of the representation and the letter (`court` in the template context): the law's
+    """The words of the representation and the letter (`court` in the template context): who sends it
+    (`institution` for a custodial punishment, else `probation`; None without a record), the law's
     entry into force, the served and remaining parts on that day, the ground, the request and the
     attachments. `new_end_date` and `release_date` are the figures in force (a reviewer's, or the
-    engine's)."""
+    engine's); under a reviewer's decision (`by_reviewer`) the ground is the reviewer's citation, not the
+    engine's rule, and the proofs of vulnerability stay listed when the engine's rule rested on it."""
     documents = law.pack.documents
     if documents is None:
         raise ValueError(f"law {law.pack.id} declares no documents")
@@ -114,7 +118,12 @@ def pack_document_context(
     rule = _ground_rule(decision, documents)
     fraction = sentence.fraction_removed if sentence is not None else None
     kept = sentence.new_term if sentence is not None and new_end_date == sentence.new_end_date else None
+    if record is None or record.sentence is None:
+        sender = None  # not known from a decision alone: the template names both
+    else:
+        sender = "institution" if in_custody(record.sentence) else "probation"
     return {
+        "sender": sender,
         "entry_into_force": format_date(entry, language),
         "law_in_citation": documents.law_in_citation[language],
         "articles": _articles(decision, record, language),
@@ -123,7 +132,7 @@ def pack_document_context(
         "served": _term_words(served, language),
         "remaining": _term_words(remaining, language),
         "ground_rule": rule,
-        "ground": documents.grounds[rule][language] if rule is not None else None,
+        "ground": documents.grounds[rule][language] if rule is not None and not by_reviewer else None,
         "release": outcome is Outcome.RELEASE,
         "release_date": format_date(release_date, language) if release_date is not None else None,
         "fraction": WORDS["cut_by"][fraction][language] if fraction in WORDS["cut_by"] else None,

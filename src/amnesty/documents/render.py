@@ -136,6 +136,7 @@ class DocumentRenderer:
                 if by_reviewer and authority is not None
                 else (sentence.new_end_date if sentence is not None else None),
                 authority.release_date if by_reviewer and authority is not None else None,
+                by_reviewer,
             )
         try:
             template = self._environment(language).get_template(name)
