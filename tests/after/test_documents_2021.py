@@ -139,11 +139,11 @@ def test_the_remaining_part_is_the_engines_unserved_part(data: dict[str, Any]) -
                 "наполовину: к отбытию 1 год 11 месяцев 29 дней",
                 "последний день срока наказания: 6 декабря 2023 г.",
                 "Дополнительные наказания",
-                "1. Настоящее представление.",
-                "2. Выписка из приговора суда.",
-                "3. Сведения об отбытом и неотбытом сроке",
+                "1. Настоящее представление о сокращении срока назначенного наказания.",
+                "2. Выписка из приговора суда (с внесёнными в него изменениями",
+                "3. Сведения об отбытом и оставшемся сроке наказания на день введения Закона в действие (8 декабря 2021 г.)",
                 "4. Личное дело осуждённого.",
-                "5. Документы, подтверждающие отнесение лица к социально уязвимым",
+                "5. Документы, подтверждающие статус социально уязвимого лица.",
             ],
         ),
         (
@@ -159,10 +159,10 @@ def test_the_remaining_part_is_the_engines_unserved_part(data: dict[str, Any]) -
                 "екі есеге қысқарту: өтеуге 1 жыл 11 ай 29 күн",
                 "соңғы күнін белгілеу: 2023 жылғы 6 желтоқсан",
                 "Қосымша жазалар",
-                "1. Осы ұсыным.",
-                "2. Сот үкімінен үзінді көшірме.",
-                "4. Сотталғанның жеке ісі.",
-                "5. Адамның халықтың әлеуметтік осал санаттарына",
+                "1. Тағайындалған жаза мерзімін қысқарту туралы осы ұсыным.",
+                "басқа да сот актілерінен үзінді көшірме",
+                "4. Сотталған адамның жеке ісі.",
+                "5. Әлеуметтік жағынан осал адамның мәртебесін растайтын құжаттар.",
             ],
         ),
     ],
@@ -198,8 +198,8 @@ def test_without_vulnerability_the_representation_lists_four_attachments(languag
     for bit in (served, remaining, kept, end, ground, "4. "):
         assert bit in text, bit
     assert "- [ ] 5." not in text
-    assert "осал санаттарына" not in text
-    assert "социально уязвимым категориям" not in text
+    assert "осал адамның мәртебесін" not in text
+    assert "статус социально уязвимого лица" not in text
     assert_clean(text, "21-09")
 
 
@@ -214,6 +214,7 @@ def test_without_vulnerability_the_representation_lists_four_attachments(languag
                 "Неотбытая часть: 1 год 8 месяцев 23 дня",
                 "Подпункт 2) пункта 1 статьи 2 Закона",
                 "Освободить Сейткали Айгерим Нурлановну от дальнейшего отбывания основного наказания",
+                "1. Настоящее представление об освобождении от дальнейшего отбывания наказания.",
             ],
         ),
         (
@@ -233,8 +234,8 @@ def test_the_representation_for_a_release(language: str, expected: list[str]) ->
     for bit in expected:
         assert bit in text, bit
     assert "- [ ] 5." not in text
-    assert "осал санаттарына" not in text
-    assert "социально уязвимым категориям" not in text
+    assert "осал адамның мәртебесін" not in text
+    assert "статус социально уязвимого лица" not in text
     assert_clean(text, "21-03")
 
 
@@ -400,4 +401,4 @@ def test_a_reviewers_decision_in_force_replaces_the_engines_request_and_ground()
     assert "Пункт 5 статьи 3 Закона" in text
     assert "Пункт 2 статьи 3 Закона" not in text  # the engine's ground is not the reviewer's
     assert "наполовину" not in text
-    assert "социально уязвимым категориям" in text  # the proofs the engine's ground rested on
+    assert "статус социально уязвимого лица" in text  # the proofs the engine's ground rested on
