@@ -20,7 +20,7 @@ from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.messages import WORDS
 from amnesty.engine.relief import in_custody
-from amnesty.engine.terms import Term, add_months
+from amnesty.engine.terms import Term, elapsed
 from amnesty.law.loader import Law
 from amnesty.law.schema import PackDocuments
 from amnesty.render.citations import article_words
@@ -54,19 +54,6 @@ def available_kinds(decision: Decision, law: Law, outcome: Outcome | None = None
     if declared is None or in_force not in COURT_OUTCOMES or decision.sentence is None:
         return (DocumentKind.DECISION,)
     return (DocumentKind.DECISION, *(DocumentKind(kind) for kind in declared.kinds))
-
-
-def elapsed(first: dt.date, day: dt.date) -> Term:
-    """The time from `first` to `day` as a court counts it: whole months forward from `first` (in years
-    and months), then the days left; nothing when `day` is not after `first`. The served part is
-    `elapsed(start, entry_into_force)`, the remaining part `elapsed(entry_into_force, last_day)` (the
-    count the relief rules use for the unserved part, LAW-2021.md)."""
-    if day <= first:
-        return Term()
-    months = (day.year - first.year) * 12 + day.month - first.month
-    while months > 0 and add_months(first, months) > day:
-        months -= 1
-    return Term.from_months_days(months, (day - add_months(first, months)).days)
 
 
 def _term_words(term: Term | None, language: str) -> str | None:
