@@ -282,3 +282,45 @@ def test_documents_are_closed_to_social_workers_and_unknown_persons_are_404(app_
     assert client_for(app, "social").get(f"/documents/{person_id}/1/ru.docx").status_code == 403
     assert client_for(app, "admin").get("/documents/NO-SUCH").status_code == 404
     assert client_for(app, "admin").get("/documents/NO-SUCH/999999/ru.docx").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_documents_page_offers_the_2021_representation_and_letter(
+    app_and_backend: Any, language: str
+) -> None:
+    """A cut under the 2021 law (hand-worked in tests/after/test_documents_2021.py): the page links the
+    representation to the court and the letter the pack declares; the files state the law's figures."""
+    from tests.after.test_documents_2021 import VULNERABLE_GRAVE
+
+    from amnesty.domain.records import parse_record
+    from amnesty.io.json_records import ParsedRecord
+    from amnesty.law.registry import get_law
+    from amnesty.store.cases import import_records
+
+    app, _ = app_and_backend
+    person_id = f"WEB21-{language}"
+    with app.state.sessions() as db:
+        record = parse_record(VULNERABLE_GRAVE | {"person_id": person_id})
+        import_records(db, [ParsedRecord(0, None, record)], "test-seed", law=get_law("kz-2021-81-vii"))
+        db.commit()
+    client = client_for(app, "officer", language)
+    page = client.get(f"/documents/{person_id}")
+    assert page.status_code == 200
+    found = re.search(rf'href="/documents/{person_id}/(\d+)/court_representation/{language}.docx"', page.text)
+    assert found
+    assert f"/{found.group(1)}/person_letter/{language}.pdf" in page.text
+    assert f"/{found.group(1)}/court_representation/en.docx" not in page.text
+    base = f"/documents/{person_id}/{found.group(1)}"
+    response = client.get(f"{base}/court_representation/{language}.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert {"ru": "6 декабря 2023 г.", "kk": "2023 жылғы 6 желтоқсан"}[language] in text
+    assert {"ru": "Неотбытая часть: 3 года 11 месяцев 29 дней", "kk": "Өтелмеген бөлігі: 3 жыл 11 ай 29 күн"}[
+        language
+    ] in text
+    decision_doc = client.get(f"{base}/{language}.docx")
+    decision_text = "\n".join(p.text for p in docx.Document(io.BytesIO(decision_doc.content)).paragraphs)
+    assert {"ru": "7 декабря 2021", "kk": "7 желтоқсан"}[language] in decision_text  # the 2021 law's title
+    assert client.get(f"{base}/person_letter/{language}.pdf").headers["content-type"] == "application/pdf"
+    assert client.get(f"{base}/person_letter/en.pdf").status_code == 404
+    assert client.get(f"{base}/no_such_kind/{language}.pdf").status_code == 404

@@ -18,6 +18,7 @@ from amnesty.batch.publish import EXIT_FAILED, RunFailedError
 from amnesty.batch.run import Engine
 from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of, print_json
 from amnesty.cli.summaries import say
+from amnesty.documents.court import DocumentKind, DocumentNotAvailableError, available_kinds
 from amnesty.documents.render import DocumentFormat, DocumentRenderer, TemplateError
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord
@@ -290,22 +291,36 @@ def document_command(
     strict: StrictOpt = False,
     law_pack: PackOpt = None,
     law: LawOpt = DEFAULT_LAW_ID,
+    kind: Annotated[
+        DocumentKind,
+        typer.Option(
+            "--kind",
+            help="decision (every law, every outcome), or a document the law's pack declares for a release "
+            "or a cut of a sentence being served (ru, kk): court_representation, person_letter.",
+        ),
+    ] = DocumentKind.DECISION,
 ) -> None:
     """Draft decision documents for the acting body, one per person, for every outcome: resolution to close
     the case, submission to reduce a sentence, notice of release, certificate of a removed conviction, and
-    notices for the other outcomes. Exit 1 when some records were invalid (on stderr)."""
+    notices for the other outcomes; with `--kind`, the documents a law's pack declares (the representation
+    to the court, the person's letter) for the persons whose decision calls for them. Exit 1 when some
+    records were invalid (on stderr)."""
     items, bad = _decisions_from(file, as_of, strict, law_pack, law)
     renderer = DocumentRenderer(templates)
     out.mkdir(parents=True, exist_ok=True)
+    written = 0
     try:
         for decision, record, _ in items:
             decided_under = load_law_or_exit(law_pack, decision.law)  # the law the decision was made under
-            document = renderer.render(decision, record, decided_under, lang, fmt)
+            if kind not in available_kinds(decision, decided_under):
+                continue
+            document = renderer.render(decision, record, decided_under, lang, fmt, kind=kind)
             (out / document.filename).write_bytes(document.content)
-    except TemplateError as error:
+            written += 1
+    except (TemplateError, DocumentNotAvailableError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"wrote {len(items)} documents ({lang}, {fmt.value}) to {out}")
+    typer.echo(f"wrote {written} documents ({lang}, {fmt.value}) to {out}")
     if bad:
         raise typer.Exit(1)
 

@@ -17,6 +17,13 @@ import jinja2
 import yaml
 
 from amnesty.documents.context import LANGUAGES, AnsweredQuestion, Authority, Labels, document_context
+from amnesty.documents.court import (
+    PACK_LANGUAGES,
+    DocumentKind,
+    DocumentNotAvailableError,
+    available_kinds,
+    pack_document_context,
+)
 from amnesty.documents.docx_writer import to_docx
 from amnesty.documents.markup import parse
 from amnesty.documents.pdf_writer import to_pdf
@@ -101,14 +108,36 @@ class DocumentRenderer:
         language: str,
         authority: Authority | None = None,
         answers: tuple[AnsweredQuestion, ...] = (),
+        kind: DocumentKind = DocumentKind.DECISION,
     ) -> str:
         """The filled-in template text (markup) for the outcome in force (`authority`: the engine's
-        decision, or a reviewer's override of it; None: the engine's decision, author not stated)."""
+        decision, or a reviewer's override of it; None: the engine's decision, author not stated): the
+        decision document (`<lang>/<outcome>.md.j2`) or a kind the law's pack declares
+        (`<lang>/<kind>.md.j2`, ru and kk; `DocumentNotAvailableError` when the decision does not call for
+        it)."""
         if language not in LANGUAGES:
             raise TemplateError(f"language must be one of {', '.join(LANGUAGES)}, got {language!r}")
         outcome = authority.outcome_of(decision) if authority is not None else decision.outcome
         name = f"{outcome.value}.md.j2"
         context = document_context(decision, record, law, language, self.labels(language), authority, answers)
+        if kind is not DocumentKind.DECISION:
+            if kind not in available_kinds(decision, law, outcome) or language not in PACK_LANGUAGES:
+                raise DocumentNotAvailableError(f"no {kind.value} document in {language} for this decision")
+            name = f"{kind.value}.md.j2"
+            by_reviewer = authority is not None and authority.by_reviewer
+            sentence = decision.sentence
+            context["court"] = pack_document_context(
+                decision,
+                record,
+                law,
+                language,
+                outcome,
+                authority.new_end_date
+                if by_reviewer and authority is not None
+                else (sentence.new_end_date if sentence is not None else None),
+                authority.release_date if by_reviewer and authority is not None else None,
+                by_reviewer,
+            )
         try:
             template = self._environment(language).get_template(name)
             return template.render(context)
@@ -128,15 +157,17 @@ class DocumentRenderer:
         fmt: DocumentFormat,
         authority: Authority | None = None,
         answers: tuple[AnsweredQuestion, ...] = (),
+        kind: DocumentKind = DocumentKind.DECISION,
     ) -> RenderedDocument:
         """The document for the decision in force, as DOCX or PDF, citing the source document of
-        every answered question (`answers`)."""
-        text = self.text(decision, record, law, language, authority, answers)
+        every answered question (`answers`); `kind`: the decision document or one the pack declares."""
+        text = self.text(decision, record, law, language, authority, answers, kind)
         outcome = authority.outcome_of(decision) if authority is not None else decision.outcome
         blocks = parse(text)
         title = " ".join(b.text for b in blocks if b.kind.value == "title") or outcome.value
         content = to_docx(blocks, title) if fmt is DocumentFormat.DOCX else to_pdf(blocks, title)
-        filename = f"{safe_name(decision.person_id)}_{outcome.value}_{language}.{fmt.value}"
+        named = outcome.value if kind is DocumentKind.DECISION else kind.value
+        filename = f"{safe_name(decision.person_id)}_{named}_{language}.{fmt.value}"
         return RenderedDocument(filename, content, text, _MEDIA[fmt])
 
 

@@ -154,3 +154,16 @@ def one_year_limit(entry_into_force: dt.date, threshold_months: int = 12) -> dt.
 def unserved_days(on: dt.date, end: dt.date) -> int:
     """Days of a term left on day `on`, counting both `on` and `end`; 0 when already over."""
     return max(0, (end - on).days + 1)
+
+
+def elapsed(first: dt.date, day: dt.date) -> Term:
+    """The time from `first` to `day` as a court counts it: whole months forward from `first` (in years
+    and months), then the days left; nothing when `day` is not after `first` (from 8 December 2021 to
+    1 June 2022: 5 months 24 days). A served part is `elapsed(start, day)`, an unserved part on a day
+    `elapsed(day, last_day)`."""
+    if day <= first:
+        return Term()
+    months = (day.year - first.year) * 12 + day.month - first.month
+    while months > 0 and add_months(first, months) > day:
+        months -= 1
+    return Term.from_months_days(months, (day - add_months(first, months)).days)

@@ -194,6 +194,19 @@ RuleId = Annotated[str, Field(pattern=r"^[A-Z]+\d+[a-z]?$")]
 """A rule's ID within its law ("S1", "X13", "V1a"); a rule is identified by (law, rule)."""
 
 
+class PackDocuments(_Strict):
+    """The documents a law asks for beyond the decision document (e.g. Law 81-VII art. 5 p. 3: the
+    institution's representation to the court, and the person's letter), and the words they need: the
+    ground of each relief rule as the law's text names it, and the rules whose relief rests on the
+    person's social vulnerability (whose proofs are attached); `law_in_citation` is the Law's name as it
+    follows a citation of its article ("... статьи 2 Закона ...")."""
+
+    kinds: Annotated[tuple[Literal["court_representation", "person_letter"], ...], Field(min_length=1)]
+    law_in_citation: Texts
+    grounds: dict[RuleId, Texts]
+    vulnerability_rules: tuple[RuleId, ...] = ()
+
+
 class LawPack(_Strict):
     """A whole amnesty law as data.
 
@@ -219,6 +232,8 @@ class LawPack(_Strict):
     parameters: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], str | int | bool] = {}
     messages: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")], Texts] = {}
     specific: dict[str, Any] = {}
+    # not in the content hash (excluded from dumps): documents do not change a decision
+    documents: PackDocuments | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
     def _rules_cited(self) -> LawPack:

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from amnesty.audit.chain import record_event
 from amnesty.documents.context import AnsweredQuestion, Authority
+from amnesty.documents.court import DocumentKind
 from amnesty.documents.render import DocumentFormat, DocumentRenderer, RenderedDocument
 from amnesty.domain.decision import Decision
 from amnesty.domain.records import CaseRecord, parse_record
 from amnesty.law.loader import Law
+from amnesty.law.registry import get_law
 from amnesty.service.errors import NotFoundError
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
@@ -27,17 +29,26 @@ BATCH = 500
 
 
 def case_document(
-    db: Session, user: Actor, case_id: int, law: Law, language: str, fmt: DocumentFormat
+    db: Session,
+    user: Actor,
+    case_id: int,
+    law: Law | None,
+    language: str,
+    fmt: DocumentFormat,
+    kind: DocumentKind = DocumentKind.DECISION,
 ) -> RenderedDocument:
     """The draft document of a case's decision in force (`amnesty.store.in_force`: a reviewer's
     override in force, else the engine's newest decision), stating who decided and when (audited read
-    of the person's data)."""
+    of the person's data); `law` None: the law the decision was made under; `kind`: the decision
+    document or one the law's pack declares (`DocumentNotAvailableError` when the decision does not
+    call for it)."""
     require(user, Action.DOCUMENTS)
     case = queries.get_case(db, case_id, region_limit(user))
     in_force = decision_in_force(case.decisions) if case is not None else None
     if case is None or in_force is None:
         raise NotFoundError("case", case_id)
     decision = Decision.model_validate(in_force.decision.decision)
+    law = law if law is not None else get_law(decision.law)
     record = parse_record(case_record(case))
     record_event(
         db,
@@ -45,11 +56,13 @@ def case_document(
         "document.read",
         "case",
         case.id,
-        {"person_id": case.person.person_id, "language": language, "format": fmt.value},
+        {"person_id": case.person.person_id, "language": language, "format": fmt.value, "kind": kind.value},
     )
     db.commit()
     authority = document_authority(in_force)
-    return _RENDERER.render(decision, record, law, language, fmt, authority, answered_questions(db, case.id))
+    return _RENDERER.render(
+        decision, record, law, language, fmt, authority, answered_questions(db, case.id), kind
+    )
 
 
 def answered_questions(db: Session, case_id: int) -> tuple[AnsweredQuestion, ...]:

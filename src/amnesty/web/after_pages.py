@@ -20,15 +20,17 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from amnesty.documents.court import DocumentKind, DocumentNotAvailableError, available_kinds
 from amnesty.documents.render import DocumentFormat, TemplateError
+from amnesty.domain.decision import Decision
 from amnesty.domain.enums import REGIONS, TaskStatus
 from amnesty.domain.records import CaseRecord
 from amnesty.impact.compare import ImpactReport, run_impact
 from amnesty.impact.demo import demo_records
 from amnesty.impact.output import impact_chart, impact_tables
 from amnesty.impact.variant import parse_variant, variant_law
-from amnesty.law.loader import LawPackError, default_law
-from amnesty.law.registry import DEFAULT_LAW_ID
+from amnesty.law.loader import LawPackError
+from amnesty.law.registry import DEFAULT_LAW_ID, get_law
 from amnesty.reports.inputs import InputError, read_records
 from amnesty.resocialisation.tasks import TRANSITIONS
 from amnesty.service import cases as case_service
@@ -338,22 +340,48 @@ def documents_page(request: Request, person_id: str) -> Response:
         "person_id": person_id,
         "full_name": file.full_name,
         "views": views,
+        "pack_documents": {v.detail.id: _pack_kinds(v.decision) for v in views if v.decision is not None},
+        "pack_languages": (("ru", "Русский"), ("kk", "Қазақша")),
         "languages": (("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")),
         "formats": [f.value for f in DocumentFormat],
     }
     return render(request, "after/documents.html", context)
 
 
+def _pack_kinds(decision: Decision) -> list[str]:
+    """The kinds of document beyond the decision's that its law's pack declares and it calls for."""
+    try:
+        law = get_law(decision.law)
+    except LawPackError:
+        return []
+    return [k.value for k in available_kinds(decision, law) if k is not DocumentKind.DECISION]
+
+
 @router.get("/documents/{person_id}/{case_id}/{language}.{fmt}")
 def document_download(request: Request, person_id: str, case_id: int, language: str, fmt: str) -> Response:
     """The draft document for a case's newest decision (DOCX or PDF)."""
+    return _download(request, case_id, language, fmt, DocumentKind.DECISION)
+
+
+@router.get("/documents/{person_id}/{case_id}/{kind}/{language}.{fmt}")
+def pack_document_download(
+    request: Request, person_id: str, case_id: int, kind: str, language: str, fmt: str
+) -> Response:
+    """A document the law's pack declares (the representation to the court, the person's letter) for a
+    case's decision in force (DOCX or PDF, ru or kk)."""
+    if kind not in {k.value for k in DocumentKind} - {DocumentKind.DECISION.value}:
+        raise HTTPException(status_code=404)
+    return _download(request, case_id, language, fmt, DocumentKind(kind))
+
+
+def _download(request: Request, case_id: int, language: str, fmt: str, kind: DocumentKind) -> Response:
     user = require(request, Action.DOCUMENTS)
     if language not in ("ru", "kk", "en") or fmt not in ("docx", "pdf"):
         raise HTTPException(status_code=404)
     try:
         with database(request) as db:
-            document = register.case_document(db, user, case_id, default_law(), language, DocumentFormat(fmt))
-    except NotFoundError:
+            document = register.case_document(db, user, case_id, None, language, DocumentFormat(fmt), kind)
+    except (NotFoundError, DocumentNotAvailableError):
         raise HTTPException(status_code=404) from None
     except TemplateError as error:
         raise HTTPException(status_code=500, detail=f"Template problem: {error}") from None

@@ -25,7 +25,7 @@ from amnesty.domain.records import CaseRecord
 from amnesty.engine.messages import word
 from amnesty.engine.relief import category_word, default_body, in_custody, plain_sentence
 from amnesty.engine.rules import Finding, article_ref, implements, reason
-from amnesty.engine.terms import Term, add_months, cut_term, last_day, one_year_limit
+from amnesty.engine.terms import Term, cut_term, elapsed, last_day, one_year_limit
 from amnesty.law.loader import Law
 
 ENGINE = "kz_2021_81_vii"
@@ -55,14 +55,9 @@ class Relief2021:
 
 
 def unserved_part(day: dt.date, last: dt.date) -> Term:
-    """The unserved part on `day` of a term whose last day is `last`: whole years, then whole months
-    counted forward from `day`, then the days left (8 December 2021 to 1 June 2022: 5 months 24 days)."""
-    if last < day:
-        return Term()
-    months = (last.year - day.year) * 12 + last.month - day.month
-    while months > 0 and add_months(day, months) > last:
-        months -= 1
-    return Term.from_months_days(months, (last - add_months(day, months)).days)
+    """The unserved part on `day` of a term whose last day is `last` (LAW-2021.md section 8): whole
+    years, then whole months counted forward from `day`, then the days left (`terms.elapsed`)."""
+    return elapsed(day, last)
 
 
 def term_end(record: CaseRecord) -> dt.date | None:
