@@ -35,6 +35,7 @@ from pydantic import BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
 from amnesty.domain.records import CaseRecord, Charge, NumberReader, Sentence, TermIn, read_date, today
+from amnesty.domain.vocabulary_words import VocabularyReader
 from amnesty.engine.iin import iin_arrays
 from amnesty.io.columns import CHARGE_COLUMNS, LIST_SEPARATOR, PERSON_COLUMNS, SENTENCE_COLUMNS, TERM_FIELDS
 from amnesty.io.whitespace import PYTHON_WHITESPACE
@@ -187,6 +188,10 @@ def _constraint_expr(column: pl.Expr, kind: type, constraint: Any) -> pl.Expr:
         return pl.lit(True)  # a date cell (its kind requires pl.Date) is what `read_date` leaves as it is
     if isinstance(constraint, BeforeValidator) and isinstance(constraint.func, NumberReader):
         return pl.lit(True)  # an integer cell in range (checked by the member's ge/le) is left as it is
+    if isinstance(constraint, BeforeValidator) and isinstance(constraint.func, VocabularyReader):
+        return pl.lit(
+            True
+        )  # a code (the enum's check) is what the reader leaves as it is; a word is declined
     raise TypeError(f"no column form for the constraint {constraint!r}")
 
 

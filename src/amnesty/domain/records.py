@@ -35,6 +35,7 @@ from amnesty.domain.enums import (
     Tag,
 )
 from amnesty.domain.regions import normalise_region
+from amnesty.domain.vocabulary_words import VocabularyReader
 from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 
 NonNegativeInt = Annotated[int, Field(ge=0, le=100_000)]
@@ -102,6 +103,18 @@ PartNumber = Annotated[
 """A part of an article: `2`, or `"1-1"` for a part inserted after part 1."""
 
 
+StageIn = Annotated[Stage, BeforeValidator(VocabularyReader("stage"))]
+CategoryIn = Annotated[Category, BeforeValidator(VocabularyReader("category"))]
+RoleIn = Annotated[PersonRole, BeforeValidator(VocabularyReader("role"))]
+RecidivismIn = Annotated[Recidivism, BeforeValidator(VocabularyReader("recidivism"))]
+ContextIn = Annotated[Context, BeforeValidator(VocabularyReader("context"))]
+PunishmentIn = Annotated[Punishment, BeforeValidator(VocabularyReader("punishment"))]
+CodeIn = Annotated[CriminalCode, BeforeValidator(VocabularyReader("code"))]
+DamageIn = Annotated[Damage, BeforeValidator(VocabularyReader("damage"))]
+SexIn = Annotated[Sex, BeforeValidator(VocabularyReader("sex"))]
+"""Vocabulary fields: a code, or its word in ru, kk or en (`amnesty.domain.vocabulary_words`)."""
+
+
 def number_order(number: int | str) -> tuple[int, int]:
     """Where an article or part number stands in the Code: `188` is (188, 0), `"188-1"` is (188, 1),
     after 188 and before 189."""
@@ -147,7 +160,7 @@ class TermIn(_Frozen):
 class Sentence(_Frozen):
     """The main punishment imposed (serving, served) or about to be imposed (trial: court's calculator)."""
 
-    punishment: Punishment
+    punishment: PunishmentIn
     term: TermIn | None = None
     start_date: DateIn | None = None
     conditional: bool = False
@@ -166,20 +179,20 @@ class Charge(_Frozen):
     `damage`, `civil_claim`, `criminal_group` and `intoxicated` are facts some laws read (CONTRACT.md,
     "Several laws"); None is "not known"."""
 
-    code: CriminalCode = CriminalCode.KZ_2014
+    code: CodeIn = CriminalCode.KZ_2014
     article: ArticleNumber
     part: PartNumber | None = None
-    category: Category | None = None
+    category: CategoryIn | None = None
     offence_date: DateIn
     offence_end_date: DateIn | None = None
     territory: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] = "KZ"
-    context: Context = Context.UNKNOWN
+    context: ContextIn = Context.UNKNOWN
     tags: tuple[Tag, ...] = ()
     victim_minor: bool | None = None
     point: Annotated[int, Field(ge=1, le=50)] | Annotated[str, Field(min_length=1, max_length=4)] | None = (
         None
     )
-    damage: Damage | None = None
+    damage: DamageIn | None = None
     civil_claim: bool | None = None
     criminal_group: bool = False
     intoxicated: bool | None = None
@@ -222,9 +235,9 @@ class CaseRecord(_Frozen):
     full_name: Annotated[str, Field(max_length=200)] | None = None
     case_number: Annotated[str, Field(max_length=64)] | None = None
     region: str | None = None
-    role: PersonRole = PersonRole.PARTICIPANT
-    recidivism: Recidivism = Recidivism.NONE
-    stage: Stage
+    role: RoleIn = PersonRole.PARTICIPANT
+    recidivism: RecidivismIn = Recidivism.NONE
+    stage: StageIn
     charges: Annotated[tuple[Charge, ...], Field(min_length=1)]
     sentence: Sentence | None = None
     conviction_expunged: bool = False
@@ -232,7 +245,7 @@ class CaseRecord(_Frozen):
     able_bodied: bool | None = None
     needs_medical_care: bool | None = None
     needs_documents: bool | None = None
-    sex: Sex | None = None
+    sex: SexIn | None = None
     veteran: bool | None = None
     pregnant: bool | None = None
     children_under_18: bool | None = None
