@@ -34,8 +34,8 @@ from amnesty.domain.enums import (
     Stage,
     Tag,
 )
+from amnesty.domain.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.domain.regions import normalise_region
-from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 
 NonNegativeInt = Annotated[int, Field(ge=0, le=100_000)]
 
