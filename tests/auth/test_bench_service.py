@@ -8,8 +8,8 @@ import json
 import pytest
 from rich.console import Console
 
-from amnesty import bench_service
-from amnesty.bench_service import BenchOptions, render, run
+from amnesty.cli import bench_service
+from amnesty.cli.bench_service import BenchOptions, render, run
 from tests.service.conftest import PG_DATABASE, PG_HOST, PG_PORT, postgres_answers
 
 

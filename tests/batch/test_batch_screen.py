@@ -28,9 +28,9 @@ from amnesty.batch.process import RunSettings, process_chunk
 from amnesty.batch.run import run_batch
 from amnesty.batch.typed import CROSS_FIELD_CHECKS, model_validator_names
 from amnesty.domain.decision import Decision
+from amnesty.domain.iin import make_iin
 from amnesty.domain.records import parse_record
 from amnesty.engine.evaluate import evaluate
-from amnesty.engine.iin import make_iin
 from amnesty.io.tabular import open_source
 from amnesty.synth.generate import generate
 from amnesty.synth.presets import Preset

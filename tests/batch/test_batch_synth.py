@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from amnesty.domain.enums import Outcome, Punishment, Stage
+from amnesty.domain.iin import birth_date_from_iin, validate_iin
 from amnesty.domain.records import parse_record
 from amnesty.engine.evaluate import evaluate
-from amnesty.engine.iin import birth_date_from_iin, validate_iin
 from amnesty.synth.generate import generate
 from amnesty.synth.names import female_from_iin
 from amnesty.synth.presets import JANUARY_DEFAULT_PERSONS, Preset

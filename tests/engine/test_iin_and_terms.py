@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from amnesty.engine.iin import IinError, birth_date_from_iin, make_iin, validate_iin
+from amnesty.domain.iin import IinError, birth_date_from_iin, make_iin, validate_iin
 from amnesty.engine.terms import Term, add_months, cut_term, last_day, one_year_limit, reduce_sentence
 
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amnesty.batch.typed import COLUMN_VALIDATORS, _accepted_unchanged
+from amnesty.domain.iin import birth_date_from_iin, iin_arrays, make_iin, validate_iin
 from amnesty.domain.records import CaseRecord
-from amnesty.engine.iin import birth_date_from_iin, iin_arrays, make_iin, validate_iin
 
 SETTINGS = settings(max_examples=300, deadline=None)
 

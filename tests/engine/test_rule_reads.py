@@ -35,12 +35,12 @@ from amnesty.domain.enums import (
     Stage,
     Tag,
 )
+from amnesty.domain.iin import make_iin
 from amnesty.domain.records import CaseRecord, number_order
 from amnesty.engine import evaluate as _evaluate  # noqa: F401  (registers every rule)
 from amnesty.engine.category import charge_category
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import m1_several_charges, scope_charge
-from amnesty.engine.iin import make_iin
 from amnesty.engine.relief import _reduce, n1_non_custodial_grave, r8_one_year_rule
 from amnesty.engine.rules import implements, reason, record_paths, rules_of
 from amnesty.engine.terms import Term

@@ -157,7 +157,7 @@ def test_an_uploaded_file_matches_a_person_of_the_register_by_iin(app: FastAPI, 
 
     import xlsxwriter
 
-    from amnesty.engine.iin import make_iin
+    from amnesty.domain.iin import make_iin
 
     officer = client(app, "officer")
     tag = secrets.token_hex(3).upper()

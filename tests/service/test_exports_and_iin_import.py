@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from amnesty.auth import Role
-from amnesty.engine.iin import make_iin
+from amnesty.domain.iin import make_iin
 from amnesty.service import accounts, exports
 from amnesty.service.exports import ExportFormat
 from amnesty.service.policy import ForbiddenError

@@ -10,8 +10,8 @@ import secrets
 from dataclasses import dataclass
 
 from amnesty.auth import Role
+from amnesty.domain.iin import make_iin
 from amnesty.domain.records import parse_record
-from amnesty.engine.iin import make_iin
 from amnesty.service import cases
 
 

@@ -34,9 +34,9 @@ import polars as pl
 from pydantic import BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
+from amnesty.domain.iin import iin_arrays
 from amnesty.domain.records import CaseRecord, Charge, NumberReader, Sentence, TermIn, read_date, today
 from amnesty.domain.vocabulary_words import VocabularyReader
-from amnesty.engine.iin import iin_arrays
 from amnesty.io.columns import CHARGE_COLUMNS, LIST_SEPARATOR, PERSON_COLUMNS, SENTENCE_COLUMNS, TERM_FIELDS
 from amnesty.io.whitespace import PYTHON_WHITESPACE
 

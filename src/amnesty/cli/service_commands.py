@@ -385,7 +385,7 @@ def bench_service(
 ) -> None:
     """Measure the served system: seeding, page loads (first, warm, after a write), memory, health
     during an import and concurrent evaluation, with `amnesty serve` as a separate process."""
-    from amnesty.bench_service import BenchOptions, render, run
+    from amnesty.cli.bench_service import BenchOptions, render, run
 
     options = BenchOptions(
         persons=persons,

@@ -34,9 +34,9 @@ from amnesty.domain.enums import (
     Stage,
     Tag,
 )
+from amnesty.domain.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.domain.regions import normalise_region
 from amnesty.domain.vocabulary_words import VocabularyReader
-from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 
 NonNegativeInt = Annotated[int, Field(ge=0, le=100_000)]
 

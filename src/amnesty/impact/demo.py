@@ -13,8 +13,8 @@ import random
 from typing import Any
 
 from amnesty.domain.enums import REGIONS
+from amnesty.domain.iin import make_iin
 from amnesty.domain.records import CaseRecord, parse_record
-from amnesty.engine.iin import make_iin
 
 # (article, part, category, weight)
 _CHARGES: tuple[tuple[int, int | None, str, int], ...] = (

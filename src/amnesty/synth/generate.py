@@ -16,7 +16,7 @@ from itertools import accumulate
 from typing import Any, TypeVar
 
 from amnesty.domain.enums import REGIONS, Category, Context, PersonRole, Punishment, Recidivism, Stage
-from amnesty.engine.iin import make_iin
+from amnesty.domain.iin import make_iin
 from amnesty.synth.independence_table import Kind2021
 from amnesty.synth.names import NameDraw, female_from_iin
 from amnesty.synth.presets import (

@@ -32,7 +32,7 @@ from amnesty.domain.enums import (
     Sex,
 )
 from amnesty.domain.enums import Stage as St
-from amnesty.engine.iin import make_iin
+from amnesty.domain.iin import make_iin
 from amnesty.engine.terms import Term, add_months, add_years, last_day, one_year_limit
 from amnesty.synth.independence_table import (
     ENTRY_INTO_FORCE,

@@ -31,9 +31,9 @@ from amnesty.domain.enums import (
     Stage,
     Tag,
 )
+from amnesty.domain.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.domain.records import RECORD_CHECK_CODES, CaseRecord, parse_record
 from amnesty.engine.evaluate import evaluate
-from amnesty.engine.iin import IinError, birth_date_from_iin, validate_iin
 from amnesty.engine.questions import option_key
 from amnesty.law.registry import DEFAULT_LAW_ID, get_law, registered_laws
 from amnesty.render.decisions import headline, override_headline
