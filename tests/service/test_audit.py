@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import secrets
 
 import pytest
 from sqlalchemy import text
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 from amnesty.audit import verify_chain
 from amnesty.auth import Role, create_user
 from amnesty.cli.main import app as cli
+from amnesty.domain.iin import make_iin
 from amnesty.io.json_records import validate_item
 from amnesty.store.cases import import_records
 from amnesty.store.db import make_engine, make_sessionmaker
@@ -115,10 +118,12 @@ def test_cli_audit_verify_exit_codes(audited):
 
 def test_reads_of_a_persons_file_and_writes_are_events_without_personal_data(service, record, unique_id):
     person_id = unique_id()
+    iin = make_iin(dt.date(1985, 3, 15), 1000 + secrets.randbelow(8000))  # new: an IIN on file would match
     admin = service.as_role(Role.ADMIN)
-    service.client.post(
-        "/api/import", json=[record(person_id, full_name="Secret Name", iin="850315300128")], headers=admin
+    imported = service.client.post(
+        "/api/import", json=[record(person_id, full_name="Secret Name", iin=iin)], headers=admin
     )
+    assert imported.status_code == 201, imported.text
     service.client.get(f"/api/persons/{person_id}", headers=service.as_role(Role.REVIEWER))
     auditor = service.as_role(Role.AUDITOR)
     reads = service.client.get(f"/api/audit?action=person.read&object_id={person_id}", headers=auditor).json()
@@ -131,6 +136,6 @@ def test_reads_of_a_persons_file_and_writes_are_events_without_personal_data(ser
     assert created[0]["actor"] == service.username(Role.ADMIN)
     everything = json.dumps(service.client.get("/api/audit?page_size=200", headers=auditor).json())
     assert "Secret Name" not in everything
-    assert "850315300128" not in everything
+    assert iin not in everything
     verify = service.client.get("/api/audit/verify", headers=auditor).json()
     assert verify["ok"], verify

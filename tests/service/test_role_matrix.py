@@ -532,6 +532,7 @@ WEB_NOT_PAGES = {
     "/cases/new/iin",
     "/impact/chart/{token}.png",
     "/documents/{person_id}/{case_id}/{language}.{fmt}",
+    "/documents/{person_id}/{case_id}/{kind}/{language}.{fmt}",
 }
 """GET routes that are not pages of their own: fragments, files, downloads of one object."""
 
