@@ -192,3 +192,31 @@ def test_a_new_law_needs_a_proper_id_and_a_known_source(tmp_path: Path) -> None:
     assert unknown.exit_code == 2
     assert "no law 'kz-1999-none'" in unknown.output
     assert not any(tmp_path.iterdir())
+
+
+def test_a_draft_from_the_2021_law_decides_with_its_rules_and_says_it_rests_on_unverified_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = runner.invoke(
+        app, ["law", "new", "kz-2026-2-viii", "--from", "kz-2021-81-vii", "--out", str(tmp_path)]
+    )
+    assert made.exit_code == 0, made.output
+    monkeypatch.setenv(LAW_PATH_VARIABLE, str(tmp_path))
+    record = tmp_path / "record.json"
+    record.write_text(
+        json.dumps(
+            {
+                "person_id": "D-1",
+                "stage": "pre_trial",
+                "charges": [{"article": 131, "category": "misdemeanour", "offence_date": "2021-06-01"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["evaluate", str(record), "--law", "all"])
+    assert result.exit_code == 0, result.output
+    by_law = {d["law"]: d for d in json.loads(result.stdout)}
+    draft, source = by_law["kz-2026-2-viii"], by_law["kz-2021-81-vii"]
+    assert draft["outcome"] == source["outcome"] == "terminate_case"  # the source's rules decide
+    assert "provisional_basis" in draft["flags"]  # every fact of a draft is unverified until a lawyer sets it
+    assert "provisional_basis" not in source["flags"]

@@ -15,7 +15,7 @@ import datetime as dt
 
 from amnesty import __version__
 from amnesty.domain.decision import ChargeResult, Decision, Reason, ResocialisationTask
-from amnesty.domain.enums import Category, CriminalCode, Flag, Outcome, Tri
+from amnesty.domain.enums import Category, CriminalCode, Flag, Outcome, Provenance, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.category import ChargeCategory, charge_category
 from amnesty.engine.codes import ReasonCode as C
@@ -263,6 +263,13 @@ def _exclusions(record: CaseRecord, law: Law, strict: bool) -> list[tuple[str, F
     return found
 
 
+def _rests_on_unverified(person: list[Reason], scopes: list[ChargeScope]) -> bool:
+    """Whether a reason of the decision rests on a rule or fact not read in the text (a draft made from
+    this law marks every fact `unverified` until a lawyer sets its provenance)."""
+    reasons = [*person, *(r for scope in scopes for r in scope.result.reasons)]
+    return any(r.provenance is Provenance.UNVERIFIED for r in reasons)
+
+
 def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decision:
     """The decision under the 2021 Independence amnesty, without its questions (see the module doc)."""
     flags: set[Flag] = {Flag.STRICT_MODE} if strict else set()
@@ -317,7 +324,7 @@ def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decisi
             provisional = relief.provisional or any(scope.provisional for scope in scopes)
             if relief.interpretation or vulnerability.differs_by_charge or len(scopes) > 1:
                 flags.add(Flag.INTERPRETATION)
-    if provisional:
+    if provisional or _rests_on_unverified(person, scopes):
         flags.add(Flag.PROVISIONAL_BASIS)
     sentence = relief.sentence if relief is not None else plain_sentence(record.sentence, None)
     person += n1_additional_kept(record, law, outcome).reasons
