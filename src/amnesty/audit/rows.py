@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Float, Integer, Table, event, func, inspect, 
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.sql.sqltypes import JSON, Boolean
 
+from amnesty.store.convert import CHARGE_FACTS, PERSON_FACTS, SENTENCE_FACTS
 from amnesty.store.models import (
     Case,
     ChargeRow,
@@ -115,23 +116,9 @@ NUMBER_COLUMNS = frozenset({("charges", "article"), ("charges", "part"), ("charg
 """Columns of numbers stored as text (an inserted article "188-1"), canonical as numbers when whole."""
 
 LATE_COLUMNS: dict[str, frozenset[str]] = {
-    "persons": frozenset(
-        {
-            "sex",
-            "veteran",
-            "pregnant",
-            "children_under_18",
-            "sole_parent",
-            "disabled_dependant",
-            "disability_group",
-            "negative_conduct",
-            "malicious_violator",
-            "crime_while_serving",
-            "objects",
-        }
-    ),
-    "sentences": frozenset({"death_commuted", "fine_unpaid_mci"}),
-    "charges": frozenset({"code", "damage", "civil_claim", "criminal_group", "intoxicated"}),
+    "persons": frozenset(PERSON_FACTS),
+    "sentences": frozenset(SENTENCE_FACTS),
+    "charges": frozenset(CHARGE_FACTS),
 }
 """Columns added to sealed tables after rows were sealed (0010_record_facts): a null there is left out
 of the canonical form, so a row sealed before keeps its digest; a value is part of it."""

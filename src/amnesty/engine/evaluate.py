@@ -132,6 +132,13 @@ def m1_several_charges(
         return Outcome.NEEDS_REVIEW, None, [reason(law, C.COVERAGE_UNCERTAIN, "M1")]
     if Tri.NO in answers:
         return Outcome.NEEDS_REVIEW, None, [reason(law, C.PARTIAL_COVERAGE, "M1")]
+    return by_gravest(scopes, law)
+
+
+def by_gravest(scopes: list[ChargeScope], law: Law) -> tuple[Outcome | None, Category | None, list[Reason]]:
+    """The part of M1 every law shares once all charges are covered: a charge with no known category is
+    `MISSING_CATEGORY`, a recorded category the Code contradicts `CATEGORY_CONFLICT`; otherwise the
+    gravest category (`AGGREGATE_BY_GRAVEST` when there are several charges)."""
     missing = [scope.result for scope in scopes if scope.result.category is None]
     if missing:
         return (

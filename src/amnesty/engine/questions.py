@@ -746,33 +746,47 @@ def review_questions(
         for path, params in entry.locate(situation):
             if path in questions:
                 continue
-            options = options_for(path)
-            tried = options if options is not None else telling_parts(record, path, law)
-            leads_to = None
-            if tried is not None:
-                leads_to = {}
-                for value in tried:
-                    try:
-                        answered = record_with(record, path, value)
-                    except ValidationError:
-                        continue
-                    leads_to[option_key(value)] = decide(answered).outcome
-            questions[path] = Question(
-                field=path,
-                rule=reason.rule,
-                code=reason.code,
-                answer=answer_kind(path),
-                text=_question_text(entry, path, params),
-                options=options,
-                option_texts=_option_texts(path, options) if options is not None else None,
-                leads_to=leads_to,
-            )
-    return tuple(sorted(questions.values(), key=_settling_answers, reverse=True)), tuple(
-        unanswerable.values()
+            text = _question_text(entry, path, params)
+            questions[path] = question_for(record, path, reason, text, _option_texts, law, decide)
+    return tuple(sorted(questions.values(), key=settling_answers, reverse=True)), tuple(unanswerable.values())
+
+
+def question_for(
+    record: CaseRecord,
+    path: str,
+    cause: Reason,
+    text: dict[str, str],
+    option_texts: Callable[[str, tuple[str | bool, ...]], dict[str, dict[str, str]]],
+    law: Law,
+    decide: Callable[[CaseRecord], Decision],
+) -> Question:
+    """The question for the fact at `path` that `cause` waits on, with where each answer leads: the
+    decision worked out again with that answer put in (the closed set of answers, or the telling parts
+    and points); every law's questions are built here, each law wording its own texts."""
+    options = options_for(path)
+    tried = options if options is not None else telling_parts(record, path, law)
+    leads_to = None
+    if tried is not None:
+        leads_to = {}
+        for value in tried:
+            try:
+                answered = record_with(record, path, value)
+            except ValidationError:
+                continue
+            leads_to[option_key(value)] = decide(answered).outcome
+    return Question(
+        field=path,
+        rule=cause.rule,
+        code=cause.code,
+        answer=answer_kind(path),
+        text=text,
+        options=options,
+        option_texts=option_texts(path, options) if options is not None else None,
+        leads_to=leads_to,
     )
 
 
-def _settling_answers(question: Question) -> int:
+def settling_answers(question: Question) -> int:
     """How many known answers settle the decision: questions that can settle it are asked first."""
     return sum(outcome is not Outcome.NEEDS_REVIEW for outcome in (question.leads_to or {}).values())
 

@@ -33,6 +33,7 @@ from amnesty.domain.enums import (
 )
 from amnesty.domain.enums import Stage as St
 from amnesty.domain.iin import make_iin
+from amnesty.domain.records import CaseRecord
 from amnesty.engine.terms import Term, add_months, add_years, last_day, one_year_limit
 from amnesty.synth.independence_table import (
     ENTRY_INTO_FORCE,
@@ -584,31 +585,5 @@ def independence_person(number: int, draw: _Draw) -> tuple[Kind2021, dict[str, A
     return kind, {key: record[key] for key in _FIELD_ORDER}
 
 
-_FIELD_ORDER = (
-    "person_id",
-    "iin",
-    "birth_date",
-    "case_number",
-    "region",
-    "role",
-    "recidivism",
-    "stage",
-    "charges",
-    "sentence",
-    "conviction_expunged",
-    "fixed_residence",
-    "able_bodied",
-    "needs_medical_care",
-    "needs_documents",
-    "sex",
-    "veteran",
-    "pregnant",
-    "children_under_18",
-    "sole_parent",
-    "disabled_dependant",
-    "disability_group",
-    "negative_conduct",
-    "malicious_violator",
-    "crime_while_serving",
-    "objects",
-)
+_FIELD_ORDER = tuple(name for name in CaseRecord.model_fields if name != "full_name")
+"""The record's fields in the model's order (a synthetic person is named by the writer, not here)."""

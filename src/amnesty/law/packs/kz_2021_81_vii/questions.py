@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from pydantic import ValidationError
-
 from amnesty.domain.decision import Decision, Question, Reason, Unanswerable
 from amnesty.domain.enums import Damage, Outcome
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.messages import LANGUAGES, WORDS, with_article_ref
-from amnesty.engine.questions import answer_kind, option_key, options_for, record_with, telling_parts
+from amnesty.engine.questions import option_key, question_for, settling_answers
 from amnesty.engine.rules import article_ref
 from amnesty.law.loader import Law
 from amnesty.law.packs.kz_2021_81_vii.vulnerability import assess
@@ -234,32 +232,10 @@ def ask_2021(
         for path in _paths(record, law, cause):
             if path in questions or path.rsplit(".", 1)[-1] not in QUESTION_TEXTS:
                 continue
-            options = options_for(path)
-            tried = options if options is not None else telling_parts(record, path, law)
-            leads_to = None
-            if tried is not None:
-                leads_to = {}
-                for value in tried:
-                    try:
-                        answered = record_with(record, path, value)
-                    except ValidationError:
-                        continue
-                    leads_to[option_key(value)] = decide(answered).outcome
-            questions[path] = Question(
-                field=path,
-                rule=cause.rule,
-                code=cause.code,
-                answer=answer_kind(path),
-                text=_text(path, record),
-                options=options,
-                option_texts=_option_texts(path, options) if options is not None else None,
-                leads_to=leads_to,
+            questions[path] = question_for(
+                record, path, cause, _text(path, record), _option_texts, law, decide
             )
-    ordered = sorted(
-        questions.values(),
-        key=lambda q: sum(o is not Outcome.NEEDS_REVIEW for o in (q.leads_to or {}).values()),
-        reverse=True,
-    )
+    ordered = sorted(questions.values(), key=settling_answers, reverse=True)
     return decision.model_copy(
         update={"questions": tuple(ordered), "unanswerable": tuple(unanswerable.values())}
     )

@@ -19,12 +19,12 @@ from amnesty.domain.enums import Category, CriminalCode, Flag, Outcome, Provenan
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.category import ChargeCategory, charge_category
 from amnesty.engine.codes import ReasonCode as C
-from amnesty.engine.evaluate import ChargeScope
+from amnesty.engine.evaluate import ChargeScope, by_gravest
 
 __all__ = ["ChargeScope", "decide", "scope_charge"]
 from amnesty.engine.laws import LawEngine, register_engine
 from amnesty.engine.messages import word
-from amnesty.engine.relief import category_word, default_body, plain_sentence
+from amnesty.engine.relief import default_body, plain_sentence
 from amnesty.engine.resocialisation import t1_resocialisation
 from amnesty.engine.rules import Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
@@ -183,28 +183,7 @@ def m1_several_charges(
         return Outcome.NOT_COVERED, None, [reason(law, C.NOT_COVERED, "M1")]
     if Tri.UNKNOWN in answers:
         return Outcome.NEEDS_REVIEW, None, [reason(law, C.COVERAGE_UNCERTAIN, "M1")]
-    missing = [scope.result for scope in scopes if scope.result.category is None]
-    if missing:
-        return (
-            Outcome.NEEDS_REVIEW,
-            None,
-            [
-                reason(law, C.MISSING_CATEGORY, "M1", article_ref=article_ref(c.article, c.part))
-                for c in missing
-            ],
-        )
-    conflicts = [r for scope in scopes for r in scope.conflict]
-    if conflicts:
-        return Outcome.NEEDS_REVIEW, None, conflicts
-    gravest = max(
-        (scope.result.category for scope in scopes if scope.result.category), key=lambda c: c.gravity
-    )
-    notes = (
-        [reason(law, C.AGGREGATE_BY_GRAVEST, "M1", category=category_word(gravest))]
-        if len(scopes) > 1
-        else []
-    )
-    return None, gravest, notes
+    return by_gravest(scopes, law)  # a mix of covered and not covered is X8's, decided before
 
 
 @implements("P1", f"{CITES}, art. 5 p. 5", engine=ENGINE, reads=("objects",))
