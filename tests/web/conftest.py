@@ -81,7 +81,7 @@ class Register:
 
     @staticmethod
     def _file(person: Any) -> StoredFile | None:
-        from amnesty.store.cases import case_record
+        from amnesty.store.convert import case_record
 
         decided = [c for c in person.cases if c.decisions]
         if not decided:

@@ -28,12 +28,9 @@ from amnesty.auth.users import (
     set_password,
     unlock,
 )
-from amnesty.service.accounts import AuditFilter, AuditItem, audit_trail
+from amnesty.service.accounts import AuditFilter, AuditItem, User, audit_trail, iso, schema_revision
 from amnesty.service.policy import Action, roles_for
 from amnesty.service.results import Page
-from amnesty.store.migrate import current_revision
-from amnesty.store.models import UserRow as User
-from amnesty.store.queries import iso
 
 router = APIRouter()
 
@@ -46,7 +43,7 @@ def health(request: Request, db: Session = Depends(get_db)) -> Health:
         database = "ok"
     except Exception:
         database = "unavailable"
-    revision = current_revision(request.app.state.engine) if database == "ok" else None
+    revision = schema_revision(request.app.state.engine) if database == "ok" else None
     return Health(
         status="ok" if database == "ok" else "degraded",
         database=database,

@@ -29,6 +29,7 @@ __all__ = [
     "OverrideRejectedError",
     "OverrideRequest",
     "ReviewStatus",
+    "Term",
     "check_override",
     "list_overrides",
     "override",
@@ -82,10 +83,9 @@ def review_queue(
     arguments = (status, page, page_size, region, code, limit, with_questions)
 
     def compute() -> Page[ReviewItem]:
-        found = queries.review_queue(
+        return queries.review_queue(
             db, status, page, page_size, region, code, limit, with_questions=with_questions
         )
-        return Page[ReviewItem].model_validate(found.to_json_dict())
 
     return kept(db, "review_queue", arguments, compute)
 
@@ -96,7 +96,7 @@ def list_overrides(db: Session, user: Actor, decision_id: int) -> OverrideList:
     decision = decision_row(db, user, decision_id)
     return OverrideList(
         decision_id=decision.id,
-        items=[OverrideOut.model_validate(queries.override_json(o)) for o in decision.overrides],
+        items=[queries.override_view(o) for o in decision.overrides],
     )
 
 
@@ -280,7 +280,7 @@ def override(db: Session, user: Actor, decision_id: int, request: OverrideReques
         db.rollback()
         raise
     db.commit()
-    return OverrideOut.model_validate(queries.override_json(row))
+    return queries.override_view(row)
 
 
 def withdraw_override(db: Session, user: Actor, override_id: int, reason: str) -> OverrideOut:
@@ -310,4 +310,4 @@ def withdraw_override(db: Session, user: Actor, override_id: int, reason: str) -
         db.rollback()
         raise
     db.commit()
-    return OverrideOut.model_validate(queries.override_json(row))
+    return queries.override_view(row)

@@ -30,8 +30,7 @@ def list_tasks(
 ) -> Page[TaskOut]:
     """Tasks matching the filters, oldest first, one page."""
     require(user, Action.READ_TASKS)
-    found = queries.search_tasks(db, filters, region_limit(user), page, page_size)
-    return Page[TaskOut].model_validate(found.to_json_dict())
+    return queries.search_tasks(db, filters, region_limit(user), page, page_size)
 
 
 def _task(db: Session, user: Actor, task_id: int) -> TaskRow:
@@ -44,7 +43,7 @@ def _task(db: Session, user: Actor, task_id: int) -> TaskRow:
 def get_task(db: Session, user: Actor, task_id: int) -> TaskOut:
     """One task."""
     require(user, Action.READ_TASKS)
-    return TaskOut.model_validate(queries.task_json(_task(db, user, task_id)))
+    return queries.task_view(_task(db, user, task_id))
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def change_task(db: Session, user: Actor, task_id: int, edit: TaskEdit) -> TaskO
     except StaleDataError:
         db.rollback()
         raise VersionConflictError("task", task_id, edit.version, edit.version + 1) from None
-    return TaskOut.model_validate(queries.task_json(task))
+    return queries.task_view(task)
 
 
 @dataclass(frozen=True)
