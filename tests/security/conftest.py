@@ -148,9 +148,7 @@ def populate(sessions: sessionmaker[Session], records: list[dict[str, Any]]) -> 
         )
         task = db.query(TaskRow).order_by(TaskRow.id).first()
         assert task is not None
-        update_task(
-            db, task, task.version, TaskChange(status=TaskStatus.IN_PROGRESS, notes="called"), "sec-social"
-        )
+        update_task(db, task, task.version, TaskChange(status=TaskStatus.IN_PROGRESS, notes="called"))
         db.commit()
         return {
             "override_id": override.id,

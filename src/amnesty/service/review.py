@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from amnesty.audit.chain import record_event
 from amnesty.domain.decision import SentenceResult
 from amnesty.domain.enums import Outcome
 from amnesty.engine.codes import ReasonCode
@@ -279,6 +280,8 @@ def override(db: Session, user: Actor, decision_id: int, request: OverrideReques
     except SupersededError:
         db.rollback()
         raise
+    details = {"override_id": row.id, "engine_outcome": decision.outcome, "outcome": row.outcome}
+    record_event(db, user.username, "override.create", "decision", decision.id, details)
     db.commit()
     return queries.override_view(row)
 
@@ -305,9 +308,11 @@ def withdraw_override(db: Session, user: Actor, override_id: int, reason: str) -
         raise NotFoundError("override", override_id)
     decision_row(db, user, row.decision_fk)  # the user's region must hold the case
     try:
-        record_withdrawal(db, row, reason.strip()[:10_000], user.username)
+        withdrawal = record_withdrawal(db, row, reason.strip()[:10_000], user.username)
     except SupersededError:
         db.rollback()
         raise
+    details = {"override_id": row.id, "outcome": row.outcome, "reason": withdrawal.reason}
+    record_event(db, user.username, "override.withdraw", "decision", row.decision_fk, details)
     db.commit()
     return queries.override_view(row)

@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from amnesty.audit.chain import record_event
 from amnesty.domain.enums import TaskStatus
 from amnesty.resocialisation.tasks import ACTIVE, REASON_REQUIRED, TRANSITIONS
 from amnesty.service.errors import InvalidInputError, NotFoundError, VersionConflictError
@@ -97,7 +98,10 @@ def change_task(db: Session, user: Actor, task_id: int, edit: TaskEdit) -> TaskO
         clear_due_date=edit.clear_due_date,
     )
     try:
-        update_task(db, task, edit.version, change, user.username)
+        changed = update_task(db, task, edit.version, change)
+        if changed:
+            details = {"fields": list(changed), "status": task.status}
+            record_event(db, user.username, "task.update", "task", task.id, details)
         db.commit()
     except VersionConflictError:
         db.rollback()

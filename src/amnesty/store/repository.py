@@ -5,7 +5,8 @@ Writes (the caller commits; each appends audit events in the same transaction):
 - `import_records(db, items, actor)`: all or nothing; `ImportRejectedError.errors` lists every bad row.
 - `upsert_case`, `update_case(db, case, expected_version, record, actor)` (`VersionConflictError`),
   `evaluate_case(db, case, actor, law=None, as_of=None, strict=False, force=False)`.
-- `record_override(db, decision, OverrideInput, reviewer)`, `update_task(db, task, version, TaskChange, actor)`.
+- `record_override(db, decision, OverrideInput, reviewer)`, `update_task(db, task, version, TaskChange)`
+  (rows only: the caller records their audit events).
 Reads (typed views, `amnesty.store.views`):
 - `search_persons` / `search_cases(db, CaseFilter, region_limit, sort, page, page_size) -> Page`,
   `get_person`, `get_case`, `person_file(db, person)` (the caller audits the read), `case_detail`,
