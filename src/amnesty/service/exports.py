@@ -133,20 +133,20 @@ def case_rows(db: Session, user: Actor, filters: CaseFilter, sort: str = "id") -
 
     def rows() -> Iterator[Row]:
         for item in queries.stream_cases(db, filters, limit, sort, MAX_EXPORT_ROWS):
-            decision = item["decision"] or {}
+            decision = item.decision
             yield (
-                item["person_id"],
-                item["full_name"],
-                item["iin"],
-                item["region"],
-                item["case_number"],
-                item["stage"],
-                decision.get("outcome"),
-                decision.get("effective_outcome"),
-                decision.get("release"),
-                decision.get("new_end_date"),
-                decision.get("needs_review"),
-                decision.get("provisional"),
+                item.person_id,
+                item.full_name,
+                item.iin,
+                item.region,
+                item.case_number,
+                item.stage,
+                decision.outcome if decision else None,
+                decision.effective_outcome if decision else None,
+                decision.release if decision else None,
+                decision.new_end_date if decision else None,
+                decision.needs_review if decision else None,
+                decision.provisional if decision else None,
             )
 
     columns = (
@@ -181,18 +181,18 @@ def review_rows(
     def rows() -> Iterator[Row]:
         for item in queries.stream_review_queue(db, status, region, code, limit, MAX_EXPORT_ROWS, work=work):
             yield (
-                item["person_id"],
-                item["full_name"],
-                item["region"],
-                item["case_number"],
-                item["stage"],
-                item["id"],
-                item["outcome"],
-                item["needs_review"],
-                item["provisional"],
-                " ".join(dict.fromkeys(item["reason_codes"])),
-                item["taken_by"],
-                (item["created_at"] or "")[:10] or None,
+                item.person_id,
+                item.full_name,
+                item.region,
+                item.case_number,
+                item.stage,
+                item.id,
+                item.outcome,
+                item.needs_review,
+                item.provisional,
+                " ".join(dict.fromkeys(item.reason_codes)),
+                item.taken_by,
+                (item.created_at or "")[:10] or None,
             )
 
     columns = (
@@ -220,17 +220,17 @@ def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
     def rows() -> Iterator[Row]:
         for item in queries.stream_tasks(db, filters, limit, MAX_EXPORT_ROWS):
             yield (
-                item["id"],
-                item["person_id"],
-                item["full_name"],
-                item["region"],
-                item["akimat"],
-                item["kind"],
-                item["status"],
-                item["assignee"],
-                item["due_date"],
-                item["completed_on"],
-                item["notes"],
+                item.id,
+                item.person_id,
+                item.full_name,
+                item.region,
+                item.akimat,
+                item.kind,
+                item.status,
+                item.assignee,
+                item.due_date,
+                item.completed_on,
+                item.notes,
             )
 
     columns = (
