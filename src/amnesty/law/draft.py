@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from amnesty.law.example import example_case
 from amnesty.law.loader import (
     PACK_FILE,
     Law,
@@ -38,9 +39,6 @@ from amnesty.law.registry import pack_folder
 SCENARIO_FILE = "scenarios.yaml"
 DATA_SUFFIX = ".yaml"
 """The source law's data files the draft carries (every YAML file of its folder beside the pack)."""
-SMALL_GRAVITY_YEARS = 2
-"""The longest imprisonment of a crime of small gravity (Criminal Code art. 11 p. 2): the starter
-scenarios' charge is one, so that the first decisions under a draft reach its relief rules."""
 LAW_ID = re.compile(r"^[a-z]{2}-\d{4}-[a-z0-9-]+$")
 DRAFT_NOTE = {
     "en": "Draft based on: {source}. Every fact is marked unverified until a lawyer reads the new "
@@ -89,63 +87,34 @@ def draft_pack(new_id: str, source_id: str) -> dict[str, Any]:
     return data
 
 
-def _starter_charge(law: Law) -> dict[str, Any]:
-    """A charge the source law reaches, from its own data: the first part of the Code (among the
-    articles the law lists, when it has a list) whose sanction allows imprisonment of at most two years
-    and that the catalogue gives no kind of offence; its category is left to the Code (rule C1)."""
-    listed = {entry.article for entry in law.pack.article_list.entries} if law.pack.article_list else None
-    for entry in law.catalogue.entries:
-        sanction = entry.sanction
-        if entry.part is None or sanction is None or sanction.max_years is None:
-            continue
-        if listed is not None and entry.article not in listed:
-            continue
-        if sanction.max_years <= SMALL_GRAVITY_YEARS and not law.facts(entry.article, entry.part).tags:
-            listed_entry = law.list_by_article.get(entry.article)
-            if listed_entry is None or listed_entry.covers_part(entry.part):
-                return {"article": entry.article, "part": entry.part}
-    raise LawPackError(f"{law.pack.id}: no part of the Code to start a scenario from")
-
-
 def _starter_scenarios(new_id: str, law: Law) -> list[dict[str, Any]]:
-    """One record per stage, dated by the source law's own dates: the offence on the first day of its
-    window (or half a year before it came into force, for a law without a window), the sentence begun a
-    month later, each decided on the day of entry into force; and the serving case again on the last
-    day of the implementation deadline."""
-    dates = law.pack.dates
-    entry_into_force = law.entry_into_force
-    window = dates.offence_window
-    offence = window.start if window is not None else entry_into_force - dt.timedelta(days=182)
-    start = min(offence + dt.timedelta(days=30), entry_into_force - dt.timedelta(days=1))
-    charge: dict[str, Any] = {**_starter_charge(law), "offence_date": offence}
-    if law.pack.article_list is not None and law.pack.scope.contexts:
-        charge["context"] = law.pack.scope.contexts[0].value
-    imprisonment = {"punishment": "imprisonment", "term": {"years": 1}}
-    records: list[tuple[str, dict[str, Any], dt.date]] = [
-        ("pre_trial", {"stage": "pre_trial"}, entry_into_force),
-        ("trial", {"stage": "trial", "sentence": imprisonment}, entry_into_force),
-        (
-            "serving",
-            {"stage": "serving", "sentence": {**imprisonment, "start_date": start}},
-            entry_into_force,
-        ),
-        ("served", {"stage": "served", "conviction_expunged": False}, entry_into_force),
+    """One record per stage with the source law's example case (`amnesty.law.example`: a charge it
+    reaches, dated by its own window or entry into force), each decided on the day of entry into force;
+    and the serving case again on the last day of the implementation deadline."""
+    case = example_case(law)
+    charge: dict[str, Any] = {"article": case.article, "part": case.part, "offence_date": case.offence_date}
+    if case.context is not None:
+        charge["context"] = case.context
+    imprisonment = {"punishment": "imprisonment", "term": {"years": case.sentence_years}}
+    serving = {"stage": "serving", "sentence": {**imprisonment, "start_date": case.sentence_start}}
+    records: list[tuple[dict[str, Any], dt.date]] = [
+        ({"stage": "pre_trial"}, case.entry_into_force),
+        ({"stage": "trial", "sentence": imprisonment}, case.entry_into_force),
+        (serving, case.entry_into_force),
+        ({"stage": "served", "conviction_expunged": False}, case.entry_into_force),
     ]
-    deadline = dates.implementation_deadline.value
-    if deadline is not None:
-        records.append(
-            ("serving", {"stage": "serving", "sentence": {**imprisonment, "start_date": start}}, deadline)
-        )
+    if case.deadline is not None:
+        records.append((serving, case.deadline))
     return [
         {
-            "name": f"{new_id}: a person at the {stage.replace('_', '-')} stage, decided on {as_of}"
+            "name": f"{new_id}: a person at the {fields['stage'].replace('_', '-')} stage, decided on {as_of}"
             " (fill in from the law's text)",
             "law": "the rules of the new law this case tests, e.g. 'art. 1; art. 2 p. 1'",
             "as_of": as_of,
             "record": {"person_id": f"D-{index}", "charges": [dict(charge)], **fields},
             "expect": {},
         }
-        for index, (stage, fields, as_of) in enumerate(records, start=1)
+        for index, (fields, as_of) in enumerate(records, start=1)
     ]
 
 
