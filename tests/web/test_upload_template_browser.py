@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,8 @@ from amnesty.io.tabular import read_records
 from amnesty.law.registry import get_law
 from amnesty.service.template import template_columns
 
-from .conftest import PASSWORD, LiveServer, shot
+from .conftest import LiveServer, shot
+from .test_exports_browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,19 +41,11 @@ def tab(browser: Any, served: LiveServer) -> Iterator[Any]:
     context.close()
 
 
-def _sign_in(page: Any, server: LiveServer, username: str) -> None:
-    page.goto(server.url + "/signin")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/home$"))
-
-
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_upload_page_gives_each_laws_template(
     tab: Any, served: LiveServer, tmp_path: Path, fmt: str
 ) -> None:
-    _sign_in(tab, served, "admin")
+    sign_in(tab, served, "admin")
     tab.goto(served.url + "/batch")
     form = tab.locator("#template-form")
     for law_id in LAWS:
