@@ -72,6 +72,8 @@ class Law:
     _catalogue_index: Mapping[tuple[int | str, int | str | None], tuple[CatalogueEntry, ...]] = field(
         repr=False
     )
+    folder: Traversable | None = field(default=None, repr=False)
+    """The folder the pack was read from (its data files beside `pack.yaml`), None for a pack file."""
 
     @property
     def entry_into_force(self) -> dt.date:
@@ -204,8 +206,14 @@ def deep_merge(base: Any, overlay: Any) -> Any:
     return copy.deepcopy(overlay)
 
 
-def build_law(pack_data: Any, catalogue_data: Any, pack_source: str, catalogue_source: str) -> Law:
-    """Validate raw pack and catalogue data and build the indexed `Law`."""
+def build_law(
+    pack_data: Any,
+    catalogue_data: Any,
+    pack_source: str,
+    catalogue_source: str,
+    folder: Traversable | None = None,
+) -> Law:
+    """Validate raw pack and catalogue data and build the indexed `Law` (read from `folder`, if any)."""
     pack: LawPack = _validate(LawPack, pack_data, pack_source)
     catalogue: Catalogue = _validate(Catalogue, catalogue_data, catalogue_source)
     if pack.dates.entry_into_force.value is None:
@@ -231,6 +239,7 @@ def build_law(pack_data: Any, catalogue_data: Any, pack_source: str, catalogue_s
         exclusion_by_tag=by_tag,
         recidivism_exclusion=recidivism,
         _catalogue_index=index,
+        folder=folder,
     )
 
 
@@ -315,7 +324,7 @@ def load_law(
     if variant is not None:
         pack_data = deep_merge(pack_data, dict(variant))
         pack_source = f"{pack_source} + {variant_source}"
-    return build_law(pack_data, cat_data, pack_source, cat_source)
+    return build_law(pack_data, cat_data, pack_source, cat_source, folder if pack_path is None else None)
 
 
 def _read_file(path: Path) -> str:
