@@ -12,6 +12,7 @@ this module registers the engine `kz_2021_81_vii` that decides under every pack 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from amnesty import __version__
 from amnesty.domain.decision import ChargeResult, Decision, Reason, ResocialisationTask
@@ -19,6 +20,17 @@ from amnesty.domain.enums import Category, CriminalCode, Flag, Outcome, Provenan
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.category import ChargeCategory, charge_category
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.defaults import (
+    NOT_APPLICABLE,
+    Order,
+    OrderCode,
+    Resolution,
+    RuleAnswer,
+    Settled,
+    conflict_reason_params,
+    law_order,
+    resolve,
+)
 from amnesty.engine.evaluate import ChargeScope, by_gravest
 
 __all__ = ["ChargeScope", "decide", "scope_charge"]
@@ -32,6 +44,7 @@ from amnesty.law.packs.kz_2021_81_vii.exclusions import CONVICTION_ITEMS, EXCLUS
 from amnesty.law.packs.kz_2021_81_vii.questions import ask_2021
 from amnesty.law.packs.kz_2021_81_vii.relief import Relief2021, relief_2021
 from amnesty.law.packs.kz_2021_81_vii.vulnerability import v1_socially_vulnerable
+from amnesty.law.schema import OrderLabel
 
 ENGINE = "kz_2021_81_vii"
 CITES = "Law 81-VII"
@@ -249,12 +262,95 @@ def _rests_on_unverified(person: list[Reason], scopes: list[ChargeScope]) -> boo
     return any(r.provenance is Provenance.UNVERIFIED for r in reasons)
 
 
+def _relief_answers(
+    relief: Relief2021, labels: tuple[OrderLabel, ...], category: Category
+) -> dict[str, RuleAnswer]:
+    """The relief stage's answers from what R1-R9 gave (`relief_2021`, which applies them by the gravest
+    category): a rule its reasons cite applies with the relief's outcome, unknown when that outcome is
+    `needs_review`; a `needs_review` that cites no relief rule waits on V1, so the rule of the
+    socially vulnerable for the category (R3, R6) is unknown."""
+    cited = {r.rule for r in relief.reasons}
+    unsettled = relief.outcome is Outcome.NEEDS_REVIEW
+    answers = {}
+    for label in labels:
+        if label.rule in cited:
+            reasons = tuple(r for r in relief.reasons if r.rule == label.rule)
+            answer = Tri.UNKNOWN if unsettled else Tri.YES
+            answers[label.label] = RuleAnswer(answer, reasons, relief.outcome, relief.provisional)
+        else:
+            answers[label.label] = NOT_APPLICABLE
+    if unsettled and not cited & {label.rule for label in labels}:
+        waiting = "R3" if category is Category.MEDIUM else "R6"
+        for label in labels:
+            if label.rule == waiting:
+                answers[label.label] = RuleAnswer(Tri.UNKNOWN, relief.reasons, relief.outcome)
+    return answers
+
+
 def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decision:
-    """The decision under the 2021 Independence amnesty, without its questions (see the module doc)."""
+    """The decision under the 2021 Independence amnesty, without its questions: the rules answer, and the
+    order of application declared in the pack (`order`, resolved by `amnesty.engine.defaults`) says
+    which of them decides (see the module doc)."""
+    order = law_order(law)
     flags: set[Flag] = {Flag.STRICT_MODE} if strict else set()
     person: list[Reason] = []
     provisional = False
-    if as_of < law.entry_into_force:
+    scopes = [scope_charge(charge, law) for charge in record.charges]
+    exclusions = _exclusions(record, law, strict)
+    aggregate = x8_aggregate(scopes, law)
+    exclusions.append(("X8", aggregate))
+    by_rule = dict(exclusions)
+    coverage_memo: list[tuple[Outcome | None, Category | None, list[Reason]]] = []
+    relief_memo: list[tuple[Relief2021, Tri, bool, dict[str, RuleAnswer]]] = []
+
+    def coverage() -> tuple[Outcome | None, Category | None, list[Reason]]:
+        if not coverage_memo:
+            coverage_memo.append(m1_several_charges(scopes, law))
+        return coverage_memo[0]
+
+    def relief_stage() -> tuple[Relief2021, Tri, bool, dict[str, RuleAnswer]]:
+        if not relief_memo:
+            category = coverage()[1]
+            assert category is not None  # the coverage stage settles every case with no category
+            vulnerability, v1 = v1_socially_vulnerable(record, law)
+            relief = relief_2021(record, law, category, vulnerability.answer, v1)
+            labels = next(step.labels for step in order.stages if step.stage == "relief")
+            answers = _relief_answers(relief, labels, category)
+            relief_memo.append((relief, vulnerability.answer, vulnerability.differs_by_charge, answers))
+        return relief_memo[0]
+
+    def finding(rule_id: str) -> Callable[[], RuleAnswer]:
+        found = by_rule.get(rule_id)
+        if found is None:  # an item left out before a conviction (`exclusions_before_conviction`)
+            return lambda: NOT_APPLICABLE
+        return lambda: RuleAnswer(found.answer, found.reasons, provisional=found.provisional)
+
+    def covered_as(outcome: Outcome) -> Callable[[], RuleAnswer]:
+        return lambda: RuleAnswer(Tri.YES if coverage()[0] is outcome else Tri.NO, tuple(coverage()[2]))
+
+    def objection() -> RuleAnswer:
+        found = p1_objection(record, law)
+        return RuleAnswer(found.answer, found.reasons)
+
+    def relief_answer(label: str) -> Callable[[], RuleAnswer]:
+        return lambda: relief_stage()[3][label]
+
+    before = as_of < law.entry_into_force
+    answers: dict[str, Callable[[], RuleAnswer]] = {
+        "before_entry_into_force": lambda: RuleAnswer(Tri.YES if before else Tri.NO),
+        "not_covered": covered_as(Outcome.NOT_COVERED),
+        "coverage_unsettled": covered_as(Outcome.NEEDS_REVIEW),
+        "person_objects": objection,
+    }
+    for step in order.stages:
+        for label in step.labels:
+            if step.stage == "exclusions":
+                answers[label.label] = finding(label.rule)
+            elif step.stage == "relief":
+                answers[label.label] = relief_answer(label.label)
+    resolution = resolve(order, answers)
+    stage = resolution.stage
+    if "before_entry_into_force" in resolution.marks:
         flags.add(Flag.BEFORE_ENTRY_INTO_FORCE)
         person.append(
             reason(
@@ -265,44 +361,39 @@ def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decisi
                 entry_into_force=law.entry_into_force.isoformat(),
             )
         )
-    scopes = [scope_charge(charge, law) for charge in record.charges]
-    exclusions = _exclusions(record, law, strict)
-    aggregate = x8_aggregate(scopes, law)
-    exclusions.append(("X8", aggregate))
     excluded = [(rule_id, f) for rule_id, f in exclusions if f.answer is Tri.YES]
     uncertain = [f for _, f in exclusions if f.answer is Tri.UNKNOWN]
-    outcome: Outcome
+    exclusion_labels = order.stage_labels("exclusions")
+    outcome: Outcome = resolution.outcome
     relief: Relief2021 | None = None
-    if excluded:
-        outcome = Outcome.EXCLUDED
+    if resolution.settled is Settled.WINS and stage == "exclusions":
         person += [r for _, f in excluded for r in f.reasons]
         if before_conviction(record) and any(rule_id in CONVICTION_ITEMS for rule_id, _ in excluded):
             person.append(reason(law, "EXCLUSION_BEFORE_CONVICTION", "X13"))
             flags.add(Flag.INTERPRETATION)
         provisional = all(f.provisional for _, f in excluded)
-    else:
-        coverage, category, notes = m1_several_charges(scopes, law)
-        person += notes
-        if coverage is Outcome.NOT_COVERED:
-            outcome = coverage
-        elif uncertain:
-            outcome = Outcome.NEEDS_REVIEW
-            person += [r for f in uncertain for r in f.reasons]
-            provisional = any(f.provisional for f in uncertain)
-        elif coverage is not None:
-            outcome = coverage
-        elif p1_objection(record, law).answer is Tri.YES:
-            outcome = Outcome.NO_RELIEF
-            person += p1_objection(record, law).reasons
+    elif resolution.settled is Settled.UNKNOWN and set(resolution.labels) & set(exclusion_labels):
+        person += coverage()[2]
+        person += [r for f in uncertain for r in f.reasons]
+        provisional = any(f.provisional for f in uncertain)
+    elif resolution.settled is Settled.WINS and stage in ("coverage", "objection"):
+        person += coverage()[2]
+        if stage == "objection":
+            person += resolution.reasons()
+    elif resolution.settled in (Settled.WINS, Settled.UNKNOWN) and relief_memo:  # the relief stage
+        person += coverage()[2]
+        relief, _, differs_by_charge, _ = relief_stage()
+        outcome = relief.outcome
+        person += relief.reasons
+        provisional = relief.provisional or any(scope.provisional for scope in scopes)
+        if relief.interpretation or differs_by_charge or len(scopes) > 1:
+            flags.add(Flag.INTERPRETATION)
+    else:  # the order does not settle it: a conflict, no rule that applies, an unknown elsewhere
+        person += coverage()[2] if coverage_memo else []
+        if resolution.settled is Settled.UNKNOWN:
+            person += resolution.reasons()
         else:
-            assert category is not None
-            vulnerability, v1 = v1_socially_vulnerable(record, law)
-            relief = relief_2021(record, law, category, vulnerability.answer, v1)
-            outcome = relief.outcome
-            person += relief.reasons
-            provisional = relief.provisional or any(scope.provisional for scope in scopes)
-            if relief.interpretation or vulnerability.differs_by_charge or len(scopes) > 1:
-                flags.add(Flag.INTERPRETATION)
+            person.append(_unsettled(law, order, resolution))
     if provisional or _rests_on_unverified(person, scopes):
         flags.add(Flag.PROVISIONAL_BASIS)
     sentence = relief.sentence if relief is not None else plain_sentence(record.sentence, None)
@@ -324,6 +415,16 @@ def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decisi
         flags=tuple(sorted(flags, key=lambda flag: flag.value)),
         resocialisation=tasks,
     )
+
+
+def _unsettled(law: Law, order: Order, resolution: Resolution) -> Reason:
+    """The reason of a case the order does not settle: two labels of one rank that disagree
+    (`RULE_CONFLICT`, citing the first one's rule), or no label that applies (`NO_RULE_APPLIES`, citing
+    the rule of the last stage's first label)."""
+    if resolution.settled is Settled.CONFLICT:
+        rule_id = order.labels[resolution.labels[0]].rule
+        return reason(law, OrderCode.RULE_CONFLICT, rule_id, **conflict_reason_params(order, resolution))
+    return reason(law, OrderCode.NO_RULE_APPLIES, order.stages[-1].labels[0].rule)
 
 
 ENGINE_2021 = register_engine(LawEngine(ENGINE, decide, ask_2021))
