@@ -1,6 +1,7 @@
 """The 2021 Independence amnesty's order of application, and its scope and procedure rules.
 
-Order (LAW-2021.md): scope per charge (S1: committed before the Law came into force; S2: under the
+Order (LAW-2021.md; declared as labelled defaults under `order` in pack.yaml, which `decide` consults
+through `amnesty.engine.defaults.resolve`): scope per charge (S1: committed before the Law came into force; S2: under the
 Criminal Code of 1959, 1997 or 2014; C1 gives the category of a 2014 Code charge from its sanction, a
 charge under an earlier Code carries its recorded one); the exclusions of Art. 4 per person (X1-X8,
 X10-X13; X8 when some offence of the case is outside the Law); the several-charges rule (M1: relief by
