@@ -113,12 +113,14 @@ class Resolution:
 @dataclass(frozen=True)
 class Order:
     """A law's order compiled for resolution: the stages, each label by name with its rank, and what each
-    label beats (the closure of `overrides`, stages expanded to their labels)."""
+    label beats (the closure of `overrides`, stages expanded to their labels), and from each stage on the
+    labels that yield an outcome."""
 
     stages: tuple[OrderStage, ...]
     labels: Mapping[str, OrderLabel]
     rank: Mapping[str, int]
     beats: Mapping[str, frozenset[str]]
+    deciding_from: tuple[tuple[str, ...], ...] = ()
 
     def stage_labels(self, stage: str) -> tuple[str, ...]:
         """The names of a stage's labels."""
@@ -150,7 +152,11 @@ def compile_order(stages: tuple[OrderStage, ...]) -> Order:
                 seen.add(target)
                 todo.extend(direct[target])
         beats[name] = frozenset(seen - {name})
-    return Order(stages, labels, rank, beats)
+    deciding = [label.label for stage in stages for label in stage.labels if label.outcome is not None]
+    deciding_from = tuple(
+        tuple(name for name in deciding if rank[name] >= position) for position in range(len(stages))
+    )
+    return Order(stages, labels, rank, beats, deciding_from)
 
 
 @lru_cache(maxsize=64)
@@ -176,10 +182,10 @@ def resolve(order: Order, answers: Mapping[str, Callable[[], RuleAnswer]]) -> Re
     unknown: list[str] = []
     marks: list[str] = []
     for position, stage in enumerate(order.stages):
-        remaining = [label.label for later in order.stages[position:] for label in later.labels]
-        deciding = [name for name in remaining if order.labels[name].outcome is not None]
-        blockers = [u for u in unknown if any(name in order.beats[u] for name in deciding)]
-        if deciding and all(any(name in order.beats[u] for u in unknown) for name in deciding):
+        deciding = order.deciding_from[position]  # the labels that could still decide
+        if unknown and deciding and all(any(name in order.beats[u] for u in unknown) for name in deciding):
+            # every label that could still decide waits on an unknown exception: no need to ask further
+            blockers = [u for u in unknown if any(name in order.beats[u] for name in deciding)]
             return Resolution(
                 Settled.UNKNOWN, Outcome.NEEDS_REVIEW, tuple(blockers), stage.stage, tuple(marks), asked
             )

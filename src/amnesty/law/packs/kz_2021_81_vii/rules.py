@@ -288,6 +288,73 @@ def _relief_answers(
     return answers
 
 
+class _Answers:
+    """The 2021 law's rules for one record, answering the labels of its order: the scope and the
+    exclusions at once, M1 and R1-R9 only when the resolver reaches their stage (and once)."""
+
+    def __init__(self, record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> None:
+        self.record = record
+        self.law = law
+        self.before = as_of < law.entry_into_force
+        self.scopes = [scope_charge(charge, law) for charge in record.charges]
+        self.exclusions = [*_exclusions(record, law, strict), ("X8", x8_aggregate(self.scopes, law))]
+        self._coverage: tuple[Outcome | None, Category | None, list[Reason]] | None = None
+        self.relief: tuple[Relief2021, bool, dict[str, RuleAnswer]] | None = None
+
+    def coverage(self) -> tuple[Outcome | None, Category | None, list[Reason]]:
+        """M1: the coverage's outcome (`not_covered`, `needs_review` or none), the gravest category, notes."""
+        if self._coverage is None:
+            self._coverage = m1_several_charges(self.scopes, self.law)
+        return self._coverage
+
+    def relief_stage(self, labels: tuple[OrderLabel, ...]) -> tuple[Relief2021, bool, dict[str, RuleAnswer]]:
+        """V1 and R1-R9 by the gravest category, with whether V1 differs by charge and the stage's answers."""
+        if self.relief is None:
+            category = self.coverage()[1]
+            assert category is not None  # the coverage stage settles every case with no category
+            vulnerability, v1 = v1_socially_vulnerable(self.record, self.law)
+            relief = relief_2021(self.record, self.law, category, vulnerability.answer, v1)
+            answers = _relief_answers(relief, labels, category)
+            self.relief = (relief, vulnerability.differs_by_charge, answers)
+        return self.relief
+
+    def providers(self, order: Order) -> dict[str, Callable[[], RuleAnswer]]:
+        """Each label of the order with the function that answers it."""
+        by_rule = dict(self.exclusions)
+
+        def finding(rule_id: str) -> Callable[[], RuleAnswer]:
+            found = by_rule.get(rule_id)
+            if found is None:  # an item left out before a conviction (`exclusions_before_conviction`)
+                return lambda: NOT_APPLICABLE
+            return lambda: RuleAnswer(found.answer, found.reasons, provisional=found.provisional)
+
+        def covered_as(outcome: Outcome) -> Callable[[], RuleAnswer]:
+            return lambda: RuleAnswer(
+                Tri.YES if self.coverage()[0] is outcome else Tri.NO, tuple(self.coverage()[2])
+            )
+
+        def objection() -> RuleAnswer:
+            found = p1_objection(self.record, self.law)
+            return RuleAnswer(found.answer, found.reasons)
+
+        def relief(labels: tuple[OrderLabel, ...], label: str) -> Callable[[], RuleAnswer]:
+            return lambda: self.relief_stage(labels)[2][label]
+
+        answers: dict[str, Callable[[], RuleAnswer]] = {
+            "before_entry_into_force": lambda: RuleAnswer(Tri.YES if self.before else Tri.NO),
+            "not_covered": covered_as(Outcome.NOT_COVERED),
+            "coverage_unsettled": covered_as(Outcome.NEEDS_REVIEW),
+            "person_objects": objection,
+        }
+        for step in order.stages:
+            for label in step.labels:
+                if step.stage == "exclusions":
+                    answers[label.label] = finding(label.rule)
+                elif step.stage == "relief":
+                    answers[label.label] = relief(step.labels, label.label)
+        return answers
+
+
 def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decision:
     """The decision under the 2021 Independence amnesty, without its questions: the rules answer, and the
     order of application declared in the pack (`order`, resolved by `amnesty.engine.defaults`) says
@@ -296,59 +363,9 @@ def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decisi
     flags: set[Flag] = {Flag.STRICT_MODE} if strict else set()
     person: list[Reason] = []
     provisional = False
-    scopes = [scope_charge(charge, law) for charge in record.charges]
-    exclusions = _exclusions(record, law, strict)
-    aggregate = x8_aggregate(scopes, law)
-    exclusions.append(("X8", aggregate))
-    by_rule = dict(exclusions)
-    coverage_memo: list[tuple[Outcome | None, Category | None, list[Reason]]] = []
-    relief_memo: list[tuple[Relief2021, Tri, bool, dict[str, RuleAnswer]]] = []
-
-    def coverage() -> tuple[Outcome | None, Category | None, list[Reason]]:
-        if not coverage_memo:
-            coverage_memo.append(m1_several_charges(scopes, law))
-        return coverage_memo[0]
-
-    def relief_stage() -> tuple[Relief2021, Tri, bool, dict[str, RuleAnswer]]:
-        if not relief_memo:
-            category = coverage()[1]
-            assert category is not None  # the coverage stage settles every case with no category
-            vulnerability, v1 = v1_socially_vulnerable(record, law)
-            relief = relief_2021(record, law, category, vulnerability.answer, v1)
-            labels = next(step.labels for step in order.stages if step.stage == "relief")
-            answers = _relief_answers(relief, labels, category)
-            relief_memo.append((relief, vulnerability.answer, vulnerability.differs_by_charge, answers))
-        return relief_memo[0]
-
-    def finding(rule_id: str) -> Callable[[], RuleAnswer]:
-        found = by_rule.get(rule_id)
-        if found is None:  # an item left out before a conviction (`exclusions_before_conviction`)
-            return lambda: NOT_APPLICABLE
-        return lambda: RuleAnswer(found.answer, found.reasons, provisional=found.provisional)
-
-    def covered_as(outcome: Outcome) -> Callable[[], RuleAnswer]:
-        return lambda: RuleAnswer(Tri.YES if coverage()[0] is outcome else Tri.NO, tuple(coverage()[2]))
-
-    def objection() -> RuleAnswer:
-        found = p1_objection(record, law)
-        return RuleAnswer(found.answer, found.reasons)
-
-    def relief_answer(label: str) -> Callable[[], RuleAnswer]:
-        return lambda: relief_stage()[3][label]
-
-    before = as_of < law.entry_into_force
-    answers: dict[str, Callable[[], RuleAnswer]] = {
-        "before_entry_into_force": lambda: RuleAnswer(Tri.YES if before else Tri.NO),
-        "not_covered": covered_as(Outcome.NOT_COVERED),
-        "coverage_unsettled": covered_as(Outcome.NEEDS_REVIEW),
-        "person_objects": objection,
-    }
-    for step in order.stages:
-        for label in step.labels:
-            if step.stage == "exclusions":
-                answers[label.label] = finding(label.rule)
-            elif step.stage == "relief":
-                answers[label.label] = relief_answer(label.label)
+    rules = _Answers(record, law, as_of, strict)
+    scopes, exclusions, coverage = rules.scopes, rules.exclusions, rules.coverage
+    answers = rules.providers(order)
     resolution = resolve(order, answers)
     stage = resolution.stage
     if "before_entry_into_force" in resolution.marks:
@@ -381,16 +398,16 @@ def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decisi
         person += coverage()[2]
         if stage == "objection":
             person += resolution.reasons()
-    elif resolution.settled in (Settled.WINS, Settled.UNKNOWN) and relief_memo:  # the relief stage
+    elif resolution.settled in (Settled.WINS, Settled.UNKNOWN) and rules.relief is not None:
         person += coverage()[2]
-        relief, _, differs_by_charge, _ = relief_stage()
+        relief, differs_by_charge, _ = rules.relief
         outcome = relief.outcome
         person += relief.reasons
         provisional = relief.provisional or any(scope.provisional for scope in scopes)
         if relief.interpretation or differs_by_charge or len(scopes) > 1:
             flags.add(Flag.INTERPRETATION)
     else:  # the order does not settle it: a conflict, no rule that applies, an unknown elsewhere
-        person += coverage()[2] if coverage_memo else []
+        person += coverage()[2] if resolution.stage != "exclusions" else []
         if resolution.settled is Settled.UNKNOWN:
             person += resolution.reasons()
         else:
