@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from amnesty.domain.enums import Outcome, Tri
+from amnesty.domain.records import parse_record
 from amnesty.engine.defaults import (
     NOT_APPLICABLE,
     UNSETTLED_TEXTS,
@@ -19,6 +20,7 @@ from amnesty.engine.defaults import (
     law_order,
     resolve,
 )
+from amnesty.engine.evaluate import evaluate
 from amnesty.engine.messages import LANGUAGES, ORDER_MESSAGES, render
 from amnesty.law.loader import LawPackError, build_law, catalogue_data, raw_pack
 from amnesty.law.registry import get_law
@@ -238,7 +240,30 @@ def test_the_resolvers_own_reasons_are_worded_in_every_language() -> None:
     for code in OrderCode:
         for language in LANGUAGES:
             assert UNSETTLED_TEXTS[code][language]
-            text = render(code, language, {"rules": "R1 (a), R2 (b)"}, law)
+            text = render(code, language, {"rules": "R1, R2"}, law)
             assert text
             assert "{" not in text
         assert render(code, "ru", {"rules": "x"}, law) != render(code, "en", {"rules": "x"}, law)
+
+
+def test_a_2021_decision_under_an_order_with_a_conflict_is_needs_review_naming_it() -> None:
+    """Under a variant of the 2021 order where the objection stands beside `not_covered` with no exception
+    between them, a person outside the Law who objects gets `needs_review` with `RULE_CONFLICT` (naming
+    both rules) and a cause no fact settles, not one of the two outcomes picked silently."""
+    data = copy.deepcopy(raw_pack(LAW_2021))
+    stages = {stage["stage"]: stage for stage in data["order"]}
+    objection = stages.pop("objection")["labels"][0]
+    stages["coverage"]["labels"].append({**objection, "overrides": []})
+    for label in stages["exclusions"]["labels"]:
+        label["overrides"] = ["coverage_unsettled", "person_objects", "relief"]
+    data["order"] = list(stages.values())
+    law = build_law(data, catalogue_data(), "variant", "catalogue")
+    charge = {"article": 188, "part": 2, "offence_date": "2022-03-01", "category": "medium"}
+    record = parse_record({"person_id": "C-1", "stage": "pre_trial", "charges": [charge], "objects": True})
+    decision = evaluate(record, law)
+    assert decision.outcome is Outcome.NEEDS_REVIEW
+    conflict = next(r for r in decision.reasons if r.code == OrderCode.RULE_CONFLICT)
+    assert conflict.params["rules"] == "M1, P1"
+    assert [u.code for u in decision.unanswerable] == [OrderCode.RULE_CONFLICT]
+    # the shipped order settles the same person: not covered
+    assert evaluate(record, get_law(LAW_2021)).outcome is Outcome.NOT_COVERED

@@ -237,6 +237,7 @@ def _settle(
 
 
 def conflict_reason_params(order: Order, resolution: Resolution) -> dict[str, str]:
-    """The parameters of a `RULE_CONFLICT` reason: the labels in conflict and their rules."""
-    rules = ", ".join(f"{order.labels[name].rule} ({name})" for name in resolution.labels)
-    return {"rules": rules}
+    """The parameters of a `RULE_CONFLICT` reason: the rules of the labels in conflict ("R2, R5"; rule IDs
+    read the same in every language, a label's name would not)."""
+    rules = dict.fromkeys(order.labels[name].rule for name in resolution.labels)
+    return {"rules": ", ".join(rules)}
