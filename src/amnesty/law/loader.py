@@ -187,8 +187,12 @@ def _read_yaml(path: Path | str, text: str) -> Any:
 
 
 def _content_hash(pack: LawPack, catalogue: Catalogue) -> str:
+    unordered = None if pack.order else {"order"}  # a law with no `order` hashes as it did before it
     canonical = json.dumps(
-        {"pack": pack.model_dump(mode="json"), "catalogue": catalogue.model_dump(mode="json")},
+        {
+            "pack": pack.model_dump(mode="json", exclude=unordered),
+            "catalogue": catalogue.model_dump(mode="json"),
+        },
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
