@@ -54,3 +54,20 @@ def test_an_import_flags_a_name_and_birth_date_on_file(service, record, unique_i
         assert [p.person_id for p in found[(name_key(name), dt.date(1979, 11, 30))]] == sorted([owner, twin])
         assert persons_by_name_and_birth(db, [(name, dt.date(1979, 11, 30))], region="Nowhere") == {}
         assert db.scalar(select(Person.id).where(Person.person_id == twin)) is not None
+
+
+def test_a_birth_date_known_only_from_the_iin_matches(service, record, unique_id) -> None:
+    from amnesty.domain.iin import make_iin
+
+    admin = service.as_role(Role.ADMIN)
+    name = f"Ибраев Нурлан {unique_id('I')}"
+    owner = unique_id("PSI")
+    iin = make_iin(dt.date(1984, 2, 29), 2000 + int(owner[-3:], 16) % 5000)
+    first = service.client.post("/api/import", json=[record(owner, full_name=name, iin=iin)], headers=admin)
+    assert first.status_code == 201, first.text
+    twin = unique_id("PSJ")
+    second = service.client.post(
+        "/api/import", json=[record(twin, full_name=name, birth_date="1984-02-29")], headers=admin
+    )
+    assert second.status_code == 201, second.text
+    assert second.json()["possibly_same_rows"] == [{"row": 1, "person_id": twin, "on_file": 1}]

@@ -13,10 +13,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, Table, insert, literal_column, select, text
+from sqlalchemy import String, Table, and_, insert, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnClause
 
+from amnesty.domain.iin import birth_date_from_iin
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import evaluate
 from amnesty.law.loader import Law
@@ -87,7 +88,8 @@ def persons_by_name_and_birth(
     db: Session, people: list[tuple[str, dt.date]], region: str | None = None
 ) -> dict[tuple[str, dt.date], list[Person]]:
     """The persons of the register with these full names and birth dates (in `region` only, when
-    given), by `(name_key(name), birth date)`, each list in person-number order: the persons a new
+    given), by `(name_key(name), birth date)` (a person's birth date as recorded, else as their IIN
+    encodes it), each list in person-number order: the persons a new
     case is "possibly the same person" as when no IIN matched, for the new-case form and for every
     import (one query per batch of 900 people)."""
     wanted = sorted({(name_key(name), born) for name, born in people if name and name.strip()})
@@ -99,16 +101,15 @@ def persons_by_name_and_birth(
         part = wanted[start : start + step]
         names = sorted({name for name, _born in part})
         births = sorted({born for _name, born in part})
-        rows = db.scalars(
-            select(Person)
-            .where(key.in_(names), Person.birth_date.in_(births), *scope)
-            .order_by(Person.person_id)
-        )
+        # a person recorded with an IIN and no birth date was born on the day the IIN encodes
+        born = or_(Person.birth_date.in_(births), and_(Person.birth_date.is_(None), Person.iin.is_not(None)))
+        rows = db.scalars(select(Person).where(key.in_(names), born, *scope).order_by(Person.person_id))
         asked = set(part)
         for person in rows:
-            if person.full_name is None or person.birth_date is None:
+            birth = person.birth_date or (birth_date_from_iin(person.iin) if person.iin else None)
+            if person.full_name is None or birth is None:
                 continue
-            pair = (name_key(person.full_name), person.birth_date)
+            pair = (name_key(person.full_name), birth)
             if pair in asked:
                 found.setdefault(pair, []).append(person)
     return found
