@@ -34,7 +34,7 @@ from amnesty.service.results import (
 )
 from amnesty.service.snapshot import kept
 from amnesty.store import queries
-from amnesty.store.bulk import persons_by_iin
+from amnesty.store.bulk import name_key, persons_by_iin, persons_by_name_and_birth
 from amnesty.store.cases import ImportRejectedError, ImportResult, evaluate_case, import_records, update_case
 from amnesty.store.convert import case_key
 from amnesty.store.models import Case, DecisionRow, Person
@@ -339,11 +339,10 @@ def issue_person_id(db: Session) -> str:
 def resolve_person(db: Session, user: Actor, record: CaseRecord, *, given: bool) -> PersonResolution:
     """Whose file the new case `record` goes to. An IIN that belongs to a person in the register wins
     over the number typed (no second person is made); else the number given, or, when none was given
-    (`given` False), one the system issues; persons with the same name (case-insensitive) and birth
-    date are listed as possibly the same person."""
+    (`given` False), one the system issues; persons with the same name (case, ё/е and extra spaces
+    left aside) and birth date are listed as possibly the same person."""
     require(user, Action.WRITE_CASES)
     limit = region_limit(user)
-    scope = [Person.region == limit] if limit is not None else []
     if record.iin:
         owner = persons_by_iin(db, [record.iin], limit).get(record.iin)
         if owner is not None:
@@ -353,18 +352,11 @@ def resolve_person(db: Session, user: Actor, record: CaseRecord, *, given: bool)
     possible: tuple[PersonMatch, ...] = ()
     birth = record.effective_birth_date
     if record.full_name and birth is not None:
-        # the birth date selects in SQL; names are compared here (SQLite's lower() knows ASCII only)
-        wanted = " ".join(record.full_name.split()).casefold()
-        born = db.scalars(
-            select(Person)
-            .where(Person.birth_date == birth, Person.person_id != person_id, *scope)
-            .order_by(Person.person_id)
-            .limit(500)
-        )
+        same = persons_by_name_and_birth(db, [(record.full_name, birth)], limit)
         possible = tuple(
             _match(person)
-            for person in born
-            if person.full_name and " ".join(person.full_name.split()).casefold() == wanted
+            for person in same.get((name_key(record.full_name), birth), [])
+            if person.person_id != person_id
         )[:5]
     return PersonResolution(
         person_id, issued=not given, possible=possible, existing=_match(known) if known is not None else None

@@ -105,7 +105,7 @@ def document_number(in_force: DecisionInForce) -> str:
 def register_records(db: Session, user: Actor) -> Iterator[CaseRecord]:
     """Every stored case's facts, read in batches of `BATCH` by id (memory stays flat); the read is
     audited once, with its count, when the iteration ends."""
-    require(user, Action.WHAT_IF)
+    require(user, Action.IMPACT_REGISTER)
     limit = region_limit(user)
     last, count = 0, 0
     while True:
