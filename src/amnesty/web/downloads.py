@@ -15,6 +15,7 @@ from amnesty.service.exports import MEDIA_TYPES, ExportFormat, ExportTable, expo
 from amnesty.service.policy import Actor
 from amnesty.web.i18n import current_language, gettext, numeric_moment, short_date
 from amnesty.web.labels import N_, label
+from amnesty.web.templating import law_name
 
 HEADERS: dict[str, str] = {
     "person_id": N_("Person number"),
@@ -33,6 +34,7 @@ HEADERS: dict[str, str] = {
     "reason_codes": N_("Reason for review"),
     "taken_by": N_("Taken by"),
     "waiting_since": N_("Waiting since"),
+    "law": N_("Law"),
     "task_id": N_("Task number"),
     "akimat": N_("Akimat"),
     "kind": N_("Task"),
@@ -101,6 +103,8 @@ class PageWords:
             return gettext(message) if message is not None else str(value)
         if kind == "impact_group":
             return impact_group(str(value))
+        if kind == "law":
+            return law_name(str(value))
         if kind == "codes":
             return "; ".join(label("review_code", code) for code in dict.fromkeys(str(value).split()))
         return label(kind, value)
