@@ -114,6 +114,17 @@ def local_zone() -> dt.tzinfo:
         return dt.UTC
 
 
+def local_day(moment: dt.datetime | str | None) -> dt.date | None:
+    """The day of a moment (ISO text or datetime, UTC when naive) on Kazakhstan's clock: the day
+    `local_today` counts ages from."""
+    if not moment:
+        return None
+    value = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(local_zone()).date()
+
+
 def local_today() -> dt.date:
     """Today on Kazakhstan's clock (due days and ages of the work queues)."""
     return dt.datetime.now(local_zone()).date()

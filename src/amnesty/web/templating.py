@@ -119,6 +119,7 @@ def _environment() -> Environment:
         numeric_date=i18n.numeric_date,
         numeric_moment=i18n.numeric_moment,
         local_time=i18n.local_time,
+        local_day=i18n.local_day,
         actor_name=actor_name,
         term_words=term_words,
         outcome_sentence=outcome_sentence,
