@@ -16,7 +16,7 @@ from amnesty.domain.deadlines import REVIEW_DAYS
 from amnesty.io.json_records import validate_item
 from amnesty.law.loader import deep_merge, raw_pack
 from amnesty.law.registry import DEFAULT_LAW_ID, LAW_PATH_VARIABLE, get_law
-from amnesty.service import queues
+from amnesty.service import queues, stats
 from amnesty.service.exports import review_rows
 from amnesty.store import repository as repo
 from amnesty.store.cases import reevaluate_all
@@ -133,3 +133,21 @@ def test_the_review_export_names_each_items_law_and_its_due_day(db, record, uniq
     assert rows[under_default]["due_date"] == (today + dt.timedelta(days=REVIEW_DAYS)).isoformat()
     assert rows[under_early]["law"] == early_law
     assert rows[under_early]["due_date"] == (today + dt.timedelta(days=SOON)).isoformat()
+
+
+def test_the_review_queue_under_a_law_counts_as_the_dashboard_under_it(db, record, unique_id, early_law):
+    re_decided = _waiting(db, record, unique_id, DEFAULT_LAW_ID)
+    reevaluate_all(db, "tester", law=get_law(early_law))
+    db.commit()
+    only_default = _waiting(db, record, unique_id, DEFAULT_LAW_ID)
+    today = dt.date.today()
+    for law_id, expected in ((DEFAULT_LAW_ID, {re_decided, only_default}), (early_law, {re_decided})):
+        found, items = queues.review_work(db, ADMIN, queues.ReviewFilters(law=law_id), today)
+        assert {work.item.person_id for work in items} == expected
+        assert {work.item.law for work in items} == {law_id}
+        assert found.total == stats.statistics(db, ADMIN, law_id).review_open
+    _, every = queues.review_work(db, ADMIN, queues.ReviewFilters(), today)
+    assert {(work.item.person_id, work.item.law) for work in every} == {
+        (re_decided, early_law),
+        (only_default, DEFAULT_LAW_ID),
+    }

@@ -46,7 +46,8 @@ def law_deadlines() -> tuple[tuple[str, dt.date], ...]:
 @dataclass(frozen=True)
 class ReviewFilters:
     """The review page's filters: region, reason code, open questions, whose items, overdue only,
-    provisional only."""
+    provisional only, the law the decisions in force were made under (None: the newest decision of
+    each case, whatever its law)."""
 
     region: str | None = None
     code: str | None = None
@@ -55,6 +56,7 @@ class ReviewFilters:
     untaken: bool = False
     overdue: bool = False
     provisional_only: bool = False
+    law: str | None = None
 
     def work(self, today: dt.date) -> ReviewWork:
         """The SQL work filters for `today`."""
@@ -65,6 +67,7 @@ class ReviewFilters:
             deadlines=law_deadlines(),
             review_days=REVIEW_DAYS,
             provisional_only=self.provisional_only,
+            law=self.law,
         )
 
 

@@ -543,7 +543,8 @@ def _review_query(
     work: ReviewWork | None = None,
 ) -> Select[Any]:
     has_override = has_override_in_force()
-    conditions: list[ColumnElement[bool]] = [waiting_for_review(), newest_decision()]
+    law = work.law if work is not None else None
+    conditions: list[ColumnElement[bool]] = [waiting_for_review(), newest_decision(law=law)]
     if work is not None:
         conditions.extend(work.conditions())
     if status is ReviewStatus.OPEN:
@@ -594,6 +595,9 @@ class ReviewWork:
     deadlines: tuple[tuple[str, dt.date], ...] = ()
     review_days: int = REVIEW_DAYS
     provisional_only: bool = False
+    law: str | None = None
+    """Only the decisions in force under this law (`newest_decision(law=...)`), as the dashboard
+    under that law counts them."""
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The SQL conditions of these filters."""
