@@ -151,3 +151,28 @@ def test_a_social_worker_may_not_read_reports(tab: Any, served: LiveServer) -> N
     answer = tab.goto(served.url + f"/reports/export.csv?law={OTHER}&table=region")
     assert answer is not None
     assert answer.status == 403
+
+
+def test_a_reviewer_filters_the_review_queue_by_law_as_the_dashboard_counts_it(
+    tab: Any, served: LiveServer
+) -> None:
+    _sign_in(tab, served, "reviewer")
+    for law in (OTHER, DEFAULT_LAW_ID):
+        tab.goto(served.url + f"/dashboard?law={law}")
+        with served.register.sessions() as db:
+            expected = stats.statistics(db, Admin(), law).review_open
+        assert int(tab.locator("#review-total").inner_text()) == expected
+        tab.locator("#review-total").locator("xpath=..").locator("a").first.click()
+        tab.wait_for_url(re.compile(rf".*/review\?law={law}$"))
+        assert tab.locator("#rv-law").input_value() == law
+        status = tab.get_by_role("status").filter(has_text="Ожидают проверки").first.inner_text()
+        assert int(re.search(r"Ожидают проверки: (\d+)", status).group(1)) == expected  # type: ignore[union-attr]
+        laws = {
+            tab.locator("td.due .law").nth(i).get_attribute("data-law")
+            for i in range(tab.locator("td.due .law").count())
+        }
+        assert laws <= {law}
+    # every law: the picker's blank choice
+    tab.locator("#rv-law").select_option("")
+    tab.wait_for_url(re.compile(r".*/review\?.*law=(&|$)"))
+    shot(tab, "review-every-law")
