@@ -113,9 +113,8 @@ def review_work(
         with_questions=filters.with_questions,
         work=filters.work(today),
     )
-    result = Page[ReviewItem].model_validate(found.to_json_dict())
     deadlines = dict(law_deadlines())
-    return result, [work_item(item, today, deadlines) for item in result.items]
+    return found, [work_item(item, today, deadlines) for item in found.items]
 
 
 def reviewers(db: Session) -> list[str]:
