@@ -5,6 +5,7 @@ a job started under a law runs under that law, never under the runner's."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,10 +138,12 @@ def test_the_person_file_has_one_decision_in_force_per_law(db, record, unique_id
 
 
 def test_the_deadline_is_the_chosen_laws(other_law):
-    default_deadline = queues.law_deadline(get_law())
-    assert default_deadline == get_law().pack.dates.implementation_deadline.value
-    assert str(queues.law_deadline(get_law(other_law))) == "2099-07-01"
-    assert queues.law_deadline() == default_deadline
+    deadlines = dict(queues.law_deadlines())
+    assert deadlines.get(DEFAULT_LAW_ID) == get_law().pack.dates.implementation_deadline.value
+    assert str(deadlines[other_law]) == "2099-07-01"
+    countdown = queues.countdown(dt.date(2099, 6, 1), get_law(other_law))
+    assert countdown is not None
+    assert countdown.days_left == 30
 
 
 def test_a_job_runs_under_the_law_it_was_started_under(other_law):

@@ -44,6 +44,7 @@ DOCUMENTED: dict[Action, frozenset[Role]] = {
     Action.REEVALUATE: frozenset({A, CO}),
     Action.IMPACT_REGISTER: frozenset({A, CO, RV, AN}),
     Action.SEE_ALL_JOBS: frozenset({A, AU}),
+    Action.READ_REPORTS: frozenset({A, CO, RV, AU, AN}),
 }
 """The role table of docs/service.md, written out independently of the code."""
 
@@ -497,6 +498,10 @@ WEB_PAGES = [
     WebPage("tasks", "/tasks", lambda w: "/tasks", may(Action.READ_TASKS)),
     WebPage("tasks export", "/tasks/export.{fmt}", lambda w: "/tasks/export.csv", may(Action.READ_TASKS)),
     WebPage("impact", "/impact", lambda w: "/impact", may(Action.IMPACT)),
+    WebPage("reports", "/reports", lambda w: "/reports", may(Action.READ_REPORTS)),
+    WebPage(
+        "reports export", "/reports/export.{fmt}", lambda w: "/reports/export.csv", may(Action.READ_REPORTS)
+    ),
     WebPage("batch", "/batch", lambda w: "/batch", may(Action.WRITE_CASES)),
     WebPage(
         "upload template", "/upload/template.{fmt}", lambda w: "/upload/template.csv", may(Action.IMPORT)

@@ -313,7 +313,8 @@ def test_the_catalogues_hold_exactly_the_messages_babel_extracts(tmp_path: Path)
     root = Path(__file__).parents[2]
     template = tmp_path / "messages.pot"
     arguments = ["-F", str(root / "src/amnesty/web/babel.cfg"), "-k", "N_", "-o", str(template)]
-    CommandLineInterface().run(["pybabel", "-q", "extract", *arguments, str(root / "src/amnesty/web")])
+    sources = [str(root / "src/amnesty/web"), str(root / "src/amnesty/domain/vocabulary_labels.py")]
+    CommandLineInterface().run(["pybabel", "-q", "extract", *arguments, *sources])
 
     def ids(path: Path) -> set[str]:
         with path.open("rb") as handle:

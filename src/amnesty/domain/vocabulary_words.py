@@ -5,10 +5,10 @@ A flat file (CSV, XLSX, Parquet) may say `Следствие` or `Тергеу` 
 code, case-insensitively and with blanks trimmed; a code passes unchanged, and a word it does not know
 is left as it is for the field's enum to refuse (naming the field and the accepted codes).
 
-The words of stage, category, role, recidivism, context and punishment are the web's labels in each
-language (`amnesty.render.vocabulary.term`, which reads `amnesty.web.labels.VOCABULARY` through the
-gettext catalogues), read only when a cell is not a code, so the domain does not import the web at
-import time and no word is translated twice. The vocabularies the web does not label (the Criminal
+The words of stage, category, role, recidivism, context and punishment are the labels of the closed
+vocabularies in each language (`amnesty.domain.vocabulary_labels`, the words the pages and the
+tables show, read from the gettext catalogues), read only when a cell is not a code; no word is
+translated twice and the domain imports neither the rendering nor the web. The vocabularies the web does not label (the Criminal
 Code, the damage, the sex) and the short forms clerks write (`УК 2014`, `ж`) are in `EXTRA_WORDS`.
 """
 
@@ -29,6 +29,8 @@ from amnesty.domain.enums import (
     Sex,
     Stage,
 )
+from amnesty.domain.vocabulary_labels import NOT_RECORDED, NOT_RECORDED_CODE
+from amnesty.domain.vocabulary_labels import word as vocabulary_word
 
 LANGUAGES = ("ru", "kk", "en")
 
@@ -77,6 +79,14 @@ EXTRA_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 """Words with no label elsewhere, by kind and code (folded as `fold` does before use)."""
 
 
+def labelled_words(kind: str, code: str, language: str) -> tuple[str, ...]:
+    """The words of a labelled vocabulary's code in `language` (`amnesty.domain.vocabulary_labels`):
+    its label, and for a value not recorded also the tables' word for it ("Не указано")."""
+    found = vocabulary_word(kind, code, language)
+    words = (found,) if found is not None else ()
+    return (*words, NOT_RECORDED[language]) if code == NOT_RECORDED_CODE else words
+
+
 def fold(text: str) -> str:
     """A word as looked up: blanks trimmed and collapsed, case folded, `ё` read as `е`."""
     return " ".join(text.split()).casefold().replace("ё", "е")
@@ -104,11 +114,10 @@ def words(kind: str) -> dict[str, str]:
         for word in EXTRA_WORDS.get(kind, {}).get(code, ()):
             add(word, code)
     if kind in LABELLED:
-        from amnesty.render.vocabulary import term
-
         for code in sorted(codes(kind)):
             for language in LANGUAGES:
-                add(term(kind, code, language), code)
+                for word in labelled_words(kind, code, language):
+                    add(word, code)
     return found
 
 

@@ -1,8 +1,8 @@
 """Words of tables people read (impact tables, statistics, task exports) in ru, kk and en.
 
 - `term(kind, value, language)`: a closed vocabulary value (outcome, stage, category, role, acting
-  body, task, task status) as a word. The words are the web's (`amnesty.web.labels.VOCABULARY`, the
-  English text being the message id of the web's gettext catalogues), so a table and a page name an
+  body, task, task status) as a word. The words are the pages' (`amnesty.domain.vocabulary_labels`,
+  the English text being the message id of the gettext catalogues), so a table and a page name an
   outcome alike; regions are `amnesty.domain.regions.region_name`.
 - `table_word(key, language)`: headers, sheet names, chart titles, "Total", "Unknown", "yes"/"no".
 - `format_month("2022-11", language)`: a month as words ("ноябрь 2022 г.", "2022 ж. қараша").
@@ -19,6 +19,7 @@ from functools import lru_cache
 from babel.dates import format_skeleton
 
 from amnesty.domain.regions import region_name
+from amnesty.domain.vocabulary_labels import NOT_RECORDED, word
 from amnesty.render.formats import language_of
 from amnesty.render.validation import FIELD_LABELS
 
@@ -29,7 +30,7 @@ TOTAL = "total"
 """The code of a table's total row."""
 
 TABLE_WORDS: dict[str, dict[str, str]] = {
-    "unknown": {"en": "Not recorded", "ru": "Не указано", "kk": "Көрсетілмеген"},
+    "unknown": NOT_RECORDED,
     "total": {"en": "Total", "ru": "Итого", "kk": "Барлығы"},
     "yes": {"en": "yes", "ru": "да", "kk": "иә"},
     "no": {"en": "no", "ru": "нет", "kk": "жоқ"},
@@ -174,13 +175,8 @@ def term(kind: str, value: str | None, language: str) -> str:
         return region_name(value, language)
     if kind.endswith("month"):
         return format_month(value, language)
-    from amnesty.web.i18n import translations
-    from amnesty.web.labels import VOCABULARY
-
-    message = VOCABULARY.get(_VOCABULARY_KIND.get(kind, kind), {}).get(value)
-    if message is None:
-        return value
-    return translations(language).gettext(message)
+    found = word(_VOCABULARY_KIND.get(kind, kind), value, language)
+    return value if found is None else found
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")

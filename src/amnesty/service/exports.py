@@ -17,6 +17,7 @@ The impact of a law variant run over the register is exported from the job's sto
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import tempfile
@@ -35,6 +36,7 @@ from amnesty.io.safe_cells import XLSX_OPTIONS, safe_cell, safe_row
 from amnesty.law.loader import Law
 from amnesty.service.accounts import AuditFilter, audit_conditions
 from amnesty.service.policy import Action, Actor, region_limit, require
+from amnesty.service.queues import law_deadlines, review_due_on
 from amnesty.service.template import example_row
 from amnesty.store import queries
 from amnesty.store.models import AuditEvent
@@ -175,12 +177,16 @@ def review_rows(
     code: str | None,
     work: ReviewWork | None = None,
 ) -> ExportTable:
-    """The review queue (with the page's work filters when given)."""
+    """The review queue (with the page's work filters when given), each item with the law its
+    decision was made under and its due day by that law's deadline (`queues.review_due_on`)."""
     require(user, Action.READ_CASES)
     limit = region_limit(user)
+    deadlines = dict(law_deadlines())
 
     def rows() -> Iterator[Row]:
         for item in queries.stream_review_queue(db, status, region, code, limit, MAX_EXPORT_ROWS, work=work):
+            made = (item.created_at or "")[:10] or None
+            due = review_due_on(dt.date.fromisoformat(made), item.law, deadlines) if made else None
             yield (
                 item.person_id,
                 item.full_name,
@@ -193,7 +199,9 @@ def review_rows(
                 item.provisional,
                 " ".join(dict.fromkeys(item.reason_codes)),
                 item.taken_by,
-                (item.created_at or "")[:10] or None,
+                made,
+                item.law,
+                due.isoformat() if due else None,
             )
 
     columns = (
@@ -209,6 +217,8 @@ def review_rows(
         Column("reason_codes", "codes"),
         Column("taken_by"),
         Column("waiting_since", "date"),
+        Column("law", "law"),
+        Column("due_date", "date"),
     )
     return ExportTable(columns, rows())
 

@@ -12,6 +12,7 @@ The API routes and the web pages both ask this module; neither keeps a table of 
 | record an override | yes | - | yes | - | - |
 | take review items, assign them to a reviewer, confirm provisional decisions in bulk | yes | - | yes | - | - |
 | what-if and the impact of a law variant | yes | yes | yes | - | - |
+| a law's report (outcomes by region and stage, relief, exclusions by rule; its downloads) | yes | yes | yes | - | yes |
 | decision documents | yes | yes | yes | - | yes |
 | read tasks | yes | yes | - | own region only | yes |
 | update tasks | yes | - | - | own region only | - |
@@ -21,9 +22,9 @@ The API routes and the web pages both ask this module; neither keeps a table of 
 | start an impact job over the register | yes | yes | yes | - | - |
 | see every user's jobs (others see their own) | yes | - | - | - | yes |
 
-The analyst (`analyst`) evaluates records, reads the statistics and dashboard counts, and runs the
-impact of a law variant (the page and the register job); nothing else (no person, case, task, user
-or audit page).
+The analyst (`analyst`) evaluates records, reads the statistics and dashboard counts and a law's
+report (counts, no person), and runs the impact of a law variant (the page and the register job);
+nothing else (no person, case, task, user or audit page).
 
 Region scoping: a social worker sees only the persons who are *currently* in their region (the
 person's region as last recorded), and the tasks of those persons; a social worker whose account
@@ -71,6 +72,7 @@ class Action(StrEnum):
     REEVALUATE = "reevaluate"
     IMPACT_REGISTER = "impact_register"
     SEE_ALL_JOBS = "see_all_jobs"
+    READ_REPORTS = "read_reports"
 
 
 A, CO, RV, SW, AU = Role.ADMIN, Role.CASE_OFFICER, Role.REVIEWER, Role.SOCIAL_WORKER, Role.AUDITOR
@@ -99,6 +101,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
         {A, CO, RV, AN}
     ),  # as WHAT_IF, and the analyst: the auditor reads, never runs the law
     Action.SEE_ALL_JOBS: frozenset({A, AU}),
+    Action.READ_REPORTS: frozenset({A, CO, RV, AU, AN}),  # counts only; a social worker works cases
 }
 REGION_SCOPED: frozenset[Role] = frozenset({SW})
 """Roles confined to the persons (and their tasks) of their own region."""

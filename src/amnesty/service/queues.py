@@ -1,11 +1,13 @@
 """Use cases of the work queues: the law's implementation deadline with its countdown, the review
 queue's work view (age, due day, taken by, overdue), taking and assigning review items (alone or in
 bulk) and confirming provisional decisions in bulk. Due days follow `amnesty.domain.deadlines`; the
-deadline is read from the law pack."""
+deadline is the implementation deadline of the law each decision was made under, read from its pack
+(a queue holds decisions of several laws: each item is due by its own law's deadline)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -14,11 +16,12 @@ from sqlalchemy.orm import Session
 from amnesty.audit.chain import record_event
 from amnesty.domain.deadlines import REVIEW_DAYS, Countdown, age_in_days, due_day
 from amnesty.domain.enums import Outcome, ReleaseMode
-from amnesty.law.loader import Law, default_law
+from amnesty.law.loader import Law
+from amnesty.law.registry import registered_laws
 from amnesty.service import review
 from amnesty.service.cases import decision_row
 from amnesty.service.errors import InvalidInputError, NotFoundError, SupersededError
-from amnesty.service.policy import Action, Actor, region_limit, require
+from amnesty.service.policy import Action, Actor, region_limit, require, roles_for
 from amnesty.service.results import Page, ReviewItem
 from amnesty.store import queries
 from amnesty.store.models import DecisionRow, ReviewClaimRow, UserRow
@@ -28,23 +31,23 @@ MAX_BULK = 200
 """Review items one bulk action may change."""
 
 
-def law_deadline(law: Law | None = None) -> dt.date | None:
-    """The implementation deadline of `law` (default: the default law), from its pack
-    (`dates.implementation_deadline`; None when the pack gives none)."""
-    return (law or default_law()).pack.dates.implementation_deadline.value
-
-
-def countdown(today: dt.date, law: Law | None = None) -> Countdown | None:
-    """The implementation deadline of `law` (default: the default law) seen from `today` (None when
-    the pack gives none)."""
-    deadline = law_deadline(law)
+def countdown(today: dt.date, law: Law) -> Countdown | None:
+    """The implementation deadline of `law` seen from `today` (None when its pack gives none)."""
+    deadline = law.pack.dates.implementation_deadline.value
     return Countdown(deadline, today) if deadline is not None else None
+
+
+def law_deadlines() -> tuple[tuple[str, dt.date], ...]:
+    """The implementation deadline of every registered law that gives one, by law id."""
+    found = ((law.pack.id, law.pack.dates.implementation_deadline.value) for law in registered_laws())
+    return tuple((law_id, deadline) for law_id, deadline in found if deadline is not None)
 
 
 @dataclass(frozen=True)
 class ReviewFilters:
     """The review page's filters: region, reason code, open questions, whose items, overdue only,
-    provisional only."""
+    provisional only, the law the decisions in force were made under (None: the newest decision of
+    each case, whatever its law)."""
 
     region: str | None = None
     code: str | None = None
@@ -53,6 +56,7 @@ class ReviewFilters:
     untaken: bool = False
     overdue: bool = False
     provisional_only: bool = False
+    law: str | None = None
 
     def work(self, today: dt.date) -> ReviewWork:
         """The SQL work filters for `today`."""
@@ -60,10 +64,17 @@ class ReviewFilters:
             taken_by=self.taken_by,
             untaken=self.untaken,
             overdue_on=today if self.overdue else None,
-            deadline=law_deadline(),
+            deadlines=law_deadlines(),
             review_days=REVIEW_DAYS,
             provisional_only=self.provisional_only,
+            law=self.law,
         )
+
+
+def review_due_on(made: dt.date, law_id: str, deadlines: Mapping[str, dt.date]) -> dt.date:
+    """The due day of a review item whose decision was made on `made` under the law `law_id`:
+    `REVIEW_DAYS` later, or that law's implementation deadline (in `deadlines`) when it comes first."""
+    return due_day(made, REVIEW_DAYS, deadlines.get(law_id))
 
 
 @dataclass(frozen=True)
@@ -77,11 +88,12 @@ class WorkItem:
     overdue: bool
 
 
-def work_item(item: ReviewItem, today: dt.date) -> WorkItem:
+def work_item(item: ReviewItem, today: dt.date, deadlines: Mapping[str, dt.date]) -> WorkItem:
     """The item's age (days since its decision was made) and due day (`REVIEW_DAYS` later, or the
-    law's deadline when that comes first)."""
+    implementation deadline of the law its decision was made under, in `deadlines` by law id, when
+    that comes first)."""
     made = dt.date.fromisoformat((item.created_at or today.isoformat())[:10])
-    due = due_day(made, REVIEW_DAYS, law_deadline())
+    due = review_due_on(made, item.law, deadlines)
     return WorkItem(item, made, due, age_in_days(made, today), due < today)
 
 
@@ -101,13 +113,12 @@ def review_work(
         with_questions=filters.with_questions,
         work=filters.work(today),
     )
-    return found, [work_item(item, today) for item in found.items]
+    deadlines = dict(law_deadlines())
+    return found, [work_item(item, today, deadlines) for item in found.items]
 
 
 def reviewers(db: Session) -> list[str]:
     """Usernames of the enabled accounts who may review (to assign items to)."""
-    from amnesty.service.policy import roles_for
-
     roles = [role.value for role in roles_for(Action.OVERRIDE)]
     query = select(UserRow.username).where(UserRow.role.in_(roles), UserRow.disabled.is_(False))
     return list(db.scalars(query.order_by(UserRow.username)))

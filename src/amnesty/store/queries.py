@@ -586,7 +586,8 @@ def _review_query(
     work: ReviewWork | None = None,
 ) -> Select[Any]:
     has_override = has_override_in_force()
-    conditions: list[ColumnElement[bool]] = [waiting_for_review(), newest_decision()]
+    law = work.law if work is not None else None
+    conditions: list[ColumnElement[bool]] = [waiting_for_review(), newest_decision(law=law)]
     if work is not None:
         conditions.extend(work.conditions())
     if status is ReviewStatus.OPEN:
@@ -627,15 +628,19 @@ def waiting_for_review() -> ColumnElement[bool]:
 @dataclass(frozen=True)
 class ReviewWork:
     """Work filters of the review queue: taken by a reviewer (`taken_by`; `untaken` for nobody's),
-    overdue on a day (its due day, `amnesty.domain.deadlines.due_day` of the decision's day, passed),
+    overdue on a day (its due day, `amnesty.domain.deadlines.due_day` of the decision's day and the
+    implementation deadline of the law the decision was made under, `deadlines` by law id, passed),
     provisional decisions only (those a reviewer may confirm)."""
 
     taken_by: str | None = None
     untaken: bool = False
     overdue_on: dt.date | None = None
-    deadline: dt.date | None = None
+    deadlines: tuple[tuple[str, dt.date], ...] = ()
     review_days: int = REVIEW_DAYS
     provisional_only: bool = False
+    law: str | None = None
+    """Only the decisions in force under this law (`newest_decision(law=...)`), as the dashboard
+    under that law counts them."""
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The SQL conditions of these filters."""
@@ -654,13 +659,14 @@ class ReviewWork:
                 )
             )
         if self.overdue_on is not None:
-            # due = made + review_days, or the deadline when the decision was made on or before it and
-            # the deadline comes first: overdue when either has passed
+            # due = made + review_days, or the deadline of the decision's law when the decision was
+            # made on or before it and the deadline comes first: overdue when either has passed
             start = dt.datetime.combine(self.overdue_on - dt.timedelta(days=self.review_days), dt.time())
             late = [DecisionRow.created_at < start]
-            if self.deadline is not None and self.deadline < self.overdue_on:
-                after = dt.datetime.combine(self.deadline + dt.timedelta(days=1), dt.time())
-                late.append(DecisionRow.created_at < after)
+            for law_id, deadline in self.deadlines:
+                if deadline < self.overdue_on:
+                    after = dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time())
+                    late.append(and_(DecisionRow.law == law_id, DecisionRow.created_at < after))
             found.append(or_(*late))
         if self.provisional_only:
             found.append(and_(DecisionRow.provisional, DecisionRow.needs_review.is_(False)))

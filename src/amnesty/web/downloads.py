@@ -11,10 +11,14 @@ from typing import Any
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
+from amnesty.law.loader import LawPackError
+from amnesty.law.registry import get_law
 from amnesty.service.exports import MEDIA_TYPES, ExportFormat, ExportTable, export_table, stream_export
 from amnesty.service.policy import Actor
+from amnesty.service.reports import BY_REVIEWER
 from amnesty.web.i18n import current_language, gettext, numeric_moment, short_date
-from amnesty.web.labels import N_, label
+from amnesty.web.labels import N_, label, rule_title
+from amnesty.web.templating import law_name
 
 HEADERS: dict[str, str] = {
     "person_id": N_("Person number"),
@@ -33,6 +37,9 @@ HEADERS: dict[str, str] = {
     "reason_codes": N_("Reason for review"),
     "taken_by": N_("Taken by"),
     "waiting_since": N_("Waiting since"),
+    "law": N_("Law"),
+    "decisions": N_("Decisions"),
+    "rule": N_("Rule"),
     "task_id": N_("Task number"),
     "akimat": N_("Akimat"),
     "kind": N_("Task"),
@@ -80,6 +87,19 @@ def impact_group(value: str) -> str:
     return gettext(N_("Total")) if code == "total" else label(kind, code)
 
 
+def law_rule_words(value: str) -> str:
+    """A rule of a law (`law:rule`, as `amnesty.service.reports` writes it) as its id and title in the
+    law's words; the reviewer's exclusion in words."""
+    law_id, _, rule = value.partition(":")
+    if rule == BY_REVIEWER:
+        return gettext(N_("Excluded by a reviewer"))
+    try:
+        text = get_law(law_id).pack.rules.get(rule)
+    except LawPackError:
+        text = None
+    return f"{rule} — {rule_title(rule, text.title)}" if text is not None else rule
+
+
 class PageWords:
     """An export's words in the current language of the request."""
 
@@ -101,6 +121,10 @@ class PageWords:
             return gettext(message) if message is not None else str(value)
         if kind == "impact_group":
             return impact_group(str(value))
+        if kind == "law":
+            return law_name(str(value))
+        if kind == "law_rule":
+            return law_rule_words(str(value))
         if kind == "codes":
             return "; ".join(label("review_code", code) for code in dict.fromkeys(str(value).split()))
         return label(kind, value)

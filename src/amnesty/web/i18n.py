@@ -1,7 +1,9 @@
 """Languages of the web pages: gettext catalogues (ru, kk, en) compiled from the .po files at start-up.
 
 The .po files under `locale/<lang>/LC_MESSAGES/messages.po` are the source; they are compiled in
-memory with Babel (no compiled .mo files are kept in the repository). The language of a request comes
+memory with Babel (no compiled .mo files are kept in the repository) by
+`amnesty.domain.vocabulary_labels.translations`, the one loader, which the words of the closed
+vocabularies read too. The language of a request comes
 from the `lang` cookie, else from the Accept-Language header, else Russian. The current language is a
 context variable, read by the Jinja2 gettext callables.
 """
@@ -10,40 +12,17 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import io
-from functools import cache
-from importlib import resources
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
-
+from amnesty.domain.vocabulary_labels import po_text, translations
 from amnesty.render.formats import format_date, format_numeric_date
+
+__all__ = ["po_text", "translations"]
 
 LANGUAGES: dict[str, str] = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
 DEFAULT_LANGUAGE = "ru"
 LANG_COOKIE = "lang"
 
 current_language: contextvars.ContextVar[str] = contextvars.ContextVar("amnesty_web_language", default="ru")
-
-
-def po_text(language: str) -> str | None:
-    """The source catalogue of a language, or None when there is none."""
-    path = resources.files("amnesty.web").joinpath("locale", language, "LC_MESSAGES", "messages.po")
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
-@cache
-def translations(language: str) -> NullTranslations:
-    """Compiled translations of a language (English msgids pass through when a string is missing)."""
-    text = po_text(language)
-    if text is None:
-        return NullTranslations()
-    catalog = read_po(io.StringIO(text), locale=language)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer)
 
 
 def gettext(message: str) -> str:
@@ -133,6 +112,17 @@ def local_zone() -> dt.tzinfo:
         return ZoneInfo(LOCAL_ZONE)
     except ZoneInfoNotFoundError:
         return dt.UTC
+
+
+def local_day(moment: dt.datetime | str | None) -> dt.date | None:
+    """The day of a moment (ISO text or datetime, UTC when naive) on Kazakhstan's clock: the day
+    `local_today` counts ages from."""
+    if not moment:
+        return None
+    value = dt.datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(local_zone()).date()
 
 
 def local_today() -> dt.date:

@@ -1,109 +1,23 @@
-"""Words for the closed vocabularies (outcomes, stages, categories, regions...) as gettext messages.
+"""Words for the vocabularies the pages show (outcomes, stages, categories, regions...) as gettext
+messages.
 
-The English text is the message id; `label(value)` translates it into the current language. Strings
-are marked with `N_` so that Babel's extractor finds them (see babel.cfg).
+The English text is the message id; `label(value)` translates it into the current language. The
+closed vocabularies of the record and the decision are `amnesty.domain.vocabulary_labels.LABELS`
+(read by the domain and the tables too); the words only the web uses are added here. Strings are
+marked with `N_` so that Babel's extractor finds them (see babel.cfg).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from amnesty.domain.vocabulary_labels import LABELS, N_
 from amnesty.law.schema import Texts
 from amnesty.web.i18n import current_language, gettext
 
+__all__ = ["N_", "REGION_GRID", "VOCABULARY", "label", "rule_title"]
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
-    """Mark a string for extraction without translating it here."""
-    return message
-
-
-VOCABULARY: dict[str, dict[str, str]] = {
-    "outcome": {
-        "terminate_case": N_("Case closed"),
-        "release": N_("Release"),
-        "reduce_sentence": N_("Sentence reduced"),
-        "reduce_at_sentencing": N_("Reduced at sentencing"),
-        "expunge_conviction": N_("Conviction removed"),
-        "no_relief": N_("No further relief"),
-        "excluded": N_("Excluded"),
-        "not_covered": N_("Not covered"),
-        "needs_review": N_("Needs review"),
-    },
-    "stage": {
-        "pre_trial": N_("Investigation"),
-        "trial": N_("In court"),
-        "serving": N_("Serving sentence"),
-        "served": N_("Sentence served"),
-    },
-    "category": {
-        "misdemeanour": N_("Misdemeanour"),
-        "small": N_("Small gravity"),
-        "medium": N_("Medium gravity"),
-        "grave": N_("Grave"),
-        "especially_grave": N_("Especially grave"),
-        "": N_("Not recorded"),
-        "unknown": N_("Not recorded"),
-    },
-    "role": {
-        "participant": N_("Participant"),
-        "law_enforcement": N_("Law enforcement officer"),
-        "military": N_("Serviceman"),
-    },
-    "recidivism": {
-        "none": N_("None"),
-        "recidivism": N_("Recidivism"),
-        "dangerous": N_("Dangerous recidivism"),
-    },
-    "context": {
-        "riot": N_("Connected with the riots"),
-        "suppression": N_("While suppressing the riots"),
-        "unrelated": N_("Unrelated to the events"),
-        "unknown": N_("Not established"),
-    },
-    "punishment": {
-        "imprisonment": N_("Imprisonment"),
-        "restriction_of_freedom": N_("Restriction of freedom"),
-        "correctional_labour": N_("Correctional labour"),
-        "community_service": N_("Community service"),
-        "fine": N_("Fine"),
-        "arrest": N_("Arrest"),
-        "life_imprisonment": N_("Life imprisonment"),
-    },
-    "release": {"immediate": N_("At once"), "on_date": N_("On the new end date")},
-    "acting_body": {
-        "investigator": N_("Investigator"),
-        "court": N_("Court"),
-        "penitentiary": N_("Penitentiary institution"),
-        "probation": N_("Probation service"),
-        "legal_statistics": N_("Legal statistics committee"),
-    },
-    "flag": {
-        "provisional_basis": N_("Provisional legal basis: rests on an unverified or assumed fact of the law"),
-        "interpretation": N_("Rests on an interpretation of the law"),
-        "strict_mode": N_("Strict mode"),
-        "before_entry_into_force": N_("Evaluated before the law entered into force"),
-    },
-    "provenance": {
-        "verified": N_("verified"),
-        "reported": N_("reported"),
-        "inferred": N_("inferred"),
-        "assumed": N_("assumed"),
-        "unverified": N_("unverified"),
-    },
-    "task": {
-        "employment": N_("Employment"),
-        "social_assistance": N_("Social assistance"),
-        "resocialisation_centre": N_("Place in a resocialisation centre"),
-        "medical_care": N_("Medical care"),
-        "documents": N_("Documents"),
-    },
-    "task_status": {
-        "open": N_("Open"),
-        "in_progress": N_("In progress"),
-        "done": N_("Done"),
-        "refused": N_("Refused"),
-        "cannot_be_done": N_("Cannot be done"),
-    },
+VOCABULARY: dict[str, dict[str, str]] = LABELS | {
     "user_role": {
         "admin": N_("Administrator"),
         "case_officer": N_("Case officer"),
@@ -111,16 +25,6 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "social_worker": N_("Social worker"),
         "auditor": N_("Auditor"),
         "analyst": N_("Analyst"),
-    },
-    "tag": {
-        "terrorist": N_("Terrorist"),
-        "extremist": N_("Extremist"),
-        "corruption": N_("Corruption"),
-        "treason": N_("High treason"),
-        "seizure_of_power": N_("Seizure of power"),
-        "torture": N_("Torture"),
-        "sexual_offence_minor": N_("Sexual offence against a minor"),
-        "riot_organisation": N_("Organising mass riots"),
     },
     "review_code": {
         "ARTICLE_LIST_INCOMPLETE": N_("Article beyond the part of the law's list we could read"),
@@ -238,48 +142,10 @@ VOCABULARY: dict[str, dict[str, str]] = {
         "no-one-year-rule": N_("Without the one-year release rule"),
         "wider-window": N_("Offence window widened to all of January 2022"),
     },
-    "region": {
-        "Abai": N_("Abai Region"),
-        "Akmola": N_("Akmola Region"),
-        "Aktobe": N_("Aktobe Region"),
-        "Almaty Region": N_("Almaty Region"),
-        "Atyrau": N_("Atyrau Region"),
-        "East Kazakhstan": N_("East Kazakhstan Region"),
-        "Jambyl": N_("Jambyl Region"),
-        "Jetisu": N_("Jetisu Region"),
-        "Karaganda": N_("Karaganda Region"),
-        "Kostanay": N_("Kostanay Region"),
-        "Kyzylorda": N_("Kyzylorda Region"),
-        "Mangystau": N_("Mangystau Region"),
-        "North Kazakhstan": N_("North Kazakhstan Region"),
-        "Pavlodar": N_("Pavlodar Region"),
-        "Turkistan": N_("Turkistan Region"),
-        "Ulytau": N_("Ulytau Region"),
-        "West Kazakhstan": N_("West Kazakhstan Region"),
-        "Astana": N_("Astana city"),
-        "Almaty": N_("Almaty city"),
-        "Shymkent": N_("Shymkent city"),
-        "": N_("Region not recorded"),
-        "unknown": N_("Region not recorded"),
-    },
-    "sex": {"female": N_("Female"), "male": N_("Male")},
-    "damage": {
-        "none": N_("No damage caused"),
-        "repaid": N_("Damage repaid in full"),
-        "outstanding": N_("Damage not repaid"),
-    },
-    "code": {
-        "kz-2014": N_("Criminal Code of 2014"),
-        "kz-1997": N_("Criminal Code of 1997"),
-        "kazssr-1959": N_("Criminal Code of the Kazakh SSR of 1959"),
-    },
-    "disability_group": {
-        "0": N_("No disability"),
-        "1": N_("First disability group"),
-        "2": N_("Second disability group"),
-        "3": N_("Third disability group"),
-    },
 }
+"""Every vocabulary the pages label: the closed vocabularies of the record and the decision
+(`amnesty.domain.vocabulary_labels.LABELS`) and the words only the web uses (roles of users, review
+reasons, audit actions...)."""
 
 # Rough geographic placement of the regions on a 6 x 5 grid (column, row), west to east, north to south.
 REGION_GRID: dict[str, tuple[int, int]] = {

@@ -49,12 +49,16 @@ def review_queue(
     on: str = "",
     page: int = 1,
     size: int = PER_PAGE,
+    law: str = "",
 ) -> Response:
     """Cases that need a lawyer's decision, filterable by region, reason, open questions, whose items
-    (`taken`: `me`, `none` or a reviewer), overdue and provisional only; each with its age, due day and
-    who has taken it; paginated in SQL (`size` rows a page, one of `PAGE_SIZES`)."""
+    (`taken`: `me`, `none` or a reviewer), overdue and provisional only, the law the decisions in force
+    were made under (`law`; empty: every law); each with its age, due day (by its own law's deadline)
+    and who has taken it; paginated in SQL (`size` rows a page, one of `PAGE_SIZES`)."""
     user = require(request, Action.READ_CASES)
-    filters = _work_filters(user.username, region, code, questions, taken, overdue, provisional)
+    filters = _work_filters(
+        user.username, region, code, questions, taken, overdue, provisional, _law(request, law)
+    )
     per_page = size if size in PAGE_SIZES else PER_PAGE
     today = _as_of(on)
     with database(request) as db:
@@ -70,6 +74,7 @@ def review_queue(
         "taken": taken if (taken in ("me", "none") or taken in names) else "",
         "overdue": "1" if filters.overdue else "",
         "provisional": "1" if filters.provisional_only else "",
+        "law": filters.law or "",
         "size": per_page,
         "sizes": PAGE_SIZES,
         "regions": REGIONS,
@@ -93,8 +98,20 @@ def _as_of(on: str) -> dt.date:
         return local_today()
 
 
+def _law(request: Request, law: str) -> str | None:
+    """The law a review filter names (None: every law; 404 for a law not registered)."""
+    return picked_law(request, law).pack.id if law.strip() else None
+
+
 def _work_filters(
-    me: str, region: str, code: str, questions: str, taken: str, overdue: str, provisional: str
+    me: str,
+    region: str,
+    code: str,
+    questions: str,
+    taken: str,
+    overdue: str,
+    provisional: str,
+    law: str | None = None,
 ) -> queues.ReviewFilters:
     region_filter, code_filter = _review_filters(region, code)
     return queues.ReviewFilters(
@@ -105,6 +122,7 @@ def _work_filters(
         untaken=taken == "none",
         overdue=bool(overdue),
         provisional_only=bool(provisional),
+        law=law,
     )
 
 
@@ -189,6 +207,7 @@ def review_export(
     overdue: str = "",
     provisional: str = "",
     on: str = "",
+    law: str = "",
 ) -> Response:
     """The open review queue with the page's filters as CSV or XLSX."""
     user = require(request, Action.READ_CASES)
@@ -196,7 +215,9 @@ def review_export(
         export = ExportFormat(fmt)
     except ValueError:
         raise HTTPException(status_code=404) from None
-    filters = _work_filters(user.username, region, code, questions, taken, overdue, provisional)
+    filters = _work_filters(
+        user.username, region, code, questions, taken, overdue, provisional, _law(request, law)
+    )
     with database(request) as db:
         table = review_rows(
             db, user, ReviewStatus.OPEN, filters.region, filters.code, filters.work(_as_of(on))

@@ -28,7 +28,7 @@ from amnesty.law.registry import DEFAULT_LAW_ID, UnknownLawError, get_law, regis
 from amnesty.service import queues, review, stats
 from amnesty.service.policy import Action, may
 from amnesty.store.models import UserRow
-from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_jobs, pages_work
+from amnesty.web import admin_pages, after_pages, i18n, pages_cases, pages_jobs, pages_reports, pages_work
 from amnesty.web.i18n import local_today
 from amnesty.web.labels import N_
 from amnesty.web.laws import picked_law
@@ -199,3 +199,4 @@ router.include_router(pages_work.router)
 router.include_router(after_pages.router)
 router.include_router(admin_pages.router)
 router.include_router(pages_jobs.router)
+router.include_router(pages_reports.router)

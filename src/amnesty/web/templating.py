@@ -18,7 +18,7 @@ from amnesty.auth import csrf_token
 from amnesty.domain.decision import Reason, TermOut
 from amnesty.domain.enums import TaskStatus
 from amnesty.engine.messages import describe_term
-from amnesty.law.loader import LawPackError, default_law
+from amnesty.law.loader import LawPackError
 from amnesty.law.registry import get_law
 from amnesty.render.citations import render_cites
 from amnesty.render.collation import sort_by_name
@@ -85,9 +85,14 @@ def local_number(value: float | int, digits: int | None = None, signed: bool = F
     return ("+" + text) if signed and value > 0 else text
 
 
-def law_title(article: int, part: int | None) -> str | None:
-    """The Criminal Code title of an article in the current language."""
-    return default_law().title(article, part, i18n.current_language.get())
+def law_title(law_id: str, article: int, part: int | None) -> str | None:
+    """The Criminal Code title of an article in the current language, as the law `law_id` (the one a
+    decision was made under) names it; None when no registered law has that id any more."""
+    try:
+        law = get_law(law_id)
+    except LawPackError:
+        return None
+    return law.title(article, part, i18n.current_language.get())
 
 
 def _environment() -> Environment:
@@ -114,6 +119,7 @@ def _environment() -> Environment:
         numeric_date=i18n.numeric_date,
         numeric_moment=i18n.numeric_moment,
         local_time=i18n.local_time,
+        local_day=i18n.local_day,
         actor_name=actor_name,
         term_words=term_words,
         outcome_sentence=outcome_sentence,
