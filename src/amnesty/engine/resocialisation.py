@@ -14,6 +14,17 @@ from amnesty.engine.messages import word
 from amnesty.engine.rules import reason
 from amnesty.law.loader import Law
 
+TASK_READS = (
+    "sentence.punishment",
+    "sentence.conditional",
+    "able_bodied",
+    "fixed_residence",
+    "needs_medical_care",
+    "needs_documents",
+    "region",
+)
+"""What `t1_resocialisation` reads of the record (a law's T1 over it declares these)."""
+
 
 def released_from_institution(record: CaseRecord, outcome: Outcome) -> bool:
     """True when the decision releases a person held in custody (imprisonment or arrest, not suspended)."""

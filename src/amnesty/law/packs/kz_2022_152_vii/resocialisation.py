@@ -9,26 +9,13 @@ import datetime as dt
 from amnesty.domain.decision import Reason, ResocialisationTask
 from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord
-from amnesty.engine.resocialisation import t1_resocialisation
+from amnesty.engine.resocialisation import TASK_READS, t1_resocialisation
 from amnesty.engine.rules import implements
 from amnesty.law.loader import Law
 from amnesty.law.packs.kz_2022_152_vii.names import CITES, ENGINE
 
 
-@implements(
-    "T1",
-    CITES,
-    engine=ENGINE,
-    reads=(
-        "sentence.punishment",
-        "sentence.conditional",
-        "able_bodied",
-        "fixed_residence",
-        "needs_medical_care",
-        "needs_documents",
-        "region",
-    ),
-)
+@implements("T1", CITES, engine=ENGINE, reads=TASK_READS)
 def t1_tasks(
     record: CaseRecord, law: Law, outcome: Outcome, as_of: dt.date
 ) -> tuple[tuple[ResocialisationTask, ...], tuple[Reason, ...]]:
