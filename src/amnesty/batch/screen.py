@@ -31,6 +31,7 @@ from typing import Any
 
 import polars as pl
 
+from amnesty.batch.typed import column_field
 from amnesty.domain.enums import Context, Recidivism, Tri
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.exclusions import possible_kinds
@@ -84,8 +85,6 @@ def _facts_at_default(frame: pl.DataFrame) -> pl.Expr:
     """True for a row whose facts only some laws read (`LAW_FACT_COLUMNS`: the Code, damage, conduct,
     ...) are absent or at the record model's default: the screen mirrors rules that read none of them,
     so a row that records one is decided by the engine, whatever the law."""
-    from amnesty.batch.typed import column_field
-
     checks = [pl.lit(True)]
     for column in LAW_FACT_COLUMNS:
         if column not in frame.columns:
