@@ -106,6 +106,8 @@ def test_a_case_is_decided_under_the_law_picked_and_shown_per_law(
         page.locator("#case_number").fill(f"ЗАК-{number}")
         page.locator("#region").select_option("Astana")
         page.locator("#stage").select_option("pre_trial")
+        page.locator("#role").select_option("participant")
+        page.locator("#recidivism").select_option("none")
         page.locator("#charges-0-article").fill("188")
         page.locator("#charges-0-part").fill("2")
         page.locator("#charges-0-category").select_option("medium")

@@ -75,6 +75,8 @@ def _fill_case(page: Any, case_number: str, full_name: str = "") -> None:
     page.get_by_label("Номер дела").fill(case_number)
     page.get_by_label("Регион").select_option("Astana")
     page.get_by_label("Стадия дела").select_option("pre_trial")
+    page.locator("#role").select_option("participant")
+    page.locator("#recidivism").select_option("none")
     page.locator("#charges-0-article").fill("188")
     page.locator("#charges-0-part").fill("2")
     page.locator("#charges-0-category").select_option("medium")

@@ -63,6 +63,8 @@ def test_new_facts_start_unknown_and_come_back_on_the_person_page(page: Any, liv
     page.get_by_label("Номер лица").fill("RF-1")
     page.get_by_label("ФИО").fill("Фактова Анна Сергеевна")
     page.get_by_label("Стадия дела").select_option("trial")
+    page.locator("#role").select_option("participant")
+    page.locator("#recidivism").select_option("none")
     page.locator("#charges-0-article").fill("188-1")
     page.locator("#charges-0-part").fill("1")
     page.locator("#charges-0-category").select_option("medium")

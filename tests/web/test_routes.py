@@ -158,6 +158,9 @@ def test_new_case_server_validation_names_fields_in_words() -> None:
     assert "Статья (обвинение 1): это не номер статьи или части" in text
     assert "Обвинения:" not in text  # the charge's own errors say why, not "at least one charge"
     assert "Дата совершения (обвинение 1): обязательное поле не заполнено" in text
+    # no fact by default: role and recidivism left empty are named, not stored as the model's default
+    assert "Роль в событиях: выберите одно из значений списка" in text
+    assert "Рецидив: выберите одно из значений списка" in text
     assert "P-X" not in backend.files
 
 

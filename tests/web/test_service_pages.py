@@ -62,6 +62,8 @@ def test_service_new_case_and_override_are_stored(tmp_path: Path) -> None:
         "person_id": "WEB-1",
         "full_name": "Web Test",
         "stage": "trial",
+        "role": "participant",
+        "recidivism": "none",
         "charges-0-article": "293",
         "charges-0-part": "2",
         "charges-0-category": "medium",

@@ -49,6 +49,7 @@ PAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tasks", ("/tasks",)),
     ("person page", ("/persons/{person_id}", "/cases/{person_id}")),
     ("law page", ("/law",)),
+    ("audit trail", ("/audit",)),
 )
 ROLES_IN_ORDER = ("demo-admin", "demo-reviewer", "demo-case-officer", "demo-social-worker", "demo-auditor")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from pydantic import (
@@ -324,6 +325,27 @@ class CaseRecord(_Frozen):
         if self.birth_date is not None:
             return self.birth_date
         return birth_date_from_iin(self.iin) if self.iin else None
+
+
+DEFAULTED_FACTS: tuple[str, ...] = ("role", "recidivism")
+"""Fields of the record whose default asserts a fact (the data contract's `participant` and `none`: no
+recidivism established in the case, the reading favourable to the person). A form makes the officer
+choose them; an import says for how many rows the default was applied."""
+
+
+def defaults_applied(records: Iterable[CaseRecord]) -> dict[str, dict[str, Any]]:
+    """For each of `DEFAULTED_FACTS` that some record did not give: how many (`rows`) and the default
+    they were read with (`value`, its code)."""
+    counts = dict.fromkeys(DEFAULTED_FACTS, 0)
+    for record in records:
+        for name in DEFAULTED_FACTS:
+            if name not in record.model_fields_set:
+                counts[name] += 1
+    return {
+        name: {"rows": count, "value": CaseRecord.model_fields[name].default.value}
+        for name, count in counts.items()
+        if count
+    }
 
 
 class FieldError(BaseModel):

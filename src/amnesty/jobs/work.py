@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from amnesty.audit.chain import record_event
-from amnesty.domain.records import CaseRecord, FieldError
+from amnesty.domain.records import CaseRecord, FieldError, defaults_applied
 from amnesty.engine.evaluate import evaluate
 from amnesty.impact.compare import ImpactReport, PersonChange, compare_decisions
 from amnesty.impact.variant import parse_variant, variant_law
@@ -35,13 +35,14 @@ from amnesty.law.loader import Law, LawPackError
 from amnesty.law.registry import get_law
 from amnesty.render.validation import message
 from amnesty.store.cases import (
+    POSSIBLY_SAME_LISTED,
     ImportRejectedError,
     ImportResult,
     ReevaluationResult,
     check_import,
     import_records,
-    match_by_iin,
     reevaluate_all,
+    trial_matches,
 )
 from amnesty.store.convert import case_to_record
 from amnesty.store.models import Case, JobRow
@@ -194,8 +195,11 @@ def _dry_run(
     lines: list[dict[str, Any]] = []
     total = len(valid) + len(invalid)
     matched = 0
+    flagged: list[dict[str, Any]] = []
     for start in range(0, len(valid), BATCH):
-        matched += match_by_iin(db, [item.record for item in valid[start : start + BATCH]])[1]
+        batch_matched, batch_flagged = trial_matches(db, valid[start : start + BATCH])
+        matched += batch_matched
+        flagged.extend(batch_flagged)
         for item in valid[start : start + BATCH]:
             try:
                 decision = evaluate(item.record, law, as_of=as_of)
@@ -221,6 +225,9 @@ def _dry_run(
         "valid": len(lines),
         "stored": 0,
         "matched_by_iin": matched,
+        "possibly_same": len(flagged),
+        "possibly_same_rows": flagged[:POSSIBLY_SAME_LISTED],
+        "defaults_applied": defaults_applied(item.record for item in valid),
         "outcomes": dict(sorted(outcomes.items())),
         "sample": lines[:SAMPLE],
         "can_add": bool(lines) and not invalid,

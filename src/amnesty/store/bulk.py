@@ -13,9 +13,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import String, Table, and_, insert, literal_column, or_, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnClause
 
+from amnesty.domain.iin import birth_date_from_iin
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.evaluate import evaluate
 from amnesty.law.loader import Law
@@ -68,6 +70,48 @@ def persons_by_iin(db: Session, iins: list[str], region: str | None = None) -> d
         for person in rows:
             if person.iin is not None:
                 found.setdefault(person.iin, person)
+    return found
+
+
+NAME_KEY_SQL = "replace(replace(replace(lower(trim(full_name)), 'ё', 'е'), '  ', ' '), '  ', ' ')"
+"""A stored full name as compared: lower case, ё read as е, runs of spaces as one (runs of up to four;
+`name_key` folds any whitespace). Written out with its constants inline, so that PostgreSQL uses the
+expression index of migration 0011 (`ix_persons_name_key_birth`)."""
+
+
+def name_key(full_name: str) -> str:
+    """A full name as two names of one person are compared: case, ё/е and extra spaces left aside."""
+    return " ".join(full_name.split()).casefold().replace("ё", "е")
+
+
+def persons_by_name_and_birth(
+    db: Session, people: list[tuple[str, dt.date]], region: str | None = None
+) -> dict[tuple[str, dt.date], list[Person]]:
+    """The persons of the register with these full names and birth dates (in `region` only, when
+    given), by `(name_key(name), birth date)` (a person's birth date as recorded, else as their IIN
+    encodes it), each list in person-number order: the persons a new
+    case is "possibly the same person" as when no IIN matched, for the new-case form and for every
+    import (one query per batch of 900 people)."""
+    wanted = sorted({(name_key(name), born) for name, born in people if name and name.strip()})
+    scope = [Person.region == region] if region is not None else []
+    key: ColumnClause[str] = literal_column(NAME_KEY_SQL, String())
+    found: dict[tuple[str, dt.date], list[Person]] = {}
+    step = 900
+    for start in range(0, len(wanted), step):
+        part = wanted[start : start + step]
+        names = sorted({name for name, _born in part})
+        births = sorted({born for _name, born in part})
+        # a person recorded with an IIN and no birth date was born on the day the IIN encodes
+        born = or_(Person.birth_date.in_(births), and_(Person.birth_date.is_(None), Person.iin.is_not(None)))
+        rows = db.scalars(select(Person).where(key.in_(names), born, *scope).order_by(Person.person_id))
+        asked = set(part)
+        for person in rows:
+            birth = person.birth_date or (birth_date_from_iin(person.iin) if person.iin else None)
+            if person.full_name is None or birth is None:
+                continue
+            pair = (name_key(person.full_name), birth)
+            if pair in asked:
+                found.setdefault(pair, []).append(person)
     return found
 
 

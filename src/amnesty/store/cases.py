@@ -20,18 +20,23 @@ from amnesty.audit.chain import record_event
 from amnesty.domain.deadlines import task_due_day
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Flag, Outcome
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.records import CaseRecord, defaults_applied
 from amnesty.engine.evaluate import ENGINE_VERSION, evaluate
 from amnesty.io.json_records import ParsedRecord, RecordError, duplicate_person_errors
 from amnesty.law.loader import Law, default_law
 from amnesty.law.registry import UnknownLawError, get_law
 from amnesty.resocialisation.tasks import release_day
-from amnesty.store.bulk import existing_person_ids, insert_new_persons, persons_by_iin
+from amnesty.store.bulk import (
+    existing_person_ids,
+    insert_new_persons,
+    name_key,
+    persons_by_iin,
+    persons_by_name_and_birth,
+)
 from amnesty.store.convert import (
     apply_case_fields,
     apply_person_fields,
     case_key,
-    case_record_data,
     case_to_record,
     record_json,
     storable_problems,
@@ -75,6 +80,16 @@ class ImportResult:
     matched_by_iin: int = 0
     """Rows whose IIN belongs to a person already in the register: their case went to that person's
     file, whatever person number the row gave (`amnesty.store.bulk.persons_by_iin`)."""
+    possibly_same: int = 0
+    """Rows that made a new person although the register holds a person with the same full name and
+    birth date (and no IIN matched): the import creates the person and flags the row, for an officer to
+    check (`amnesty.store.bulk.persons_by_name_and_birth`)."""
+    defaults_applied: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """How many rows did not give each field whose default asserts a fact (`DEFAULTED_FACTS`): the
+    data contract's default was applied to them."""
+    possibly_same_rows: list[dict[str, Any]] = field(default_factory=list)
+    """The first `POSSIBLY_SAME_LISTED` of those rows: the row number, the new person's number and how
+    many persons on file have that name and birth date."""
     case_ids: list[int] = field(default_factory=list)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -87,6 +102,9 @@ class ImportResult:
             "decisions": self.decisions,
             "tasks": self.tasks,
             "matched_by_iin": self.matched_by_iin,
+            "possibly_same": self.possibly_same,
+            "possibly_same_rows": self.possibly_same_rows,
+            "defaults_applied": self.defaults_applied,
             "case_ids": self.case_ids,
         }
 
@@ -295,12 +313,14 @@ def import_records(
     errors = [item for item in checked if isinstance(item, RecordError)]
     if errors or not checked:
         raise ImportRejectedError(errors)
-    records = [item.record for item in checked if isinstance(item, ParsedRecord)]
+    parsed = [item for item in checked if isinstance(item, ParsedRecord)]
+    records = [item.record for item in parsed]
+    lines = [row_number(item) for item in parsed]
     active_law = law or default_law()
-    result = ImportResult(records=len(records))
+    result = ImportResult(records=len(records), defaults_applied=defaults_applied(records))
     for start in range(0, len(records), chunk_size):
         chunk = records[start : start + chunk_size]
-        _import_chunk(db, chunk, actor, active_law, as_of, result)
+        _import_chunk(db, chunk, lines[start : start + chunk_size], actor, active_law, as_of, result)
         if on_chunk is not None:
             on_chunk(db, result)
     record_event(
@@ -309,9 +329,61 @@ def import_records(
         "import",
         "batch",
         "-",
-        {"records": result.records, "created": result.created, "updated": result.updated},
+        {
+            "records": result.records,
+            "created": result.created,
+            "updated": result.updated,
+            "possibly_same": result.possibly_same,
+        },
     )
     return result
+
+
+POSSIBLY_SAME_LISTED = 500
+"""How many "possibly the same person" rows an import's result lists (all are counted)."""
+
+
+def row_number(item: ParsedRecord) -> int:
+    """The row of the file a record came from, as the officer reads it (the line, else its position)."""
+    return item.line if item.line is not None else item.index + 1
+
+
+def trial_matches(db: Session, items: list[ParsedRecord]) -> tuple[int, list[dict[str, Any]]]:
+    """What an import of these rows would match, without storing: how many rows go to a person by
+    IIN, and the rows that would make a new person possibly the same as one on file."""
+    records, matched = match_by_iin(db, [item.record for item in items])
+    known = existing_person_ids(db, [record.person_id for record in records])
+    fresh = [
+        (record, row_number(item))
+        for record, item in zip(records, items, strict=True)
+        if record.person_id not in known
+    ]
+    return matched, possibly_same_rows(db, [record for record, _ in fresh], [line for _, line in fresh])
+
+
+def possibly_same_rows(db: Session, fresh: list[CaseRecord], lines: list[int]) -> list[dict[str, Any]]:
+    """Of records about to make new persons (`lines` their row numbers), those whose full name and
+    birth date a person of the register already has: row, the new person's number, and how many
+    persons on file share the name and birth date. No IIN matched them (those go to the person)."""
+    people = [
+        (record.full_name, born)
+        for record in fresh
+        if record.full_name and (born := record.effective_birth_date) is not None
+    ]
+    if not people:
+        return []
+    found = persons_by_name_and_birth(db, people)
+    flagged: list[dict[str, Any]] = []
+    for record, line in zip(fresh, lines, strict=True):
+        born = record.effective_birth_date
+        if not record.full_name or born is None:
+            continue
+        same = [
+            p for p in found.get((name_key(record.full_name), born), []) if p.person_id != record.person_id
+        ]
+        if same:
+            flagged.append({"row": line, "person_id": record.person_id, "on_file": len(same)})
+    return flagged
 
 
 def match_by_iin(db: Session, records: list[CaseRecord]) -> tuple[list[CaseRecord], int]:
@@ -333,12 +405,23 @@ def match_by_iin(db: Session, records: list[CaseRecord]) -> tuple[list[CaseRecor
 
 
 def _import_chunk(
-    db: Session, chunk: list[CaseRecord], actor: str, law: Law, as_of: dt.date | None, result: ImportResult
+    db: Session,
+    chunk: list[CaseRecord],
+    lines: list[int],
+    actor: str,
+    law: Law,
+    as_of: dt.date | None,
+    result: ImportResult,
 ) -> None:
     chunk, matched = match_by_iin(db, chunk)
     result.matched_by_iin += matched
     known = existing_person_ids(db, [record.person_id for record in chunk])
     fresh = [record for record in chunk if record.person_id not in known]
+    flagged = possibly_same_rows(
+        db, fresh, [line for record, line in zip(chunk, lines, strict=True) if record.person_id not in known]
+    )
+    result.possibly_same += len(flagged)
+    result.possibly_same_rows.extend(flagged[: max(0, POSSIBLY_SAME_LISTED - len(result.possibly_same_rows))])
     fresh_ids, fresh_tasks = insert_new_persons(db, fresh, actor, law, as_of)
     new_case_of = dict(zip((record.person_id for record in fresh), fresh_ids, strict=True))
     counts = {"created": len(fresh), "updated": 0, "unchanged": 0, "decisions": len(fresh)}
@@ -369,6 +452,7 @@ def _import_chunk(
             **counts,
             "records": len(chunk),
             "matched_by_iin": matched,
+            "possibly_same": len(flagged),
             "tasks": fresh_tasks + known_tasks,
             "new_person_ids": [record.person_id for record in fresh],
         },
@@ -414,11 +498,6 @@ def _key_taken(db: Session, case: Case, key: str) -> bool:
         select(Case.id).where(Case.person_fk == case.person_fk, Case.case_key == key, Case.id != case.id)
     )
     return other is not None
-
-
-def case_record(case: Case) -> dict[str, Any]:
-    """The stored facts of a case as record JSON."""
-    return record_json(case_to_record(case)) if case.charges else case_record_data(case)
 
 
 @dataclass

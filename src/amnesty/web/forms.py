@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.records import DEFAULTED_FACTS, CaseRecord
 from amnesty.render.validation import FIELD_LABELS, field_label, problem_text
 from amnesty.web.i18n import current_language
 
@@ -31,6 +31,9 @@ PERSON_FIELDS = (
     "recidivism",
     "stage",
 )
+CHOSEN_FIELDS = DEFAULTED_FACTS
+"""Fields whose default asserts a fact: on a form they start empty and the officer must choose
+(`unchosen_errors`), so that no one records them by not touching the list."""
 FACT_FIELDS = ("sex", "disability_group")
 """Person-level facts some laws read (CONTRACT.md, "Several laws"), chosen from a list; empty: not known."""
 BOOL_FIELDS = (
@@ -251,6 +254,17 @@ def _field_path(loc: tuple[int | str, ...]) -> tuple[str, str]:
         return f"sentence-{name}", path
     name = str(parts[0])
     return name, name
+
+
+def unchosen_errors(form: Mapping[str, Any]) -> list[FormError]:
+    """An error naming each of `CHOSEN_FIELDS` left empty on the form (else the model's default would
+    be stored as if the officer had chosen it)."""
+    language = current_language.get()
+    return [
+        FormError(name, field_label(name, language), problem_text("choose_listed", {}, "", language))
+        for name in CHOSEN_FIELDS
+        if _clean(form.get(name)) is None
+    ]
 
 
 def friendly_errors(error: ValidationError) -> list[FormError]:

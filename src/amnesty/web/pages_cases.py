@@ -62,6 +62,7 @@ from amnesty.web.forms import (
     friendly_errors,
     record_data,
     tags_from_form,
+    unchosen_errors,
 )
 from amnesty.web.i18n import gettext
 from amnesty.web.labels import N_
@@ -283,7 +284,10 @@ def _new_case(request: Request, form: dict[str, str]) -> Response:
     try:
         record = parse_record(data)
     except ValidationError as error:
-        return _render_form(request, user, form, rows, friendly_errors(_renumbered(error, rows)), 422)
+        errors = unchosen_errors(form) + friendly_errors(_renumbered(error, rows))
+        return _render_form(request, user, form, rows, errors, 422)
+    if unchosen := unchosen_errors(form):
+        return _render_form(request, user, form, rows, unchosen, 422)
     try:
         with database(request) as db:
             found = case_service.resolve_person(db, user, record, given=given)
@@ -717,7 +721,9 @@ def _edit_case(request: Request, person_id: str, form: dict[str, str]) -> Respon
     try:
         record = parse_record(record_data(form, tags_from_form(form)))
     except ValidationError as error:
-        return again(friendly_errors(_renumbered(error, rows)))
+        return again(unchosen_errors(form) + friendly_errors(_renumbered(error, rows)))
+    if unchosen := unchosen_errors(form):
+        return again(unchosen)
     try:
         with database(request) as db:
             case_service.update_case_facts(db, user, view.detail.id, version, record, request.app.state.law)
