@@ -15,10 +15,10 @@ from collections.abc import Iterable
 
 from amnesty.batch.process import SHELL, SHELL_FACTS, SIGNATURE, SIGNATURE_FACTS, TERM_FACTS
 from amnesty.domain.enums import Tag
-from amnesty.engine import evaluate as _evaluate  # noqa: F401  (registers every rule)
-from amnesty.engine.exclusions import person_level_kinds
 from amnesty.engine.relief import BODY, IMPOSED
 from amnesty.engine.rules import record_paths, rules_of
+from amnesty.law.packs import kz_2022_152_vii as _law  # noqa: F401  (registers its rules)
+from amnesty.law.packs.kz_2022_152_vii.exclusions import person_level_kinds
 from amnesty.law.registry import get_law
 
 LAW = get_law()

@@ -37,14 +37,14 @@ from amnesty.domain.enums import (
 )
 from amnesty.domain.iin import make_iin
 from amnesty.domain.records import CaseRecord, number_order
-from amnesty.engine import evaluate as _evaluate  # noqa: F401  (registers every rule)
 from amnesty.engine.category import charge_category
 from amnesty.engine.codes import ReasonCode
-from amnesty.engine.evaluate import m1_several_charges, scope_charge
-from amnesty.engine.relief import _reduce, n1_non_custodial_grave, r8_one_year_rule
 from amnesty.engine.rules import implements, reason, record_paths, rules_of
 from amnesty.engine.terms import Term
 from amnesty.law.loader import Law
+from amnesty.law.packs import kz_2022_152_vii as _law  # noqa: F401  (registers its rules)
+from amnesty.law.packs.kz_2022_152_vii.relief import _reduce, n1_non_custodial_grave, r8_one_year_rule
+from amnesty.law.packs.kz_2022_152_vii.rules import m1_several_charges, scope_charge
 from amnesty.law.registry import get_law
 
 LAW = get_law()

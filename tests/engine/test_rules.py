@@ -12,10 +12,12 @@ import pytest
 from amnesty.domain.decision import Decision, Reason
 from amnesty.domain.enums import Category, KindCondition, Outcome, Tag, Tri
 from amnesty.domain.records import CaseRecord
-from amnesty.engine import exclusions, relief, resocialisation, scope
-from amnesty.engine.evaluate import m1_several_charges, scope_charge
+from amnesty.engine import exclusions as kinds
+from amnesty.engine.laws import engine_of
 from amnesty.engine.rules import Finding, rules_of
 from amnesty.law.loader import Law, default_law
+from amnesty.law.packs.kz_2022_152_vii import exclusions, relief, resocialisation, scope
+from amnesty.law.packs.kz_2022_152_vii.rules import m1_several_charges, scope_charge
 from amnesty.law.registry import get_law
 
 LAW_MD = Path(__file__).resolve().parents[3] / "shared" / "spec" / "LAW.md"
@@ -174,7 +176,7 @@ def test_a_kind_resting_on_a_missing_fact_is_uncertain(
     finding = rule(record, law, False)
     assert finding.answer is Tri.UNKNOWN
     assert _codes(finding) == [code]
-    assert not exclusions.has_no_tags(record, law)
+    assert not kinds.has_no_tags(record, law)
 
 
 def _conditional_entries() -> list[tuple[int, int, KindCondition, tuple[int, ...], Tag]]:
@@ -216,7 +218,7 @@ def test_a_conditional_kind_follows_the_fact_recorded_on_the_charge(
     assert _codes(stated) == [law.exclusion_by_tag[tag].code]
     contrary = make_record(charge={**charge, fact: misses})
     assert rule(contrary, law, True) == Finding(Tri.NO)
-    assert tag not in exclusions.charge_tags(contrary.charges[0], law)
+    assert tag not in kinds.charge_tags(contrary.charges[0], law)
     tagged = make_record(charge={**charge, fact: misses, "tags": [tag.value]})
     assert rule(tagged, law, True).answer is Tri.YES  # a tag recorded on the charge still adds
 
@@ -262,9 +264,9 @@ def test_x9_recidivism(make_record: MakeRecord, law: Law) -> None:
 
 
 def test_age_on_birthdays() -> None:
-    assert exclusions.age_on(dt.date(2004, 1, 5), dt.date(2022, 1, 5)) == 18
-    assert exclusions.age_on(dt.date(2004, 1, 6), dt.date(2022, 1, 5)) == 17
-    assert exclusions.age_on(dt.date(2004, 2, 29), dt.date(2022, 2, 28)) == 17
+    assert kinds.age_on(dt.date(2004, 1, 5), dt.date(2022, 1, 5)) == 18
+    assert kinds.age_on(dt.date(2004, 1, 6), dt.date(2022, 1, 5)) == 17
+    assert kinds.age_on(dt.date(2004, 2, 29), dt.date(2022, 2, 28)) == 17
 
 
 AS_OF = dt.date(2022, 11, 3)
@@ -381,12 +383,12 @@ def test_t1_tasks_only_for_release_from_custody(make_record: MakeRecord, law: La
     record = make_record(
         fixed_residence=False, able_bodied=False, needs_medical_care=False, needs_documents=True
     )
-    tasks, _ = resocialisation.t1_resocialisation(record, law, Outcome.RELEASE, AS_OF)
+    tasks, _ = resocialisation.t1_tasks(record, law, Outcome.RELEASE, AS_OF)
     assert [t.kind.value for t in tasks] == ["social_assistance", "resocialisation_centre", "documents"]
     assert tasks[0].akimat == "Akimat of Almaty"
-    assert resocialisation.t1_resocialisation(record, law, Outcome.REDUCE_SENTENCE, AS_OF) == ((), ())
+    assert resocialisation.t1_tasks(record, law, Outcome.REDUCE_SENTENCE, AS_OF) == ((), ())
     fine = make_record(sentence={"punishment": "fine", "fine_amount_mci": 10})
-    assert resocialisation.t1_resocialisation(fine, law, Outcome.RELEASE, AS_OF) == ((), ())
+    assert resocialisation.t1_tasks(fine, law, Outcome.RELEASE, AS_OF) == ((), ())
 
 
 def test_reasons_carry_the_provenance_of_the_fact_they_rest_on(make_record: MakeRecord, law: Law) -> None:
@@ -453,6 +455,7 @@ def test_every_rule_of_the_2021_law_has_one_function_citing_its_pack() -> None:
     words has a function of that law's engine (or a shared one) citing the same articles, explaining
     itself; E1 (the date a decision is asked for) is the order of application's, not a rule function."""
     law = get_law("kz-2021-81-vii")
+    engine_of(law)  # imports the law's package, which registers its rules
     rules = rules_of(law.pack.engine)
     for rule_id, text in law.pack.rules.items():
         if rule_id == "E1":

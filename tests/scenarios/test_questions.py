@@ -22,8 +22,9 @@ from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord, Sentence, TermIn
 from amnesty.engine.codes import ReasonCode
 from amnesty.engine.evaluate import evaluate
-from amnesty.engine.questions import CAUSES, Ask, CannotAsk, field_type, record_with
+from amnesty.engine.questions import field_type, record_with
 from amnesty.law.loader import Law, default_law
+from amnesty.law.packs.kz_2022_152_vii.questions import CAUSES, Ask, CannotAsk
 
 # Facts that never decide the outcome (identity, resocialisation needs, the additional punishment,
 # the region's akimat) or that an IIN duplicates (the birth date is filled in instead).

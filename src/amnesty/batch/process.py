@@ -48,7 +48,7 @@ from amnesty.batch.typed import row_checks
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Category, Context, Outcome, PersonRole, Punishment
 from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
-from amnesty.engine.evaluate import evaluate, scope_charge
+from amnesty.engine.evaluate import evaluate
 from amnesty.engine.laws import engine_of
 from amnesty.engine.relief import plain_sentence
 from amnesty.engine.rules import sentences
@@ -168,7 +168,7 @@ class ChunkResult:
 class PlainParts:
     """The engine's parts of a plainly uncovered person's decision, cached for one law and mode.
 
-    - a charge's result per charge signature: `scope_charge`, as the engine calls it;
+    - a charge's result per charge signature: the engine's (`ScreenRules.charge_result`);
     - the person-level fields per stage and sentence kind: the engine's whole decision for the first
       such person (who is decided by the engine);
     - the sentence as imposed per punishment, term and start: `relief.plain_sentence`, as the engine
@@ -201,7 +201,7 @@ class PlainParts:
                 tags=(),
             )
             with sentences(False):  # the charge's compact data leaves the sentences out
-                result = scope_charge(charge, self.law, self.strict).result
+                result = self.screen.rules.charge_result(charge, self.law, self.strict)
             found = _charge_data(result)
             if len(self.charges) >= _MAX_CACHED:
                 self.charges.clear()

@@ -16,9 +16,9 @@ article, part, point and victim's age: the exclusions X1-X5, X7, X8 read nothing
 
 How each fact is evaluated over a whole chunk, from the loaded law:
 - S1 is a Polars expression over the offence dates, with the window of the law pack;
-- S2, S3, S4 and the kinds are the engine's own functions (`scope.s2_territory`, `s3_context`,
-  `s4_listed_article`, `exclusions.possible_kinds`) run once per distinct territory, context or
-  (article, part) of the chunk and joined back to the rows.
+- S2, S3, S4 and the kinds are the law's own functions, as its engine gives them to the screen
+  (`amnesty.engine.laws.ScreenRules`: territory, context, article; `exclusions.possible_kinds`), run
+  once per distinct territory, context or (article, part) of the chunk and joined back to the rows.
 So the screen cannot drift from the rules it mirrors; the property tests in
 `tests/batch/test_batch_screen.py` check every screened person against the engine.
 """
@@ -31,10 +31,11 @@ from typing import Any
 
 import polars as pl
 
+from amnesty.batch.typed import column_field
 from amnesty.domain.enums import Context, Recidivism, Tri
 from amnesty.domain.records import CaseRecord, Charge
-from amnesty.engine.exclusions import person_level_kinds, possible_kinds
-from amnesty.engine.scope import s2_territory, s3_context, s4_listed_article
+from amnesty.engine.exclusions import possible_kinds
+from amnesty.engine.laws import ScreenRules, engine_of
 from amnesty.io.columns import LAW_FACT_COLUMNS
 from amnesty.law.loader import Law
 
@@ -52,6 +53,14 @@ def _charge(**fields: Any) -> Charge:
 def _record(**fields: Any) -> CaseRecord:
     """A record holding only the facts a rule reads."""
     return CaseRecord.model_construct(**fields)
+
+
+def screen_rules(law: Law) -> ScreenRules:
+    """The rules the screen evaluates for `law`, from its engine (only an engine that screens gives them)."""
+    rules = engine_of(law).screen
+    if rules is None:
+        raise ValueError(f"law {law.pack.id}: its engine gives no columnar screen")
+    return rules
 
 
 def s1_answer(law: Law, frame: pl.DataFrame) -> pl.Expr:
@@ -76,8 +85,6 @@ def _facts_at_default(frame: pl.DataFrame) -> pl.Expr:
     """True for a row whose facts only some laws read (`LAW_FACT_COLUMNS`: the Code, damage, conduct,
     ...) are absent or at the record model's default: the screen mirrors rules that read none of them,
     so a row that records one is decided by the engine, whatever the law."""
-    from amnesty.batch.typed import column_field
-
     checks = [pl.lit(True)]
     for column in LAW_FACT_COLUMNS:
         if column not in frame.columns:
@@ -111,7 +118,8 @@ class Screen:
         self._territory: dict[str, bool] = {}
         self._context: dict[str, bool] = {}
         self._article: dict[tuple[int, int | None], tuple[bool, bool, bool]] = {}
-        self._person_kinds = person_level_kinds(law)
+        self.rules = screen_rules(law)
+        self._person_kinds = self.rules.person_level_kinds(law)
 
     def _territory_no(self, territory: str | None) -> bool:
         value = DEFAULT_TERRITORY if territory is None else territory
@@ -119,7 +127,7 @@ class Screen:
             return False
         if value not in self._territory:
             charge = _charge(territory=value)
-            self._territory[value] = s2_territory(charge, self.law).answer is Tri.NO
+            self._territory[value] = self.rules.territory(charge, self.law).answer is Tri.NO
         return self._territory[value]
 
     def _context_no(self, context: str | None) -> bool:
@@ -128,7 +136,7 @@ class Screen:
             return False  # not a context at all: the row is invalid, the validating path says why
         if value not in self._context:
             charge = _charge(context=Context(value))
-            self._context[value] = s3_context(charge, self.law).answer is Tri.NO
+            self._context[value] = self.rules.context(charge, self.law).answer is Tri.NO
         return self._context[value]
 
     def _article_facts(self, article: int, part: int | None) -> tuple[bool, bool, bool]:
@@ -139,7 +147,7 @@ class Screen:
             return (False, True, True)  # an invalid row: the validating path says why
         if key not in self._article:
             charge = _charge(article=article, part=part, tags=())
-            s4_no = s4_listed_article(charge, self.law, self.strict).answer is Tri.NO
+            s4_no = self.rules.article(charge, self.law, self.strict).answer is Tri.NO
             kinds = possible_kinds(self.law, article, part)
             self._article[key] = (s4_no, bool(kinds), bool(kinds & self._person_kinds))
         return self._article[key]

@@ -1,4 +1,7 @@
-"""Exclusion rules X1-X9, per person: grounds on which the law does not apply at all (LAW.md section 3).
+"""What every law's exclusions share: the kinds of offence a charge carries (the Criminal Code's art. 3
+lists, from the catalogue), the conditions on them, the age on a day, and `tagged_exclusion`, an
+exclusion where some charge of the case carries an excluding kind (a law's own exclusion rules, which
+call it, are in its package).
 
 Any charge of the case counts, covered or not. A charge's kinds (tags) are the catalogue's for its
 article and part (the Criminal Code's art. 3 lists, applied without any tag on the record) plus those
@@ -15,23 +18,22 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from amnesty.domain.decision import Reason
-from amnesty.domain.enums import KindCondition, Provenance, Recidivism, Tag, Tri
+from amnesty.domain.enums import KindCondition, Provenance, Tag, Tri
 from amnesty.domain.records import CaseRecord, Charge, number_order
 from amnesty.engine.codes import ReasonCode as C
-from amnesty.engine.family import RULES_152
 from amnesty.engine.messages import word
-from amnesty.engine.rules import RULES, Finding, article_ref, implements, reason
+from amnesty.engine.rules import Finding, article_ref, reason
 from amnesty.law.loader import Law
 from amnesty.law.schema import OffenceKind
 
 
 def charge_tags(charge: Charge, law: Law) -> dict[Tag, Provenance]:
     """Kinds of a charge with the provenance of each; tags recorded on the charge count as verified."""
-    return dict(_charge_tags(law, charge.article, charge.part, charge.tags))
+    return dict(kinds_of_charge(law, charge.article, charge.part, charge.tags))
 
 
 @lru_cache(maxsize=65_536)
-def _charge_tags(
+def kinds_of_charge(
     law: Law, article: int | str, part: int | str | None, recorded: tuple[Tag, ...]
 ) -> Mapping[Tag, Provenance]:
     """`charge_tags`, computed once per law, article, part and recorded tags (read-only)."""
@@ -67,36 +69,6 @@ KIND_FACTS = (
 )
 """What the kinds of a charge rest on (`tagged_exclusion`: the catalogue's kinds of the article and
 part, those the Code conditions on the victim's age or the point, those recorded on the charge)."""
-X6_READS = (
-    "charges[].article",
-    "charges[].part",
-    "charges[].tags",
-    "charges[].offence_date",
-    "birth_date",
-    "iin",
-)
-"""X6 reads the kind of each charge (not its conditions) and the age on its offence date (from the
-birth date, or else the IIN)."""
-
-
-def person_level_kinds(law: Law) -> frozenset[Tag]:
-    """The kinds whose exclusion under `law` reads facts of the person besides the charge's own kind
-    facts (`KIND_FACTS`), by the reads its rule declares (for Law 152-VII, X6's: the age on the
-    offence date); a rule not registered counts as reading everything. Every other kind's exclusion
-    (X1-X5, X7, X8: `tagged_exclusion`) depends only on the charge's article, part, point, victim's
-    age and recorded tags, the law and the mode, which the bulk run's columnar screen relies on
-    (`amnesty.batch.screen`)."""
-    return _person_level_kinds(law)
-
-
-@lru_cache(maxsize=64)
-def _person_level_kinds(law: Law) -> frozenset[Tag]:
-    own = frozenset(KIND_FACTS)
-    return frozenset(
-        tag
-        for tag, exclusion in law.exclusion_by_tag.items()
-        if (RULES_152, exclusion.rule) not in RULES or not RULES[(RULES_152, exclusion.rule)].reads <= own
-    )
 
 
 def condition_met(kind: OffenceKind, charge: Charge) -> bool | None:
@@ -147,7 +119,7 @@ def _condition_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Find
     return Finding(Tri.UNKNOWN, tuple(reasons), provisional=unverified)
 
 
-def _part_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding | None:
+def part_unknown(law: Law, charge: Charge, tag: Tag, rule_id: str) -> Finding | None:
     """A charge with no part under an article where only some part carries `tag`: the exclusion may
     apply, and missing data is never read as 'no' (`EXCLUSION_PART_UNKNOWN`)."""
     if charge.part is not None or tag in charge.tags or tag not in law.part_only_tags(charge.article):
@@ -186,11 +158,11 @@ def tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stric
     uncertain: list[Reason] = []
     provisional_doubt = False
     for charge in record.charges:
-        provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(tag)
+        provenance = kinds_of_charge(law, charge.article, charge.part, charge.tags).get(tag)
         if provenance is None:
             provenance = _conditional_provenance(law, charge, tag)
         if provenance is None:
-            maybe = _part_unknown(law, charge, tag, rule_id) or _condition_unknown(law, charge, tag, rule_id)
+            maybe = part_unknown(law, charge, tag, rule_id) or _condition_unknown(law, charge, tag, rule_id)
             if maybe is not None:
                 uncertain.extend(maybe.reasons)
                 provisional_doubt = provisional_doubt or maybe.provisional
@@ -211,120 +183,3 @@ def tagged_exclusion(record: CaseRecord, law: Law, tag: Tag, rule_id: str, stric
     if uncertain:
         return Finding(Tri.UNKNOWN, tuple(uncertain), provisional=provisional_doubt)
     return Finding(Tri.NO)
-
-
-@implements("X1", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
-def x1_terrorist(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X1: no amnesty where the case includes a terrorist crime."""
-    return tagged_exclusion(record, law, Tag.TERRORIST, "X1", strict)
-
-
-@implements("X2", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
-def x2_extremist(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X2: no amnesty where the case includes an extremist crime."""
-    return tagged_exclusion(record, law, Tag.EXTREMIST, "X2", strict)
-
-
-@implements("X3", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
-def x3_corruption(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X3: no amnesty where the case includes a corruption crime."""
-    return tagged_exclusion(record, law, Tag.CORRUPTION, "X3", strict)
-
-
-@implements("X4", "Law 152-VII; Criminal Code art. 175", engine=RULES_152, reads=KIND_FACTS)
-def x4_treason(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X4: no amnesty for high treason."""
-    return tagged_exclusion(record, law, Tag.TREASON, "X4", strict)
-
-
-@implements("X5", "Law 152-VII; Criminal Code art. 179", engine=RULES_152, reads=KIND_FACTS)
-def x5_seizure_of_power(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X5: no amnesty for seizure or retention of power (the 'attempted coup' charges)."""
-    return tagged_exclusion(record, law, Tag.SEIZURE_OF_POWER, "X5", strict)
-
-
-@implements("X6", "Law 152-VII; Criminal Code art. 272 part 1", engine=RULES_152, reads=X6_READS)
-def x6_riot_organiser(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X6: no amnesty for organisers of mass riots, except a person under 18 on the day of the offence.
-
-    Base rule and exception (Catala's default logic): the exclusion holds unless the age on the
-    offence date, from the birth date or else the IIN, is under the threshold; an unknown age is
-    uncertain, never read as adult. A mass-riots charge with no part recorded may be organisation:
-    uncertain unless the person was a minor (then the exception covers it either way).
-    """
-    exclusion = law.exclusion_by_tag.get(Tag.RIOT_ORGANISATION)
-    if exclusion is None:
-        return Finding(Tri.NO)
-    birth_date = record.effective_birth_date
-    under = exclusion.minor_exception_under
-    answers: list[Finding] = []
-    for charge in record.charges:
-        provenance = _charge_tags(law, charge.article, charge.part, charge.tags).get(Tag.RIOT_ORGANISATION)
-        maybe = None if provenance is not None else _part_unknown(law, charge, Tag.RIOT_ORGANISATION, "X6")
-        if provenance is None and maybe is None:
-            continue
-        ref = article_ref(charge.article, charge.part)
-        day = charge.offence_date.isoformat()
-        minor = (
-            under is not None and birth_date is not None and age_on(birth_date, charge.offence_date) < under
-        )
-        if maybe is not None and not minor:
-            answers.append(maybe)  # perhaps an organiser (part unknown) and not known to be a minor
-            continue
-        if under is not None and birth_date is None:
-            answers.append(
-                Finding(Tri.UNKNOWN, (reason(law, C.AGE_UNKNOWN, "X6", article_ref=ref, date=day),))
-            )
-            continue
-        if minor:
-            assert birth_date is not None
-            age = age_on(birth_date, charge.offence_date)
-            exception = reason(law, C.MINOR_ORGANISER_EXCEPTION, "X6", article_ref=ref, date=day, age=age)
-            answers.append(Finding(Tri.NO, (exception,)))
-            continue
-        answers.append(Finding(Tri.YES, (reason(law, C(exclusion.code), "X6", article_ref=ref, date=day),)))
-    if not answers:
-        return Finding(Tri.NO)
-    reasons = tuple(r for answer in answers for r in answer.reasons)
-    for level in (Tri.YES, Tri.UNKNOWN):
-        if any(answer.answer is level for answer in answers):
-            return Finding(level, reasons)
-    return Finding(Tri.NO, reasons)
-
-
-@implements("X7", "Law 152-VII; Criminal Code art. 146", engine=RULES_152, reads=KIND_FACTS)
-def x7_torture(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X7: no amnesty for torture."""
-    return tagged_exclusion(record, law, Tag.TORTURE, "X7", strict)
-
-
-@implements("X8", "Law 152-VII", engine=RULES_152, reads=KIND_FACTS)
-def x8_sexual_offence_minor(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X8: no amnesty for crimes against the sexual inviolability of minors."""
-    return tagged_exclusion(record, law, Tag.SEXUAL_OFFENCE_MINOR, "X8", strict)
-
-
-@implements("X9", "Law 152-VII", engine=RULES_152, reads=("recidivism",))
-def x9_recidivism(record: CaseRecord, law: Law, strict: bool) -> Finding:
-    """X9: no amnesty where the case establishes recidivism or dangerous recidivism."""
-    exclusion = law.recidivism_exclusion
-    if exclusion is None or record.recidivism is Recidivism.NONE:
-        return Finding(Tri.NO)
-    words = word("recidivism", record.recidivism.value)
-    return Finding(Tri.YES, (reason(law, C.EXCLUDED_RECIDIVISM, "X9", recidivism=words),))
-
-
-# `evaluate` skips these rules for a case with no tagged charge and no recidivism (each would answer
-# a plain NO): keep that shortcut in mind when adding a rule here, and declare what it reads (a rule
-# that reads more than the charge's own facts makes its kind person-level: `person_level_kinds`).
-EXCLUSION_RULES = (
-    x1_terrorist,
-    x2_extremist,
-    x3_corruption,
-    x4_treason,
-    x5_seizure_of_power,
-    x6_riot_organiser,
-    x7_torture,
-    x8_sexual_offence_minor,
-    x9_recidivism,
-)

@@ -4,9 +4,9 @@ package registers a `LawEngine` here when it is imported.
 
 An engine is the law's order of application (its `decide`), the questions its `needs_review` decisions
 ask (`ask`), the pack sections its rules read (`requires`, checked when a law is first decided under)
-and whether the bulk run may screen persons column-wise for it (`screens`: only an engine whose screen
-is derived from its rules' declarations; any other law runs every person through its engine, which is
-correct and slower). Looking an engine up imports its package by name: a plugin lookup, the one place
+and whether the bulk run may screen persons column-wise for it (`screen`: the rules the columnar screen
+evaluates per distinct value, given only by an engine whose screen is derived from its rules'
+declarations; any other law runs every person through its engine, which is correct and slower). Looking an engine up imports its package by name: a plugin lookup, the one place
 the engine meets a law's package.
 """
 
@@ -17,8 +17,10 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from amnesty.domain.decision import Decision
-from amnesty.domain.records import CaseRecord
+from amnesty.domain.decision import ChargeResult, Decision
+from amnesty.domain.enums import Tag
+from amnesty.domain.records import CaseRecord, Charge
+from amnesty.engine.rules import Finding
 from amnesty.law.loader import Law, LawPackError
 
 Decide = Callable[[CaseRecord, Law, dt.date, bool], Decision]
@@ -31,6 +33,21 @@ PACKAGE = "amnesty.law.packs"
 
 
 @dataclass(frozen=True)
+class ScreenRules:
+    """What the bulk run's columnar screen (`amnesty.batch.screen`) asks a law's rules, each once per
+    distinct value of a chunk: a charge's firm "no" on territory, on context and on its article and
+    part; the kinds whose exclusion reads facts of the person (`person_level_kinds`); and a charge's
+    result as the engine gives it (`charge_result`, for a plainly uncovered person's decision). The
+    offence window the screen tests column-wise is the pack's (`offence_window`)."""
+
+    territory: Callable[[Charge, Law], Finding]
+    context: Callable[[Charge, Law], Finding]
+    article: Callable[[Charge, Law, bool], Finding]
+    person_level_kinds: Callable[[Law], frozenset[Tag]]
+    charge_result: Callable[[Charge, Law, bool], ChargeResult]
+
+
+@dataclass(frozen=True)
 class LawEngine:
     """The rules that decide under the laws whose packs name `name` (see the module doc)."""
 
@@ -38,7 +55,12 @@ class LawEngine:
     decide: Decide
     ask: Ask
     requires: tuple[str, ...] = ()
-    screens: bool = False
+    screen: ScreenRules | None = None
+
+    @property
+    def screens(self) -> bool:
+        """Whether the bulk run may screen persons column-wise for this engine."""
+        return self.screen is not None
 
 
 ENGINES: dict[str, LawEngine] = {}

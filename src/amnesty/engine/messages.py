@@ -1,4 +1,6 @@
-"""Human sentences for every reason code, in English, Russian and Kazakh.
+"""Human sentences for the reason codes every law's rules share, in English, Russian and Kazakh, and
+their rendering. A code only one law's rules give is worded in that law's pack (`messages:` in its
+pack.yaml: Law 152-VII's scope, relief and X6 sentences, the 2021 law's own), read by `templates_for`.
 
 Templates take named parameters (`{article}`, `{date}` ...) filled from the reason's `params`: a
 `Reason` keeps its parameters as values (ISO dates, plain numbers, `word(...)` vocabulary, terms), and
@@ -30,66 +32,8 @@ from amnesty.render.formats import (
 LANGUAGES = ("en", "ru", "kk")
 
 MESSAGES: dict[C, dict[str, str]] = {
-    C.IN_SCOPE: {
-        "en": "Art. {article_ref} falls within the amnesty: committed on {date} in Kazakhstan, {context_en}, under an article listed in Article 1 ({provenance}).",
-        "ru": "Ст. {article_ref} подпадает под амнистию: совершено {date} на территории Казахстана, {context_ru}, по статье из перечня статьи 1 ({provenance}).",
-        "kk": "{article_ref}-бап рақымшылыққа жатады: әрекет Қазақстан аумағында, {context_kk}, 1-баптың тізбесіндегі бап бойынша жасалған, жасалған күні — {date} ({provenance}).",
-    },
-    C.OUT_OF_WINDOW: {
-        "en": "Committed on {date}, outside the period of {law_window} that the law covers.",
-        "ru": "Совершено {date}, вне периода {law_window}, на который распространяется закон.",
-        "kk": "Жасалған күні — {date}, бұл заң қамтитын {law_window} кезеңінен тыс.",
-    },
-    C.OFFENCE_SPANS_WINDOW: {
-        "en": "The offence lasted from {date} to {end_date}, across the limits of the period {law_window_compact}: whether the law covers it needs review.",
-        "ru": "Деяние длилось с {date} по {end_date}, выходя за пределы периода {law_window_compact}: применимость закона требует проверки.",
-        "kk": "Әрекет жалғасқан кезең ({date} – {end_date}) {law_window_compact} кезеңінің шегінен шығады: заңның қолданылуы тексеруді қажет етеді.",
-    },
-    C.OUTSIDE_TERRITORY: {
-        "en": "Committed outside the territory of Kazakhstan ({territory}).",
-        "ru": "Совершено вне территории Республики Казахстан ({territory}).",
-        "kk": "Қазақстан Республикасының аумағынан тыс жасалған ({territory}).",
-    },
-    C.CONTEXT_UNRELATED: {
-        "en": "Recorded as unrelated to the January 2022 events.",
-        "ru": "Записано как не связанное с январскими событиями 2022 года.",
-        "kk": "2022 жылғы қаңтар оқиғаларына қатысы жоқ деп жазылған.",
-    },
-    C.CONTEXT_UNKNOWN: {
-        "en": "The record does not say whether the offence was connected with the riots or their suppression: needs review.",
-        "ru": "В деле не указано, связано ли деяние с беспорядками или их подавлением: требуется проверка.",
-        "kk": "Істе әрекеттің тәртіпсіздіктерге немесе оларды басуға байланысы көрсетілмеген: тексеру қажет.",
-    },
-    C.ARTICLE_NOT_LISTED: {
-        "en": "Art. {article} is not in the list of Article 1 of the law.",
-        "ru": "Ст. {article} не входит в перечень статьи 1 закона.",
-        "kk": "{article}-бап заңның 1-бабының тізбесіне кірмейді.",
-    },
-    C.PART_NOT_LISTED: {
-        "en": "Art. {article} is listed only in parts {parts}; part {part} is not.",
-        "ru": "Ст. {article} включена в перечень только частями {parts}; часть {part} не включена.",
-        "kk": "{article}-бап тізбеге тек {parts} бөліктерімен енгізілген; {part}-бөлік енгізілмеген.",
-    },
-    C.PART_UNKNOWN: {
-        "en": "Art. {article} is listed only in parts {parts}, and the record does not give the part: needs review.",
-        "ru": "Ст. {article} включена только частями {parts}, а часть в деле не указана: требуется проверка.",
-        "kk": "{article}-бап тек {parts} бөліктерімен енгізілген, ал істе бөлік көрсетілмеген: тексеру қажет.",
-    },
-    C.ARTICLE_LIST_INCOMPLETE: {
-        "en": "Art. {article} is above art. {known_through}, and the list after it was not available: needs review.",
-        "ru": "Ст. {article} следует после ст. {known_through}, а продолжение перечня недоступно: требуется проверка.",
-        "kk": "{article}-бап {known_through}-баптан кейін тұр, ал тізбенің жалғасы қолжетімсіз: тексеру қажет.",
-    },
-    C.LIST_ENTRY_INFERRED: {
-        "en": "Art. {article} is taken as listed by inference, not read in the published list.",
-        "ru": "Ст. {article} считается включённой в перечень по выводу, а не по опубликованному тексту.",
-        "kk": "{article}-бап тізбеге жарияланған мәтін бойынша емес, тұжырым бойынша енгізілген деп саналады.",
-    },
-    C.LIST_ENTRY_UNVERIFIED: {
-        "en": "Art. {article} is an unverified candidate for the list: the decision is provisional and a lawyer must check it.",
-        "ru": "Ст. {article} — непроверенный кандидат в перечень: решение предварительное, его должен проверить юрист.",
-        "kk": "{article}-бап — тізбеге тексерілмеген үміткер: шешім алдын ала, оны заңгер тексеруі тиіс.",
-    },
+    # the codes the generic part of the engine gives (C1, M1's shared tail, exclusions by kind, T1) or
+    # several laws' rules give
     C.CATEGORY_FROM_CATALOGUE: {
         "en": "The record gives no category; by the sanction of art. {article_ref} in the Criminal Code (art. 10-11) it is a {category} ({provenance}).",
         "ru": "В деле не указана категория; по санкции ст. {article_ref} Уголовного кодекса (ст. 10-11) это {category} ({provenance}).",
@@ -130,11 +74,6 @@ MESSAGES: dict[C, dict[str, str]] = {
         "ru": "Закон не применяется: в деле есть захват или удержание власти (ст. {article_ref}).",
         "kk": "Заң қолданылмайды: істе билікті басып алу немесе ұстап қалу бар ({article_ref}-бап).",
     },
-    C.EXCLUDED_RIOT_ORGANISER: {
-        "en": "The law does not apply: the person is charged with organising the mass riots (art. {article_ref}) and was an adult on {date}.",
-        "ru": "Закон не применяется: лицо обвиняется в организации массовых беспорядков (ст. {article_ref}) и было совершеннолетним {date}.",
-        "kk": "Заң қолданылмайды: адам жаппай тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап) және қылмыс жасалған күні ({date}) кәмелетке толған.",
-    },
     C.EXCLUDED_TORTURE: {
         "en": "The law does not apply: the case includes torture (art. {article_ref}).",
         "ru": "Закон не применяется: в деле есть пытки (ст. {article_ref}).",
@@ -149,16 +88,6 @@ MESSAGES: dict[C, dict[str, str]] = {
         "en": "The law does not apply: the case establishes {recidivism}.",
         "ru": "Закон не применяется: в деле установлен {recidivism}.",
         "kk": "Заң қолданылмайды: істе {recidivism} анықталған.",
-    },
-    C.MINOR_ORGANISER_EXCEPTION: {
-        "en": "Charged with organising the riots (art. {article_ref}) but under 18 on {date} (aged {age}): the exclusion does not apply.",
-        "ru": "Обвиняется в организации беспорядков (ст. {article_ref}), но {date} не достиг 18 лет ({age}): исключение не применяется.",
-        "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап), бірақ қылмыс жасалған күні ({date}) 18-ге толмаған ({age} жаста): алып тастау қолданылмайды.",
-    },
-    C.AGE_UNKNOWN: {
-        "en": "Charged with organising the riots (art. {article_ref}); neither birth date nor IIN gives the age on {date}: needs review.",
-        "ru": "Обвиняется в организации беспорядков (ст. {article_ref}); ни дата рождения, ни ИИН не дают возраста на {date}: требуется проверка.",
-        "kk": "Тәртіпсіздіктерді ұйымдастырғаны үшін айыпталады ({article_ref}-бап); туған күні де, ЖСН де қылмыс жасалған күнгі ({date}) жасын көрсетпейді: тексеру қажет.",
     },
     C.EXCLUSION_TAG_UNVERIFIED: {
         "en": "That art. {article_ref} is '{tag}' comes from an unverified catalogue entry: a lawyer must check it.",
@@ -185,11 +114,6 @@ MESSAGES: dict[C, dict[str, str]] = {
         "ru": "Ни одно из обвинений по делу не подпадает под амнистию.",
         "kk": "Іс бойынша бірде-бір айып рақымшылыққа жатпайды.",
     },
-    C.PARTIAL_COVERAGE: {
-        "en": "Some charges fall within the amnesty and others do not: the court must re-aggregate the sentence.",
-        "ru": "Часть обвинений подпадает под амнистию, часть нет: суд должен заново определить наказание по совокупности.",
-        "kk": "Айыптардың бір бөлігі рақымшылыққа жатады, бір бөлігі жатпайды: сот жазаны жиынтық бойынша қайта белгілеуі тиіс.",
-    },
     C.COVERAGE_UNCERTAIN: {
         "en": "Whether some charges fall within the amnesty cannot be decided from the record: needs review.",
         "ru": "По материалам дела нельзя решить, подпадают ли некоторые обвинения под амнистию: требуется проверка.",
@@ -205,90 +129,10 @@ MESSAGES: dict[C, dict[str, str]] = {
         "ru": "Категория ст. {article_ref} не указана ни в деле, ни в каталоге: требуется проверка.",
         "kk": "{article_ref}-баптың санаты істе де, каталогта да жоқ: тексеру қажет.",
     },
-    C.MISSING_SENTENCE: {
-        "en": "The record lacks the sentence needed to apply the rule ({missing}): needs review.",
-        "ru": "В деле нет сведений о наказании, нужных для применения правила ({missing}): требуется проверка.",
-        "kk": "Істе ережені қолдану үшін қажет жаза туралы мәлімет жоқ ({missing}): тексеру қажет.",
-    },
-    C.TERMINATE_CASE: {
-        "en": "Released from criminal liability: the case is closed ({category}).",
-        "ru": "Освобождается от уголовной ответственности: дело прекращается ({category}).",
-        "kk": "Қылмыстық жауаптылықтан босатылады: іс тоқтатылады ({category}).",
-    },
-    C.RELEASE_FROM_PUNISHMENT: {
-        "en": "Released from the punishment ({category}).",
-        "ru": "Освобождается от наказания ({category}).",
-        "kk": "Жазадан босатылады ({category}).",
-    },
-    C.EXPUNGE_CONVICTION: {
-        "en": "The conviction is removed ({category}).",
-        "ru": "Судимость снимается ({category}).",
-        "kk": "Соттылық алынып тасталады ({category}).",
-    },
-    C.ALREADY_EXPUNGED: {
-        "en": "The conviction has already been removed: nothing left to grant.",
-        "ru": "Судимость уже снята: амнистии нечего добавить.",
-        "kk": "Соттылық бұрын алынып тасталған: рақымшылық ештеңе қоспайды.",
-    },
-    C.REDUCE_GRAVE: {
-        "en": "Grave crime: the imposed main punishment is cut by {law_cut_grave}, from {original_term} to {new_term}; new end date {new_end_date}.",
-        "ru": "Тяжкое преступление: назначенное основное наказание сокращается {law_cut_grave}: назначено {original_term}, остаётся {new_term}; новая дата окончания {new_end_date}.",
-        "kk": "Ауыр қылмыс: тағайындалған негізгі жаза {law_cut_grave} қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
-    },
-    C.REDUCE_ESPECIALLY_GRAVE: {
-        "en": "Especially grave crime: the imposed main punishment is cut by {law_cut_especially_grave}, from {original_term} to {new_term}; new end date {new_end_date}.",
-        "ru": "Особо тяжкое преступление: назначенное основное наказание сокращается {law_cut_especially_grave}: назначено {original_term}, остаётся {new_term}; новая дата окончания {new_end_date}.",
-        "kk": "Аса ауыр қылмыс: тағайындалған негізгі жаза {law_cut_especially_grave} қысқартылады, {original_term} орнына {new_term}; жаңа аяқталу күні {new_end_date}.",
-    },
-    C.REDUCE_AT_SENTENCING: {
-        "en": "Not yet sentenced ({category}): the court cuts the punishment by {fraction} when it sentences.",
-        "ru": "Приговор ещё не вынесен ({category}): суд сокращает наказание {fraction} при вынесении приговора.",
-        "kk": "Үкім әлі шығарылмаған ({category}): сот үкім шығарған кезде жазаны {fraction} қысқартады.",
-    },
-    C.SENTENCING_CALCULATION: {
-        "en": "Court's calculator: a sentence of {original_term} from {start_date} becomes {new_term}, ending on {new_end_date}.",
-        "ru": "Расчёт для суда: наказание сроком {original_term} с {start_date} сократится до срока {new_term} с окончанием {new_end_date}.",
-        "kk": "Сотқа арналған есеп: басталу күні {start_date}, {original_term} жаза {new_term} болып қысқарады, аяқталу күні — {new_end_date}.",
-    },
-    C.NO_EXPUNGEMENT_GRAVE: {
-        "en": "Sentence already served ({category}): the law removes convictions only for lesser categories.",
-        "ru": "Наказание отбыто ({category}): закон снимает судимость только по менее тяжким категориям.",
-        "kk": "Жаза өтелген ({category}): заң соттылықты тек жеңілірек санаттар бойынша алып тастайды.",
-    },
-    C.ONE_YEAR_RULE: {
-        "en": "After the reduction, the unserved part on {entry_into_force} is at most one year (new end {new_end_date}): released from the rest of the punishment.",
-        "ru": "После сокращения неотбытая часть на {entry_into_force} не превышает одного года (новое окончание {new_end_date}): освобождается от оставшейся части наказания.",
-        "kk": "Қысқартудан кейін заң күшіне енген күнгі ({entry_into_force}) өтелмеген бөлігі бір жылдан аспайды (жаңа аяқталу күні — {new_end_date}): жазаның қалған бөлігінен босатылады.",
-    },
-    C.ONE_YEAR_BOUNDARY: {
-        "en": "After the reduction exactly one year is left on {entry_into_force} (new end {new_end_date}); reports of the law differ between 'at most one year' and 'less than a year': read as {reading}, a choice a lawyer must confirm.",
-        "ru": "После сокращения на {entry_into_force} остаётся ровно один год (новое окончание {new_end_date}); сообщения о законе расходятся («не более одного года» или «менее года»): применено прочтение «{reading}», его должен подтвердить юрист.",
-        "kk": "Қысқартудан кейін {entry_into_force} күні дәл бір жыл қалады (жаңа аяқталу {new_end_date}); заң туралы хабарлар әртүрлі («бір жылдан аспайтын» немесе «бір жылдан кем»): «{reading}» оқылымы қолданылды, оны заңгер растауы тиіс.",
-    },
-    C.REDUCED_TERM_SERVED: {
-        "en": "The reduced term ended on {new_end_date}, before {as_of}: released at once.",
-        "ru": "Сокращённый срок истёк {new_end_date}, до {as_of}: освобождается немедленно.",
-        "kk": "Қысқартылған мерзімнің аяқталу күні — {new_end_date}, бағалау күнінен ({as_of}) бұрын: дереу босатылады.",
-    },
-    C.ENTRY_INTO_FORCE_ASSUMED: {
-        "en": "The one-year rule is measured from {entry_into_force}, the assumed date of entry into force: confirm against the official publication.",
-        "ru": "Правило одного года отсчитывается от {entry_into_force} — предполагаемой даты вступления закона в силу: сверить с официальной публикацией.",
-        "kk": "Бір жыл ережесі {entry_into_force} — заңның күшіне енуінің болжамды күнінен есептеледі: ресми жариялаумен салыстыру қажет.",
-    },
     C.BEFORE_ENTRY_INTO_FORCE: {
         "en": "Evaluated as of {as_of}, before the law enters into force on {entry_into_force}.",
         "ru": "Оценка на {as_of}, до вступления закона в силу {entry_into_force}.",
         "kk": "Бағалау күні — {as_of}, заң күшіне енетін күннен ({entry_into_force}) бұрын.",
-    },
-    C.NON_CUSTODIAL_GRAVE: {
-        "en": "{punishment} ({category}): the law's cut applies to the amount, but how is for the court; indicative figure {indicative} {unit}.",
-        "ru": "{punishment} ({category}): сокращение применяется к размеру, порядок определяет суд; ориентировочно {indicative} {unit}.",
-        "kk": "{punishment} ({category}): қысқарту мөлшерге қолданылады, тәртібін сот белгілейді; шамамен {indicative} {unit}.",
-    },
-    C.CONDITIONAL_SENTENCE_GRAVE: {
-        "en": "Conditional sentence ({category}): needs review; indicative reduced term {new_term}.",
-        "ru": "Условное осуждение ({category}): требуется проверка; ориентировочный сокращённый срок {new_term}.",
-        "kk": "Шартты соттау ({category}): тексеру қажет; шамамен қысқартылған мерзім {new_term}.",
     },
     C.ADDITIONAL_PUNISHMENT_UNCHANGED: {
         "en": "Additional punishments stay as imposed: {additional}.",

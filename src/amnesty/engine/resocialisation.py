@@ -1,4 +1,6 @@
-"""Rule T1: tasks for the akimat of the region of a person released from an institution (LAW.md section 6)."""
+"""Resocialisation (rule T1 of every amnesty so far): tasks for the akimat of the region of a person
+released from an institution (LAW.md section 6). Each law registers its own T1, citing its article,
+over `t1_resocialisation` (Law 152-VII's in its package, the 2021 law's `rules.t1_tasks`)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,20 @@ from amnesty.domain.decision import Reason, ResocialisationTask
 from amnesty.domain.enums import Outcome, TaskKind, TaskStatus
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.codes import ReasonCode as C
-from amnesty.engine.family import RULES_152
 from amnesty.engine.messages import word
-from amnesty.engine.rules import implements, reason
+from amnesty.engine.rules import reason
 from amnesty.law.loader import Law
+
+TASK_READS = (
+    "sentence.punishment",
+    "sentence.conditional",
+    "able_bodied",
+    "fixed_residence",
+    "needs_medical_care",
+    "needs_documents",
+    "region",
+)
+"""What `t1_resocialisation` reads of the record (a law's T1 over it declares these)."""
 
 
 def released_from_institution(record: CaseRecord, outcome: Outcome) -> bool:
@@ -25,24 +37,10 @@ def released_from_institution(record: CaseRecord, outcome: Outcome) -> bool:
     )
 
 
-@implements(
-    "T1",
-    "Law 152-VII",
-    engine=RULES_152,
-    reads=(
-        "sentence.punishment",
-        "sentence.conditional",
-        "able_bodied",
-        "fixed_residence",
-        "needs_medical_care",
-        "needs_documents",
-        "region",
-    ),
-)
 def t1_resocialisation(
     record: CaseRecord, law: Law, outcome: Outcome, as_of: dt.date
 ) -> tuple[tuple[ResocialisationTask, ...], tuple[Reason, ...]]:
-    """T1: employment (if able to work), social assistance, a resocialisation centre (if no fixed
+    """The tasks of T1: employment (if able to work), social assistance, a resocialisation centre (if no fixed
     residence), medical care and documents (if needed). Unknown needs are not read as 'no need':
     only an explicit `false` leaves a duty out, except employment, which needs a known ability to work
     and is otherwise created for the akimat to assess. Each task opens on the decision's as-of date."""

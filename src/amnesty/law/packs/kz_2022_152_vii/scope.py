@@ -1,20 +1,20 @@
-"""Scope rules S1-S4, per charge: is this charge one the law covers? (LAW.md section 2)."""
+"""Law 152-VII's scope rules S1-S4, per charge: is this charge one the law covers? (LAW.md section 2)."""
 
 from __future__ import annotations
 
 from amnesty.domain.enums import Context, Provenance, Tri
 from amnesty.domain.records import Charge, number_order
 from amnesty.engine.codes import ReasonCode as C
-from amnesty.engine.family import RULES_152
 from amnesty.engine.messages import word
 from amnesty.engine.rules import Finding, implements, reason
 from amnesty.law.loader import Law
+from amnesty.law.packs.kz_2022_152_vii.names import CITES, ENGINE
 
 
 @implements(
     "S1",
-    "Law 152-VII, art. 1",
-    engine=RULES_152,
+    f"{CITES}, art. 1",
+    engine=ENGINE,
     reads=("charges[].offence_date", "charges[].offence_end_date"),
 )
 def s1_offence_window(charge: Charge, law: Law) -> Finding:
@@ -33,7 +33,7 @@ def s1_offence_window(charge: Charge, law: Law) -> Finding:
     return Finding(Tri.YES)
 
 
-@implements("S2", "Law 152-VII, art. 1", engine=RULES_152, reads=("charges[].territory",))
+@implements("S2", f"{CITES}, art. 1", engine=ENGINE, reads=("charges[].territory",))
 def s2_territory(charge: Charge, law: Law) -> Finding:
     """S2: committed on the territory of the Republic of Kazakhstan."""
     if charge.territory in law.pack.scope.territories:
@@ -43,7 +43,7 @@ def s2_territory(charge: Charge, law: Law) -> Finding:
     )
 
 
-@implements("S3", "Law 152-VII, art. 1", engine=RULES_152, reads=("charges[].context",))
+@implements("S3", f"{CITES}, art. 1", engine=ENGINE, reads=("charges[].context",))
 def s3_context(charge: Charge, law: Law) -> Finding:
     """S3: connected with the mass riots, or committed while suppressing them (officers included)."""
     if charge.context in law.pack.scope.contexts:
@@ -53,7 +53,7 @@ def s3_context(charge: Charge, law: Law) -> Finding:
     return Finding(Tri.NO, (reason(law, C.CONTEXT_UNRELATED, "S3"),))
 
 
-@implements("S4", "Law 152-VII, art. 1", engine=RULES_152, reads=("charges[].article", "charges[].part"))
+@implements("S4", f"{CITES}, art. 1", engine=ENGINE, reads=("charges[].article", "charges[].part"))
 def s4_listed_article(charge: Charge, law: Law, strict: bool) -> Finding:
     """S4: the article (and, where the law names parts, the part) is listed in Article 1.
 
