@@ -44,6 +44,11 @@ MESSAGES: dict[C, dict[str, str]] = {
         "ru": "В деле ст. {article_ref} указана как {recorded}, но по Уголовному кодексу (ст. 10-11) её санкция делает её категорией «{code}»: требуется проверка.",
         "kk": "Істе {article_ref}-бап {recorded} ретінде көрсетілген, бірақ Қылмыстық кодекс бойынша (10-11-баптар) оның санкциясы оны «{code}» санатына жатқызады: тексеру қажет.",
     },
+    C.LIST_ENTRY_UNVERIFIED: {
+        "en": "Art. {article} is an unverified candidate for the list: the decision is provisional and a lawyer must check it.",
+        "ru": "Ст. {article} — непроверенный кандидат в перечень: решение предварительное, его должен проверить юрист.",
+        "kk": "{article}-бап — тізбеге тексерілмеген үміткер: шешім алдын ала, оны заңгер тексеруі тиіс.",
+    },
     C.CODE_EDITION_MAY_DIFFER: {
         "en": "The sanction of art. {article_ref} is read in the current edition of the Criminal Code, which was amended after January 2022: the edition in force at the offence may differ, so a lawyer must check it.",
         "ru": "Санкция ст. {article_ref} взята из действующей редакции Уголовного кодекса, изменённой после января 2022 года: редакция на момент деяния может отличаться, требуется проверка юристом.",
