@@ -29,6 +29,7 @@ from amnesty.io.text import storable
 from amnesty.jobs.kinds import SEE_ALL_JOBS, JobKind, JobStatus
 from amnesty.render.validation import describe_problem, problem_text, stable_code
 from amnesty.store.models import JobRow, utcnow
+from amnesty.store.uploads import SPOOL_PARAM, discard_spool
 
 MAX_ERRORS = 1000
 """Rejected-row problems kept on a job (the count of rejected rows is always complete)."""
@@ -174,8 +175,8 @@ def record_runner(db: Session, job_id: int) -> None:
 
 
 def public_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A job's parameters as users see them (without the runner's record)."""
-    return {key: value for key, value in (params or {}).items() if key != RUNNER}
+    """A job's parameters as users see them (without the runner's record and the spool's path)."""
+    return {key: value for key, value in (params or {}).items() if key not in (RUNNER, SPOOL_PARAM)}
 
 
 def claim_next_job(db: Session) -> int | None:
@@ -218,7 +219,8 @@ def finish_job(
     keep_input: bool = False,
     **counts: int,
 ) -> None:
-    """Record the end of a job (counts, result summary, capped row problems) and audit it; commits."""
+    """Record the end of a job (counts, result summary, capped row problems) and audit it, and delete
+    its spooled upload; commits."""
     values: dict[str, Any] = {
         "status": status.value,
         "finished_at": utcnow(),
@@ -232,6 +234,7 @@ def finish_job(
     db.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
     job = db.get(JobRow, job_id, populate_existing=True)
     if job is not None:
+        discard_spool(job.params)
         record_event(
             db,
             job.created_by,
@@ -265,6 +268,7 @@ def request_cancel(db: Session, job: JobRow, actor: str) -> bool:
         if getattr(done, "rowcount", 0) != 1:
             db.rollback()
             return False
+        discard_spool(job.params)
     elif job.status == JobStatus.RUNNING.value:
         db.execute(update(JobRow).where(JobRow.id == job.id).values(cancel_requested=True))
     else:
@@ -309,10 +313,28 @@ def fail_stale_jobs(db: Session, now: dt.datetime | None = None) -> int:
             message = "the server process running this job stopped"
         else:
             continue
-        finish_job(db, job_id, JobStatus.FAILED, {"failure": "interrupted", "message": message})
+        summary = {"failure": "interrupted", "message": message} | committed_counts(db, job_id)
+        finish_job(db, job_id, JobStatus.FAILED, summary)
         failed += 1
     db.rollback()
     return failed
+
+
+def committed_counts(db: Session, job_id: int) -> dict[str, Any]:
+    """What a job that stopped had committed, from its row (written in each chunk's transaction):
+    `stored` records in the register, `rejected` records, file `rows_read`; empty for other kinds."""
+    row = db.execute(
+        select(JobRow.kind, JobRow.done, JobRow.decided, JobRow.rejected, JobRow.params).where(
+            JobRow.id == job_id
+        )
+    ).first()
+    if row is None or row.kind != JobKind.IMPORT.value or (row.params or {}).get("dry_run"):
+        return {}
+    return {
+        "stored": int(row.decided or 0),
+        "rejected": int(row.rejected or 0),
+        "rows_read": int(row.done or 0),
+    }
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
