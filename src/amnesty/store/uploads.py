@@ -21,12 +21,15 @@ import tempfile
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import MultipartCallbacks, MultipartParser, parse_options_header
+from python_multipart.multipart import MultipartParser, parse_options_header
 
 from amnesty.store.db import DATA_DIR_ENV
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 MIB = 1024 * 1024
 UPLOAD_MAX_ENV = "AMNESTY_UPLOAD_MAX_MB"
