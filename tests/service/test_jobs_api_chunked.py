@@ -1,0 +1,57 @@
+"""`POST /api/jobs/import` with `chunked`: the body spooled to disk as it arrives (the limit enforced
+while it streams, 413 naming it), the file stored chunk by chunk (valid records stored, invalid ones
+listed, records in = stored + rejected), and the spool file deleted when the job ends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from amnesty.auth import Role
+from amnesty.store.uploads import SPOOL_DIR_ENV, UPLOAD_MAX_ENV
+
+from .test_jobs_api import _import, _jsonl, _wait
+
+
+@pytest.fixture
+def spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(SPOOL_DIR_ENV, str(tmp_path))
+    return tmp_path
+
+
+def test_a_chunked_import_stores_the_valid_records_and_lists_the_rest(service, record, unique_id, spool):
+    ids = [unique_id("CH") for _ in range(3)]
+    bad = record(unique_id("CHBAD")) | {"stage": "nonsense"}
+    content = _jsonl([record(i) for i in ids]) + json.dumps(bad, default=str).encode() + b"\n"
+    answer = _import(service, Role.CASE_OFFICER, content, chunked=True)
+    assert answer.status_code == 202, answer.text
+    officer = service.as_role(Role.CASE_OFFICER)
+    job = _wait(service, answer.json()["id"], officer)
+    assert job["status"] == "done", job
+    assert (job["total"], job["done"], job["decided"], job["rejected"]) == (4, 4, 3, 1)
+    assert job["result"]["stored"] == 3
+    assert "_spool" not in job["params"]
+    assert [error["person_id"] for error in job["errors"]] == [bad["person_id"]]
+    for person_id in ids:
+        assert service.client.get(f"/api/persons/{person_id}", headers=officer).status_code == 200
+    assert service.client.get(f"/api/persons/{bad['person_id']}", headers=officer).status_code == 404
+    assert list(spool.iterdir()) == []
+
+
+def test_a_file_over_the_limit_is_refused_while_it_streams(service, record, spool, monkeypatch):
+    monkeypatch.setenv(UPLOAD_MAX_ENV, "1")
+    content = b"x" * (1024 * 1024 + 10)
+    answer = _import(service, Role.CASE_OFFICER, content, name="big.csv", chunked=True)
+    assert answer.status_code == 413, answer.text
+    assert "larger than 1 MiB" in answer.json()["error"]["message"]
+    assert list(spool.iterdir()) == []
+
+
+def test_a_dry_run_cannot_be_chunked(service, record, unique_id, spool):
+    answer = _import(
+        service, Role.CASE_OFFICER, _jsonl([record(unique_id("CHD"))]), chunked=True, dry_run=True
+    )
+    assert answer.status_code == 422, answer.text
+    assert list(spool.iterdir()) == []
