@@ -55,3 +55,25 @@ def test_a_dry_run_cannot_be_chunked(service, record, unique_id, spool):
     )
     assert answer.status_code == 422, answer.text
     assert list(spool.iterdir()) == []
+
+
+def test_a_spooled_file_no_job_reads_is_swept_after_an_hour(service, spool):
+    import os
+
+    from amnesty.jobs.kinds import JobKind, JobStatus
+    from amnesty.jobs.queue import finish_job, purge_old_files, submit_job
+    from amnesty.store.uploads import SPOOL_PARAM
+
+    orphan, queued, fresh = spool / "upload-orphan.csv", spool / "upload-queued.csv", spool / "upload-new.csv"
+    for path in (orphan, queued, fresh):
+        path.write_bytes(b"person_id\n")
+    for path in (orphan, queued):
+        os.utime(path, (0, 0))
+    with service.app.state.sessions() as db:
+        job = submit_job(db, JobKind.IMPORT, "tester", {SPOOL_PARAM: str(queued)}, "queued.csv")
+        job.status = JobStatus.RUNNING.value  # no runner claims it, nor fails it (no heartbeat)
+        db.commit()
+        purge_old_files(db)
+        assert sorted(path.name for path in spool.iterdir()) == ["upload-new.csv", "upload-queued.csv"]
+        finish_job(db, job.id, JobStatus.CANCELLED, {})
+    assert sorted(path.name for path in spool.iterdir()) == ["upload-new.csv"]

@@ -107,16 +107,25 @@ def upload(client: httpx.Client, csrf: str, path: Path) -> int:
 
 
 def wait_for(
-    client: httpx.Client, csrf: str, job_id: int, timeout: float, stop_after_stored: int | None = None
+    client: httpx.Client,
+    csrf: str,
+    job_id: int,
+    timeout: float,
+    stop_after_stored: int | None = None,
+    stop_after_seconds: float | None = None,
 ) -> dict[str, Any]:
-    """Follow the job to its end (asking it to stop once it stored `stop_after_stored` records)."""
-    deadline = time.monotonic() + timeout
+    """Follow the job to its end (asking it to stop once it stored `stop_after_stored` records, or
+    after `stop_after_seconds`)."""
+    started = time.monotonic()
+    deadline = started + timeout
     asked = False
     while time.monotonic() < deadline:
         job: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
         if job["status"] in ("done", "failed", "cancelled"):
             return job
-        if stop_after_stored is not None and not asked and job["decided"] >= stop_after_stored:
+        enough = stop_after_stored is not None and job["decided"] >= stop_after_stored
+        late = stop_after_seconds is not None and time.monotonic() - started > stop_after_seconds
+        if (enough or late) and not asked:
             client.post(f"/jobs/{job_id}/cancel", data={"csrf_token": csrf})
             asked = True
         time.sleep(1.0)
@@ -139,6 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("file", type=Path)
     parser.add_argument("--folder", type=Path, default=None)
     parser.add_argument("--timeout", type=float, default=6 * 3600)
+    parser.add_argument("--stop-after-seconds", type=float, default=None, help="cancel the job then")
     options = parser.parse_args(argv)
     folder = options.folder or Path(tempfile.mkdtemp(prefix="amnesty-bench-upload-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -156,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
             started = time.perf_counter()
             job_id = upload(client, csrf, options.file)
             uploaded = time.perf_counter() - started
-            job = wait_for(client, csrf, job_id, options.timeout)
+            job = wait_for(client, csrf, job_id, options.timeout, None, options.stop_after_seconds)
             finished = time.perf_counter() - started
         figures = {
             "file_bytes": options.file.stat().st_size,
@@ -164,6 +174,7 @@ def main(argv: list[str] | None = None) -> None:
             "total_seconds": round(finished, 1),
             "status": job["status"],
             "records": job["total"],
+            "rows_read": (job.get("result") or {}).get("rows_read"),
             "stored": job["decided"],
             "rejected": job["rejected"],
             "server_peak_mib_before": round(before / 2**20),

@@ -29,13 +29,16 @@ from amnesty.io.text import storable
 from amnesty.jobs.kinds import SEE_ALL_JOBS, JobKind, JobStatus
 from amnesty.render.validation import describe_problem, problem_text, stable_code
 from amnesty.store.models import JobRow, utcnow
-from amnesty.store.uploads import SPOOL_PARAM, discard_spool
+from amnesty.store.uploads import SPOOL_PARAM, discard_spool, discard_stale_spools, spool_path
 
 MAX_ERRORS = 1000
 """Rejected-row problems kept on a job (the count of rejected rows is always complete)."""
 
 STALE_AFTER = dt.timedelta(minutes=10)
 """A running job without a heartbeat for this long is taken for dead (its process stopped)."""
+
+SPOOL_GRACE = dt.timedelta(hours=1)
+"""A spooled file no job reads is deleted after this long (an upload still arriving is younger)."""
 
 RUNNER = "_runner"
 """The key of a job's `params` naming the process that runs it (`this_process`); not shown to users."""
@@ -344,7 +347,9 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def purge_old_files(db: Session, now: dt.datetime | None = None) -> int:
     """Drop the uploaded files and dry-run decisions of jobs finished more than `KEEP_FILES_FOR` ago
-    (a dry run can then no longer be added); commits; how many jobs were cleared."""
+    (a dry run can then no longer be added), and spooled files no queued or running job reads that
+    are older than `SPOOL_GRACE` (an upload cut short by a killed server); commits; how many jobs
+    were cleared."""
     limit = (now or utcnow()) - KEEP_FILES_FOR
     cleared = db.execute(
         update(JobRow)
@@ -352,6 +357,12 @@ def purge_old_files(db: Session, now: dt.datetime | None = None) -> int:
         .values(input=None, output=None)
     )
     db.commit()
+    active = db.scalars(
+        select(JobRow.params).where(JobRow.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)))
+    )
+    in_use = {str(path) for params in active if (path := spool_path(params)) is not None}
+    db.rollback()
+    discard_stale_spools(in_use, SPOOL_GRACE.total_seconds())
     return int(getattr(cleared, "rowcount", 0) or 0)
 
 

@@ -274,3 +274,22 @@ def discard_spool(params: Mapping[str, Any] | None) -> None:
     path = spool_path(params)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def discard_stale_spools(in_use: set[str], older_than_seconds: float) -> int:
+    """Delete spooled files no queued or running job reads (`in_use`: their paths) that are older
+    than `older_than_seconds` (an upload cut short by a killed server); how many."""
+    import time
+
+    folder = spool_dir()
+    limit = time.time() - older_than_seconds
+    removed = 0
+    for path in folder.glob("upload-*"):
+        try:
+            stale = str(path) not in in_use and path.stat().st_mtime < limit
+        except OSError:
+            continue
+        if stale:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
