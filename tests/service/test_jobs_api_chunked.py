@@ -77,3 +77,28 @@ def test_a_spooled_file_no_job_reads_is_swept_after_an_hour(service, spool):
         assert sorted(path.name for path in spool.iterdir()) == ["upload-new.csv", "upload-queued.csv"]
         finish_job(db, job.id, JobStatus.CANCELLED, {})
     assert sorted(path.name for path in spool.iterdir()) == ["upload-new.csv"]
+
+
+def test_a_killed_import_states_what_it_had_committed(service, spool):
+    from amnesty.jobs.kinds import JobKind, JobStatus
+    from amnesty.jobs.queue import RUNNER, fail_stale_jobs, get_job, submit_job, this_process
+    from amnesty.store.uploads import SPOOL_PARAM
+
+    spooled = spool / "upload-killed.csv"
+    spooled.write_bytes(b"person_id\n")
+    dead = this_process() | {"pid": 2**22 + 12345, "start": "0"}  # no such process
+    with service.app.state.sessions() as db:
+        params = {"dry_run": False, SPOOL_PARAM: str(spooled), RUNNER: dead}
+        job = submit_job(db, JobKind.IMPORT, "tester", params, "killed.csv")
+        job.status, job.done, job.decided, job.rejected = JobStatus.RUNNING.value, 4_000, 3_990, 10
+        db.commit()
+        assert fail_stale_jobs(db) >= 1
+        found = get_job(db, job.id)
+        assert found is not None
+        assert found.status == JobStatus.FAILED.value
+        assert {key: found.result[key] for key in ("stored", "rejected", "rows_read")} == {
+            "stored": 3_990,
+            "rejected": 10,
+            "rows_read": 4_000,
+        }
+    assert not spooled.exists()

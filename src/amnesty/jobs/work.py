@@ -33,7 +33,14 @@ from amnesty.io.json_records import ParsedRecord, RecordError
 from amnesty.jobs.inputs import UnreadableFileError, read_upload, row_problems
 from amnesty.jobs.kinds import JobKind, JobStatus
 from amnesty.jobs.outputs import decision_line, pack_lines
-from amnesty.jobs.queue import RowProblem, cancel_requested, finish_job, get_job, record_progress
+from amnesty.jobs.queue import (
+    RowProblem,
+    cancel_requested,
+    committed_counts,
+    finish_job,
+    get_job,
+    record_progress,
+)
 from amnesty.jobs.streamed import StreamCounts, import_streamed
 from amnesty.law.loader import Law, LawPackError
 from amnesty.law.registry import get_law
@@ -113,7 +120,8 @@ def run_job(sessions: sessionmaker[Session], law: Law, job_id: int, echo: Progre
                     f"; {stored} rows had been stored before it (importing the same file again "
                     "completes it: stored rows are left unchanged)"
                 )
-            finish_job(db, job_id, JobStatus.FAILED, {"failure": "error", "message": text, "stored": stored})
+            summary = {"failure": "error", "message": text, "stored": stored} | committed_counts(db, job_id)
+            finish_job(db, job_id, JobStatus.FAILED, summary)
 
 
 ProgressEcho = Callable[[int, int], None]
