@@ -181,7 +181,8 @@ class _Receiver:
             suffix = Path(self._part.filename).suffix.lower()[:12]
             safe = suffix if suffix[1:].isalnum() else ""
             self.path = self.folder / f"upload-{secrets.token_hex(12)}{safe}"
-            self._out = self.path.open("xb")
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            self._out = os.fdopen(descriptor, "wb")
             self.file_field, self.filename = self._part.name, self._part.filename
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
