@@ -119,8 +119,15 @@ def wait_for(
     started = time.monotonic()
     deadline = started + timeout
     asked = False
+    failures: list[int] = []
     while time.monotonic() < deadline:
-        job: dict[str, Any] = client.get(f"/api/jobs/{job_id}").json()
+        answer = client.get(f"/api/jobs/{job_id}")
+        if answer.status_code != 200:  # counted, not fatal: the figures say how many
+            failures.append(answer.status_code)
+            time.sleep(1.0)
+            continue
+        job: dict[str, Any] = answer.json()
+        job["read_failures"] = failures
         if job["status"] in ("done", "failed", "cancelled"):
             return job
         enough = stop_after_stored is not None and job["decided"] >= stop_after_stored
@@ -183,6 +190,8 @@ def main(argv: list[str] | None = None) -> None:
             "health_max_seconds": round(max(probe.health, default=0.0), 3),
             "health_probes": len(probe.health),
             "health_failures": probe.health_failures,
+            "job_reads_failed": job["read_failures"],
+            "result": job.get("result"),
         }
         client.close()
     print(json.dumps(figures, indent=2))

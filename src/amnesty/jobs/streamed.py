@@ -27,8 +27,10 @@ from amnesty.jobs.queue import MAX_ERRORS, RowProblem, record_progress
 from amnesty.law.loader import Law
 from amnesty.store.cases import check_import, import_records
 
-CHUNK_ROWS = 2_000
-"""File rows read, validated and stored per transaction (a cancellation waits at most one chunk)."""
+CHUNK_ROWS = 500
+"""File rows read, validated and stored per transaction (a cancellation waits at most one chunk). On
+SQLite the transaction holds the database's write lock: 2,000 rows held it for over 10 s at a load of
+12 on 2 cores, and a page's write (a session's last-seen time) then failed its 10 s busy timeout."""
 
 
 @dataclass
