@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,17 +41,22 @@ class Served:
     url: str
     database_url: str
     env: dict[str, str]
+    pid: int = 0
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    folder = tmp_path_factory.mktemp("served")
+@contextmanager
+def serve_process(folder: Path, extra_env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`amnesty serve` on a temporary SQLite file in `folder`, with USERS, and `extra_env` set."""
     database_url = f"sqlite:///{folder / 'amnesty.sqlite3'}"
-    env = os.environ | {
-        "AMNESTY_SECRET_KEY": secrets.token_urlsafe(32),
-        "AMNESTY_DATA_DIR": str(folder),
-        "AMNESTY_DATABASE_URL": database_url,
-    }
+    env = (
+        os.environ
+        | {
+            "AMNESTY_SECRET_KEY": secrets.token_urlsafe(32),
+            "AMNESTY_DATA_DIR": str(folder),
+            "AMNESTY_DATABASE_URL": database_url,
+        }
+        | (extra_env or {})
+    )
     for username, role in USERS:
         subprocess.run(
             [*_amnesty(), "users", "add", username, "--role", role, "--password-stdin"],
@@ -77,7 +83,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((folder / "serve.log").read_text())
             time.sleep(0.2)
-        yield Served(url, database_url, env)
+        yield Served(url, database_url, env, process.pid)
     finally:
         process.terminate()
         try:
@@ -85,6 +91,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    with serve_process(tmp_path_factory.mktemp("served")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

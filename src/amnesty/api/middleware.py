@@ -4,7 +4,9 @@ and request logging without personal data.
 
 The body cap (`AMNESTY_MAX_BODY_BYTES`, default 64 MiB) counts the bytes actually received, so a
 chunked body (no Content-Length) or a lying Content-Length is cut off as soon as it passes the cap:
-the request is answered 413 `payload_too_large` and the rest of the body is never read.
+the request is answered 413 `payload_too_large` and the rest of the body is never read. The routes
+that spool a file to disk as it arrives (`amnesty.jobs.uploads.STREAMED_PATHS`) have their own
+limit, enforced while streaming; the cap here is then above it.
 
 The log line names the method, the route *template* (`/api/persons/{person_id}`, never the actual
 identifier or query string), the status and the duration.
@@ -23,6 +25,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from amnesty.auth.sessions import cookie_must_be_secure, request_is_secure
+from amnesty.jobs.uploads import STREAMED_PATHS, streamed_body_limit
 
 LOG = logging.getLogger("amnesty.access")
 
@@ -145,7 +148,7 @@ class SecurityHeadersMiddleware:
             return
         path: str = scope.get("path", "")
         https = scope.get("scheme") == "https"
-        limit = self.max_body_bytes
+        limit = streamed_body_limit() if path in STREAMED_PATHS else self.max_body_bytes
         if _declared_length(scope) > limit:
             await _send_error(send, 413, _too_large(limit))
             return

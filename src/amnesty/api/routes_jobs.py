@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,14 @@ from amnesty.jobs.queue import (
     visible_jobs,
 )
 from amnesty.jobs.runner import runner_for
+from amnesty.jobs.uploads import (
+    SPOOL_PARAM,
+    ReceivedUpload,
+    UploadError,
+    limit_words,
+    receive_upload,
+    upload_limit,
+)
 from amnesty.render.formats import language_from_accept
 from amnesty.service.accounts import User
 
@@ -78,27 +87,104 @@ def _accepted(request: Request, db: Session, job: Job) -> JSONResponse:
     return JSONResponse(body, status_code=202, headers={"Location": f"/api/jobs/{job.id}"})
 
 
-@router.post("/import", status_code=202, responses=ERRORS)
-def start_import(
-    request: Request,
-    file: Annotated[UploadFile, File(description="JSON, JSON Lines, CSV, XLSX or Parquet (up to 50 MiB).")],
-    dry_run: Annotated[bool, Form(description="Only evaluate and report; store nothing.")] = False,
-    as_of: Annotated[str | None, Form(description="Evaluation date (default: entry into force).")] = None,
-    user: User = Depends(require_roles(*START_ROLES[JobKind.IMPORT])),
-    db: Session = Depends(get_db),
+IMPORT_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "JSON, JSON Lines, CSV, XLSX or Parquet: up to 50 MiB, or with "
+                            "`chunked` up to the upload limit (AMNESTY_UPLOAD_MAX_MB, default 600 MiB).",
+                        },
+                        "dry_run": {
+                            "type": "boolean",
+                            "description": "Only evaluate and report; store nothing.",
+                        },
+                        "as_of": {"type": "string", "format": "date", "description": "Evaluation date."},
+                        "chunked": {
+                            "type": "boolean",
+                            "description": "Import a large file chunk by chunk: valid records stored, "
+                            "invalid ones listed (not all or nothing; no dry run).",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/import", status_code=202, responses=ERRORS, openapi_extra=IMPORT_FORM)
+async def start_import(
+    request: Request, user: User = Depends(require_roles(*START_ROLES[JobKind.IMPORT]))
 ) -> JSONResponse:
     """Queue the import of a file: every record is stored and evaluated, or, if any row is invalid,
     nothing is stored and the job lists every rejected row with its reasons. With `dry_run` the rows
-    are only evaluated; `POST /api/jobs/{id}/add` then stores them."""
-    name = (file.filename or "").rsplit("/", 1)[-1][:200]
+    are only evaluated; `POST /api/jobs/{id}/add` then stores them. With `chunked` (a registry file
+    beyond 50 MiB) the file is read and stored chunk by chunk: valid records are stored, invalid ones
+    listed, each chunk one transaction. The body is spooled to disk as it arrives; the limit holds
+    while it streams (`amnesty.jobs.uploads`)."""
+    try:
+        received = await receive_upload(request.headers, request.stream(), upload_limit())
+    except UploadError as error:
+        if error.reason == "too_large":
+            megabytes = limit_words(error.limit)
+            raise ApiError(
+                413, "payload_too_large", f"file: the file is larger than {megabytes} MiB"
+            ) from None
+        problem = [FieldProblem(field="file", problem="no file in a multipart form")]
+        raise ApiError(422, "validation_error", "file: no file was sent", problem) from None
+    try:
+        return await run_in_threadpool(_queue_import, request, user, received)
+    except BaseException:
+        received.discard()
+        raise
+
+
+def _form_flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("true", "1", "yes", "on")
+
+
+def _queue_import(request: Request, user: User, received: ReceivedUpload) -> JSONResponse:
+    """The work of `start_import` once the file is spooled (in a worker thread: it uses the database)."""
+    name = (received.filename or "").rsplit("/", 1)[-1][:200]
     try:
         check_name(name)
     except UnreadableFileError as error:
         raise ApiError(415, "unsupported_media_type", error.text(_language(request))) from None
-    content = _read_limited(file, MAX_UPLOAD_BYTES, "file")
-    params = {"dry_run": dry_run, "as_of": _as_of(as_of)}
-    job = submit_job(db, JobKind.IMPORT, user.username, params, name, content)
-    return _accepted(request, db, job)
+    fields = received.fields
+    chunked, dry_run = _form_flag(fields.get("chunked")), _form_flag(fields.get("dry_run"))
+    if received.size == 0:
+        problem = [FieldProblem(field="file", problem="empty file")]
+        raise ApiError(422, "validation_error", "file: the file is empty", problem)
+    if chunked and dry_run:
+        problem = [FieldProblem(field="dry_run", problem="a chunked import stores as it goes")]
+        raise ApiError(422, "validation_error", "dry_run and chunked cannot be combined", problem)
+    if not chunked and received.size > MAX_UPLOAD_BYTES:
+        raise ApiError(
+            413,
+            "payload_too_large",
+            f"file: the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB; "
+            "send it with chunked=true to import it chunk by chunk",
+        )
+    params: dict[str, Any] = {"dry_run": dry_run, "as_of": _as_of(fields.get("as_of"))}
+    sessions = request.app.state.sessions
+    with sessions() as db:
+        if chunked:
+            job = submit_job(
+                db, JobKind.IMPORT, user.username, params | {SPOOL_PARAM: str(received.path)}, name
+            )
+        else:
+            content = received.path.read_bytes()
+            received.discard()
+            job = submit_job(db, JobKind.IMPORT, user.username, params, name, content)
+        return _accepted(request, db, job)
 
 
 @router.post("/reevaluate", status_code=202, responses=ERRORS)

@@ -454,6 +454,33 @@ def iter_persons(source: Source, rows_per_chunk: int = 20_000) -> Iterator[Perso
             yield decide_group(group, chunk.missing_columns)
 
 
+def person_item(index: int, person: PersonRecord | PersonRejected) -> ParsedRecord | RecordError:
+    """A decided person as an import item: the record, or the row's errors (`index` counts from 0;
+    `line` is the row number of the person's first row)."""
+    if isinstance(person, PersonRecord):
+        return ParsedRecord(index, person.rows[0], person.record)
+    line = person.rows[0] if person.rows else None
+    return RecordError(index, line, person.person_id, as_field_errors(person))
+
+
+def item_chunks(
+    source: Source, rows_per_chunk: int = 20_000
+) -> Iterator[tuple[int, list[ParsedRecord | RecordError]]]:
+    """The source's items chunk by chunk, with the number of file rows each chunk held; raises
+    `FileReadError` when the file lacks a required column (known once the first chunk is read) or
+    cannot be read on."""
+    index = 0
+    for chunk in source.chunks(rows_per_chunk):
+        missing = source.missing_columns()
+        if missing:
+            raise FileReadError(missing_columns_text(missing, source.info.columns))
+        items = []
+        for group in chunk.person_groups():
+            items.append(person_item(index, decide_group(group, chunk.missing_columns)))
+            index += 1
+        yield chunk.row_count, items
+
+
 def read_records(
     path: Path | str, encoding: str = "utf-8", xlsx_limits: XlsxLimits = FILE_LIMITS
 ) -> Iterator[ParsedRecord | RecordError]:
@@ -463,16 +490,11 @@ def read_records(
     `RecordError` with field `(file)`; so does a workbook beyond `xlsx_limits`."""
     try:
         source = open_source(Path(path), encoding, xlsx_limits)
-        persons = list(iter_persons(source))
+        items = [item for _rows, chunk in item_chunks(source) for item in chunk]
         missing = source.missing_columns()
         if missing:
             raise FileReadError(missing_columns_text(missing, source.info.columns))
     except FileReadError as error:
         yield RecordError(0, None, None, (FieldError(field="(file)", problem=str(error)),))
         return
-    for index, person in enumerate(persons):
-        if isinstance(person, PersonRecord):
-            yield ParsedRecord(index, person.rows[0], person.record)
-        else:
-            line = person.rows[0] if person.rows else None
-            yield RecordError(index, line, person.person_id, as_field_errors(person))
+    yield from items

@@ -27,6 +27,7 @@ from amnesty.audit.chain import record_event
 from amnesty.auth.roles import Role
 from amnesty.io.text import storable
 from amnesty.jobs.kinds import SEE_ALL_JOBS, JobKind, JobStatus
+from amnesty.jobs.uploads import SPOOL_PARAM, discard_spool, discard_stale_spools, spool_path
 from amnesty.render.validation import describe_problem, problem_text, stable_code
 from amnesty.store.models import JobRow, utcnow
 
@@ -38,6 +39,9 @@ Job = JobRow
 
 STALE_AFTER = dt.timedelta(minutes=10)
 """A running job without a heartbeat for this long is taken for dead (its process stopped)."""
+
+SPOOL_GRACE = dt.timedelta(hours=1)
+"""A spooled file no job reads is deleted after this long (an upload still arriving is younger)."""
 
 RUNNER = "_runner"
 """The key of a job's `params` naming the process that runs it (`this_process`); not shown to users."""
@@ -177,8 +181,8 @@ def record_runner(db: Session, job_id: int) -> None:
 
 
 def public_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A job's parameters as users see them (without the runner's record)."""
-    return {key: value for key, value in (params or {}).items() if key != RUNNER}
+    """A job's parameters as users see them (without the runner's record and the spool's path)."""
+    return {key: value for key, value in (params or {}).items() if key not in (RUNNER, SPOOL_PARAM)}
 
 
 def claim_next_job(db: Session) -> int | None:
@@ -221,7 +225,8 @@ def finish_job(
     keep_input: bool = False,
     **counts: int,
 ) -> None:
-    """Record the end of a job (counts, result summary, capped row problems) and audit it; commits."""
+    """Record the end of a job (counts, result summary, capped row problems) and audit it, and delete
+    its spooled upload; commits."""
     values: dict[str, Any] = {
         "status": status.value,
         "finished_at": utcnow(),
@@ -235,6 +240,7 @@ def finish_job(
     db.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
     job = db.get(JobRow, job_id, populate_existing=True)
     if job is not None:
+        discard_spool(job.params)
         record_event(
             db,
             job.created_by,
@@ -268,6 +274,7 @@ def request_cancel(db: Session, job: JobRow, actor: str) -> bool:
         if getattr(done, "rowcount", 0) != 1:
             db.rollback()
             return False
+        discard_spool(job.params)
     elif job.status == JobStatus.RUNNING.value:
         db.execute(update(JobRow).where(JobRow.id == job.id).values(cancel_requested=True))
     else:
@@ -312,10 +319,28 @@ def fail_stale_jobs(db: Session, now: dt.datetime | None = None) -> int:
             message = "the server process running this job stopped"
         else:
             continue
-        finish_job(db, job_id, JobStatus.FAILED, {"failure": "interrupted", "message": message})
+        summary = {"failure": "interrupted", "message": message} | committed_counts(db, job_id)
+        finish_job(db, job_id, JobStatus.FAILED, summary)
         failed += 1
     db.rollback()
     return failed
+
+
+def committed_counts(db: Session, job_id: int) -> dict[str, Any]:
+    """What a job that stopped had committed, from its row (written in each chunk's transaction):
+    `stored` records in the register, `rejected` records, file `rows_read`; empty for other kinds."""
+    row = db.execute(
+        select(JobRow.kind, JobRow.done, JobRow.decided, JobRow.rejected, JobRow.params).where(
+            JobRow.id == job_id
+        )
+    ).first()
+    if row is None or row.kind != JobKind.IMPORT.value or (row.params or {}).get("dry_run"):
+        return {}
+    return {
+        "stored": int(row.decided or 0),
+        "rejected": int(row.rejected or 0),
+        "rows_read": int(row.done or 0),
+    }
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -325,7 +350,9 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def purge_old_files(db: Session, now: dt.datetime | None = None) -> int:
     """Drop the uploaded files and dry-run decisions of jobs finished more than `KEEP_FILES_FOR` ago
-    (a dry run can then no longer be added); commits; how many jobs were cleared."""
+    (a dry run can then no longer be added), and spooled files no queued or running job reads that
+    are older than `SPOOL_GRACE` (an upload cut short by a killed server); commits; how many jobs
+    were cleared."""
     limit = (now or utcnow()) - KEEP_FILES_FOR
     cleared = db.execute(
         update(JobRow)
@@ -333,6 +360,12 @@ def purge_old_files(db: Session, now: dt.datetime | None = None) -> int:
         .values(input=None, output=None)
     )
     db.commit()
+    active = db.scalars(
+        select(JobRow.params).where(JobRow.status.in_((JobStatus.QUEUED.value, JobStatus.RUNNING.value)))
+    )
+    in_use = {str(path) for params in active if (path := spool_path(params)) is not None}
+    db.rollback()
+    discard_stale_spools(in_use, SPOOL_GRACE.total_seconds())
     return int(getattr(cleared, "rowcount", 0) or 0)
 
 

@@ -183,24 +183,26 @@ class JobRunner:
 
     def _finish_cancelled(self, job_id: int) -> None:
         from amnesty.jobs.kinds import JobStatus
-        from amnesty.jobs.queue import finish_job
+        from amnesty.jobs.queue import committed_counts, finish_job
         from amnesty.store.models import JobRow
 
         with self._sessions() as db:
             job = db.get(JobRow, job_id)
             if job is not None and job.status == JobStatus.RUNNING.value:
-                finish_job(db, job_id, JobStatus.CANCELLED, {"message": "cancelled on request"})
+                summary = {"message": "cancelled on request"} | committed_counts(db, job_id)
+                finish_job(db, job_id, JobStatus.CANCELLED, summary)
 
     def _fail_if_running(self, job_id: int, exitcode: int | None) -> None:
         from amnesty.jobs.kinds import JobStatus
-        from amnesty.jobs.queue import finish_job
+        from amnesty.jobs.queue import committed_counts, finish_job
         from amnesty.store.models import JobRow
 
         with self._sessions() as db:
             job = db.get(JobRow, job_id)
             if job is not None and job.status == JobStatus.RUNNING.value:
                 message = f"the job's process ended unexpectedly (exit code {exitcode})"
-                finish_job(db, job_id, JobStatus.FAILED, {"failure": "error", "message": message})
+                summary = {"failure": "error", "message": message} | committed_counts(db, job_id)
+                finish_job(db, job_id, JobStatus.FAILED, summary)
 
     def _loop(self) -> None:
         last_sweep: float | None = None  # sweep at once: jobs left running by a process that ended

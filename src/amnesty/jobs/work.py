@@ -1,5 +1,7 @@
 """What each kind of job does, with its progress written to the job's row in batches.
 
+- import of a spooled upload (a large file, `amnesty.jobs.uploads`): `amnesty.jobs.streamed`, chunk
+  by chunk, valid records stored and invalid ones listed, one transaction per chunk;
 - import: read the file (`amnesty.jobs.inputs`), check every row; a dry run evaluates the valid rows
   without storing anything and keeps the file so that it can be added to the register afterwards;
   a real import stores and evaluates every record with `amnesty.store.cases.import_records` (one
@@ -15,6 +17,7 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,7 +33,16 @@ from amnesty.io.json_records import ParsedRecord, RecordError
 from amnesty.jobs.inputs import UnreadableFileError, read_upload, row_problems
 from amnesty.jobs.kinds import JobKind, JobStatus
 from amnesty.jobs.outputs import decision_line, pack_lines
-from amnesty.jobs.queue import RowProblem, cancel_requested, finish_job, get_job, record_progress
+from amnesty.jobs.queue import (
+    RowProblem,
+    cancel_requested,
+    committed_counts,
+    finish_job,
+    get_job,
+    record_progress,
+)
+from amnesty.jobs.streamed import StreamCounts, import_streamed
+from amnesty.jobs.uploads import spool_path
 from amnesty.law.loader import Law, LawPackError
 from amnesty.law.registry import get_law
 from amnesty.render.validation import message
@@ -102,14 +114,15 @@ def run_job(sessions: sessionmaker[Session], law: Law, job_id: int, echo: Progre
                 type(error).__name__,
                 exc_info=LOG.isEnabledFor(logging.DEBUG),
             )
-            stored = db.scalar(select(JobRow.done).where(JobRow.id == job_id)) or 0
+            stored = db.scalar(select(JobRow.decided).where(JobRow.id == job_id)) or 0
             text = f"the job stopped on an unexpected error ({type(error).__name__})"
             if job.kind == JobKind.IMPORT.value and stored:
                 text += (
                     f"; {stored} rows had been stored before it (importing the same file again "
                     "completes it: stored rows are left unchanged)"
                 )
-            finish_job(db, job_id, JobStatus.FAILED, {"failure": "error", "message": text, "stored": stored})
+            summary = {"failure": "error", "message": text, "stored": stored} | committed_counts(db, job_id)
+            finish_job(db, job_id, JobStatus.FAILED, summary)
 
 
 ProgressEcho = Callable[[int, int], None]
@@ -122,6 +135,10 @@ def _echo(echo: ProgressEcho | None, done: int, total: int) -> None:
 
 
 def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> None:
+    spooled = spool_path(job.params)
+    if spooled is not None:
+        _import_spooled(db, job, law, echo, spooled)
+        return
     dry_run = bool((job.params or {}).get("dry_run"))
     try:
         items = read_upload(job.input_name or "", job.input or b"")
@@ -179,6 +196,60 @@ def _import(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None) -> No
     finish_job(
         db, job.id, JobStatus.DONE, summary, [], total=total, done=total, decided=result.records, rejected=0
     )
+
+
+def _import_spooled(db: Session, job: JobRow, law: Law, echo: ProgressEcho | None, path: Path) -> None:
+    """Import a spooled file chunk by chunk (`amnesty.jobs.streamed`): valid records stored, invalid
+    ones listed; stopped (asked, or an unreadable part), it states what it committed."""
+    counts = StreamCounts()
+    problems: list[RowProblem] = []
+
+    def stop_if_asked(session: Session, job_id: int) -> None:
+        _echo(echo, counts.records, counts.records)
+        _stop_if_asked(session, job_id)
+
+    def finish(status: JobStatus, extra: dict[str, Any], more: list[RowProblem]) -> None:
+        summary = counts.to_json_dict() | {"streamed": True} | extra
+        finish_job(
+            db,
+            job.id,
+            status,
+            summary,
+            problems + more,
+            total=counts.records,
+            done=counts.records,
+            decided=counts.imported,
+            rejected=counts.rejected,
+        )
+
+    try:
+        import_streamed(
+            db,
+            job.id,
+            path,
+            job.input_name or "",
+            job.created_by,
+            law,
+            as_of_param(job),
+            stop_if_asked,
+            problems,
+            counts,
+        )
+    except UnreadableFileError as error:
+        db.rollback()
+        problem = RowProblem(
+            row=0, person_id=None, field="(file)", problem=str(error), code=error.code, params=error.params
+        )
+        extra = {"failure": "unreadable", "message": str(error)}
+        finish(
+            JobStatus.FAILED, extra | {"message_code": error.code, "message_params": error.params}, [problem]
+        )
+        return
+    except JobCancelledError:
+        db.rollback()
+        finish(JobStatus.CANCELLED, {"message": "cancelled on request"}, [])
+        return
+    finish(JobStatus.DONE, {}, [])
 
 
 def _dry_run(

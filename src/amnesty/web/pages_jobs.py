@@ -33,6 +33,14 @@ from amnesty.jobs.queue import (
     visible_jobs,
 )
 from amnesty.jobs.runner import runner_for
+from amnesty.jobs.uploads import (
+    SPOOL_PARAM,
+    ReceivedUpload,
+    UploadError,
+    limit_words,
+    receive_upload,
+    upload_limit,
+)
 from amnesty.law.registry import DEFAULT_LAW_ID
 from amnesty.service.exports import ExportFormat, impact_rows
 from amnesty.store.models import JobRow
@@ -112,6 +120,8 @@ def _context(request: Request, user: Viewer, **extra: Any) -> dict[str, Any]:
         "types": ", ".join(ACCEPTED_SUFFIXES),
         "impact_order": impact_order,
         "law": DEFAULT_LAW_ID,
+        "trial_limit": limit_words(MAX_UPLOAD_BYTES),
+        "import_limit": limit_words(upload_limit()),
         **extra,
     }
 
@@ -159,40 +169,68 @@ def batch_page(request: Request) -> Response:
 
 
 @router.post("/batch")
-async def batch_upload(
-    request: Request,
-    file: UploadFile,
-    csrf_token_value: Annotated[str, Form(alias="csrf_token")] = "",
-    law: Annotated[str, Form()] = "",
-) -> Response:
-    """Accept a file and queue its trial run (evaluated under the chosen law, not stored)."""
-    content = await file.read(MAX_UPLOAD_BYTES + 1)
-    name = (file.filename or "upload").rsplit("/", 1)[-1][:200]
-    return await run_in_threadpool(_batch_upload, request, csrf_token_value, name, content, law)
+async def batch_upload(request: Request) -> Response:
+    """Accept a file and queue its trial run (evaluated under the chosen law, not stored; the file
+    kept in the database, up to 50 MiB) or, with `mode=import`, its import into the register (the
+    file spooled to disk as it arrives, up to `amnesty.jobs.uploads.upload_limit()`, and read in
+    chunks by the job). The body is parsed as it streams in: the limit holds while the file arrives."""
+    limit = upload_limit()
+    try:
+        received = await receive_upload(request.headers, request.stream(), limit)
+    except UploadError as error:
+        return await run_in_threadpool(_upload_refused, request, error)
+    return await run_in_threadpool(_batch_upload, request, received)
 
 
-def _batch_upload(
-    request: Request, csrf_token_value: str, name: str, content: bytes, law: str = ""
-) -> Response:
-    """The work of `batch_upload` once the file is read (in a worker thread: it uses the database)."""
+def _upload_refused(request: Request, error: UploadError) -> Response:
+    """The upload form again, saying why the file was not taken (the limit in words)."""
     user = _user(request, JobKind.IMPORT)
-    _check_csrf(request, csrf_token_value)
-    law_id = picked_law(request, law).pack.id
+    if error.reason == "too_large":
+        text = gettext("The file is larger than {limit} MB, the most an upload may hold.").format(
+            limit=limit_words(error.limit)
+        )
+    else:
+        text = gettext("The file is empty.")
+    context = _context(request, user, error=text, jobs=_recent(request, user), percent=percent)
+    return _refused(request, "batch.html", context)
+
+
+def _batch_upload(request: Request, received: ReceivedUpload) -> Response:
+    """The work of `batch_upload` once the file is spooled (in a worker thread: it uses the database)."""
+    try:
+        user = _user(request, JobKind.IMPORT)
+        _check_csrf(request, received.fields.get("csrf_token", ""))
+    except HTTPException:
+        received.discard()
+        raise
+    fields = received.fields
+    law_id = picked_law(request, fields.get(LAW_FIELD, "")).pack.id
+    name = (received.filename or "upload").rsplit("/", 1)[-1][:200]
+    store = fields.get("mode") == "import"
     error = None
     if not name.lower().endswith(ACCEPTED_SUFFIXES):
         error = gettext("This file type is not accepted here. Upload one of: {types}.").format(
             types=", ".join(ACCEPTED_SUFFIXES)
         )
-    if len(content) > MAX_UPLOAD_BYTES:
-        error = gettext("The file is larger than 50 MB.")
-    if not content:
+    elif not store and received.size > MAX_UPLOAD_BYTES:
+        error = gettext(
+            "The file is larger than {limit} MB, the most a trial run may hold: import it into the register instead."
+        ).format(limit=limit_words(MAX_UPLOAD_BYTES))
+    elif received.size == 0:
         error = gettext("The file is empty.")
     if error:
+        received.discard()
         context = _context(request, user, error=error, jobs=_recent(request, user), percent=percent)
         return _refused(request, "batch.html", context)
     with request.app.state.sessions() as db:
-        params = {"dry_run": True, LAW_FIELD: law_id}
-        job = submit_job(db, JobKind.IMPORT, user.username, params, name, content)
+        if store:
+            params = {"dry_run": False, LAW_FIELD: law_id, SPOOL_PARAM: str(received.path)}
+            job = submit_job(db, JobKind.IMPORT, user.username, params, name, None)
+        else:
+            content = received.path.read_bytes()
+            received.discard()
+            params = {"dry_run": True, LAW_FIELD: law_id}
+            job = submit_job(db, JobKind.IMPORT, user.username, params, name, content)
         db.commit()
         job_id = job.id
     return _queued(request, job_id)
