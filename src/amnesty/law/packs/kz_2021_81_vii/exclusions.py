@@ -17,6 +17,7 @@ from __future__ import annotations
 from amnesty.domain.enums import CriminalCode, Punishment, Recidivism, Stage, Tag, Tri
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.exclusions import age_on, tagged_exclusion
+from amnesty.engine.memo import rule_memo
 from amnesty.engine.messages import word
 from amnesty.engine.rules import Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
@@ -37,11 +38,10 @@ def _kind(record: CaseRecord, law: Law, tag: Tag, rule_id: str, strict: bool) ->
     """X1-X3: a charge of the 2014 Code whose part the Code gives the kind (its catalogue), or any charge
     on which the kind is recorded (a charge under an earlier Code has no catalogue here)."""
     of_2014 = tuple(c for c in record.charges if c.code is CriminalCode.KZ_2014)
-    found = (
-        tagged_exclusion(record.model_copy(update={"charges": of_2014}), law, tag, rule_id, strict)
-        if of_2014
-        else Finding(Tri.NO)
+    only_2014 = (
+        record if len(of_2014) == len(record.charges) else record.model_copy(update={"charges": of_2014})
     )
+    found = tagged_exclusion(only_2014, law, tag, rule_id, strict) if of_2014 else Finding(Tri.NO)
     if found.answer is Tri.YES:
         return found
     exclusion = law.exclusion_by_tag.get(tag)
@@ -200,9 +200,10 @@ def x13_listed_2014(record: CaseRecord, law: Law, strict: bool) -> Finding:
 
 
 EXCLUSION_RULES = (
-    x1_terrorist,
-    x2_extremist,
-    x3_torture,
+    *(
+        rule_memo(ENGINE, rule_id)(rule)
+        for rule_id, rule in (("X1", x1_terrorist), ("X2", x2_extremist), ("X3", x3_torture))
+    ),
     x4_recidivism,
     x5_life_or_commuted,
     x6_criminal_group,
@@ -212,7 +213,10 @@ EXCLUSION_RULES = (
     x12_listed_1997,
     x13_listed_2014,
 )
-"""The exclusions in the order of Art. 4 (X8, which depends on the charges' scope, is applied with it)."""
+"""The exclusions in the order of Art. 4 (X8, which depends on the charges' scope, is applied with it).
+Within a bulk run (`engine.memo.memoised`) X1-X3, which look each charge up in the catalogue, are computed
+once per distinct projection of the record onto the facts each declares it reads; the others read a
+field or two, which costs less than a key; X11-X13 match each charge through the lists' cached matcher."""
 
 CONVICTION_ITEMS = frozenset({"X4", "X5", "X11", "X12", "X13"})
 """The items that speak of punishment imposed or of persons convicted."""

@@ -325,7 +325,34 @@ def match_charge(
     Code. `minor`: the person was under eighteen at the offence; `intoxicated`: the offence was committed
     while intoxicated; None where the record does not say. A charge without its part is excluded when
     every part the article has (`known_parts`) is. An unknown `code` raises ValueError."""
-    data = exclusion_lists() if lists is None else lists
+    if lists is None:
+        return _match_shipped(code, article, part, point, minor, intoxicated)
+    return _match(code, article, part, point, minor, intoxicated, lists)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _match_shipped(
+    code: str,
+    article: int | str,
+    part: int | str | None,
+    point: int | str | None,
+    minor: bool | None,
+    intoxicated: bool | None,
+) -> ListMatch:
+    """`match_charge` against the shipped lists, once per distinct charge (a pure function of its
+    arguments: the lists are read once per process)."""
+    return _match(code, article, part, point, minor, intoxicated, exclusion_lists())
+
+
+def _match(
+    code: str,
+    article: int | str,
+    part: int | str | None,
+    point: int | str | None,
+    minor: bool | None,
+    intoxicated: bool | None,
+    data: ExclusionLists,
+) -> ListMatch:
     code_id = CodeId(code)
     subparagraph = SUBPARAGRAPH_OF_CODE[code_id]
     entries = data.entries_for(code_id, article)
