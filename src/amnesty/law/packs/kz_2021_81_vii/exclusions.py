@@ -146,12 +146,13 @@ LIST_READS = (*KIND_READS, "charges[].intoxicated", "charges[].offence_date", "b
 def _listed(record: CaseRecord, law: Law, code: CriminalCode, rule_id: str) -> Finding:
     """X11-X13: a charge under the Code of the sub-paragraph that its list names; an entry that depends on
     a fact the record lacks (the part, the point, the age at the offence, intoxication) is uncertain."""
+    charges = [charge for charge in record.charges if charge.code is code]
+    if not charges:
+        return Finding(Tri.NO)
     birth = record.effective_birth_date
     firm = []
     doubtful = []
-    for charge in record.charges:
-        if charge.code is not code:
-            continue
+    for charge in charges:
         minor = age_on(birth, charge.offence_date) < 18 if birth is not None else None
         found = match_charge(
             charge.code.value, charge.article, charge.part, charge.point, minor, charge.intoxicated
