@@ -167,7 +167,8 @@ def test_a_new_law_starts_from_the_last_as_a_draft(tmp_path: Path, monkeypatch: 
     assert set(found) == {"unverified"}  # nothing the source law verified is taken as verified here
     assert pack["notes"][0]["id"] == "draft"
     scenarios = yaml.safe_load((folder / "scenarios.yaml").read_text("utf-8"))
-    assert [s["record"]["stage"] for s in scenarios] == ["pre_trial", "trial", "serving", "served"]
+    stages = [s["record"]["stage"] for s in scenarios]
+    assert stages == ["pre_trial", "trial", "serving", "served", "serving"]  # the last on the deadline
     assert all(s["expect"] == {} for s in scenarios)  # the lawyer writes the expectations, not the program
 
     monkeypatch.setenv(LAW_PATH_VARIABLE, str(tmp_path))

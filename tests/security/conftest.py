@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from amnesty.audit import verify_chain
-from amnesty.audit.chain import AuditReport
+from amnesty.audit.chain import AuditReport, record_event
 from amnesty.auth import Role, create_user
 from amnesty.auth.users import set_password
 from amnesty.domain.enums import Outcome, TaskStatus
@@ -146,11 +146,16 @@ def populate(sessions: sessionmaker[Session], records: list[dict[str, Any]]) -> 
             OverrideInput(Outcome.NEEDS_REVIEW, "The court file shows a second charge.", "Art. 1"),
             "sec-reviewer",
         )
+        # the audit events the use cases record beside these writes (`amnesty.service.review`, `.tasks`)
+        record_event(
+            db, "sec-reviewer", "override.create", "decision", decision.id, {"override_id": override.id}
+        )
         task = db.query(TaskRow).order_by(TaskRow.id).first()
         assert task is not None
-        update_task(
-            db, task, task.version, TaskChange(status=TaskStatus.IN_PROGRESS, notes="called"), "sec-social"
+        changed = update_task(
+            db, task, task.version, TaskChange(status=TaskStatus.IN_PROGRESS, notes="called")
         )
+        record_event(db, "sec-social", "task.update", "task", task.id, {"fields": list(changed)})
         db.commit()
         return {
             "override_id": override.id,

@@ -336,13 +336,13 @@ def test_exports_stream_every_row_of_the_list_in_its_order(service):
         tasks = _all_pages(lambda p: queries.search_tasks(db, TaskFilter(), None, p, 7))
         assert list(queries.stream_tasks(db, TaskFilter(), None, 10**6, chunk=5)) == tasks
         counts = queries.statistics(db)
-        assert counts["review_open"] == queries.review_queue(db, ReviewStatus.OPEN).total
+        assert counts.review_open == queries.review_queue(db, ReviewStatus.OPEN).total
         releases = queries.search_cases(db, CaseFilter(outcome="release")).total
-        assert counts["by_outcome"].get("release", 0) == releases
-        assert sum(counts["released_by_region"].values()) == releases
-        assert counts["tasks_by_status"] == {
+        assert counts.by_outcome.get("release", 0) == releases
+        assert sum(counts.released_by_region.values()) == releases
+        assert counts.tasks_by_status == {
             status: queries.search_tasks(db, TaskFilter(status=status)).total
-            for status in counts["tasks_by_status"]
+            for status in counts.tasks_by_status
         }
 
 

@@ -9,12 +9,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from amnesty.cli.main import app
+from amnesty.domain.enums import Flag, Outcome
 from amnesty.domain.records import parse_record
-from amnesty.io.columns import ALL_COLUMNS
+from amnesty.engine.evaluate import evaluate
+from amnesty.io.columns import ALL_COLUMNS, REQUIRED_COLUMNS
 from amnesty.io.json_records import ParsedRecord, RecordError
 from amnesty.io.tabular import read_records
+from amnesty.law.registry import get_law
 from amnesty.service.exports import ExportFormat, record_template
+from amnesty.service.template import template_columns
 
 HEADER = "person_id,full_name,region,stage,birth_date,article,part,category,offence_date,offence_end_date,context\n"
 
@@ -93,15 +99,51 @@ def test_an_offence_of_today_is_accepted_and_one_of_tomorrow_is_not() -> None:
 
 
 @pytest.mark.parametrize("fmt", list(ExportFormat))
-def test_the_upload_template_has_every_column_and_an_example_row_the_reader_accepts(
-    tmp_path: Path, fmt: ExportFormat
+@pytest.mark.parametrize("law_id", ["kz-2022-152-vii", "kz-2021-81-vii"])
+def test_a_laws_upload_template_is_the_columns_it_reads_with_a_row_it_decides_on(
+    tmp_path: Path, fmt: ExportFormat, law_id: str
 ) -> None:
-    template = record_template(fmt)
+    law = get_law(law_id)
+    template = record_template(fmt, law)
+    assert template.filename == f"records-template-{law_id}.{fmt.value}"
     path = tmp_path / template.filename
     path.write_bytes(template.content)
+    columns = template_columns(law)
+    assert set(REQUIRED_COLUMNS) <= set(columns) <= set(ALL_COLUMNS)
+    assert list(columns) == [c for c in ALL_COLUMNS if c in columns]  # the contract's order
     if fmt is ExportFormat.CSV:
-        assert path.read_text(encoding="utf-8-sig").splitlines()[0].split(",") == list(ALL_COLUMNS)
+        assert path.read_text(encoding="utf-8-sig").splitlines()[0].split(",") == list(columns)
     (item,) = read_records(path)
+    assert isinstance(item, ParsedRecord), item  # imported without a rejection
+    record = item.record
+    assert record.region == "Almaty"
+    decision = evaluate(record, law=law)
+    assert decision.law == law_id
+    assert decision.outcome not in (Outcome.NOT_COVERED, Outcome.EXCLUDED, Outcome.NEEDS_REVIEW)
+    assert Flag.BEFORE_ENTRY_INTO_FORCE not in decision.flags
+    assert Flag.PROVISIONAL_BASIS not in decision.flags
+
+
+def test_each_laws_template_has_the_columns_of_what_its_rules_read_and_no_other() -> None:
+    riots, independence = (
+        template_columns(get_law("kz-2022-152-vii")),
+        template_columns(get_law("kz-2021-81-vii")),
+    )
+    assert {"context", "territory"} <= set(riots)  # Law 152-VII's window of riots (S2, S3)
+    assert not {"damage", "code", "veteran"} & set(riots)
+    assert {"damage", "civil_claim", "code", "veteran", "negative_conduct"} <= set(independence)
+    assert not {"context", "territory"} & set(independence)
+    assert "full_name" not in riots + independence  # no rule reads it: the reader takes it all the same
+
+
+def test_the_template_command_writes_a_laws_template(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(
+        app, ["template", "--law", "kz-2021-81-vii", "--format", "xlsx", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == record_template(ExportFormat.XLSX, get_law("kz-2021-81-vii")).content
+    (item,) = read_records(out)
     assert isinstance(item, ParsedRecord), item
-    assert item.record.region == "Almaty"
-    assert item.record.charges[0].offence_date == dt.date(2022, 1, 5)
+    unknown = CliRunner().invoke(app, ["template", "--law", "kz-1999-none", "--out", str(out)])
+    assert unknown.exit_code == 2

@@ -501,6 +501,12 @@ WEB_PAGES = [
     WebPage(
         "upload template", "/upload/template.{fmt}", lambda w: "/upload/template.csv", may(Action.IMPORT)
     ),
+    WebPage(
+        "upload template form",
+        "/upload/template",
+        lambda w: "/upload/template?format=xlsx&law=kz-2021-81-vii",
+        may(Action.IMPORT),
+    ),
     WebPage("users", "/admin/users", lambda w: "/admin/users", may(Action.READ_USERS)),
     WebPage("audit", "/audit", lambda w: "/audit", may(Action.READ_AUDIT)),
     WebPage("audit export", "/audit/export.{fmt}", lambda w: "/audit/export.csv", may(Action.READ_AUDIT)),

@@ -81,7 +81,7 @@ class Register:
 
     @staticmethod
     def _file(person: Any) -> StoredFile | None:
-        from amnesty.store.cases import case_record
+        from amnesty.store.convert import case_record
 
         decided = [c for c in person.cases if c.decisions]
         if not decided:
@@ -107,7 +107,7 @@ class Register:
             page = 1
             while True:
                 found = review_queue(db, ReviewStatus.OPEN, page, 200)
-                items.extend(found.items)
+                items.extend(item.model_dump() for item in found.items)
                 if len(items) >= found.total or not found.items:
                     return items
                 page += 1

@@ -21,8 +21,9 @@ from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Outcome
 from amnesty.domain.records import CaseRecord, parse_record
 from amnesty.engine.codes import ReasonCode
+from amnesty.engine.defaults import UNSETTLED_TEXTS
 from amnesty.engine.evaluate import evaluate
-from amnesty.engine.messages import MESSAGES, WORDS, law_words, render, word
+from amnesty.engine.messages import MESSAGES, ORDER_MESSAGES, WORDS, law_words, render, word
 from amnesty.law.loader import default_law
 from amnesty.law.schema import Texts
 from amnesty.render.citations import article_words, render_cites
@@ -314,3 +315,14 @@ def test_explain_and_its_questions_cite_articles_as_the_renderer_writes_them(
     assert "?" in result.output, "the explanation asks its questions"
     found = _PAREN_PART.findall(result.output)
     assert not found, found
+
+
+@pytest.mark.parametrize("language", READERS)
+@pytest.mark.parametrize("code", list(ORDER_MESSAGES), ids=str)
+def test_the_order_of_applications_reasons_read_in_the_language(code: str, language: str) -> None:
+    """The reasons the order of application gives itself (a conflict of rules, no rule that applies),
+    and why no fact settles them, read in every language."""
+    text = render(code, language, {"rules": "R2, R5"}, default_law())
+    assert "?" not in text.replace("?»", ""), text
+    assert_readable(text, f"{code} in {language}")
+    assert_readable(UNSETTLED_TEXTS[code][language], f"why no fact settles {code}, in {language}")

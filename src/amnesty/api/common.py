@@ -10,19 +10,18 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from pydantic import ValidationError
 
 from amnesty.api.errors import ApiError, FieldProblem
 from amnesty.domain.decision import Decision
 from amnesty.domain.enums import Outcome, Stage
 from amnesty.domain.records import CaseRecord
 from amnesty.domain.regions import normalise_region
-from amnesty.engine.evaluate import evaluate
 from amnesty.io.text import NOT_TEXT_CODE, text_problems
 from amnesty.law.loader import Law
 from amnesty.render.formats import language_from_accept
 from amnesty.render.validation import message
-from amnesty.store.queries import MAX_PAGE_SIZE, CaseFilter
+from amnesty.service.cases import MAX_PAGE_SIZE, CaseFilter
+from amnesty.service.evaluation import CannotEvaluateError, evaluate_record
 
 MAX_ID = 2**31 - 1
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
@@ -125,13 +124,9 @@ CaseFilterDep = Annotated[CaseFilter, Depends(case_filter)]
 def evaluate_or_422(record: CaseRecord, law: Law, as_of: dt.date | None, strict: bool) -> Decision:
     """Evaluate, turning arithmetic that leaves the calendar (absurd terms or dates) into a 422."""
     try:
-        return evaluate(record, law, as_of=as_of, strict=strict)
-    except (OverflowError, ValueError, ValidationError) as error:
-        raise ApiError(
-            422,
-            "cannot_evaluate",
-            f"the record cannot be evaluated: {type(error).__name__}: dates or terms out of range",
-        ) from None
+        return evaluate_record(record, law, as_of, strict)
+    except CannotEvaluateError as error:
+        raise ApiError(422, "cannot_evaluate", str(error)) from None
 
 
 def not_found(kind: str, key: Any) -> ApiError:

@@ -24,8 +24,8 @@ from amnesty.law.loader import Law
 from amnesty.law.registry import DEFAULT_LAW_ID, UnknownLawError, get_law, law_folders
 from amnesty.render.formats import language_from_accept
 from amnesty.render.validation import message
+from amnesty.service.accounts import User
 from amnesty.service.policy import Action, roles_for
-from amnesty.store.models import UserRow as User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LAW_QUERY = Query(

@@ -15,7 +15,6 @@ from amnesty.api.common import PageNumber, PageSize, not_found
 from amnesty.api.deps import get_db, require_roles
 from amnesty.api.errors import ApiError, FieldProblem, error_responses
 from amnesty.api.schemas import Health, UserCreate, UserOut, UserUpdate
-from amnesty.audit.chain import verify_chain
 from amnesty.auth.passwords import generate_password
 from amnesty.auth.ratelimit import LOGIN_LIMITER
 from amnesty.auth.roles import Role
@@ -28,12 +27,17 @@ from amnesty.auth.users import (
     set_password,
     unlock,
 )
-from amnesty.service.accounts import AuditFilter, AuditItem, audit_trail
+from amnesty.service.accounts import (
+    AuditFilter,
+    AuditItem,
+    User,
+    audit_trail,
+    iso,
+    schema_revision,
+    verify_audit,
+)
 from amnesty.service.policy import Action, roles_for
 from amnesty.service.results import Page
-from amnesty.store.migrate import current_revision
-from amnesty.store.models import UserRow as User
-from amnesty.store.queries import iso
 
 router = APIRouter()
 
@@ -46,7 +50,7 @@ def health(request: Request, db: Session = Depends(get_db)) -> Health:
         database = "ok"
     except Exception:
         database = "unavailable"
-    revision = current_revision(request.app.state.engine) if database == "ok" else None
+    revision = schema_revision(request.app.state.engine) if database == "ok" else None
     return Health(
         status="ok" if database == "ok" else "degraded",
         database=database,
@@ -78,7 +82,7 @@ def audit_verify(
     user: User = Depends(require_roles(*roles_for(Action.READ_AUDIT))), db: Session = Depends(get_db)
 ) -> dict[str, Any]:
     """Recompute the hash chain: `ok`, and every altered or deleted event by sequence number."""
-    return verify_chain(db).to_json_dict()
+    return verify_audit(db, user).to_json_dict()
 
 
 def _user_out(user: User, password: str | None = None, locked: bool = False) -> UserOut:

@@ -11,7 +11,7 @@ from amnesty.api.schemas import Me, TokenRequest, TokenResponse
 from amnesty.auth.roles import Role
 from amnesty.auth.sessions import client_address
 from amnesty.auth.users import authenticate, issue_token, revoke_token
-from amnesty.store.models import UserRow as User
+from amnesty.service.accounts import User
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

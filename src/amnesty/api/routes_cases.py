@@ -14,8 +14,8 @@ from amnesty.api.common import MAX_ID, CaseFilterDep, PageNumber, PageSize
 from amnesty.api.deps import get_db, require_action
 from amnesty.api.errors import error_responses
 from amnesty.api.schemas import AnswerRequest, CaseUpdate, OverrideRequest
-from amnesty.engine.terms import Term
 from amnesty.service import answers, cases, review
+from amnesty.service.accounts import User
 from amnesty.service.policy import Action
 from amnesty.service.results import (
     CaseChange,
@@ -31,8 +31,6 @@ from amnesty.service.results import (
     PersonSummary,
     ReviewItem,
 )
-from amnesty.store.models import UserRow as User
-from amnesty.store.queries import ReviewStatus
 
 router = APIRouter(tags=["cases"])
 
@@ -163,7 +161,7 @@ def get_decision(
 
 @router.get("/review", responses=error_responses(401, 403, 422))
 def review_queue(
-    status: ReviewStatus = ReviewStatus.OPEN,
+    status: review.ReviewStatus = review.ReviewStatus.OPEN,
     page: PageNumber = 1,
     page_size: PageSize = 50,
     questions: Literal["open"] | None = None,
@@ -204,7 +202,7 @@ def create_override(
         body.citation,
         body.release_date,
         body.new_end_date,
-        Term(term.years, term.months, term.days) if term is not None else None,
+        review.Term(term.years, term.months, term.days) if term is not None else None,
     )
     return review.override(db, user, decision_id, request)
 

@@ -19,6 +19,7 @@ from amnesty.api.errors import ApiError, FieldProblem, error_responses
 from amnesty.jobs.inputs import MAX_UPLOAD_BYTES, UnreadableFileError, check_name
 from amnesty.jobs.kinds import START_ROLES, USE_JOBS, JobKind, may_see
 from amnesty.jobs.queue import (
+    Job,
     NotAddableError,
     get_job,
     job_json,
@@ -29,8 +30,7 @@ from amnesty.jobs.queue import (
 )
 from amnesty.jobs.runner import runner_for
 from amnesty.render.formats import language_from_accept
-from amnesty.store.models import JobRow
-from amnesty.store.models import UserRow as User
+from amnesty.service.accounts import User
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
 ERRORS = error_responses(401, 403, 404, 409, 413, 415, 422)
@@ -71,7 +71,7 @@ def _language(request: Request) -> str:
     return language_from_accept(request.headers.get("accept-language"))
 
 
-def _accepted(request: Request, db: Session, job: JobRow) -> JSONResponse:
+def _accepted(request: Request, db: Session, job: Job) -> JSONResponse:
     db.commit()
     runner_for(request.app).wake()
     body = job_json(job, language=_language(request))
@@ -148,7 +148,7 @@ def list_jobs(
     }
 
 
-def _visible(db: Session, job_id: int, user: User) -> JobRow:
+def _visible(db: Session, job_id: int, user: User) -> Job:
     job = get_job(db, job_id) if 0 < job_id < 2**31 else None
     if job is None or not may_see(user.role, user.username, job.created_by):
         raise ApiError(404, "not_found", f"no job {job_id}")

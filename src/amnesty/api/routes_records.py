@@ -24,9 +24,9 @@ from amnesty.law.loader import Law
 from amnesty.law.registry import law_summary, registered_laws
 from amnesty.render.formats import language_from_accept
 from amnesty.render.validation import message, problem_text, stable_code
+from amnesty.service import cases
+from amnesty.service.accounts import User
 from amnesty.service.policy import Action, roles_for
-from amnesty.store.cases import ImportRejectedError, import_records
-from amnesty.store.models import UserRow as User
 
 router = APIRouter(tags=["records"])
 
@@ -103,21 +103,13 @@ def _store(
 ) -> dict[str, Any]:
     language = _language(request)
     try:
-        result = import_records(db, items, user.username, law=law)
-    except ImportRejectedError as error:
-        db.rollback()
+        result = cases.import_cases(db, user, items, law)
+    except cases.ImportRejectedError as error:
         raise _rejected(error.errors, language) from None
     except (OverflowError, ValueError) as error:
-        db.rollback()
         text = message("cannot_evaluate_import", language, kind=type(error).__name__)
         raise ApiError(422, "cannot_evaluate", text) from None
     except (IntegrityError, StaleDataError):
-        db.rollback()
-        raise _concurrent(language) from None
-    try:
-        db.commit()
-    except IntegrityError:
-        db.rollback()
         raise _concurrent(language) from None
     return result.to_json_dict()
 

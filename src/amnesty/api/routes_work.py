@@ -15,9 +15,9 @@ from amnesty.api.schemas import TaskUpdate
 from amnesty.domain.enums import TaskKind, TaskStatus
 from amnesty.service import stats as stats_service
 from amnesty.service import tasks
+from amnesty.service.accounts import User
 from amnesty.service.policy import Action
 from amnesty.service.results import Page, Statistics, TaskOut
-from amnesty.store.models import UserRow as User
 
 router = APIRouter(tags=["tasks"])
 

@@ -22,6 +22,7 @@ from amnesty.batch.run import DEFAULT_ROWS_PER_CHUNK, Engine, progress_wanted, r
 from amnesty.cli.common import LawOpt, load_law_or_exit, parse_as_of
 from amnesty.io.sources import FileReadError
 from amnesty.law.registry import DEFAULT_LAW_ID
+from amnesty.service.exports import ExportFormat, record_template
 
 InputArg = Annotated[
     Path, typer.Argument(help="Case records: .csv, .xlsx, .parquet or .jsonl.", exists=True, dir_okay=False)
@@ -299,8 +300,25 @@ def bench_command(
     Console().print(table)
 
 
+def template_command(
+    law: LawOpt = DEFAULT_LAW_ID,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or xlsx.")] = ExportFormat.CSV,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="The file to write; default records-template-<law>.<format> here."),
+    ] = None,
+) -> None:
+    """Write the upload template of a law: the columns its rules read and one example row it decides on
+    (the same file as the upload page's)."""
+    template = record_template(fmt, load_law_or_exit(None, law))
+    path = out if out is not None else Path(template.filename)
+    path.write_bytes(template.content)
+    typer.echo(f"wrote {path}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the bulk-run commands to the application."""
     app.command("batch")(batch_command)
+    app.command("template")(template_command)
     app.command("synth")(synth_command)
     app.command("bench")(bench_command)

@@ -34,7 +34,7 @@ def db_backup(
 ) -> None:
     """Copy the database into FILE (SQLite online backup) and verify the copy; PostgreSQL: print the
     pg_dump commands to use."""
-    from amnesty.store.backup import BackupError, backup_sqlite, is_sqlite_url, postgres_instructions
+    from amnesty.audit.backup import BackupError, backup_sqlite, is_sqlite_url, postgres_instructions
 
     url = _url(database_url)
     if not is_sqlite_url(url):
@@ -64,7 +64,7 @@ def db_restore(
 ) -> None:
     """Restore FILE into the database (stop the service first), verified before and after; PostgreSQL:
     print the pg_restore commands to use."""
-    from amnesty.store.backup import BackupError, is_sqlite_url, postgres_instructions, restore_sqlite
+    from amnesty.audit.backup import BackupError, is_sqlite_url, postgres_instructions, restore_sqlite
 
     url = _url(database_url)
     if not is_sqlite_url(url):
@@ -98,7 +98,7 @@ def db_check(
     database_url: str | None = typer.Option(None, "--database-url", help=DATABASE_URL_HELP),
 ) -> None:
     """Check a database without changing it: schema revision, row counts, audit chain, records, anchors."""
-    from amnesty.store.backup import check_database
+    from amnesty.audit.backup import check_database
 
     expected = None
     if expect is not None:

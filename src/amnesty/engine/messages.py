@@ -661,11 +661,30 @@ def with_article_ref(template: str, article_ref: str, language: str) -> tuple[st
     return template, _localise(article_ref, language)
 
 
+ORDER_MESSAGES: dict[str, dict[str, str]] = {
+    "RULE_CONFLICT": {
+        "en": "The rules {rules} apply at the same rank of the law's order and lead to different outcomes; the law does not say which prevails: needs review.",
+        "ru": "Правила {rules} применяются на одном уровне порядка применения закона и ведут к разным последствиям; закон не говорит, какое из них имеет приоритет: требуется проверка.",
+        "kk": "{rules} ережелері заңның қолданылу тәртібінің бір деңгейінде қолданылады және әртүрлі нәтижеге әкеледі; заң қайсысы басым екенін айтпайды: тексеру қажет.",
+    },
+    "NO_RULE_APPLIES": {
+        "en": "No rule of the law's order of application applies to this case: needs review.",
+        "ru": "Ни одно правило порядка применения закона к этому делу не применяется: требуется проверка.",
+        "kk": "Заңның қолданылу тәртібінің бірде-бір ережесі бұл іске қолданылмайды: тексеру қажет.",
+    },
+}
+"""The sentences of the reasons the order of application gives itself, for every law
+(`amnesty.engine.defaults.OrderCode`)."""
+
+
 def templates_for(code: C | str, law: Law | None = None) -> Mapping[str, str] | None:
     """The sentence templates of a reason code (en, ru, kk): the law's own, for a code its rules give
-    (`messages` in its pack, beside its rules), else the shared ones of `MESSAGES`; None for neither."""
+    (`messages` in its pack, beside its rules), else the shared ones of `MESSAGES` or, for the order of
+    application's own codes, `ORDER_MESSAGES`; None for none."""
     if law is not None and (own := law.pack.messages.get(str(code))) is not None:
         return {"en": own.en, "ru": own.ru, "kk": own.kk}
+    if str(code) in ORDER_MESSAGES:
+        return ORDER_MESSAGES[str(code)]
     return MESSAGES.get(C(code)) if str(code) in C.__members__ else None
 
 

@@ -136,3 +136,22 @@ LIST_COLUMNS: Final = frozenset({"tags", "sentence_additional"})
 LIST_SEPARATOR: Final = ";"
 
 TERM_FIELDS: Final = {"sentence_years": "years", "sentence_months": "months", "sentence_days": "days"}
+
+
+def columns_of_path(path: str) -> tuple[str, ...]:
+    """The flat columns that hold a fact of the case record named by its path (as rules declare what
+    they read: `"stage"`, `"sentence.term"`, `"charges[].article"`): a whole charge or sentence is all
+    its columns, the term its three; a fact with no column of its own gives none."""
+    if path == "charges":
+        return CHARGE_COLUMNS
+    if path.startswith("charges[]."):
+        name = path.removeprefix("charges[].").split(".")[0]
+        return (name,) if name in CHARGE_COLUMNS else ()
+    if path == "sentence":
+        return SENTENCE_COLUMNS
+    if path == "sentence.term":
+        return tuple(TERM_FIELDS)
+    if path.startswith("sentence."):
+        name = "sentence_" + path.removeprefix("sentence.").removeprefix("term.").split(".")[0]
+        return (name,) if name in SENTENCE_COLUMNS else ()
+    return (path,) if path in PERSON_COLUMNS else ()

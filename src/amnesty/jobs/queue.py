@@ -33,6 +33,9 @@ from amnesty.store.models import JobRow, utcnow
 MAX_ERRORS = 1000
 """Rejected-row problems kept on a job (the count of rejected rows is always complete)."""
 
+Job = JobRow
+"""A queued job as the API's routes hold it (the stored row; they read it and pass it back here)."""
+
 STALE_AFTER = dt.timedelta(minutes=10)
 """A running job without a heartbeat for this long is taken for dead (its process stopped)."""
 

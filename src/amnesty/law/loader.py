@@ -72,6 +72,8 @@ class Law:
     _catalogue_index: Mapping[tuple[int | str, int | str | None], tuple[CatalogueEntry, ...]] = field(
         repr=False
     )
+    folder: Traversable | None = field(default=None, repr=False)
+    """The folder the pack was read from (its data files beside `pack.yaml`), None for a pack file."""
 
     @property
     def entry_into_force(self) -> dt.date:
@@ -185,8 +187,12 @@ def _read_yaml(path: Path | str, text: str) -> Any:
 
 
 def _content_hash(pack: LawPack, catalogue: Catalogue) -> str:
+    unordered = None if pack.order else {"order"}  # a law with no `order` hashes as it did before it
     canonical = json.dumps(
-        {"pack": pack.model_dump(mode="json"), "catalogue": catalogue.model_dump(mode="json")},
+        {
+            "pack": pack.model_dump(mode="json", exclude=unordered),
+            "catalogue": catalogue.model_dump(mode="json"),
+        },
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -204,8 +210,14 @@ def deep_merge(base: Any, overlay: Any) -> Any:
     return copy.deepcopy(overlay)
 
 
-def build_law(pack_data: Any, catalogue_data: Any, pack_source: str, catalogue_source: str) -> Law:
-    """Validate raw pack and catalogue data and build the indexed `Law`."""
+def build_law(
+    pack_data: Any,
+    catalogue_data: Any,
+    pack_source: str,
+    catalogue_source: str,
+    folder: Traversable | None = None,
+) -> Law:
+    """Validate raw pack and catalogue data and build the indexed `Law` (read from `folder`, if any)."""
     pack: LawPack = _validate(LawPack, pack_data, pack_source)
     catalogue: Catalogue = _validate(Catalogue, catalogue_data, catalogue_source)
     if pack.dates.entry_into_force.value is None:
@@ -231,6 +243,7 @@ def build_law(pack_data: Any, catalogue_data: Any, pack_source: str, catalogue_s
         exclusion_by_tag=by_tag,
         recidivism_exclusion=recidivism,
         _catalogue_index=index,
+        folder=folder,
     )
 
 
@@ -315,7 +328,7 @@ def load_law(
     if variant is not None:
         pack_data = deep_merge(pack_data, dict(variant))
         pack_source = f"{pack_source} + {variant_source}"
-    return build_law(pack_data, cat_data, pack_source, cat_source)
+    return build_law(pack_data, cat_data, pack_source, cat_source, folder if pack_path is None else None)
 
 
 def _read_file(path: Path) -> str:

@@ -8,7 +8,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from amnesty.domain.enums import Category, Context, Guilt, KindCondition, Provenance, Punishment, Tag
+from amnesty.domain.enums import (
+    Category,
+    Context,
+    Guilt,
+    KindCondition,
+    Outcome,
+    Provenance,
+    Punishment,
+    Tag,
+)
 from amnesty.domain.records import ArticleNumber, PartNumber
 
 
@@ -207,6 +216,95 @@ class PackDocuments(_Strict):
     vulnerability_rules: tuple[RuleId, ...] = ()
 
 
+LabelName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+"""The name of a label or a stage of a law's order of application ("not_covered", "exclusions")."""
+
+
+class OrderLabel(_Strict):
+    """One labelled default of a law's order of application (Catala's `label`): the rule whose answer
+    says whether it applies, what it yields when it does (an outcome; `rule` when the rule's answer
+    carries its own, as a relief rule's; none for a label that marks the decision and decides nothing),
+    and the labels or stages it is an exception to (`overrides`)."""
+
+    label: LabelName
+    rule: RuleId
+    outcome: Outcome | Literal["rule"] | None = None
+    overrides: tuple[LabelName, ...] = ()
+
+
+class OrderStage(_Strict):
+    """A stage of the order of application: its position in `order` is the rank of its labels (the first
+    stage is applied first)."""
+
+    stage: LabelName
+    labels: Annotated[tuple[OrderLabel, ...], Field(min_length=1)]
+
+
+def order_problems(order: tuple[OrderStage, ...], rules: set[str]) -> list[str]:
+    """What is wrong with an order of application, each problem naming its label: a name used twice, a
+    rule the pack does not declare, an exception to an unknown label or to one of an earlier stage, a
+    label its own exception, and cycles of `overrides` (found statically, before any decision)."""
+    problems: list[str] = []
+    rank: dict[str, int] = {}
+    members: dict[str, tuple[str, ...]] = {}
+    for position, stage in enumerate(order):
+        if stage.stage in rank:
+            problems.append(f"`{stage.stage}` is named twice")
+        rank[stage.stage] = position
+        members[stage.stage] = tuple(label.label for label in stage.labels)
+        for label in stage.labels:
+            if label.label in rank:
+                problems.append(f"`{label.label}` is named twice")
+            rank[label.label] = position
+            members[label.label] = (label.label,)
+            if label.rule not in rules:
+                problems.append(
+                    f"label `{label.label}` cites rule {label.rule}, which has no entry under `rules`"
+                )
+    edges: dict[str, set[str]] = {}
+    for position, stage in enumerate(order):
+        for label in stage.labels:
+            targets = edges.setdefault(label.label, set())
+            for name in label.overrides:
+                if name not in rank:
+                    problems.append(f"label `{label.label}` overrides `{name}`, which is not in `order`")
+                    continue
+                if rank[name] < position:
+                    problems.append(
+                        f"label `{label.label}` overrides `{name}` of an earlier stage: an earlier stage "
+                        "already wins over it"
+                    )
+                targets.update(members[name])
+            if label.label in targets:
+                problems.append(f"label `{label.label}` overrides itself")
+                targets.discard(label.label)
+    problems += [f"`overrides` go round in a cycle: {' -> '.join(cycle)}" for cycle in _cycles(edges)]
+    return problems
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """One cycle through each strongly connected part of the `overrides` graph (depth first)."""
+    found: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(edges.get(node, ())):
+            if state.get(target) == 1:
+                found.append([*path[path.index(target) :], target])
+            elif target not in state:
+                visit(target)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(edges):
+        if node not in state:
+            visit(node)
+    return found
+
+
 class LawPack(_Strict):
     """A whole amnesty law as data.
 
@@ -215,7 +313,9 @@ class LawPack(_Strict):
     ignore are optional here and required by the rules that read them (`amnesty.engine.laws`):
     `offence_window`, `article_list`, `exclusions`, `relief`; `specific` holds sections only one law's
     rules read, validated by that law's package; `parameters` are the questions the text leaves open,
-    each a named choice; `messages` are the sentences of this law's own reason codes (en, ru, kk)."""
+    each a named choice; `messages` are the sentences of this law's own reason codes (en, ru, kk);
+    `order` is the law's order of application as labelled defaults (`amnesty.engine.defaults`), for a
+    law whose rules consult it."""
 
     id: str
     engine: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -232,6 +332,7 @@ class LawPack(_Strict):
     parameters: dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], str | int | bool] = {}
     messages: dict[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$")], Texts] = {}
     specific: dict[str, Any] = {}
+    order: tuple[OrderStage, ...] = ()
     # not in the content hash (excluded from dumps): documents do not change a decision
     documents: PackDocuments | None = Field(default=None, exclude=True)
 
@@ -240,6 +341,9 @@ class LawPack(_Strict):
         missing = sorted({e.rule for e in self.exclusions} - set(self.rules))
         if missing:
             raise ValueError(f"exclusions refer to rules with no entry under `rules`: {missing}")
+        problems = order_problems(self.order, set(self.rules))
+        if problems:
+            raise ValueError("order: " + "; ".join(problems))
         return self
 
 

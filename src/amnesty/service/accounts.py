@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session, object_session
 
 from amnesty.audit.chain import AuditReport, record_event, verify_chain
@@ -23,8 +23,19 @@ from amnesty.domain.regions import normalise_region
 from amnesty.service.errors import InvalidInputError, NotFoundError
 from amnesty.service.policy import Action, Actor, require
 from amnesty.service.results import Page, Result
+from amnesty.store.migrate import current_revision
 from amnesty.store.models import AuditEvent, UserProfileRow, UserRow
-from amnesty.store.queries import MAX_PAGE_SIZE, iso
+from amnesty.store.queries import MAX_PAGE_SIZE
+from amnesty.store.queries import iso as iso  # the routes' ISO text of a time
+
+User = UserRow
+"""A signed-in account as the API's routes receive it (`amnesty.api.deps`): the stored row, which the
+routes read and hand to the use cases, never query."""
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at (None for an empty database), for the health check."""
+    return current_revision(engine)
 
 
 class Account(Result):

@@ -18,7 +18,7 @@ from amnesty.service.errors import InvalidInputError, NotFoundError, VersionConf
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.service.results import CaseChange
 from amnesty.store import queries
-from amnesty.store.cases import case_record
+from amnesty.store.convert import case_record
 from amnesty.store.in_force import decision_in_force
 
 __all__ = ["MAX_SOURCE", "answer_question", "open_question_fields"]

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from amnesty.audit.chain import record_event
 from amnesty.domain.records import CaseRecord
-from amnesty.io.json_records import ParsedRecord
+from amnesty.io.json_records import ParsedRecord, RecordError
 from amnesty.law.loader import Law
 from amnesty.service.errors import DuplicateCaseError, InvalidInputError, NotFoundError, VersionConflictError
 from amnesty.service.policy import Action, Actor, region_limit, require
@@ -35,18 +35,21 @@ from amnesty.service.results import (
 from amnesty.service.snapshot import kept
 from amnesty.store import queries
 from amnesty.store.bulk import persons_by_iin
-from amnesty.store.cases import case_record, evaluate_case, import_records, update_case
+from amnesty.store.cases import ImportRejectedError, ImportResult, evaluate_case, import_records, update_case
 from amnesty.store.convert import case_key
 from amnesty.store.models import Case, DecisionRow, Person
-from amnesty.store.queries import CaseFilter
-from amnesty.store.repository import person_file as stored_person_file
+from amnesty.store.queries import MAX_PAGE_SIZE, CaseFilter
 
 __all__ = [
+    "MAX_PAGE_SIZE",
     "CaseFilter",
+    "ImportRejectedError",
+    "ImportResult",
     "add_case",
     "case_detail",
     "case_history",
     "decision_detail",
+    "import_cases",
     "person_file",
     "reevaluate_case",
     "search_cases",
@@ -86,7 +89,7 @@ def search_persons(
         {"filters": _used_filters(filters), "results": found.total},
     )
     db.commit()
-    return Page[PersonSummary].model_validate(found.to_json_dict())
+    return found
 
 
 def search_cases(
@@ -119,7 +122,7 @@ def search_cases(
             {"filters": _used_filters(filters), "results": found.total},
         )
         db.commit()
-    return Page[CaseSummary].model_validate(found.to_json_dict())
+    return found
 
 
 def _person(db: Session, user: Actor, person_id: str) -> Person:
@@ -133,9 +136,10 @@ def person_file(db: Session, user: Actor, person_id: str) -> PersonFile:
     """A person's file: facts and every case with its decisions, overrides and tasks (audited read)."""
     require(user, Action.READ_PERSONS)
     person = _person(db, user, person_id)
-    data = stored_person_file(db, person, user.username)
+    record_event(db, user.username, "person.read", "person", person.person_id)
+    found = queries.person_file(db, person)
     db.commit()
-    return PersonFile.model_validate(data)
+    return found
 
 
 def _case(db: Session, user: Actor, case_id: int) -> Case:
@@ -150,7 +154,7 @@ def case_detail(db: Session, user: Actor, case_id: int) -> CaseDetail:
     require(user, Action.READ_CASES)
     case = _case(db, user, case_id)
     record_event(db, user.username, "case.read", "case", case.id, {"person_id": case.person.person_id})
-    detail = CaseDetail.model_validate(queries.case_json(case, case_record(case)))
+    detail = queries.case_detail(case)
     db.commit()
     return detail
 
@@ -163,7 +167,7 @@ def case_history(db: Session, user: Actor, case_id: int) -> DecisionHistory:
     db.commit()
     return DecisionHistory(
         case_id=case.id,
-        items=[DecisionDetail.model_validate(queries.decision_json(d)) for d in case.decisions],
+        items=[queries.decision_detail(d) for d in case.decisions],
     )
 
 
@@ -181,7 +185,7 @@ def decision_detail(db: Session, user: Actor, decision_id: int) -> DecisionDetai
     decision = decision_row(db, user, decision_id)
     record_event(db, user.username, "decision.read", "decision", decision.id, {"case_id": decision.case_fk})
     db.commit()
-    return DecisionDetail.model_validate(queries.decision_json(decision))
+    return queries.decision_detail(decision)
 
 
 def add_case(db: Session, user: Actor, record: CaseRecord, law: Law) -> CaseSummary:
@@ -201,7 +205,21 @@ def add_case(db: Session, user: Actor, record: CaseRecord, law: Law) -> CaseSumm
     db.commit()
     case = db.get(Case, result.case_ids[0])
     assert case is not None
-    return CaseSummary.model_validate(queries.case_summary(case))
+    return queries.case_summary(case)
+
+
+def import_cases(db: Session, user: Actor, items: list[ParsedRecord | RecordError], law: Law) -> ImportResult:
+    """Store and evaluate every record under `law` in one transaction, or none: a bad row refuses the
+    whole batch (`ImportRejectedError`, with every row's errors). Anything refused rolls back; the
+    caller turns the error into its answer."""
+    require(user, Action.WRITE_CASES)
+    try:
+        result = import_records(db, items, user.username, law=law)
+        db.commit()
+    except Exception:
+        db.rollback()
+        raise
+    return result
 
 
 def update_case_facts(
@@ -242,8 +260,8 @@ def update_case_facts(
             "the record cannot be evaluated: dates or terms out of range", "record", "cannot_evaluate"
         ) from None
     return CaseChange(
-        case=CaseSummary.model_validate(queries.case_summary(case)),
-        decision=DecisionDetail.model_validate(queries.decision_json(decision)),
+        case=queries.case_summary(case),
+        decision=queries.decision_detail(decision),
         decision_created=created,
     )
 
@@ -262,9 +280,7 @@ def reevaluate_case(
             "the case cannot be evaluated on that date", "as_of", "cannot_evaluate"
         ) from None
     db.commit()
-    return Evaluation(
-        decision=DecisionDetail.model_validate(queries.decision_json(decision)), decision_created=created
-    )
+    return Evaluation(decision=queries.decision_detail(decision), decision_created=created)
 
 
 # ---------------------------------------------------------------- who a new case belongs to

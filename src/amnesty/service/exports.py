@@ -31,10 +31,11 @@ from sqlalchemy.orm import Session
 
 from amnesty.audit.chain import record_event
 from amnesty.impact.compare import UNKNOWN
-from amnesty.io.columns import ALL_COLUMNS
 from amnesty.io.safe_cells import XLSX_OPTIONS, safe_cell, safe_row
+from amnesty.law.loader import Law
 from amnesty.service.accounts import AuditFilter, audit_conditions
 from amnesty.service.policy import Action, Actor, region_limit, require
+from amnesty.service.template import example_row
 from amnesty.store import queries
 from amnesty.store.models import AuditEvent
 from amnesty.store.queries import CaseFilter, ReviewStatus, ReviewWork, TaskFilter
@@ -133,20 +134,20 @@ def case_rows(db: Session, user: Actor, filters: CaseFilter, sort: str = "id") -
 
     def rows() -> Iterator[Row]:
         for item in queries.stream_cases(db, filters, limit, sort, MAX_EXPORT_ROWS):
-            decision = item["decision"] or {}
+            decision = item.decision
             yield (
-                item["person_id"],
-                item["full_name"],
-                item["iin"],
-                item["region"],
-                item["case_number"],
-                item["stage"],
-                decision.get("outcome"),
-                decision.get("effective_outcome"),
-                decision.get("release"),
-                decision.get("new_end_date"),
-                decision.get("needs_review"),
-                decision.get("provisional"),
+                item.person_id,
+                item.full_name,
+                item.iin,
+                item.region,
+                item.case_number,
+                item.stage,
+                decision.outcome if decision else None,
+                decision.effective_outcome if decision else None,
+                decision.release if decision else None,
+                decision.new_end_date if decision else None,
+                decision.needs_review if decision else None,
+                decision.provisional if decision else None,
             )
 
     columns = (
@@ -181,18 +182,18 @@ def review_rows(
     def rows() -> Iterator[Row]:
         for item in queries.stream_review_queue(db, status, region, code, limit, MAX_EXPORT_ROWS, work=work):
             yield (
-                item["person_id"],
-                item["full_name"],
-                item["region"],
-                item["case_number"],
-                item["stage"],
-                item["id"],
-                item["outcome"],
-                item["needs_review"],
-                item["provisional"],
-                " ".join(dict.fromkeys(item["reason_codes"])),
-                item["taken_by"],
-                (item["created_at"] or "")[:10] or None,
+                item.person_id,
+                item.full_name,
+                item.region,
+                item.case_number,
+                item.stage,
+                item.id,
+                item.outcome,
+                item.needs_review,
+                item.provisional,
+                " ".join(dict.fromkeys(item.reason_codes)),
+                item.taken_by,
+                (item.created_at or "")[:10] or None,
             )
 
     columns = (
@@ -220,17 +221,17 @@ def task_rows(db: Session, user: Actor, filters: TaskFilter) -> ExportTable:
     def rows() -> Iterator[Row]:
         for item in queries.stream_tasks(db, filters, limit, MAX_EXPORT_ROWS):
             yield (
-                item["id"],
-                item["person_id"],
-                item["full_name"],
-                item["region"],
-                item["akimat"],
-                item["kind"],
-                item["status"],
-                item["assignee"],
-                item["due_date"],
-                item["completed_on"],
-                item["notes"],
+                item.id,
+                item.person_id,
+                item.full_name,
+                item.region,
+                item.akimat,
+                item.kind,
+                item.status,
+                item.assignee,
+                item.due_date,
+                item.completed_on,
+                item.notes,
             )
 
     columns = (
@@ -332,43 +333,16 @@ def export_table(
     return ExportFile(content, media, f"{name}.{fmt.value}", count)
 
 
-TEMPLATE_EXAMPLE: dict[str, str] = {
-    "person_id": "P-0001",
-    "iin": "",
-    "birth_date": "14.03.1990",
-    "full_name": "Иванов Иван Иванович",
-    "case_number": "2022-001",
-    "region": "город Алматы",
-    "role": "participant",
-    "recidivism": "none",
-    "stage": "serving",
-    "sentence_punishment": "imprisonment",
-    "sentence_years": "8",
-    "sentence_start_date": "06.01.2022",
-    "article": "293",
-    "part": "2",
-    "category": "grave",
-    "offence_date": "05.01.2022",
-    "territory": "KZ",
-    "context": "riot",
-    "code": "kz-2014",
-}
-"""The example row of the upload template: one person, one charge (dates in the national form). The facts
-only some laws read are left empty: an empty cell is "not known", never "no"."""
-
-
-def record_template(fmt: ExportFormat) -> ExportFile:
-    """The upload template: every column of the flat layout (CONTRACT.md) and one example row, which
-    the reader accepts as it is (a test reads it back)."""
-    columns = [Column(name) for name in ALL_COLUMNS]
-    table = ExportTable(columns, iter([[TEMPLATE_EXAMPLE.get(name) for name in ALL_COLUMNS]]))
+def record_template(fmt: ExportFormat, law: Law) -> ExportFile:
+    """The upload template of a law: the columns its rules read and one example row it decides on
+    (`amnesty.service.template`), which the reader accepts as it is (a test reads it back)."""
+    row = example_row(law)
+    table = ExportTable([Column(name) for name in row], iter([[value or None for value in row.values()]]))
     if fmt is ExportFormat.CSV:
         content, count = _csv(table)
-        media = "text/csv; charset=utf-8"
     else:
         content, count = _xlsx(table, "records")
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return ExportFile(content, media, f"records-template.{fmt.value}", count)
+    return ExportFile(content, MEDIA_TYPES[fmt], f"records-template-{law.pack.id}.{fmt.value}", count)
 
 
 MEDIA_TYPES: dict[ExportFormat, str] = {

@@ -101,8 +101,7 @@ def review_work(
         with_questions=filters.with_questions,
         work=filters.work(today),
     )
-    result = Page[ReviewItem].model_validate(found.to_json_dict())
-    return result, [work_item(item, today) for item in result.items]
+    return found, [work_item(item, today) for item in found.items]
 
 
 def reviewers(db: Session) -> list[str]:

@@ -20,7 +20,7 @@ from amnesty.law.registry import get_law
 from amnesty.service.errors import NotFoundError
 from amnesty.service.policy import Action, Actor, region_limit, require
 from amnesty.store import queries
-from amnesty.store.cases import case_record
+from amnesty.store.convert import case_record
 from amnesty.store.in_force import DecisionInForce, decision_in_force
 from amnesty.store.models import Case, Person
 
@@ -69,10 +69,10 @@ def answered_questions(db: Session, case_id: int) -> tuple[AnsweredQuestion, ...
     """The questions of the case answered so far, oldest first (`queries.answered_questions`)."""
     return tuple(
         AnsweredQuestion(
-            item["field"],
-            item["source"],
-            dt.datetime.fromisoformat(item["answered_at"]).date(),
-            item["answered_by"],
+            item.field,
+            item.source,
+            dt.datetime.fromisoformat(item.answered_at or "").date(),
+            item.answered_by,
         )
         for item in queries.answered_questions(db, [case_id])[case_id]
     )

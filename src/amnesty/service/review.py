@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from amnesty.audit.chain import record_event
 from amnesty.domain.decision import SentenceResult
 from amnesty.domain.enums import Outcome
 from amnesty.engine.codes import ReasonCode
@@ -29,6 +30,7 @@ __all__ = [
     "OverrideRejectedError",
     "OverrideRequest",
     "ReviewStatus",
+    "Term",
     "check_override",
     "list_overrides",
     "override",
@@ -82,10 +84,9 @@ def review_queue(
     arguments = (status, page, page_size, region, code, limit, with_questions)
 
     def compute() -> Page[ReviewItem]:
-        found = queries.review_queue(
+        return queries.review_queue(
             db, status, page, page_size, region, code, limit, with_questions=with_questions
         )
-        return Page[ReviewItem].model_validate(found.to_json_dict())
 
     return kept(db, "review_queue", arguments, compute)
 
@@ -96,7 +97,7 @@ def list_overrides(db: Session, user: Actor, decision_id: int) -> OverrideList:
     decision = decision_row(db, user, decision_id)
     return OverrideList(
         decision_id=decision.id,
-        items=[OverrideOut.model_validate(queries.override_json(o)) for o in decision.overrides],
+        items=[queries.override_view(o) for o in decision.overrides],
     )
 
 
@@ -279,8 +280,10 @@ def override(db: Session, user: Actor, decision_id: int, request: OverrideReques
     except SupersededError:
         db.rollback()
         raise
+    details = {"override_id": row.id, "engine_outcome": decision.outcome, "outcome": row.outcome}
+    record_event(db, user.username, "override.create", "decision", decision.id, details)
     db.commit()
-    return OverrideOut.model_validate(queries.override_json(row))
+    return queries.override_view(row)
 
 
 def withdraw_override(db: Session, user: Actor, override_id: int, reason: str) -> OverrideOut:
@@ -305,9 +308,11 @@ def withdraw_override(db: Session, user: Actor, override_id: int, reason: str) -
         raise NotFoundError("override", override_id)
     decision_row(db, user, row.decision_fk)  # the user's region must hold the case
     try:
-        record_withdrawal(db, row, reason.strip()[:10_000], user.username)
+        withdrawal = record_withdrawal(db, row, reason.strip()[:10_000], user.username)
     except SupersededError:
         db.rollback()
         raise
+    details = {"override_id": row.id, "outcome": row.outcome, "reason": withdrawal.reason}
+    record_event(db, user.username, "override.withdraw", "decision", row.decision_fk, details)
     db.commit()
-    return OverrideOut.model_validate(queries.override_json(row))
+    return queries.override_view(row)

@@ -21,7 +21,7 @@ def statistics(db: Session, user: Actor, law: str | None = None) -> Statistics:
         db,
         "statistics",
         (limit, law),
-        lambda: Statistics.model_validate(queries.statistics(db, limit, law)),
+        lambda: queries.statistics(db, limit, law),
     )
 
 
@@ -34,5 +34,5 @@ def releases_due(db: Session, user: Actor, limit: int = 10, law: str | None = No
         db,
         "releases_due",
         (region, limit, law),
-        lambda: [CaseSummary.model_validate(row) for row in queries.releases_due(db, region, limit, law)],
+        lambda: queries.releases_due(db, region, limit, law),
     )

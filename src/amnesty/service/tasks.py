@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from amnesty.audit.chain import record_event
 from amnesty.domain.enums import TaskStatus
 from amnesty.resocialisation.tasks import ACTIVE, REASON_REQUIRED, TRANSITIONS
 from amnesty.service.errors import InvalidInputError, NotFoundError, VersionConflictError
@@ -30,8 +31,7 @@ def list_tasks(
 ) -> Page[TaskOut]:
     """Tasks matching the filters, oldest first, one page."""
     require(user, Action.READ_TASKS)
-    found = queries.search_tasks(db, filters, region_limit(user), page, page_size)
-    return Page[TaskOut].model_validate(found.to_json_dict())
+    return queries.search_tasks(db, filters, region_limit(user), page, page_size)
 
 
 def _task(db: Session, user: Actor, task_id: int) -> TaskRow:
@@ -44,7 +44,7 @@ def _task(db: Session, user: Actor, task_id: int) -> TaskRow:
 def get_task(db: Session, user: Actor, task_id: int) -> TaskOut:
     """One task."""
     require(user, Action.READ_TASKS)
-    return TaskOut.model_validate(queries.task_json(_task(db, user, task_id)))
+    return queries.task_view(_task(db, user, task_id))
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,10 @@ def change_task(db: Session, user: Actor, task_id: int, edit: TaskEdit) -> TaskO
         clear_due_date=edit.clear_due_date,
     )
     try:
-        update_task(db, task, edit.version, change, user.username)
+        changed = update_task(db, task, edit.version, change)
+        if changed:
+            details = {"fields": list(changed), "status": task.status}
+            record_event(db, user.username, "task.update", "task", task.id, details)
         db.commit()
     except VersionConflictError:
         db.rollback()
@@ -106,7 +109,7 @@ def change_task(db: Session, user: Actor, task_id: int, edit: TaskEdit) -> TaskO
     except StaleDataError:
         db.rollback()
         raise VersionConflictError("task", task_id, edit.version, edit.version + 1) from None
-    return TaskOut.model_validate(queries.task_json(task))
+    return queries.task_view(task)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ from amnesty.store.convert import (
     apply_case_fields,
     apply_person_fields,
     case_key,
-    case_record_data,
     case_to_record,
     record_json,
     storable_problems,
@@ -414,11 +413,6 @@ def _key_taken(db: Session, case: Case, key: str) -> bool:
         select(Case.id).where(Case.person_fk == case.person_fk, Case.case_key == key, Case.id != case.id)
     )
     return other is not None
-
-
-def case_record(case: Case) -> dict[str, Any]:
-    """The stored facts of a case as record JSON."""
-    return record_json(case_to_record(case)) if case.charges else case_record_data(case)
 
 
 @dataclass

@@ -287,3 +287,8 @@ def storable_problems(record: CaseRecord) -> list[FieldError]:
         elif isinstance(value, str) and "\x00" in value:
             problems.append(FieldError(field=path, problem="contains a NUL character"))
     return problems
+
+
+def case_record(case: Case) -> dict[str, Any]:
+    """The stored facts of a case as record JSON."""
+    return record_json(case_to_record(case)) if case.charges else case_record_data(case)

@@ -1,6 +1,7 @@
 """Reading the store: search and pagination of persons and cases, a person's file, decision history,
 the review queue, tasks, and summary statistics. A `region` limit restricts everything to one
-region (social workers).
+region (social workers). Every query returns typed, immutable views (`amnesty.store.views`), one
+query per list.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from amnesty.domain.deadlines import REVIEW_DAYS
 from amnesty.domain.enums import Outcome
+from amnesty.store.convert import case_record, person_facts
 from amnesty.store.in_force import (
     DecisionInForce,
     has_override_in_force,
@@ -34,6 +36,22 @@ from amnesty.store.models import (
     ReviewClaimRow,
     TaskRow,
 )
+from amnesty.store.views import (
+    AnswerOut,
+    CaseDetail,
+    CaseSummary,
+    DecisionDetail,
+    DecisionSummary,
+    InForceOut,
+    Item,
+    OverrideOut,
+    Page,
+    PersonFile,
+    PersonSummary,
+    ReviewItem,
+    Statistics,
+    TaskOut,
+)
 
 MAX_PAGE_SIZE = 200
 
@@ -44,20 +62,6 @@ class ReviewStatus(StrEnum):
     OPEN = "open"
     OVERRIDDEN = "overridden"
     ALL = "all"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of results and the total number of matches."""
-
-    items: list[dict[str, Any]]
-    total: int
-    page: int
-    page_size: int
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """JSON shape of a paginated API answer."""
-        return {"items": self.items, "total": self.total, "page": self.page, "page_size": self.page_size}
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,13 @@ def _paginate(db: Session, query: Select[Any], page: int, page_size: int) -> tup
     return rows, total
 
 
+def _page(items: list[Item], total: int, page: int, page_size: int) -> Page[Item]:
+    """A page of views, its number and size as `_paginate` bounded them."""
+    return Page[Item](
+        items=items, total=total, page=max(page, 1), page_size=max(1, min(page_size, MAX_PAGE_SIZE))
+    )
+
+
 def _stream(
     db: Session, query: Select[Any], key: Any, limit: int, chunk: int = MAX_PAGE_SIZE
 ) -> Iterator[Any]:
@@ -199,9 +210,14 @@ def _stream(
         yield from (found[k] for k in part if k in found)
 
 
-def decision_summary(row: DecisionRow) -> dict[str, Any]:
+def decision_summary(row: DecisionRow) -> DecisionSummary:
     """The short form of a decision (lists): outcome (the engine's and, through
     `amnesty.store.in_force`, the one in force with who decided it and when), flags, versions."""
+    return DecisionSummary(**_summary_fields(row))
+
+
+def _summary_fields(row: DecisionRow) -> dict[str, Any]:
+    """The fields of `DecisionSummary`, which the fuller views of a decision extend."""
     in_force = in_force_of(row)
     return {
         "id": row.id,
@@ -210,7 +226,7 @@ def decision_summary(row: DecisionRow) -> dict[str, Any]:
         "outcome": row.outcome,
         "effective_outcome": in_force.outcome.value,
         "overridden": in_force.override is not None,
-        "in_force": in_force_json(in_force),
+        "in_force": in_force_view(in_force),
         "acting_body": row.acting_body,
         "needs_review": row.needs_review,
         "provisional": row.provisional,
@@ -226,72 +242,73 @@ def decision_summary(row: DecisionRow) -> dict[str, Any]:
     }
 
 
-def in_force_json(in_force: DecisionInForce) -> dict[str, Any]:
-    """The decision in force as JSON: source (engine or reviewer), outcome, by whom, when, figures."""
-    return {
-        "source": in_force.source.value,
-        "outcome": in_force.outcome.value,
-        "decided_by": in_force.decided_by,
-        "decided_at": iso(in_force.decided_at),
-        "override_id": in_force.override.id if in_force.override is not None else None,
-        "release": in_force.release_mode.value if in_force.release_mode else None,
-        "release_date": iso(in_force.release_date),
-        "new_end_date": iso(in_force.new_end_date),
-    }
+def in_force_view(in_force: DecisionInForce) -> InForceOut:
+    """The decision in force: source (engine or reviewer), outcome, by whom, when, figures."""
+    return InForceOut(
+        source=in_force.source.value,
+        outcome=in_force.outcome.value,
+        decided_by=in_force.decided_by,
+        decided_at=iso(in_force.decided_at),
+        override_id=in_force.override.id if in_force.override is not None else None,
+        release=in_force.release_mode.value if in_force.release_mode else None,
+        release_date=iso(in_force.release_date),
+        new_end_date=iso(in_force.new_end_date),
+    )
 
 
-def override_json(row: OverrideRow) -> dict[str, Any]:
-    """An override as JSON, with its withdrawal (by whom, when, why) when it was withdrawn."""
+def override_view(row: OverrideRow) -> OverrideOut:
+    """An override, with its withdrawal (by whom, when, why) when it was withdrawn."""
     withdrawal = row.withdrawal
-    return {
-        "id": row.id,
-        "decision_id": row.decision_fk,
-        "outcome": row.outcome,
-        "release_date": iso(row.release_date),
-        "new_end_date": iso(row.new_end_date),
-        "justification": row.justification,
-        "citation": row.citation,
-        "reviewer": row.reviewer,
-        "created_at": iso(row.created_at),
-        "withdrawn": withdrawal is not None,
-        "withdrawn_by": withdrawal.withdrawn_by if withdrawal is not None else None,
-        "withdrawn_at": iso(withdrawal.created_at) if withdrawal is not None else None,
-        "withdrawal_reason": withdrawal.reason if withdrawal is not None else None,
-    }
+    return OverrideOut(
+        id=row.id,
+        decision_id=row.decision_fk,
+        outcome=row.outcome,
+        release_date=iso(row.release_date),
+        new_end_date=iso(row.new_end_date),
+        justification=row.justification,
+        citation=row.citation,
+        reviewer=row.reviewer,
+        created_at=iso(row.created_at),
+        withdrawn=withdrawal is not None,
+        withdrawn_by=withdrawal.withdrawn_by if withdrawal is not None else None,
+        withdrawn_at=iso(withdrawal.created_at) if withdrawal is not None else None,
+        withdrawal_reason=withdrawal.reason if withdrawal is not None else None,
+    )
 
 
-def decision_json(row: DecisionRow) -> dict[str, Any]:
+def decision_detail(row: DecisionRow) -> DecisionDetail:
     """A decision in full: summary, the engine's decision with its reason trace, the facts it used,
     the difference from the previous decision and the overrides recorded beside it."""
-    return decision_summary(row) | {
-        "previous_id": row.previous_fk,
-        "decision": row.decision,
-        "input": row.input_record,
-        "diff": row.diff,
-        "overrides": [override_json(o) for o in row.overrides],
-    }
+    return DecisionDetail(
+        **_summary_fields(row),
+        previous_id=row.previous_fk,
+        decision=row.decision,
+        input=row.input_record,
+        diff=row.diff,
+        overrides=[override_view(o) for o in row.overrides],
+    )
 
 
-def task_json(task: TaskRow) -> dict[str, Any]:
-    """A resocialisation task as JSON."""
-    return {
-        "id": task.id,
-        "person_id": task.person.person_id,
-        "full_name": task.person.full_name,
-        "case_id": task.case_fk,
-        "decision_id": task.decision_fk,
-        "kind": task.kind,
-        "region": task.region,
-        "akimat": task.akimat,
-        "status": task.status,
-        "assignee": task.assignee,
-        "due_date": iso(task.due_date),
-        "completed_on": iso(task.completed_on),
-        "notes": task.notes,
-        "version": task.version,
-        "created_at": iso(task.created_at),
-        "updated_at": iso(task.updated_at),
-    }
+def task_view(task: TaskRow) -> TaskOut:
+    """A resocialisation task."""
+    return TaskOut(
+        id=task.id,
+        person_id=task.person.person_id,
+        full_name=task.person.full_name,
+        case_id=task.case_fk,
+        decision_id=task.decision_fk,
+        kind=task.kind,
+        region=task.region,
+        akimat=task.akimat,
+        status=task.status,
+        assignee=task.assignee,
+        due_date=iso(task.due_date),
+        completed_on=iso(task.completed_on),
+        notes=task.notes,
+        version=task.version,
+        created_at=iso(task.created_at),
+        updated_at=iso(task.updated_at),
+    )
 
 
 def _latest(case: Case, law: str | None = None) -> DecisionRow | None:
@@ -300,9 +317,14 @@ def _latest(case: Case, law: str | None = None) -> DecisionRow | None:
     return next((row for row in reversed(case.decisions) if row.law == law), None)
 
 
-def case_summary(case: Case, law: str | None = None) -> dict[str, Any]:
+def case_summary(case: Case, law: str | None = None) -> CaseSummary:
     """A case in lists: number, stage, version and its newest decision (with `law`, the newest
     decision made under that law)."""
+    return CaseSummary(**_case_fields(case, law))
+
+
+def _case_fields(case: Case, law: str | None = None) -> dict[str, Any]:
+    """The fields of `CaseSummary`, which the case in full extends."""
     latest = _latest(case, law)
     return {
         "id": case.id,
@@ -319,16 +341,16 @@ def case_summary(case: Case, law: str | None = None) -> dict[str, Any]:
     }
 
 
-def person_summary(person: Person) -> dict[str, Any]:
+def person_summary(person: Person) -> PersonSummary:
     """A person in lists: identifiers, region and their cases' newest decisions."""
-    return {
-        "person_id": person.person_id,
-        "full_name": person.full_name,
-        "iin": person.iin,
-        "region": person.region,
-        "role": person.role,
-        "cases": [case_summary(case) for case in person.cases],
-    }
+    return PersonSummary(
+        person_id=person.person_id,
+        full_name=person.full_name,
+        iin=person.iin,
+        region=person.region,
+        role=person.role,
+        cases=[case_summary(case) for case in person.cases],
+    )
 
 
 _CASE_LOAD = (
@@ -345,7 +367,7 @@ def search_persons(
     sort: str = "person_id",
     page: int = 1,
     page_size: int = 50,
-) -> Page:
+) -> Page[PersonSummary]:
     """Persons matching the filters (a person matches when one of their cases does)."""
     conditions = _person_conditions(filters, region_limit)
     case_conditions = _case_conditions(filters)
@@ -358,7 +380,7 @@ def search_persons(
         .order_by(*_order(sort, PERSON_SORTS, Person.person_id))
     )
     rows, total = _paginate(db, query, page, page_size)
-    return Page([person_summary(p) for p in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+    return _page([person_summary(p) for p in rows], total, page, page_size)
 
 
 def search_cases(
@@ -368,15 +390,10 @@ def search_cases(
     sort: str = "id",
     page: int = 1,
     page_size: int = 50,
-) -> Page:
+) -> Page[CaseSummary]:
     """Cases matching the filters."""
     rows, total = _paginate(db, _cases_query(filters, region_limit, sort), page, page_size)
-    return Page(
-        [case_summary(c, filters.law) for c in rows],
-        total,
-        max(page, 1),
-        max(1, min(page_size, MAX_PAGE_SIZE)),
-    )
+    return _page([case_summary(c, filters.law) for c in rows], total, page, page_size)
 
 
 def stream_cases(
@@ -386,7 +403,7 @@ def stream_cases(
     sort: str,
     limit: int,
     chunk: int = MAX_PAGE_SIZE,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[CaseSummary]:
     """Every case of `search_cases` (same query, same order), up to `limit`, for exports."""
     for row in _stream(db, _cases_query(filters, region_limit, sort), Case.id, limit, chunk):
         yield case_summary(row, filters.law)
@@ -416,7 +433,7 @@ def get_person(db: Session, person_id: str, region_limit: str | None = None) -> 
 
 def releases_due(
     db: Session, region_limit: str | None = None, limit: int = 10, law: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[CaseSummary]:
     """Cases whose decision in force releases the person (the engine's, unless a reviewer's override is
     in force: then the reviewer's release): at once first, then by the new end date; with `law`, the
     decision in force under that law."""
@@ -452,10 +469,10 @@ def get_case(db: Session, case_id: int, region_limit: str | None = None) -> Case
     return case
 
 
-def answered_questions(db: Session, case_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def answered_questions(db: Session, case_ids: list[int]) -> dict[int, list[AnswerOut]]:
     """The questions answered so far per case, oldest first: field, source document, who, when and the
     decision the answer gave (the `case.answer` audit events, which record them; one indexed query)."""
-    found: dict[int, list[dict[str, Any]]] = {case_id: [] for case_id in case_ids}
+    found: dict[int, list[AnswerOut]] = {case_id: [] for case_id in case_ids}
     if not case_ids:
         return found
     events = db.scalars(
@@ -469,24 +486,52 @@ def answered_questions(db: Session, case_ids: list[int]) -> dict[int, list[dict[
     )
     for event in events:
         found[int(event.object_id)].append(
-            {
-                "field": str(event.details.get("field", "")),
-                "source": str(event.details.get("source", "")),
-                "answered_by": event.actor,
-                "answered_at": event.at,
-                "decision_id": event.details.get("decision_id"),
-            }
+            AnswerOut(
+                field=str(event.details.get("field", "")),
+                source=str(event.details.get("source", "")),
+                answered_by=event.actor,
+                answered_at=event.at,
+                decision_id=event.details.get("decision_id"),
+            )
         )
     return found
 
 
-def case_json(case: Case, record: dict[str, Any]) -> dict[str, Any]:
-    """A case in full: facts, version, every decision (newest last) with overrides, and tasks."""
-    return case_summary(case) | {
-        "record": record,
-        "decisions": [decision_json(d) for d in case.decisions],
-        "tasks": [task_json(t) for t in _case_tasks(case)],
-    }
+def case_detail(case: Case, answers: list[AnswerOut] | None = None) -> CaseDetail:
+    """A case in full: facts, version, every decision (newest last) with overrides, and tasks; in a
+    person's file, the questions answered (`answered_questions`)."""
+    return CaseDetail(
+        **_case_fields(case),
+        record=case_record(case),
+        decisions=[decision_detail(d) for d in case.decisions],
+        tasks=[task_view(t) for t in _case_tasks(case)],
+        answers=answers or [],
+    )
+
+
+def person_file(db: Session, person: Person) -> PersonFile:
+    """A person's whole file: facts, every case with its facts, decisions (each with its diff and
+    overrides), tasks and the questions answered. Reading it is an audit event, which the caller
+    records."""
+    answers = answered_questions(db, [case.id for case in person.cases])
+    return PersonFile(
+        person_id=person.person_id,
+        full_name=person.full_name,
+        iin=person.iin,
+        birth_date=iso(person.birth_date),
+        region=person.region,
+        role=person.role,
+        recidivism=person.recidivism,
+        conviction_expunged=person.conviction_expunged,
+        fixed_residence=person.fixed_residence,
+        able_bodied=person.able_bodied,
+        needs_medical_care=person.needs_medical_care,
+        needs_documents=person.needs_documents,
+        **person_facts(person),
+        created_at=iso(person.created_at),
+        updated_at=iso(person.updated_at),
+        cases=[case_detail(case, answers[case.id]) for case in person.cases],
+    )
 
 
 def _case_tasks(case: Case) -> list[TaskRow]:
@@ -507,15 +552,13 @@ def review_queue(
     *,
     with_questions: bool = False,
     work: ReviewWork | None = None,
-) -> Page:
+) -> Page[ReviewItem]:
     """Newest decisions of each case with `needs_review` or the `provisional_basis` flag, optionally of
     one region, with one reason code, or (`with_questions`) with open questions a fact would answer,
     and by the work filters (`ReviewWork`: taken by whom, overdue, provisional only)."""
     query = _review_query(status, region, code, region_limit, with_questions, work)
     rows, total = _paginate(db, query, page, page_size)
-    return Page(
-        [_review_item(row) for row in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE))
-    )
+    return _page([_review_item(row) for row in rows], total, page, page_size)
 
 
 def stream_review_queue(
@@ -527,7 +570,7 @@ def stream_review_queue(
     limit: int,
     chunk: int = MAX_PAGE_SIZE,
     work: ReviewWork | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[ReviewItem]:
     """Every entry of `review_queue` (same query, same order), up to `limit`, for exports."""
     query = _review_query(status, region, code, region_limit, False, work)
     for row in _stream(db, query, DecisionRow.id, limit, chunk):
@@ -624,18 +667,19 @@ class ReviewWork:
         return found
 
 
-def _review_item(row: DecisionRow) -> dict[str, Any]:
+def _review_item(row: DecisionRow) -> ReviewItem:
     claim = row.claim
-    return decision_summary(row) | {
-        "taken_by": claim.reviewer if claim is not None else None,
-        "taken_at": iso(claim.assigned_at) if claim is not None else None,
-        "person_id": row.case.person.person_id,
-        "full_name": row.case.person.full_name,
-        "region": row.case.person.region,
-        "case_number": row.case.case_number,
-        "stage": row.case.stage,
-        "reason_codes": _reason_codes(row.decision),
-    }
+    return ReviewItem(
+        **_summary_fields(row),
+        taken_by=claim.reviewer if claim is not None else None,
+        taken_at=iso(claim.assigned_at) if claim is not None else None,
+        person_id=row.case.person.person_id,
+        full_name=row.case.person.full_name,
+        region=row.case.person.region,
+        case_number=row.case.case_number,
+        stage=row.case.stage,
+        reason_codes=_reason_codes(row.decision),
+    )
 
 
 def _reason_codes(decision: dict[str, Any]) -> list[str]:
@@ -680,18 +724,18 @@ def _tasks_query(filters: TaskFilter, region_limit: str | None) -> Select[Any]:
 
 def search_tasks(
     db: Session, filters: TaskFilter, region_limit: str | None = None, page: int = 1, page_size: int = 50
-) -> Page:
+) -> Page[TaskOut]:
     """Resocialisation tasks matching the filters, oldest first."""
     rows, total = _paginate(db, _tasks_query(filters, region_limit), page, page_size)
-    return Page([task_json(t) for t in rows], total, max(page, 1), max(1, min(page_size, MAX_PAGE_SIZE)))
+    return _page([task_view(t) for t in rows], total, page, page_size)
 
 
 def stream_tasks(
     db: Session, filters: TaskFilter, region_limit: str | None, limit: int, chunk: int = MAX_PAGE_SIZE
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[TaskOut]:
     """Every task of `search_tasks` (same query, same order), up to `limit`, for exports."""
     for row in _stream(db, _tasks_query(filters, region_limit), TaskRow.id, limit, chunk):
-        yield task_json(row)
+        yield task_view(row)
 
 
 def _tally(rows: Any, key: int) -> dict[str, int]:
@@ -703,7 +747,7 @@ def _tally(rows: Any, key: int) -> dict[str, int]:
     return totals
 
 
-def statistics(db: Session, region_limit: str | None = None, law: str | None = None) -> dict[str, Any]:
+def statistics(db: Session, region_limit: str | None = None, law: str | None = None) -> Statistics:
     """Counts by outcome (engine and effective), stage, charge category, region, person role,
     review state and task status; within a region when limited. With `law`, the decisions counted
     (outcomes, review state, releases) are the decisions in force under that law; the persons,
@@ -769,20 +813,18 @@ def statistics(db: Session, region_limit: str | None = None, law: str | None = N
         [TaskRow.person.has(Person.region == region_limit)] if region_limit is not None else []
     )
     tasks = db.execute(select(TaskRow.status, func.count()).where(*task_scope).group_by(TaskRow.status)).all()
-    return {
-        "region": region_limit,
-        "persons": sum(int(row[-1]) for row in persons),
-        "cases": sum(int(row[-1]) for row in stages),
-        "by_outcome": _tally(decisions, 0),
-        "by_effective_outcome": _tally(decisions, 1),
-        "by_stage": _tally(stages, 0),
-        "by_category": _tally(db.execute(charges_query).all(), 0),
-        "by_region": _tally(persons, 0),
-        "by_role": _tally(persons, 1),
-        "released_by_region": _tally(db.execute(released).all(), 0),
-        "review_open": sum(int(row[-1]) for row in decisions if row[2]),
-        "review_undecided": sum(
-            int(row[-1]) for row in decisions if row[2] and row[0] == Outcome.NEEDS_REVIEW
-        ),
-        "tasks_by_status": _tally(tasks, 0),
-    }
+    return Statistics(
+        region=region_limit,
+        persons=sum(int(row[-1]) for row in persons),
+        cases=sum(int(row[-1]) for row in stages),
+        by_outcome=_tally(decisions, 0),
+        by_effective_outcome=_tally(decisions, 1),
+        by_stage=_tally(stages, 0),
+        by_category=_tally(db.execute(charges_query).all(), 0),
+        by_region=_tally(persons, 0),
+        by_role=_tally(persons, 1),
+        released_by_region=_tally(db.execute(released).all(), 0),
+        review_open=sum(int(row[-1]) for row in decisions if row[2]),
+        review_undecided=sum(int(row[-1]) for row in decisions if row[2] and row[0] == Outcome.NEEDS_REVIEW),
+        tasks_by_status=_tally(tasks, 0),
+    )

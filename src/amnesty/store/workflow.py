@@ -1,5 +1,8 @@
 """Human work on decisions: reviewers' overrides (kept beside the engine's decision) and the
-akimats' resocialisation tasks (status, assignee, dates, notes; optimistic locking)."""
+akimats' resocialisation tasks (status, assignee, dates, notes; optimistic locking).
+
+These write rows only: the use cases that call them (`amnesty.service.review`, `.tasks`) record the
+audit events in the same transaction (the audit sits above the store)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from amnesty.audit.chain import record_event
 from amnesty.domain.enums import Outcome, TaskStatus
 from amnesty.store.cases import VersionConflictError
 from amnesty.store.models import DecisionRow, OverrideRow, OverrideWithdrawal, TaskRow, utcnow
@@ -61,14 +63,6 @@ def record_override(db: Session, decision: DecisionRow, data: OverrideInput, rev
     )
     db.add(row)
     db.flush()
-    record_event(
-        db,
-        reviewer,
-        "override.create",
-        "decision",
-        decision.id,
-        {"override_id": row.id, "engine_outcome": decision.outcome, "outcome": row.outcome},
-    )
     return row
 
 
@@ -88,14 +82,6 @@ def record_withdrawal(db: Session, override: OverrideRow, reason: str, actor: st
     db.add(row)
     db.flush()
     db.refresh(override, ["withdrawal"])
-    record_event(
-        db,
-        actor,
-        "override.withdraw",
-        "decision",
-        decision.id,
-        {"override_id": override.id, "outcome": override.outcome, "reason": row.reason},
-    )
     return row
 
 
@@ -111,8 +97,9 @@ class TaskChange:
     clear_due_date: bool = False
 
 
-def update_task(db: Session, task: TaskRow, expected_version: int, change: TaskChange, actor: str) -> TaskRow:
-    """Apply a change to a task if the client saw its current version (else `VersionConflictError`)."""
+def update_task(db: Session, task: TaskRow, expected_version: int, change: TaskChange) -> tuple[str, ...]:
+    """Apply a change to a task if the client saw its current version (else `VersionConflictError`);
+    the fields it changed."""
     if task.version != expected_version:
         raise VersionConflictError("task", task.id, expected_version, task.version)
     changed: list[str] = []
@@ -132,5 +119,4 @@ def update_task(db: Session, task: TaskRow, expected_version: int, change: TaskC
     if changed:
         task.updated_at = utcnow()
         db.flush()
-        record_event(db, actor, "task.update", "task", task.id, {"fields": changed, "status": task.status})
-    return task
+    return tuple(changed)

@@ -22,6 +22,7 @@ from amnesty.store.queries import ReviewStatus
 from amnesty.web.downloads import download
 from amnesty.web.i18n import gettext, local_today
 from amnesty.web.labels import N_
+from amnesty.web.laws import picked_law
 from amnesty.web.templating import render
 from amnesty.web.viewer import check_csrf, database, is_partial, require
 
@@ -203,15 +204,22 @@ def review_export(
         return download(db, user, "review", export, table)
 
 
+@router.get("/upload/template")
+def upload_template_form(request: Request, format: str = "csv", law: str = "") -> Response:
+    """The upload page's template form: the template of the law picked, in the format of the button."""
+    return upload_template(request, format, law)
+
+
 @router.get("/upload/template.{fmt}")
-def upload_template(request: Request, fmt: str) -> Response:
-    """The upload template (CSV or XLSX): the column names and one example row."""
+def upload_template(request: Request, fmt: str, law: str = "") -> Response:
+    """The upload template of a law (CSV or XLSX): the columns its rules read and one example row it
+    decides on; `law` names the law (the default law when absent)."""
     require(request, Action.IMPORT)
     try:
         export = ExportFormat(fmt)
     except ValueError:
         raise HTTPException(status_code=404) from None
-    template = record_template(export)
+    template = record_template(export, picked_law(request, law))
     return Response(
         template.content,
         media_type=template.media_type,

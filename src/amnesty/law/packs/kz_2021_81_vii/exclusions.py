@@ -14,14 +14,16 @@ parameter `exclusions_before_conviction` is on (the default), and the decision s
 
 from __future__ import annotations
 
-from amnesty.domain.enums import CriminalCode, Punishment, Recidivism, Stage, Tag, Tri
+from amnesty.domain.decision import Reason
+from amnesty.domain.enums import CriminalCode, Provenance, Punishment, Recidivism, Stage, Tag, Tri
 from amnesty.domain.records import CaseRecord
+from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import age_on, tagged_exclusion
 from amnesty.engine.memo import rule_memo
 from amnesty.engine.messages import word
 from amnesty.engine.rules import Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
-from amnesty.law.packs.kz_2021_81_vii.lists import match_charge
+from amnesty.law.packs.kz_2021_81_vii.lists import exclusion_lists_of, match_charge
 
 ENGINE = "kz_2021_81_vii"
 CITES = "Law 81-VII, art. 4"
@@ -143,35 +145,55 @@ def x10_violator(record: CaseRecord, law: Law, strict: bool) -> Finding:
 LIST_READS = (*KIND_READS, "charges[].intoxicated", "charges[].offence_date", "birth_date", "iin")
 
 
-def _listed(record: CaseRecord, law: Law, code: CriminalCode, rule_id: str) -> Finding:
+def _listed(record: CaseRecord, law: Law, code: CriminalCode, rule_id: str, strict: bool) -> Finding:
     """X11-X13: a charge under the Code of the sub-paragraph that its list names; an entry that depends on
-    a fact the record lacks (the part, the point, the age at the offence, intoxication) is uncertain."""
+    a fact the record lacks (the part, the point, the age at the offence, intoxication) is uncertain; an
+    entry not checked against the text (`unverified`, as every entry of a draft's lists) excludes
+    provisionally, and needs review in strict mode."""
     charges = [charge for charge in record.charges if charge.code is code]
     if not charges:
         return Finding(Tri.NO)
     birth = record.effective_birth_date
-    firm = []
-    doubtful = []
+    lists = exclusion_lists_of(law)
+    firm: list[Reason] = []
+    unverified: list[Reason] = []
+    doubtful: list[Reason] = []
     for charge in charges:
         minor = age_on(birth, charge.offence_date) < 18 if birth is not None else None
         found = match_charge(
-            charge.code.value, charge.article, charge.part, charge.point, minor, charge.intoxicated
+            charge.code.value,
+            charge.article,
+            charge.part,
+            charge.point,
+            minor,
+            charge.intoxicated,
+            lists=lists,
         )
         if found.answer is Tri.NO or found.entry is None:
             continue
+        ref = article_ref(charge.article, charge.part)
         params = {
-            "article_ref": article_ref(charge.article, charge.part),
+            "article_ref": ref,
             "code_name": word("criminal_code", charge.code.value),
             "entry": found.entry.title,
             "subparagraph": found.subparagraph,
         }
-        if found.answer is Tri.YES:
-            firm.append(reason(law, "EXCLUDED_LISTED", rule_id, item=found.entry.item, **params))
-        else:
+        if found.answer is not Tri.YES:
             missing = word("fact", *(fact.value for fact in found.missing))
             doubtful.append(reason(law, "LISTED_OFFENCE_UNCERTAIN", rule_id, missing=missing, **params))
+        elif found.entry.provenance is Provenance.UNVERIFIED:
+            unverified += [
+                reason(
+                    law, "EXCLUDED_LISTED", rule_id, Provenance.UNVERIFIED, item=found.entry.item, **params
+                ),
+                reason(law, C.LIST_ENTRY_UNVERIFIED, rule_id, Provenance.UNVERIFIED, article=ref),
+            ]
+        else:
+            firm.append(reason(law, "EXCLUDED_LISTED", rule_id, item=found.entry.item, **params))
     if firm:
-        return Finding(Tri.YES, tuple(firm))
+        return Finding(Tri.YES, tuple(firm + unverified))
+    if unverified:  # an entry a lawyer has not checked (a draft's): provisional, needs review when strict
+        return Finding(Tri.UNKNOWN if strict else Tri.YES, tuple(unverified + doubtful), provisional=True)
     if doubtful:
         return Finding(Tri.UNKNOWN, tuple(doubtful))
     return Finding(Tri.NO)
@@ -181,7 +203,7 @@ def _listed(record: CaseRecord, law: Law, code: CriminalCode, rule_id: str) -> F
 def x11_listed_1959(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X11: no amnesty for persons convicted of intentional murder under the Criminal Code of the Kazakh
     SSR of 1959 (art. 88)."""
-    return _listed(record, law, CriminalCode.KAZSSR_1959, "X11")
+    return _listed(record, law, CriminalCode.KAZSSR_1959, "X11", strict)
 
 
 @implements("X12", f"{CITES} sp. 12", engine=ENGINE, reads=LIST_READS)
@@ -189,7 +211,7 @@ def x12_listed_1997(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X12: no amnesty for persons convicted of the crimes of the 1997 Code that sub-paragraph 12 lists
     (articles, parts, letter points; some except when committed by a minor, art. 296 parts 1-2 only
     when committed while intoxicated)."""
-    return _listed(record, law, CriminalCode.KZ_1997, "X12")
+    return _listed(record, law, CriminalCode.KZ_1997, "X12", strict)
 
 
 @implements("X13", f"{CITES} sp. 13", engine=ENGINE, reads=LIST_READS)
@@ -197,7 +219,7 @@ def x13_listed_2014(record: CaseRecord, law: Law, strict: bool) -> Finding:
     """X13: no amnesty for persons convicted of the crimes of the 2014 Code that sub-paragraph 13 lists
     (articles, parts, '1-1' sub-parts, points; some except when committed by a minor, art. 345 part 3
     only when committed while intoxicated)."""
-    return _listed(record, law, CriminalCode.KZ_2014, "X13")
+    return _listed(record, law, CriminalCode.KZ_2014, "X13", strict)
 
 
 EXCLUSION_RULES = (

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -31,6 +32,7 @@ from pydantic import (
 )
 
 from amnesty.domain.enums import Provenance, Tri
+from amnesty.law.loader import Law
 
 LISTS_FILE = "exclusion_lists.yaml"
 _PACKAGE = __name__.rpartition(".")[0]
@@ -230,8 +232,27 @@ class ExclusionLists(_Strict):
 @functools.cache
 def exclusion_lists() -> ExclusionLists:
     """The lists shipped with the pack, read and validated once per process."""
-    text = resources.files(_PACKAGE).joinpath(LISTS_FILE).read_text(encoding="utf-8")
-    return ExclusionLists.model_validate(yaml.safe_load(text))
+    return _read_lists(resources.files(_PACKAGE).joinpath(LISTS_FILE))
+
+
+def _read_lists(file: Traversable) -> ExclusionLists:
+    return ExclusionLists.model_validate(yaml.safe_load(file.read_text(encoding="utf-8")))
+
+
+_FOLDER_LISTS: dict[str, ExclusionLists] = {}
+"""Lists read from a law's own folder (a draft made from this law), by folder: each read once."""
+
+
+def exclusion_lists_of(law: Law) -> ExclusionLists:
+    """The lists a law decides with: those in its own folder when it has them (a draft made from this
+    law carries a copy whose every entry is unverified until a lawyer checks it), else the shipped ones."""
+    folder = law.folder
+    if folder is None or not folder.joinpath(LISTS_FILE).is_file():
+        return exclusion_lists()
+    key = str(folder)
+    if key not in _FOLDER_LISTS:
+        _FOLDER_LISTS[key] = _read_lists(folder.joinpath(LISTS_FILE))
+    return _FOLDER_LISTS[key]
 
 
 @dataclass(frozen=True)
@@ -325,7 +346,7 @@ def match_charge(
     Code. `minor`: the person was under eighteen at the offence; `intoxicated`: the offence was committed
     while intoxicated; None where the record does not say. A charge without its part is excluded when
     every part the article has (`known_parts`) is. An unknown `code` raises ValueError."""
-    if lists is None:
+    if lists is None or lists is exclusion_lists():
         return _match_shipped(code, article, part, point, minor, intoxicated)
     return _match(code, article, part, point, minor, intoxicated, lists)
 

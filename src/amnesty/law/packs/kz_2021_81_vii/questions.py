@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from amnesty.domain.decision import Decision, Question, Reason, Unanswerable
 from amnesty.domain.enums import Damage, Outcome
 from amnesty.domain.records import CaseRecord
+from amnesty.engine.defaults import UNSETTLED_TEXTS
 from amnesty.engine.messages import LANGUAGES, WORDS, with_article_ref
 from amnesty.engine.questions import option_key, question_for, settling_answers
 from amnesty.engine.rules import article_ref
@@ -122,6 +123,7 @@ UNANSWERABLE_TEXTS: dict[str, dict[str, str]] = {
         "ru": "Неисполненную часть наказания нужно взять из материалов исполнения.",
         "kk": "Жазаның орындалмаған бөлігін орындау материалдарынан алу қажет.",
     },
+    **UNSETTLED_TEXTS,  # the order of application's own: a conflict of rules, no rule that applies
 }
 
 _DAMAGE_WORDS = {

@@ -30,7 +30,9 @@ from amnesty.law.loader import Law
 
 ENGINE = "kz_2021_81_vii"
 CITES = "Law 81-VII"
-TERM_READS = ("sentence.punishment", "sentence.term", "sentence.start_date")
+TERM_READS = ("sentence.punishment", "sentence.conditional", "sentence.term", "sentence.start_date")
+"""The sentence facts the term arithmetic reads, with the conditional flag that decides who acts
+(`default_body`: a suspended sentence is the probation service's)."""
 
 REDUCTION = {
     "R5": {Category.MEDIUM: Fraction(1, 2)},

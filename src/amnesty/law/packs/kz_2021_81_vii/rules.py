@@ -1,6 +1,7 @@
 """The 2021 Independence amnesty's order of application, and its scope and procedure rules.
 
-Order (LAW-2021.md): scope per charge (S1: committed before the Law came into force; S2: under the
+Order (LAW-2021.md; declared as labelled defaults under `order` in pack.yaml, which `decide` consults
+through `amnesty.engine.defaults.resolve`): scope per charge (S1: committed before the Law came into force; S2: under the
 Criminal Code of 1959, 1997 or 2014; C1 gives the category of a 2014 Code charge from its sanction, a
 charge under an earlier Code carries its recorded one); the exclusions of Art. 4 per person (X1-X8,
 X10-X13; X8 when some offence of the case is outside the Law); the several-charges rule (M1: relief by
@@ -12,6 +13,7 @@ this module registers the engine `kz_2021_81_vii` that decides under every pack 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from amnesty import __version__
 from amnesty.domain.decision import ChargeResult, Decision, Reason, ResocialisationTask
@@ -19,6 +21,17 @@ from amnesty.domain.enums import Category, CriminalCode, Flag, Outcome, Provenan
 from amnesty.domain.records import CaseRecord, Charge
 from amnesty.engine.category import ChargeCategory, charge_category
 from amnesty.engine.codes import ReasonCode as C
+from amnesty.engine.defaults import (
+    NOT_APPLICABLE,
+    Order,
+    OrderCode,
+    Resolution,
+    RuleAnswer,
+    Settled,
+    conflict_reason_params,
+    law_order,
+    resolve,
+)
 from amnesty.engine.evaluate import ChargeScope, by_gravest
 
 __all__ = ["ChargeScope", "decide", "scope_charge"]
@@ -33,6 +46,7 @@ from amnesty.law.packs.kz_2021_81_vii.exclusions import CONVICTION_ITEMS, EXCLUS
 from amnesty.law.packs.kz_2021_81_vii.questions import ask_2021
 from amnesty.law.packs.kz_2021_81_vii.relief import Relief2021, relief_2021
 from amnesty.law.packs.kz_2021_81_vii.vulnerability import v1_socially_vulnerable
+from amnesty.law.schema import OrderLabel
 
 ENGINE = "kz_2021_81_vii"
 CITES = "Law 81-VII"
@@ -254,12 +268,112 @@ def _rests_on_unverified(person: list[Reason], scopes: list[ChargeScope]) -> boo
     return any(r.provenance is Provenance.UNVERIFIED for r in reasons)
 
 
+def _relief_answers(
+    relief: Relief2021, labels: tuple[OrderLabel, ...], category: Category
+) -> dict[str, RuleAnswer]:
+    """The relief stage's answers from what R1-R9 gave (`relief_2021`, which applies them by the gravest
+    category): a rule its reasons cite applies with the relief's outcome, unknown when that outcome is
+    `needs_review`; a `needs_review` that cites no relief rule waits on V1, so the rule of the
+    socially vulnerable for the category (R3, R6) is unknown."""
+    cited = {r.rule for r in relief.reasons}
+    unsettled = relief.outcome is Outcome.NEEDS_REVIEW
+    answers = {}
+    for label in labels:
+        if label.rule in cited:
+            reasons = tuple(r for r in relief.reasons if r.rule == label.rule)
+            answer = Tri.UNKNOWN if unsettled else Tri.YES
+            answers[label.label] = RuleAnswer(answer, reasons, relief.outcome, relief.provisional)
+        else:
+            answers[label.label] = NOT_APPLICABLE
+    if unsettled and not cited & {label.rule for label in labels}:
+        waiting = "R3" if category is Category.MEDIUM else "R6"
+        for label in labels:
+            if label.rule == waiting:
+                answers[label.label] = RuleAnswer(Tri.UNKNOWN, relief.reasons, relief.outcome)
+    return answers
+
+
+class _Answers:
+    """The 2021 law's rules for one record, answering the labels of its order: the scope and the
+    exclusions at once, M1 and R1-R9 only when the resolver reaches their stage (and once)."""
+
+    def __init__(self, record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> None:
+        self.record = record
+        self.law = law
+        self.before = as_of < law.entry_into_force
+        self.scopes = [scope_charge(charge, law) for charge in record.charges]
+        self.exclusions = [*_exclusions(record, law, strict), ("X8", x8_aggregate(self.scopes, law))]
+        self._coverage: tuple[Outcome | None, Category | None, list[Reason]] | None = None
+        self.relief: tuple[Relief2021, bool, dict[str, RuleAnswer]] | None = None
+
+    def coverage(self) -> tuple[Outcome | None, Category | None, list[Reason]]:
+        """M1: the coverage's outcome (`not_covered`, `needs_review` or none), the gravest category, notes."""
+        if self._coverage is None:
+            self._coverage = m1_several_charges(self.scopes, self.law)
+        return self._coverage
+
+    def relief_stage(self, labels: tuple[OrderLabel, ...]) -> tuple[Relief2021, bool, dict[str, RuleAnswer]]:
+        """V1 and R1-R9 by the gravest category, with whether V1 differs by charge and the stage's answers."""
+        if self.relief is None:
+            category = self.coverage()[1]
+            assert category is not None  # the coverage stage settles every case with no category
+            vulnerability, v1 = v1_socially_vulnerable(self.record, self.law)
+            relief = relief_2021(self.record, self.law, category, vulnerability.answer, v1)
+            answers = _relief_answers(relief, labels, category)
+            self.relief = (relief, vulnerability.differs_by_charge, answers)
+        return self.relief
+
+    def providers(self, order: Order) -> dict[str, Callable[[], RuleAnswer]]:
+        """Each label of the order with the function that answers it."""
+        by_rule = dict(self.exclusions)
+
+        def finding(rule_id: str) -> Callable[[], RuleAnswer]:
+            found = by_rule.get(rule_id)
+            if found is None:  # an item left out before a conviction (`exclusions_before_conviction`)
+                return lambda: NOT_APPLICABLE
+            return lambda: RuleAnswer(found.answer, found.reasons, provisional=found.provisional)
+
+        def covered_as(outcome: Outcome) -> Callable[[], RuleAnswer]:
+            return lambda: RuleAnswer(
+                Tri.YES if self.coverage()[0] is outcome else Tri.NO, tuple(self.coverage()[2])
+            )
+
+        def objection() -> RuleAnswer:
+            found = p1_objection(self.record, self.law)
+            return RuleAnswer(found.answer, found.reasons)
+
+        def relief(labels: tuple[OrderLabel, ...], label: str) -> Callable[[], RuleAnswer]:
+            return lambda: self.relief_stage(labels)[2][label]
+
+        answers: dict[str, Callable[[], RuleAnswer]] = {
+            "before_entry_into_force": lambda: RuleAnswer(Tri.YES if self.before else Tri.NO),
+            "not_covered": covered_as(Outcome.NOT_COVERED),
+            "coverage_unsettled": covered_as(Outcome.NEEDS_REVIEW),
+            "person_objects": objection,
+        }
+        for step in order.stages:
+            for label in step.labels:
+                if step.stage == "exclusions":
+                    answers[label.label] = finding(label.rule)
+                elif step.stage == "relief":
+                    answers[label.label] = relief(step.labels, label.label)
+        return answers
+
+
 def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decision:
-    """The decision under the 2021 Independence amnesty, without its questions (see the module doc)."""
+    """The decision under the 2021 Independence amnesty, without its questions: the rules answer, and the
+    order of application declared in the pack (`order`, resolved by `amnesty.engine.defaults`) says
+    which of them decides (see the module doc)."""
+    order = law_order(law)
     flags: set[Flag] = {Flag.STRICT_MODE} if strict else set()
     person: list[Reason] = []
     provisional = False
-    if as_of < law.entry_into_force:
+    rules = _Answers(record, law, as_of, strict)
+    scopes, exclusions, coverage = rules.scopes, rules.exclusions, rules.coverage
+    answers = rules.providers(order)
+    resolution = resolve(order, answers)
+    stage = resolution.stage
+    if "before_entry_into_force" in resolution.marks:
         flags.add(Flag.BEFORE_ENTRY_INTO_FORCE)
         person.append(
             reason(
@@ -270,44 +384,39 @@ def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decisi
                 entry_into_force=law.entry_into_force.isoformat(),
             )
         )
-    scopes = [scope_charge(charge, law) for charge in record.charges]
-    exclusions = _exclusions(record, law, strict)
-    aggregate = x8_aggregate(scopes, law)
-    exclusions.append(("X8", aggregate))
     excluded = [(rule_id, f) for rule_id, f in exclusions if f.answer is Tri.YES]
     uncertain = [f for _, f in exclusions if f.answer is Tri.UNKNOWN]
-    outcome: Outcome
+    exclusion_labels = order.stage_labels("exclusions")
+    outcome: Outcome = resolution.outcome
     relief: Relief2021 | None = None
-    if excluded:
-        outcome = Outcome.EXCLUDED
+    if resolution.settled is Settled.WINS and stage == "exclusions":
         person += [r for _, f in excluded for r in f.reasons]
         if before_conviction(record) and any(rule_id in CONVICTION_ITEMS for rule_id, _ in excluded):
             person.append(reason(law, "EXCLUSION_BEFORE_CONVICTION", "X13"))
             flags.add(Flag.INTERPRETATION)
         provisional = all(f.provisional for _, f in excluded)
-    else:
-        coverage, category, notes = m1_several_charges(scopes, law)
-        person += notes
-        if coverage is Outcome.NOT_COVERED:
-            outcome = coverage
-        elif uncertain:
-            outcome = Outcome.NEEDS_REVIEW
-            person += [r for f in uncertain for r in f.reasons]
-            provisional = any(f.provisional for f in uncertain)
-        elif coverage is not None:
-            outcome = coverage
-        elif p1_objection(record, law).answer is Tri.YES:
-            outcome = Outcome.NO_RELIEF
-            person += p1_objection(record, law).reasons
+    elif resolution.settled is Settled.UNKNOWN and set(resolution.labels) & set(exclusion_labels):
+        person += coverage()[2]
+        person += [r for f in uncertain for r in f.reasons]
+        provisional = any(f.provisional for f in uncertain)
+    elif resolution.settled is Settled.WINS and stage in ("coverage", "objection"):
+        person += coverage()[2]
+        if stage == "objection":
+            person += resolution.reasons()
+    elif resolution.settled in (Settled.WINS, Settled.UNKNOWN) and rules.relief is not None:
+        person += coverage()[2]
+        relief, differs_by_charge, _ = rules.relief
+        outcome = relief.outcome
+        person += relief.reasons
+        provisional = relief.provisional or any(scope.provisional for scope in scopes)
+        if relief.interpretation or differs_by_charge or len(scopes) > 1:
+            flags.add(Flag.INTERPRETATION)
+    else:  # the order does not settle it: a conflict, no rule that applies, an unknown elsewhere
+        person += coverage()[2] if resolution.stage != "exclusions" else []
+        if resolution.settled is Settled.UNKNOWN:
+            person += resolution.reasons()
         else:
-            assert category is not None
-            vulnerability, v1 = v1_socially_vulnerable(record, law)
-            relief = relief_2021(record, law, category, vulnerability.answer, v1)
-            outcome = relief.outcome
-            person += relief.reasons
-            provisional = relief.provisional or any(scope.provisional for scope in scopes)
-            if relief.interpretation or vulnerability.differs_by_charge or len(scopes) > 1:
-                flags.add(Flag.INTERPRETATION)
+            person.append(_unsettled(law, order, resolution))
     if provisional or _rests_on_unverified(person, scopes):
         flags.add(Flag.PROVISIONAL_BASIS)
     sentence = relief.sentence if relief is not None else plain_sentence(record.sentence, None)
@@ -329,6 +438,16 @@ def decide(record: CaseRecord, law: Law, as_of: dt.date, strict: bool) -> Decisi
         flags=tuple(sorted(flags, key=lambda flag: flag.value)),
         resocialisation=tasks,
     )
+
+
+def _unsettled(law: Law, order: Order, resolution: Resolution) -> Reason:
+    """The reason of a case the order does not settle: two labels of one rank that disagree
+    (`RULE_CONFLICT`, citing the first one's rule), or no label that applies (`NO_RULE_APPLIES`, citing
+    the rule of the last stage's first label)."""
+    if resolution.settled is Settled.CONFLICT:
+        rule_id = order.labels[resolution.labels[0]].rule
+        return reason(law, OrderCode.RULE_CONFLICT, rule_id, **conflict_reason_params(order, resolution))
+    return reason(law, OrderCode.NO_RULE_APPLIES, order.stages[-1].labels[0].rule)
 
 
 ENGINE_2021 = register_engine(LawEngine(ENGINE, decide, ask_2021))
