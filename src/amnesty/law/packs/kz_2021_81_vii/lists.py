@@ -346,23 +346,23 @@ def match_charge(
     Code. `minor`: the person was under eighteen at the offence; `intoxicated`: the offence was committed
     while intoxicated; None where the record does not say. A charge without its part is excluded when
     every part the article has (`known_parts`) is. An unknown `code` raises ValueError."""
-    if lists is None or lists is exclusion_lists():
-        return _match_shipped(code, article, part, point, minor, intoxicated)
-    return _match(code, article, part, point, minor, intoxicated, lists)
+    data = exclusion_lists() if lists is None else lists
+    held = _MATCHES.get(id(data))
+    if held is None or held[0] is not data or len(held[1]) >= _MAX_MATCHES:
+        held = (data, {})  # the lists are held, so their id is not reused while their answers are kept
+        _MATCHES[id(data)] = held
+    key = (code, article, part, point, minor, intoxicated)
+    found = held[1].get(key)
+    if found is None:
+        found = _match(code, article, part, point, minor, intoxicated, data)
+        held[1][key] = found
+    return found
 
 
-@functools.lru_cache(maxsize=65_536)
-def _match_shipped(
-    code: str,
-    article: int | str,
-    part: int | str | None,
-    point: int | str | None,
-    minor: bool | None,
-    intoxicated: bool | None,
-) -> ListMatch:
-    """`match_charge` against the shipped lists, once per distinct charge (a pure function of its
-    arguments: the lists are read once per process)."""
-    return _match(code, article, part, point, minor, intoxicated, exclusion_lists())
+_MATCHES: dict[int, tuple[ExclusionLists, dict[tuple[Any, ...], ListMatch]]] = {}
+"""`match_charge`'s answers per lists (by identity) and distinct charge: a pure function of its
+arguments, and the lists are read once per process (`exclusion_lists`, `exclusion_lists_of`)."""
+_MAX_MATCHES = 65_536
 
 
 def _match(
