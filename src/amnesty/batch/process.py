@@ -50,6 +50,7 @@ from amnesty.domain.enums import Category, Context, Outcome, PersonRole, Punishm
 from amnesty.domain.records import CaseRecord, Charge, Sentence, TermIn
 from amnesty.engine.evaluate import evaluate
 from amnesty.engine.laws import engine_of
+from amnesty.engine.memo import memoised
 from amnesty.engine.relief import plain_sentence
 from amnesty.engine.rules import sentences
 from amnesty.impact.measure import removed_custody_days
@@ -120,8 +121,9 @@ class RunSettings:
     as_of: dt.date | None = None
     strict: bool = False
     fast_path: bool = True
-    """Screen typed chunks column-wise (`amnesty.batch.screen`); False: validate and decide every person
-    the plain way (the same bytes, slower)."""
+    """Screen typed chunks column-wise (`amnesty.batch.screen`) and reuse rules' answers by the facts
+    they read (`amnesty.engine.memo`); False: validate and decide every person the plain way (the same
+    bytes, slower)."""
     languages: tuple[str, ...] = ()
     """Languages whose sentences the decisions carry (none: compact decisions)."""
     variant: tuple[str, str] | None = None
@@ -299,12 +301,13 @@ def process_chunk(chunk: Chunk, settings: RunSettings, keep_frame: bool = False)
         and "person_id" in chunk.table.column_names
         and _is_text(chunk.table.schema.field("person_id").type)
     )
-    if screened:
-        assert chunk.table is not None
-        plain = _screened(chunk.table, settings, collector)
-    else:
-        for person, group in enumerate(chunk.person_groups()):
-            collector.engine(person, group, chunk.missing_columns)
+    with memoised(settings.fast_path):  # rules reused by the facts they read: `engine.memo`
+        if screened:
+            assert chunk.table is not None
+            plain = _screened(chunk.table, settings, collector)
+        else:
+            for person, group in enumerate(chunk.person_groups()):
+                collector.engine(person, group, chunk.missing_columns)
     return _result(chunk.index, collector, plain, keep_frame)
 
 

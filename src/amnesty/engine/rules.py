@@ -141,6 +141,11 @@ def sentences(rendered: bool) -> Iterator[None]:
         _SENTENCES.reset(token)
 
 
+def rendering() -> bool:
+    """Whether `reason` renders sentences here (False within `sentences(False)`)."""
+    return _SENTENCES.get()
+
+
 def reason(
     law: Law,
     code: ReasonCode | str,

@@ -19,6 +19,7 @@ from amnesty.domain.enums import CriminalCode, Provenance, Punishment, Recidivis
 from amnesty.domain.records import CaseRecord
 from amnesty.engine.codes import ReasonCode as C
 from amnesty.engine.exclusions import age_on, tagged_exclusion
+from amnesty.engine.memo import rule_memo
 from amnesty.engine.messages import word
 from amnesty.engine.rules import Finding, article_ref, implements, reason
 from amnesty.law.loader import Law
@@ -39,11 +40,10 @@ def _kind(record: CaseRecord, law: Law, tag: Tag, rule_id: str, strict: bool) ->
     """X1-X3: a charge of the 2014 Code whose part the Code gives the kind (its catalogue), or any charge
     on which the kind is recorded (a charge under an earlier Code has no catalogue here)."""
     of_2014 = tuple(c for c in record.charges if c.code is CriminalCode.KZ_2014)
-    found = (
-        tagged_exclusion(record.model_copy(update={"charges": of_2014}), law, tag, rule_id, strict)
-        if of_2014
-        else Finding(Tri.NO)
+    only_2014 = (
+        record if len(of_2014) == len(record.charges) else record.model_copy(update={"charges": of_2014})
     )
+    found = tagged_exclusion(only_2014, law, tag, rule_id, strict) if of_2014 else Finding(Tri.NO)
     if found.answer is Tri.YES:
         return found
     exclusion = law.exclusion_by_tag.get(tag)
@@ -150,14 +150,15 @@ def _listed(record: CaseRecord, law: Law, code: CriminalCode, rule_id: str, stri
     a fact the record lacks (the part, the point, the age at the offence, intoxication) is uncertain; an
     entry not checked against the text (`unverified`, as every entry of a draft's lists) excludes
     provisionally, and needs review in strict mode."""
+    charges = [charge for charge in record.charges if charge.code is code]
+    if not charges:
+        return Finding(Tri.NO)
     birth = record.effective_birth_date
     lists = exclusion_lists_of(law)
     firm: list[Reason] = []
     unverified: list[Reason] = []
     doubtful: list[Reason] = []
-    for charge in record.charges:
-        if charge.code is not code:
-            continue
+    for charge in charges:
         minor = age_on(birth, charge.offence_date) < 18 if birth is not None else None
         found = match_charge(
             charge.code.value,
@@ -222,9 +223,10 @@ def x13_listed_2014(record: CaseRecord, law: Law, strict: bool) -> Finding:
 
 
 EXCLUSION_RULES = (
-    x1_terrorist,
-    x2_extremist,
-    x3_torture,
+    *(
+        rule_memo(ENGINE, rule_id)(rule)
+        for rule_id, rule in (("X1", x1_terrorist), ("X2", x2_extremist), ("X3", x3_torture))
+    ),
     x4_recidivism,
     x5_life_or_commuted,
     x6_criminal_group,
@@ -234,7 +236,10 @@ EXCLUSION_RULES = (
     x12_listed_1997,
     x13_listed_2014,
 )
-"""The exclusions in the order of Art. 4 (X8, which depends on the charges' scope, is applied with it)."""
+"""The exclusions in the order of Art. 4 (X8, which depends on the charges' scope, is applied with it).
+Within a bulk run (`engine.memo.memoised`) X1-X3, which look each charge up in the catalogue, are computed
+once per distinct projection of the record onto the facts each declares it reads; the others read a
+field or two, which costs less than a key; X11-X13 match each charge through the lists' cached matcher."""
 
 CONVICTION_ITEMS = frozenset({"X4", "X5", "X11", "X12", "X13"})
 """The items that speak of punishment imposed or of persons convicted."""

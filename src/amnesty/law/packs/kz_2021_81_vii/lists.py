@@ -347,6 +347,33 @@ def match_charge(
     while intoxicated; None where the record does not say. A charge without its part is excluded when
     every part the article has (`known_parts`) is. An unknown `code` raises ValueError."""
     data = exclusion_lists() if lists is None else lists
+    held = _MATCHES.get(id(data))
+    if held is None or held[0] is not data or len(held[1]) >= _MAX_MATCHES:
+        held = (data, {})  # the lists are held, so their id is not reused while their answers are kept
+        _MATCHES[id(data)] = held
+    key = (code, article, part, point, minor, intoxicated)
+    found = held[1].get(key)
+    if found is None:
+        found = _match(code, article, part, point, minor, intoxicated, data)
+        held[1][key] = found
+    return found
+
+
+_MATCHES: dict[int, tuple[ExclusionLists, dict[tuple[Any, ...], ListMatch]]] = {}
+"""`match_charge`'s answers per lists (by identity) and distinct charge: a pure function of its
+arguments, and the lists are read once per process (`exclusion_lists`, `exclusion_lists_of`)."""
+_MAX_MATCHES = 65_536
+
+
+def _match(
+    code: str,
+    article: int | str,
+    part: int | str | None,
+    point: int | str | None,
+    minor: bool | None,
+    intoxicated: bool | None,
+    data: ExclusionLists,
+) -> ListMatch:
     code_id = CodeId(code)
     subparagraph = SUBPARAGRAPH_OF_CODE[code_id]
     entries = data.entries_for(code_id, article)

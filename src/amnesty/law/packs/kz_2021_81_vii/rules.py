@@ -36,6 +36,7 @@ from amnesty.engine.evaluate import ChargeScope, by_gravest
 
 __all__ = ["ChargeScope", "decide", "scope_charge"]
 from amnesty.engine.laws import LawEngine, register_engine
+from amnesty.engine.memo import rule_memo
 from amnesty.engine.messages import word
 from amnesty.engine.relief import default_body, plain_sentence
 from amnesty.engine.resocialisation import t1_resocialisation
@@ -126,8 +127,10 @@ def _category(charge: Charge, law: Law) -> ChargeCategory:
     return ChargeCategory(charge.category, "record" if charge.category is not None else None)
 
 
+@rule_memo(ENGINE, "S1", "S2", "C1")
 def scope_charge(charge: Charge, law: Law) -> ChargeScope:
-    """S1 and S2 for one charge, with its category."""
+    """S1 and S2 for one charge, with its category (within a bulk run, once per distinct projection of
+    the charge onto what S1, S2 and C1 declare they read: `engine.memo`)."""
     findings = (s1_before_entry_into_force(charge, law), s2_criminal_code(charge, law))
     answers = {finding.answer for finding in findings}
     answer = Tri.NO if Tri.NO in answers else Tri.UNKNOWN if Tri.UNKNOWN in answers else Tri.YES
@@ -247,13 +250,15 @@ def _exclusions(record: CaseRecord, law: Law, strict: bool) -> list[tuple[str, F
     skip_conviction = before_conviction(record) and not law.pack.parameters.get(
         "exclusions_before_conviction", True
     )
-    found = []
-    for rule in EXCLUSION_RULES:
-        rule_id = rule.__name__.split("_", 1)[0].upper()
-        if skip_conviction and rule_id in CONVICTION_ITEMS:
-            continue
-        found.append((rule_id, rule(record, law, strict)))
-    return found
+    return [
+        (rule_id, rule(record, law, strict))
+        for rule_id, rule in _EXCLUSIONS
+        if not (skip_conviction and rule_id in CONVICTION_ITEMS)
+    ]
+
+
+_EXCLUSIONS = tuple((rule.__name__.split("_", 1)[0].upper(), rule) for rule in EXCLUSION_RULES)
+"""Art. 4's items with their rule IDs (`x4_recidivism` is X4)."""
 
 
 def _rests_on_unverified(person: list[Reason], scopes: list[ChargeScope]) -> bool:
