@@ -50,7 +50,7 @@ def upload_for_import(page: Any, served: Served, path: Path) -> None:
     page.goto(served.url + "/batch")
     page.locator("input#file").set_input_files(str(path))
     page.locator("input[name=mode][value=import]").check()
-    page.locator("main form.panel button[type=submit]").click()
+    page.locator("#upload-form button[type=submit]").click()
 
 
 def stored_persons(served: Served, prefix: str) -> int:
